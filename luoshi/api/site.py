@@ -1,0 +1,71 @@
+"""The assembled API at /api/v1/: auth, error format and every app's router."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from luoshi.api.auth import AUTH
+from luoshi.api.registry import routers
+from luoshi.core.errors import LuoshiError
+
+
+def build_api() -> NinjaAPI:
+    api = NinjaAPI(
+        title="Luoshi API",
+        version="1",
+        description=(
+            "落实 Luoshi: organisation, tasks, cases and indicators. Every list is scoped to the caller's units "
+            "and paginated. Errors are JSON objects with a stable `code` and a `message` in Chinese."
+        ),
+        auth=AUTH,
+        urls_namespace="api",
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+
+    def error(request: HttpRequest, status: int, code: str, message: str, details: Any = None) -> HttpResponse:
+        body: dict[str, Any] = {"code": code, "message": message}
+        if details is not None:
+            body["details"] = details
+        return api.create_response(request, body, status=status)
+
+    @api.exception_handler(LuoshiError)
+    def luoshi_error(request: HttpRequest, exc: LuoshiError) -> HttpResponse:
+        return error(request, exc.status, exc.code, str(exc.message), exc.details)
+
+    @api.exception_handler(NinjaValidationError)
+    def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        details = [
+            {"loc": list(e.get("loc", [])), "msg": str(e.get("msg", "")), "type": e.get("type", "")}
+            for e in exc.errors
+        ]
+        return error(request, 422, "invalid", _("Some of the data is not valid."), details)
+
+    @api.exception_handler(AuthenticationError)
+    def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return error(request, 401, "not_authenticated", _("Please log in or send a valid API token."))
+
+    @api.exception_handler(AuthorizationError)
+    def authz_error(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+        return error(request, 403, "forbidden", _("You are not allowed to do this."))
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return error(request, 404, "not_found", _("The object does not exist or is outside your scope."))
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return error(request, exc.status_code, "http_error", str(exc.message))
+
+    for prefix, router in routers():
+        api.add_router(prefix, router)
+    return api
+
+
+api = build_api()

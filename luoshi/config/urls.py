@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.api.site import api
+
+admin.site.site_header = _("Luoshi administration")
+admin.site.site_title = _("Luoshi administration")
+admin.site.index_title = _("Administration")
+
+urlpatterns = [
+    path("", include("luoshi.core.urls")),
+    path("accounts/", include("luoshi.accounts.urls")),
+    path("org/", include("luoshi.org.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,134 @@
+"""Writing and reading the activity log.
+
+Services call :func:`record` inside their transaction, after the change::
+
+    before = audit.snapshot(unit, FIELDS)
+    ...change and save...
+    audit.record(actor=user, obj=unit, verb="update", changes=audit.diff(before, audit.snapshot(unit, FIELDS)))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.core.models import ActivityLog
+
+_VERB_LABELS: dict[str, str | Promise] = {
+    "create": _("created"),
+    "update": _("changed"),
+    "delete": _("deleted"),
+    "move": _("moved"),
+    "grant": _("granted a role"),
+    "revoke": _("revoked a role"),
+    "login": _("logged in"),
+    "view": _("viewed"),
+}
+
+
+def register_verbs(labels: dict[str, str | Promise]) -> None:
+    """Let an app name its own verbs (e.g. workflow actions) for display."""
+    _VERB_LABELS.update(labels)
+
+
+def verb_label(verb: str) -> str:
+    return str(_VERB_LABELS.get(verb, verb))
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    return str(value)
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """Readable values of ``fields``: labels for choices and related objects."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        if getattr(field, "choices", None):
+            value: Any = getattr(obj, f"get_{name}_display")()
+        elif field.is_relation and field.many_to_one:
+            value = getattr(obj, name)
+        else:
+            value = getattr(obj, name)
+        values[name] = _plain(value)
+    return values
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """``{field: {"before": old, "after": new}}`` for the fields that changed."""
+    changes: dict[str, dict[str, Any]] = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if old != new:
+            changes[key] = {"before": old, "after": new}
+    return changes
+
+
+def record(
+    *,
+    actor: Any,
+    obj: models.Model,
+    verb: str,
+    changes: dict[str, dict[str, Any]] | None = None,
+    comment: str = "",
+) -> ActivityLog:
+    """Append one row to the activity log."""
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    name = ""
+    if is_user:
+        name = actor.get_full_name() or actor.get_username()
+    entry = ActivityLog(
+        actor=actor if is_user else None,
+        actor_name=name,
+        verb=verb,
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        changes=changes or {},
+        comment=comment,
+    )
+    entry.save()
+    return entry
+
+
+def field_label(model: type[models.Model], name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - a name that is not a field (e.g. "positions")
+        return str(_FIELD_LABELS.get(name, name))
+
+
+_FIELD_LABELS: dict[str, str | Promise] = {"positions": _("positions"), "role": _("role")}
+
+
+def entries_for(obj: models.Model, limit: int = 200) -> list[ActivityLog]:
+    """The newest entries about ``obj``, each with ``change_rows`` of (label, before, after).
+
+    Callers check that the user may see ``obj`` before showing these.
+    """
+    entries = list(ActivityLog.objects.for_object(obj).order_by("-created_at", "-id")[:limit])
+    for entry in entries:
+        entry.change_rows = [  # type: ignore[attr-defined]
+            (field_label(type(obj), name), change.get("before"), change.get("after"))
+            for name, change in entry.changes.items()
+        ]
+    return entries

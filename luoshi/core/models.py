@@ -1,0 +1,84 @@
+"""Shared models: the append-only activity log."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or remove an activity log row."""
+
+
+class ActivityLogQuerySet(models.QuerySet["ActivityLog"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("activity log rows cannot be updated")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("activity log rows cannot be deleted")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        raise AppendOnlyError("activity log rows cannot be updated")
+
+    def for_object(self, obj: models.Model) -> ActivityLogQuerySet:
+        content_type = ContentType.objects.get_for_model(type(obj))
+        return self.filter(content_type=content_type, object_id=str(obj.pk))
+
+
+ActivityLogManager = models.Manager.from_queryset(ActivityLogQuerySet)
+
+
+class ActivityLog(models.Model):
+    """Who did what to which object, when, with before/after values.
+
+    Rows are written by :func:`luoshi.core.audit.record` only. There is no code
+    path that changes or deletes them, and the database refuses updates too
+    (see migration 0002).
+    """
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
+    verb = models.CharField(_("action"), max_length=64)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(_("object"), max_length=200)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    objects: ClassVar[ActivityLogQuerySet] = ActivityLogManager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("activity log entry")
+        verbose_name_plural = _("activity log")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"], name="activity_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name or '-'} {self.verb} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("activity log rows cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("activity log rows cannot be deleted")
+
+    @property
+    def verb_label(self) -> str:
+        from luoshi.core.audit import verb_label
+
+        return verb_label(self.verb)
