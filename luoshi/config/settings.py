@@ -83,6 +83,10 @@ INSTALLED_APPS = [
     "luoshi.core",
     "luoshi.accounts",
     "luoshi.org",
+    "luoshi.notifications",
+    "luoshi.tasks",
+    "luoshi.cases",
+    "luoshi.indicators",
     "luoshi.api",
 ]
 
@@ -120,6 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
                 "luoshi.core.context_processors.layout",
+                "luoshi.notifications.context_processors.unread",
             ],
             "builtins": ["django.templatetags.i18n"],
         },

@@ -13,6 +13,10 @@ urlpatterns = [
     path("", include("luoshi.core.urls")),
     path("accounts/", include("luoshi.accounts.urls")),
     path("org/", include("luoshi.org.urls")),
+    path("notifications/", include("luoshi.notifications.urls")),
+    path("tasks/", include("luoshi.tasks.urls")),
+    path("cases/", include("luoshi.cases.urls")),
+    path("indicators/", include("luoshi.indicators.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

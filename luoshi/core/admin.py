@@ -5,7 +5,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from luoshi.core.models import ActivityLog
+from luoshi.core import workdays
+from luoshi.core.models import ActivityLog, CalendarDay
 
 
 @admin.register(ActivityLog)
@@ -26,3 +27,19 @@ class ActivityLogAdmin(admin.ModelAdmin[ActivityLog]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin[CalendarDay]):
+    list_display = ("date", "name", "is_working_day", "source")
+    list_filter = ("is_working_day",)
+    search_fields = ("name",)
+    date_hierarchy = "date"
+
+    def save_model(self, request: HttpRequest, obj: CalendarDay, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        workdays.clear_cache()
+
+    def delete_model(self, request: HttpRequest, obj: CalendarDay) -> None:
+        super().delete_model(request, obj)
+        workdays.clear_cache()

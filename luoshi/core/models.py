@@ -82,3 +82,22 @@ class ActivityLog(models.Model):
         from luoshi.core.audit import verb_label
 
         return verb_label(self.verb)
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday-to-Friday week: a public holiday, or a weekend day worked (调休)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(
+        _("working day"), default=False, help_text=_("Ticked for a weekend day that is worked (调休上班).")
+    )
+    name = models.CharField(_("name"), max_length=64)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("holiday calendar")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"

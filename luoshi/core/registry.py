@@ -90,3 +90,27 @@ def register_demo(order: int, name: str, loader: DemoLoader) -> None:
 
 def demo_loaders() -> list[tuple[str, DemoLoader]]:
     return [(name, loader) for _, name, loader in sorted(_demo, key=lambda t: t[0])]
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A job the scheduler (``luoshi worker``) runs every ``every_seconds``.
+
+    ``func`` takes no arguments, must be idempotent (running it twice in a row
+    does no harm) and calls services only.
+    """
+
+    name: str
+    every_seconds: int
+    func: Callable[[], Any]
+
+
+_periodic: dict[str, PeriodicJob] = {}
+
+
+def register_periodic(job: PeriodicJob) -> None:
+    _periodic[job.name] = job
+
+
+def periodic_jobs() -> list[PeriodicJob]:
+    return sorted(_periodic.values(), key=lambda j: j.name)

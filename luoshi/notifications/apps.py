@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "luoshi.notifications"
+    label = "notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from luoshi.core.registry import NavItem, register_nav
+
+        register_nav(NavItem("notifications", _("Notifications"), "notifications:list", "bell", order=700, mobile=True))
