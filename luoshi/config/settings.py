@@ -237,6 +237,7 @@ USE_TZ = True
 # --- Static files and uploads --------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 _NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS: list[Any] = [PACKAGE_DIR / "static"]
 for _prefix, _dist in (("vendor/echarts", "echarts/dist"), ("vendor/leaflet", "leaflet/dist")):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("tasks/", include("luoshi.tasks.urls")),
     path("cases/", include("luoshi.cases.urls")),
     path("indicators/", include("luoshi.indicators.urls")),
+    path("open311/", include("luoshi.cases.open311_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -73,6 +73,14 @@ def _check_placement(unit: Unit, parent: Unit | None) -> None:
                 )
 
 
+def assign_path(unit: Unit) -> None:
+    """Store the materialised path of a freshly saved unit (its parent's path + its pk)."""
+    parent = unit.parent
+    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit.depth = parent.depth + 1 if parent else 0
+    Unit.objects.filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
+
+
 def _validate_unit(unit: Unit) -> None:
     try:
         unit.full_clean(exclude=["parent"])
@@ -115,9 +123,7 @@ def unit_create(
             unit.save()
     except IntegrityError as exc:
         raise ValidationFailed(_("The short code or division code is already used."), code="unit_duplicate") from exc
-    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
-    unit.depth = parent.depth + 1 if parent else 0
-    Unit.objects.filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
+    assign_path(unit)
     audit.record(actor=actor, obj=unit, verb="create", changes=audit.diff({}, audit.snapshot(unit, UNIT_FIELDS)))
     return unit
 

@@ -1,0 +1,48 @@
+# Luoshi: `make demo` and `make test` are all a new machine needs (Python 3.11 and Node 20).
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY_STAMP   := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+
+.PHONY: demo test install lint typecheck pytest messages clean serve
+
+demo: install
+	$(BIN)/luoshi demo
+
+install: $(PY_STAMP) $(NODE_STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(PY_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: install lint typecheck pytest
+
+lint: $(PY_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(PY_STAMP)
+	$(BIN)/mypy luoshi
+
+pytest: install
+	@scripts/ensure-chromium
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+serve: install
+	$(BIN)/luoshi serve
+
+# Refresh the zh_Hans catalogues after changing UI strings (needs GNU gettext).
+messages: $(PY_STAMP)
+	$(BIN)/python scripts/messages.py
+
+clean:
+	rm -rf $(VENV) node_modules var/static

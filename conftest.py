@@ -1,0 +1,82 @@
+"""Fixtures shared by every app's tests: users and trees, and the headless browser."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from luoshi.core.testing import CHROMIUM_ARGS, chromium_path
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+
+@pytest.fixture
+def tree(db: Any) -> dict[str, Any]:
+    from luoshi.org.tests.factories import small_tree
+
+    return small_tree()
+
+
+@pytest.fixture
+def demo_org(db: Any) -> None:
+    from luoshi.org import demo
+
+    demo.load()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    exe = chromium_path()
+    if exe is None:
+        pytest.fail(
+            "Browser tests need Chromium: install Debian's package (apt-get install chromium) "
+            "or set LUOSHI_CHROMIUM to a Chromium binary."
+        )
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+class PageProblems(list[str]):
+    """Console errors and failed requests seen by a page; a test fails if any are left."""
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh browser page at desktop size. Fails the test on console errors (e.g. CSP violations)."""
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 860})
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    problems = PageProblems()
+    pg.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+    pg.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    pg.problems = problems  # type: ignore[attr-defined]
+    pg.base_url = live_server.url  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+    real = [p for p in problems if "favicon" not in p and "404 (Not Found)" not in p]
+    assert not real, "the page reported errors:\n" + "\n".join(real)
+
+
+@pytest.fixture
+def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh browser page the size of a phone (390×844, touch)."""
+    context = browser.new_context(
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    pg.base_url = live_server.url  # type: ignore[attr-defined]
+    yield pg
+    context.close()
