@@ -13,7 +13,6 @@ from luoshi.core.testing import CHROMIUM_ARGS, chromium_path
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-
 @pytest.fixture
 def tree(db: Any) -> dict[str, Any]:
     from luoshi.org.tests.factories import small_tree
@@ -57,8 +56,8 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     problems = PageProblems()
     pg.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
     pg.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-    pg.problems = problems  # type: ignore[attr-defined]
-    pg.base_url = live_server.url  # type: ignore[attr-defined]
+    pg.problems = problems
+    pg.base_url = live_server.url
     yield pg
     context.close()
     real = [p for p in problems if "favicon" not in p and "404 (Not Found)" not in p]
@@ -77,6 +76,6 @@ def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
     )
     context.set_default_timeout(15_000)
     pg = context.new_page()
-    pg.base_url = live_server.url  # type: ignore[attr-defined]
+    pg.base_url = live_server.url
     yield pg
     context.close()

@@ -21,7 +21,7 @@ def _luoshi_commands() -> list[tuple[str, str]]:
             continue
         try:
             command = load_command_class(app, name)
-        except Exception:  # noqa: BLE001 - a broken command must not hide the others
+        except Exception:  # noqa: BLE001,S112 - a broken command must not hide the others
             continue
         rows.append((name, (command.help or "").strip().splitlines()[0] if command.help else ""))
     return rows
@@ -40,7 +40,7 @@ def print_help() -> None:
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.config.settings")
-    if len(argv) < 2 or argv[1] in {"-h", "--help", "help"} and len(argv) == 2:
+    if len(argv) < 2 or (argv[1] in {"-h", "--help", "help"} and len(argv) == 2):
         print_help()
         return
     from django.core.management import execute_from_command_line

@@ -8,7 +8,7 @@ from luoshi.accounts.models import ApiToken, User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     list_display = ("username", "full_name", "is_active", "is_superuser", "last_login")
     search_fields = ("username", "full_name", "email")
     fieldsets = (

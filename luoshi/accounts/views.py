@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -48,7 +50,8 @@ class TokenForm(forms.Form):
 def profile(request: HttpRequest) -> HttpResponse:
     from luoshi.org.models import RoleGrant
 
-    grants = RoleGrant.objects.filter(user=request.user).select_related("unit").order_by("unit__path")
+    user: Any = request.user
+    grants = RoleGrant.objects.filter(user=user).select_related("unit").order_by("unit__path")
     return render(
         request,
         "accounts/profile.html",
@@ -71,7 +74,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc.message))
         else:
             form = TokenForm()
-    rows = ApiToken.objects.filter(user=request.user).order_by("-created_at")[:100]
+    owner: Any = request.user
+    rows = ApiToken.objects.filter(user=owner).order_by("-created_at")[:100]
     return render(request, "accounts/tokens.html", {"form": form, "tokens": rows, "new_token": new_token})
 
 

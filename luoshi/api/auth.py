@@ -11,7 +11,9 @@ from luoshi.accounts.services import api_token_authenticate
 
 
 class TokenAuth(HttpBearer):
-    openapi_description = "Personal API token (create one at /accounts/me/tokens/). Header: Authorization: Bearer <token>"
+    openapi_description = (
+        "Personal API token (create one at /accounts/me/tokens/). Header: Authorization: Bearer <token>"
+    )
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = api_token_authenticate(token)

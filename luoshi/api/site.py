@@ -42,8 +42,7 @@ def build_api() -> NinjaAPI:
     @api.exception_handler(NinjaValidationError)
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         details = [
-            {"loc": list(e.get("loc", [])), "msg": str(e.get("msg", "")), "type": e.get("type", "")}
-            for e in exc.errors
+            {"loc": list(e.get("loc", [])), "msg": str(e.get("msg", "")), "type": e.get("type", "")} for e in exc.errors
         ]
         return error(request, 422, "invalid", _("Some of the data is not valid."), details)
 

@@ -21,7 +21,6 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-
 django_stubs_ext.monkeypatch()
 
 
@@ -114,7 +113,7 @@ ASGI_APPLICATION = "luoshi.config.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [PACKAGE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -144,10 +143,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers work while one writer writes; IMMEDIATE avoids
         # "database is locked" upgrades inside transactions.
         "init_command": (
-            "PRAGMA journal_mode=WAL;"
-            "PRAGMA synchronous=NORMAL;"
-            "PRAGMA busy_timeout=5000;"
-            "PRAGMA foreign_keys=ON;"
+            "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=5000;PRAGMA foreign_keys=ON;"
         ),
         "transaction_mode": "IMMEDIATE",
     }
@@ -229,7 +225,7 @@ CONTENT_SECURITY_POLICY = {
 # --- Internationalisation ----------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LOCALE_PATHS = [PACKAGE_DIR / "config" / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True

@@ -7,7 +7,7 @@ os.environ["LUOSHI_TESTING"] = "1"
 # refuses to run under one unless told it is safe, which it is in tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from luoshi.config.settings import *  # noqa: E402,F403
+from luoshi.config.settings import *  # noqa: F403
 
 AXES_ENABLED = True
 LUOSHI_DEMO_PASSWORD = "luoshi-demo-2026"  # noqa: S105

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.api.site import api
@@ -9,7 +9,7 @@ admin.site.site_header = _("Luoshi administration")
 admin.site.site_title = _("Luoshi administration")
 admin.site.index_title = _("Administration")
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("luoshi.core.urls")),
     path("accounts/", include("luoshi.accounts.urls")),
     path("org/", include("luoshi.org.urls")),

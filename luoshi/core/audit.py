@@ -18,18 +18,19 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from luoshi.core.models import ActivityLog
 
 _VERB_LABELS: dict[str, str | Promise] = {
-    "create": _("created"),
-    "update": _("changed"),
-    "delete": _("deleted"),
-    "move": _("moved"),
-    "grant": _("granted a role"),
-    "revoke": _("revoked a role"),
-    "login": _("logged in"),
-    "view": _("viewed"),
+    "create": pgettext_lazy("audit verb", "created"),
+    "update": pgettext_lazy("audit verb", "changed"),
+    "delete": pgettext_lazy("audit verb", "deleted"),
+    "move": pgettext_lazy("audit verb", "moved"),
+    "grant": pgettext_lazy("audit verb", "granted a role"),
+    "revoke": pgettext_lazy("audit verb", "revoked a role"),
+    "login": pgettext_lazy("audit verb", "logged in"),
+    "view": pgettext_lazy("audit verb", "viewed"),
 }
 
 
@@ -112,7 +113,7 @@ def record(
 
 def field_label(model: type[models.Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        return str(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
     except Exception:  # noqa: BLE001 - a name that is not a field (e.g. "positions")
         return str(_FIELD_LABELS.get(name, name))
 

@@ -10,12 +10,12 @@ from luoshi.core import registry
 
 def layout(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    items = registry.nav_items(user) if user is not None and user.is_authenticated else []  # type: ignore[arg-type]
+    items = registry.nav_items(user) if user is not None and user.is_authenticated else []
     match = getattr(request, "resolver_match", None)
     namespace = match.namespace if match else ""
     url_name = match.view_name if match else ""
-    entries = [
-        {"item": i, "active": i.url_name == url_name or i.url_name.split(":")[0] == namespace and namespace != "core"}
+    entries: list[dict[str, Any]] = [
+        {"item": i, "active": i.url_name == url_name or (i.url_name.split(":")[0] == namespace and namespace != "core")}
         for i in items
     ]
     return {

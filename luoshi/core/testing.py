@@ -17,7 +17,7 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 
-DEMO_PASSWORD = "luoshi-demo-2026"
+DEMO_PASSWORD = "luoshi-demo-2026"  # noqa: S105 - the documented demo default
 
 
 def chromium_path() -> str | None:

@@ -103,7 +103,8 @@ def load_seed() -> tuple[list[tuple[dt.date, str, str]], list[tuple[dt.date, str
 
 def calendar_from_rows(rows: Iterable[tuple[dt.date, bool]]) -> WorkCalendar:
     """Build a calendar from ``(date, is_working_day)`` rows."""
-    holidays, workdays = set(), set()
+    holidays: set[dt.date] = set()
+    workdays: set[dt.date] = set()
     for day, working in rows:
         (workdays if working else holidays).add(day)
     return WorkCalendar(frozenset(holidays), frozenset(workdays))

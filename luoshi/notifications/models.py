@@ -14,8 +14,8 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(_("kind"), max_length=40, db_index=True)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"), blank=True)
+    title = models.CharField(_("heading"), max_length=200)
+    body = models.TextField(_("message text"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     object_id = models.CharField(max_length=64, blank=True)

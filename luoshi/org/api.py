@@ -112,7 +112,13 @@ def unit_tree(request: HttpRequest, root: int | None = None, max_depth: int | No
 
     def to_dict(node: selectors.TreeNode) -> dict[str, Any]:
         u = node.unit
-        return {"id": u.pk, "name": u.name, "kind": u.kind, "code": u.code, "children": [to_dict(c) for c in node.children]}
+        return {
+            "id": u.pk,
+            "name": u.name,
+            "kind": u.kind,
+            "code": u.code,
+            "children": [to_dict(c) for c in node.children],
+        }
 
     return [to_dict(n) for n in selectors.unit_tree(request.user, root=root_unit, max_depth=max_depth)]
 

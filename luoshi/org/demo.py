@@ -34,8 +34,19 @@ TOWNSHIPS: list[tuple[str, str, str, str, list[str], list[str]]] = [
         "CD",
         "004",
         [
-            "东星社区", "东海社区", "东湖社区", "东美社区", "浔美社区", "坪山社区", "云山社区",
-            "金山社区", "凤山社区", "宝山社区", "霞美社区", "新城社区", "海滨社区",
+            "东星社区",
+            "东海社区",
+            "东湖社区",
+            "东美社区",
+            "浔美社区",
+            "坪山社区",
+            "云山社区",
+            "金山社区",
+            "凤山社区",
+            "宝山社区",
+            "霞美社区",
+            "新城社区",
+            "海滨社区",
         ],
         [],
     ),
@@ -61,9 +72,24 @@ STANDARD_DEPARTMENTS = [
 ]
 # 城东街道 works through 18 functional groups (seed 004).
 CHENGDONG_GROUPS = [
-    "综合协调组", "疫情防控组", "征迁工作组", "项目服务组", "招商引资组", "安全生产组",
-    "信访维稳组", "城市管理组", "社会事务组", "党建工作组", "纪检监察组", "财政审计组",
-    "经济发展组", "宣传文化组", "人大工作组", "武装工作组", "统计工作组", "退役军人服务组",
+    "综合协调组",
+    "疫情防控组",
+    "征迁工作组",
+    "项目服务组",
+    "招商引资组",
+    "安全生产组",
+    "信访维稳组",
+    "城市管理组",
+    "社会事务组",
+    "党建工作组",
+    "纪检监察组",
+    "财政审计组",
+    "经济发展组",
+    "宣传文化组",
+    "人大工作组",
+    "武装工作组",
+    "统计工作组",
+    "退役军人服务组",
 ]
 TASK_FORCES = ["征迁专班", "招商专班", "重点项目专班"]
 DISTRICT_DEPARTMENTS = ["区委督查室", "区统计局", "区信访局"]
@@ -71,12 +97,39 @@ GRIDS_PER_COMMUNITY = 3
 
 # Invented names only. The officials named in the seeds never appear here;
 # tests check that none of these names is theirs.
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志文辉鹏飞宇浩然晨曦雨欣悦佳琪思远博文俊凯瑞雪梅海燕春晓冬秋雁嘉怡子涵一诺若溪安宁向阳振华立新卫东红梅"
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋"
+    "蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万"
+    "段雷钱汤尹黎易常武乔贺赖龚文"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志文辉鹏飞宇浩然"
+    "晨曦雨欣悦佳琪思远博文俊凯瑞雪梅海燕春晓冬秋雁嘉怡子涵一诺若溪安宁向阳振华立新卫东红梅"
+)
 SEED_OFFICIALS = {
-    "黄庆平", "曲艳阳", "黄泽鹏", "陈金镇", "林松姿", "叶小剑", "洪志亮", "邵建乐", "陈海伦",
-    "陈跃龙", "庄庆杜", "叶展", "陶闽桄", "陈阿朋", "林滢峰", "吕勇进", "崔启昌", "尹凯丽",
-    "涂小丽", "陈刚", "林明", "姜蕾蕾", "董晶亮",
+    "黄庆平",
+    "曲艳阳",
+    "黄泽鹏",
+    "陈金镇",
+    "林松姿",
+    "叶小剑",
+    "洪志亮",
+    "邵建乐",
+    "陈海伦",
+    "陈跃龙",
+    "庄庆杜",
+    "叶展",
+    "陶闽桄",
+    "陈阿朋",
+    "林滢峰",
+    "吕勇进",
+    "崔启昌",
+    "尹凯丽",
+    "涂小丽",
+    "陈刚",
+    "林明",
+    "姜蕾蕾",
+    "董晶亮",
 }
 
 
@@ -161,7 +214,9 @@ def _create_units_and_people() -> int:
         departments = CHENGDONG_GROUPS if code == "CD" else STANDARD_DEPARTMENTS
         for i, dept in enumerate(departments):
             level2.append(
-                Unit(parent=township, name=dept, kind=UnitKind.DEPARTMENT, code=f"{code}D{i + 1:02d}", sort_order=100 + i)
+                Unit(
+                    parent=township, name=dept, kind=UnitKind.DEPARTMENT, code=f"{code}D{i + 1:02d}", sort_order=100 + i
+                )
             )
         for i, force in enumerate(TASK_FORCES):
             level2.append(
@@ -188,11 +243,17 @@ def _create_units_and_people() -> int:
     Unit.objects.bulk_create(level2)
 
     level3: list[Unit] = []
-    for place in level2:
-        if place.kind in (UnitKind.COMMUNITY, UnitKind.VILLAGE):
+    for settlement in level2:
+        if settlement.kind in (UnitKind.COMMUNITY, UnitKind.VILLAGE):
             for g in range(1, GRIDS_PER_COMMUNITY + 1):
                 level3.append(
-                    Unit(parent=place, name=f"{place.name}第{g}网格", kind=UnitKind.GRID, code=f"{place.code}G{g}", sort_order=g)
+                    Unit(
+                        parent=settlement,
+                        name=f"{settlement.name}第{g}网格",
+                        kind=UnitKind.GRID,
+                        code=f"{settlement.code}G{g}",
+                        sort_order=g,
+                    )
                 )
     Unit.objects.bulk_create(level3)
 

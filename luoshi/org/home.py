@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luoshi.core.registry import HomeItem, HomeSection
-from luoshi.org.models import Unit, UnitKind
+from luoshi.org.models import Role, Unit, UnitKind
 from luoshi.org.permissions import is_org_admin
 from luoshi.org.scope import scope_for
 from luoshi.org.selectors import person_for_user, units_visible_to
@@ -35,11 +35,10 @@ def my_positions(request: Any, user: Any) -> HomeSection:
         unit = grant_units.get(grant.unit_id)
         if unit is None:
             continue
-        from luoshi.org.models import Role
-
         items.append(
             HomeItem(
-                title=_("%(role)s for %(unit)s and its sub-units") % {"role": Role(grant.role).label, "unit": unit.name},
+                title=_("%(role)s for %(unit)s and its sub-units")
+                % {"role": Role(grant.role).label, "unit": unit.name},
                 url=reverse("org:unit", args=[unit.pk]),
             )
         )
@@ -48,7 +47,8 @@ def my_positions(request: Any, user: Any) -> HomeSection:
         title=gettext_lazy("My posts and roles"),
         items=items,
         empty_text=gettext_lazy(
-            "You hold no post or role yet, so there is nothing for you to see. Ask an administrator to grant you a role."
+            "You hold no post or role yet, so there is nothing for you to see. "
+            "Ask an administrator to grant you a role."
         ),
         order=10,
     )

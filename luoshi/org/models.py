@@ -32,9 +32,7 @@ class UnitKind(models.TextChoices):
 #: Which kinds of unit may sit directly under which. ``None`` is the top.
 ALLOWED_CHILDREN: dict[str | None, frozenset[str]] = {
     None: frozenset({UnitKind.DISTRICT, UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT}),
-    UnitKind.DISTRICT: frozenset(
-        {UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT, UnitKind.DEPARTMENT, UnitKind.TASK_FORCE}
-    ),
+    UnitKind.DISTRICT: frozenset({UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT, UnitKind.DEPARTMENT, UnitKind.TASK_FORCE}),
     UnitKind.TOWNSHIP: frozenset(
         {UnitKind.COMMUNITY, UnitKind.VILLAGE, UnitKind.DEPARTMENT, UnitKind.TASK_FORCE, UnitKind.GRID}
     ),
@@ -178,7 +176,7 @@ class Unit(models.Model):
 class Person(models.Model):
     """A cadre, worker or staff member. May or may not have a login."""
 
-    name = models.CharField(_("name"), max_length=64, db_index=True)
+    name = models.CharField(_("full name"), max_length=64, db_index=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -106,6 +106,4 @@ def _can_person(user: Any, action: str, person: Person) -> bool:
 
 def is_org_admin(user: Any) -> bool:
     """Does ``user`` administer some part of the organisation?"""
-    return bool(getattr(user, "is_authenticated", False)) and (
-        user.is_superuser or Role.ADMIN in scope_for(user).roles
-    )
+    return bool(getattr(user, "is_authenticated", False)) and (user.is_superuser or Role.ADMIN in scope_for(user).roles)

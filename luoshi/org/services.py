@@ -158,7 +158,7 @@ def unit_update(*, actor: Any, unit: Unit, version: int | None = None, **fields:
         active_children = Unit.objects.filter(parent=locked, is_active=True).exists()
         if active_children:
             raise ValidationFailed(_("Deactivate the sub-units first."), code="unit_has_children")
-    locked.version = F("version") + 1  # type: ignore[assignment]
+    locked.version = F("version") + 1
     try:
         with transaction.atomic():
             locked.save()

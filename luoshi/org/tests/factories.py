@@ -8,8 +8,8 @@ import factory
 
 from luoshi.accounts.models import User
 from luoshi.org.models import Person, Position, Role, RoleGrant, Unit, UnitKind
-from luoshi.org.services import assign_path
 from luoshi.org.scope import forget_scope
+from luoshi.org.services import assign_path
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
@@ -64,12 +64,12 @@ def grant(user: User, role: str | Role, unit: Unit) -> RoleGrant:
 
 
 def user_with_role(role: str | Role, unit: Unit, **kwargs: Any) -> User:
-    user = UserFactory(**kwargs)
+    user: Any = UserFactory(**kwargs)
     grant(user, role, unit)
     return user
 
 
-def small_tree() -> dict[str, Unit]:
+def small_tree() -> dict[str, Any]:
     """district → two subdistricts (A, B); A has a department, a community and a grid."""
     district = UnitFactory(name="测试区", kind=UnitKind.DISTRICT, code="TD")
     a = UnitFactory(name="甲街道", kind=UnitKind.SUBDISTRICT, code="TA", parent=district)
@@ -78,4 +78,12 @@ def small_tree() -> dict[str, Unit]:
     community = UnitFactory(name="甲一社区", kind=UnitKind.COMMUNITY, code="TA01", parent=a)
     grid = UnitFactory(name="甲一社区第1网格", kind=UnitKind.GRID, code="TA01G1", parent=community)
     b_community = UnitFactory(name="乙一社区", kind=UnitKind.COMMUNITY, code="TB01", parent=b)
-    return {"district": district, "a": a, "b": b, "dept": dept, "community": community, "grid": grid, "b_community": b_community}
+    return {
+        "district": district,
+        "a": a,
+        "b": b,
+        "dept": dept,
+        "community": community,
+        "grid": grid,
+        "b_community": b_community,
+    }

@@ -13,7 +13,7 @@ def print_logins(command: BaseCommand) -> None:
 
     password = settings.LUOSHI_DEMO_PASSWORD
     command.stdout.write("")
-    command.stdout.write("Demo logins (password for all: %s; set LUOSHI_DEMO_PASSWORD to change it):" % password)
+    command.stdout.write(f"Demo logins (password for all: {password}; set LUOSHI_DEMO_PASSWORD to change it):")
     for login in DEMO_LOGINS:
         command.stdout.write(f"  {login.username:<12} {login.role:<20} {login.description}")
     command.stdout.write("")

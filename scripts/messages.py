@@ -1,0 +1,49 @@
+"""Refresh the zh_Hans message catalogues of Luoshi's own apps and compile them.
+
+Usage: python scripts/messages.py [app ...]   (default: every app under luoshi/)
+
+Each app keeps its catalogue in luoshi/<app>/locale/zh_Hans/LC_MESSAGES/django.po
+(luoshi/config/locale for the settings and URL configuration). Needs GNU gettext.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "luoshi"
+DJANGO_ADMIN = Path(sys.executable).parent / "django-admin"
+
+
+def app_dirs(names: list[str]) -> list[Path]:
+    if names:
+        return [PACKAGE / n for n in names]
+    return [*sorted(p.parent for p in PACKAGE.glob("*/apps.py")), PACKAGE / "config"]
+
+
+def main() -> int:
+    for path in app_dirs(sys.argv[1:]):
+        (path / "locale").mkdir(exist_ok=True)
+        subprocess.run(
+            [
+                str(DJANGO_ADMIN),
+                "makemessages",
+                "-l",
+                "zh_Hans",
+                "--no-obsolete",
+                "-i",
+                "tests/*",
+                "-i",
+                "migrations/*",
+            ],
+            cwd=path,
+            check=True,
+        )
+        subprocess.run([str(DJANGO_ADMIN), "compilemessages", "-l", "zh_Hans"], cwd=path, check=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
