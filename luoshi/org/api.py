@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from luoshi.api.pagination import paginate
 from luoshi.api.schemas import ErrorOut, PageOut
@@ -30,8 +30,9 @@ class UnitOut(Schema):
     version: int
 
     @staticmethod
-    def resolve_kind_label(obj: Unit) -> str:
-        return str(obj.get_kind_display())
+    def resolve_kind_label(obj: Unit | dict[str, Any]) -> str:
+        kind = obj["kind"] if isinstance(obj, dict) else obj.kind
+        return str(UnitKind(kind).label)
 
 
 class UnitListItem(UnitOut):
@@ -39,7 +40,9 @@ class UnitListItem(UnitOut):
     child_count: int = 0
 
     @staticmethod
-    def resolve_parent_name(obj: Unit) -> str | None:
+    def resolve_parent_name(obj: Unit | dict[str, Any]) -> str | None:
+        if isinstance(obj, dict):
+            return obj.get("parent_name")
         return obj.parent.name if obj.parent_id and obj.parent else None
 
 
@@ -154,7 +157,7 @@ def create_unit(request: HttpRequest, payload: UnitIn) -> Any:
         sort_order=payload.sort_order,
         description=payload.description,
     )
-    return 201, _detail(request, selectors.access_unit(request.user, unit.pk))
+    return Status(201, _detail(request, selectors.access_unit(request.user, unit.pk)))
 
 
 @router.patch("/{int:unit_id}", response={200: UnitDetail, **ERRORS}, summary="Change or move a unit (administrators)")

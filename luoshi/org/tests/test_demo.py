@@ -1,0 +1,75 @@
+"""The demo organisation: what the seeds name, invented people, idempotent loading."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from luoshi.accounts.models import User
+from luoshi.org import demo
+from luoshi.org.models import Person, Position, Role, RoleGrant, Unit, UnitKind
+
+pytestmark = pytest.mark.django_db
+
+SEED_UNITS = {
+    "通泰街道",
+    "滨海街道",
+    "东城街道",
+    "城东街道",
+    "北白象镇",
+    "昆阳镇",
+    "星海街道",
+    "永兴街道",
+    "娄桥街道",
+    "雅阳镇",
+    "五马街道",
+    "钱库镇",
+    "陶山镇",
+    "景山街道",
+}
+
+
+def test_demo_has_the_seed_townships_with_their_structure(demo_org):
+    names = set(Unit.objects.filter(kind__in=[UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT]).values_list("name", flat=True))
+    assert names >= SEED_UNITS
+    chengdong = Unit.objects.get(name="城东街道")
+    assert chengdong.children.filter(kind=UnitKind.COMMUNITY).count() == 13
+    assert chengdong.children.filter(kind=UnitKind.DEPARTMENT).count() == 18
+    assert chengdong.children.filter(name="东星社区").exists()
+    for township in Unit.objects.filter(name__in=SEED_UNITS):
+        kinds = set(township.children.values_list("kind", flat=True))
+        assert {UnitKind.DEPARTMENT, UnitKind.TASK_FORCE} <= kinds
+        assert kinds & {UnitKind.COMMUNITY, UnitKind.VILLAGE}
+        assert Unit.objects.subtree_of(township).filter(kind=UnitKind.GRID).exists()
+        assert township.division_code.startswith("990101")
+
+
+def test_demo_paths_are_consistent(demo_org):
+    for unit in Unit.objects.select_related("parent"):
+        expected = f"{unit.parent.path if unit.parent else '/'}{unit.pk}/"
+        assert unit.path == expected
+
+
+def test_demo_people_are_invented(demo_org):
+    names = set(Person.objects.values_list("name", flat=True))
+    assert not names & demo.SEED_OFFICIALS
+    assert len(names) == Person.objects.count()  # no two people share a name
+
+
+def test_one_demo_login_per_role(demo_org):
+    roles = set(
+        RoleGrant.objects.filter(user__username__in=[d.username for d in demo.DEMO_LOGINS]).values_list(
+            "role", flat=True
+        )
+    )
+    assert roles == set(Role.values)
+    for login in demo.DEMO_LOGINS:
+        user = User.objects.get(username=login.username)
+        assert user.check_password("luoshi-demo-2026")
+        assert Position.objects.filter(person__user=user).exists()
+
+
+def test_loading_twice_changes_nothing(demo_org):
+    counts = (Unit.objects.count(), Person.objects.count(), Position.objects.count(), RoleGrant.objects.count())
+    call_command("loaddemo", "--quiet-logins", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (Unit.objects.count(), Person.objects.count(), Position.objects.count(), RoleGrant.objects.count()) == counts
