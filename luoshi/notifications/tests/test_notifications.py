@@ -23,9 +23,13 @@ def test_notify_writes_one_row_per_active_recipient():
 
 def test_rolled_back_action_sends_nothing():
     user = UserFactory()
-    with pytest.raises(RuntimeError), transaction.atomic():
-        services.notify(recipients=[user], kind="x", title="t")
-        raise RuntimeError("rollback")
+    def send_then_fail():
+        with transaction.atomic():
+            services.notify(recipients=[user], kind="x", title="t")
+            raise RuntimeError("rollback")
+
+    with pytest.raises(RuntimeError):
+        send_then_fail()
     assert not Notification.objects.exists()
 
 
