@@ -34,7 +34,7 @@ def _entries(po: Path) -> list[tuple[str, list[str], bool]]:
                 fields[current] = match.group(2)
             elif row.startswith('"') and current:
                 fields[current] += row[1:-1]
-        if "msgid" in fields and fields["msgid"]:
+        if fields.get("msgid"):
             strs = [v for k, v in fields.items() if k.startswith("msgstr")]
             entries.append((fields["msgid"], strs, fuzzy))
         block = []

@@ -23,6 +23,7 @@ def test_notify_writes_one_row_per_active_recipient():
 
 def test_rolled_back_action_sends_nothing():
     user = UserFactory()
+
     def send_then_fail():
         with transaction.atomic():
             services.notify(recipients=[user], kind="x", title="t")
