@@ -8,6 +8,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from luoshi.core.registry import NavItem, register_nav
+        from luoshi.core.registry import NavItem, register_home, register_nav
+        from luoshi.notifications.home import unread_notifications
 
         register_nav(NavItem("notifications", _("Notifications"), "notifications:list", "bell", order=700, mobile=True))
+        register_home(5, unread_notifications)

@@ -40,3 +40,9 @@ class PersonForm(forms.Form):
 class RoleGrantForm(forms.Form):
     username = forms.CharField(label=_("user name"), max_length=150)
     role = forms.ChoiceField(label=_("role"), choices=Role.choices)
+
+
+class PersonEditForm(forms.Form):
+    name = forms.CharField(label=_("full name"), max_length=64)
+    phone = forms.CharField(label=_("phone"), max_length=32, required=False)
+    note = forms.CharField(label=_("note"), widget=forms.Textarea, required=False)

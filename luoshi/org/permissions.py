@@ -85,8 +85,8 @@ def require(user: Any, action: str, obj: Any) -> None:
     if can(user, action, obj):
         return
     rule = RULES.get(action)
-    view_action = rule.view_action if rule else None
-    if view_action and can(user, view_action, obj):
+    view_action = "person.view" if isinstance(obj, Person) else (rule.view_action if rule else None)
+    if view_action and view_action != action and can(user, view_action, obj):
         raise Forbidden()
     raise NotFound()
 

@@ -17,7 +17,7 @@ from luoshi.core import audit
 from luoshi.core.errors import LuoshiError, NotFound, ValidationFailed
 from luoshi.core.pagination import paginate, querystring_without_page
 from luoshi.org import selectors, services
-from luoshi.org.forms import PersonForm, RoleGrantForm, UnitForm
+from luoshi.org.forms import PersonEditForm, PersonForm, RoleGrantForm, UnitForm
 from luoshi.org.models import ALLOWED_CHILDREN, Position, RoleGrant, UnitKind
 from luoshi.org.permissions import can, require
 
@@ -246,3 +246,20 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "entries": audit.entries_for(person),
         },
     )
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.access_person(request.user, pk)
+    require(request.user, "person.edit", person)
+    initial = {"name": person.name, "phone": person.phone, "note": person.note}
+    form = PersonEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationFailed as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect("org:person", pk=person.pk)
+    return render(request, "org/person_edit.html", {"form": form, "person": person})

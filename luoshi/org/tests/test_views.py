@@ -153,3 +153,19 @@ def test_home_page_shows_posts_and_empty_states(client, tree):
     html = client.get(reverse("core:home")).content.decode()
     assert "甲街道 及下属单位的管理员" in html
     assert "待完善的组织数据" in html
+
+
+def test_admin_edits_a_person_and_the_change_is_logged(admin_client, tree):
+    person = PositionFactory(unit=tree["grid"], person__name="旧名字").person
+    response = admin_client.post(
+        reverse("org:person_edit", args=[person.pk]), {"name": "新名字", "phone": "13812345678", "note": ""}
+    )
+    assert response.status_code == 302
+    html = admin_client.get(reverse("org:person", args=[person.pk])).content.decode()
+    assert "新名字" in html
+    assert "旧名字" in html  # before-value in the activity log
+
+
+def test_leader_cannot_edit_people(leader_client, tree):
+    person = PositionFactory(unit=tree["grid"]).person
+    assert leader_client.get(reverse("org:person_edit", args=[person.pk])).status_code == 403
