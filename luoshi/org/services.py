@@ -132,7 +132,7 @@ def unit_create(
 def unit_update(*, actor: Any, unit: Unit, version: int | None = None, **fields: Any) -> Unit:
     """Change a unit's fields; a changed ``parent`` moves the whole subtree."""
     require(actor, "unit.edit", unit)
-    locked = Unit.objects.select_for_update().select_related("parent").get(pk=unit.pk)
+    locked = Unit.objects.select_for_update(of=("self",)).select_related("parent").get(pk=unit.pk)
     if version is not None and locked.version != version:
         raise Conflict(_("Someone else changed this unit in the meantime. Reload and try again."), code="stale")
     before = audit.snapshot(locked, UNIT_FIELDS)
