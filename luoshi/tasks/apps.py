@@ -6,3 +6,41 @@ class TasksConfig(AppConfig):
     name = "luoshi.tasks"
     label = "tasks"
     verbose_name = _("Tasks")
+
+    def ready(self) -> None:
+        from luoshi.api.registry import register_router
+        from luoshi.core import audit
+        from luoshi.core.registry import (
+            NavItem,
+            PeriodicJob,
+            register_demo,
+            register_home,
+            register_nav,
+            register_periodic,
+        )
+        from luoshi.tasks import api, demo, home, jobs, permissions, workflow
+
+        permissions.register_rules()
+        audit.register_verbs({f"task.{a}": label for a, label in workflow.ACTION_VERBS.items()})
+        audit.register_verbs(
+            {
+                "task.progress": _("reported progress"),
+                "task.remind": _("sent a reminder"),
+                "task.milestone": _("updated a milestone"),
+                "task.attachment": _("added a file"),
+                "task.overdue": _("marked overdue"),
+                "task.import": _("imported tasks"),
+            }
+        )
+        register_nav(NavItem("tasks", _("Tasks"), "tasks:mine", "tasks", order=100, mobile=True))
+        register_nav(NavItem("task_overview", _("Supervision"), "tasks:overview", "flag", order=110))
+        register_nav(NavItem("task_board", _("Wall chart"), "tasks:board", "chart", order=120))
+        register_nav(NavItem("goals", _("Goals"), "tasks:goals", "map", order=130))
+        register_nav(NavItem("inspections", _("Inspections"), "tasks:inspections", "inbox", order=140))
+        register_home(20, home.my_tasks_section)
+        register_home(25, home.review_section)
+        register_demo(20, "tasks", demo.load)
+        register_periodic(PeriodicJob("tasks.daily_checks", 3600, jobs.daily_checks))
+        register_router("/tasks", api.tasks_router, order=20)
+        register_router("/goals", api.goals_router, order=21)
+        register_router("/inspections", api.inspections_router, order=22)

@@ -1,0 +1,595 @@
+"""Tasks, goals and inspections API: thin handlers over selectors and services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from luoshi.api.pagination import paginate
+from luoshi.api.schemas import ErrorOut, PageOut
+from luoshi.core.errors import NotFound, ValidationFailed
+from luoshi.org.models import Person, Unit
+from luoshi.org.selectors import access_unit
+from luoshi.tasks import selectors, services, workflow
+from luoshi.tasks.models import Category, Status, Task
+from luoshi.tasks.permissions import task_roles
+
+tasks_router = Router(tags=["tasks"])
+goals_router = Router(tags=["goals"])
+inspections_router = Router(tags=["inspections"])
+
+ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut,
+}  # fmt: skip
+
+
+# --- schemas ------------------------------------------------------------------------
+
+
+class TaskListItem(Schema):
+    id: int
+    number: str
+    title: str
+    status: str
+    status_label: str
+    light: str
+    progress: Decimal
+    start_date: dt.date
+    deadline: dt.date
+    priority: str
+    source: str
+    is_overdue: bool
+    closed_on_time: bool | None
+    lead_unit_id: int
+    lead_unit_name: str
+    responsible_leader_id: int | None
+    responsible_leader_name: str | None
+    parent_id: int | None
+    version: int
+
+    @staticmethod
+    def resolve_status_label(obj: Task) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_lead_unit_name(obj: Task) -> str:
+        return obj.lead_unit.name
+
+    @staticmethod
+    def resolve_responsible_leader_name(obj: Task) -> str | None:
+        return obj.responsible_leader.name if obj.responsible_leader_id and obj.responsible_leader else None
+
+
+class UnitRef(Schema):
+    id: int
+    name: str
+    code: str
+
+
+class MilestoneOut(Schema):
+    id: int
+    title: str
+    due_date: dt.date
+    done: bool
+    done_at: dt.datetime | None
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    action: str
+    actor_name: str
+    from_status: str
+    to_status: str
+    comment: str
+    data: dict[str, Any]
+    created_at: dt.datetime
+
+
+class ExtensionOut(Schema):
+    id: int
+    status: str
+    old_deadline: dt.date
+    requested_deadline: dt.date
+    new_deadline: dt.date | None
+    reason: str
+    decision_comment: str
+
+
+class TaskDetailOut(TaskListItem):
+    description: str
+    target: str
+    acceptance: str
+    measures: str
+    goal_id: int | None
+    category_id: int | None
+    task_force: UnitRef | None
+    co_units: list[UnitRef]
+    report_cadence: str
+    original_deadline: dt.date | None
+    next_report_due: dt.date | None
+    missed_reports: int
+    reminder_count: int
+    reported_progress: int
+    time_progress: int
+    working_days_left: int
+    light_reasons: list[str]
+    allowed_actions: list[str]
+    milestones: list[MilestoneOut]
+    subtasks: list[TaskListItem]
+    extensions: list[ExtensionOut]
+    timeline: list[EventOut]
+
+
+class TaskQuery(Schema):
+    q: str = Field("", description="Title contains, or exact task number")
+    unit: int | None = Field(None, description="Lead unit in this unit's subtree")
+    leader: int | None = Field(None, description="Responsible leader (person id)")
+    goal: int | None = None
+    category: int | None = Field(None, description="This category or the projects under it")
+    light: str = Field("", description="green, yellow, red, or none")
+    status: str = Field("", description="A status, or `open` for all open ones")
+    overdue: bool | None = Field(None, description="Only overdue (or closed late) tasks, or only the others")
+    source: str = ""
+    priority: str = ""
+    due_before: dt.date | None = None
+    due_after: dt.date | None = None
+    page: int = 1
+    page_size: int = Field(50, description="1 to 500")
+
+    def to_filters(self) -> selectors.TaskFilters:
+        params = {k: "" if v is None else str(v) for k, v in self.dict().items()}
+        if self.overdue is not None:
+            params["overdue"] = "1" if self.overdue else "0"
+        return selectors.TaskFilters.from_params(params)
+
+
+class TaskIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    lead_unit_id: int
+    start_date: dt.date
+    deadline: dt.date
+    description: str = ""
+    source: str = "higher"
+    goal_id: int | None = None
+    category_id: int | None = None
+    parent_id: int | None = None
+    target: str = ""
+    acceptance: str = ""
+    measures: str = ""
+    responsible_leader_id: int | None = None
+    co_unit_ids: list[int] = []
+    task_force_id: int | None = None
+    priority: str = "normal"
+    report_cadence: str = "weekly"
+    weight: Decimal | None = None
+    assign: bool = Field(False, description="Assign at once (otherwise the task stays a draft)")
+
+
+class TaskPatch(Schema):
+    version: int = Field(..., description="The version you read; a stale one gets 409")
+    title: str | None = None
+    description: str | None = None
+    target: str | None = None
+    acceptance: str | None = None
+    measures: str | None = None
+    priority: str | None = None
+    report_cadence: str | None = None
+    deadline: dt.date | None = None
+    start_date: dt.date | None = None
+    responsible_leader_id: int | None = None
+    weight: Decimal | None = None
+
+
+class TransitionIn(Schema):
+    action: str = Field(..., description=", ".join(workflow.ACTIONS))
+    comment: str = ""
+    version: int | None = Field(None, description="Send the version you read to be protected from lost updates")
+    new_deadline: dt.date | None = Field(None, description="For request_extension and approve_extension")
+
+
+class ProgressIn(Schema):
+    percent: int = Field(..., ge=0, le=100)
+    text: str = Field(..., min_length=1)
+    reported_on: dt.date | None = None
+
+
+class ProgressOut(Schema):
+    id: int
+    percent: int
+    text: str
+    reported_on: dt.date
+    task: TaskListItem
+
+
+class ReminderIn(Schema):
+    comment: str = ""
+
+
+class MilestoneIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    due_date: dt.date
+
+
+class CategoryOut(Schema):
+    id: int
+    parent_id: int | None
+    name: str
+    code: str
+    weight: Decimal | None
+    progress: Decimal
+
+
+class GoalOut(Schema):
+    id: int
+    year: int
+    title: str
+    owner_unit_id: int
+    owner_unit_name: str
+    weight: Decimal
+    progress: Decimal
+    version: int
+
+    @staticmethod
+    def resolve_owner_unit_name(obj: Any) -> str:
+        return str(obj.owner_unit.name)
+
+
+class GoalDetailOut(GoalOut):
+    description: str
+    assessment: str
+    categories: list[CategoryOut]
+
+
+class GoalIn(Schema):
+    owner_unit_id: int
+    year: int
+    title: str = Field(..., min_length=1, max_length=200)
+    description: str = ""
+    weight: Decimal = Decimal("0")
+    assessment: str = ""
+
+
+class CategoryIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    parent_id: int | None = None
+    code: str = ""
+    weight: Decimal | None = None
+    sort_order: int = 0
+
+
+class FindingOut(Schema):
+    id: int
+    description: str
+    unit_id: int | None
+    task_ids: list[int]
+
+
+class InspectionOut(Schema):
+    id: int
+    unit_id: int
+    unit_name: str
+    date: dt.date
+    place: str
+    unannounced: bool
+    summary: str
+
+    @staticmethod
+    def resolve_unit_name(obj: Any) -> str:
+        return str(obj.unit.name)
+
+
+class InspectionDetailOut(InspectionOut):
+    inspectors: list[str]
+    findings: list[FindingOut]
+
+
+class InspectionIn(Schema):
+    unit_id: int
+    date: dt.date
+    place: str = Field(..., min_length=1, max_length=200)
+    unannounced: bool = True
+    inspector_ids: list[int] = []
+    summary: str = ""
+    findings: list[str] = []
+
+
+class FindingIn(Schema):
+    description: str = Field(..., min_length=1)
+    unit_id: int | None = None
+
+
+class FindingTaskIn(Schema):
+    lead_unit_id: int
+    deadline: dt.date
+    responsible_leader_id: int | None = None
+    title: str = ""
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _person(request: HttpRequest, pk: int | None) -> Person | None:
+    if pk is None:
+        return None
+    person = selectors.people_choices(request.user).filter(pk=pk).first()
+    if person is None:
+        raise ValidationFailed("responsible_leader_id: not found in your scope", code="unknown_person")
+    return person
+
+
+def _units(request: HttpRequest, ids: list[int]) -> list[Unit]:
+    return [access_unit(request.user, pk) for pk in ids]
+
+
+def task_detail_dict(request: HttpRequest, task: Task) -> dict[str, Any]:
+    detail = selectors.task_detail(request.user, task)
+    live = services.light_for(task)
+    roles = task_roles(request.user, task)
+    return {
+        **TaskListItem.from_orm(task).dict(),
+        "description": task.description,
+        "target": task.target,
+        "acceptance": task.acceptance,
+        "measures": task.measures,
+        "goal_id": task.goal_id,
+        "category_id": task.category_id,
+        "task_force": task.task_force,
+        "co_units": detail.co_units,
+        "report_cadence": task.report_cadence,
+        "original_deadline": task.original_deadline,
+        "next_report_due": task.next_report_due,
+        "missed_reports": task.missed_reports,
+        "reminder_count": task.reminder_count,
+        "reported_progress": task.reported_progress,
+        "time_progress": live.time_progress,
+        "working_days_left": live.working_days_left,
+        "light_reasons": list(live.reasons),
+        "allowed_actions": workflow.allowed_actions(task.status, roles),
+        "milestones": detail.milestones,
+        "subtasks": detail.subtasks,
+        "extensions": detail.extensions,
+        "timeline": detail.events,
+    }
+
+
+# --- tasks -----------------------------------------------------------------------------------
+
+
+@tasks_router.get("", response={200: PageOut[TaskListItem], **ERRORS}, summary="List tasks in your scope")
+def list_tasks(request: HttpRequest, filters: Query[TaskQuery]) -> Any:
+    return paginate(selectors.task_list(request.user, filters.to_filters()), filters.page, filters.page_size)
+
+
+@tasks_router.post("", response={201: TaskDetailOut, **ERRORS}, summary="Create a task (supervisors and leaders)")
+def create_task(request: HttpRequest, payload: TaskIn) -> Any:
+    goal = selectors.access_goal(request.user, payload.goal_id) if payload.goal_id else None
+    category = None
+    if payload.category_id:
+        category = Category.objects.filter(pk=payload.category_id).select_related("goal").first()
+        if category is None:
+            raise NotFound()
+        goal = goal or selectors.access_goal(request.user, category.goal_id)
+    parent = selectors.access_task(request.user, payload.parent_id) if payload.parent_id else None
+    data = services.TaskData(
+        title=payload.title,
+        lead_unit=access_unit(request.user, payload.lead_unit_id),
+        start_date=payload.start_date,
+        deadline=payload.deadline,
+        description=payload.description,
+        source=payload.source,
+        goal=goal,
+        category=category,
+        parent=parent,
+        target=payload.target,
+        acceptance=payload.acceptance,
+        measures=payload.measures,
+        responsible_leader=_person(request, payload.responsible_leader_id),
+        co_units=_units(request, payload.co_unit_ids),
+        task_force=access_unit(request.user, payload.task_force_id) if payload.task_force_id else None,
+        priority=payload.priority,
+        report_cadence=payload.report_cadence,
+        weight=payload.weight,
+    )
+    task = services.task_create(actor=request.user, data=data, assign=payload.assign)
+    return 201, task_detail_dict(request, selectors.access_task(request.user, task.pk))
+
+
+@tasks_router.get("/{int:task_id}", response={200: TaskDetailOut, **ERRORS}, summary="One task with its timeline")
+def get_task(request: HttpRequest, task_id: int) -> Any:
+    return task_detail_dict(request, selectors.access_task(request.user, task_id))
+
+
+@tasks_router.patch("/{int:task_id}", response={200: TaskDetailOut, **ERRORS}, summary="Edit a task")
+def update_task(request: HttpRequest, task_id: int, payload: TaskPatch) -> Any:
+    task = selectors.access_task(request.user, task_id)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    if "responsible_leader_id" in data:
+        data["responsible_leader"] = _person(request, data.pop("responsible_leader_id"))
+    services.task_update(actor=request.user, task=task, version=version, **data)
+    return task_detail_dict(request, selectors.access_task(request.user, task_id))
+
+
+@tasks_router.post(
+    "/{int:task_id}/transitions", response={200: TaskDetailOut, **ERRORS}, summary="Fire a workflow action"
+)
+def transition_task(request: HttpRequest, task_id: int, payload: TransitionIn) -> Any:
+    task = selectors.access_task(request.user, task_id)
+    services.task_transition(
+        actor=request.user,
+        task=task,
+        action=payload.action,
+        comment=payload.comment,
+        version=payload.version,
+        new_deadline=payload.new_deadline,
+    )
+    return task_detail_dict(request, selectors.access_task(request.user, task_id))
+
+
+@tasks_router.post("/{int:task_id}/progress", response={201: ProgressOut, **ERRORS}, summary="Report progress")
+def report_progress(request: HttpRequest, task_id: int, payload: ProgressIn) -> Any:
+    task = selectors.access_task(request.user, task_id)
+    report = services.task_report_progress(
+        actor=request.user, task=task, percent=payload.percent, text=payload.text, reported_on=payload.reported_on
+    )
+    fresh = selectors.access_task(request.user, task_id)
+    return 201, {
+        "id": report.pk,
+        "percent": report.percent,
+        "text": report.text,
+        "reported_on": report.reported_on,
+        "task": fresh,
+    }
+
+
+@tasks_router.post("/{int:task_id}/reminders", response={200: TaskListItem, **ERRORS}, summary="Send a reminder (催办)")
+def remind_task(request: HttpRequest, task_id: int, payload: ReminderIn) -> Any:
+    task = selectors.access_task(request.user, task_id)
+    services.task_remind(actor=request.user, task=task, comment=payload.comment)
+    return selectors.access_task(request.user, task_id)
+
+
+@tasks_router.post("/{int:task_id}/milestones", response={201: MilestoneOut, **ERRORS}, summary="Add a milestone")
+def add_milestone(request: HttpRequest, task_id: int, payload: MilestoneIn) -> Any:
+    task = selectors.access_task(request.user, task_id)
+    return 201, services.milestone_add(actor=request.user, task=task, title=payload.title, due_date=payload.due_date)
+
+
+# --- goals -------------------------------------------------------------------------------------
+
+
+@goals_router.get("", response={200: PageOut[GoalOut], **ERRORS}, summary="List goals in your scope")
+def list_goals(request: HttpRequest, year: int | None = None, page: int = 1, page_size: int = 50) -> Any:
+    return paginate(selectors.goal_list(request.user, year=year), page, page_size)
+
+
+def _goal_detail(goal: Any) -> dict[str, Any]:
+    return {
+        **GoalOut.from_orm(goal).dict(),
+        "description": goal.description,
+        "assessment": goal.assessment,
+        "categories": selectors.goal_categories(goal),
+    }
+
+
+@goals_router.post("", response={201: GoalDetailOut, **ERRORS}, summary="Create a goal")
+def create_goal(request: HttpRequest, payload: GoalIn) -> Any:
+    unit = access_unit(request.user, payload.owner_unit_id)
+    goal = services.goal_create(
+        actor=request.user,
+        owner_unit=unit,
+        year=payload.year,
+        title=payload.title,
+        description=payload.description,
+        weight=payload.weight,
+        assessment=payload.assessment,
+    )
+    return 201, _goal_detail(selectors.access_goal(request.user, goal.pk))
+
+
+@goals_router.get("/{int:goal_id}", response={200: GoalDetailOut, **ERRORS}, summary="One goal with its categories")
+def get_goal(request: HttpRequest, goal_id: int) -> Any:
+    return _goal_detail(selectors.access_goal(request.user, goal_id))
+
+
+@goals_router.post(
+    "/{int:goal_id}/categories", response={201: CategoryOut, **ERRORS}, summary="Add a category or project"
+)
+def add_category(request: HttpRequest, goal_id: int, payload: CategoryIn) -> Any:
+    goal = selectors.access_goal(request.user, goal_id)
+    parent = None
+    if payload.parent_id:
+        parent = Category.objects.filter(pk=payload.parent_id, goal=goal).first()
+        if parent is None:
+            raise NotFound()
+    category = services.category_create(
+        actor=request.user,
+        goal=goal,
+        name=payload.name,
+        parent=parent,
+        code=payload.code,
+        weight=payload.weight,
+        sort_order=payload.sort_order,
+    )
+    return 201, category
+
+
+# --- inspections -------------------------------------------------------------------------------
+
+
+@inspections_router.get("", response={200: PageOut[InspectionOut], **ERRORS}, summary="List inspections")
+def list_inspections(request: HttpRequest, page: int = 1, page_size: int = 50) -> Any:
+    return paginate(selectors.inspection_list(request.user), page, page_size)
+
+
+def _inspection_detail(request: HttpRequest, inspection: Any) -> dict[str, Any]:
+    return {
+        **InspectionOut.from_orm(inspection).dict(),
+        "inspectors": [p.name for p in inspection.inspectors.all()],
+        "findings": [
+            {
+                "id": f.pk,
+                "description": f.description,
+                "unit_id": f.unit_id,
+                "task_ids": [t.pk for t in f.rectification_tasks.all()],
+            }
+            for f in selectors.inspection_findings(inspection)
+        ],
+    }
+
+
+@inspections_router.post("", response={201: InspectionDetailOut, **ERRORS}, summary="Record an inspection")
+def create_inspection(request: HttpRequest, payload: InspectionIn) -> Any:
+    people = selectors.people_choices(request.user).filter(pk__in=payload.inspector_ids)
+    inspection = services.inspection_create(
+        actor=request.user,
+        unit=access_unit(request.user, payload.unit_id),
+        date=payload.date,
+        place=payload.place,
+        unannounced=payload.unannounced,
+        inspectors=list(people),
+        summary=payload.summary,
+        findings=payload.findings,
+    )
+    return 201, _inspection_detail(request, selectors.access_inspection(request.user, inspection.pk))
+
+
+@inspections_router.get("/{int:inspection_id}", response={200: InspectionDetailOut, **ERRORS}, summary="One inspection")
+def get_inspection(request: HttpRequest, inspection_id: int) -> Any:
+    return _inspection_detail(request, selectors.access_inspection(request.user, inspection_id))
+
+
+@inspections_router.post("/{int:inspection_id}/findings", response={201: FindingOut, **ERRORS}, summary="Add a finding")
+def add_finding(request: HttpRequest, inspection_id: int, payload: FindingIn) -> Any:
+    inspection = selectors.access_inspection(request.user, inspection_id)
+    unit = access_unit(request.user, payload.unit_id) if payload.unit_id else None
+    finding = services.finding_add(
+        actor=request.user, inspection=inspection, description=payload.description, unit=unit
+    )
+    return 201, {"id": finding.pk, "description": finding.description, "unit_id": finding.unit_id, "task_ids": []}
+
+
+@inspections_router.post(
+    "/findings/{int:finding_id}/task",
+    response={201: TaskDetailOut, **ERRORS},
+    summary="Turn a finding into a rectification task",
+)
+def finding_task(request: HttpRequest, finding_id: int, payload: FindingTaskIn) -> Any:
+    finding = selectors.access_finding(request.user, finding_id)
+    task = services.finding_to_task(
+        actor=request.user,
+        finding=finding,
+        lead_unit=access_unit(request.user, payload.lead_unit_id),
+        deadline=payload.deadline,
+        responsible_leader=_person(request, payload.responsible_leader_id),
+        title=payload.title,
+    )
+    return 201, task_detail_dict(request, selectors.access_task(request.user, task.pk))
+
+
+__all__ = ["Status", "goals_router", "inspections_router", "tasks_router"]

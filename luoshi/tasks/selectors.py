@@ -1,0 +1,493 @@
+"""Every read of tasks, goals and inspections, starting from the user's scoped queryset."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from luoshi.core.errors import NotFound, ValidationFailed
+from luoshi.core.timeutil import today as local_today
+from luoshi.org.models import Person, Position, Unit
+from luoshi.org.scope import scope_for
+from luoshi.org.selectors import access_unit
+from luoshi.tasks.models import (
+    OPEN_STATUSES,
+    Category,
+    EventKind,
+    ExtensionRequest,
+    ExtensionStatus,
+    Finding,
+    Goal,
+    Inspection,
+    Light,
+    Milestone,
+    Priority,
+    ProgressReport,
+    Source,
+    Status,
+    Task,
+    TaskEvent,
+)
+from luoshi.tasks.permissions import (
+    DOERS,
+    goals_visible_to,
+    inspections_visible_to,
+    tasks_visible_to,
+)
+from luoshi.tasks.workflow import ACTION_VERBS
+
+LIST_FIELDS = (
+    "id", "number", "title", "status", "light", "progress", "deadline", "start_date", "priority", "source",
+    "is_overdue", "closed_on_time", "lead_unit_id", "lead_unit__name", "responsible_leader_id",
+    "responsible_leader__name", "reminder_count", "missed_reports", "parent_id", "version", "updated_at",
+    "category_id", "goal_id",
+)  # fmt: skip
+
+
+@dataclass
+class TaskFilters:
+    """The filters of the supervisor overview, the API and the Excel export."""
+
+    q: str = ""
+    unit: int | None = None  # lead unit in this unit's subtree
+    leader: int | None = None  # responsible leader (person id)
+    goal: int | None = None
+    category: int | None = None  # this category or one below it
+    light: str = ""
+    status: str = ""
+    overdue: bool | None = None
+    source: str = ""
+    priority: str = ""
+    top_level: bool = False
+    due_before: dt.date | None = None
+    due_after: dt.date | None = None
+
+    @classmethod
+    def from_params(cls, params: Any) -> TaskFilters:
+        """Parse query parameters (a QueryDict or dict); bad values raise ValidationFailed."""
+
+        def integer(name: str) -> int | None:
+            raw = (params.get(name) or "").strip() if hasattr(params, "get") else ""
+            if not raw:
+                return None
+            try:
+                return int(raw)
+            except ValueError:
+                raise ValidationFailed(
+                    _("%(name)s must be a number.") % {"name": name}, details={name: [_("Not a number.")]}
+                ) from None
+
+        def choice(name: str, allowed: list[str]) -> str:
+            raw = (params.get(name) or "").strip()
+            if raw and raw not in allowed:
+                raise ValidationFailed(_("Unknown %(name)s: %(value)s") % {"name": name, "value": raw})
+            return str(raw)
+
+        def date(name: str) -> dt.date | None:
+            raw = (params.get(name) or "").strip()
+            if not raw:
+                return None
+            try:
+                return dt.date.fromisoformat(raw)
+            except ValueError:
+                raise ValidationFailed(_("%(name)s must be a date like 2026-05-31.") % {"name": name}) from None
+
+        overdue_raw = (params.get("overdue") or "").strip().lower()
+        return cls(
+            q=(params.get("q") or "").strip()[:100],
+            unit=integer("unit"),
+            leader=integer("leader"),
+            goal=integer("goal"),
+            category=integer("category"),
+            light=choice("light", [*Light.values, "none"]),
+            status=choice("status", [*Status.values, "open"]),
+            overdue=True if overdue_raw in {"1", "true", "yes"} else (False if overdue_raw in {"0", "false"} else None),
+            source=choice("source", Source.values),
+            priority=choice("priority", Priority.values),
+            due_before=date("due_before"),
+            due_after=date("due_after"),
+        )
+
+    def active(self) -> bool:
+        values: list[Any] = [
+            self.q,
+            self.unit,
+            self.leader,
+            self.goal,
+            self.category,
+            self.light,
+            self.status,
+            self.source,
+        ]
+        values += [self.priority, self.due_before, self.due_after, self.overdue is not None]
+        return any(values)
+
+
+def task_list(user: Any, filters: TaskFilters | None = None) -> QuerySet[Task]:
+    """Tasks in scope, filtered, with what a list row shows (one query per page)."""
+    f = filters or TaskFilters()
+    qs = tasks_visible_to(user)
+    if f.q:
+        qs = qs.filter(Q(title__icontains=f.q) | Q(number__iexact=f.q))
+    if f.unit:
+        unit = access_unit(user, f.unit)
+        qs = qs.filter(lead_unit__path__startswith=unit.path)
+    if f.leader:
+        qs = qs.filter(responsible_leader_id=f.leader)
+    if f.goal:
+        qs = qs.filter(goal_id=f.goal)
+    if f.category:
+        qs = qs.filter(Q(category_id=f.category) | Q(category__parent_id=f.category))
+    if f.light == "none":
+        qs = qs.filter(light="")
+    elif f.light:
+        qs = qs.filter(light=f.light)
+    if f.status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif f.status:
+        qs = qs.filter(status=f.status)
+    if f.overdue is True:
+        qs = qs.filter(Q(is_overdue=True) | Q(closed_on_time=False))
+    elif f.overdue is False:
+        qs = qs.filter(is_overdue=False).exclude(closed_on_time=False)
+    if f.source:
+        qs = qs.filter(source=f.source)
+    if f.priority:
+        qs = qs.filter(priority=f.priority)
+    if f.top_level:
+        qs = qs.filter(parent__isnull=True)
+    if f.due_before:
+        qs = qs.filter(deadline__lte=f.due_before)
+    if f.due_after:
+        qs = qs.filter(deadline__gte=f.due_after)
+    return qs.select_related("lead_unit", "responsible_leader").only(*LIST_FIELDS).order_by("deadline", "id")
+
+
+def my_tasks(user: Any) -> QuerySet[Task]:
+    """Tasks this user works on: as doer at the lead unit or task force, as responsible leader, or as creator."""
+    scope = scope_for(user)
+    q = Q(responsible_leader__user_id=user.pk) | Q(created_by_id=user.pk)
+    doer_paths = scope.root_paths(DOERS)
+    for path in doer_paths:
+        q |= Q(lead_unit__path__startswith=path) | Q(task_force__path__startswith=path)
+    return task_list(user).filter(q).exclude(status=Status.CANCELLED)
+
+
+def unit_tasks(user: Any, unit: Unit) -> QuerySet[Task]:
+    """Tasks the unit leads, carries as task force, or helps with as co-unit."""
+    through = Task.co_units.through
+    co = through.objects.filter(task_id=OuterRef("pk"), unit_id=unit.pk)
+    return task_list(user).filter(Q(lead_unit=unit) | Q(task_force=unit) | Q(Exists(co)))
+
+
+def home_units(user: Any) -> list[Unit]:
+    """The units where the user holds roles, then where they hold posts (for 'my unit')."""
+    scope = scope_for(user)
+    ids = scope.home_units()
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
+    result = [units[i] for i in ids if i in units]
+    if not result and getattr(user, "pk", None):
+        result = [p.unit for p in Position.objects.filter(person__user=user).select_related("unit")]
+    return result
+
+
+def access_task(user: Any, pk: int | str) -> Task:
+    """The task ``pk`` if the user may see it; :class:`NotFound` whether missing or out of scope."""
+    try:
+        return (
+            tasks_visible_to(user)
+            .select_related(
+                "lead_unit", "task_force", "responsible_leader", "responsible_leader__user", "goal", "category",
+                "parent", "created_by", "submitted_by", "source_finding", "source_finding__inspection",
+            )
+            .get(pk=int(pk))
+        )  # fmt: skip
+    except (Task.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+@dataclass
+class TaskDetail:
+    task: Task
+    co_units: list[Unit]
+    subtasks: list[Task]
+    milestones: list[Milestone]
+    events: list[TaskEvent]
+    reports: dict[int, ProgressReport]
+    attachments: list[Any]
+    pending_extension: ExtensionRequest | None
+    extensions: list[ExtensionRequest] = field(default_factory=list)
+
+
+def task_detail(user: Any, task: Task) -> TaskDetail:
+    """Everything the detail page and API show, in a fixed number of queries."""
+    reports = {
+        r.pk: r
+        for r in ProgressReport.objects.filter(task=task).select_related("reported_by").prefetch_related("attachments")
+    }
+    extensions = list(ExtensionRequest.objects.filter(task=task).select_related("requested_by", "decided_by"))
+    events = list(TaskEvent.objects.filter(task=task).order_by("created_at", "id"))
+    labels = dict(EventKind.choices)
+    statuses = dict(Status.choices)
+    for event in events:
+        if event.kind == EventKind.TRANSITION:
+            event.label = str(ACTION_VERBS.get(event.action, event.action))  # type: ignore[attr-defined]
+        elif event.kind == EventKind.MILESTONE and event.action:
+            event.label = str(_("completed a milestone") if event.action == "done" else _("reopened a milestone"))  # type: ignore[attr-defined]
+        elif event.kind == EventKind.REMINDER and event.action.startswith("due_soon"):
+            event.label = str(_("deadline is near"))  # type: ignore[attr-defined]
+        else:
+            event.label = str(labels.get(event.kind, event.kind))  # type: ignore[attr-defined]
+        event.from_label = str(statuses.get(event.from_status, ""))  # type: ignore[attr-defined]
+        event.to_label = str(statuses.get(event.to_status, ""))  # type: ignore[attr-defined]
+        event.report = reports.get(event.data.get("report")) if event.kind == EventKind.PROGRESS else None  # type: ignore[attr-defined]
+    return TaskDetail(
+        task=task,
+        co_units=list(task.co_units.all().order_by("path")),
+        subtasks=list(task_list(user).filter(parent=task)),
+        milestones=list(Milestone.objects.filter(task=task).order_by("due_date", "sort_order", "id")),
+        events=events,
+        reports=reports,
+        attachments=list(task.attachments.filter(report__isnull=True).select_related("uploaded_by")),
+        pending_extension=next((e for e in extensions if e.status == ExtensionStatus.PENDING), None),
+        extensions=extensions,
+    )
+
+
+def people_choices(user: Any, *, leaders_only: bool = False) -> QuerySet[Person]:
+    """People in scope to choose a responsible leader or inspectors from."""
+    scope = scope_for(user)
+    positions = Position.objects.filter(person=OuterRef("pk"))
+    if not scope.is_all:
+        positions = positions.filter(scope.unit_q("unit"))
+    if leaders_only:
+        positions = positions.filter(is_leader=True, unit__kind__in=["district", "township", "subdistrict"])
+    return Person.objects.filter(Exists(positions), is_active=True).order_by("name")
+
+
+# --- board and timeline (挂图作战) ----------------------------------------------------
+
+
+BOARD_COLUMNS = [Status.DRAFT, Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING_REVIEW, Status.DONE]
+BOARD_LIMIT = 60
+
+
+@dataclass
+class BoardColumn:
+    status: str
+    label: str
+    count: int
+    tasks: list[Task]
+
+
+def board(user: Any, filters: TaskFilters) -> list[BoardColumn]:
+    """The wall chart: one column per state, reddest first; two queries in all."""
+    qs = task_list(user, filters)
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    columns: list[BoardColumn] = []
+    per_status: dict[str, list[Task]] = defaultdict(list)
+    # One query: the first BOARD_LIMIT per column would need a window; a capped scan keeps it simple.
+    for task in qs.filter(status__in=BOARD_COLUMNS).order_by("deadline", "id")[: BOARD_LIMIT * len(BOARD_COLUMNS) * 4]:
+        if len(per_status[task.status]) < BOARD_LIMIT:
+            per_status[task.status].append(task)
+    severity = {"red": 0, "yellow": 1, "green": 2, "": 3}
+    for status in BOARD_COLUMNS:
+        tasks = sorted(per_status[status], key=lambda t: (severity.get(t.light, 3), t.deadline))
+        columns.append(BoardColumn(str(status), str(Status(status).label), counts.get(status, 0), tasks))
+    return columns
+
+
+@dataclass
+class GanttRow:
+    task: Task
+    offset: float  # percent from the left edge
+    width: float
+    milestones: list[tuple[Milestone, float]]
+
+
+@dataclass
+class Gantt:
+    start: dt.date
+    end: dt.date
+    months: list[tuple[str, float]]
+    today_offset: float | None
+    rows: list[GanttRow]
+
+
+GANTT_LIMIT = 80
+
+
+def gantt(user: Any, filters: TaskFilters) -> Gantt:
+    """Tasks and their milestones on a time axis (the 时间表/路线图 view); two queries."""
+    tasks = list(task_list(user, filters).exclude(status=Status.CANCELLED)[:GANTT_LIMIT])
+    milestones: dict[int, list[Milestone]] = defaultdict(list)
+    for m in Milestone.objects.filter(task_id__in=[t.pk for t in tasks]).order_by("due_date"):
+        milestones[m.task_id].append(m)
+    today = local_today()
+    if tasks:
+        start = min(t.start_date for t in tasks)
+        end = max([t.deadline for t in tasks] + [m.due_date for ms in milestones.values() for m in ms])
+    else:
+        start, end = today.replace(day=1), today.replace(day=1) + dt.timedelta(days=90)
+    start = start.replace(day=1)
+    end = end + dt.timedelta(days=7)
+    span = max(1, (end - start).days)
+
+    def pos(day: dt.date) -> float:
+        return round(100 * max(0, min(span, (day - start).days)) / span, 2)
+
+    months: list[tuple[str, float]] = []
+    cursor = start
+    while cursor <= end:
+        months.append((f"{cursor.year}-{cursor.month:02d}", pos(cursor)))
+        cursor = (cursor.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    rows = [
+        GanttRow(
+            task=t,
+            offset=pos(t.start_date),
+            width=max(0.8, pos(t.deadline) - pos(t.start_date)),
+            milestones=[(m, pos(m.due_date)) for m in milestones[t.pk]],
+        )
+        for t in tasks
+    ]
+    return Gantt(start, end, months, pos(today) if start <= today <= end else None, rows)
+
+
+# --- statistics for the overview header --------------------------------------------------
+
+
+def light_counts(user: Any, filters: TaskFilters) -> dict[str, int]:
+    qs = task_list(user, filters).order_by()
+    rows = qs.values_list("light").annotate(n=Count("id")).values_list("light", "n")
+    counts = {"green": 0, "yellow": 0, "red": 0, "none": 0}
+    for light, n in rows:
+        counts[light or "none"] = n
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+# --- goals ---------------------------------------------------------------------------------
+
+
+def goal_list(user: Any, *, year: int | None = None) -> QuerySet[Goal]:
+    qs = goals_visible_to(user).select_related("owner_unit")
+    if year:
+        qs = qs.filter(year=year)
+    return qs.annotate(task_count=Count("tasks", distinct=True)).order_by("-year", "title", "id")
+
+
+def access_goal(user: Any, pk: int | str) -> Goal:
+    try:
+        return goals_visible_to(user).select_related("owner_unit").get(pk=int(pk))
+    except (Goal.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+@dataclass
+class CategoryNode:
+    category: Category
+    children: list[CategoryNode]
+    tasks: list[Task]
+    counts: dict[str, int]
+
+
+def goal_tree(user: Any, goal: Goal) -> tuple[list[CategoryNode], list[Task]]:
+    """The goal's categories and projects with the visible top-level tasks under each (three queries)."""
+    categories = list(Category.objects.filter(goal=goal).order_by("sort_order", "id"))
+    tasks = list(task_list(user, TaskFilters(goal=goal.pk, top_level=True)))
+    by_cat: dict[int | None, list[Task]] = defaultdict(list)
+    for t in tasks:
+        by_cat[t.category_id].append(t)
+    nodes = {c.pk: CategoryNode(c, [], by_cat.get(c.pk, []), {}) for c in categories}
+    roots: list[CategoryNode] = []
+    for c in categories:
+        parent = nodes.get(c.parent_id) if c.parent_id else None
+        (parent.children if parent else roots).append(nodes[c.pk])
+
+    def count(node: CategoryNode) -> dict[str, int]:
+        totals = {"green": 0, "yellow": 0, "red": 0, "done": 0, "all": 0}
+        for t in node.tasks:
+            totals["all"] += 1
+            if t.status == Status.DONE:
+                totals["done"] += 1
+            elif t.light in totals:
+                totals[t.light] += 1
+        for child in node.children:
+            for k, v in count(child).items():
+                totals[k] += v
+        node.counts = totals
+        return totals
+
+    for root in roots:
+        count(root)
+    return roots, by_cat.get(None, [])
+
+
+def goal_categories(goal: Goal) -> list[Category]:
+    return list(Category.objects.filter(goal=goal).select_related("parent").order_by("sort_order", "id"))
+
+
+# --- inspections -------------------------------------------------------------------------------
+
+
+def inspection_list(user: Any) -> QuerySet[Inspection]:
+    return (
+        inspections_visible_to(user)
+        .select_related("unit")
+        .annotate(
+            finding_count=Count("findings", distinct=True),
+            open_count=Count(
+                "findings__rectification_tasks",
+                filter=Q(findings__rectification_tasks__status__in=OPEN_STATUSES),
+                distinct=True,
+            ),
+        )
+        .order_by("-date", "-id")
+    )
+
+
+def access_inspection(user: Any, pk: int | str) -> Inspection:
+    try:
+        return inspections_visible_to(user).select_related("unit", "created_by").get(pk=int(pk))
+    except (Inspection.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def inspection_findings(inspection: Inspection) -> list[Finding]:
+    return list(
+        Finding.objects.filter(inspection=inspection)
+        .select_related("unit")
+        .prefetch_related(
+            Prefetch(
+                "rectification_tasks",
+                queryset=Task.objects.select_related("lead_unit").order_by("id"),
+            )
+        )
+    )
+
+
+def access_finding(user: Any, pk: int | str) -> Finding:
+    try:
+        finding = Finding.objects.select_related("inspection", "inspection__unit").get(pk=int(pk))
+    except (Finding.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    access_inspection(user, finding.inspection_id)
+    return finding
+
+
+def access_milestone(user: Any, pk: int | str) -> Milestone:
+    try:
+        milestone = Milestone.objects.get(pk=int(pk))
+    except (Milestone.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    milestone.task = access_task(user, milestone.task_id)
+    return milestone
+
+
+def recent_missed_reports(task: Task) -> int:
+    return TaskEvent.objects.filter(task=task, kind=EventKind.REPORT_MISSED).count()

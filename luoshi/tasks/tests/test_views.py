@@ -1,0 +1,107 @@
+"""Pages render, are scoped, and keep a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from luoshi.tasks import services
+from luoshi.tasks.models import Inspection, Status
+from luoshi.tasks.tests.helpers import fresh, make_task
+from luoshi.tasks.workflow import Action
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_list_page_renders_for_a_supervisor(client, s, fixed_today):
+    task = make_task(s)
+    goal = services.goal_create(actor=s.supervisor, owner_unit=s.tree["a"], year=2026, title="三大攻坚行动")
+    inspection = services.inspection_create(
+        actor=s.supervisor, unit=s.tree["a"], date=fixed_today, place="东门菜市场", findings=["占道经营"]
+    )
+    client.force_login(s.supervisor)
+    for name, args in [
+        ("tasks:mine", []), ("tasks:unit", []), ("tasks:overview", []), ("tasks:board", []), ("tasks:gantt", []),
+        ("tasks:goals", []), ("tasks:goal", [goal.pk]), ("tasks:inspections", []),
+        ("tasks:inspection", [inspection.pk]), ("tasks:detail", [task.pk]), ("tasks:edit", [task.pk]),
+        ("tasks:create", []), ("tasks:goal_create", []), ("tasks:inspection_create", []), ("tasks:import", []),
+        ("tasks:help", []), ("core:home", []),
+    ]:  # fmt: skip
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 200, name
+    assert "整治背街小巷环境" in client.get(reverse("tasks:overview")).content.decode()
+
+
+def test_task_detail_is_404_outside_scope(client, s):
+    task = make_task(s)
+    client.force_login(s.outsider)
+    assert client.get(reverse("tasks:detail", args=[task.pk])).status_code == 404
+    assert "整治背街小巷环境" not in client.get(reverse("tasks:overview")).content.decode()
+
+
+def test_staff_accepts_and_reports_through_the_pages(client, s, fixed_today):
+    task = make_task(s)
+    client.force_login(s.staff)
+    url = reverse("tasks:transition", args=[task.pk])
+    client.post(url, {"action": Action.ACCEPT, "version": fresh(task).version})
+    assert fresh(task).status == Status.IN_PROGRESS
+    client.post(reverse("tasks:progress", args=[task.pk]), {"percent": 40, "text": "已清理三条巷道"})
+    task = fresh(task)
+    assert task.reported_progress == 40
+    page = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    assert "已清理三条巷道" in page
+
+
+def test_overview_query_count_does_not_grow_with_page_size(client, s, settings, django_assert_max_num_queries):
+    for i in range(30):
+        make_task(s, title=f"任务{i}")
+    client.force_login(s.supervisor)
+    client.get(reverse("tasks:overview"))  # warm caches (content types, calendar)
+    settings.LUOSHI_PAGE_SIZE = 5
+    with django_assert_max_num_queries(40) as small:
+        client.get(reverse("tasks:overview"))
+    settings.LUOSHI_PAGE_SIZE = 30
+    with django_assert_max_num_queries(40) as large:
+        client.get(reverse("tasks:overview"))
+    assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_export_gives_an_xlsx_of_the_filtered_view(client, s):
+    make_task(s, title="甲任务")
+    make_task(s, title="乙任务", assign=False)
+    client.force_login(s.supervisor)
+    response = client.get(reverse("tasks:export") + "?status=draft")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    import io
+
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(response.content)).active
+    titles = [row[1] for row in ws.iter_rows(min_row=2, values_only=True) if row and row[1]]
+    assert "乙任务" in titles and "甲任务" not in titles
+
+
+def test_bad_filter_value_shows_a_message_not_a_crash(client, s):
+    client.force_login(s.supervisor)
+    response = client.get(reverse("tasks:overview") + "?unit=abc&light=purple", follow=True)
+    assert response.status_code == 200
+
+
+def test_finding_becomes_a_rectification_task_linked_back(client, s, fixed_today):
+    inspection = services.inspection_create(
+        actor=s.supervisor, unit=s.tree["a"], date=fixed_today, place="东门菜市场", findings=["消防通道堵塞"]
+    )
+    finding = inspection.findings.get()
+    client.force_login(s.supervisor)
+    response = client.post(
+        reverse("tasks:finding_task", args=[finding.pk]),
+        {"lead_unit": s.tree["dept"].pk, "deadline": (fixed_today + dt.timedelta(days=10)).isoformat(), "title": ""},
+    )
+    assert response.status_code == 302
+    task = finding.rectification_tasks.get()
+    assert task.status == Status.ASSIGNED and task.source == "inspection"
+    page = client.get(reverse("tasks:inspection", args=[inspection.pk])).content.decode()
+    assert task.number in page
+    assert Inspection.objects.count() == 1

@@ -1,0 +1,635 @@
+"""Task pages: thin views that parse, call a selector or service, and render."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from luoshi.core.errors import LuoshiError, NotFound
+from luoshi.core.pagination import paginate, querystring_without_page
+from luoshi.core.timeutil import today
+from luoshi.org.permissions import can
+from luoshi.org.selectors import units_visible_to
+from luoshi.tasks import excel, helpdoc, selectors, services, workflow
+from luoshi.tasks.forms import (
+    AttachmentForm,
+    CategoryForm,
+    FindingTaskForm,
+    GoalForm,
+    ImportForm,
+    InspectionForm,
+    MilestoneForm,
+    ProgressForm,
+    ReminderForm,
+    TaskForm,
+    TransitionForm,
+)
+from luoshi.tasks.models import Attachment, Category, Light, Priority, Source, Status
+from luoshi.tasks.permissions import can_dispatch_somewhere, task_roles
+from luoshi.tasks.workflow import TaskRole
+
+
+def _apply_error(form: Any, exc: LuoshiError) -> None:
+    details = exc.details if isinstance(exc.details, dict) else {}
+    placed = False
+    for field, errors in details.items():
+        if field in form.fields:
+            for error in errors if isinstance(errors, list) else [errors]:
+                form.add_error(field, str(error))
+            placed = True
+    if not placed:
+        form.add_error(None, str(exc.message))
+
+
+def _filter_context(request: HttpRequest, filters: selectors.TaskFilters) -> dict[str, Any]:
+    return {
+        "filters": filters,
+        "units": units_visible_to(request.user).filter(is_active=True).exclude(kind="grid").order_by("path")[:400],
+        "leaders": selectors.people_choices(request.user, leaders_only=True)[:200],
+        "goals": selectors.goal_list(request.user)[:100],
+        "statuses": Status.choices,
+        "lights": [(v, label) for v, label in Light.choices if v],
+        "sources": Source.choices,
+        "priorities": Priority.choices,
+        "querystring": querystring_without_page(request),
+    }
+
+
+def _filters(request: HttpRequest) -> selectors.TaskFilters:
+    try:
+        return selectors.TaskFilters.from_params(request.GET)
+    except LuoshiError as exc:
+        messages.error(request, str(exc.message))
+        return selectors.TaskFilters()
+
+
+# --- lists ----------------------------------------------------------------------------
+
+
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    show = request.GET.get("show", "open")
+    qs = selectors.my_tasks(request.user)
+    if show == "open":
+        qs = qs.filter(status__in=[Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING_REVIEW])
+    page = paginate(request, qs)
+    return render(
+        request,
+        "tasks/my_tasks.html",
+        {"page_obj": page, "show": show, "querystring": querystring_without_page(request)},
+    )
+
+
+@login_required
+def unit_tasks(request: HttpRequest) -> HttpResponse:
+    units = selectors.home_units(request.user)
+    unit = None
+    if request.GET.get("unit"):
+        from luoshi.org.selectors import access_unit
+
+        unit = access_unit(request.user, request.GET["unit"])
+    elif units:
+        unit = units[0]
+    page = paginate(request, selectors.unit_tasks(request.user, unit)) if unit else None
+    return render(
+        request,
+        "tasks/unit_tasks.html",
+        {"page_obj": page, "unit": unit, "units": units, "querystring": querystring_without_page(request)},
+    )
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    qs = selectors.task_list(request.user, filters)
+    page = paginate(request, qs)
+    context = {
+        "page_obj": page,
+        "counts": selectors.light_counts(request.user, filters),
+        "can_create": can_dispatch_somewhere(request.user),
+        **_filter_context(request, filters),
+    }
+    template = "tasks/_task_table.html" if getattr(request, "htmx", False) else "tasks/overview.html"
+    return render(request, template, context)
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    return render(
+        request,
+        "tasks/board.html",
+        {"columns": selectors.board(request.user, filters), **_filter_context(request, filters)},
+    )
+
+
+@login_required
+def gantt(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    if not filters.status:
+        filters.status = "open"
+    return render(
+        request,
+        "tasks/gantt.html",
+        {"chart": selectors.gantt(request.user, filters), **_filter_context(request, filters)},
+    )
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    content = excel.export_tasks(selectors.task_list(request.user, filters))
+    response = HttpResponse(content, content_type=excel.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="tasks-{today().isoformat()}.xlsx"'
+    return response
+
+
+# --- one task ---------------------------------------------------------------------------
+
+
+def _detail_context(request: HttpRequest, task: Any) -> dict[str, Any]:
+    detail = selectors.task_detail(request.user, task)
+    roles = task_roles(request.user, task)
+    actions = workflow.allowed_actions(task.status, roles)
+    if detail.pending_extension is None:
+        actions = [a for a in actions if a not in {workflow.Action.APPROVE_EXTENSION, workflow.Action.REFUSE_EXTENSION}]
+    else:
+        actions = [a for a in actions if a != workflow.Action.REQUEST_EXTENSION]
+    if workflow.Action.SIGN_OFF in actions and task.submitted_by_id == request.user.pk:
+        actions.remove(workflow.Action.SIGN_OFF)
+    action_rows = [
+        {
+            "action": a,
+            "label": workflow.ACTION_LABELS[a],
+            "needs_comment": workflow.TABLE[(task.status, a)].needs_comment,
+            "needs_date": a in {workflow.Action.REQUEST_EXTENSION, workflow.Action.APPROVE_EXTENSION},
+        }
+        for a in actions
+    ]
+    return {
+        "task": task,
+        "detail": detail,
+        "live": services.light_for(task),
+        "roles": roles,
+        "action_rows": action_rows,
+        "can_report": TaskRole.DOER in roles and task.status == Status.IN_PROGRESS,
+        "can_remind": bool(roles & {TaskRole.SUPERVISOR, TaskRole.LEADER, TaskRole.RESPONSIBLE_LEADER})
+        and task.is_open,
+        "can_edit": bool(roles & {TaskRole.SUPERVISOR, TaskRole.LEADER}) and not task.is_closed,
+        "can_milestone": bool(roles & {TaskRole.SUPERVISOR, TaskRole.LEADER, TaskRole.DOER}) and not task.is_closed,
+        "can_subtask": bool(roles & {TaskRole.SUPERVISOR, TaskRole.LEADER, TaskRole.DOER})
+        and task.parent_id is None
+        and not task.is_closed,
+        "progress_form": ProgressForm(initial={"percent": task.reported_progress, "reported_on": today()}),
+        "reminder_form": ReminderForm(),
+        "milestone_form": MilestoneForm(),
+        "attachment_form": AttachmentForm(),
+        "verbs": workflow.ACTION_VERBS,
+        "statuses": dict(Status.choices),
+    }
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.access_task(request.user, pk)
+    return render(request, "tasks/detail.html", _detail_context(request, task))
+
+
+def _task_data(form: TaskForm, lead_unit: Any, parent: Any = None) -> services.TaskData:
+    d = form.cleaned_data
+    return services.TaskData(
+        title=d["title"],
+        lead_unit=lead_unit,
+        start_date=d["start_date"],
+        deadline=d["deadline"],
+        description=d.get("description") or "",
+        source=d["source"],
+        goal=d.get("goal"),
+        category=d.get("category"),
+        target=d.get("target") or "",
+        acceptance=d.get("acceptance") or "",
+        measures=d.get("measures") or "",
+        responsible_leader=d.get("responsible_leader"),
+        co_units=list(d.get("co_units") or []),
+        task_force=d.get("task_force"),
+        priority=d["priority"],
+        report_cadence=d["report_cadence"],
+        weight=d.get("weight"),
+        parent=parent,
+    )
+
+
+@login_required
+def create(request: HttpRequest) -> HttpResponse:
+    parent = selectors.access_task(request.user, request.GET["parent"]) if request.GET.get("parent") else None
+    initial: dict[str, Any] = {"start_date": today()}
+    if parent is not None:
+        initial.update(
+            {
+                "lead_unit": parent.lead_unit_id,
+                "responsible_leader": parent.responsible_leader_id,
+                "deadline": parent.deadline,
+                "goal": parent.goal_id,
+                "category": parent.category_id,
+                "source": parent.source,
+            }
+        )
+    if request.GET.get("goal"):
+        initial["goal"] = request.GET["goal"]
+    if request.GET.get("category"):
+        initial["category"] = request.GET["category"]
+    form = TaskForm(request.POST or None, initial=initial, user=request.user)
+    if parent is not None:
+        form.fields["lead_unit"].queryset = form.fields["lead_unit"].queryset | units_visible_to(request.user).filter(  # type: ignore[attr-defined]
+            pk=parent.lead_unit_id
+        )
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = services.task_create(
+                actor=request.user,
+                data=_task_data(form, form.cleaned_data["lead_unit"], parent),
+                assign="assign" in request.POST,
+            )
+        except LuoshiError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Task %(number)s was created.") % {"number": task.number})
+            return redirect("tasks:detail", pk=task.pk)
+    return render(request, "tasks/task_form.html", {"form": form, "task": None, "parent": parent})
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.access_task(request.user, pk)
+    initial = {
+        name: getattr(task, name)
+        for name in [
+            "title", "description", "source", "goal", "category", "target", "acceptance", "measures",
+            "responsible_leader", "task_force", "start_date", "deadline", "priority", "report_cadence", "weight",
+            "version",
+        ]
+    }  # fmt: skip
+    initial["co_units"] = list(task.co_units.all())
+    form = TaskForm(request.POST or None, initial=initial, user=request.user, editing=True)
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        version = d.pop("version", None)
+        try:
+            services.task_update(actor=request.user, task=task, version=version, **d)
+        except LuoshiError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("The task was saved."))
+            return redirect("tasks:detail", pk=task.pk)
+    return render(request, "tasks/task_form.html", {"form": form, "task": task, "parent": task.parent})
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.access_task(request.user, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please check the date you entered."))
+        return redirect("tasks:detail", pk=pk)
+    d = form.cleaned_data
+    try:
+        services.task_transition(
+            actor=request.user,
+            task=task,
+            action=d["action"],
+            comment=d.get("comment") or "",
+            version=d.get("version"),
+            new_deadline=d.get("new_deadline"),
+        )
+    except LuoshiError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": workflow.ACTION_LABELS.get(d["action"], "")})
+    return redirect("tasks:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.access_task(request.user, pk)
+    form = ProgressForm(request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.task_report_progress(
+                actor=request.user,
+                task=task,
+                percent=d["percent"],
+                text=d["text"],
+                reported_on=d.get("reported_on"),
+                files=d.get("attachments") or [],
+            )
+        except LuoshiError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Your progress report was recorded."))
+            return redirect("tasks:detail", pk=pk)
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect("tasks:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def remind(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.access_task(request.user, pk)
+    form = ReminderForm(request.POST)
+    form.is_valid()
+    try:
+        services.task_remind(actor=request.user, task=task, comment=form.cleaned_data.get("comment") or "")
+    except LuoshiError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The reminder was sent."))
+    return redirect("tasks:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.access_task(request.user, pk)
+    form = MilestoneForm(request.POST)
+    if form.is_valid():
+        try:
+            services.milestone_add(
+                actor=request.user, task=task, title=form.cleaned_data["title"], due_date=form.cleaned_data["due_date"]
+            )
+        except LuoshiError as exc:
+            messages.error(request, str(exc.message))
+    else:
+        messages.error(request, _("Give the milestone a title and a due date."))
+    return redirect("tasks:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def milestone_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = selectors.access_milestone(request.user, pk)
+    try:
+        services.milestone_set_done(actor=request.user, milestone=milestone, done=request.POST.get("done") == "1")
+    except LuoshiError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("tasks:detail", pk=milestone.task_id)
+
+
+@login_required
+@require_POST
+def attachments_add(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.access_task(request.user, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.task_add_attachments(actor=request.user, task=task, files=form.cleaned_data["attachments"])
+        except LuoshiError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("The files were added."))
+    else:
+        messages.error(request, _("Choose at least one file."))
+    return redirect("tasks:detail", pk=pk)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = Attachment.objects.filter(pk=pk).first()
+    if attachment is None:
+        raise NotFound()
+    selectors.access_task(request.user, attachment.task_id)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+# --- goals ----------------------------------------------------------------------------------
+
+
+@login_required
+def goal_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.goal_list(request.user))
+    return render(
+        request,
+        "tasks/goal_list.html",
+        {"page_obj": page, "can_create": can_dispatch_somewhere(request.user), "querystring": ""},
+    )
+
+
+@login_required
+def goal_create(request: HttpRequest) -> HttpResponse:
+    form = GoalForm(request.POST or None, user=request.user, initial={"year": today().year})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            goal = services.goal_create(
+                actor=request.user,
+                owner_unit=d["owner_unit"],
+                year=d["year"],
+                title=d["title"],
+                description=d.get("description") or "",
+                weight=d["weight"],
+                assessment=d.get("assessment") or "",
+            )
+        except LuoshiError as exc:
+            _apply_error(form, exc)
+        else:
+            return redirect("tasks:goal", pk=goal.pk)
+    return render(request, "tasks/goal_form.html", {"form": form})
+
+
+@login_required
+def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = selectors.access_goal(request.user, pk)
+    roots, loose = selectors.goal_tree(request.user, goal)
+    can_manage = can(request.user, "goal.manage", goal)
+    return render(
+        request,
+        "tasks/goal_detail.html",
+        {
+            "goal": goal,
+            "roots": roots,
+            "loose": loose,
+            "can_manage": can_manage,
+            "category_form": CategoryForm(goal=goal) if can_manage else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def category_add(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = selectors.access_goal(request.user, pk)
+    form = CategoryForm(request.POST, goal=goal)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.category_create(
+                actor=request.user, goal=goal, name=d["name"], parent=d.get("parent"), code=d.get("code") or "",
+                weight=d.get("weight"), sort_order=Category.objects.filter(goal=goal).count(),
+            )  # fmt: skip
+        except LuoshiError as exc:
+            messages.error(request, str(exc.message))
+    else:
+        messages.error(request, _("Give the category a name."))
+    return redirect("tasks:goal", pk=pk)
+
+
+# --- inspections ---------------------------------------------------------------------------------
+
+
+@login_required
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.inspection_list(request.user))
+    return render(
+        request,
+        "tasks/inspection_list.html",
+        {"page_obj": page, "can_create": can_dispatch_somewhere(request.user), "querystring": ""},
+    )
+
+
+@login_required
+def inspection_create(request: HttpRequest) -> HttpResponse:
+    form = InspectionForm(request.POST or None, user=request.user, initial={"date": today(), "unannounced": True})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            inspection = services.inspection_create(
+                actor=request.user,
+                unit=d["unit"],
+                date=d["date"],
+                place=d["place"],
+                unannounced=d.get("unannounced", False),
+                inspectors=list(d.get("inspectors") or []),
+                summary=d.get("summary") or "",
+                findings=(d.get("findings") or "").splitlines(),
+            )
+        except LuoshiError as exc:
+            _apply_error(form, exc)
+        else:
+            return redirect("tasks:inspection", pk=inspection.pk)
+    return render(request, "tasks/inspection_form.html", {"form": form})
+
+
+@login_required
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = selectors.access_inspection(request.user, pk)
+    return render(
+        request,
+        "tasks/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "findings": selectors.inspection_findings(inspection),
+            "inspectors": list(inspection.inspectors.all()),
+            "can_manage": can(request.user, "inspection.manage", inspection),
+        },
+    )
+
+
+@login_required
+@require_POST
+def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = selectors.access_inspection(request.user, pk)
+    try:
+        services.finding_add(actor=request.user, inspection=inspection, description=request.POST.get("description", ""))
+    except LuoshiError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("tasks:inspection", pk=pk)
+
+
+@login_required
+def finding_task(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = selectors.access_finding(request.user, pk)
+    form = FindingTaskForm(
+        request.POST or None,
+        user=request.user,
+        initial={"lead_unit": finding.unit_id or finding.inspection.unit_id, "title": finding.description[:80]},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            task = services.finding_to_task(
+                actor=request.user,
+                finding=finding,
+                lead_unit=d["lead_unit"],
+                deadline=d["deadline"],
+                responsible_leader=d.get("responsible_leader"),
+                title=d.get("title") or "",
+            )
+        except LuoshiError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Rectification task %(number)s was assigned.") % {"number": task.number})
+            return redirect("tasks:detail", pk=task.pk)
+    return render(request, "tasks/finding_task_form.html", {"form": form, "finding": finding})
+
+
+# --- Excel import ------------------------------------------------------------------------------------
+
+IMPORT_SESSION_KEY = "tasks_import"
+
+
+def _import_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(excel.template(), content_type=excel.XLSX)
+    response["Content-Disposition"] = 'attachment; filename="task-list-template.xlsx"'
+    return response
+
+
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and "confirm" in request.POST:
+        token = request.session.get(IMPORT_SESSION_KEY, "")
+        path = _import_dir() / f"{token}.xlsx"
+        if not token or request.POST.get("token") != token or not path.exists():
+            messages.error(request, _("The uploaded file has expired. Please upload it again."))
+            return redirect("tasks:import")
+        try:
+            created = excel.import_commit(actor=request.user, content=path.read_bytes())
+        except LuoshiError as exc:
+            messages.error(request, str(exc.message))
+            return redirect("tasks:import")
+        finally:
+            path.unlink(missing_ok=True)
+            request.session.pop(IMPORT_SESSION_KEY, None)
+        messages.success(request, _("%(n)d tasks were imported.") % {"n": len(created)})
+        return redirect(reverse_overview())
+    if request.method == "POST" and form.is_valid():
+        content = form.cleaned_data["file"].read()
+        preview = excel.import_preview(actor=request.user, content=content)
+        if preview.ok:
+            token = uuid.uuid4().hex
+            (_import_dir() / f"{token}.xlsx").write_bytes(content)
+            request.session[IMPORT_SESSION_KEY] = token
+            preview.token = token
+    return render(request, "tasks/import.html", {"form": form, "preview": preview})
+
+
+def reverse_overview() -> str:
+    from django.urls import reverse
+
+    return reverse("tasks:overview")
+
+
+def help_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "tasks/help.html", {"html": helpdoc.rendered()})
