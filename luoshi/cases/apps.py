@@ -6,3 +6,9 @@ class CasesConfig(AppConfig):
     name = "luoshi.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from luoshi.cases import jobs, permissions
+
+        permissions.register_rules()
+        jobs.register()

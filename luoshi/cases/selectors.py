@@ -1,0 +1,480 @@
+"""Reads for cases, always starting from what the user may see.
+
+A case is visible to a user whose scope covers the place where it happened, its
+command unit, its handling unit or one of its co-units. Everything else is
+"not found" (404), never "forbidden", so existence is not revealed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from luoshi.cases import privacy, sla, standards, workflow
+from luoshi.cases.models import (
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    Case,
+    CaseCoUnit,
+    CaseEvent,
+    Category,
+    ExtensionRequest,
+    ExtensionStatus,
+    Rating,
+    Status,
+    SupervisionCard,
+)
+from luoshi.cases.services import actor_roles, similar_window
+from luoshi.cases.workflow import Action, Where
+from luoshi.core import workdays
+from luoshi.core.errors import NotFound
+from luoshi.org.models import Role, Unit
+from luoshi.org.scope import Scope, scope_for
+
+LIST_RELATED = ("category", "unit", "handling_unit", "owner_unit", "duplicate_of")
+INBOX_HANDLER_ROLES: frozenset[str] = frozenset({Role.UNIT_STAFF, Role.COMMUNITY_STAFF, Role.GRID_WORKER})
+
+
+def _units(scope: Scope, roles: frozenset[str] | None = None) -> QuerySet[Unit]:
+    return Unit.objects.filter(scope.unit_q(roles=roles)).values("pk")  # type: ignore[return-value]
+
+
+def _visible_q(scope: Scope) -> Q:
+    units = _units(scope)
+    co = CaseCoUnit.objects.filter(case=OuterRef("pk"), unit__in=_units(scope))
+    return Q(unit__in=units) | Q(owner_unit__in=units) | Q(handling_unit__in=units) | Q(Exists(co))
+
+
+def cases_visible_to(user: Any) -> QuerySet[Case]:
+    """The base of every case read."""
+    scope = scope_for(user)
+    if scope.is_all:
+        return Case.objects.all()
+    if scope.is_empty:
+        return Case.objects.none()
+    return Case.objects.filter(_visible_q(scope))
+
+
+def access_case(user: Any, pk: int | str) -> Case:
+    """The case ``pk`` (or tracking number) if visible; :class:`NotFound` otherwise."""
+    qs = cases_visible_to(user).select_related(*LIST_RELATED, "township", "category__parent", "reported_by")
+    try:
+        if isinstance(pk, str) and not pk.isdigit():
+            return qs.get(tracking_no=pk)
+        return qs.get(pk=int(pk))
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+# --- Inboxes and lists ------------------------------------------------------------------------
+
+BOXES = ("accept", "dispatch", "handle", "verify", "overdue", "visits", "mine", "all")
+
+
+def box_filter(user: Any, box: str, now: dt.datetime | None = None) -> Q:
+    scope = scope_for(user)
+    now = now or timezone.now()
+    if box == "mine":
+        return Q(reported_by=user)
+    if box == "overdue":
+        return Q(status__in=list(OPEN_STATUSES), due_at__lt=now)
+    if box == "all":
+        return Q()
+    command = Q() if scope.is_all else Q(owner_unit__in=_units(scope, workflow.COMMAND))
+    if box == "accept":
+        return command & Q(status=Status.REPORTED)
+    if box == "dispatch":
+        return command & Q(status=Status.ACCEPTED)
+    if box == "visits":
+        return command & Q(needs_return_visit=True)
+    if box == "handle":
+        if scope.is_all:
+            return Q(status__in=[Status.DISPATCHED, Status.HANDLING])
+        handler_units = _units(scope, INBOX_HANDLER_ROLES)
+        co = CaseCoUnit.objects.filter(case=OuterRef("pk"), unit__in=handler_units)
+        return Q(status__in=[Status.DISPATCHED, Status.HANDLING]) & (Q(handling_unit__in=handler_units) | Q(Exists(co)))
+    if box == "verify":
+        if scope.is_all:
+            return Q(status=Status.HANDLED)
+        field = Q(unit__in=_units(scope, workflow.FIELD_CHECKERS))
+        return Q(status=Status.HANDLED) & (command | field) & ~Q(replied_by=user)
+    raise NotFound()
+
+
+@dataclass
+class CaseFilters:
+    box: str = "all"
+    q: str = ""
+    status: str = ""
+    category: int | None = None
+    kind: str = ""
+    channel: str = ""
+    unit: Unit | None = None
+    light: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    urgent: bool = False
+
+
+def case_list(user: Any, filters: CaseFilters | None = None) -> QuerySet[Case]:
+    """A scoped, filtered list with everything a row shows in one query."""
+    f = filters or CaseFilters()
+    now = timezone.now()
+    qs = cases_visible_to(user).filter(box_filter(user, f.box, now))
+    if f.q:
+        term = f.q.strip()
+        qs = qs.filter(Q(tracking_no__iexact=term) | Q(title__icontains=term) | Q(address__icontains=term))
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.category:
+        qs = qs.filter(Q(category_id=f.category) | Q(category__parent_id=f.category))
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    if f.unit is not None:
+        units = Unit.objects.filter(path__startswith=f.unit.path).values("pk")
+        qs = qs.filter(Q(unit__in=units) | Q(handling_unit__in=units))
+    if f.light == sla.RED:
+        qs = qs.filter(status__in=list(OPEN_STATUSES), due_at__lte=now)
+    elif f.light == sla.YELLOW:
+        qs = qs.filter(status__in=list(OPEN_STATUSES), warn_at__lte=now, due_at__gt=now)
+    elif f.light == sla.GREEN:
+        qs = qs.filter(status__in=list(OPEN_STATUSES), warn_at__gt=now)
+    if f.date_from:
+        qs = qs.filter(reported_at__gte=sla.start_of_day(f.date_from))
+    if f.date_to:
+        qs = qs.filter(reported_at__lt=sla.start_of_day(f.date_to + dt.timedelta(days=1)))
+    if f.urgent:
+        qs = qs.filter(urgent=True)
+    order = (
+        ("due_at", "id") if f.box in ("accept", "dispatch", "handle", "verify", "overdue") else ("-reported_at", "-id")
+    )
+    return qs.select_related(*LIST_RELATED).order_by(*order)
+
+
+def inbox_counts(user: Any) -> dict[str, int]:
+    """How many cases wait in each working box (one aggregate query)."""
+    scope = scope_for(user)
+    if scope.is_empty:
+        return dict.fromkeys(BOXES[:6], 0)
+    now = timezone.now()
+    aggregates = {box: Count("pk", filter=box_filter(user, box, now)) for box in BOXES[:6]}
+    return cases_visible_to(user).aggregate(**aggregates)
+
+
+@dataclass
+class Row:
+    """A case as a list row shows it: light and "剩 N 天 / 超 N 天" computed without queries."""
+
+    case: Case
+    light: str
+    remaining: sla.Remaining | None
+
+
+def rows(cases: Iterable[Case], now: dt.datetime | None = None) -> list[Row]:
+    now = now or timezone.now()
+    cal = workdays.calendar()
+    out = []
+    for case in cases:
+        if case.status in OPEN_STATUSES and case.due_at is not None:
+            out.append(Row(case, sla.light(now, case.warn_at, case.due_at), sla.remaining(now, case.due_at, cal)))
+        else:
+            out.append(Row(case, "", None))
+    return out
+
+
+# --- Detail -----------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseView:
+    case: Case
+    roles: dict[Where, frozenset[str]]
+    contact: privacy.Contact
+    actions: list[Action]
+    light: str
+    remaining: sla.Remaining | None
+    co_units: list[CaseCoUnit]
+    events: list[CaseEvent]
+    extensions: list[ExtensionRequest]
+    pending_extension: ExtensionRequest | None
+    cards: list[SupervisionCard]
+    attachments: list[Any]
+    mediations: list[Any]
+    return_visits: list[Any]
+    duplicates: list[Case]
+    similar: list[Case] = field(default_factory=list)
+    suggested_handler: Unit | None = None
+
+
+def case_view(user: Any, pk: int | str) -> CaseView:
+    case = access_case(user, pk)
+    co_units = list(CaseCoUnit.objects.filter(case=case).select_related("unit").order_by("added_at"))
+    roles = actor_roles(user, case, [link.unit for link in co_units])
+    actions = workflow.allowed_actions(case.status, roles)
+    now = timezone.now()
+    is_open = case.status in OPEN_STATUSES and case.due_at is not None
+    extensions = list(case.extensions.select_related("requested_by", "decided_by"))
+    similar: list[Case] = []
+    suggested = None
+    if Action.MERGE in actions:
+        similar = similar_open_cases(
+            cases_visible_to(user),
+            category=case.category,
+            lat=case.lat,
+            lng=case.lng,
+            unit=case.unit,
+            exclude=case.pk,
+            before=case.reported_at,
+        )
+    if Action.DISPATCH in actions:
+        suggested = standards.default_handler(case.category, standards.lineage(case.unit))
+    return CaseView(
+        case=case,
+        roles=roles,
+        contact=privacy.reporter_contact(user, case, roles),
+        actions=actions,
+        light=sla.light(now, case.warn_at, case.due_at) if is_open else "",
+        remaining=sla.remaining(now, case.due_at, workdays.calendar()) if is_open and case.due_at else None,
+        co_units=co_units,
+        events=list(case.events.select_related("actor")),
+        extensions=extensions,
+        pending_extension=next((e for e in extensions if e.status == ExtensionStatus.PENDING), None),
+        cards=list(case.cards.select_related("unit", "issued_by")),
+        attachments=list(case.attachments.all()),
+        mediations=list(case.mediations.select_related("recorded_by")),
+        return_visits=list(case.return_visits.select_related("visited_by")),
+        duplicates=list(case.duplicates.only("pk", "tracking_no", "title", "reported_at")),
+        similar=similar,
+        suggested_handler=suggested,
+    )
+
+
+def dispatch_units(user: Any, case: Case) -> QuerySet[Unit]:
+    """Units the case may be dispatched to: active units under the command unit, in the user's scope."""
+    scope = scope_for(user)
+    return (
+        Unit.objects.filter(scope.unit_q(), path__startswith=case.owner_unit.path, is_active=True)
+        .exclude(pk=case.owner_unit_id)
+        .order_by("path")
+        .only("pk", "name", "kind", "depth", "path")
+    )
+
+
+# --- Duplicates ---------------------------------------------------------------------------------
+
+
+def _meters(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    r = 6371000.0
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
+
+
+def similar_open_cases(
+    base: QuerySet[Case],
+    *,
+    category: Category,
+    lat: float | None,
+    lng: float | None,
+    unit: Unit | None,
+    exclude: int | None = None,
+    before: dt.datetime | None = None,
+    limit: int = 8,
+) -> list[Case]:
+    """Open cases of the same category near the same place within the configured window.
+
+    With coordinates: within ``LUOSHI_CASE_DUPLICATE_METERS`` (bounding box in SQL,
+    exact distance in Python on the few candidates). Without: in the same unit.
+    """
+    meters, days = similar_window()
+    end = before or timezone.now()
+    qs = base.filter(
+        category=category,
+        status__in=list(OPEN_STATUSES),
+        reported_at__gte=end - dt.timedelta(days=days),
+        reported_at__lte=end + dt.timedelta(seconds=1),
+    )
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    qs = qs.select_related("unit", "handling_unit").order_by("-reported_at")
+    if lat is not None and lng is not None:
+        dlat = meters / 111_320.0
+        dlng = meters / (111_320.0 * max(0.01, math.cos(math.radians(lat))))
+        candidates = qs.filter(lat__range=(lat - dlat, lat + dlat), lng__range=(lng - dlng, lng + dlng))[: limit * 4]
+        found = []
+        for case in candidates:
+            if case.lat is None or case.lng is None:
+                continue
+            distance = _meters(lat, lng, case.lat, case.lng)
+            if distance <= meters:
+                case.distance = round(distance)  # type: ignore[attr-defined]
+                found.append(case)
+        return found[:limit]
+    if unit is None:
+        return []
+    return list(qs.filter(unit=unit)[:limit])
+
+
+# --- Public views ---------------------------------------------------------------------------------
+
+
+def public_case(tracking_no: str, token: str | None = None) -> Case:
+    """A case of a public category by tracking number, for the resident's tracking page."""
+    try:
+        case = Case.objects.select_related(
+            "category", "handling_unit", "duplicate_of", "duplicate_of__handling_unit"
+        ).get(tracking_no=tracking_no.strip().upper(), category__is_public=True)
+    except Case.DoesNotExist:
+        raise NotFound(code="case_not_found") from None
+    if token is not None and token != case.public_token:
+        raise NotFound(code="case_not_found")
+    return case
+
+
+def effective(case: Case) -> Case:
+    """The case whose status counts: the original for a merged duplicate."""
+    return case.duplicate_of if case.status == Status.MERGED and case.duplicate_of is not None else case
+
+
+def public_events(case: Case) -> list[CaseEvent]:
+    source = effective(case)
+    ids = [case.pk] if source.pk == case.pk else [case.pk, source.pk]
+    return list(CaseEvent.objects.filter(case_id__in=ids, is_public=True).order_by("created_at", "id"))
+
+
+# --- Statistics (SQL aggregates only) -----------------------------------------------------------
+
+GROUPS = {
+    "handling_unit": ("handling_unit_id", "handling_unit__name"),
+    "township": ("township_id", "township__name"),
+    "category": ("category__parent_id", "category__parent__name"),
+    "subcategory": ("category_id", "category__name"),
+}
+
+
+@dataclass
+class StatRow:
+    key: int | None
+    name: str
+    total: int
+    open: int
+    closed: int
+    on_time: int
+    overdue_open: int
+    avg_days: float | None
+    rated: int
+    satisfied: int
+    basic: int
+    unsatisfied: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.closed if self.closed else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return (self.satisfied + self.basic) / self.rated if self.rated else None
+
+
+def case_stats(
+    user: Any,
+    *,
+    start: dt.date,
+    end: dt.date,
+    group: str = "handling_unit",
+    township: Unit | None = None,
+    category: Category | None = None,
+) -> list[StatRow]:
+    """Volume, on-time rate, average time to close and satisfaction per group, in one query."""
+    key, name = GROUPS.get(group, GROUPS["handling_unit"])
+    now = timezone.now()
+    qs = cases_visible_to(user).filter(
+        reported_at__gte=sla.start_of_day(start), reported_at__lt=sla.start_of_day(end + dt.timedelta(days=1))
+    )
+    if township is not None:
+        qs = qs.filter(township=township)
+    if category is not None:
+        qs = qs.filter(Q(category=category) | Q(category__parent=category))
+    qs = qs.exclude(status=Status.MERGED)
+    done = list(DONE_STATUSES)
+    data = (
+        qs.values(key, name)
+        .annotate(
+            total=Count("pk"),
+            open=Count("pk", filter=Q(status__in=list(OPEN_STATUSES))),
+            closed=Count("pk", filter=Q(status__in=done)),
+            on_time=Count("pk", filter=Q(status__in=done, was_overdue=False)),
+            overdue_open=Count("pk", filter=Q(status__in=list(OPEN_STATUSES), due_at__lt=now)),
+            avg_seconds=Avg("handle_seconds"),
+            rated=Count("pk", filter=~Q(rating="")),
+            satisfied=Count("pk", filter=Q(rating=Rating.SATISFIED)),
+            basic=Count("pk", filter=Q(rating=Rating.BASIC)),
+            unsatisfied=Count("pk", filter=Q(rating=Rating.UNSATISFIED)),
+        )
+        .order_by("-total")
+    )
+    out = []
+    for d in data:
+        avg = d["avg_seconds"]
+        out.append(
+            StatRow(
+                key=d[key],
+                name=d[name] or "—",
+                total=d["total"],
+                open=d["open"],
+                closed=d["closed"],
+                on_time=d["on_time"],
+                overdue_open=d["overdue_open"],
+                avg_days=round(avg / 86400, 1) if avg is not None else None,
+                rated=d["rated"],
+                satisfied=d["satisfied"],
+                basic=d["basic"],
+                unsatisfied=d["unsatisfied"],
+            )
+        )
+    return out
+
+
+def card_points_by_unit(
+    user: Any, *, start: dt.date, end: dt.date, township: Unit | None = None
+) -> list[dict[str, Any]]:
+    """Supervision cards and their points per unit, for assessment."""
+    scope = scope_for(user)
+    qs = SupervisionCard.objects.filter(
+        issued_at__gte=sla.start_of_day(start), issued_at__lt=sla.start_of_day(end + dt.timedelta(days=1))
+    )
+    if not scope.is_all:
+        qs = qs.filter(unit__in=_units(scope))
+    if township is not None:
+        qs = qs.filter(case__township=township)
+    return list(
+        qs.values("unit_id", unit_name=F("unit__name"))
+        .annotate(
+            cards=Count("pk"),
+            yellow=Count("pk", filter=Q(level="yellow")),
+            red=Count("pk", filter=Q(level="red")),
+            points=Sum("points"),
+        )
+        .order_by("points", "unit_name")
+    )
+
+
+def categories_for_intake(*, public: bool = False) -> list[Category]:
+    """Active major categories with their active sub-categories (for forms), in two queries."""
+    subs = Category.objects.filter(is_active=True).order_by("sort_order", "code")
+    majors = Category.objects.filter(parent__isnull=True, is_active=True)
+    if public:
+        subs = subs.filter(is_public=True)
+        majors = majors.filter(is_public=True)
+    result = list(majors.prefetch_related(Prefetch("children", queryset=subs, to_attr="active_children")))
+    return [m for m in result if getattr(m, "active_children", None)]

@@ -1,0 +1,1115 @@
+"""Writes for cases. Each public function is one use case in one transaction:
+it checks permission (via the workflow table), validates, writes, records the
+case timeline and the activity log, and sends notifications with the commit.
+
+Naming follows ``case_<action>``. ``actor`` is a user, or ``None`` for a resident
+using the public form or tracking link, or an Open311 client.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luoshi.cases import sla, standards, workflow
+from luoshi.cases.models import (
+    Attachment,
+    CardLevel,
+    Case,
+    CaseCoUnit,
+    CaseEvent,
+    CaseKind,
+    Category,
+    Channel,
+    ExtensionRequest,
+    ExtensionStatus,
+    MediationOutcome,
+    MediationResult,
+    MediationSession,
+    Open311Key,
+    Outcome,
+    Rating,
+    ReturnVisit,
+    Stage,
+    Status,
+    SupervisionCard,
+    TrackingSequence,
+)
+from luoshi.cases.workflow import Action, Where
+from luoshi.core import audit, workdays
+from luoshi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from luoshi.notifications.services import notify
+from luoshi.org.models import Role, RoleGrant, Unit
+from luoshi.org.scope import scope_for
+
+AUDIT_FIELDS = ("status", "handling_unit", "owner_unit", "outcome", "rating", "duplicate_of", "extension_days")
+INTAKE_ROLES = workflow.ACTIVE_ROLES
+MAX_ATTACHMENT_BYTES = 8 * 1024 * 1024
+ALLOWED_UPLOADS = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG",),
+    "image/webp": (b"RIFF",),
+    "image/gif": (b"GIF8",),
+    "application/pdf": (b"%PDF",),
+}
+
+audit.register_verbs({f"case_{key}": label for key, label in workflow.ACTION_LABELS.items()})
+
+
+# --- Helpers -------------------------------------------------------------------------
+
+
+def card_points() -> dict[str, int]:
+    points = {CardLevel.NORMAL.value: 0, CardLevel.YELLOW.value: -5, CardLevel.RED.value: -10}
+    points.update(getattr(settings, "LUOSHI_CASE_CARD_POINTS", {}))
+    return points
+
+
+def actor_roles(user: Any, case: Case, co_units: Iterable[Unit] | None = None) -> dict[Where, frozenset[str]]:
+    """The roles ``user`` holds at each of the case's units (see :class:`workflow.Where`)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return {}
+    scope = scope_for(user)
+    owner = scope.roles_at(case.owner_unit)
+    handler = scope.roles_at(case.handling_unit) if case.handling_unit_id and case.handling_unit else frozenset()
+    place = scope.roles_at(case.unit)
+    if co_units is None:
+        co_units = [link.unit for link in case.co_unit_links.select_related("unit")]
+    co: frozenset[str] = frozenset()
+    for unit in co_units:
+        co |= scope.roles_at(unit)
+    return {
+        Where.OWNER: owner,
+        Where.HANDLER: handler,
+        Where.PLACE: place,
+        Where.CO_UNIT: co,
+        Where.ANY: owner | handler | place | co,
+    }
+
+
+def _actor_name(actor: Any) -> str:
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        return str(actor.get_full_name() or actor.get_username())
+    return ""
+
+
+def _user(actor: Any) -> Any:
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def _unit_users(unit: Unit | None, roles: Iterable[str]) -> list[Any]:
+    if unit is None:
+        return []
+    grants = RoleGrant.objects.filter(unit=unit, role__in=list(roles), user__is_active=True).select_related("user")
+    return [g.user for g in grants]
+
+
+def _command_users(unit: Unit) -> list[Any]:
+    return _unit_users(unit, [Role.SUPERVISOR]) or _unit_users(unit, [Role.LEADER, Role.RESPONSIBLE_LEADER])
+
+
+def _handler_users(unit: Unit | None) -> list[Any]:
+    return _unit_users(unit, [Role.UNIT_STAFF, Role.COMMUNITY_STAFF, Role.GRID_WORKER])
+
+
+def case_url(case: Case) -> str:
+    return reverse("cases:detail", args=[case.pk])
+
+
+def _notify(recipients: Iterable[Any], kind: str, title: str, case: Case, body: str = "", exclude: Any = None) -> None:
+    people = [u for u in recipients if u is not None and (exclude is None or u.pk != getattr(exclude, "pk", None))]
+    if people:
+        notify(recipients=people, kind=kind, title=title, body=body, url=case_url(case), obj=case)
+
+
+def _require_text(value: str, what: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed(
+            _("Please fill in %(what)s.") % {"what": what}, code="required", details={"comment": [what]}
+        )
+    return value
+
+
+def _lock(case: Case) -> Case:
+    return (
+        Case.objects.select_for_update(of=("self",) if connection.features.has_select_for_update_of else ())
+        .select_related("owner_unit", "handling_unit", "unit", "township", "category")
+        .get(pk=case.pk)
+    )
+
+
+def _check_version(case: Case, version: int | None) -> None:
+    if version is not None and case.version != version:
+        raise Conflict(_("Someone else changed this case in the meantime. Reload and try again."), code="stale")
+
+
+def _start_stage(case: Case, stage: str, now: dt.datetime) -> None:
+    """Open the SLA clock of ``stage`` (or stop it for the empty stage)."""
+    case.stage = stage
+    case.sla_notice = 0
+    case.extension_days = 0
+    if not stage:
+        case.stage_started_at = case.warn_at = case.due_at = None
+        case.stage_limit_days = 0
+        return
+    acting = case.handling_unit if stage == Stage.HANDLE and case.handling_unit else case.owner_unit
+    limit = standards.limits_for(case.category_id, acting.kind).for_stage(stage)
+    deadline = sla.deadline(now, limit, 0, workdays.calendar())
+    case.stage_started_at = now
+    case.stage_limit_days = limit
+    case.warn_at = deadline.warn_at
+    case.due_at = deadline.due_at
+
+
+def _end_stage(case: Case, now: dt.datetime) -> None:
+    if case.due_at is not None and now >= case.due_at:
+        case.was_overdue = True
+    ExtensionRequest.objects.filter(case=case, status=ExtensionStatus.PENDING).update(
+        status=ExtensionStatus.EXPIRED, decided_at=now
+    )
+
+
+def _record(
+    *,
+    actor: Any,
+    case: Case,
+    action: str,
+    from_status: str,
+    comment: str = "",
+    is_public: bool = False,
+    unit_name: str = "",
+    data: dict[str, Any] | None = None,
+    before: dict[str, Any] | None = None,
+    now: dt.datetime | None = None,
+    actor_name: str = "",
+) -> CaseEvent:
+    event = CaseEvent.objects.create(
+        case=case,
+        created_at=now or timezone.now(),
+        actor=_user(actor),
+        actor_name=actor_name or _actor_name(actor),
+        action=action,
+        from_status=from_status,
+        to_status=case.status,
+        unit_name=unit_name,
+        comment=comment,
+        is_public=is_public,
+        data=data or {},
+    )
+    changes = audit.diff(before, audit.snapshot(case, AUDIT_FIELDS)) if before is not None else {}
+    audit.record(actor=actor, obj=case, verb=f"case_{action}", changes=changes, comment=comment)
+    return event
+
+
+class _Step:
+    """One workflow step on a locked case: check, change, save, record."""
+
+    def __init__(
+        self,
+        *,
+        actor: Any,
+        case: Case,
+        action: Action,
+        version: int | None,
+        comment: str = "",
+        roles: dict[Where, frozenset[str]] | None = None,
+    ) -> None:
+        self.actor = actor
+        self.now = timezone.now()
+        self.case = _lock(case)
+        _check_version(self.case, version)
+        self.roles = roles if roles is not None else actor_roles(actor, self.case)
+        self.row = workflow.require(self.case.status, action, self.roles)
+        self.action = action
+        self.comment = (comment or "").strip()
+        if self.row.needs_comment and not self.comment:
+            raise ValidationFailed(
+                _("Please give a reason or a reply for “%(action)s”.")
+                % {"action": workflow.ACTION_BUTTONS.get(action, action)},
+                code="comment_required",
+                details={"comment": [_("This field is required.")]},
+            )
+        self.from_status = self.case.status
+        self.before = audit.snapshot(self.case, AUDIT_FIELDS)
+
+    def finish(
+        self,
+        *,
+        is_public: bool = False,
+        unit_name: str = "",
+        data: dict[str, Any] | None = None,
+        restart_stage: bool = False,
+        actor_name: str = "",
+    ) -> Case:
+        case = self.case
+        old_stage = case.stage
+        if self.row.target is not None:
+            case.status = self.row.target
+        new_stage = workflow.STAGE_OF[case.status]
+        if new_stage != old_stage or restart_stage or self.action in workflow.RESTARTS_STAGE:
+            _end_stage(case, self.now)
+            _start_stage(case, new_stage, self.now)
+        case.version += 1
+        case.updated_at = self.now
+        case.save()
+        _record(
+            actor=self.actor,
+            case=case,
+            action=self.action,
+            from_status=self.from_status,
+            comment=self.comment,
+            is_public=is_public,
+            unit_name=unit_name,
+            data=data,
+            before=self.before,
+            now=self.now,
+            actor_name=actor_name,
+        )
+        return case
+
+
+# --- Tracking numbers ------------------------------------------------------------------
+
+
+def next_tracking_no(code: str, year: int) -> str:
+    """The next ``2026-CD-00001``-style number: one atomic UPDATE … RETURNING per case.
+
+    The row lock (PostgreSQL) or the write lock (SQLite) is held until the
+    surrounding transaction ends, so two intakes never get the same number.
+    """
+    table = TrackingSequence._meta.db_table
+    sql = f"UPDATE {table} SET last = last + 1 WHERE code = %s AND year = %s RETURNING last"  # noqa: S608
+    for _attempt in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [code, year])
+            row = cursor.fetchone()
+        if row is not None:
+            return f"{year}-{code}-{int(row[0]):05d}"
+        try:
+            with transaction.atomic():
+                TrackingSequence.objects.create(code=code, year=year, last=0)
+        except IntegrityError:
+            pass  # someone else created it first
+    raise RuntimeError("could not allocate a tracking number")  # pragma: no cover
+
+
+# --- Intake ------------------------------------------------------------------------------
+
+
+def _validate_upload(upload: Any) -> str:
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationFailed(
+            _("The file %(name)s is larger than 8 MB.") % {"name": upload.name}, code="file_too_large"
+        )
+    head = upload.read(8)
+    upload.seek(0)
+    for content_type, magics in ALLOWED_UPLOADS.items():
+        if any(head.startswith(m) for m in magics):
+            return content_type
+    raise ValidationFailed(
+        _("%(name)s is not a photo (JPEG, PNG, WebP, GIF) or a PDF.") % {"name": upload.name}, code="file_type"
+    )
+
+
+def attachment_store(*, actor: Any, upload: Any, case: Case | None = None) -> Attachment:
+    """Keep an uploaded file; without ``case`` it waits for the form to be submitted again."""
+    content_type = _validate_upload(upload)
+    attachment = Attachment(
+        case=case,
+        token=secrets.token_hex(16),
+        original_name=str(upload.name)[:200],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=_user(actor),
+    )
+    attachment.file.save(str(upload.name), upload, save=False)
+    attachment.save()
+    return attachment
+
+
+def _check_place(actor: Any, unit: Unit, channel: str) -> None:
+    if unit.kind not in standards.CASE_PLACE_KINDS or not unit.is_active:
+        raise ValidationFailed(
+            _("A case happens in a grid, community, village, township or district, not in %(unit)s.")
+            % {"unit": unit.name},
+            code="bad_place",
+            details={"unit": [_("Choose where it happened.")]},
+        )
+    if _user(actor) is None:
+        if channel not in (Channel.WEB, Channel.OPEN311):
+            raise Forbidden()
+        return
+    if not scope_for(actor).roles_at(unit) & INTAKE_ROLES:
+        raise NotFound()
+
+
+def _check_category(category: Category, *, public: bool) -> None:
+    if not category.is_active:
+        raise ValidationFailed(
+            _("This category is no longer used."),
+            code="category_inactive",
+            details={"category": [_("Choose another category.")]},
+        )
+    if Category.objects.filter(parent=category).exists():
+        raise ValidationFailed(
+            _("Choose a sub-category of %(name)s.") % {"name": category.name},
+            code="category_major",
+            details={"category": [_("Choose a sub-category.")]},
+        )
+    if public and not category.is_public:
+        raise NotFound(_("This category cannot be reported here."), code="category_not_public")
+
+
+def _check_coordinates(lat: float | None, lng: float | None) -> None:
+    if (lat is None) != (lng is None):
+        raise ValidationFailed(_("Give both latitude and longitude, or neither."), code="bad_location")
+    if lat is not None and lng is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        raise ValidationFailed(_("The location is not a valid latitude and longitude."), code="bad_location")
+
+
+@transaction.atomic
+def case_report(
+    *,
+    actor: Any,
+    channel: str,
+    category: Category,
+    unit: Unit,
+    title: str,
+    description: str = "",
+    kind: str = CaseKind.REQUEST,
+    address: str = "",
+    lat: float | None = None,
+    lng: float | None = None,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    reporter_id_no: str = "",
+    reporter_email: str = "",
+    reporter_ref: str = "",
+    is_anonymous: bool = False,
+    urgent: bool = False,
+    attributes: dict[str, Any] | None = None,
+    media_url: str = "",
+    api_key: Open311Key | None = None,
+    uploads: Sequence[Any] = (),
+    attachment_tokens: Sequence[str] = (),
+) -> Case:
+    """Intake from every channel: the case starts as reported at its township's office."""
+    if channel not in Channel.values:
+        raise ValidationFailed(_("Unknown channel."), code="bad_channel")
+    if kind not in CaseKind.values:
+        raise ValidationFailed(_("Unknown kind of case."), code="bad_kind")
+    _check_place(actor, unit, channel)
+    _check_category(category, public=_user(actor) is None)
+    _check_coordinates(lat, lng)
+    title = (title or "").strip()
+    description = (description or "").strip()
+    if not title:
+        title = description[:40]
+    if not title:
+        raise ValidationFailed(
+            _("Please describe what happened."),
+            code="required",
+            details={"description": [_("This field is required.")]},
+        )
+    if len(description) > 4000:
+        raise ValidationFailed(_("The description is longer than 4000 characters."), code="too_long")
+    chain = standards.lineage(unit)
+    township = standards.township_of(chain)
+    now = timezone.now()
+    case = Case(
+        tracking_no=next_tracking_no(township.code, sla.local_date(now).year),
+        public_token=secrets.token_urlsafe(12),
+        kind=kind,
+        channel=channel,
+        category=category,
+        title=title[:200],
+        description=description,
+        urgent=urgent,
+        unit=unit,
+        township=township,
+        address=(address or "").strip()[:255],
+        lat=lat,
+        lng=lng,
+        attributes=attributes or {},
+        media_url=media_url,
+        reporter_name=(reporter_name or "").strip()[:64],
+        reporter_phone=(reporter_phone or "").strip()[:32],
+        reporter_id_no=(reporter_id_no or "").strip().upper()[:18],
+        reporter_email=(reporter_email or "").strip()[:254],
+        reporter_ref=(reporter_ref or "")[:100],
+        is_anonymous=is_anonymous,
+        reported_by=_user(actor),
+        api_key=api_key,
+        owner_unit=township,
+        status=Status.REPORTED,
+        reported_at=now,
+        updated_at=now,
+    )
+    _start_stage(case, Stage.ACCEPT, now)
+    case.save()
+    for upload in uploads:
+        attachment_store(actor=actor, upload=upload, case=case)
+    if attachment_tokens:
+        Attachment.objects.filter(token__in=list(attachment_tokens), case__isnull=True).update(case=case)
+    source = Channel(channel).label
+    actor_name = _actor_name(actor) or (api_key.name if api_key else _("Resident"))
+    _record(
+        actor=actor,
+        case=case,
+        action="report",
+        from_status="",
+        comment=str(source),
+        is_public=True,
+        unit_name=unit.name,
+        before={},
+        now=now,
+        actor_name=str(actor_name),
+    )
+    _notify(
+        _command_users(township),
+        "case_new",
+        _("New case %(no)s: %(title)s") % {"no": case.tracking_no, "title": case.title},
+        case,
+        exclude=actor,
+    )
+    return case
+
+
+def similar_window() -> tuple[float, int]:
+    meters = float(getattr(settings, "LUOSHI_CASE_DUPLICATE_METERS", 300))
+    days = int(getattr(settings, "LUOSHI_CASE_DUPLICATE_DAYS", 30))
+    return meters, days
+
+
+# --- Command unit: accept, decline, refer up, merge, dispatch ------------------------------------
+
+
+@transaction.atomic
+def case_accept(*, actor: Any, case: Case, version: int | None = None, comment: str = "") -> Case:
+    step = _Step(actor=actor, case=case, action=Action.ACCEPT, version=version, comment=comment)
+    step.case.accepted_at = step.now
+    return step.finish(is_public=True)
+
+
+@transaction.atomic
+def case_decline(*, actor: Any, case: Case, comment: str, version: int | None = None) -> Case:
+    """不予受理: closed as not accepted, with the reason shown to the resident."""
+    step = _Step(actor=actor, case=case, action=Action.DECLINE, version=version, comment=comment)
+    c = step.case
+    c.outcome = Outcome.DECLINED
+    c.outcome_reason = step.comment
+    c.public_reply = step.comment
+    c.closed_at = step.now
+    c.handle_seconds = int((step.now - c.reported_at).total_seconds())
+    return step.finish(is_public=True)
+
+
+@transaction.atomic
+def case_refer_up(*, actor: Any, case: Case, comment: str, version: int | None = None) -> Case:
+    """上报上级: the case goes to the command unit one level up."""
+    step = _Step(actor=actor, case=case, action=Action.REFER_UP, version=version, comment=comment)
+    c = step.case
+    if c.owner_unit.parent_id is None:
+        raise Conflict(_("This unit has no higher level to refer to."), code="no_parent")
+    c.owner_unit = Unit.objects.get(pk=c.owner_unit.parent_id)
+    c.handling_unit = None
+    finished = step.finish(is_public=True, unit_name=c.owner_unit.name)
+    _notify(
+        _command_users(c.owner_unit),
+        "case_referred",
+        _("Case %(no)s was referred to you") % {"no": c.tracking_no},
+        c,
+        body=step.comment,
+    )
+    return finished
+
+
+@transaction.atomic
+def case_merge(*, actor: Any, case: Case, original: Case, comment: str = "", version: int | None = None) -> Case:
+    """Mark ``case`` a duplicate of ``original``; from then on it follows the original."""
+    step = _Step(actor=actor, case=case, action=Action.MERGE, version=version, comment=comment)
+    c = step.case
+    if original.pk == c.pk:
+        raise ValidationFailed(_("A case cannot be a duplicate of itself."), code="merge_self")
+    original = Case.objects.select_related("owner_unit", "handling_unit", "unit").get(pk=original.pk)
+    if original.status == Status.MERGED:
+        raise ValidationFailed(
+            _("%(no)s is itself a duplicate; name the original case instead.") % {"no": original.tracking_no},
+            code="merge_chain",
+        )
+    if not actor_roles(actor, original).get(Where.ANY):
+        raise NotFound()
+    c.duplicate_of = original
+    Case.objects.filter(duplicate_of=c).update(duplicate_of=original)
+    finished = step.finish(
+        is_public=True,
+        data={"original": original.tracking_no},
+        unit_name=original.tracking_no,
+    )
+    CaseEvent.objects.create(
+        case=original,
+        actor=_user(actor),
+        actor_name=_actor_name(actor),
+        action="duplicate_added",
+        from_status=original.status,
+        to_status=original.status,
+        unit_name=c.tracking_no,
+        comment=step.comment,
+    )
+    return finished
+
+
+def _scoped_unit(actor: Any, unit: Unit, *, within: Unit | None = None) -> Unit:
+    scope = scope_for(actor)
+    if not scope.covers(unit) or not unit.is_active:
+        raise NotFound(_("The unit does not exist or is outside your scope."))
+    if within is not None and not unit.is_descendant_of(within):
+        raise ValidationFailed(
+            _("%(unit)s is not under %(owner)s.") % {"unit": unit.name, "owner": within.name},
+            code="unit_outside",
+            details={"handling_unit": [_("Choose a unit under the command unit.")]},
+        )
+    return unit
+
+
+def _set_co_units(actor: Any, case: Case, units: Iterable[Unit], now: dt.datetime) -> list[Unit]:
+    added = []
+    existing = set(CaseCoUnit.objects.filter(case=case).values_list("unit_id", flat=True))
+    for unit in units:
+        _scoped_unit(actor, unit, within=case.owner_unit)
+        if unit.pk == case.handling_unit_id or unit.pk in existing:
+            continue
+        CaseCoUnit.objects.create(case=case, unit=unit, added_at=now)
+        existing.add(unit.pk)
+        added.append(unit)
+    return added
+
+
+@transaction.atomic
+def case_dispatch(
+    *,
+    actor: Any,
+    case: Case,
+    handling_unit: Unit | None = None,
+    co_units: Sequence[Unit] = (),
+    comment: str = "",
+    version: int | None = None,
+) -> Case:
+    """派遣 to a handling unit (default: the category's default handler), optionally with co-units (加派)."""
+    step = _Step(actor=actor, case=case, action=Action.DISPATCH, version=version, comment=comment)
+    c = step.case
+    if handling_unit is None:
+        handling_unit = standards.default_handler(c.category, standards.lineage(c.unit))
+    if handling_unit is None:
+        raise ValidationFailed(
+            _("Choose the unit that will handle the case."),
+            code="handler_required",
+            details={"handling_unit": [_("This field is required.")]},
+        )
+    c.handling_unit = _scoped_unit(actor, handling_unit, within=c.owner_unit)
+    c.dispatched_at = step.now
+    added = _set_co_units(actor, c, co_units, step.now)
+    finished = step.finish(
+        is_public=True,
+        unit_name=c.handling_unit.name,
+        data={"co_units": [u.name for u in added]} if added else None,
+    )
+    title = _("Case %(no)s dispatched to you: %(title)s") % {"no": c.tracking_no, "title": c.title}
+    _notify(_handler_users(c.handling_unit), "case_dispatched", title, c, body=step.comment, exclude=actor)
+    for unit in added:
+        _notify(_handler_users(unit), "case_co_unit", title, c, body=step.comment, exclude=actor)
+    return finished
+
+
+@transaction.atomic
+def case_reassign(*, actor: Any, case: Case, handling_unit: Unit, comment: str, version: int | None = None) -> Case:
+    step = _Step(actor=actor, case=case, action=Action.REASSIGN, version=version, comment=comment)
+    c = step.case
+    c.handling_unit = _scoped_unit(actor, handling_unit, within=c.owner_unit)
+    CaseCoUnit.objects.filter(case=c, unit=handling_unit).delete()
+    c.dispatched_at = step.now
+    finished = step.finish(is_public=True, unit_name=c.handling_unit.name)
+    _notify(
+        _handler_users(c.handling_unit),
+        "case_dispatched",
+        _("Case %(no)s dispatched to you: %(title)s") % {"no": c.tracking_no, "title": c.title},
+        c,
+        body=step.comment,
+        exclude=actor,
+    )
+    return finished
+
+
+@transaction.atomic
+def case_add_co_units(
+    *, actor: Any, case: Case, units: Sequence[Unit], comment: str = "", version: int | None = None
+) -> Case:
+    step = _Step(actor=actor, case=case, action=Action.ADD_CO_UNIT, version=version, comment=comment)
+    if not units:
+        raise ValidationFailed(_("Choose at least one unit."), code="units_required")
+    added = _set_co_units(actor, step.case, units, step.now)
+    finished = step.finish(unit_name="、".join(u.name for u in added), data={"co_units": [u.name for u in added]})
+    for unit in added:
+        _notify(
+            _handler_users(unit),
+            "case_co_unit",
+            _("Please help with case %(no)s") % {"no": step.case.tracking_no},
+            step.case,
+            body=step.comment,
+        )
+    return finished
+
+
+# --- Handling unit ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_return(*, actor: Any, case: Case, comment: str, version: int | None = None) -> Case:
+    """退回: the handling unit says the case is not theirs; the command unit dispatches again."""
+    step = _Step(actor=actor, case=case, action=Action.RETURN, version=version, comment=comment)
+    c = step.case
+    unit_name = c.handling_unit.name if c.handling_unit else ""
+    c.handling_unit = None
+    CaseCoUnit.objects.filter(case=c).delete()
+    finished = step.finish(unit_name=unit_name)
+    _notify(
+        _command_users(c.owner_unit),
+        "case_returned",
+        _("Case %(no)s was returned by %(unit)s") % {"no": c.tracking_no, "unit": unit_name},
+        c,
+        body=step.comment,
+    )
+    return finished
+
+
+@transaction.atomic
+def case_start(*, actor: Any, case: Case, comment: str = "", version: int | None = None) -> Case:
+    step = _Step(actor=actor, case=case, action=Action.START, version=version, comment=comment)
+    return step.finish(is_public=True, unit_name=step.case.handling_unit.name if step.case.handling_unit else "")
+
+
+@transaction.atomic
+def case_co_reply(*, actor: Any, case: Case, comment: str, version: int | None = None) -> Case:
+    step = _Step(actor=actor, case=case, action=Action.CO_REPLY, version=version, comment=comment)
+    scope = scope_for(actor)
+    links = [
+        link for link in CaseCoUnit.objects.filter(case=step.case).select_related("unit") if scope.covers(link.unit)
+    ]
+    for link in links:
+        link.reply = step.comment
+        link.replied_at = step.now
+        link.save(update_fields=["reply", "replied_at"])
+    return step.finish(unit_name="、".join(link.unit.name for link in links))
+
+
+@transaction.atomic
+def case_reply(*, actor: Any, case: Case, comment: str, resolved: bool = True, version: int | None = None) -> Case:
+    """反馈: the handling unit replies; the reply is shown to the resident once verified."""
+    step = _Step(actor=actor, case=case, action=Action.REPLY, version=version, comment=comment)
+    c = step.case
+    c.public_reply = step.comment
+    c.replied_by = _user(actor)
+    c.replied_at = step.now
+    finished = step.finish(
+        is_public=False, unit_name=c.handling_unit.name if c.handling_unit else "", data={"resolved": resolved}
+    )
+    recipients = _command_users(c.owner_unit)
+    if c.reported_by_id and c.channel == Channel.GRID and c.reported_by is not None:
+        recipients.append(c.reported_by)
+    _notify(
+        recipients,
+        "case_replied",
+        _("Case %(no)s was replied: please verify") % {"no": c.tracking_no},
+        c,
+        exclude=actor,
+    )
+    return finished
+
+
+@transaction.atomic
+def case_request_extension(
+    *, actor: Any, case: Case, days: int, comment: str, version: int | None = None
+) -> ExtensionRequest:
+    step = _Step(actor=actor, case=case, action=Action.REQUEST_EXTENSION, version=version, comment=comment)
+    c = step.case
+    max_days = int(getattr(settings, "LUOSHI_CASE_MAX_EXTENSION_DAYS", 30))
+    if not 1 <= days <= max_days:
+        raise ValidationFailed(
+            _("Ask for 1 to %(max)d working days.") % {"max": max_days},
+            code="bad_days",
+            details={"days": [_("Out of range.")]},
+        )
+    if ExtensionRequest.objects.filter(case=c, status=ExtensionStatus.PENDING).exists():
+        raise Conflict(_("An extension request is already waiting for approval."), code="extension_pending")
+    request = ExtensionRequest.objects.create(
+        case=c, stage=c.stage, days=days, reason=step.comment, requested_by=actor, requested_at=step.now
+    )
+    step.finish(data={"days": days})
+    _notify(
+        _command_users(c.owner_unit),
+        "case_extension",
+        _("Case %(no)s: %(days)d more working days requested") % {"no": c.tracking_no, "days": days},
+        c,
+        body=step.comment,
+    )
+    return request
+
+
+@transaction.atomic
+def case_decide_extension(
+    *,
+    actor: Any,
+    case: Case,
+    approve: bool,
+    days: int | None = None,
+    comment: str = "",
+    version: int | None = None,
+) -> Case:
+    step = _Step(actor=actor, case=case, action=Action.DECIDE_EXTENSION, version=version, comment=comment)
+    c = step.case
+    request = ExtensionRequest.objects.select_for_update().filter(case=c, status=ExtensionStatus.PENDING).first()
+    if request is None:
+        raise Conflict(_("There is no extension request waiting."), code="no_extension")
+    granted = 0
+    if approve:
+        granted = request.days if days is None else days
+        if not 1 <= granted <= request.days:
+            raise ValidationFailed(_("Approve between 1 and %(max)d days.") % {"max": request.days}, code="bad_days")
+        c.extension_days += granted
+        assert c.stage_started_at is not None
+        deadline = sla.deadline(c.stage_started_at, c.stage_limit_days, c.extension_days, workdays.calendar())
+        c.warn_at, c.due_at = deadline.warn_at, deadline.due_at
+        c.sla_notice = 0 if step.now < deadline.warn_at else (1 if step.now < deadline.due_at else 2)
+    request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+    request.approved_days = granted
+    request.decided_by = actor
+    request.decided_at = step.now
+    request.opinion = step.comment
+    request.save()
+    finished = step.finish(data={"approved": approve, "days": granted})
+    _notify(
+        [request.requested_by],
+        "case_extension_decided",
+        (_("Extension approved for case %(no)s") if approve else _("Extension refused for case %(no)s"))
+        % {"no": c.tracking_no},
+        c,
+        body=step.comment,
+    )
+    return finished
+
+
+# --- Verification, closing, rating --------------------------------------------------------
+
+
+@transaction.atomic
+def case_verify(*, actor: Any, case: Case, comment: str = "", version: int | None = None) -> Case:
+    """核查: someone other than the person who replied confirms the result; the case closes."""
+    step = _Step(actor=actor, case=case, action=Action.VERIFY, version=version, comment=comment)
+    c = step.case
+    if c.replied_by_id is not None and c.replied_by_id == getattr(actor, "pk", None):
+        raise Forbidden(_("The person who replied cannot verify their own work."), code="verify_self")
+    c.outcome = Outcome.RESOLVED
+    c.closed_at = step.now
+    c.handle_seconds = int((step.now - c.reported_at).total_seconds())
+    finished = step.finish(is_public=True, data={"reply": c.public_reply})
+    _close_duplicates(actor, c, step.now)
+    recipients = _handler_users(c.handling_unit)
+    if c.reported_by is not None:
+        recipients.append(c.reported_by)
+    _notify(
+        recipients, "case_closed", _("Case %(no)s was verified and closed") % {"no": c.tracking_no}, c, exclude=actor
+    )
+    return finished
+
+
+def _close_duplicates(actor: Any, original: Case, now: dt.datetime) -> None:
+    """Duplicates follow the original: record the closing on their timelines too."""
+    events = [
+        CaseEvent(
+            case_id=pk,
+            created_at=now,
+            actor=_user(actor),
+            actor_name=_actor_name(actor),
+            action="follow_original",
+            from_status=Status.MERGED,
+            to_status=Status.MERGED,
+            unit_name=original.tracking_no,
+            is_public=True,
+        )
+        for pk in Case.objects.filter(duplicate_of=original).values_list("pk", flat=True)
+    ]
+    CaseEvent.objects.bulk_create(events)
+
+
+@transaction.atomic
+def case_send_back(*, actor: Any, case: Case, comment: str, version: int | None = None) -> Case:
+    """回退: the result is not good enough; the handling unit works on it again with a fresh clock."""
+    step = _Step(actor=actor, case=case, action=Action.SEND_BACK, version=version, comment=comment)
+    c = step.case
+    finished = step.finish(unit_name=c.handling_unit.name if c.handling_unit else "")
+    _notify(
+        _handler_users(c.handling_unit),
+        "case_sent_back",
+        _("Case %(no)s was sent back for rework") % {"no": c.tracking_no},
+        c,
+        body=step.comment,
+    )
+    return finished
+
+
+@transaction.atomic
+def case_close_unresolved(*, actor: Any, case: Case, comment: str, version: int | None = None) -> Case:
+    """Closed but not resolved, with the honest reason shown to the resident."""
+    step = _Step(actor=actor, case=case, action=Action.CLOSE_UNRESOLVED, version=version, comment=comment)
+    c = step.case
+    c.outcome = Outcome.UNRESOLVED
+    c.outcome_reason = step.comment
+    if not c.public_reply:
+        c.public_reply = step.comment
+    c.closed_at = step.now
+    c.handle_seconds = int((step.now - c.reported_at).total_seconds())
+    finished = step.finish(is_public=True)
+    _close_duplicates(actor, c, step.now)
+    return finished
+
+
+@transaction.atomic
+def case_rate(
+    *,
+    actor: Any,
+    case: Case,
+    rating: str,
+    comment: str = "",
+    token: str | None = None,
+    version: int | None = None,
+) -> Case:
+    """评价: the resident (with the tracking link's token) or staff on their behalf rates the result."""
+    if rating not in (Rating.SATISFIED, Rating.BASIC, Rating.UNSATISFIED):
+        raise ValidationFailed(
+            _("Choose satisfied, basically satisfied or unsatisfied."),
+            code="bad_rating",
+            details={"rating": [_("This field is required.")]},
+        )
+    roles: dict[Where, frozenset[str]] | None = None
+    if _user(actor) is None:
+        if not token or not secrets.compare_digest(token, case.public_token):
+            raise NotFound()
+        roles = {Where.PUBLIC: frozenset({workflow.RESIDENT})}
+    step = _Step(actor=actor, case=case, action=Action.RATE, version=version, comment=comment, roles=roles)
+    c = step.case
+    c.rating = rating
+    c.rating_comment = step.comment
+    c.rated_at = step.now
+    if rating == Rating.UNSATISFIED:
+        c.needs_return_visit = True
+    finished = step.finish(
+        is_public=True,
+        data={"rating": rating},
+        actor_name="" if _user(actor) else str(_("Resident")),
+    )
+    if rating == Rating.UNSATISFIED:
+        _notify(
+            _command_users(c.owner_unit),
+            "case_unsatisfied",
+            _("Resident unsatisfied with case %(no)s: return visit needed") % {"no": c.tracking_no},
+            c,
+            body=step.comment,
+        )
+        if getattr(settings, "LUOSHI_CASE_UNSATISFIED_REOPENS", False):
+            return _reopen_locked(actor=None, case=finished, comment=_("Reopened after an unsatisfied rating."))
+    return finished
+
+
+def _reopen_locked(*, actor: Any, case: Case, comment: str) -> Case:
+    step = _Step(
+        actor=actor,
+        case=case,
+        action=Action.REOPEN,
+        version=None,
+        comment=comment,
+        roles={Where.OWNER: workflow.COMMAND},
+    )
+    return _do_reopen(step)
+
+
+def _do_reopen(step: _Step) -> Case:
+    c = step.case
+    c.outcome = Outcome.NONE
+    c.outcome_reason = ""
+    c.closed_at = None
+    c.handle_seconds = None
+    c.rating = Rating.NONE
+    c.rated_at = None
+    return step.finish(is_public=True)
+
+
+@transaction.atomic
+def case_reopen(*, actor: Any, case: Case, comment: str, version: int | None = None) -> Case:
+    step = _Step(actor=actor, case=case, action=Action.REOPEN, version=version, comment=comment)
+    return _do_reopen(step)
+
+
+@transaction.atomic
+def case_return_visit(
+    *, actor: Any, case: Case, comment: str, method: str = "phone", rating: str = "", version: int | None = None
+) -> ReturnVisit:
+    """回访: staff call or visit the resident after closing."""
+    step = _Step(actor=actor, case=case, action=Action.RETURN_VISIT, version=version, comment=comment)
+    c = step.case
+    if rating and rating not in Rating.values:
+        raise ValidationFailed(_("Unknown rating."), code="bad_rating")
+    visit = ReturnVisit.objects.create(
+        case=c, method=method, rating=rating, notes=step.comment, visited_by=actor, visited_at=step.now
+    )
+    c.needs_return_visit = False
+    step.finish(data={"method": method, "rating": rating})
+    return visit
+
+
+# --- Supervision, notes, mediation -------------------------------------------------------------
+
+
+@transaction.atomic
+def case_supervise(
+    *, actor: Any, case: Case, level: str, comment: str = "", version: int | None = None
+) -> SupervisionCard:
+    """督办: a card against the handling unit (or the command unit before dispatch), with points."""
+    if level not in CardLevel.values:
+        raise ValidationFailed(_("Choose normal, yellow or red."), code="bad_level")
+    step = _Step(actor=actor, case=case, action=Action.SUPERVISE, version=version, comment=comment)
+    c = step.case
+    unit = c.handling_unit or c.owner_unit
+    card = SupervisionCard.objects.create(
+        case=c,
+        level=level,
+        unit=unit,
+        points=card_points().get(level, 0),
+        comment=step.comment,
+        issued_by=actor,
+        issued_at=step.now,
+    )
+    c.urgent = c.urgent or level != CardLevel.NORMAL
+    step.finish(unit_name=unit.name, data={"level": level, "points": card.points})
+    recipients = _handler_users(unit) if c.handling_unit else _command_users(unit)
+    _notify(
+        recipients,
+        "case_card",
+        _("%(card)s on case %(no)s") % {"card": CardLevel(level).label, "no": c.tracking_no},
+        c,
+        body=step.comment,
+    )
+    return card
+
+
+@transaction.atomic
+def case_note(*, actor: Any, case: Case, comment: str) -> Case:
+    step = _Step(actor=actor, case=case, action=Action.NOTE, version=None, comment=comment)
+    return step.finish()
+
+
+@transaction.atomic
+def case_mediate(
+    *,
+    actor: Any,
+    case: Case,
+    held_on: dt.date,
+    mediators: str,
+    parties: str,
+    outcome: str,
+    place: str = "",
+    agreement: str = "",
+    notes: str = "",
+    version: int | None = None,
+) -> MediationSession:
+    """调解: record one mediation session on a dispute case and update its mediation result."""
+    step = _Step(actor=actor, case=case, action=Action.MEDIATE, version=version, comment=notes)
+    c = step.case
+    if not c.category.is_dispute and not (c.category.parent_id and c.category.parent and c.category.parent.is_dispute):
+        raise ValidationFailed(_("Mediation is recorded on dispute cases only."), code="not_dispute")
+    if outcome not in MediationOutcome.values:
+        raise ValidationFailed(
+            _("Choose the outcome of the session."),
+            code="bad_outcome",
+            details={"outcome": [_("This field is required.")]},
+        )
+    mediators = _require_text(mediators, str(_("the mediators")))
+    parties = _require_text(parties, str(_("the parties")))
+    if outcome == MediationOutcome.AGREED and not agreement.strip():
+        raise ValidationFailed(
+            _("Write down the agreement that was reached."),
+            code="agreement_required",
+            details={"agreement": [_("This field is required.")]},
+        )
+    if held_on > sla.local_date(step.now):
+        raise ValidationFailed(_("The session date is in the future."), code="future_date")
+    session = MediationSession.objects.create(
+        case=c,
+        held_on=held_on,
+        place=place.strip(),
+        mediators=mediators,
+        parties=parties,
+        outcome=outcome,
+        agreement=agreement.strip(),
+        notes=notes.strip(),
+        recorded_by=actor,
+        recorded_at=step.now,
+    )
+    c.mediation_result = {
+        MediationOutcome.AGREED: MediationResult.AGREED,
+        MediationOutcome.FAILED: MediationResult.FAILED,
+    }.get(MediationOutcome(outcome), MediationResult.ONGOING)
+    step.finish(data={"outcome": outcome, "held_on": held_on.isoformat()})
+    return session
+
+
+# --- Scheduled sweeps ------------------------------------------------------------------------
+
+
+def sla_sweep(*, now: dt.datetime | None = None, batch: int = 500) -> dict[str, int]:
+    """Notify about stages that turned yellow or red since the last run; idempotent.
+
+    Each case is notified once per colour per stage (``sla_notice``). Runs in
+    batches so one run stays short however large the backlog.
+    """
+    now = now or timezone.now()
+    counts = {"yellow": 0, "red": 0}
+    open_states = list(workflow.OPEN)
+    for level, colour, flt in (
+        (2, "red", {"due_at__lte": now, "sla_notice__lt": 2}),
+        (1, "yellow", {"warn_at__lte": now, "due_at__gt": now, "sla_notice__lt": 1}),
+    ):
+        ids = list(
+            Case.objects.filter(status__in=open_states, **flt).order_by("due_at").values_list("pk", flat=True)[:batch]
+        )
+        for pk in ids:
+            with transaction.atomic():
+                case = _lock(Case(pk=pk))
+                if case.status not in workflow.OPEN or case.sla_notice >= level:
+                    continue
+                case.sla_notice = level
+                if level == 2:
+                    case.was_overdue = True
+                case.save(update_fields=["sla_notice", "was_overdue"])
+                CaseEvent.objects.create(
+                    case=case, created_at=now, action=f"sla_{colour}", from_status=case.status, to_status=case.status
+                )
+                if case.stage == Stage.HANDLE:
+                    recipients = _handler_users(case.handling_unit)
+                else:
+                    recipients = _command_users(case.owner_unit)
+                if level == 2:
+                    title = _("Case %(no)s is overdue") % {"no": case.tracking_no}
+                else:
+                    title = _("Case %(no)s: 70%% of the time limit is used") % {"no": case.tracking_no}
+                _notify(recipients, f"case_sla_{colour}", title, case)
+                counts[colour] += 1
+    return counts
