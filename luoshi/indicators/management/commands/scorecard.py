@@ -1,0 +1,57 @@
+"""``luoshi scorecard parse FILE [--json]``: indicator mentions in scorecard text."""
+
+from __future__ import annotations
+
+import sys
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from luoshi.indicators.parser import parse, parse_to_json
+
+
+class Command(BaseCommand):
+    help = "Scorecard text tools: `parse FILE --json` prints the indicator mentions found in a text file."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True, parser_class=ArgumentParser)
+        parse_cmd = sub.add_parser("parse", help="Find indicator mentions in a text file ('-' reads stdin).")
+        parse_cmd.add_argument("file", help="UTF-8 (or GB18030) text file, or - for standard input")
+        parse_cmd.add_argument("--json", action="store_true", help="Print the JSON array (the default is a table)")
+        parse_cmd.add_argument("--compact", action="store_true", help="JSON on one line")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "parse":
+            text = self._read(options["file"])
+            if options["json"]:
+                self.stdout.write(parse_to_json(text, indent=None if options["compact"] else 2))
+            else:
+                self._table(text)
+
+    def _read(self, name: str) -> str:
+        if name == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            path = Path(name)
+            if not path.is_file():
+                raise CommandError(f"no such file: {name}")
+            data = path.read_bytes()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        raise CommandError(f"{name} is neither UTF-8 nor GB18030 text")
+
+    def _table(self, text: str) -> None:
+        def show(value: Any) -> str:
+            return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+        rows = [m.as_dict() for m in parse(text)]
+        for row in rows:
+            self.stdout.write(
+                "\t".join(show(row[k]) for k in ("period", "name", "value", "unit", "yoy_pct", "plan_pct"))
+            )
+        self.stdout.write(f"{len(rows)} mention(s)")

@@ -1,0 +1,445 @@
+"""Scorecard text parser: indicator mentions out of prose. Pure functions, no Django.
+
+Government offices publish their scorecards (成绩单) as prose or short lines, often
+copied from web pages, in simplified or traditional Chinese, sometimes with pinyin
+after every character. :func:`parse` finds each indicator mention and returns, per
+mention, the fields of the issue's JSON contract::
+
+    {"name": "建安投资", "value": 151384.0, "unit": "万元", "yoy_pct": 61.7,
+     "plan_pct": null, "period": "1-8月"}
+
+How it reads a text (docs/scorecard-parser.md has the long version):
+
+1. Normalise: NFC, strip pinyin annotations, fold full-width forms, OpenCC t2s.
+2. Per line, scan tokens left to right: periods (1-8月份, 一季度, 2018年, 去年 …),
+   dates and durations, growth rates (同比增长12.4%, 比增28%, 下降3%), shares of
+   the annual plan (完成年度计划的65%), quantities (16915万元, 54000多平方米) and
+   clause punctuation.
+3. A quantity or a growth rate starts a mention when the text before it (back to
+   the previous token or clause mark) cleans up to an indicator name: scope words
+   (全区, 我街道, 北白象镇 …), fillers (其中, 累计 …) and verbs (完成, 实现 …) are
+   removed. A growth rate or plan share without its own name belongs to the
+   mention just before it in the same sentence.
+4. Periods apply to the mentions after them in the same line; a short heading line
+   with a period and no mention ("1-8月份城东街道成绩单") gives its period to the
+   lines below it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from luoshi.indicators.textnorm import normalise
+
+__all__ = ["Mention", "parse", "parse_to_json"]
+
+
+@dataclass
+class Mention:
+    name: str
+    value: float | None = None
+    unit: str | None = None
+    yoy_pct: float | None = None
+    plan_pct: float | None = None
+    period: str | None = None
+    # Where the mention was found (not part of the JSON contract).
+    line: int = field(default=0, compare=False)
+    start: int = field(default=0, compare=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        return {k: data[k] for k in ("name", "value", "unit", "yoy_pct", "plan_pct", "period")}
+
+
+# --- Vocabulary ------------------------------------------------------------------
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+_NUM = r"(?<![\d.A-Za-z])[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_UNUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"  # unsigned, inside longer patterns
+_YEAR = r"(?:19|20)\d{2}\s*年"
+_REL_YEAR = r"(?:今年|本年|当年|去年|上年|上一年)"
+_DASH = r"\s*[-~至到—]\s*"
+
+_MULT = r"(?:万亿|千亿|百亿|亿|千万|百万|十万|万|千)"
+_APPROX = r"(?:多|余|来)"
+# Count units (measure words): a number with one of these followed straight by
+# a noun ("18个职能组", "10位书记") counts that noun; it is not a reported value.
+_MEASURE_UNITS = [
+    "个", "位", "名", "家", "户", "项", "件", "宗", "起", "次", "场", "套", "间", "栋", "幢", "台", "辆",
+    "艘", "座", "所", "条", "处", "块", "批", "份", "张", "篇", "支", "只", "头", "株", "棵", "例", "笔",
+    "单", "床", "架", "列", "人次", "人",
+]  # fmt: skip
+_MEASURE_UNITS_SET = frozenset(_MEASURE_UNITS)
+_AMOUNT_UNITS = [
+    "美元", "港元", "元", "平方公里", "平方米", "平米", "立方米", "公顷", "亩", "公里", "千米", "米",
+    "吨", "千克", "公斤", "千瓦时", "千瓦", "度", "标箱", "标准箱", "方",
+]  # fmt: skip
+_UNIT_ALT = "|".join(sorted((re.escape(u) for u in _MEASURE_UNITS + _AMOUNT_UNITS), key=len, reverse=True))
+_PER = r"(?:/(?:平方米|人|吨|亩|户|年|月|天|千瓦时))?"
+# Words after a number that make it a date, duration, ordinal or rank, not a value.
+_NOT_VALUE = (
+    r"(?:个月|个工作日|个小时|个百分点|百分点|年|月|日|号|天|小时|分钟|秒|岁|周|季度|届|期|级|倍|成|楼|层|点|时"
+    r"|大|强|佳|星)"
+)
+
+_COMPARE = (
+    r"(?:同比|比上年同期|比上年|比去年同期|比去年|较上年同期|较上年|较去年同期|较去年|与上年同期相比|与去年同期相比"
+    r"|比上年同月|较上年同月|比上一年|较上一年)"
+)
+_POS = r"(?:增长率|增长|增加|上升|上涨|提高|提升|回升|比增|增幅|增速|涨幅|增|涨)"
+_NEG = r"(?:负增长|下降|减少|回落|降低|下滑|下跌|比降|降幅|减幅|减|降)"
+_FILL = r"(?:了|为|达到|达|至|约|近|超过|超|是|:|：|\s)*"
+_PLAN = (
+    r"(?:(?:完成|占|为|达到|达|是|相当于)了?"
+    r"(?:全年|年度|年初|本年|今年)?(?:目标任务|计划任务|目标|计划|预算|任务)数?的?"
+    r"|(?:全年|年度|年初)(?:目标任务|计划任务|目标|计划|预算|任务)?数?的?"
+    r"|(?:全年|年度)?(?:目标任务|计划任务|目标|计划|任务)完成率)"
+)
+
+_TOKEN_RE = re.compile(
+    "|".join(
+        [
+            # Dates and clock times: never values, never periods.
+            rf"(?P<date>(?:19|20)\d{{2}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|{_YEAR}\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日号]"
+            rf"|\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日号]|\d{{1,2}}:\d{{2}}(?::\d{{2}})?)",
+            # Periods. Strong ones name a statistical period outright.
+            rf"(?P<period>(?:{_YEAR}|{_REL_YEAR})?\s*(?:\d{{1,2}}{_DASH}\d{{1,2}}\s*月份?"
+            rf"|第?[一二三四1-4]\s*季度|前[二三两2-3]\s*季度|[上下]半年)"
+            rf"|截[至止](?:{_YEAR})?\d{{1,2}}\s*月(?:底|末|份)?"
+            rf"|(?:{_YEAR}|{_REL_YEAR})?\d{{1,2}}\s*月份)",
+            # Weak periods: a year, a relative year or a month, which only count
+            # when a mention or a clause mark follows them.
+            rf"(?P<wperiod>{_YEAR}(?:度|全年)?(?!\s*\d)|(?<![比较与同上])(?:今年|本年|去年|上年)(?:以来|来|全年)?"
+            rf"(?!同期|同月)|(?:{_YEAR})?\d{{1,2}}\s*月(?:以来)?(?![\d日号底末份])|全年)",
+            # Month-on-month changes (环比增长3.2%): not year-over-year, skipped.
+            rf"(?P<mom>环比{_FILL}(?:{_NEG}|{_POS})?{_FILL}[-+]?{_UNUM}\s*(?:%|个百分点))",
+            # Growth rates (同比增长12.4%, 比增28%, 下降3%, 增长1.5倍).
+            rf"(?P<yoy>(?P<cmp>{_COMPARE})?{_FILL}(?:(?P<neg>{_NEG})|(?P<pos>{_POS})){_FILL}"
+            rf"(?P<ynum>[-+]?{_UNUM})\s*(?P<yunit>%|倍)"
+            rf"|(?P<cmp2>{_COMPARE}){_FILL}(?P<ynum2>[-+]?{_UNUM})\s*%)",
+            # Shares of the annual plan (完成年度计划的65%).
+            rf"(?P<plan>{_PLAN}{_FILL}(?P<pnum>{_UNUM})\s*%)",
+            # Ranges of numbers (10-20万元, 3-5年): not one value.
+            rf"(?P<range>{_NUM}\s*{_MULT}?{_DASH}{_UNUM}\s*(?:{_MULT}?{_APPROX}?(?:{_UNIT_ALT}|%)|{_NOT_VALUE})?)",
+            # Quantities.
+            rf"(?P<qty>(?P<qnum>{_NUM})\s*(?:(?P<qpct>%|‰)|(?P<qnot>个百分点|百分点|{_NOT_VALUE}(?![A-Za-z]))"
+            rf"|(?P<qa1>{_APPROX})?(?P<qmult>{_MULT})?(?P<qa2>{_APPROX})?"
+            rf"(?P<qunit>(?:{_UNIT_ALT})(?!月|工作日|小时){_PER})?))",
+            # Clause marks.
+            r"(?P<stop>[。！？；;!?])",
+            r"(?P<comma>[，,、：:—…|])",
+        ]
+    )
+)
+
+# Cleaning of the text before a number into an indicator name.
+_LEAD_FILLERS = re.compile(
+    r"^(?:其中|另外|此外|同时|而且|并且|以及|截至目前|截止目前|目前|当前|共计|合计|总计|累计|总共|全年|年内"
+    r"|当年|本年|今年|每年|每月|已经|已|还可|还|仍|又|再|均|都|分别|仅|就|也|则|即|将|预计|力争|争取|确保|共|"
+    r"并|且|和|及|与|全部|主要)"
+)
+_SCOPE = re.compile(
+    r"^(?:全区|全市|全县|全镇|全乡|全街道|全街|全省|全旗|我区|我市|我县|我镇|我乡|我街道|我街|本区|本市|本县|本镇|本乡"
+    r"|本街道|该区|该市|该县|该镇|该乡|该街道|辖区内|辖区|区内|镇内|街道内|街道|全域)"
+)
+_PLACE_TOWN = re.compile(rf"^([{_CJK}]{{2,6}}?)(街道|镇|乡)(?![镇村级域])")
+_PLACE_COUNTY = re.compile(rf"^([{_CJK}]{{2,5}}?)(省|市|区|县)(?![场民政级容值域间块位城内外])")
+_PLACE_VILLAGE = re.compile(rf"^([{_CJK}]{{2,5}}?)(社区|村)(?![民级集庄落])")
+_NOT_PLACE_PREFIX = (
+    "城", "乡", "农", "全", "片", "地", "小", "园", "景", "社", "校", "厂", "库", "山", "街", "市", "新型", "示范",
+    "开发", "特色", "保税", "商务", "功能", "集聚",
+)  # fmt: skip
+# Verbs inside the text before a number: the name is what follows the last one
+# ("帮助企业落实工业技改用地" → 工业技改用地). Achievement verbs leave any name of
+# two characters or more; other verbs only a longer one ("引进项目" stays).
+_ACHIEVE_VERBS = re.compile(r"(?:完成|实现|达到|录得|取得|累计|共计|合计|服务好|抓好|做好|办好|用好|建好)")
+_SPLIT_VERBS = re.compile(
+    r"(?:落实|办理|引入|引进|投入|帮助|协调|带动|桥接|签订|争取到|争取|启动|现有|拥有|涉及|招引|促成|化解|受理|调处"
+    r"|排查|等)"
+)
+_TRAIL = re.compile(
+    r"(?:控制在|保持在|稳定在|完成了|实现了|达到了|完成|实现|达到|已达|达|为|是|共计|共有|共|累计|合计|总计|约|近|超过|超|逾|突破|增至|升至"
+    r"|已|有|计|[:：])$"
+)
+_ENUM = re.compile(
+    r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}是"
+    r"|第[一二三四五六七八九十]{1,3}[,，、]?)"
+)
+_QUOTES = re.compile(r"[“”‘’\"'《》「」『』【】\[\]]")
+_ACRONYM = re.compile(r"[(（][A-Za-z]{2,10}[)）]$")
+_BAD_END = set("着了的在把将对向从给被让使与和及或等内中后前时上下里为到于以而并且")
+_BAD_START = set("的了把被对向从给让使和及与或等到于为是以而个")
+_BAD_WORDS = re.compile(r"是|这|那|我们|他们|你们|一个|每个|如何|什么|哪些|可以|能够|正在")
+_STOP_NAMES = frozenset(
+    {"时间", "期限", "目标", "任务", "其中", "合计", "总计", "共计", "全部", "以上", "左右", "总量"}
+)
+_DELTA_TAIL = re.compile(rf"(?:{_COMPARE})?{_FILL}(?:{_POS}|{_NEG}){_FILL}$")
+
+
+def _strip_place(text: str) -> str:
+    for pattern in (_PLACE_COUNTY, _PLACE_TOWN, _PLACE_VILLAGE):
+        match = pattern.match(text)
+        if not match:
+            continue
+        prefix, suffix = match.group(1), match.group(2)
+        if prefix.endswith(_NOT_PLACE_PREFIX) or prefix.startswith(("全", "我", "本", "该")):
+            continue
+        if _ACHIEVE_VERBS.search(prefix) or _SPLIT_VERBS.search(prefix):
+            continue
+        if suffix == "村" and prefix.endswith(("城中", "农")):
+            continue
+        rest = text[match.end() :]
+        if len(rest) >= 2 or not rest:
+            return rest
+    return text
+
+
+def clean_name(segment: str) -> str | None:
+    """The indicator name in the text before a number, or ``None`` if there is none."""
+    text = _QUOTES.sub("", segment).strip()
+    if not text:
+        return None
+    # Across whitespace only the last phrase counts ("聚力攻坚 一般公共预算收入").
+    text = re.split(r"\s+", text)[-1]
+    text = _ACRONYM.sub("", text)
+    for _round in range(6):
+        before = text
+        text = text.strip("，,、：:；;. -—")
+        text = _TRAIL.sub("", text)
+        text = _LEAD_FILLERS.sub("", text)
+        text = _SCOPE.sub("", text)
+        text = _strip_place(text)
+        # A verb inside: the name is what follows the last one ("帮助企业落实工业技改用地").
+        text = _ACRONYM.sub("", text)
+        text = _ENUM.sub("", text)
+        last = None
+        for pattern, shortest in ((_ACHIEVE_VERBS, 2), (_SPLIT_VERBS, 3)):
+            for match in pattern.finditer(text):
+                if len(text) - match.end() >= shortest and (last is None or match.end() > last.end()):
+                    last = match
+        if last is not None:
+            text = text[last.end() :]
+        if text == before:
+            break
+    text = text.strip("，,、：:；;（ -—")
+    if not 2 <= len(text) <= 24:
+        return None
+    if len(re.findall(f"[{_CJK}]", text)) < 2 and not re.fullmatch(r"[A-Za-z]{2,12}", text):
+        return None
+    if text[-1] in _BAD_END or text[0] in _BAD_START or _BAD_WORDS.search(text) or text in _STOP_NAMES:
+        return None
+    if text.count("(") != text.count(")") or text.count("（") != text.count("）"):
+        return None
+    return text
+
+
+# --- Periods -----------------------------------------------------------------------
+
+_CN_DIGITS = {"1": "一", "2": "二", "3": "三", "4": "四"}
+
+
+def normalise_period(raw: str, doc_year: int | None) -> str | None:
+    """Normalise a period: "1-8月份" → "1-8月"; "今年一季度" → "一季度"; "去年" → "2018年" (in a 2019 text)."""
+    text = re.sub(r"\s+", "", raw)
+    text = re.sub(r"(\d)月份", r"\1月", text)
+    text = re.sub(r"(\d)(?:~|至|到|—|-)(\d)", r"\1-\2", text)
+    text = re.sub(r"年度", "年", text)
+    year = ""
+    match = re.match(r"^((?:19|20)\d{2})年", text)
+    if match:
+        year, text = f"{match.group(1)}年", text[match.end() :]
+    else:
+        rel = re.match(r"^(今年|本年|当年|去年|上年|上一年)", text)
+        if rel:
+            text = text[rel.end() :]
+            if rel.group(1) in {"去年", "上年", "上一年"}:
+                year = f"{doc_year - 1}年" if doc_year else "去年"
+            elif not text or text in {"以来", "来", "全年"}:
+                year = f"{doc_year}年" if doc_year else ""
+    if text in {"以来", "来", "全年"} and (year or re.match(r"^(今年|本年|当年)", raw)):
+        text = ""
+    if text == "全年" and not year:
+        return "全年"
+    text = re.sub(r"^([1-4])季度", lambda m: _CN_DIGITS[m.group(1)] + "季度", text)
+    result = year + text
+    return result or None
+
+
+_DOC_DATE_RE = re.compile(r"((?:19|20)\d{2})(?:-\d{1,2}-\d{1,2}|年\d{1,2}月\d{1,2}日|/\d{1,2}/\d{1,2})")
+
+
+def document_year(text: str) -> int | None:
+    """The year of the first full date in the text (a web page's dateline), if any."""
+    match = _DOC_DATE_RE.search(text)
+    return int(match.group(1)) if match else None
+
+
+# --- The scan ----------------------------------------------------------------------
+
+
+def _to_float(number: str) -> float:
+    return float(Decimal(number.replace(",", "")))
+
+
+@dataclass
+class _LineState:
+    doc_year: int | None
+    period: str | None = None
+    has_period: bool = False
+    pending: str | None = None  # a weak period waiting for a mention
+    pending_end: int = -1
+    current: Mention | None = None  # the mention growth rates and plan shares attach to
+    seg_start: int = 0
+    first_period: str | None = None
+
+
+def _followed_by_noun(line: str, end: int) -> bool:
+    rest = line[end : end + 2]
+    if not rest:
+        return False
+    char = rest[0]
+    if not re.match(f"[{_CJK}]", char):
+        return False
+    return char not in "的以左余多同比增减下降较占完为是和及与或等其上内"
+
+
+def _period_for(state: _LineState) -> str | None:
+    if state.pending is not None:
+        state.period, state.has_period = state.pending or None, True
+        state.pending = None
+    return state.period
+
+
+def _new_mention(state: _LineState, mentions: list[Mention], name: str, line_no: int, start: int) -> Mention:
+    mention = Mention(name=name, period=_period_for(state), line=line_no, start=start)
+    mentions.append(mention)
+    state.current = mention
+    return mention
+
+
+def _quantity(
+    state: _LineState, mentions: list[Mention], line: str, line_no: int, match: re.Match[str], segment: str
+) -> None:
+    groups = match.groupdict()
+    unit: str = groups["qpct"] or ((groups["qmult"] or "") + (groups["qunit"] or ""))
+    is_count = groups["qunit"] in _MEASURE_UNITS_SET or bool(groups["qmult"] and not groups["qunit"])
+    if (is_count and _followed_by_noun(line, match.end())) or _DELTA_TAIL.search(segment):
+        # "18个职能组" counts a noun; "比上年增加1.2亿元" is a difference, not a value.
+        return
+    value = _to_float(groups["qnum"])
+    name = clean_name(segment)
+    if name:
+        mention = _new_mention(state, mentions, name, line_no, match.start())
+        mention.value, mention.unit = value, unit
+        return
+    current = state.current
+    if current is not None and current.value is None and _VALUE_LEAD.fullmatch(segment):
+        # "……同比增长15%，达到12亿元": the value of the mention before.
+        current.value, current.unit = value, unit
+
+
+_VALUE_LEAD = re.compile(r"[，,、\s]*(?:达到|达|为|是|完成|实现|共|计|约|近)*")
+
+
+def _scan_line(line: str, line_no: int, doc_year: int | None) -> tuple[list[Mention], str | None]:
+    """Mentions in one line, and the first period the line names (for headings)."""
+    state = _LineState(doc_year=doc_year)
+    mentions: list[Mention] = []
+    for match in _TOKEN_RE.finditer(line):
+        kind = match.lastgroup
+        groups = match.groupdict()
+        segment = line[state.seg_start : match.start()]
+        if groups["period"] is not None or groups["wperiod"] is not None:
+            raw = groups["period"] or groups["wperiod"]
+            value = normalise_period(raw, doc_year)
+            if state.first_period is None and value:
+                state.first_period = value
+            if groups["period"] is not None:
+                state.period, state.has_period, state.pending = value, True, None
+            else:
+                state.pending, state.pending_end = value, match.end()
+                if value is None:
+                    # 今年 with no dateline: no period, but it does replace an earlier one.
+                    state.pending = ""
+            state.seg_start = match.end()
+            continue
+        if kind == "yoy":
+            number = groups["ynum"] if groups["ynum"] is not None else groups["ynum2"]
+            pct = _to_float(number)
+            if groups["yunit"] == "倍":
+                pct = pct * 100
+            if groups["neg"]:
+                pct = -abs(pct)
+            name = clean_name(segment)
+            target = state.current
+            if name and (target is None or target.name != name or target.yoy_pct is not None):
+                target = _new_mention(state, mentions, name, line_no, match.start())
+            if target is not None and target.yoy_pct is None:
+                target.yoy_pct = pct
+            state.seg_start = match.end()
+            continue
+        if kind == "plan":
+            name = clean_name(segment)
+            target = state.current
+            if name and (target is None or target.name != name or target.plan_pct is not None):
+                target = _new_mention(state, mentions, name, line_no, match.start())
+            if target is not None and target.plan_pct is None:
+                target.plan_pct = _to_float(groups["pnum"])
+            state.seg_start = match.end()
+            continue
+        if kind == "qty" and groups["qnot"] is None and (groups["qpct"] or groups["qunit"] or groups["qmult"]):
+            _quantity(state, mentions, line, line_no, match, segment)
+            state.seg_start = match.end()
+            continue
+        if kind == "qty" and not groups["qnot"] and re.match(r"[A-Za-z]", line[match.end() : match.end() + 1]):
+            # A number inside a word ("5G基站") is text; a bare number ("奋战1161") is a boundary.
+            continue
+        if kind == "stop":
+            state.current = None
+        if kind in {"comma", "stop"} and state.pending is not None:
+            # A weak period counts when a clause mark follows it straight away ("2018年，…").
+            if not line[state.pending_end : match.start()].strip():
+                state.period, state.has_period = state.pending or None, True
+            state.pending = None
+        state.seg_start = match.end()
+    return mentions, state.first_period
+
+
+_HEADING_MAX = 50
+
+
+def _is_heading(line: str) -> bool:
+    text = line.strip()
+    if not text or text[-1] in "。！？!?；;":
+        return False
+    return len(text) <= _HEADING_MAX or text[-1] in "：:"
+
+
+def parse(text: str) -> list[Mention]:
+    """Every indicator mention in ``text``, in reading order."""
+    text = normalise(text.replace("\r\n", "\n").replace("\r", "\n"))
+    doc_year = document_year(text)
+    heading_period: str | None = None
+    result: list[Mention] = []
+    for line_no, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        mentions, first_period = _scan_line(line, line_no, doc_year)
+        if not mentions:
+            if first_period and _is_heading(line):
+                heading_period = first_period
+            continue
+        for mention in mentions:
+            if mention.period is None and heading_period:
+                mention.period = heading_period
+        result.extend(mentions)
+    return result
+
+
+def parse_to_json(text: str, *, indent: int | None = 2) -> str:
+    """The JSON array of the issue's contract, one object per mention."""
+    return json.dumps([m.as_dict() for m in parse(text)], ensure_ascii=False, indent=indent)

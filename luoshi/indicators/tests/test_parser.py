@@ -1,0 +1,368 @@
+"""Scorecard text parser: cases in simplified, traditional and pinyin-annotated Chinese.
+
+Every case below is run three times: as written (simplified), converted to
+traditional with OpenCC ``s2t``, and traditional with a pinyin syllable after
+every CJK character, the way some converted web pages show them. The expected
+output is the same each time: names come back in simplified Chinese.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from typing import Any
+
+import opencc
+import pytest
+
+from luoshi.indicators.parser import clean_name, document_year, normalise_period, parse, parse_to_json
+
+_S2T = opencc.OpenCC("s2t")
+_SYLLABLES = ["qū", "yì", "wàn", "shí", "guī", "yè", "chǎn", "zhí", "fā", "wù", "jī", "lǜ", "zhēng", "nǚ"]
+
+
+def traditional(text: str) -> str:
+    return _S2T.convert(text)
+
+
+def annotated(text: str) -> str:
+    """Traditional text with "(pinyin)" after every CJK character (readings are placeholders)."""
+    cycle = itertools.cycle(_SYLLABLES)
+    return re.sub(r"([\u4e00-\u9fff])", lambda m: f"{m.group(1)}({next(cycle)})", traditional(text))
+
+
+def M(name, value=None, unit=None, yoy=None, plan=None, period=None) -> dict[str, Any]:  # noqa: N802
+    return {"name": name, "value": value, "unit": unit, "yoy_pct": yoy, "plan_pct": plan, "period": period}
+
+
+SCRIPTS = {"simplified": lambda t: t, "traditional": traditional, "pinyin": annotated}
+
+CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
+    (
+        "month range, verb, yoy and plan",
+        "1-5月，全镇实现规上工业总产值45.6亿元，同比增长12.3%，完成年度计划的42.1%。",
+        [M("规上工业总产值", 45.6, "亿元", 12.3, 42.1, "1-5月")],
+    ),
+    (
+        "plan before yoy, 占年初预算",
+        "一季度，我街道一般公共预算收入完成1.23亿元，占年初预算的28.5%，同比增长5.6%。",
+        [M("一般公共预算收入", 1.23, "亿元", 5.6, 28.5, "一季度")],
+    ),
+    (
+        "year period, 比上年增长",
+        "2018年，全区实现地区生产总值356.7亿元，比上年增长8.1%。",
+        [M("地区生产总值", 356.7, "亿元", 8.1, None, "2018年")],
+    ),
+    (
+        "no period, 年度任务",
+        "固定资产投资完成12.5亿元，增长15%，完成年度任务的65%。",
+        [M("固定资产投资", 12.5, "亿元", 15.0, 65.0)],
+    ),
+    (
+        "growth only, percentage points ignored",
+        "规上工业增加值同比增长8.5%，高于全市平均2.1个百分点。",
+        [M("规上工业增加值", yoy=8.5)],
+    ),
+    ("decline is negative", "限上批零住餐销售额8.9亿元，同比下降3.2%。", [M("限上批零住餐销售额", 8.9, "亿元", -3.2)]),
+    (
+        "several mentions, 其中, one period for the line",
+        "上半年，全镇完成固定资产投资23.4亿元，同比增长18.2%；其中工业投资9.1亿元，增长25.3%；"
+        "房地产开发投资7.6亿元，下降4.1%。",
+        [
+            M("固定资产投资", 23.4, "亿元", 18.2, None, "上半年"),
+            M("工业投资", 9.1, "亿元", 25.3, None, "上半年"),
+            M("房地产开发投资", 7.6, "亿元", -4.1, None, "上半年"),
+        ],
+    ),
+    (
+        "heading period applies to the lines below",
+        "1-8月份城东街道成绩单\n一般公共预算总收入完成16915万元\n建安投资完成151384万元,比增61.7%",
+        [
+            M("一般公共预算总收入", 16915.0, "万元", period="1-8月"),
+            M("建安投资", 151384.0, "万元", 61.7, period="1-8月"),
+        ],
+    ),
+    (
+        "thousands separator, 达到",
+        "前三季度，全区规上服务业营业收入达到16,915万元，同比增长9.7%。",
+        [M("规上服务业营业收入", 16915.0, "万元", 9.7, None, "前三季度")],
+    ),
+    (
+        "截至, 全年目标任务",
+        "截至8月底，全街道新增市场主体1,258户，完成全年目标任务的83.9%。",
+        [M("新增市场主体", 1258.0, "户", None, 83.9, "截至8月底")],
+    ),
+    (
+        "place name and quarter shared by two mentions",
+        "北白象镇一季度财政总收入6.19亿元、完成新产品产值26.4亿元。",
+        [M("财政总收入", 6.19, "亿元", period="一季度"), M("新产品产值", 26.4, "亿元", period="一季度")],
+    ),
+    (
+        "今年一季度, 增速",
+        "五马街道今年一季度批零住餐销售额44.52亿元、增速17.2%。",
+        [M("批零住餐销售额", 44.52, "亿元", 17.2, None, "一季度")],
+    ),
+    (
+        "多 after the number, a rate as value",
+        "征迁工作中，签约面积54000多平方米，签约率100%。",
+        [M("签约面积", 54000.0, "平方米"), M("签约率", 100.0, "%")],
+    ),
+    (
+        "em dash range, negative growth written as a sign",
+        "1—6月，全县社会消费品零售总额为56.3亿元，同比增长-2.4%。",
+        [M("社会消费品零售总额", 56.3, "亿元", -2.4, None, "1-6月")],
+    ),
+    ("万亿 and 回落", "全市进出口总额1.2万亿元，同比回落3.5%。", [M("进出口总额", 1.2, "万亿元", -3.5)]),
+    (
+        "decrease without value, narrowing in points ignored",
+        "规上工业企业利润总额同比减少12.6%，降幅比上月收窄2.1个百分点。",
+        [M("规上工业企业利润总额", yoy=-12.6)],
+    ),
+    ("growth in times", "该镇实现税收收入3.2亿元，同比增长1.5倍。", [M("税收收入", 3.2, "亿元", 150.0)]),
+    (
+        "城镇 and 农村 are not place names",
+        "全区城镇居民人均可支配收入达到45,678元，增长6.8%；农村居民人均可支配收入28,912元，增长7.9%。",
+        [M("城镇居民人均可支配收入", 45678.0, "元", 6.8), M("农村居民人均可支配收入", 28912.0, "元", 7.9)],
+    ),
+    (
+        "至 in a month range, compound unit",
+        "1至10月，规上工业用电量4.56亿千瓦时，同比增长3.3%。",
+        [M("规上工业用电量", 4.56, "亿千瓦时", 3.3, None, "1-10月")],
+    ),
+    (
+        "年初预算 after the value",
+        "全镇完成一般公共预算收入1.05亿元，完成年初预算的76.3%，同比增长4.2%。",
+        [M("一般公共预算收入", 1.05, "亿元", 4.2, 76.3)],
+    ),
+    (
+        "year and months together",
+        "2019年1-3月，我区限上批发销售额完成106780万元，比增28%。",
+        [M("限上批发销售额", 106780.0, "万元", 28.0, None, "2019年1-3月")],
+    ),
+    ("foreign currency", "实际利用外资1.2亿美元，增长20.3%。", [M("实际利用外资", 1.2, "亿美元", 20.3)]),
+    ("余 after the number", "全年新增就业岗位3500余个。", [M("新增就业岗位", 3500.0, "个", period="全年")]),
+    ("控制在", "城镇登记失业率控制在3.2%以内。", [M("城镇登记失业率", 3.2, "%")]),
+    (
+        "full-width digits and punctuation",
+        "１－８月，规上工业产值完成１４９，９７６万元，同比增长１２．５％。",
+        [M("规上工业产值", 149976.0, "万元", 12.5, None, "1-8月")],
+    ),
+    (
+        "double spaces separate columns",
+        "一般公共预算收入  16915万元  比增5.2%",
+        [M("一般公共预算收入", 16915.0, "万元", 5.2)],
+    ),
+    (
+        "numbered heading and numbered items",
+        "一、1-5月主要经济指标完成情况\n（一）财政总收入3.56亿元，同比增长10.1%。\n（二）规上工业产值28.7亿元，同比下降2.3%。",
+        [M("财政总收入", 3.56, "亿元", 10.1, None, "1-5月"), M("规上工业产值", 28.7, "亿元", -2.3, None, "1-5月")],
+    ),
+    (
+        "counts before a noun are not values",
+        "明确了18个职能组的具体分工，13个社区结合实际形成了工作预案，共涉及120宗民房。",
+        [],
+    ),
+    (
+        "项目 kept with its verb when the rest would be too short",
+        "今年以来，全镇共引进项目15个，总投资32.6亿元。",
+        [M("引进项目", 15.0, "个"), M("总投资", 32.6, "亿元")],
+    ),
+    ("negative value", "规上工业企业利润总额-1,250万元。", [M("规上工业企业利润总额", -1250.0, "万元")]),
+    (
+        "acronym in parentheses",
+        "全区地区生产总值（GDP）完成356.7亿元。",
+        [M("地区生产总值", 356.7, "亿元")],
+    ),
+    ("plan share without value", "财政收入完成年度计划的65.2%。", [M("财政收入", plan=65.2)]),
+    (
+        "month-on-month is not year-over-year",
+        "8月份，全区规上工业产值完成20.1亿元，环比增长3.2%，同比增长5.1%。",
+        [M("规上工业产值", 20.1, "亿元", 5.1, None, "8月")],
+    ),
+    (
+        "growth before the value",
+        "固定资产投资同比增长15%，达到12亿元。",
+        [M("固定资产投资", 12.0, "亿元", 15.0)],
+    ),
+    (
+        "增速为 with a negative rate",
+        "规上工业产值增速为-5.3%。",
+        [M("规上工业产值", yoy=-5.3)],
+    ),
+    ("latin name", "全区GDP完成356.7亿元。", [M("GDP", 356.7, "亿元")]),
+    (
+        "dates, durations and ranges are not values",
+        "6月30日正式启动签约，签约工作在1个月的期限内完成，带动村集体经济增收10-20万元。",
+        [],
+    ),
+    (
+        "dateline turns 去年 into a year; 今年一季度 is 一季度",
+        "温州网 2019-04-25 07:05:43\n去年全镇财政总收入5.2亿元，今年一季度财政总收入1.6亿元。",
+        [M("财政总收入", 5.2, "亿元", period="2018年"), M("财政总收入", 1.6, "亿元", period="一季度")],
+    ),
+    (
+        "verbs inside the text before the value",
+        "仅3月份就帮助企业落实工业技改用地49亩。",
+        [M("工业技改用地", 49.0, "亩", period="3月")],
+    ),
+    (
+        "约 and a semicolon",
+        "二是扩投资，已签约项目10个，投资总额约40亿元；在谈项目8个，洽谈金额约11亿元。",
+        [M("签约项目", 10.0, "个"), M("投资总额", 40.0, "亿元"), M("在谈项目", 8.0, "个"), M("洽谈金额", 11.0, "亿元")],
+    ),
+    (
+        "target growth with 以上",
+        "力争有效投资增长20%以上。",
+        [M("有效投资", yoy=20.0)],
+    ),
+    (
+        "completion rate of the annual target",
+        "完成工业技改投资4.5亿元，同比增长22.3%，年度目标完成率75%。",
+        [M("工业技改投资", 4.5, "亿元", 22.3, 75.0)],
+    ),
+    (
+        "万 in the unit and 余 between",
+        "上半年接待游客5万余人次，旅游收入3000多万元。",
+        [M("接待游客", 5.0, "万人次", period="上半年"), M("旅游收入", 3000.0, "万元", period="上半年")],
+    ),
+    (
+        "heading with a colon, then a list in another period",
+        "今年1-9月，全镇主要经济指标如下：\n规上工业总产值52.3亿元，增长9.1%；\n2-9月新增市场主体860户。",
+        [M("规上工业总产值", 52.3, "亿元", 9.1, None, "1-9月"), M("新增市场主体", 860.0, "户", period="2-9月")],
+    ),
+    (
+        "negative growth words",
+        "工业用电量下降2.1%，建筑业产值减少6%，房地产销售面积下滑11.4%。",
+        [M("工业用电量", yoy=-2.1), M("建筑业产值", yoy=-6.0), M("房地产销售面积", yoy=-11.4)],
+    ),
+    (
+        "较去年同期 is a comparison, not a period",
+        "税收收入较去年同期增长6.6%。",
+        [M("税收收入", yoy=6.6)],
+    ),
+]
+
+
+@pytest.mark.parametrize("script", list(SCRIPTS))
+@pytest.mark.parametrize(("label", "text", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_parse_cases(script, label, text, expected):
+    got = [m.as_dict() for m in parse(SCRIPTS[script](text))]
+    assert got == expected
+
+
+SEED_004_TAIL = """1-8月份城東街道“成績(jī)單”
+一般公共預(yù)算總收入完成16915萬(wàn)元
+規(guī)上工業(yè)產(chǎn)值完成149976萬(wàn)元
+限上社消零售額完成18837萬(wàn)元
+固定資產(chǎn)投資完成171156萬(wàn)元
+建安投資完成151384萬(wàn)元,比增61.7%
+限上批發(fā)銷售額完成106780萬(wàn)元,比增28%
+規(guī)上服務(wù)業(yè)完成12065萬(wàn)元,比增2.7%"""
+
+
+def test_seed_004_scorecard():
+    """Seed 004's last lines: traditional Chinese with pinyin, a heading with the period."""
+    got = [m.as_dict() for m in parse(SEED_004_TAIL)]
+    assert got == [
+        M("一般公共预算总收入", 16915.0, "万元", period="1-8月"),
+        M("规上工业产值", 149976.0, "万元", period="1-8月"),
+        M("限上社消零售额", 18837.0, "万元", period="1-8月"),
+        M("固定资产投资", 171156.0, "万元", period="1-8月"),
+        M("建安投资", 151384.0, "万元", 61.7, period="1-8月"),
+        M("限上批发销售额", 106780.0, "万元", 28.0, period="1-8月"),
+        M("规上服务业", 12065.0, "万元", 2.7, period="1-8月"),
+    ]
+
+
+def test_seed_004_scorecard_after_prose():
+    """The heading period applies even after paragraphs that name other periods."""
+    prose = "城东街道深諳其道。6月以來新啟動征遷項目2個。7-8月營業額較去年同比止降轉升。\n"
+    got = parse(prose + SEED_004_TAIL)
+    assert [m.period for m in got][-7:] == ["1-8月"] * 7
+    assert got[0].period == "6月以来"
+
+
+def test_seed_003_sentences():
+    text = (
+        "温州网 2019-04-25 07:05:43\n"
+        "北白象镇一季度财政总收入6.19亿元、完成新产品产值26.4亿元,这份靓丽成绩单的背后。"
+        "该镇党委书记以一组清晰的数据将成果向众人展示:去年投入技术研发8.69亿元、同比增长12.4%。\n"
+        "五马街试水刷脸支付商业街,成为全市“网红打卡点”;今年一季度批零住餐销售额44.52亿元、增速17.2%,背后反映的是。"
+    )
+    assert [m.as_dict() for m in parse(text)] == [
+        M("财政总收入", 6.19, "亿元", period="一季度"),
+        M("新产品产值", 26.4, "亿元", period="一季度"),
+        M("技术研发", 8.69, "亿元", 12.4, period="2018年"),
+        M("批零住餐销售额", 44.52, "亿元", 17.2, period="一季度"),
+    ]
+
+
+def test_json_contract():
+    data = json.loads(parse_to_json("建安投资完成151384万元,比增61.7%"))
+    assert data == [M("建安投资", 151384.0, "万元", 61.7)]
+    assert list(data[0]) == ["name", "value", "unit", "yoy_pct", "plan_pct", "period"]
+
+
+def test_real_parentheses_survive_in_names():
+    assert parse("财政总收入（含基金）5.6亿元")[0].name == "财政总收入（含基金）"
+
+
+def test_empty_and_noise():
+    assert parse("") == []
+    assert parse("\n\n  \n") == []
+    assert parse("奋战1161，奋进2019") == []
+    assert parse("建设5G基站") == []
+
+
+@pytest.mark.parametrize(
+    ("segment", "name"),
+    [
+        ("全区实现", None),
+        ("北白象镇", None),
+        ("规上工业产值完成", "规上工业产值"),
+        ("我街道一般公共预算收入", "一般公共预算收入"),
+        ("鹿城区五马街道批零住餐销售额", "批零住餐销售额"),
+        ("娄桥街道肩负着", None),
+        ("的期限内", None),
+        ("城中村改造", "城中村改造"),
+        ("完成娄桥村签约腾空", "签约腾空"),
+        ("新型城镇化率", "新型城镇化率"),
+        ("城乡居民收入", "城乡居民收入"),
+        ("市场主体", "市场主体"),
+        ("投资总额约", "投资总额"),
+        ("其中：税收收入", "税收收入"),
+    ],
+)
+def test_clean_name(segment, name):
+    assert clean_name(segment) == name
+
+
+@pytest.mark.parametrize(
+    ("raw", "year", "expected"),
+    [
+        ("1-8月份", None, "1-8月"),
+        ("1—8月", None, "1-8月"),
+        ("1至8月", None, "1-8月"),
+        ("今年一季度", None, "一季度"),
+        ("1季度", None, "一季度"),
+        ("第一季度", None, "第一季度"),
+        ("去年", 2019, "2018年"),
+        ("去年", None, "去年"),
+        ("今年", None, None),
+        ("今年以来", 2023, "2023年"),
+        ("2018年度", None, "2018年"),
+        ("2018年全年", None, "2018年"),
+        ("全年", None, "全年"),
+        ("上半年", None, "上半年"),
+        ("3月份", None, "3月"),
+    ],
+)
+def test_normalise_period(raw, year, expected):
+    assert normalise_period(raw, year) == expected
+
+
+def test_document_year():
+    assert document_year("温州网 2019-04-25 07:05:43") == 2019
+    assert document_year("发布时间：2022年6月16日") == 2022
+    assert document_year("1-8月份成绩单") is None
