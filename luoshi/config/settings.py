@@ -66,6 +66,16 @@ ALLOWED_HOSTS = env_list("LUOSHI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::
 CSRF_TRUSTED_ORIGINS = env_list("LUOSHI_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # Luoshi's apps come first so that their templates and zh-Hans translations
+    # take precedence over those shipped with Django's own apps.
+    "luoshi.core",
+    "luoshi.accounts",
+    "luoshi.org",
+    "luoshi.notifications",
+    "luoshi.tasks",
+    "luoshi.cases",
+    "luoshi.indicators",
+    "luoshi.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -79,14 +89,6 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",
-    "luoshi.core",
-    "luoshi.accounts",
-    "luoshi.org",
-    "luoshi.notifications",
-    "luoshi.tasks",
-    "luoshi.cases",
-    "luoshi.indicators",
-    "luoshi.api",
 ]
 
 MIDDLEWARE = [

@@ -49,7 +49,7 @@ def unit_list(
         qs = qs.filter(parent=parent)
     if within is not None:
         qs = qs.filter(path__startswith=within.path)
-    return qs.annotate(child_count=Count("children", distinct=True)).order_by("path")
+    return qs.annotate(child_count=Count("children", distinct=True)).order_by("depth", "sort_order", "name", "pk")
 
 
 def unit_ancestors(user: Any, unit: Unit) -> list[Unit]:

@@ -45,9 +45,9 @@ def test_units_list_is_scoped_and_paginated(client, token_headers, tree):
     body = client.get("/api/v1/units?page_size=2", **token_headers).json()
     assert body["count"] == 4
     assert body["pages"] == 2
-    assert [u["code"] for u in body["results"]] == ["TA", "TAD1"]
+    assert [u["code"] for u in body["results"]] == ["TA", "TA01"]  # top-down, then by order and name
     body = client.get("/api/v1/units?page=2&page_size=2", **token_headers).json()
-    assert [u["code"] for u in body["results"]] == ["TA01", "TA01G1"]
+    assert [u["code"] for u in body["results"]] == ["TAD1", "TA01G1"]
     assert body["results"][1]["parent_name"] == "甲一社区"
 
 

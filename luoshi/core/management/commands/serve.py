@@ -20,6 +20,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
+            self.stdout.write("collecting and compressing static files (the first time takes a little while)…")
+            self.stdout.flush()
             call_command("collectstatic", interactive=False, verbosity=0)
         bind = f"{options['host']}:{options['port']}"
         self.stdout.write(f"Luoshi is serving on http://{bind}/ (Ctrl-C stops it)")
