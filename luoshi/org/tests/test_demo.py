@@ -73,3 +73,14 @@ def test_loading_twice_changes_nothing(demo_org):
     counts = (Unit.objects.count(), Person.objects.count(), Position.objects.count(), RoleGrant.objects.count())
     call_command("loaddemo", "--quiet-logins", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert (Unit.objects.count(), Person.objects.count(), Position.objects.count(), RoleGrant.objects.count()) == counts
+
+
+@pytest.mark.parametrize("username", [d.username for d in demo.DEMO_LOGINS])
+def test_every_demo_login_can_use_the_organisation_pages(client, demo_org, username):
+    client.force_login(User.objects.get(username=username))
+    for url in ("/", "/org/", "/org/units/", "/org/people/", "/accounts/me/", "/notifications/", "/api/v1/me"):
+        response = client.get(url)
+        assert response.status_code == 200, (username, url)
+    html = client.get("/").content.decode()
+    assert "您好" in html
+    assert "我的职务与角色" in html

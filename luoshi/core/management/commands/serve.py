@@ -2,11 +2,27 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+
+def static_files_current() -> bool:
+    """True when the collected files are newer than every source static file."""
+    from django.contrib.staticfiles import finders
+
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if not manifest.exists():
+        return False
+    collected_at = manifest.stat().st_mtime
+    for finder in finders.get_finders():
+        for path, storage in finder.list([]):
+            if Path(storage.path(path)).stat().st_mtime > collected_at:
+                return False
+    return True
 
 
 class Command(BaseCommand):
@@ -19,7 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=int(os.environ.get("LUOSHI_THREADS", "4")))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG:
+        if not settings.DEBUG and not static_files_current():
             self.stdout.write("collecting and compressing static files (the first time takes a little while)…")
             self.stdout.flush()
             call_command("collectstatic", interactive=False, verbosity=0)
