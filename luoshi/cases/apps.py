@@ -8,7 +8,9 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from luoshi.cases import jobs, permissions
+        from luoshi.api.registry import register_router
+        from luoshi.cases import api, jobs, permissions
 
         permissions.register_rules()
         jobs.register()
+        register_router("/cases", api.router, order=30)

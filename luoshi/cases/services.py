@@ -1113,3 +1113,141 @@ def sla_sweep(*, now: dt.datetime | None = None, batch: int = 500) -> dict[str, 
                 _notify(recipients, f"case_sla_{colour}", title, case)
                 counts[colour] += 1
     return counts
+
+
+# --- One entry point for pages and the API ------------------------------------------------------
+
+
+def _int(value: Any, field: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed(
+            _("Please enter a whole number."), code="invalid", details={field: [_("Please enter a whole number.")]}
+        ) from None
+
+
+def _unit_param(actor: Any, value: Any, field: str) -> Unit:
+    if isinstance(value, Unit):
+        return value
+    try:
+        unit = Unit.objects.get(pk=int(value))
+    except (Unit.DoesNotExist, TypeError, ValueError):
+        raise ValidationFailed(
+            _("Choose a unit."), code="unit_required", details={field: [_("This field is required.")]}
+        ) from None
+    return unit
+
+
+def _original_param(actor: Any, value: Any) -> Case:
+    if isinstance(value, Case):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        raise ValidationFailed(
+            _("Name the original case (its tracking number)."),
+            code="original_required",
+            details={"original": [_("This field is required.")]},
+        )
+    scope = scope_for(actor)
+    lookup = Case.objects.select_related("owner_unit", "handling_unit", "unit")
+    found = lookup.filter(tracking_no=text.upper()).first() or (
+        lookup.filter(pk=int(text)).first() if text.isdigit() else None
+    )
+    if found is None or (not scope.covers(found.unit) and not scope.covers(found.owner_unit)):
+        raise ValidationFailed(
+            _("No case %(no)s in your scope.") % {"no": text}, code="original_unknown", details={"original": [text]}
+        )
+    return found
+
+
+def case_act(*, actor: Any, case: Case, action: str, version: int | None = None, **params: Any) -> Any:
+    """Run workflow ``action`` with its parameters (as sent by a page or the API)."""
+    comment = str(params.get("comment") or "")
+    common: dict[str, Any] = {"actor": actor, "case": case, "version": version}
+    if action == Action.ACCEPT:
+        return case_accept(**common, comment=comment)
+    if action == Action.DECLINE:
+        return case_decline(**common, comment=comment)
+    if action == Action.REFER_UP:
+        return case_refer_up(**common, comment=comment)
+    if action == Action.MERGE:
+        return case_merge(**common, original=_original_param(actor, params.get("original")), comment=comment)
+    if action == Action.DISPATCH:
+        unit = params.get("handling_unit")
+        co = [_unit_param(actor, u, "co_units") for u in params.get("co_units") or []]
+        return case_dispatch(
+            **common,
+            handling_unit=_unit_param(actor, unit, "handling_unit") if unit else None,
+            co_units=co,
+            comment=comment,
+        )
+    if action == Action.REASSIGN:
+        return case_reassign(
+            **common, handling_unit=_unit_param(actor, params.get("handling_unit"), "handling_unit"), comment=comment
+        )
+    if action == Action.ADD_CO_UNIT:
+        units = [_unit_param(actor, u, "co_units") for u in params.get("co_units") or []]
+        return case_add_co_units(**common, units=units, comment=comment)
+    if action == Action.RETURN:
+        return case_return(**common, comment=comment)
+    if action == Action.START:
+        return case_start(**common, comment=comment)
+    if action == Action.CO_REPLY:
+        return case_co_reply(**common, comment=comment)
+    if action == Action.REQUEST_EXTENSION:
+        return case_request_extension(**common, days=_int(params.get("days"), "days"), comment=comment)
+    if action == Action.DECIDE_EXTENSION:
+        days = params.get("days")
+        return case_decide_extension(
+            **common,
+            approve=bool(params.get("approve")),
+            days=_int(days, "days") if days not in (None, "") else None,
+            comment=comment,
+        )
+    if action == Action.REPLY:
+        return case_reply(**common, comment=comment, resolved=params.get("resolved", True) is not False)
+    if action == Action.VERIFY:
+        return case_verify(**common, comment=comment)
+    if action == Action.SEND_BACK:
+        return case_send_back(**common, comment=comment)
+    if action == Action.CLOSE_UNRESOLVED:
+        return case_close_unresolved(**common, comment=comment)
+    if action == Action.RATE:
+        return case_rate(**common, rating=str(params.get("rating") or ""), comment=comment)
+    if action == Action.REOPEN:
+        return case_reopen(**common, comment=comment)
+    if action == Action.RETURN_VISIT:
+        return case_return_visit(
+            **common,
+            comment=comment,
+            method=str(params.get("method") or "phone"),
+            rating=str(params.get("rating") or ""),
+        )
+    if action == Action.SUPERVISE:
+        return case_supervise(**common, level=str(params.get("level") or ""), comment=comment)
+    if action == Action.MEDIATE:
+        held_on = params.get("held_on")
+        if isinstance(held_on, str):
+            try:
+                held_on = dt.date.fromisoformat(held_on)
+            except ValueError:
+                held_on = None
+        if not isinstance(held_on, dt.date):
+            raise ValidationFailed(
+                _("Enter the date of the session."), code="invalid", details={"held_on": [_("Enter a valid date.")]}
+            )
+        return case_mediate(
+            **common,
+            held_on=held_on,
+            mediators=str(params.get("mediators") or ""),
+            parties=str(params.get("parties") or ""),
+            outcome=str(params.get("outcome") or ""),
+            place=str(params.get("place") or ""),
+            agreement=str(params.get("agreement") or ""),
+            notes=comment,
+        )
+    if action == Action.NOTE:
+        return case_note(actor=actor, case=case, comment=comment)
+    workflow.require(case.status, action, {})  # raises the right error for unknown actions
+    raise ValidationFailed(_("Unknown action: %(action)s") % {"action": action}, code="unknown_action")

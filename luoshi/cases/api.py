@@ -1,0 +1,426 @@
+"""Cases API at /api/v1/cases: thin handlers over the case selectors and services.
+
+Errors: 404 when a case is missing or outside your scope, 403 when you may see
+it but not do the action, 409 when the case is in the wrong state or your
+``version`` is stale, 400/422 for bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from luoshi.api.pagination import paginate
+from luoshi.api.schemas import ErrorOut, PageOut
+from luoshi.cases import selectors, services, sla
+from luoshi.cases.models import Case, CaseKind, Category, Channel
+from luoshi.cases.workflow import Action
+from luoshi.core import workdays
+from luoshi.core.errors import ValidationFailed
+from luoshi.org.models import Unit
+from luoshi.org.selectors import access_unit
+
+router = Router(tags=["cases"])
+
+ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut,
+}  # fmt: skip
+
+
+# --- Schemas ---------------------------------------------------------------------------------
+
+
+class UnitRef(Schema):
+    id: int
+    name: str
+    code: str
+
+
+class CaseOut(Schema):
+    id: int
+    tracking_no: str
+    title: str
+    kind: str
+    channel: str
+    status: str
+    status_label: str
+    category_code: str
+    category_name: str
+    unit: UnitRef
+    owner_unit: UnitRef
+    handling_unit: UnitRef | None
+    urgent: bool
+    reported_at: dt.datetime
+    updated_at: dt.datetime
+    due_at: dt.datetime | None
+    light: str = Field(description="green, yellow, red, or empty when no stage is open")
+    days_left: int | None = Field(None, description="Working days left (剩 N 天); negative when overdue (超 N 天)")
+    duplicate_of: str | None = None
+    version: int
+
+
+class EventOut(Schema):
+    created_at: dt.datetime
+    actor_name: str
+    action: str
+    from_status: str
+    to_status: str
+    unit_name: str
+    comment: str
+    is_public: bool
+
+
+class ContactOut(Schema):
+    name: str
+    phone: str
+    id_no: str
+    email: str
+    anonymous: bool
+    masked: bool
+
+
+class CaseDetailOut(CaseOut):
+    description: str
+    address: str
+    lat: float | None
+    lng: float | None
+    attributes: dict[str, Any]
+    reporter: ContactOut
+    public_reply: str
+    outcome: str
+    outcome_reason: str
+    rating: str
+    rating_comment: str
+    needs_return_visit: bool
+    mediation_result: str
+    stage: str
+    stage_limit_days: int
+    extension_days: int
+    was_overdue: bool
+    co_units: list[UnitRef]
+    allowed_actions: list[str]
+    events: list[EventOut]
+
+
+class CaseIn(Schema):
+    category: str = Field(..., description="Sub-category code, e.g. 01001")
+    unit_id: int = Field(..., description="Where it happened: a grid, community, village or township")
+    title: str = Field("", max_length=200)
+    description: str = Field("", max_length=4000)
+    kind: CaseKind = CaseKind.REQUEST
+    channel: Channel = Channel.API
+    address: str = Field("", max_length=255)
+    lat: float | None = None
+    lng: float | None = None
+    reporter_name: str = Field("", max_length=64)
+    reporter_phone: str = Field("", max_length=32)
+    reporter_id_no: str = Field("", max_length=18)
+    is_anonymous: bool = False
+    urgent: bool = False
+    attributes: dict[str, Any] = {}
+
+
+class TransitionIn(Schema):
+    action: Action
+    version: int | None = Field(None, description="The version you read; a stale one gets 409")
+    comment: str = Field("", description="Reason, reply or note (required by some actions)")
+    handling_unit_id: int | None = Field(None, description="dispatch, reassign")
+    co_unit_ids: list[int] = Field([], description="dispatch, add_co_unit")
+    original: str | None = Field(None, description="merge: tracking number of the original case")
+    days: int | None = Field(None, description="request_extension, decide_extension")
+    approve: bool | None = Field(None, description="decide_extension")
+    rating: str | None = Field(None, description="rate, return_visit: satisfied, basic, unsatisfied")
+    level: str | None = Field(None, description="supervise: normal, yellow, red")
+    method: str | None = Field(None, description="return_visit: phone, visit, talk, other")
+    held_on: dt.date | None = Field(None, description="mediate")
+    mediators: str | None = None
+    parties: str | None = None
+    outcome: str | None = Field(None, description="mediate: agreed, partial, failed, adjourned")
+    agreement: str | None = None
+    place: str | None = None
+
+
+class CaseFilterIn(Schema):
+    box: str = Field("all", description="accept, dispatch, handle, verify, overdue, visits, mine, all")
+    q: str = ""
+    status: str = ""
+    category: int | None = None
+    kind: str = ""
+    channel: str = ""
+    unit: int | None = Field(None, description="Only cases at or handled within this unit's subtree")
+    light: str = Field("", description="green, yellow or red")
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    page: int = 1
+    page_size: int = 50
+
+
+class CategoryOut(Schema):
+    id: int
+    code: str
+    name: str
+    is_public: bool
+    is_dispute: bool
+    service_notice: str
+    children: list[CategoryOut] = []
+
+
+class StatOut(Schema):
+    key: int | None
+    name: str
+    total: int
+    open: int
+    closed: int
+    on_time: int
+    on_time_rate: float | None
+    overdue_open: int
+    avg_days: float | None
+    rated: int
+    satisfied: int
+    basic: int
+    unsatisfied: int
+    satisfaction_rate: float | None
+
+
+# --- Serialisation ------------------------------------------------------------------------------
+
+
+def _unit(unit: Unit | None) -> dict[str, Any] | None:
+    return {"id": unit.pk, "name": unit.name, "code": unit.code} if unit is not None else None
+
+
+def _case(case: Case, now: dt.datetime, cal: Any) -> dict[str, Any]:
+    light, days_left = "", None
+    if case.is_open and case.due_at is not None:
+        light = sla.light(now, case.warn_at, case.due_at)
+        rem = sla.remaining(now, case.due_at, cal)
+        days_left = -rem.days if rem.overdue else rem.days
+    return {
+        "id": case.pk,
+        "tracking_no": case.tracking_no,
+        "title": case.title,
+        "kind": case.kind,
+        "channel": case.channel,
+        "status": case.status,
+        "status_label": str(case.get_status_display()),
+        "category_code": case.category.code,
+        "category_name": case.category.name,
+        "unit": _unit(case.unit),
+        "owner_unit": _unit(case.owner_unit),
+        "handling_unit": _unit(case.handling_unit),
+        "urgent": case.urgent,
+        "reported_at": case.reported_at,
+        "updated_at": case.updated_at,
+        "due_at": case.due_at if case.is_open else None,
+        "light": light,
+        "days_left": days_left,
+        "duplicate_of": case.duplicate_of.tracking_no if case.duplicate_of_id and case.duplicate_of else None,
+        "version": case.version,
+    }
+
+
+def _detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+    view = selectors.case_view(request.user, pk)
+    case = view.case
+    contact = view.contact
+    return {
+        **_case(case, timezone.now(), workdays.calendar()),
+        "description": case.description,
+        "address": case.address,
+        "lat": case.lat,
+        "lng": case.lng,
+        "attributes": case.attributes,
+        "reporter": {
+            "name": contact.name,
+            "phone": contact.phone,
+            "id_no": contact.id_no,
+            "email": contact.email,
+            "anonymous": contact.anonymous,
+            "masked": contact.is_masked,
+        },
+        "public_reply": case.public_reply,
+        "outcome": case.outcome,
+        "outcome_reason": case.outcome_reason,
+        "rating": case.rating,
+        "rating_comment": case.rating_comment,
+        "needs_return_visit": case.needs_return_visit,
+        "mediation_result": case.mediation_result,
+        "stage": case.stage,
+        "stage_limit_days": case.stage_limit_days,
+        "extension_days": case.extension_days,
+        "was_overdue": case.was_overdue,
+        "co_units": [_unit(link.unit) for link in view.co_units],
+        "allowed_actions": [a.value for a in view.actions],
+        "events": view.events,
+    }
+
+
+def _category(code: str) -> Category:
+    try:
+        return Category.objects.select_related("parent").get(code=code.strip())
+    except Category.DoesNotExist:
+        raise ValidationFailed(
+            _("Unknown category: %(code)s") % {"code": code}, code="category_unknown", details={"category": [code]}
+        ) from None
+
+
+# --- Endpoints ------------------------------------------------------------------------------------
+
+
+@router.get("", response={200: PageOut[CaseOut], **ERRORS}, summary="List cases in your scope")
+def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]) -> Any:
+    if filters.box not in selectors.BOXES:
+        raise ValidationFailed(_("Unknown box: %(box)s") % {"box": filters.box}, code="invalid_box")
+    unit = access_unit(request.user, filters.unit) if filters.unit else None
+    qs = selectors.case_list(
+        request.user,
+        selectors.CaseFilters(
+            box=filters.box,
+            q=filters.q,
+            status=filters.status,
+            category=filters.category,
+            kind=filters.kind,
+            channel=filters.channel,
+            unit=unit,
+            light=filters.light,
+            date_from=filters.date_from,
+            date_to=filters.date_to,
+        ),
+    )
+    page = paginate(qs, filters.page, filters.page_size)
+    now, cal = timezone.now(), workdays.calendar()
+    page["results"] = [_case(c, now, cal) for c in page["results"]]
+    return page
+
+
+@router.post("", response={201: CaseOut, **ERRORS}, summary="Report a case (intake)")
+def create_case(request: HttpRequest, payload: CaseIn) -> Any:
+    unit = access_unit(request.user, payload.unit_id)
+    case = services.case_report(
+        actor=request.user,
+        channel=payload.channel.value,
+        kind=payload.kind.value,
+        category=_category(payload.category),
+        unit=unit,
+        title=payload.title,
+        description=payload.description,
+        address=payload.address,
+        lat=payload.lat,
+        lng=payload.lng,
+        reporter_name=payload.reporter_name,
+        reporter_phone=payload.reporter_phone,
+        reporter_id_no=payload.reporter_id_no,
+        is_anonymous=payload.is_anonymous,
+        urgent=payload.urgent,
+        attributes=payload.attributes,
+    )
+    return Status(201, _case(case, timezone.now(), workdays.calendar()))
+
+
+@router.get("/counts", response={200: dict[str, int], **ERRORS}, summary="How many cases wait in each of your boxes")
+def counts(request: HttpRequest) -> Any:
+    return selectors.inbox_counts(request.user)
+
+
+@router.get("/categories", response={200: list[CategoryOut], **ERRORS}, summary="The category tree")
+def categories(request: HttpRequest) -> Any:
+    return [
+        {
+            "id": m.pk,
+            "code": m.code,
+            "name": m.name,
+            "is_public": m.is_public,
+            "is_dispute": m.is_dispute,
+            "service_notice": m.service_notice,
+            "children": [
+                {
+                    "id": c.pk,
+                    "code": c.code,
+                    "name": c.name,
+                    "is_public": c.is_public,
+                    "is_dispute": c.is_dispute,
+                    "service_notice": c.service_notice or m.service_notice,
+                }
+                for c in m.active_children  # type: ignore[attr-defined]
+            ],
+        }
+        for m in selectors.categories_for_intake()
+    ]
+
+
+@router.get("/similar", response={200: list[CaseOut], **ERRORS}, summary="Open cases like this one (duplicates)")
+def similar(
+    request: HttpRequest, category: str, lat: float | None = None, lng: float | None = None, unit_id: int | None = None
+) -> Any:
+    unit = access_unit(request.user, unit_id) if unit_id else None
+    found = selectors.similar_open_cases(
+        selectors.cases_visible_to(request.user).select_related("category", "owner_unit", "duplicate_of"),
+        category=_category(category),
+        lat=lat,
+        lng=lng,
+        unit=unit,
+    )
+    now, cal = timezone.now(), workdays.calendar()
+    return [_case(c, now, cal) for c in found]
+
+
+@router.get("/stats", response={200: list[StatOut], **ERRORS}, summary="Volume, on-time rate, time and satisfaction")
+def stats(
+    request: HttpRequest,
+    start: dt.date,
+    end: dt.date,
+    group: str = "handling_unit",
+    township_id: int | None = None,
+) -> Any:
+    if end < start or (end - start).days > 366:
+        raise ValidationFailed(_("The period must run forwards and be at most a year."), code="invalid_period")
+    township = access_unit(request.user, township_id) if township_id else None
+    rows = selectors.case_stats(request.user, start=start, end=end, group=group, township=township)
+    return [{**r.__dict__, "on_time_rate": r.on_time_rate, "satisfaction_rate": r.satisfaction_rate} for r in rows]
+
+
+@router.get("/by-number/{tracking_no}", response={200: CaseDetailOut, **ERRORS}, summary="One case by tracking number")
+def get_by_number(request: HttpRequest, tracking_no: str) -> Any:
+    case = selectors.access_case(request.user, tracking_no.upper())
+    return _detail(request, case.pk)
+
+
+@router.get("/{int:case_id}", response={200: CaseDetailOut, **ERRORS}, summary="One case with its timeline")
+def get_case(request: HttpRequest, case_id: int) -> Any:
+    return _detail(request, case_id)
+
+
+@router.post(
+    "/{int:case_id}/transitions",
+    response={200: CaseDetailOut, **ERRORS},
+    summary="Take a workflow action (accept, dispatch, reply, verify, …)",
+)
+def transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> Any:
+    case = selectors.access_case(request.user, case_id)
+    services.case_act(
+        actor=request.user,
+        case=case,
+        action=payload.action.value,
+        version=payload.version,
+        comment=payload.comment,
+        handling_unit=payload.handling_unit_id,
+        co_units=payload.co_unit_ids,
+        original=payload.original,
+        days=payload.days,
+        approve=payload.approve,
+        rating=payload.rating,
+        level=payload.level,
+        method=payload.method,
+        held_on=payload.held_on,
+        mediators=payload.mediators,
+        parties=payload.parties,
+        outcome=payload.outcome,
+        agreement=payload.agreement,
+        place=payload.place,
+    )
+    return _detail(request, case_id)
