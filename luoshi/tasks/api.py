@@ -51,16 +51,19 @@ class TaskListItem(Schema):
     parent_id: int | None
     version: int
 
+    # Resolvers also receive the plain dicts built for detail responses, which carry the values already.
     @staticmethod
-    def resolve_status_label(obj: Task) -> str:
-        return str(obj.get_status_display())
+    def resolve_status_label(obj: Any) -> str:
+        return str(obj["status_label"] if isinstance(obj, dict) else obj.get_status_display())
 
     @staticmethod
-    def resolve_lead_unit_name(obj: Task) -> str:
-        return obj.lead_unit.name
+    def resolve_lead_unit_name(obj: Any) -> str:
+        return str(obj["lead_unit_name"] if isinstance(obj, dict) else obj.lead_unit.name)
 
     @staticmethod
-    def resolve_responsible_leader_name(obj: Task) -> str | None:
+    def resolve_responsible_leader_name(obj: Any) -> str | None:
+        if isinstance(obj, dict):
+            return obj["responsible_leader_name"]  # type: ignore[no-any-return]
         return obj.responsible_leader.name if obj.responsible_leader_id and obj.responsible_leader else None
 
 
@@ -236,7 +239,7 @@ class GoalOut(Schema):
 
     @staticmethod
     def resolve_owner_unit_name(obj: Any) -> str:
-        return str(obj.owner_unit.name)
+        return str(obj["owner_unit_name"] if isinstance(obj, dict) else obj.owner_unit.name)
 
 
 class GoalDetailOut(GoalOut):
@@ -280,7 +283,7 @@ class InspectionOut(Schema):
 
     @staticmethod
     def resolve_unit_name(obj: Any) -> str:
-        return str(obj.unit.name)
+        return str(obj["unit_name"] if isinstance(obj, dict) else obj.unit.name)
 
 
 class InspectionDetailOut(InspectionOut):

@@ -110,7 +110,9 @@ def _check_version(obj: Any, version: int | None) -> None:
 def _lock(task: Task) -> Task:
     """Re-read the task row for update (serialises writers on PostgreSQL)."""
     return (
-        Task.objects.select_for_update().select_related("lead_unit", "task_force", "responsible_leader").get(pk=task.pk)
+        Task.objects.select_for_update(of=("self",))
+        .select_related("lead_unit", "task_force", "responsible_leader")
+        .get(pk=task.pk)
     )
 
 
