@@ -63,7 +63,7 @@ class TaskListItem(Schema):
     @staticmethod
     def resolve_responsible_leader_name(obj: Any) -> str | None:
         if isinstance(obj, dict):
-            return obj["responsible_leader_name"]  # type: ignore[no-any-return]
+            return obj["responsible_leader_name"]
         return obj.responsible_leader.name if obj.responsible_leader_id and obj.responsible_leader else None
 
 

@@ -41,7 +41,7 @@ def test_template_has_every_column_and_an_example():
 def test_good_file_previews_and_imports_everything_assigned(s):
     content = workbook([
         row(),
-        row(title="修缮社区用房", lead="甲党政办", start=dt.datetime(2026, 5, 2), deadline="2026年7月31日",
+        row(title="修缮社区用房", lead="甲党政办", start=dt.date(2026, 5, 2), deadline="2026年7月31日",
             responsible_leader="副主任", co_units="TA01", priority="紧急", report_cadence="每月", source="会议部署"),
     ])  # fmt: skip
     preview = excel.import_preview(actor=s.supervisor, content=content)
