@@ -478,3 +478,20 @@ def categories_for_intake(*, public: bool = False) -> list[Category]:
         majors = majors.filter(is_public=True)
     result = list(majors.prefetch_related(Prefetch("children", queryset=subs, to_attr="active_children")))
     return [m for m in result if getattr(m, "active_children", None)]
+
+
+# --- Grid map -------------------------------------------------------------------------------------
+
+
+def grid_at(lat: float, lng: float) -> Unit | None:
+    """The active grid whose boundary contains the point (bounding boxes in SQL, polygons in Python)."""
+    from luoshi.cases import geo
+    from luoshi.cases.models import GridBoundary
+
+    candidates = GridBoundary.objects.filter(
+        min_lat__lte=lat, max_lat__gte=lat, min_lng__lte=lng, max_lng__gte=lng, unit__is_active=True
+    ).select_related("unit")
+    for boundary in candidates:
+        if geo.contains(boundary.geometry, lat, lng):
+            return boundary.unit
+    return None
