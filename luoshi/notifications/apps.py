@@ -9,7 +9,10 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from luoshi.core.registry import NavItem, register_home, register_nav
+        from luoshi.notifications import webhook
         from luoshi.notifications.home import unread_notifications
+        from luoshi.notifications.services import register_deliverer
 
         register_nav(NavItem("notifications", _("Notifications"), "notifications:list", "bell", order=700, mobile=True))
         register_home(5, unread_notifications)
+        register_deliverer(webhook.deliver)
