@@ -1,0 +1,368 @@
+"""Indicators API (/api/v1/indicators): thin handlers over the selectors and services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from luoshi.api.pagination import paginate
+from luoshi.api.schemas import ErrorOut, PageOut
+from luoshi.core.errors import NotFound, ValidationFailed
+from luoshi.indicators import selectors, services
+from luoshi.indicators.models import ImportKind, Indicator, IndicatorValue, Source, Target
+from luoshi.indicators.parser import parse
+from luoshi.org.models import Unit
+from luoshi.org.selectors import access_unit, units_visible_to
+
+router = Router(tags=["indicators"])
+
+ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+# --- Schemas --------------------------------------------------------------------------
+
+
+class IndicatorOut(Schema):
+    id: int
+    code: str
+    name: str
+    aliases: list[str]
+    unit: str
+    kind: str
+    direction: str
+    category: str
+    unit_kinds: list[str]
+    aggregation: str
+    decimals: int
+    is_active: bool
+
+
+class ValueOut(Schema):
+    unit_id: int
+    unit_name: str
+    indicator: str = Field(description="Indicator code")
+    year: int
+    month: int
+    value: Decimal
+    yoy_reported: Decimal | None
+    source: str
+
+    @staticmethod
+    def resolve_unit_name(obj: IndicatorValue) -> str:
+        return obj.unit.name
+
+    @staticmethod
+    def resolve_indicator(obj: IndicatorValue) -> str:
+        return obj.indicator.code
+
+
+class TargetOut(Schema):
+    unit_id: int
+    unit_name: str
+    indicator: str
+    year: int
+    value: Decimal
+
+    @staticmethod
+    def resolve_unit_name(obj: Target) -> str:
+        return obj.unit.name
+
+    @staticmethod
+    def resolve_indicator(obj: Target) -> str:
+        return obj.indicator.code
+
+
+class ValueFilters(Schema):
+    unit: int | None = Field(None, description="Unit id")
+    indicator: str | None = Field(None, description="Indicator code")
+    year: int | None = None
+    month: int | None = None
+    page: int = 1
+    page_size: int = Field(100, description="1 to 500")
+
+
+class ValueIn(Schema):
+    unit: int | str = Field(..., description="Unit id or short code")
+    indicator: str = Field(..., description="Indicator code or name")
+    year: int = Field(..., ge=2000, le=2100)
+    month: int = Field(..., ge=1, le=12)
+    value: Decimal = Field(..., description="In the indicator's unit; cumulative indicators: January to month")
+    yoy_pct: Decimal | None = Field(None, description="Growth as reported, used when last year's value is unknown")
+
+
+class ValuesIn(Schema):
+    values: list[ValueIn] = Field(..., min_length=1, max_length=20000)
+
+
+class SaveOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+    aggregated: int
+    batch_id: int | None
+
+
+class TargetIn(Schema):
+    unit: int | str
+    indicator: str
+    year: int = Field(..., ge=2000, le=2100)
+    value: Decimal
+
+
+class TargetsIn(Schema):
+    targets: list[TargetIn] = Field(..., min_length=1, max_length=20000)
+
+
+class WrittenOut(Schema):
+    written: int
+
+
+class FiguresOut(Schema):
+    value: Decimal | None
+    last_year: Decimal | None
+    yoy_pct: Decimal | None
+    yoy_is_reported: bool
+    yoy_in_points: bool
+    target: Decimal | None
+    completion_pct: Decimal | None
+    time_progress_pct: Decimal | None
+    gap_points: Decimal | None = Field(description="Completion minus time progress; positive is ahead")
+    light: str
+
+
+class ScorecardRowOut(FiguresOut):
+    indicator: str
+    name: str
+    unit: str
+    series: list[Decimal | None] = Field(description="January to December of the year")
+
+
+class ScorecardOut(Schema):
+    unit_id: int
+    unit_name: str
+    year: int
+    month: int
+    time_progress_pct: Decimal
+    rows: list[ScorecardRowOut]
+
+
+class LeaderRowOut(FiguresOut):
+    unit_id: int
+    unit_name: str
+    unit_code: str
+    metric: Decimal | None
+    rank: int | None
+    rank_last_month: int | None
+    movement: int | None = Field(description="Places gained since last month (negative: lost)")
+
+
+class LeaderboardOut(Schema):
+    parent_id: int
+    parent_name: str
+    indicator: str
+    year: int
+    month: int
+    metric: str
+    ranked: int
+    rows: list[LeaderRowOut]
+
+
+class ParseIn(Schema):
+    text: str = Field(..., max_length=2_000_000, description="Scorecard text: simplified, traditional or with pinyin")
+
+
+class MentionOut(Schema):
+    name: str
+    value: float | None
+    unit: str | None
+    yoy_pct: float | None
+    plan_pct: float | None
+    period: str | None
+
+
+# --- Helpers --------------------------------------------------------------------------------
+
+
+def _unit(request: HttpRequest, ref: int | str) -> Unit:
+    if isinstance(ref, int) or str(ref).isdigit():
+        return access_unit(request.user, ref)
+    unit = units_visible_to(request.user).filter(code=str(ref).upper()).first()
+    if unit is None:
+        raise NotFound(_("Unit %(name)s is not known or is outside your scope.") % {"name": ref})
+    return unit
+
+
+class _Indicators:
+    def __init__(self) -> None:
+        self.index = services.IndicatorIndex(Indicator.objects.all())
+
+    def get(self, ref: str) -> Indicator:
+        found = self.index.find(ref)
+        if found is None:
+            raise NotFound(_("Indicator %(name)s is not in the catalogue.") % {"name": ref})
+        return found
+
+
+def _figures(fig: selectors.Figures) -> dict[str, Any]:
+    return {
+        "value": fig.value,
+        "last_year": fig.previous,
+        "yoy_pct": fig.yoy,
+        "yoy_is_reported": fig.yoy_reported,
+        "yoy_in_points": fig.yoy_points,
+        "target": fig.target,
+        "completion_pct": fig.completion,
+        "time_progress_pct": fig.time_progress,
+        "gap_points": fig.gap,
+        "light": fig.light,
+    }
+
+
+def _period(
+    request: HttpRequest, unit: Unit, year: int | None, month: int | None, *, below: bool = False
+) -> tuple[int, int]:
+    if year and month:
+        return year, month
+    found = selectors.latest_period_below(request.user, unit) if below else selectors.latest_period(request.user, unit)
+    if found is None:
+        raise ValidationFailed(_("There are no values yet; give year and month."), code="no_data")
+    return (year or found[0], month or found[1])
+
+
+# --- Endpoints ---------------------------------------------------------------------------------
+
+
+@router.get("", response={200: list[IndicatorOut], **ERRORS}, summary="The indicator catalogue")
+def list_indicators(request: HttpRequest, category: str = "", q: str = "", include_inactive: bool = False) -> Any:
+    return list(selectors.indicator_list(active_only=not include_inactive, category=category, q=q))
+
+
+@router.get("/catalogue/{code}", response={200: IndicatorOut, **ERRORS}, summary="One indicator by code")
+def get_indicator(request: HttpRequest, code: str) -> Any:
+    return selectors.access_indicator(code)
+
+
+@router.get("/values", response={200: PageOut[ValueOut], **ERRORS}, summary="Monthly values in your scope")
+def list_values(request: HttpRequest, filters: Query[ValueFilters]) -> Any:
+    unit = access_unit(request.user, filters.unit) if filters.unit else None
+    indicator = selectors.access_indicator(filters.indicator) if filters.indicator else None
+    qs = selectors.value_list(request.user, unit=unit, indicator=indicator, year=filters.year, month=filters.month)
+    return paginate(qs, filters.page, filters.page_size)
+
+
+@router.post("/values/bulk", response={200: SaveOut, **ERRORS}, summary="Insert or replace many values at once")
+def save_values(request: HttpRequest, payload: ValuesIn) -> Any:
+    indicators = _Indicators()
+    units: dict[int | str, Unit] = {}
+    rows = []
+    for item in payload.values:
+        if item.unit not in units:
+            units[item.unit] = _unit(request, item.unit)
+        rows.append(
+            services.ValueRow(
+                units[item.unit], indicators.get(item.indicator), item.year, item.month, item.value, item.yoy_pct
+            )
+        )
+    result = services.values_save(actor=request.user, rows=rows, source=Source.API, kind=ImportKind.API)
+    return {
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "aggregated": result.aggregated,
+        "batch_id": result.batch.pk if result.batch else None,
+    }
+
+
+@router.get("/targets", response={200: PageOut[TargetOut], **ERRORS}, summary="Annual targets in your scope")
+def list_targets(
+    request: HttpRequest,
+    unit: int | None = None,
+    indicator: str | None = None,
+    year: int | None = None,
+    page: int = 1,
+    page_size: int = 100,
+) -> Any:
+    unit_obj = access_unit(request.user, unit) if unit else None
+    ind = selectors.access_indicator(indicator) if indicator else None
+    return paginate(selectors.target_list(request.user, unit=unit_obj, indicator=ind, year=year), page, page_size)
+
+
+@router.put("/targets", response={200: WrittenOut, **ERRORS}, summary="Set annual targets (from the unit above)")
+def save_targets(request: HttpRequest, payload: TargetsIn) -> Any:
+    indicators = _Indicators()
+    rows = [
+        services.TargetRow(_unit(request, t.unit), indicators.get(t.indicator), t.year, t.value)
+        for t in payload.targets
+    ]
+    return {"written": services.targets_save(actor=request.user, rows=rows)}
+
+
+@router.get("/scorecard", response={200: ScorecardOut, **ERRORS}, summary="A unit's scorecard (成绩单)")
+def get_scorecard(request: HttpRequest, unit: int, year: int | None = None, month: int | None = None) -> Any:
+    unit_obj = selectors.access_indicator_unit(request.user, unit)
+    y, m = _period(request, unit_obj, year, month)
+    card = selectors.scorecard(request.user, unit_obj, y, m)
+    return {
+        "unit_id": unit_obj.pk,
+        "unit_name": unit_obj.name,
+        "year": y,
+        "month": m,
+        "time_progress_pct": card.time_progress,
+        "rows": [
+            {
+                **_figures(r.figures),
+                "indicator": r.indicator.code,
+                "name": r.indicator.name,
+                "unit": r.indicator.unit,
+                "series": r.series,
+            }
+            for r in card.rows
+        ],
+    }
+
+
+@router.get("/leaderboard", response={200: LeaderboardOut, **ERRORS}, summary="Rank the units under a parent (擂台)")
+def get_leaderboard(
+    request: HttpRequest,
+    parent: int,
+    indicator: str,
+    year: int | None = None,
+    month: int | None = None,
+    metric: str = Field("", description="completion, yoy or value; default: completion when targets exist"),
+    kind: str = "",
+) -> Any:
+    parent_obj = selectors.access_indicator_unit(request.user, parent)
+    ind = selectors.access_indicator(indicator)
+    y, m = _period(request, parent_obj, year, month, below=True)
+    board = selectors.leaderboard(request.user, parent_obj, ind, y, m, metric=metric, kind=kind)
+    return {
+        "parent_id": parent_obj.pk,
+        "parent_name": parent_obj.name,
+        "indicator": ind.code,
+        "year": y,
+        "month": m,
+        "metric": board.metric,
+        "ranked": board.ranked,
+        "rows": [
+            {
+                **_figures(r.figures),
+                "unit_id": r.unit_id,
+                "unit_name": r.unit_name,
+                "unit_code": r.unit_code,
+                "metric": r.metric,
+                "rank": r.rank,
+                "rank_last_month": r.rank_before,
+                "movement": r.move,
+            }
+            for r in board.rows
+        ],
+    }
+
+
+@router.post("/parse", response={200: list[MentionOut], **ERRORS}, summary="Find indicator mentions in scorecard text")
+def parse_text(request: HttpRequest, payload: ParseIn) -> Any:
+    return [m.as_dict() for m in parse(payload.text)]

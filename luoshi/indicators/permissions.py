@@ -1,0 +1,50 @@
+"""Who may read and write indicator data.
+
+- Reading a unit's values, targets and scorecard: any role at the unit or above
+  (the unit's subtree is the scope). District viewers hold their role at the
+  district, so they see every township and the district-wide leaderboards.
+- Entering or importing a unit's monthly values: leaders, supervisors and
+  administrators at the unit or above.
+- Setting a unit's annual targets: supervisors and administrators at the unit's
+  *parent* or above — targets are handed down (目标下达), a township does not
+  set its own. The top unit's targets need a superuser.
+- The catalogue: administrators (it is shared by the whole installation).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from luoshi.org.models import Role, Unit
+from luoshi.org.permissions import Rule, can, is_org_admin, register
+
+ALL_ROLES = frozenset(Role.values)
+ENTERERS = frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN})
+TARGET_SETTERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
+
+VIEW = "indicators.view"
+ENTER = "indicators.enter"
+SET_TARGETS = "indicators.set_targets"
+
+
+def _unit_itself(obj: Unit) -> Unit:
+    return obj
+
+
+def _parent_of(obj: Unit) -> Unit | None:
+    return obj.parent
+
+
+def register_rules() -> None:
+    """Add the indicator actions to the central rule table (from ``IndicatorsConfig.ready``)."""
+    register(VIEW, Rule(ALL_ROLES, _unit_itself))
+    register(ENTER, Rule(ENTERERS, _unit_itself, view_action=VIEW))
+    register(SET_TARGETS, Rule(TARGET_SETTERS, _parent_of, view_action=VIEW))
+
+
+def can_manage_catalogue(user: Any) -> bool:
+    return is_org_admin(user)
+
+
+def can_enter(user: Any, unit: Unit) -> bool:
+    return can(user, ENTER, unit)

@@ -1,0 +1,783 @@
+"""Writes for indicators: values, targets, imports and pasted scorecard text.
+
+Every function is keyword-only and runs in one transaction: it checks the
+actor's permission for every unit it touches, writes, records the previous
+value of everything it replaces (:class:`ValueChange`) and the audit log, and
+recomputes parent units' sums where the indicator says so. A batch that has a
+single bad row changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from luoshi.core import audit
+from luoshi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from luoshi.indicators import computations as calc
+from luoshi.indicators import excel
+from luoshi.indicators.models import (
+    MONEY_DIGITS,
+    MONEY_PLACES,
+    Aggregation,
+    ImportBatch,
+    ImportKind,
+    ImportStatus,
+    Indicator,
+    IndicatorKind,
+    IndicatorValue,
+    Source,
+    Target,
+    ValueChange,
+)
+from luoshi.indicators.numbers import convert, parse_quantity
+from luoshi.indicators.parser import parse as parse_text
+from luoshi.indicators.permissions import ENTER, SET_TARGETS, VIEW
+from luoshi.indicators.textnorm import normalise
+from luoshi.org.models import Unit
+from luoshi.org.permissions import can
+from luoshi.org.scope import scope_for
+from luoshi.org.selectors import units_visible_to
+
+VERBS = {
+    "indicators.values": gettext_lazy("saved indicator values"),
+    "indicators.targets": gettext_lazy("set indicator targets"),
+    "indicators.import": gettext_lazy("imported indicator values"),
+    "indicators.discard": gettext_lazy("discarded an import"),
+}
+_LIMIT = Decimal(10) ** (MONEY_DIGITS - MONEY_PLACES)
+#: How many value changes one audit entry lists in full (the rest are counted).
+AUDIT_DETAIL = 100
+
+
+@dataclass(frozen=True)
+class ValueRow:
+    unit: Unit
+    indicator: Indicator
+    year: int
+    month: int
+    value: Decimal
+    yoy_reported: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    unit: Unit
+    indicator: Indicator
+    year: int
+    value: Decimal
+
+
+@dataclass
+class SaveResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    aggregated: int = 0
+    batch: ImportBatch | None = None
+
+    @property
+    def written(self) -> int:
+        return self.created + self.updated
+
+
+# --- Checks ----------------------------------------------------------------------------
+
+
+def _check_value(value: Decimal) -> Decimal:
+    if not value.is_finite() or abs(value) >= _LIMIT:
+        raise ValidationFailed(_("The number %(value)s is too large.") % {"value": value}, code="too_large")
+    return value.quantize(Decimal(1).scaleb(-MONEY_PLACES))
+
+
+def _check_period(year: int, month: int) -> None:
+    if not 2000 <= year <= 2100 or not 1 <= month <= 12:
+        raise ValidationFailed(_("Choose a year from 2000 to 2100 and a month from 1 to 12."), code="invalid_period")
+
+
+def entry_problem(unit: Unit, indicator: Indicator) -> str | None:
+    """Why ``unit`` cannot report ``indicator`` directly, or ``None``."""
+    if not indicator.is_active:
+        return _("Indicator %(name)s is no longer in use.") % {"name": indicator.name}
+    if not indicator.reported_by(unit):
+        if indicator.aggregation == Aggregation.SUM:
+            return _("%(unit)s does not report %(name)s: its value is the sum of its sub-units.") % {
+                "unit": unit.name,
+                "name": indicator.name,
+            }
+        return _("%(unit)s does not report %(name)s (reported by: %(kinds)s).") % {
+            "unit": unit.name,
+            "name": indicator.name,
+            "kinds": _kinds_label(indicator),
+        }
+    return None
+
+
+def _kinds_label(indicator: Indicator) -> str:
+    from luoshi.org.models import UnitKind
+
+    labels = {k.value: str(k.label) for k in UnitKind}
+    return "、".join(labels.get(k, k) for k in indicator.unit_kinds or [])
+
+
+def _require_enter(actor: Any, units: Iterable[Unit]) -> None:
+    for unit in {u.pk: u for u in units}.values():
+        if not can(actor, ENTER, unit):
+            if can(actor, VIEW, unit):
+                raise Forbidden(
+                    _("You may not enter indicator values for %(unit)s.") % {"unit": unit.name}, code="forbidden"
+                )
+            raise NotFound()
+
+
+# --- Values --------------------------------------------------------------------------------
+
+
+def _key(unit_id: int, indicator_id: int, year: int, month: int) -> tuple[int, int, int, int]:
+    return (unit_id, indicator_id, year, month)
+
+
+@transaction.atomic
+def values_save(
+    *,
+    actor: Any,
+    rows: Sequence[ValueRow],
+    source: str = Source.ENTERED,
+    kind: str = ImportKind.FORM,
+    batch: ImportBatch | None = None,
+    comment: str = "",
+) -> SaveResult:
+    """Write ``rows`` (insert or replace) as one change set; all or nothing.
+
+    The change set is an :class:`ImportBatch` (one is created when none is
+    given), the audit log gets one entry for it and one per unit, and every
+    replaced value keeps its previous figure in :class:`ValueChange`.
+    """
+    if not rows:
+        raise ValidationFailed(_("There are no values to save."), code="empty")
+    _require_enter(actor, (r.unit for r in rows))
+    seen: set[tuple[int, int, int, int]] = set()
+    clean: list[ValueRow] = []
+    for row in rows:
+        _check_period(row.year, row.month)
+        problem = entry_problem(row.unit, row.indicator)
+        if problem:
+            raise ValidationFailed(problem, code="not_reported")
+        key = _key(row.unit.pk, row.indicator.pk, row.year, row.month)
+        if key in seen:
+            raise ValidationFailed(
+                _("%(unit)s · %(name)s · %(year)d-%(month)02d appears twice.")
+                % {"unit": row.unit.name, "name": row.indicator.name, "year": row.year, "month": row.month},
+                code="duplicate",
+            )
+        seen.add(key)
+        yoy = row.yoy_reported.quantize(calc.CENT) if row.yoy_reported is not None else None
+        clean.append(ValueRow(row.unit, row.indicator, row.year, row.month, _check_value(row.value), yoy))
+    if batch is None:
+        batch = ImportBatch.objects.create(kind=kind, status=ImportStatus.COMMITTED, created_by=_user(actor))
+    result = _write(actor=actor, rows=clean, source=source, batch=batch)
+    indicators = {r.indicator.pk: r.indicator for r in clean}
+    result.aggregated = _rollup(actor=actor, keys=seen, indicators=indicators, batch=batch)
+    result.batch = batch
+    batch.status = ImportStatus.COMMITTED
+    batch.committed_at = timezone.now()
+    batch.row_count = len(clean)
+    batch.summary = {
+        **(batch.summary or {}),
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "aggregated": result.aggregated,
+    }
+    batch.save(update_fields=["status", "committed_at", "row_count", "summary"])
+    return result
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _existing(keys: set[tuple[int, int, int, int]]) -> dict[tuple[int, int, int, int], tuple[Decimal, Decimal | None]]:
+    """Current values for ``keys``, fetched per (year, month) in chunks of units."""
+    by_period: dict[tuple[int, int], set[int]] = defaultdict(set)
+    indicator_ids: set[int] = set()
+    for unit_id, ind_id, year, month in keys:
+        by_period[(year, month)].add(unit_id)
+        indicator_ids.add(ind_id)
+    found: dict[tuple[int, int, int, int], tuple[Decimal, Decimal | None]] = {}
+    for (year, month), unit_ids in by_period.items():
+        ordered = sorted(unit_ids)
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start : start + 500]
+            for unit_id, ind_id, value, yoy in IndicatorValue.objects.filter(
+                year=year, month=month, unit_id__in=chunk, indicator_id__in=indicator_ids
+            ).values_list("unit_id", "indicator_id", "value", "yoy_reported"):
+                key = _key(unit_id, ind_id, year, month)
+                if key in keys:
+                    found[key] = (value, yoy)
+    return found
+
+
+def _write(*, actor: Any, rows: Sequence[ValueRow], source: str, batch: ImportBatch) -> SaveResult:
+    keys = {_key(r.unit.pk, r.indicator.pk, r.year, r.month) for r in rows}
+    before = _existing(keys)
+    now = timezone.now()
+    user = _user(actor)
+    result = SaveResult()
+    upserts: list[IndicatorValue] = []
+    changes: list[ValueChange] = []
+    per_unit: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
+    per_unit_count: dict[int, int] = defaultdict(int)
+    units: dict[int, Unit] = {}
+    for row in rows:
+        key = _key(row.unit.pk, row.indicator.pk, row.year, row.month)
+        old = before.get(key)
+        if old is not None and old[0] == row.value and old[1] == row.yoy_reported:
+            result.unchanged += 1
+            continue
+        if old is None:
+            result.created += 1
+        else:
+            result.updated += 1
+        upserts.append(
+            IndicatorValue(
+                unit=row.unit,
+                indicator=row.indicator,
+                year=row.year,
+                month=row.month,
+                value=row.value,
+                yoy_reported=row.yoy_reported,
+                source=source,
+                batch=batch,
+                updated_at=now,
+                updated_by=user,
+            )
+        )
+        changes.append(
+            ValueChange(
+                unit=row.unit,
+                indicator=row.indicator,
+                year=row.year,
+                month=row.month,
+                before=old[0] if old else None,
+                after=row.value,
+                source=source,
+                batch=batch,
+                actor=user,
+                at=now,
+            )
+        )
+        units[row.unit.pk] = row.unit
+        per_unit_count[row.unit.pk] += 1
+        detail = per_unit[row.unit.pk]
+        if len(detail) < AUDIT_DETAIL:
+            label = f"{row.indicator.name} {row.year}-{row.month:02d}"
+            detail[label] = {"before": _plain(old[0]) if old else None, "after": _plain(row.value)}
+    _upsert(upserts)
+    ValueChange.objects.bulk_create(changes, batch_size=1000)
+    kind_label = str(batch.get_kind_display())
+    for unit_id, detail in per_unit.items():
+        audit.record(
+            actor=actor,
+            obj=units[unit_id],
+            verb="indicators.values",
+            changes=detail,
+            comment=_("%(n)d indicator values (%(how)s)") % {"n": per_unit_count[unit_id], "how": kind_label},
+        )
+    if upserts:
+        audit.record(
+            actor=actor,
+            obj=batch,
+            verb="indicators.import" if batch.kind in (ImportKind.EXCEL, ImportKind.TEXT) else "indicators.values",
+            comment=_("%(new)d new, %(replaced)d replaced, %(same)d unchanged")
+            % {"new": result.created, "replaced": result.updated, "same": result.unchanged},
+        )
+    return result
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
+
+
+def _upsert(objects: list[IndicatorValue]) -> None:
+    if not objects:
+        return
+    IndicatorValue.objects.bulk_create(
+        objects,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["unit", "indicator", "year", "month"],
+        update_fields=["value", "yoy_reported", "source", "batch", "updated_at", "updated_by"],
+    )
+
+
+def _rollup(
+    *,
+    actor: Any,
+    keys: set[tuple[int, int, int, int]],
+    indicators: dict[int, Indicator],
+    batch: ImportBatch,
+) -> int:
+    """Recompute the sums of parent units for summed indicators, level by level up the tree."""
+    summed = {pk for pk, ind in indicators.items() if ind.aggregation == Aggregation.SUM}
+    if not summed:
+        return 0
+    unit_ids = {k[0] for k in keys if k[1] in summed}
+    parent_of = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "parent_id"))
+    todo = {(parent_of[u], i, y, m) for u, i, y, m in keys if i in summed and parent_of.get(u)}
+    written = 0
+    while todo:
+        parents = {p for p, _i, _y, _m in todo}
+        units = Unit.objects.in_bulk(parents)
+        # A parent that reports the indicator itself keeps its own figure.
+        todo = {t for t in todo if t[0] in units and units[t[0]].kind not in (indicators[t[1]].unit_kinds or [])}
+        if not todo:
+            break
+        sums = {
+            (p, i, y, m): total
+            for p, i, y, m, total in IndicatorValue.objects.filter(
+                unit__parent_id__in={t[0] for t in todo},
+                indicator_id__in={t[1] for t in todo},
+                year__in={t[2] for t in todo},
+                month__in={t[3] for t in todo},
+            )
+            .values_list("unit__parent_id", "indicator_id", "year", "month")
+            .annotate(total=Sum("value"))
+            .values_list("unit__parent_id", "indicator_id", "year", "month", "total")
+            if (p, i, y, m) in todo
+        }
+        rows = [
+            ValueRow(units[p], indicators[i], y, m, Decimal(total).quantize(Decimal(1).scaleb(-MONEY_PLACES)))
+            for (p, i, y, m), total in sums.items()
+        ]
+        result = _write(actor=actor, rows=rows, source=Source.AGGREGATED, batch=batch)
+        written += result.created + result.updated
+        todo = {(parent, i, y, m) for p, i, y, m in sums if (parent := units[p].parent_id) is not None}
+    return written
+
+
+@transaction.atomic
+def value_set(
+    *,
+    actor: Any,
+    unit: Unit,
+    indicator: Indicator,
+    year: int,
+    month: int,
+    value: Decimal,
+    yoy_reported: Decimal | None = None,
+) -> SaveResult:
+    """Enter one value by hand."""
+    return values_save(
+        actor=actor, rows=[ValueRow(unit, indicator, year, month, value, yoy_reported)], kind=ImportKind.FORM
+    )
+
+
+# --- Targets ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def targets_save(*, actor: Any, rows: Sequence[TargetRow]) -> int:
+    """Set annual targets (insert or replace); the unit's audit log shows old and new figures."""
+    if not rows:
+        raise ValidationFailed(_("There are no targets to save."), code="empty")
+    for unit in {r.unit.pk: r.unit for r in rows}.values():
+        if not can(actor, SET_TARGETS, unit):
+            if can(actor, VIEW, unit):
+                raise Forbidden(
+                    _("Targets of %(unit)s are set by the unit above it.") % {"unit": unit.name}, code="forbidden"
+                )
+            raise NotFound()
+    existing = {
+        (t.unit_id, t.indicator_id, t.year): t
+        for t in Target.objects.select_for_update().filter(
+            unit_id__in={r.unit.pk for r in rows},
+            indicator_id__in={r.indicator.pk for r in rows},
+            year__in={r.year for r in rows},
+        )
+    }
+    per_unit: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
+    units: dict[int, Unit] = {}
+    written = 0
+    for row in rows:
+        if not 2000 <= row.year <= 2100:
+            raise ValidationFailed(_("Choose a year from 2000 to 2100."), code="invalid_year")
+        value = _check_value(row.value)
+        if value <= 0 and row.indicator.kind == IndicatorKind.CUMULATIVE:
+            raise ValidationFailed(
+                _("The target for %(name)s must be more than zero.") % {"name": row.indicator.name}, code="invalid"
+            )
+        current = existing.get((row.unit.pk, row.indicator.pk, row.year))
+        if current is not None and current.value == value:
+            continue
+        label = f"{row.indicator.name} {row.year}"
+        per_unit[row.unit.pk][label] = {
+            "before": _plain(current.value) if current else None,
+            "after": _plain(value),
+        }
+        units[row.unit.pk] = row.unit
+        if current is None:
+            Target.objects.create(
+                unit=row.unit, indicator=row.indicator, year=row.year, value=value, updated_by=_user(actor)
+            )
+        else:
+            current.value, current.updated_by = value, _user(actor)
+            current.save(update_fields=["value", "updated_by", "updated_at"])
+        written += 1
+    for unit_id, detail in per_unit.items():
+        audit.record(actor=actor, obj=units[unit_id], verb="indicators.targets", changes=detail)
+    return written
+
+
+# --- Matching names -------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\s()（）]", "", normalise(str(text))).lower()
+
+
+class IndicatorIndex:
+    """Indicators by code, name or other name, in either script."""
+
+    def __init__(self, indicators: Iterable[Indicator]) -> None:
+        self.by_key: dict[str, Indicator] = {}
+        for ind in indicators:
+            for key in [ind.code, ind.name, *(ind.aliases or [])]:
+                self.by_key.setdefault(_norm(key), ind)
+
+    def find(self, text: str) -> Indicator | None:
+        return self.by_key.get(_norm(text)) if text else None
+
+
+class UnitIndex:
+    """Units the actor can see, by short code or by name (a name must be unique in the scope)."""
+
+    def __init__(self, actor: Any) -> None:
+        self.by_code: dict[str, Unit] = {}
+        self.by_name: dict[str, list[Unit]] = defaultdict(list)
+        for unit in units_visible_to(actor).filter(is_active=True).select_related("parent"):
+            self.by_code[unit.code.upper()] = unit
+            self.by_name[_norm(unit.name)].append(unit)
+
+    def find(self, text: str) -> tuple[Unit | None, str | None]:
+        text = str(text or "").strip()
+        if not text:
+            return None, _("The unit is empty.")
+        unit = self.by_code.get(text.upper())
+        if unit:
+            return unit, None
+        matches = self.by_name.get(_norm(text), [])
+        if len(matches) == 1:
+            return matches[0], None
+        if matches:
+            return None, _("More than one unit is called %(name)s; use its code.") % {"name": text}
+        return None, _("Unit %(name)s is not known or is outside your scope.") % {"name": text}
+
+
+# --- Excel import --------------------------------------------------------------------------
+
+
+def _cell_int(value: Any) -> int | None:
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        return int(Decimal(str(value).strip().rstrip("年月")))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _cell_number(value: Any, indicator: Indicator, *, percent_format: bool) -> tuple[Decimal | None, str | None]:
+    """A cell's number in the indicator's unit, or an error message."""
+    if isinstance(value, bool):
+        return None, _("“%(text)s” is not a number.") % {"text": value}
+    if isinstance(value, int | float | Decimal):
+        number = Decimal(str(value))
+        if percent_format:
+            number *= 100
+        return number, None
+    text = str(value).strip()
+    try:
+        quantity = parse_quantity(text)
+    except ValueError:
+        return None, _("“%(text)s” is not a number.") % {"text": text}
+    converted = convert(quantity.number, quantity.unit, indicator.unit)
+    if converted is None:
+        return None, _("“%(text)s” is in %(given)s but %(name)s is measured in %(unit)s.") % {
+            "text": text,
+            "given": quantity.unit,
+            "name": indicator.name,
+            "unit": indicator.unit,
+        }
+    return converted, None
+
+
+def _cell_pct(value: Any) -> tuple[Decimal | None, str | None]:
+    if value is None or str(value).strip() == "":
+        return None, None
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return Decimal(str(value)), None
+    try:
+        quantity = parse_quantity(str(value))
+    except ValueError:
+        return None, _("“%(text)s” is not a percentage.") % {"text": value}
+    return quantity.number, None
+
+
+def import_preview(
+    *, actor: Any, data: bytes, file_name: str, year: int | None = None, month: int | None = None
+) -> ImportBatch:
+    """Read and check an uploaded workbook; nothing is saved until :func:`import_commit`.
+
+    Every problem is reported with its row and column; the batch keeps the
+    checked rows so the commit does not read the file again.
+    """
+    if scope_for(actor).is_empty:
+        raise NotFound()
+    try:
+        sheet = excel.read_workbook(data)
+    except excel.ExcelError as exc:
+        raise ValidationFailed(str(exc), code="bad_file") from exc
+    year = year or sheet.year
+    month = month or sheet.month
+    units = UnitIndex(actor)
+    index = IndicatorIndex(Indicator.objects.all())
+    rows: list[list[Any]] = []
+    errors: list[dict[str, Any]] = []
+    seen: dict[tuple[int, int, int, int], int] = {}
+    may_enter: dict[int, bool] = {}
+
+    def error(raw: excel.RawRow, message: str) -> None:
+        errors.append({"row": raw.row, "column": raw.column, "message": message})
+
+    for raw in sheet.rows:
+        unit, unit_error = units.find(raw.unit)
+        if unit is None:
+            error(raw, unit_error or "")
+            continue
+        indicator = index.find(raw.indicator)
+        if indicator is None:
+            error(raw, _("Indicator %(name)s is not in the catalogue.") % {"name": raw.indicator or "—"})
+            continue
+        if unit.pk not in may_enter:
+            may_enter[unit.pk] = can(actor, ENTER, unit)
+        if not may_enter[unit.pk]:
+            error(raw, _("You may not enter indicator values for %(unit)s.") % {"unit": unit.name})
+            continue
+        problem = entry_problem(unit, indicator)
+        if problem:
+            error(raw, problem)
+            continue
+        row_year = _cell_int(raw.year) if sheet.layout == "long" and raw.year is not None else year
+        row_month = _cell_int(raw.month) if sheet.layout == "long" and raw.month is not None else month
+        if row_year is None or not 2000 <= row_year <= 2100:
+            error(raw, _("The year is missing or not between 2000 and 2100."))
+            continue
+        if row_month is None or not 1 <= row_month <= 12:
+            error(raw, _("The month is missing or not between 1 and 12."))
+            continue
+        value, value_error = _cell_number(raw.value, indicator, percent_format=raw.percent_format)
+        if value is None:
+            error(raw, value_error or "")
+            continue
+        if abs(value) >= _LIMIT:
+            error(raw, _("The number %(value)s is too large.") % {"value": value})
+            continue
+        yoy, yoy_error = _cell_pct(raw.yoy)
+        if yoy_error:
+            error(raw, yoy_error)
+            continue
+        key = _key(unit.pk, indicator.pk, row_year, row_month)
+        if key in seen:
+            error(
+                raw,
+                _("%(unit)s · %(name)s is already in row %(row)d.")
+                % {"unit": unit.name, "name": indicator.name, "row": seen[key]},
+            )
+            continue
+        seen[key] = raw.row
+        rows.append(
+            [unit.pk, indicator.pk, row_year, row_month, str(value), str(yoy) if yoy is not None else None, raw.row]
+        )
+    if not sheet.rows:
+        errors.append({"row": 0, "column": "", "message": _("The file has no values.")})
+    existing = _existing(set(seen))
+    replaced = sum(1 for k in seen if k in existing)
+    changed = sum(
+        1 for r in rows if (k := _key(r[0], r[1], r[2], r[3])) in existing and existing[k][0] != Decimal(r[4])
+    )
+    periods = sorted({(r[2], r[3]) for r in rows})
+    return ImportBatch.objects.create(
+        kind=ImportKind.EXCEL,
+        file_name=file_name[:200],
+        created_by=_user(actor),
+        rows=rows,
+        errors=errors,
+        row_count=len(rows),
+        summary={
+            "layout": sheet.layout,
+            "new": len(rows) - replaced,
+            "replaced": replaced,
+            "changed": changed,
+            "units": len({r[0] for r in rows}),
+            "indicators": len({r[1] for r in rows}),
+            "periods": [f"{y}-{m:02d}" for y, m in periods],
+        },
+    )
+
+
+def _batch_rows(batch: ImportBatch) -> list[ValueRow]:
+    unit_ids = {r[0] for r in batch.rows}
+    indicator_ids = {r[1] for r in batch.rows}
+    units = Unit.objects.in_bulk(unit_ids)
+    indicators = Indicator.objects.in_bulk(indicator_ids)
+    result = []
+    for unit_id, ind_id, year, month, value, yoy, *_rest in batch.rows:
+        if unit_id not in units or ind_id not in indicators:
+            raise Conflict(_("A unit or an indicator of this import was deleted; upload the file again."))
+        result.append(
+            ValueRow(
+                units[unit_id],
+                indicators[ind_id],
+                int(year),
+                int(month),
+                Decimal(value),
+                Decimal(yoy) if yoy is not None else None,
+            )
+        )
+    return result
+
+
+def _own_open_batch(actor: Any, batch: ImportBatch) -> ImportBatch:
+    locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if locked.created_by_id != getattr(actor, "pk", None) and not getattr(actor, "is_superuser", False):
+        raise NotFound()
+    if locked.status != ImportStatus.PREVIEW:
+        raise Conflict(_("This import has already been saved or discarded."), code="not_open")
+    return locked
+
+
+@transaction.atomic
+def import_commit(*, actor: Any, batch: ImportBatch) -> SaveResult:
+    """Save a previewed import: every row or none; a batch with errors cannot be saved."""
+    batch = _own_open_batch(actor, batch)
+    if batch.errors and batch.kind == ImportKind.EXCEL:
+        raise ValidationFailed(
+            _("The file has %(n)d problems; correct them and upload it again.") % {"n": len(batch.errors)},
+            code="has_errors",
+            details=batch.errors[:200],
+        )
+    rows = _batch_rows(batch)
+    source = Source.IMPORTED if batch.kind == ImportKind.EXCEL else Source.PARSED
+    return values_save(actor=actor, rows=rows, source=source, kind=batch.kind, batch=batch)
+
+
+@transaction.atomic
+def import_discard(*, actor: Any, batch: ImportBatch) -> ImportBatch:
+    batch = _own_open_batch(actor, batch)
+    batch.status = ImportStatus.DISCARDED
+    batch.rows = []
+    batch.save(update_fields=["status", "rows"])
+    audit.record(actor=actor, obj=batch, verb="indicators.discard")
+    return batch
+
+
+# --- Scorecard text ----------------------------------------------------------------------------
+
+
+@dataclass
+class TextMention:
+    """One parsed mention and what will be saved from it."""
+
+    mention: dict[str, Any]
+    indicator_id: int | None = None
+    indicator_name: str = ""
+    year: int | None = None
+    month: int | None = None
+    value: str | None = None
+    problem: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def text_preview(*, actor: Any, unit: Unit, text: str, year: int, month: int | None = None) -> ImportBatch:
+    """Parse pasted scorecard text for ``unit``; mentions that match the catalogue become rows to save.
+
+    ``year`` is the year of periods such as 1-8月; ``month`` is used when a
+    mention names no period at all.
+    """
+    if not can(actor, ENTER, unit):
+        if can(actor, VIEW, unit):
+            raise Forbidden(_("You may not enter indicator values for %(unit)s.") % {"unit": unit.name})
+        raise NotFound()
+    if not text.strip():
+        raise ValidationFailed(_("Paste the scorecard text first."), code="empty")
+    if len(text) > 1_000_000:
+        raise ValidationFailed(_("The text is longer than one million characters."), code="too_long")
+    index = IndicatorIndex(Indicator.objects.filter(is_active=True))
+    rows: list[list[Any]] = []
+    mentions: list[dict[str, Any]] = []
+    seen: set[tuple[int, int, int]] = set()
+    for number, mention in enumerate(parse_text(text), start=1):
+        item = TextMention(mention=mention.as_dict())
+        indicator = index.find(mention.name)
+        period = calc.period_to_year_month(mention.period, year)
+        if period is None and mention.period is None and month:
+            period = (year, month)
+        if indicator is None:
+            item.problem = _("Not in the catalogue")
+        elif mention.value is None:
+            item.problem = _("No value, only a rate")
+        elif period is None:
+            item.problem = _("No period: choose a month, or add 1-8月 or 一季度 to the text")
+        else:
+            value = convert(Decimal(str(mention.value)), mention.unit or "", indicator.unit)
+            problem = entry_problem(unit, indicator)
+            if value is None:
+                item.problem = _("%(given)s cannot be turned into %(unit)s") % {
+                    "given": mention.unit,
+                    "unit": indicator.unit,
+                }
+            elif problem:
+                item.problem = problem
+            elif (indicator.pk, *period) in seen:
+                item.problem = _("Named twice; the first one is saved")
+            else:
+                seen.add((indicator.pk, *period))
+                item.value = str(value)
+                yoy = str(mention.yoy_pct) if mention.yoy_pct is not None else None
+                rows.append([unit.pk, indicator.pk, period[0], period[1], item.value, yoy, number])
+        if indicator is not None:
+            item.indicator_id, item.indicator_name = indicator.pk, indicator.name
+        if period is not None:
+            item.year, item.month = period
+        mentions.append(
+            {
+                **item.mention,
+                "indicator_id": item.indicator_id,
+                "indicator_name": item.indicator_name,
+                "year": item.year,
+                "month": item.month,
+                "converted": item.value,
+                "indicator_unit": indicator.unit if indicator else "",
+                "problem": str(item.problem),
+            }
+        )
+    return ImportBatch.objects.create(
+        kind=ImportKind.TEXT,
+        file_name=unit.name,
+        created_by=_user(actor),
+        rows=rows,
+        errors=[],
+        row_count=len(rows),
+        summary={"unit_id": unit.pk, "mentions": mentions, "year": year, "month": month},
+    )
