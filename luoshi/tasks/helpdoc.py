@@ -88,17 +88,23 @@ def render_markdown(source: str) -> str:
     return "\n".join(html)
 
 
-def help_path() -> Path:
-    return Path(settings.BASE_DIR) / "docs" / "tasks.md"
+def help_path(language: str = "") -> Path:
+    """``docs/tasks.zh-Hans.md`` for Chinese when it exists, else ``docs/tasks.md``."""
+    docs = Path(settings.BASE_DIR) / "docs"
+    if language.lower().startswith("zh"):
+        localised = docs / "tasks.zh-Hans.md"
+        if localised.exists():
+            return localised
+    return docs / "tasks.md"
 
 
-@lru_cache(maxsize=1)
-def _cached(mtime: float) -> str:
-    return render_markdown(help_path().read_text(encoding="utf-8"))
+@lru_cache(maxsize=4)
+def _cached(path: Path, mtime: float) -> str:
+    return render_markdown(path.read_text(encoding="utf-8"))
 
 
-def rendered() -> SafeString:
-    path = help_path()
+def rendered(language: str = "") -> SafeString:
+    path = help_path(language)
     if not path.exists():
-        return mark_safe("")
-    return mark_safe(_cached(path.stat().st_mtime))  # noqa: S308 - every piece of text is escaped above
+        return mark_safe("")  # noqa: S308 - constant
+    return mark_safe(_cached(path, path.stat().st_mtime))  # noqa: S308 - every piece of text is escaped above

@@ -632,4 +632,6 @@ def reverse_overview() -> str:
 
 
 def help_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "tasks/help.html", {"html": helpdoc.rendered()})
+    from django.utils.translation import get_language
+
+    return render(request, "tasks/help.html", {"html": helpdoc.rendered(get_language() or "")})

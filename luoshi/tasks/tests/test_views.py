@@ -105,3 +105,10 @@ def test_finding_becomes_a_rectification_task_linked_back(client, s, fixed_today
     page = client.get(reverse("tasks:inspection", args=[inspection.pk])).content.decode()
     assert task.number in page
     assert Inspection.objects.count() == 1
+
+
+def test_help_page_shows_the_light_rule_in_chinese(client, s):
+    client.force_login(s.staff)
+    page = client.get(reverse("tasks:help")).content.decode()
+    article = page.split('data-testid="help"')[1].split("</article>")[0]
+    assert "亮灯规则" in article and "<table" in article and "<script" not in article
