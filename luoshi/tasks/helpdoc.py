@@ -106,5 +106,5 @@ def _cached(path: Path, mtime: float) -> str:
 def rendered(language: str = "") -> SafeString:
     path = help_path(language)
     if not path.exists():
-        return mark_safe("")  # noqa: S308 - constant
+        return mark_safe("")
     return mark_safe(_cached(path, path.stat().st_mtime))  # noqa: S308 - every piece of text is escaped above
