@@ -88,4 +88,4 @@ def test_ambiguous_unit_names_ask_for_the_code(s, tree):
 
     UnitFactory(name="甲党政办", kind=UnitKind.DEPARTMENT, code="TAD9", parent=tree["a"])
     preview = excel.import_preview(actor=s.supervisor, content=workbook([row(lead="甲党政办")]))
-    assert "code" in " ".join(preview.rows[0].errors) or "代码" in " ".join(preview.rows[0].errors)
+    assert preview.rows[0].errors == ["“甲党政办”对应多个单位，请改填单位简码。"]
