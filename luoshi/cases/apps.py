@@ -9,8 +9,33 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from luoshi.api.registry import register_router
-        from luoshi.cases import api, jobs, permissions
+        from luoshi.cases import api, demo, home, jobs, permissions
+        from luoshi.core.registry import NavItem, register_demo, register_home, register_nav
 
         permissions.register_rules()
         jobs.register()
         register_router("/cases", api.router, order=30)
+        register_nav(NavItem("cases", _("Cases"), "cases:inbox", "inbox", order=200, mobile=True))
+        register_nav(NavItem("case_map", _("Case map"), "cases:map", "map", order=210))
+        register_nav(NavItem("case_daily", _("Daily reports"), "cases:daily", "bell", order=220))
+        register_nav(
+            NavItem("keypersons", _("Key persons"), "cases:keypersons", "people", order=230, visible=_registry)
+        )
+        register_nav(NavItem("case_stats", _("Case statistics"), "cases:stats", "chart", order=240, visible=_stats))
+        register_home(30, home.my_cases)
+        register_home(31, home.my_daily_report)
+        register_demo(30, "cases", demo.load)
+
+
+def _registry(user: object) -> bool:
+    from luoshi.cases.selectors import may_open_registry
+
+    return may_open_registry(user)
+
+
+def _stats(user: object) -> bool:
+    from luoshi.cases.permissions import STATS_ROLES
+    from luoshi.org.scope import scope_for
+
+    scope = scope_for(user)
+    return scope.is_all or bool(scope.roles & STATS_ROLES)

@@ -386,6 +386,12 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id} {self.action}"
 
+    @property
+    def label(self) -> str:
+        from luoshi.cases.workflow import ACTION_LABELS
+
+        return str(ACTION_LABELS.get(self.action, self.action))
+
 
 class ExtensionStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for approval")

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case as Case_
 from django.utils import timezone
 
 from luoshi.cases import privacy, sla, standards, workflow
@@ -24,8 +25,12 @@ from luoshi.cases.models import (
     CaseCoUnit,
     CaseEvent,
     Category,
+    DailyKind,
+    DailyReport,
     ExtensionRequest,
     ExtensionStatus,
+    KeyPerson,
+    KeyPersonVisit,
     Rating,
     Status,
     SupervisionCard,
@@ -34,7 +39,7 @@ from luoshi.cases.services import actor_roles, similar_window
 from luoshi.cases.workflow import Action, Where
 from luoshi.core import workdays
 from luoshi.core.errors import NotFound
-from luoshi.org.models import Role, Unit
+from luoshi.org.models import Person, Role, RoleGrant, Unit
 from luoshi.org.scope import Scope, scope_for
 
 LIST_RELATED = ("category", "unit", "handling_unit", "owner_unit", "duplicate_of")
@@ -495,3 +500,194 @@ def grid_at(lat: float, lng: float) -> Unit | None:
         if geo.contains(boundary.geometry, lat, lng):
             return boundary.unit
     return None
+
+
+# --- Key persons ------------------------------------------------------------------------------------
+
+
+def key_persons_visible_to(user: Any) -> QuerySet[KeyPerson]:
+    """Restricted: permitted roles at the person's unit, or the person's own responsible cadre."""
+    from luoshi.cases.permissions import KEYPERSON_ROLES
+
+    scope = scope_for(user)
+    if scope.is_all:
+        return KeyPerson.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return KeyPerson.objects.none()
+    own = Q(cadre__user=user)
+    if scope.is_empty:
+        return KeyPerson.objects.filter(own)
+    return KeyPerson.objects.filter(Q(unit__in=_units(scope, KEYPERSON_ROLES)) | own)
+
+
+def may_open_registry(user: Any) -> bool:
+    from luoshi.cases.permissions import KEYPERSON_ROLES
+
+    scope = scope_for(user)
+    return scope.is_all or bool(scope.roles & KEYPERSON_ROLES) or key_persons_visible_to(user).exists()
+
+
+def key_person_list(
+    user: Any, *, q: str = "", risk: str = "", classification: str = "", active: bool = True
+) -> QuerySet[KeyPerson]:
+    qs = key_persons_visible_to(user).filter(is_active=active)
+    if q:
+        qs = qs.filter(Q(name__icontains=q.strip()) | Q(address__icontains=q.strip()))
+    if risk:
+        qs = qs.filter(risk_level=risk)
+    if classification:
+        qs = qs.filter(classification=classification)
+    last_visit = (
+        KeyPersonVisit.objects.filter(key_person=OuterRef("pk")).order_by("-visited_on").values("visited_on")[:1]
+    )
+    return (
+        qs.select_related("unit", "cadre")
+        .annotate(last_visit=Subquery(last_visit), case_count=Count("cases", distinct=True))
+        .order_by(
+            Case_(When(risk_level="high", then=Value(0)), When(risk_level="medium", then=Value(1)), default=Value(2)),
+            "name",
+            "id",
+        )
+    )
+
+
+def access_key_person(user: Any, pk: int | str) -> KeyPerson:
+    """Not found unless the user may open this record (callers log the view: services.keyperson_open)."""
+    try:
+        return key_persons_visible_to(user).select_related("unit", "cadre", "cadre__user").get(pk=int(pk))
+    except (KeyPerson.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+# --- Daily reports ----------------------------------------------------------------------------------
+
+
+@dataclass
+class BoardRow:
+    key: str
+    label: str
+    unit: Unit | None
+    filed_today: bool
+    filed_days: int
+    expected_days: int
+    last_summary: str = ""
+
+    @property
+    def rate(self) -> float:
+        return self.filed_days / self.expected_days if self.expected_days else 1.0
+
+
+def _expected_units(kind: str, base: QuerySet[Unit]) -> QuerySet[Unit]:
+    kinds = standards.PLACE_KINDS if kind == DailyKind.SCREENING else standards.TOWNSHIP_KINDS
+    return base.filter(kind__in=list(kinds), is_active=True).order_by("path")
+
+
+def daily_board(user: Any, *, kind: str, day: dt.date, days: int = 7) -> list[BoardRow]:
+    """Who has and has not reported on ``day``, and how many of the last ``days`` working days they covered."""
+    scope = scope_for(user)
+    cal = workdays.calendar()
+    start = day - dt.timedelta(days=days - 1)
+    expected = sum(1 for i in range(days) if cal.is_working_day(start + dt.timedelta(days=i)))
+    period = DailyReport.objects.filter(kind=kind, report_date__range=(start, day))
+    if kind == DailyKind.CADRE:
+        people = (
+            Person.objects.filter(key_persons__is_active=True)
+            .filter(Q() if scope.is_all else Q(key_persons__unit__in=_units(scope)))
+            .distinct()
+            .order_by("name")
+        )
+        counts = dict(period.values_list("person_id").annotate(n=Count("pk")).values_list("person_id", "n"))
+        today_ids = set(period.filter(report_date=day).values_list("person_id", flat=True))
+        return [BoardRow(f"p{p.pk}", p.name, None, p.pk in today_ids, counts.get(p.pk, 0), expected) for p in people]
+    units = _expected_units(kind, Unit.objects.filter(scope.unit_q()))
+    unit_period = period.filter(person__isnull=True)
+    counts = dict(unit_period.values_list("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
+    today = {r.unit_id: r.summary for r in unit_period.filter(report_date=day).only("unit_id", "summary")}
+    return [
+        BoardRow(f"u{u.pk}", u.name, u, u.pk in today, counts.get(u.pk, 0), expected, today.get(u.pk, ""))
+        for u in units.only("pk", "name", "path")
+    ]
+
+
+def missing_daily_reports(day: dt.date) -> list[tuple[str, str, list[Any], str]]:
+    """(kind, key, recipients, label) for every expected report not filed on ``day`` (for reminders)."""
+    from luoshi.cases.permissions import ASSESSMENT_ROLES, SCREENING_ROLES
+
+    out: list[tuple[str, str, list[Any], str]] = []
+    filed = DailyReport.objects.filter(report_date=day)
+    for kind, roles in ((DailyKind.SCREENING, SCREENING_ROLES), (DailyKind.ASSESSMENT, ASSESSMENT_ROLES)):
+        done = filed.filter(kind=kind, person__isnull=True).values("unit_id")
+        units = list(_expected_units(kind, Unit.objects.all()).exclude(pk__in=done).only("pk", "name"))
+        grants: dict[int, list[Any]] = {}
+        for g in RoleGrant.objects.filter(unit__in=units, role__in=list(roles), user__is_active=True).select_related(
+            "user"
+        ):
+            grants.setdefault(g.unit_id, []).append(g.user)
+        for unit in units:
+            out.append((kind, f"u{unit.pk}", grants.get(unit.pk, []), unit.name))
+    done_people = filed.filter(kind=DailyKind.CADRE).values("person_id")
+    cadres = (
+        Person.objects.filter(key_persons__is_active=True, user__isnull=False)
+        .exclude(pk__in=done_people)
+        .distinct()
+        .select_related("user")
+    )
+    for person in cadres:
+        out.append((DailyKind.CADRE, f"p{person.pk}", [person.user], person.name))
+    return out
+
+
+# --- Map ------------------------------------------------------------------------------------------------
+
+
+def map_data(user: Any, *, township: Unit | None = None, limit: int = 1500) -> dict[str, Any]:
+    """Grid boundaries in scope with open-case counts per grid, and the newest open cases with a location."""
+    from luoshi.cases.models import GridBoundary
+
+    scope = scope_for(user)
+    now = timezone.now()
+    boundaries = GridBoundary.objects.filter(unit__is_active=True).select_related("unit")
+    cases = cases_visible_to(user).filter(status__in=list(OPEN_STATUSES))
+    if not scope.is_all:
+        boundaries = boundaries.filter(unit__in=_units(scope))
+    if township is not None:
+        boundaries = boundaries.filter(unit__path__startswith=township.path)
+        cases = cases.filter(township=township)
+    counts = {
+        row["unit_id"]: row
+        for row in cases.values("unit_id").annotate(open=Count("pk"), red=Count("pk", filter=Q(due_at__lte=now)))
+    }
+    features = []
+    for b in boundaries:
+        c = counts.get(b.unit_id, {})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": b.geometry,
+                "properties": {
+                    "id": b.unit_id,
+                    "name": b.unit.name,
+                    "code": b.unit.code,
+                    "open": c.get("open", 0),
+                    "red": c.get("red", 0),
+                },
+            }
+        )
+    points = []
+    for case in (
+        cases.filter(lat__isnull=False, lng__isnull=False)
+        .order_by("-reported_at")
+        .only("pk", "tracking_no", "title", "lat", "lng", "status", "warn_at", "due_at")[:limit]
+    ):
+        points.append(
+            {
+                "id": case.pk,
+                "no": case.tracking_no,
+                "title": case.title,
+                "lat": case.lat,
+                "lng": case.lng,
+                "light": sla.light(now, case.warn_at, case.due_at),
+                "status": str(Status(case.status).label),
+            }
+        )
+    return {"grids": {"type": "FeatureCollection", "features": features}, "cases": points}

@@ -18,6 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from luoshi.cases import sla, standards, workflow
 from luoshi.cases.models import (
@@ -29,25 +30,35 @@ from luoshi.cases.models import (
     CaseKind,
     Category,
     Channel,
+    DailyKind,
+    DailyReport,
     ExtensionRequest,
     ExtensionStatus,
+    GridBoundary,
+    KeyPerson,
+    KeyPersonClass,
+    KeyPersonVisit,
     MediationOutcome,
     MediationResult,
     MediationSession,
     Open311Key,
     Outcome,
     Rating,
+    ReminderSent,
     ReturnVisit,
+    RiskLevel,
     Stage,
     Status,
     SupervisionCard,
     TrackingSequence,
+    VisitMethod,
 )
 from luoshi.cases.workflow import Action, Where
 from luoshi.core import audit, workdays
 from luoshi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from luoshi.notifications.services import notify
-from luoshi.org.models import Role, RoleGrant, Unit
+from luoshi.org.models import Person, Role, RoleGrant, Unit, UnitKind
+from luoshi.org.permissions import require
 from luoshi.org.scope import scope_for
 
 AUDIT_FIELDS = ("status", "handling_unit", "owner_unit", "outcome", "rating", "duplicate_of", "extension_days")
@@ -62,6 +73,13 @@ ALLOWED_UPLOADS = {
 }
 
 audit.register_verbs({f"case_{key}": label for key, label in workflow.ACTION_LABELS.items()})
+audit.register_verbs(
+    {
+        "keyperson_visit": _lazy("recorded a visit"),
+        "keyperson_link": _lazy("linked a case"),
+        "grid_boundary": _lazy("imported a grid boundary"),
+    }
+)
 
 
 # --- Helpers -------------------------------------------------------------------------
@@ -1251,3 +1269,306 @@ def case_act(*, actor: Any, case: Case, action: str, version: int | None = None,
         return case_note(actor=actor, case=case, comment=comment)
     workflow.require(case.status, action, {})  # raises the right error for unknown actions
     raise ValidationFailed(_("Unknown action: %(action)s") % {"action": action}, code="unknown_action")
+
+
+# --- Key persons (restricted registry) ---------------------------------------------------------
+
+KEYPERSON_FIELDS = ("name", "id_no", "phone", "address", "unit", "classification", "risk_level", "cadre", "is_active")
+
+
+def _validate_key_person(kp: KeyPerson) -> None:
+    if not kp.name.strip():
+        raise ValidationFailed(
+            _("Please fill in the name."), code="required", details={"name": [_("This field is required.")]}
+        )
+    if kp.classification not in KeyPersonClass.values:
+        raise ValidationFailed(_("Choose a classification."), code="invalid", details={"classification": ["?"]})
+    if kp.risk_level not in RiskLevel.values:
+        raise ValidationFailed(_("Choose a risk level."), code="invalid", details={"risk_level": ["?"]})
+    if kp.id_no and not (
+        len(kp.id_no) == 18 and kp.id_no[:17].isdigit() and (kp.id_no[17].isdigit() or kp.id_no[17] == "X")
+    ):
+        raise ValidationFailed(
+            _("An ID number has 18 characters: 17 digits and a digit or X."),
+            code="invalid_id_no",
+            details={"id_no": [_("An ID number has 18 characters: 17 digits and a digit or X.")]},
+        )
+
+
+@transaction.atomic
+def keyperson_create(
+    *,
+    actor: Any,
+    name: str,
+    unit: Unit,
+    classification: str,
+    risk_level: str = RiskLevel.MEDIUM,
+    id_no: str = "",
+    phone: str = "",
+    address: str = "",
+    cadre: Person | None = None,
+    background: str = "",
+) -> KeyPerson:
+    require(actor, "keyperson.create", unit)
+    kp = KeyPerson(
+        name=name.strip(),
+        id_no=id_no.strip().upper(),
+        phone=phone.strip(),
+        address=address.strip(),
+        unit=unit,
+        classification=classification,
+        risk_level=risk_level,
+        cadre=cadre,
+        background=background.strip(),
+    )
+    _validate_key_person(kp)
+    kp.save()
+    audit.record(actor=actor, obj=kp, verb="create", changes=audit.diff({}, audit.snapshot(kp, KEYPERSON_FIELDS)))
+    if cadre is not None and cadre.user_id:
+        notify(
+            recipients=[cadre.user],
+            kind="keyperson_assigned",
+            title=_("You are now the responsible cadre for %(name)s") % {"name": kp.name},
+            url=reverse("cases:keyperson", args=[kp.pk]),
+            obj=kp,
+        )
+    return kp
+
+
+@transaction.atomic
+def keyperson_update(*, actor: Any, key_person: KeyPerson, version: int | None = None, **fields: Any) -> KeyPerson:
+    kp = KeyPerson.objects.select_for_update().select_related("unit", "cadre").get(pk=key_person.pk)
+    require(actor, "keyperson.edit", kp)
+    if version is not None and kp.version != version:
+        raise Conflict(_("Someone else changed this record in the meantime. Reload and try again."), code="stale")
+    before = audit.snapshot(kp, KEYPERSON_FIELDS)
+    for name, value in fields.items():
+        if name not in (*KEYPERSON_FIELDS, "background"):
+            raise ValidationFailed(_("Unknown field: %(name)s") % {"name": name}, code="unknown_field")
+        if name == "unit":
+            require(actor, "keyperson.create", value)
+        setattr(kp, name, value.strip() if isinstance(value, str) else value)
+    kp.id_no = kp.id_no.upper()
+    _validate_key_person(kp)
+    kp.version += 1
+    kp.updated_at = timezone.now()
+    kp.save()
+    audit.record(actor=actor, obj=kp, verb="update", changes=audit.diff(before, audit.snapshot(kp, KEYPERSON_FIELDS)))
+    return kp
+
+
+def _is_cadre(actor: Any, kp: KeyPerson) -> bool:
+    return kp.cadre_id is not None and kp.cadre is not None and kp.cadre.user_id == getattr(actor, "pk", None)
+
+
+@transaction.atomic
+def keyperson_visit(
+    *,
+    actor: Any,
+    key_person: KeyPerson,
+    visited_on: dt.date,
+    content: str,
+    method: str = "visit",
+    risk_level: str = "",
+    next_step: str = "",
+) -> KeyPersonVisit:
+    """A visit or follow-up by the responsible cadre or the community."""
+    kp = KeyPerson.objects.select_for_update().select_related("unit", "cadre").get(pk=key_person.pk)
+    if not _is_cadre(actor, kp):
+        require(actor, "keyperson.edit", kp)
+    content = _require_text(content, str(_("what was found")))
+    if visited_on > sla.local_date(timezone.now()):
+        raise ValidationFailed(
+            _("The visit date is in the future."),
+            code="future_date",
+            details={"visited_on": [_("The visit date is in the future.")]},
+        )
+    if risk_level and risk_level not in RiskLevel.values:
+        raise ValidationFailed(_("Choose a risk level."), code="invalid")
+    visit = KeyPersonVisit.objects.create(
+        key_person=kp,
+        visited_on=visited_on,
+        method=method if method in VisitMethod.values else VisitMethod.OTHER,
+        content=content,
+        risk_level=risk_level,
+        next_step=next_step.strip(),
+        visited_by=actor,
+    )
+    changes = {}
+    if risk_level and risk_level != kp.risk_level:
+        changes = {"risk_level": {"before": kp.get_risk_level_display(), "after": RiskLevel(risk_level).label}}
+        kp.risk_level = risk_level
+    kp.updated_at = timezone.now()
+    kp.version += 1
+    kp.save()
+    audit.record(actor=actor, obj=kp, verb="keyperson_visit", changes=changes, comment=content[:200])
+    return visit
+
+
+@transaction.atomic
+def keyperson_link_case(*, actor: Any, key_person: KeyPerson, case: Case) -> KeyPerson:
+    kp = KeyPerson.objects.select_for_update().select_related("unit").get(pk=key_person.pk)
+    require(actor, "keyperson.edit", kp)
+    kp.cases.add(case)
+    audit.record(actor=actor, obj=kp, verb="keyperson_link", comment=case.tracking_no)
+    return kp
+
+
+def keyperson_open(*, actor: Any, pk: int | str) -> KeyPerson:
+    """Read one key person and log the view (every view of the registry is recorded)."""
+    from luoshi.cases.selectors import access_key_person
+
+    kp = access_key_person(actor, pk)
+    audit.record(actor=actor, obj=kp, verb="view")
+    return kp
+
+
+# --- Daily reports (一日一排查 · 一日一研判 · 一日一报告) ----------------------------------------------
+
+
+def cadre_person(actor: Any) -> Person | None:
+    """The actor's person if they are the responsible cadre of someone under watch."""
+    return Person.objects.filter(user=actor, key_persons__is_active=True).distinct().first() if actor else None
+
+
+@transaction.atomic
+def daily_report_file(
+    *,
+    actor: Any,
+    kind: str,
+    unit: Unit,
+    summary: str = "",
+    nothing_to_report: bool = False,
+    issues_found: int = 0,
+    report_date: dt.date | None = None,
+) -> DailyReport:
+    """File (or correct) today's report; one per unit (or cadre) and day."""
+    today = sla.local_date(timezone.now())
+    report_date = report_date or today
+    if report_date > today or report_date < today - dt.timedelta(days=7):
+        raise ValidationFailed(_("Reports can be filed for today and the last seven days."), code="bad_date")
+    person = None
+    if kind == DailyKind.SCREENING:
+        if unit.kind not in standards.PLACE_KINDS:
+            raise ValidationFailed(_("Daily screening is filed by communities and villages."), code="bad_unit")
+        require(actor, "daily.screening", unit)
+    elif kind == DailyKind.ASSESSMENT:
+        if unit.kind not in standards.TOWNSHIP_KINDS:
+            raise ValidationFailed(_("The daily assessment is filed by townships and subdistricts."), code="bad_unit")
+        require(actor, "daily.assessment", unit)
+    elif kind == DailyKind.CADRE:
+        person = cadre_person(actor)
+        if person is None:
+            raise Forbidden(_("Only responsible cadres of persons under watch file this report."))
+    else:
+        raise ValidationFailed(_("Unknown report."), code="bad_kind")
+    summary = (summary or "").strip()
+    if not nothing_to_report and not summary:
+        raise ValidationFailed(
+            _("Write a summary, or tick “nothing unusual today”."),
+            code="required",
+            details={"summary": [_("This field is required.")]},
+        )
+    lookup: dict[str, Any] = {"kind": kind, "report_date": report_date}
+    if person is not None:
+        lookup["person"] = person
+    else:
+        lookup.update(unit=unit, person__isnull=True)
+    report = DailyReport.objects.select_for_update().filter(**lookup).first()
+    verb = "update" if report else "create"
+    if report is None:
+        report = DailyReport(kind=kind, unit=unit, person=person, report_date=report_date, filed_by=actor)
+    report.summary = summary
+    report.nothing_to_report = nothing_to_report
+    report.issues_found = max(0, int(issues_found or 0))
+    report.filed_by = actor
+    report.filed_at = timezone.now()
+    report.save()
+    audit.record(actor=actor, obj=report, verb=verb, comment=summary[:200])
+    return report
+
+
+def daily_report_reminders(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """After the reminder hour on a working day, remind whoever has not reported today; once a day."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    hour = int(getattr(settings, "LUOSHI_DAILY_REPORT_REMIND_HOUR", 16))
+    today = local.date()
+    if local.hour < hour or not workdays.is_working_day(today):
+        return {"screening": 0, "assessment": 0, "cadre": 0}
+    from luoshi.cases.selectors import missing_daily_reports
+
+    counts = {"screening": 0, "assessment": 0, "cadre": 0}
+    for kind, key, recipients, label in missing_daily_reports(today):
+        try:
+            with transaction.atomic():
+                ReminderSent.objects.create(kind=kind, key=key, day=today)
+                if recipients:
+                    notify(
+                        recipients=recipients,
+                        kind="daily_report_missing",
+                        title=_("%(report)s for %(who)s has not been filed today")
+                        % {"report": DailyKind(kind).label, "who": label},
+                        url=reverse("cases:daily"),
+                    )
+        except IntegrityError:
+            continue
+        counts[kind] += 1
+    return counts
+
+
+# --- Grid boundaries --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def grid_boundaries_import(*, actor: Any, data: Any) -> int:
+    """Import grid boundaries from a GeoJSON FeatureCollection; all or nothing, every bad feature reported.
+
+    Each feature names its grid by ``properties.code`` (the unit's short code).
+    """
+    from luoshi.cases import geo
+
+    features = data.get("features") if isinstance(data, dict) and data.get("type") == "FeatureCollection" else None
+    if not isinstance(features, list) or not features:
+        raise ValidationFailed(_("Upload a GeoJSON FeatureCollection with one feature per grid."), code="geojson")
+    codes = [str((f.get("properties") or {}).get("code", "")).strip().upper() for f in features if isinstance(f, dict)]
+    units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+    errors: dict[str, list[str]] = {}
+    rows: list[tuple[Unit, dict[str, Any]]] = []
+    for number, feature in enumerate(features, start=1):
+        label = f"#{number}"
+        try:
+            if not isinstance(feature, dict):
+                raise ValidationFailed(_("Not a GeoJSON feature."))
+            code = str((feature.get("properties") or {}).get("code", "")).strip().upper()
+            label = f"#{number} {code}"
+            unit = units.get(code)
+            if unit is None or unit.kind != UnitKind.GRID:
+                raise ValidationFailed(_("No grid has the code %(code)s.") % {"code": code or "—"})
+            require(actor, "case.grid_import", unit)
+            rows.append((unit, geo.validate_geometry(feature.get("geometry"))))
+        except (ValidationFailed, NotFound, Forbidden) as exc:
+            errors[label] = [str(exc.message)]
+    if errors:
+        raise ValidationFailed(
+            _("%(n)d of %(total)d features could not be imported; nothing was changed.")
+            % {"n": len(errors), "total": len(features)},
+            code="geojson_rows",
+            details=errors,
+        )
+    now = timezone.now()
+    for unit, geometry in rows:
+        min_lat, max_lat, min_lng, max_lng = geo.bbox(geometry)
+        GridBoundary.objects.update_or_create(
+            unit=unit,
+            defaults={
+                "geometry": geometry,
+                "min_lat": min_lat,
+                "max_lat": max_lat,
+                "min_lng": min_lng,
+                "max_lng": max_lng,
+                "updated_at": now,
+            },
+        )
+        audit.record(actor=actor, obj=unit, verb="grid_boundary", comment=_("Grid boundary imported"))
+    return len(rows)

@@ -2,14 +2,823 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import datetime as dt
+import json
+from typing import Any
 
-from luoshi.cases import selectors
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from luoshi.cases import excel, forms, selectors, services, sla, standards
+from luoshi.cases.models import (
+    Attachment,
+    CardLevel,
+    Case,
+    CaseKind,
+    Channel,
+    DailyKind,
+    KeyPersonClass,
+    MediationOutcome,
+    Rating,
+    RiskLevel,
+    Status,
+    VisitMethod,
+)
+from luoshi.cases.permissions import STATS_ROLES
+from luoshi.cases.workflow import ACTION_BUTTONS, Action, transition_for
+from luoshi.core.errors import LuoshiError, NotFound, ValidationFailed
+from luoshi.core.pagination import paginate, querystring_without_page
+from luoshi.org.models import Person, Unit, UnitKind
+from luoshi.org.scope import scope_for
+from luoshi.org.selectors import access_unit
+
+
+def _box_labels() -> list[tuple[str, str]]:
+    return [
+        ("accept", _("To accept")),
+        ("dispatch", _("To dispatch")),
+        ("handle", _("To handle")),
+        ("verify", _("To verify")),
+        ("overdue", _("Overdue")),
+        ("visits", _("Return visits")),
+        ("mine", _("Reported by me")),
+        ("all", _("All cases")),
+    ]
+
+
+def _apply_error(form: Any, exc: LuoshiError) -> None:
+    details = exc.details if isinstance(exc.details, dict) else {}
+    placed = False
+    for field, errors in details.items():
+        if field in form.fields:
+            for error in errors if isinstance(errors, list) else [errors]:
+                form.add_error(field, str(error))
+            placed = True
+    if not placed:
+        form.add_error(None, str(exc.message))
+
+
+def _date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def place_units(user: Any) -> list[Unit]:
+    """Places in the user's scope where a case can happen (grids, communities, townships)."""
+    scope = scope_for(user)
+    return list(
+        Unit.objects.filter(scope.unit_q(), kind__in=list(standards.CASE_PLACE_KINDS), is_active=True)
+        .exclude(kind=UnitKind.DISTRICT)
+        .order_by("path")
+        .only("pk", "name", "kind", "depth", "path")
+    )
+
+
+# --- Inbox and lists -----------------------------------------------------------------------------------
+
+
+def _filters(request: HttpRequest, box: str) -> selectors.CaseFilters:
+    get = request.GET
+    unit = None
+    if get.get("unit"):
+        try:
+            unit = access_unit(request.user, get["unit"])
+        except NotFound:
+            unit = None
+    return selectors.CaseFilters(
+        box=box,
+        q=get.get("q", "").strip(),
+        status=get.get("status", "") if get.get("status", "") in Status.values else "",
+        category=_int_or_none(get.get("category")),
+        kind=get.get("kind", "") if get.get("kind", "") in CaseKind.values else "",
+        channel=get.get("channel", "") if get.get("channel", "") in Channel.values else "",
+        unit=unit,
+        light=get.get("light", "") if get.get("light", "") in (sla.GREEN, sla.YELLOW, sla.RED) else "",
+        date_from=_date(get.get("date_from")),
+        date_to=_date(get.get("date_to")),
+        urgent=get.get("urgent") == "1",
+    )
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    counts = selectors.inbox_counts(request.user)
+    box = request.GET.get("box", "")
+    if box not in selectors.BOXES:
+        box = next((b for b in ("accept", "dispatch", "handle", "verify") if counts.get(b)), "all")
+    filters = _filters(request, box)
+    page = paginate(request, selectors.case_list(request.user, filters))
+    page.object_list = selectors.rows(page.object_list)
+    context = {
+        "page_obj": page,
+        "box": box,
+        "boxes": [(key, label, counts.get(key)) for key, label in _box_labels()],
+        "f": filters,
+        "statuses": Status.choices,
+        "kinds": CaseKind.choices,
+        "channels": Channel.choices,
+        "categories": selectors.categories_for_intake(),
+        "querystring": querystring_without_page(request),
+        "filters_on": any(
+            request.GET.get(k)
+            for k in ("q", "status", "category", "kind", "channel", "light", "date_from", "date_to", "unit")
+        ),
+    }
+    template = "cases/_rows.html" if getattr(request, "htmx", False) else "cases/inbox.html"
+    return render(request, template, context)
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    box = request.GET.get("box", "all")
+    filters = _filters(request, box if box in selectors.BOXES else "all")
+    qs = selectors.case_list(request.user, filters)
+    return excel.cases_workbook_response(qs, limit=int(getattr(settings, "LUOSHI_CASE_EXPORT_LIMIT", 20000)))
+
+
+# --- Detail and actions --------------------------------------------------------------------------------
+
+
+def _action_rows(view: selectors.CaseView) -> list[dict[str, Any]]:
+    out = []
+    for action in view.actions:
+        row = transition_for(view.case.status, action)
+        out.append(
+            {
+                "action": action.value,
+                "label": ACTION_BUTTONS.get(action, action),
+                "needs_comment": bool(row and row.needs_comment),
+            }
+        )
+    return out
+
+
+def _detail_context(request: HttpRequest, view: selectors.CaseView, **extra: Any) -> dict[str, Any]:
+    case = view.case
+    dispatching = {Action.DISPATCH, Action.REASSIGN, Action.ADD_CO_UNIT} & set(view.actions)
+    return {
+        "v": view,
+        "case": case,
+        "action_rows": _action_rows(view),
+        "units": list(selectors.dispatch_units(request.user, case)) if dispatching else [],
+        "card_levels": CardLevel.choices,
+        "card_points": services.card_points(),
+        "ratings": [r for r in Rating.choices if r[0]],
+        "visit_methods": VisitMethod.choices,
+        "mediation_outcomes": MediationOutcome.choices,
+        "today": timezone.localdate(),
+        "source": selectors.effective(case),
+        **extra,
+    }
 
 
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     view = selectors.case_view(request.user, pk)
-    return render(request, "cases/detail.html", {"v": view, "case": view.case})
+    return render(request, "cases/detail.html", _detail_context(request, view))
+
+
+@login_required
+@require_POST
+def case_act(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.access_case(request.user, pk)
+    post = request.POST
+    action = post.get("action", "")
+    try:
+        services.case_act(
+            actor=request.user,
+            case=case,
+            action=action,
+            version=_int_or_none(post.get("version")),
+            comment=post.get("comment", ""),
+            handling_unit=post.get("handling_unit") or None,
+            co_units=[u for u in post.getlist("co_units") if u],
+            original=post.get("original", ""),
+            days=post.get("days") or None,
+            approve=post.get("approve") == "1",
+            rating=post.get("rating", ""),
+            level=post.get("level", ""),
+            method=post.get("method", ""),
+            resolved=post.get("resolved", "1") == "1",
+            held_on=post.get("held_on", ""),
+            mediators=post.get("mediators", ""),
+            parties=post.get("parties", ""),
+            outcome=post.get("outcome", ""),
+            agreement=post.get("agreement", ""),
+            place=post.get("place", ""),
+        )
+    except LuoshiError as exc:
+        if exc.status == 404:
+            raise
+        view = selectors.case_view(request.user, pk)
+        context = _detail_context(request, view, error_action=action, error=exc, posted=post)
+        return render(request, "cases/detail.html", context, status=exc.status)
+    label = ACTION_BUTTONS.get(action, action)
+    messages.success(request, _("Done: %(action)s.") % {"action": label})
+    try:
+        selectors.access_case(request.user, pk)
+    except NotFound:
+        return redirect("cases:inbox")
+    return redirect("cases:detail", pk=pk)
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int, token: str) -> FileResponse:
+    case = selectors.access_case(request.user, pk)
+    item = Attachment.objects.filter(case=case, token=token).first()
+    if item is None:
+        raise NotFound()
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    response["Content-Disposition"] = f'inline; filename="{item.token}"'
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# --- Intake ------------------------------------------------------------------------------------------
+
+
+def _kept(form: forms._PlaceForm) -> list[Attachment]:
+    tokens = form.kept_tokens()
+    return list(Attachment.objects.filter(token__in=tokens, case__isnull=True)) if tokens else []
+
+
+def _keep_uploads(request: HttpRequest, form: forms._PlaceForm, actor: Any) -> list[Attachment]:
+    """Store this attempt's photos so a failed submit does not lose them."""
+    kept = _kept(form)
+    for upload in request.FILES.getlist("photos"):
+        try:
+            kept.append(services.attachment_store(actor=actor, upload=upload))
+        except ValidationFailed as exc:
+            form.add_error("photos", str(exc.message))
+    return kept
+
+
+def _intake(
+    request: HttpRequest, form_class: type[forms._PlaceForm], template: str, channel: str | None
+) -> HttpResponse:
+    units = place_units(request.user)
+    if not units:
+        raise NotFound(_("You have no place in your scope where a case could be reported."))
+    initial: dict[str, Any] = {}
+    if len([u for u in units if u.kind == UnitKind.GRID]) >= 1 and form_class is forms.GridReportForm:
+        grids = [u for u in units if u.kind == UnitKind.GRID]
+        initial["unit"] = str(grids[0].pk)
+    form = form_class(request.POST or None, initial=initial, units=units)
+    kept: list[Attachment] = []
+    if request.method == "POST":
+        kept = _keep_uploads(request, form, request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                case = services.case_report(
+                    actor=request.user,
+                    channel=data.get("channel") or channel or Channel.STAFF,
+                    kind=data.get("kind") or (CaseKind.EVENT if channel == Channel.GRID else CaseKind.REQUEST),
+                    category=_category(data["category"]),
+                    unit=data["unit"],
+                    title=data.get("title", ""),
+                    description=data["description"],
+                    address=data.get("address", ""),
+                    lat=data.get("lat"),
+                    lng=data.get("lng"),
+                    reporter_name=data.get("reporter_name", ""),
+                    reporter_phone=data.get("reporter_phone", ""),
+                    reporter_id_no=data.get("reporter_id_no", ""),
+                    is_anonymous=bool(data.get("is_anonymous")),
+                    urgent=bool(data.get("urgent")),
+                    attachment_tokens=[a.token for a in kept],
+                )
+            except LuoshiError as exc:
+                if exc.status == 404 and not exc.details:
+                    form.add_error(None, str(exc.message))
+                else:
+                    _apply_error(form, exc)
+            else:
+                messages.success(request, _("Case %(no)s was reported. Thank you.") % {"no": case.tracking_no})
+                response = redirect(f"{reverse('cases:detail', args=[case.pk])}?reported=1")
+                return response
+    context = {"form": form, "kept": kept, "kept_tokens": ",".join(a.token for a in kept)}
+    return render(request, template, context, status=400 if request.method == "POST" else 200)
+
+
+def _category(value: Any) -> Any:
+    from luoshi.cases.models import Category
+
+    try:
+        return Category.objects.select_related("parent").get(pk=int(value))
+    except (Category.DoesNotExist, TypeError, ValueError):
+        raise ValidationFailed(
+            _("Choose a category."), code="invalid", details={"category": [_("Choose a category.")]}
+        ) from None
+
+
+@login_required
+def case_new(request: HttpRequest) -> HttpResponse:
+    return _intake(request, forms.StaffIntakeForm, "cases/new.html", None)
+
+
+@login_required
+def grid_report(request: HttpRequest) -> HttpResponse:
+    return _intake(request, forms.GridReportForm, "cases/report.html", Channel.GRID)
+
+
+@login_required
+def similar(request: HttpRequest) -> HttpResponse:
+    """htmx: open cases like the one being entered (same category, near the same place)."""
+    category_id = _int_or_none(request.GET.get("category"))
+    found: list[Case] = []
+    if category_id:
+        try:
+            category = _category(category_id)
+        except ValidationFailed:
+            category = None
+        unit = None
+        if request.GET.get("unit"):
+            try:
+                unit = access_unit(request.user, request.GET["unit"])
+            except NotFound:
+                unit = None
+        lat = _float(request.GET.get("lat"))
+        lng = _float(request.GET.get("lng"))
+        if category is not None:
+            found = selectors.similar_open_cases(
+                selectors.cases_visible_to(request.user), category=category, lat=lat, lng=lng, unit=unit
+            )
+    return render(request, "cases/_similar.html", {"similar": found})
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
+
+
+# --- Map and statistics -----------------------------------------------------------------------------------
+
+
+def _townships(user: Any) -> QuerySet[Unit]:
+    scope = scope_for(user)
+    return Unit.objects.filter(scope.unit_q(), kind__in=list(standards.TOWNSHIP_KINDS), is_active=True).order_by(
+        "sort_order", "name"
+    )
+
+
+@login_required
+def case_map(request: HttpRequest) -> HttpResponse:
+    townships = list(_townships(request.user))
+    township = _choose(request, townships)
+    return render(
+        request,
+        "cases/map.html",
+        {
+            "townships": townships,
+            "township": township,
+            "tile_url": getattr(settings, "LUOSHI_MAP_TILE_URL", ""),
+            "data_url": reverse("cases:map_data") + (f"?township={township.pk}" if township else ""),
+        },
+    )
+
+
+def _choose(request: HttpRequest, townships: list[Unit]) -> Unit | None:
+    wanted = _int_or_none(request.GET.get("township"))
+    if wanted:
+        return next((t for t in townships if t.pk == wanted), None)
+    return townships[0] if len(townships) == 1 else None
+
+
+@login_required
+def map_data(request: HttpRequest) -> HttpResponse:
+    townships = list(_townships(request.user))
+    township = _choose(request, townships)
+    return JsonResponse(selectors.map_data(request.user, township=township), json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+def stats(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not (scope.is_all or scope.roles & STATS_ROLES):
+        raise PermissionDenied
+    today = timezone.localdate()
+    start = _date(request.GET.get("start")) or today.replace(day=1)
+    end = _date(request.GET.get("end")) or today
+    error = ""
+    if end < start or (end - start).days > 366:
+        error = _("The period must run forwards and be at most a year.")
+        start, end = today.replace(day=1), today
+    townships = list(_townships(request.user))
+    township = _choose(request, townships)
+    group = request.GET.get("group", "handling_unit")
+    if group not in selectors.GROUPS:
+        group = "handling_unit"
+    rows = selectors.case_stats(request.user, start=start, end=end, group=group, township=township)
+    totals = selectors.StatRow(
+        key=None,
+        name=_("Total"),
+        **{
+            name: sum(getattr(r, name) for r in rows)
+            for name in (
+                "total",
+                "open",
+                "closed",
+                "on_time",
+                "overdue_open",
+                "rated",
+                "satisfied",
+                "basic",
+                "unsatisfied",
+            )
+        },
+        avg_days=None,
+    )
+    cards = selectors.card_points_by_unit(request.user, start=start, end=end, township=township)
+    return render(
+        request,
+        "cases/stats.html",
+        {
+            "rows": rows,
+            "totals": totals,
+            "cards": cards,
+            "start": start,
+            "end": end,
+            "group": group,
+            "groups": [
+                ("handling_unit", _("Handling unit")),
+                ("category", _("Category")),
+                ("subcategory", _("Sub-category")),
+                ("township", _("Township")),
+            ],
+            "townships": townships,
+            "township": township,
+            "error": error,
+            "chart": json.dumps(
+                {
+                    "names": [r.name for r in rows[:15]],
+                    "total": [r.total for r in rows[:15]],
+                    "on_time": [round((r.on_time_rate or 0) * 100, 1) for r in rows[:15]],
+                },
+                ensure_ascii=False,
+            ),
+        },
+    )
+
+
+# --- Key persons ------------------------------------------------------------------------------------------
+
+
+def _require_registry(user: Any) -> None:
+    if not selectors.may_open_registry(user):
+        raise NotFound()
+
+
+def _keyperson_units(user: Any) -> list[Unit]:
+    from luoshi.cases.permissions import KEYPERSON_EDITORS
+
+    scope = scope_for(user)
+    return list(
+        Unit.objects.filter(
+            scope.unit_q(roles=KEYPERSON_EDITORS),
+            kind__in=[UnitKind.COMMUNITY, UnitKind.VILLAGE, UnitKind.GRID],
+            is_active=True,
+        ).order_by("path")
+    )
+
+
+def _cadres(user: Any) -> list[tuple[str, str]]:
+    from luoshi.org.selectors import people_visible_to
+
+    return [(str(p.pk), p.name) for p in people_visible_to(user).filter(is_active=True).order_by("name")[:500]]
+
+
+@login_required
+def keypersons(request: HttpRequest) -> HttpResponse:
+    _require_registry(request.user)
+    q = request.GET.get("q", "")
+    risk = request.GET.get("risk", "") if request.GET.get("risk", "") in RiskLevel.values else ""
+    classification = request.GET.get("class", "") if request.GET.get("class", "") in KeyPersonClass.values else ""
+    active = request.GET.get("inactive") != "1"
+    qs = selectors.key_person_list(request.user, q=q, risk=risk, classification=classification, active=active)
+    page = paginate(request, qs)
+    return render(
+        request,
+        "cases/keypersons.html",
+        {
+            "page_obj": page,
+            "q": q,
+            "risk": risk,
+            "classification": classification,
+            "active": active,
+            "risks": RiskLevel.choices,
+            "classes": KeyPersonClass.choices,
+            "can_create": bool(_keyperson_units(request.user)),
+            "querystring": querystring_without_page(request),
+        },
+    )
+
+
+@login_required
+def keyperson_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    kp = services.keyperson_open(actor=request.user, pk=pk)
+    from luoshi.core import audit
+    from luoshi.org.permissions import can
+
+    can_edit = can(request.user, "keyperson.edit", kp)
+    visit_form = forms.KeyPersonVisitForm(initial={"visited_on": timezone.localdate()})
+    return render(
+        request,
+        "cases/keyperson_detail.html",
+        {
+            "kp": kp,
+            "visits": list(kp.visits.select_related("visited_by")),
+            "cases": list(kp.cases.select_related("category").order_by("-reported_at")[:50]),
+            "can_edit": can_edit,
+            "can_visit": can_edit or (kp.cadre is not None and kp.cadre.user_id == request.user.pk),
+            "visit_form": visit_form,
+            "entries": audit.entries_for(kp, limit=50),
+        },
+    )
+
+
+@login_required
+def keyperson_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _require_registry(request.user)
+    kp = services.keyperson_open(actor=request.user, pk=pk) if pk else None
+    units = _keyperson_units(request.user)
+    if not units:
+        raise NotFound()
+    initial: dict[str, Any] = {}
+    if kp is not None:
+        initial = {
+            "name": kp.name,
+            "id_no": kp.id_no,
+            "phone": kp.phone,
+            "address": kp.address,
+            "unit": str(kp.unit_id),
+            "classification": kp.classification,
+            "risk_level": kp.risk_level,
+            "cadre": str(kp.cadre_id or ""),
+            "background": kp.background,
+            "version": kp.version,
+        }
+    form = forms.KeyPersonForm(request.POST or None, initial=initial, units=units, cadres=_cadres(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        cadre_id = _int_or_none(data.get("cadre"))
+        cadre = Person.objects.filter(pk=cadre_id).first() if cadre_id else None
+        fields = {
+            "name": data["name"],
+            "id_no": data["id_no"],
+            "phone": data["phone"],
+            "address": data["address"],
+            "unit": data["unit"],
+            "classification": data["classification"],
+            "risk_level": data["risk_level"],
+            "cadre": cadre,
+            "background": data["background"],
+        }
+        try:
+            if kp is None:
+                kp = services.keyperson_create(actor=request.user, **fields)
+            else:
+                kp = services.keyperson_update(actor=request.user, key_person=kp, version=data.get("version"), **fields)
+        except LuoshiError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("cases:keyperson", pk=kp.pk)
+    return render(request, "cases/keyperson_form.html", {"form": form, "kp": kp})
+
+
+@login_required
+@require_POST
+def keyperson_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    kp = selectors.access_key_person(request.user, pk)
+    form = forms.KeyPersonVisitForm(request.POST)
+    if form.is_valid():
+        try:
+            services.keyperson_visit(actor=request.user, key_person=kp, **form.cleaned_data)
+        except LuoshiError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("The visit was recorded."))
+    else:
+        messages.error(request, _("Please fill in the date and what was found."))
+    return redirect("cases:keyperson", pk=kp.pk)
+
+
+@login_required
+@require_POST
+def keyperson_link(request: HttpRequest, pk: int) -> HttpResponse:
+    kp = selectors.access_key_person(request.user, pk)
+    number = request.POST.get("tracking_no", "").strip().upper()
+    try:
+        case = selectors.access_case(request.user, number)
+        services.keyperson_link_case(actor=request.user, key_person=kp, case=case)
+    except NotFound:
+        messages.error(request, _("No case %(no)s in your scope.") % {"no": number})
+    except LuoshiError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Case %(no)s was linked.") % {"no": case.tracking_no})
+    return redirect("cases:keyperson", pk=kp.pk)
+
+
+# --- Daily reports -------------------------------------------------------------------------------------------
+
+
+def _daily_units(user: Any, kind: str) -> list[Unit]:
+    from luoshi.cases.permissions import ASSESSMENT_ROLES, SCREENING_ROLES
+
+    scope = scope_for(user)
+    roles = SCREENING_ROLES if kind == DailyKind.SCREENING else ASSESSMENT_ROLES
+    kinds = standards.PLACE_KINDS if kind == DailyKind.SCREENING else standards.TOWNSHIP_KINDS
+    return list(
+        Unit.objects.filter(scope.unit_q(roles=roles), kind__in=list(kinds), is_active=True).order_by("path")[:200]
+    )
+
+
+@login_required
+def daily(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "") or request.POST.get("kind", "")
+    if kind not in DailyKind.values:
+        kind = DailyKind.SCREENING
+    day = _date(request.GET.get("day")) or timezone.localdate()
+    units = _daily_units(request.user, kind) if kind != DailyKind.CADRE else []
+    cadre = services.cadre_person(request.user) if kind == DailyKind.CADRE else None
+    if kind == DailyKind.CADRE and cadre is not None:
+        units = [p.unit for p in cadre.positions.select_related("unit")[:1]] or []
+    form = None
+    if units:
+        form = forms.DailyReportForm(request.POST or None, initial={"kind": kind}, units=units)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.daily_report_file(
+                    actor=request.user,
+                    kind=kind,
+                    unit=data["unit"],
+                    summary=data.get("summary", ""),
+                    nothing_to_report=bool(data.get("nothing_to_report")),
+                    issues_found=data.get("issues_found") or 0,
+                )
+            except LuoshiError as exc:
+                _apply_error(form, exc)
+            else:
+                messages.success(request, _("Today's report was filed."))
+                return redirect(f"{reverse('cases:daily')}?kind={kind}")
+    board = selectors.daily_board(request.user, kind=kind, day=day)
+    return render(
+        request,
+        "cases/daily.html",
+        {
+            "kind": kind,
+            "kinds": DailyKind.choices,
+            "day": day,
+            "board": board,
+            "missing": sum(1 for r in board if not r.filed_today),
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- Public pages (no login) ------------------------------------------------------------------------------------
+
+
+def _public_places() -> list[Unit]:
+    return list(
+        Unit.objects.filter(
+            kind__in=[UnitKind.COMMUNITY, UnitKind.VILLAGE, UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT], is_active=True
+        )
+        .order_by("path")
+        .only("pk", "name", "kind", "depth", "path")
+    )
+
+
+def _rate_limited(request: HttpRequest, scope: str) -> HttpResponse | None:
+    from luoshi.cases import ratelimit
+
+    limit, window = ratelimit.public_limit()
+    if ratelimit.hit(f"{scope}:{ratelimit.client_ip(request)}", limit=limit, window=window):
+        return None
+    return render(
+        request,
+        "cases/public/limited.html",
+        {"minutes": max(1, window // 60)},
+        status=429,
+    )
+
+
+def public_new(request: HttpRequest) -> HttpResponse:
+    form = forms.PublicReportForm(request.POST or None, units=_public_places(), public=True)
+    kept: list[Attachment] = []
+    if request.method == "POST":
+        limited = _rate_limited(request, "public_new")
+        if limited is not None:
+            return limited
+        kept = _keep_uploads(request, form, None)
+        if form.is_valid() and not form.cleaned_data.get("website"):
+            data = form.cleaned_data
+            try:
+                case = services.case_report(
+                    actor=None,
+                    channel=Channel.WEB,
+                    kind=CaseKind.REQUEST,
+                    category=_category(data["category"]),
+                    unit=data["unit"],
+                    title="",
+                    description=data["description"],
+                    address=data.get("address", ""),
+                    lat=data.get("lat"),
+                    lng=data.get("lng"),
+                    reporter_name=data.get("reporter_name", ""),
+                    reporter_phone=data["reporter_phone"],
+                    is_anonymous=bool(data.get("is_anonymous")),
+                    attachment_tokens=[a.token for a in kept],
+                )
+            except LuoshiError as exc:
+                _apply_error(form, exc)
+            else:
+                return redirect("cases:public_case", tracking_no=case.tracking_no, token=case.public_token)
+    return render(
+        request,
+        "cases/public/new.html",
+        {"form": form, "kept": kept, "kept_tokens": ",".join(a.token for a in kept)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def public_track(request: HttpRequest) -> HttpResponse:
+    form = forms.TrackForm(request.GET or None)
+    case = None
+    not_found = False
+    if form.is_valid():
+        try:
+            case = selectors.public_case(form.cleaned_data["tracking_no"])
+        except NotFound:
+            not_found = True
+    context = {"form": form, "case": case, "not_found": not_found}
+    if case is not None:
+        context.update(_public_context(case))
+    return render(request, "cases/public/track.html", context, status=404 if not_found else 200)
+
+
+def _public_context(case: Case) -> dict[str, Any]:
+    source = selectors.effective(case)
+    return {
+        "case": case,
+        "source": source,
+        "events": selectors.public_events(case),
+        "closed": source.status in (Status.CLOSED, Status.RATED),
+        "notice": case.category.service_notice or (case.category.parent.service_notice if case.category.parent else ""),
+    }
+
+
+def public_case(request: HttpRequest, tracking_no: str, token: str) -> HttpResponse:
+    case = selectors.public_case(tracking_no, token)
+    rate_form = forms.PublicRateForm(request.POST or None)
+    if request.method == "POST":
+        limited = _rate_limited(request, "public_rate")
+        if limited is not None:
+            return limited
+        if rate_form.is_valid():
+            try:
+                services.case_rate(
+                    actor=None,
+                    case=case,
+                    rating=rate_form.cleaned_data["rating"],
+                    comment=rate_form.cleaned_data.get("comment", ""),
+                    token=token,
+                )
+            except LuoshiError as exc:
+                rate_form.add_error(None, str(exc.message))
+            else:
+                messages.success(request, _("Thank you for your rating."))
+                return redirect("cases:public_case", tracking_no=case.tracking_no, token=token)
+    context = {
+        **_public_context(case),
+        "rate_form": rate_form,
+        "token": token,
+        "can_rate": case.status == Status.CLOSED,
+    }
+    return render(request, "cases/public/case.html", context, status=400 if request.method == "POST" else 200)

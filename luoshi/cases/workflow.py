@@ -98,6 +98,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "sla_yellow": _("time limit nearly used"),
     "sla_red": _("time limit passed"),
     "follow_original": _("closed with the original case"),
+    "duplicate_added": _("a duplicate was merged into this case"),
 }
 
 #: Button labels (imperative) for the detail page.

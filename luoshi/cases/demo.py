@@ -1,0 +1,813 @@
+"""Demo data for cases: grid boundaries, default handling units, a few thousand cases over
+the last year in every state and light, ratings, duplicates, cards, mediation, key persons
+and daily reports. Invented names and coordinates only; a fixed random seed; loading twice
+changes nothing. Everything is written with bulk_create so ``make demo`` stays quick.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+from collections import defaultdict
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from luoshi.cases import open311, sla, standards
+from luoshi.cases.models import (
+    CardLevel,
+    Case,
+    CaseCoUnit,
+    CaseEvent,
+    CaseKind,
+    Category,
+    CategoryRoute,
+    Channel,
+    DailyKind,
+    DailyReport,
+    ExtensionRequest,
+    ExtensionStatus,
+    GridBoundary,
+    KeyPerson,
+    KeyPersonClass,
+    KeyPersonVisit,
+    MediationOutcome,
+    MediationResult,
+    MediationSession,
+    Open311Key,
+    Outcome,
+    Rating,
+    ReturnVisit,
+    RiskLevel,
+    Stage,
+    Status,
+    SupervisionCard,
+    TrackingSequence,
+    VisitMethod,
+)
+from luoshi.core import audit, workdays
+from luoshi.org.models import Person, Position, Unit, UnitKind
+
+SEED = 20260430
+CASES_PER_TOWNSHIP = 180
+CASES_IN_CHENGDONG = 900
+DEMO_OPEN311_KEY = "o311_demo_luoshi_2026"  # documented in docs/open311.md; demo installations only
+
+# Where the invented townships lie on the map (a fictitious layout, not real places).
+ORIGIN_LAT, ORIGIN_LNG = 27.90, 120.50
+TOWNSHIP_SIZE = 0.08
+
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶余潘杜戴"
+    "夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段钱汤尹黎易常武乔贺赖龚文"
+)
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志文辉鹏飞宇浩然晨曦雨欣悦佳琪思远博俊凯"
+MOODS = ["已持续几天", "影响居民出行", "请尽快处理", "多次反映未解决", "希望有人来看看"]
+STREETS = [
+    "解放路",
+    "人民路",
+    "胜利街",
+    "建设路",
+    "文化路",
+    "新华街",
+    "滨河路",
+    "府前街",
+    "学院路",
+    "工业路",
+    "东风路",
+    "和平巷",
+]
+PLACES = [
+    "小区东门",
+    "菜市场旁",
+    "公交站附近",
+    "学校门口",
+    "公园北侧",
+    "桥头",
+    "商业街口",
+    "卫生院对面",
+    "村委会旁",
+    "停车场",
+]
+
+TITLES: dict[str, list[str]] = {
+    "01": ["垃圾堆放未清运", "路面脏乱", "河道漂浮物", "油烟扰民", "夜间噪声扰民", "绿化带垃圾"],
+    "02": ["电线杆小广告", "违规广告牌", "横幅破损未拆"],
+    "03": ["工地夜间施工", "工地扬尘大", "渣土车遗撒", "违章搭建"],
+    "04": ["路面塌陷", "水管爆裂", "下水道冒水", "积水严重", "大树倒伏"],
+    "05": ["占道经营", "车辆乱停占用人行道", "共享单车堆放", "流动摊贩"],
+    "06": ["井盖缺失", "路灯不亮", "道路坑洼", "护栏损坏", "健身器材损坏"],
+    "07": ["邻里漏水纠纷", "装修噪声纠纷", "拖欠工资", "物业费纠纷", "宅基地边界纠纷", "家庭矛盾"],
+    "08": ["咨询社保缴费", "孩子入学咨询", "公交线路调整建议", "企业用工需求", "老人助餐服务"],
+    "09": ["楼道堆放杂物", "电动车楼道充电", "店铺消防通道堵塞", "疑似电信诈骗"],
+    "10": ["征地补偿诉求", "拖欠工程款", "安置房分配问题", "反映干部作风"],
+    "11": ["代办社保卡", "代办营业执照变更", "代办老年证"],
+}
+REPLIES = [
+    "已安排人员现场处理完毕。",
+    "经现场核实，已协调相关单位整改到位。",
+    "已联系当事人，问题已解决。",
+    "已清理完毕，并加强日常巡查。",
+    "已修复，恢复正常使用。",
+]
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
+
+
+def _phone(rng: random.Random) -> str:
+    return f"1{rng.choice('3589')}{rng.randint(0, 999_999_999):09d}"
+
+
+def _id_no(rng: random.Random) -> str:
+    """An 18-character ID number under the fictitious area code 990101 (never a real person)."""
+    birth = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randint(0, 20000))
+    return f"990101{birth:%Y%m%d}{rng.randint(0, 999):03d}{rng.choice('0123456789X')}"
+
+
+def is_loaded() -> bool:
+    return Case.objects.filter(township__code="CD").exists()
+
+
+@transaction.atomic
+def load(*, stdout: Any = None) -> dict[str, int]:
+    from luoshi.org import demo as org_demo
+
+    if not org_demo.is_loaded():
+        return {"skipped": 1}
+    rng = random.Random(SEED)
+    created = {"grids": _grids(rng), "routes": _routes()}
+    if not is_loaded():
+        created["cases"] = _cases(rng)
+        created["key_persons"] = _key_persons(rng)
+        created["daily_reports"] = _daily_reports(rng)
+    if not Open311Key.objects.filter(prefix=DEMO_OPEN311_KEY[:12]).exists():
+        township = Unit.objects.get(code="CD")
+        Open311Key.objects.create(
+            name="演示客户端",
+            prefix=DEMO_OPEN311_KEY[:12],
+            key_hash=open311.hash_key(DEMO_OPEN311_KEY),
+            unit=township,
+            note="Demo key; revoke it on a real installation.",
+        )
+    standards.clear_cache()
+    return created
+
+
+# --- Grids ------------------------------------------------------------------------------------------
+
+
+def _townships() -> list[Unit]:
+    return list(
+        Unit.objects.filter(kind__in=[UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT], parent__code="SFQ").order_by(
+            "sort_order"
+        )
+    )
+
+
+def _grids(rng: random.Random) -> int:
+    """A rectangle (with a little jitter) per grid, laid out community by community."""
+    if GridBoundary.objects.exists():
+        return 0
+    rows = []
+    for t_index, township in enumerate(_townships()):
+        t_lat = ORIGIN_LAT + (t_index // 4) * TOWNSHIP_SIZE * 1.1
+        t_lng = ORIGIN_LNG + (t_index % 4) * TOWNSHIP_SIZE * 1.1
+        places = list(
+            Unit.objects.filter(parent=township, kind__in=[UnitKind.COMMUNITY, UnitKind.VILLAGE]).order_by("sort_order")
+        )
+        per_row = 4
+        cell_h = TOWNSHIP_SIZE / max(1, (len(places) + per_row - 1) // per_row)
+        cell_w = TOWNSHIP_SIZE / per_row
+        for p_index, place in enumerate(places):
+            p_lat = t_lat + (p_index // per_row) * cell_h
+            p_lng = t_lng + (p_index % per_row) * cell_w
+            grids = list(Unit.objects.filter(parent=place, kind=UnitKind.GRID).order_by("sort_order"))
+            width = cell_w / max(1, len(grids))
+            for g_index, grid in enumerate(grids):
+                west = p_lng + g_index * width
+                east = west + width * 0.97
+                south, north = p_lat, p_lat + cell_h * 0.97
+                jitter = width * 0.05
+                ring = [
+                    [round(west, 6), round(south, 6)],
+                    [round(east - rng.uniform(0, jitter), 6), round(south + rng.uniform(0, jitter), 6)],
+                    [round(east, 6), round(north, 6)],
+                    [round(west + rng.uniform(0, jitter), 6), round(north - rng.uniform(0, jitter), 6)],
+                    [round(west, 6), round(south, 6)],
+                ]
+                lats = [p[1] for p in ring]
+                lngs = [p[0] for p in ring]
+                rows.append(
+                    GridBoundary(
+                        unit=grid,
+                        geometry={"type": "Polygon", "coordinates": [ring]},
+                        min_lat=min(lats),
+                        max_lat=max(lats),
+                        min_lng=min(lngs),
+                        max_lng=max(lngs),
+                    )
+                )
+    GridBoundary.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
+# --- Default handling units -----------------------------------------------------------------------
+
+CHENGDONG_ROUTES = {
+    "01": "城市管理组",
+    "02": "城市管理组",
+    "03": "城市管理组",
+    "04": "安全生产组",
+    "05": "城市管理组",
+    "06": "城市管理组",
+    "08": "社会事务组",
+    "09": "安全生产组",
+    "10": "信访维稳组",
+}
+STANDARD_ROUTES = {
+    "01": "城市建设管理办公室",
+    "02": "城市建设管理办公室",
+    "03": "城市建设管理办公室",
+    "04": "平安建设办公室",
+    "05": "城市建设管理办公室",
+    "06": "城市建设管理办公室",
+    "08": "社会事务办公室",
+    "09": "平安建设办公室",
+    "10": "平安建设办公室",
+}
+
+
+def _routes() -> int:
+    if CategoryRoute.objects.exists():
+        return 0
+    majors = {c.code: c for c in Category.objects.filter(parent__isnull=True)}
+    rows = []
+    for township in _townships():
+        departments = {u.name: u for u in Unit.objects.filter(parent=township, kind=UnitKind.DEPARTMENT)}
+        table = CHENGDONG_ROUTES if township.code == "CD" else STANDARD_ROUTES
+        for code, dept_name in table.items():
+            if code in majors and dept_name in departments:
+                rows.append(CategoryRoute(category=majors[code], within=township, handler=departments[dept_name]))
+        enterprise = Category.objects.filter(code="08009").first()
+        econ = departments.get("经济发展组" if township.code == "CD" else "经济发展办公室")
+        if enterprise and econ:
+            rows.append(CategoryRoute(category=enterprise, within=township, handler=econ))
+    CategoryRoute.objects.bulk_create(rows)
+    return len(rows)
+
+
+# --- Cases -------------------------------------------------------------------------------------------
+
+CATEGORY_WEIGHTS = {
+    "01": 22,
+    "02": 6,
+    "03": 8,
+    "04": 5,
+    "05": 14,
+    "06": 12,
+    "07": 10,
+    "08": 10,
+    "09": 5,
+    "10": 4,
+    "11": 4,
+}
+
+
+def _cases(rng: random.Random) -> int:
+    now = timezone.now()
+    cal = workdays.calendar()
+    subs_by_major: dict[str, list[Category]] = defaultdict(list)
+    for c in Category.objects.filter(parent__isnull=False, is_active=True).select_related("parent"):
+        subs_by_major[c.parent.code].append(c)  # type: ignore[union-attr]
+    majors = list(CATEGORY_WEIGHTS)
+    weights = [CATEGORY_WEIGHTS[m] for m in majors]
+    routes = {(r.category_id, r.within_id): r.handler for r in CategoryRoute.objects.select_related("handler")}
+    boundaries = {b.unit_id: b for b in GridBoundary.objects.all()}
+    from luoshi.accounts.models import User
+
+    users = {
+        u.username: u for u in User.objects.filter(username__in=["supervisor", "staff", "grid", "community", "leader"])
+    }
+    plan: list[dict[str, Any]] = []
+    for township in _townships():
+        count = CASES_IN_CHENGDONG if township.code == "CD" else CASES_PER_TOWNSHIP
+        places = list(Unit.objects.filter(parent=township, kind__in=[UnitKind.COMMUNITY, UnitKind.VILLAGE]))
+        grids_by_place = defaultdict(list)
+        for g in Unit.objects.filter(parent__in=places, kind=UnitKind.GRID):
+            grids_by_place[g.parent_id].append(g)
+        departments = list(Unit.objects.filter(parent=township, kind=UnitKind.DEPARTMENT))
+        for _i in range(count):
+            # More recent cases are more numerous; a fifth of them are from the last month.
+            age_days = rng.random() ** 1.6 * 360
+            reported = now - dt.timedelta(days=age_days, minutes=rng.randint(0, 600))
+            major = rng.choices(majors, weights)[0]
+            category = rng.choice(subs_by_major[major])
+            place = rng.choice(places)
+            grid = rng.choice(grids_by_place[place.pk]) if grids_by_place[place.pk] else None
+            unit = grid or place
+            plan.append(
+                {
+                    "township": township,
+                    "place": place,
+                    "unit": unit,
+                    "category": category,
+                    "major": major,
+                    "reported": reported,
+                    "departments": departments,
+                }
+            )
+    plan.sort(key=lambda p: p["reported"])
+    seqs: dict[tuple[str, int], int] = defaultdict(int)
+    cases: list[Case] = []
+    meta: list[dict[str, Any]] = []
+    for p in plan:
+        township, unit, category, major, reported = p["township"], p["unit"], p["category"], p["major"], p["reported"]
+        year = sla.local_date(reported).year
+        seqs[(township.code, year)] += 1
+        channel = rng.choices(
+            [Channel.GRID, Channel.HOTLINE, Channel.VISIT, Channel.WEB, Channel.OPEN311, Channel.LETTER],
+            [40, 25, 12, 12, 6, 5],
+        )[0]
+        kind = (
+            CaseKind.PETITION
+            if major == "10"
+            else CaseKind.SERVICE
+            if major == "11"
+            else CaseKind.EVENT
+            if channel == Channel.GRID
+            else CaseKind.REQUEST
+        )
+        lat = lng = None
+        boundary = boundaries.get(unit.pk)
+        if boundary is not None and rng.random() < 0.85:
+            lat = round(
+                rng.uniform(boundary.min_lat, boundary.max_lat - (boundary.max_lat - boundary.min_lat) * 0.1), 6
+            )
+            lng = round(
+                rng.uniform(boundary.min_lng, boundary.max_lng - (boundary.max_lng - boundary.min_lng) * 0.1), 6
+            )
+        title = rng.choice(TITLES[major])
+        address = f"{rng.choice(STREETS)}{rng.randint(1, 300)}号{rng.choice(PLACES)}"
+        anonymous = rng.random() < 0.08
+        reporter_by = (
+            users.get("grid")
+            if channel == Channel.GRID and township.code == "CD" and unit.code.startswith("CD01")
+            else None
+        )
+        route = routes.get((category.pk, township.pk)) or routes.get((category.parent_id, township.pk))
+        if category.parent and category.parent.handler_level == "place":
+            route = p["place"]
+        handler = route or rng.choice(p["departments"])
+        case = Case(
+            tracking_no=f"{year}-{township.code}-{seqs[(township.code, year)]:05d}",
+            public_token=secrets.token_urlsafe(12),
+            kind=kind,
+            channel=channel,
+            category=category,
+            title=title,
+            description=f"{address}{title}，{rng.choice(MOODS)}。",
+            urgent=major == "04" or rng.random() < 0.03,
+            unit=unit,
+            township=township,
+            address=address,
+            lat=lat,
+            lng=lng,
+            reporter_name="" if channel == Channel.GRID and rng.random() < 0.5 else _name(rng),
+            reporter_phone=_phone(rng),
+            reporter_id_no=_id_no(rng) if major == "10" else "",
+            is_anonymous=anonymous,
+            reported_by=reporter_by,
+            owner_unit=township,
+            reported_at=reported,
+            updated_at=reported,
+        )
+        m = _lifecycle(rng, case, handler, now, cal)
+        cases.append(case)
+        meta.append(m)
+    Case.objects.bulk_create(cases, batch_size=500)
+    for (code, year), last in seqs.items():
+        TrackingSequence.objects.update_or_create(code=code, year=year, defaults={"last": last})
+    _extras(rng, cases, meta, users, now)
+    audit.record(actor=None, obj=cases[-1], verb="create", comment="demo data")
+    return len(cases)
+
+
+def _lifecycle(rng: random.Random, case: Case, handler: Unit, now: dt.datetime, cal: Any) -> dict[str, Any]:
+    """Decide how far the case got, and set its timestamps, stage clock and result."""
+    age = (now - case.reported_at).total_seconds() / 86400
+    limits = standards.limits_for(case.category_id, handler.kind)
+    events: list[tuple[str, str, str, dt.datetime, str, bool]] = []
+    t = case.reported_at
+
+    def step(hours_min: float, hours_max: float) -> dt.datetime:
+        nonlocal t
+        t = min(now - dt.timedelta(minutes=5), t + dt.timedelta(hours=rng.uniform(hours_min, hours_max)))
+        return t
+
+    # Target state: old cases are almost all finished; recent ones are spread over the workflow.
+    if age > 30:
+        target = rng.choices(["rated", "closed", "declined", "unresolved", "merged", "handling"], [55, 30, 4, 4, 5, 2])[
+            0
+        ]
+    elif age > 7:
+        target = rng.choices(
+            ["rated", "closed", "handled", "handling", "dispatched", "accepted", "merged", "declined"],
+            [25, 25, 10, 20, 8, 4, 5, 3],
+        )[0]
+    else:
+        target = rng.choices(
+            ["reported", "accepted", "dispatched", "handling", "handled", "closed", "merged"],
+            [20, 12, 18, 25, 10, 10, 5],
+        )[0]
+    order = ["reported", "accepted", "dispatched", "handling", "handled", "closed", "rated"]
+    late = rng.random() < 0.18  # some units are slow: these cases run past their limits
+    stretch = 3.5 if late else 1.0
+    events.append(("report", "", Status.REPORTED, t, str(Channel(case.channel).label), True))
+    case.status = Status.REPORTED
+    stage_start = case.reported_at
+    if target == "merged":
+        step(1, 20)
+        case.status = Status.MERGED
+        events.append(("merge", Status.REPORTED, Status.MERGED, t, "", True))
+        case.stage = Stage.NONE
+        case.updated_at = t
+        return {"events": events, "target": target, "handler": None}
+    if target == "declined":
+        step(1, 20)
+        case.status = Status.CLOSED
+        case.outcome = Outcome.DECLINED
+        case.outcome_reason = case.public_reply = "不属于本辖区职责范围，已告知诉求人向相关部门反映。"
+        case.closed_at = t
+        case.handle_seconds = int((t - case.reported_at).total_seconds())
+        events.append(("decline", Status.REPORTED, Status.CLOSED, t, case.outcome_reason, True))
+        case.stage = Stage.NONE
+        case.updated_at = t
+        return {"events": events, "target": target, "handler": None}
+    reached = order.index(target) if target in order else order.index("handling")
+    if reached >= 1:
+        step(0.5, 20 * stretch)
+        case.accepted_at = t
+        case.status = Status.ACCEPTED
+        events.append(("accept", Status.REPORTED, Status.ACCEPTED, t, "", True))
+    if reached >= 2:
+        step(0.5, 8 * stretch)
+        case.dispatched_at = t
+        case.handling_unit = handler
+        case.status = Status.DISPATCHED
+        stage_start = t
+        events.append(("dispatch", Status.ACCEPTED, Status.DISPATCHED, t, "", True))
+    if reached >= 3:
+        step(1, 24 * stretch)
+        case.status = Status.HANDLING
+        events.append(("start", Status.DISPATCHED, Status.HANDLING, t, "", True))
+    if reached >= 4 or target == "unresolved":
+        step(4, 24 * limits.handle * stretch + 4)
+        if stage_start + dt.timedelta(days=limits.handle * 1.4) < t:
+            case.was_overdue = True
+        if target == "unresolved":
+            case.status = Status.CLOSED
+            case.outcome = Outcome.UNRESOLVED
+            case.outcome_reason = case.public_reply = "涉及历史遗留问题，需纳入年度改造计划统筹解决，已向诉求人说明。"
+            case.closed_at = t
+            case.handle_seconds = int((t - case.reported_at).total_seconds())
+            events.append(("close_unresolved", Status.HANDLING, Status.CLOSED, t, case.outcome_reason, True))
+            case.stage = Stage.NONE
+            case.updated_at = t
+            return {"events": events, "target": target, "handler": handler}
+        case.public_reply = rng.choice(REPLIES)
+        case.replied_at = t
+        case.status = Status.HANDLED
+        stage_start = t
+        events.append(("reply", Status.HANDLING, Status.HANDLED, t, case.public_reply, False))
+    if reached >= 5:
+        step(2, 24 * limits.verify * stretch)
+        case.status = Status.CLOSED
+        case.outcome = Outcome.RESOLVED
+        case.closed_at = t
+        case.handle_seconds = int((t - case.reported_at).total_seconds())
+        events.append(("verify", Status.HANDLED, Status.CLOSED, t, "", True))
+    if reached >= 6:
+        step(2, 72)
+        case.status = Status.RATED
+        case.rating = rng.choices([Rating.SATISFIED, Rating.BASIC, Rating.UNSATISFIED], [72, 20, 8])[0]
+        case.rated_at = t
+        if case.rating == Rating.UNSATISFIED:
+            case.needs_return_visit = rng.random() < 0.6
+            case.rating_comment = "问题没有彻底解决。"
+        events.append(("rate", Status.CLOSED, Status.RATED, t, case.rating_comment, True))
+    case.updated_at = t
+    # The open stage's clock, consistent with the category limits and the calendar.
+    stage = {
+        Status.REPORTED: Stage.ACCEPT,
+        Status.ACCEPTED: Stage.ACCEPT,
+        Status.DISPATCHED: Stage.HANDLE,
+        Status.HANDLING: Stage.HANDLE,
+        Status.HANDLED: Stage.VERIFY,
+    }.get(Status(case.status), Stage.NONE)
+    case.stage = stage
+    if stage:
+        acting = handler if stage == Stage.HANDLE else case.owner_unit
+        limit = standards.limits_for(case.category_id, acting.kind).for_stage(stage)
+        start = stage_start if stage != Stage.ACCEPT else case.reported_at
+        deadline = sla.deadline(start, limit, 0, cal)
+        case.stage_started_at = start
+        case.stage_limit_days = limit
+        case.warn_at = deadline.warn_at
+        case.due_at = deadline.due_at
+        if now >= deadline.due_at:
+            case.sla_notice = 2
+            case.was_overdue = True
+        elif now >= deadline.warn_at:
+            case.sla_notice = 1
+    return {"events": events, "target": target, "handler": handler}
+
+
+def _extras(
+    rng: random.Random, cases: list[Case], meta: list[dict[str, Any]], users: dict[str, Any], now: dt.datetime
+) -> None:
+    """Timelines, duplicates, co-units, cards, extensions, mediation and return visits."""
+    events: list[CaseEvent] = []
+    open_by_cat: dict[tuple[int, int], list[Case]] = defaultdict(list)
+    merged: list[Case] = []
+    for case, m in zip(cases, meta, strict=True):
+        for action, before, after, when, comment, public in m["events"]:
+            events.append(
+                CaseEvent(
+                    case=case,
+                    created_at=when,
+                    actor_name=""
+                    if action in ("report", "rate")
+                    else rng.choice(["乔雨欣", "彭晨曦", "龚海燕", "常俊凯"]),
+                    action=action,
+                    from_status=before,
+                    to_status=after,
+                    unit_name=(case.handling_unit.name if action == "dispatch" and case.handling_unit else ""),
+                    comment=comment,
+                    is_public=public,
+                )
+            )
+        if case.status == Status.MERGED:
+            merged.append(case)
+        else:
+            open_by_cat[(case.township_id, case.category_id)].append(case)
+    # Duplicates name an earlier case of the same category in the same township.
+    for dup in merged:
+        candidates = [c for c in open_by_cat[(dup.township_id, dup.category_id)] if c.reported_at < dup.reported_at]
+        if not candidates:
+            candidates = [c for c in cases if c.township_id == dup.township_id and c.status != Status.MERGED]
+        original = candidates[-1]
+        dup.duplicate_of = original
+        if original.lat is not None and original.lng is not None:
+            dup.lat = round(original.lat + rng.uniform(-0.0005, 0.0005), 6)
+            dup.lng = round(original.lng + rng.uniform(-0.0005, 0.0005), 6)
+        events.append(
+            CaseEvent(
+                case=original,
+                created_at=dup.updated_at,
+                actor_name="乔雨欣",
+                action="duplicate_added",
+                from_status=original.status,
+                to_status=original.status,
+                unit_name=dup.tracking_no,
+            )
+        )
+    Case.objects.bulk_update(merged, ["duplicate_of", "lat", "lng"], batch_size=500)
+    CaseEvent.objects.bulk_create(events, batch_size=1000)
+
+    supervisor = users.get("supervisor")
+    staff = users.get("staff")
+    community = users.get("community")
+    co_links, cards, extensions, mediations, visits = [], [], [], [], []
+    for case in cases:
+        handler = case.handling_unit
+        if handler is not None and rng.random() < 0.08:
+            others = [d for d in m_departments(case) if d.pk != handler.pk]
+            if others:
+                co_links.append(
+                    CaseCoUnit(case=case, unit=rng.choice(others), added_at=case.dispatched_at or case.reported_at)
+                )
+        overdue_open = (
+            case.status in (Status.DISPATCHED, Status.HANDLING) and case.due_at is not None and case.due_at < now
+        )
+        if handler is not None and (
+            (overdue_open and rng.random() < 0.5) or (case.was_overdue and rng.random() < 0.15)
+        ):
+            level = rng.choice([CardLevel.NORMAL, CardLevel.YELLOW, CardLevel.YELLOW, CardLevel.RED])
+            points = {CardLevel.NORMAL: 0, CardLevel.YELLOW: -5, CardLevel.RED: -10}[level]
+            when = min(now, (case.due_at or now) + dt.timedelta(hours=rng.randint(2, 48)))
+            cards.append(
+                SupervisionCard(
+                    case=case,
+                    level=level,
+                    unit=handler,
+                    points=points,
+                    comment="请抓紧办理，按时反馈。",
+                    issued_by=supervisor,
+                    issued_at=when,
+                )
+            )
+        if case.status == Status.HANDLING and staff is not None and rng.random() < 0.05:
+            extensions.append(
+                ExtensionRequest(
+                    case=case,
+                    stage=Stage.HANDLE,
+                    days=rng.randint(2, 5),
+                    reason="需协调多个部门，申请延期。",
+                    requested_by=staff,
+                    requested_at=now - dt.timedelta(hours=rng.randint(1, 30)),
+                    status=ExtensionStatus.PENDING,
+                )
+            )
+        mediating = case.status in (Status.HANDLING, Status.HANDLED, Status.CLOSED, Status.RATED)
+        if case.category.code.startswith("07") and mediating and staff is not None:
+            outcome = (
+                MediationOutcome.AGREED
+                if case.status in (Status.CLOSED, Status.RATED) and case.outcome == Outcome.RESOLVED
+                else rng.choice([MediationOutcome.ADJOURNED, MediationOutcome.PARTIAL, MediationOutcome.FAILED])
+            )
+            held = sla.local_date(case.dispatched_at or case.reported_at) + dt.timedelta(days=rng.randint(0, 3))
+            mediations.append(
+                MediationSession(
+                    case=case,
+                    held_on=min(held, sla.local_date(now)),
+                    place="社区调解室",
+                    mediators=f"{_name(rng)}、{_name(rng)}（“3456”睦邻帮帮团）",
+                    parties=f"{_name(rng)}、{_name(rng)}",
+                    outcome=outcome,
+                    agreement="双方同意按协议履行，社区跟踪回访。" if outcome == MediationOutcome.AGREED else "",
+                    recorded_by=staff,
+                )
+            )
+            case.mediation_result = {
+                MediationOutcome.AGREED: MediationResult.AGREED,
+                MediationOutcome.FAILED: MediationResult.FAILED,
+            }.get(outcome, MediationResult.ONGOING)
+        if (
+            case.rating == Rating.UNSATISFIED
+            and not case.needs_return_visit
+            and community is not None
+            and case.rated_at
+        ):
+            visits.append(
+                ReturnVisit(
+                    case=case,
+                    method=VisitMethod.PHONE,
+                    notes="电话回访，已解释处理情况，群众表示理解。",
+                    visited_by=community,
+                    visited_at=case.rated_at + dt.timedelta(days=1),
+                )
+            )
+    CaseCoUnit.objects.bulk_create(co_links, batch_size=500, ignore_conflicts=True)
+    SupervisionCard.objects.bulk_create(cards, batch_size=500)
+    ExtensionRequest.objects.bulk_create(extensions, batch_size=500)
+    MediationSession.objects.bulk_create(mediations, batch_size=500)
+    ReturnVisit.objects.bulk_create(visits, batch_size=500)
+    Case.objects.bulk_update([c for c in cases if c.mediation_result], ["mediation_result"], batch_size=500)
+
+
+_DEPARTMENTS: dict[int, list[Unit]] = {}
+
+
+def m_departments(case: Case) -> list[Unit]:
+    if case.township_id not in _DEPARTMENTS:
+        _DEPARTMENTS[case.township_id] = list(Unit.objects.filter(parent_id=case.township_id, kind=UnitKind.DEPARTMENT))
+    return _DEPARTMENTS[case.township_id]
+
+
+# --- Key persons and daily reports -----------------------------------------------------------------------
+
+
+def _key_persons(rng: random.Random) -> int:
+    if KeyPerson.objects.exists():
+        return 0
+    from luoshi.accounts.models import User
+
+    community_person = Person.objects.filter(user__username="community").first()
+    resp_leader = Person.objects.filter(user__username="resp_leader").first()
+    staff_user = User.objects.filter(username="community").first()
+    rows: list[KeyPerson] = []
+    for township in _townships():
+        places = list(Unit.objects.filter(parent=township, kind__in=[UnitKind.COMMUNITY, UnitKind.VILLAGE]))
+        cadres = list(
+            Person.objects.filter(
+                positions__unit__parent=township, positions__unit__kind__in=[UnitKind.COMMUNITY, UnitKind.VILLAGE]
+            ).distinct()[:12]
+        )
+        count = 24 if township.code == "CD" else 4
+        for i in range(count):
+            place = rng.choice(places)
+            cadre = rng.choice(cadres) if cadres else None
+            if township.code == "CD" and i < 4 and community_person is not None:
+                cadre = community_person
+                place = Unit.objects.get(code="CD01")
+            elif township.code == "CD" and i < 7 and resp_leader is not None:
+                cadre = resp_leader
+            rows.append(
+                KeyPerson(
+                    name=_name(rng),
+                    id_no=_id_no(rng),
+                    phone=_phone(rng),
+                    address=f"{place.name}{rng.choice(STREETS)}{rng.randint(1, 200)}号",
+                    unit=place,
+                    classification=rng.choices(KeyPersonClass.values, [35, 25, 10, 10, 5, 10, 5])[0],
+                    risk_level=rng.choices(RiskLevel.values, [15, 45, 40])[0],
+                    cadre=cadre,
+                    background="多次到街道反映同一诉求，情绪较为激动。"
+                    if rng.random() < 0.5
+                    else "家庭困难，邻里矛盾较深。",
+                )
+            )
+    KeyPerson.objects.bulk_create(rows)
+    visits = []
+    today = timezone.localdate()
+    for kp in KeyPerson.objects.all():
+        for _v in range(rng.randint(0, 4)):
+            visits.append(
+                KeyPersonVisit(
+                    key_person=kp,
+                    method=rng.choice([VisitMethod.VISIT, VisitMethod.PHONE, VisitMethod.TALK]),
+                    visited_on=today - dt.timedelta(days=rng.randint(0, 60)),
+                    content=rng.choice(
+                        ["情绪稳定，无异常。", "反映诉求未变，已做解释疏导。", "家中无人，已电话联系。"]
+                    ),
+                    visited_by=staff_user,
+                )
+            )
+    KeyPersonVisit.objects.bulk_create([v for v in visits if v.visited_by_id], batch_size=500)
+    # Link some petition cases to key persons.
+    petitions = list(Case.objects.filter(township__code="CD", kind=CaseKind.PETITION).values_list("pk", flat=True)[:20])
+    through = KeyPerson.cases.through
+    people = list(KeyPerson.objects.filter(unit__parent__code="CD", classification=KeyPersonClass.PETITIONER)[:10])
+    links = [through(keyperson_id=rng.choice(people).pk, case_id=pk) for pk in petitions] if people else []
+    through.objects.bulk_create(links, ignore_conflicts=True)
+    return len(rows)
+
+
+def _daily_reports(rng: random.Random) -> int:
+    if DailyReport.objects.exists():
+        return 0
+    from luoshi.accounts.models import User
+
+    filer = User.objects.filter(username="community").first() or User.objects.filter(is_superuser=True).first()
+    leader = User.objects.filter(username="supervisor").first() or filer
+    if filer is None:
+        return 0
+    cal = workdays.calendar()
+    today = timezone.localdate()
+    days = [today - dt.timedelta(days=i) for i in range(1, 15) if cal.is_working_day(today - dt.timedelta(days=i))]
+    rows: list[DailyReport] = []
+    chengdong = Unit.objects.get(code="CD")
+    places = list(Unit.objects.filter(parent=chengdong, kind__in=[UnitKind.COMMUNITY, UnitKind.VILLAGE]))
+    for day in days:
+        for place in places:
+            if rng.random() < 0.88:
+                issues = rng.choices([0, 1, 2, 3], [60, 25, 10, 5])[0]
+                rows.append(
+                    DailyReport(
+                        kind=DailyKind.SCREENING,
+                        unit=place,
+                        report_date=day,
+                        nothing_to_report=issues == 0,
+                        issues_found=issues,
+                        summary="" if issues == 0 else f"排查发现矛盾纠纷{issues}起，已登记跟进。",
+                        filed_by=filer,
+                    )
+                )
+        if rng.random() < 0.95:
+            rows.append(
+                DailyReport(
+                    kind=DailyKind.ASSESSMENT,
+                    unit=chengdong,
+                    report_date=day,
+                    summary="研判辖区稳定形势总体平稳，重点关注征迁片区。",
+                    filed_by=leader,
+                )
+            )
+    # Today: a few communities have already filed.
+    for place in places[:5]:
+        rows.append(
+            DailyReport(kind=DailyKind.SCREENING, unit=place, report_date=today, nothing_to_report=True, filed_by=filer)
+        )
+    cadres = Person.objects.filter(key_persons__isnull=False).distinct()
+    for person in cadres:
+        unit = Position.objects.filter(person=person).select_related("unit").first()
+        if unit is None:
+            continue
+        for day in days:
+            if rng.random() < 0.8:
+                rows.append(
+                    DailyReport(
+                        kind=DailyKind.CADRE,
+                        unit=unit.unit,
+                        person=person,
+                        report_date=day,
+                        summary="包保对象情况稳定。",
+                        filed_by=person.user or filer,
+                    )
+                )
+    DailyReport.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

@@ -1,0 +1,52 @@
+"""A small fixed-window rate limiter kept in the database (works across processes and servers)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from luoshi.cases.models import RateLimitBucket
+
+
+def client_ip(request: Any) -> str:
+    if getattr(settings, "LUOSHI_TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return str(forwarded.split(",")[0].strip())[:64]
+    return str(request.META.get("REMOTE_ADDR", "") or "unknown")[:64]
+
+
+def hit(key: str, *, limit: int, window: int, now: float | None = None) -> bool:
+    """Count one hit for ``key``; ``False`` when the window already had ``limit`` hits.
+
+    A bucket is stored under the epoch second at which its window started.
+    """
+    current = now if now is not None else time.time()
+    start = int(current // window) * window
+    key = f"{key}:{window}"[:100]
+    with transaction.atomic():
+        updated = RateLimitBucket.objects.filter(key=key, window=start).update(hits=F("hits") + 1)
+        if not updated:
+            try:
+                with transaction.atomic():
+                    RateLimitBucket.objects.create(key=key, window=start, hits=1)
+            except IntegrityError:
+                RateLimitBucket.objects.filter(key=key, window=start).update(hits=F("hits") + 1)
+        hits = RateLimitBucket.objects.filter(key=key, window=start).values_list("hits", flat=True).first() or 0
+    return hits <= limit
+
+
+def public_limit() -> tuple[int, int]:
+    limit, window = getattr(settings, "LUOSHI_PUBLIC_RATE_LIMIT", (5, 600))
+    return int(limit), int(window)
+
+
+def purge(*, older_than: int = 86400, now: float | None = None) -> int:
+    """Delete buckets that started more than ``older_than`` seconds ago (a scheduled job)."""
+    current = now if now is not None else time.time()
+    deleted, _ = RateLimitBucket.objects.filter(window__lt=int(current - older_than)).delete()
+    return deleted

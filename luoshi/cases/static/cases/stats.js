@@ -1,0 +1,23 @@
+// Case statistics chart (ECharts): cases per group and on-time rate.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var el = document.getElementById("stats-chart");
+    if (!el || !window.echarts) { return; }
+    var data = JSON.parse(el.getAttribute("data-chart") || "{}");
+    if (!data.names || !data.names.length) { el.hidden = true; return; }
+    var chart = window.echarts.init(el);
+    chart.setOption({
+      tooltip: { trigger: "axis" },
+      legend: { data: [el.getAttribute("data-label-total"), el.getAttribute("data-label-ontime")] },
+      grid: { left: 40, right: 40, bottom: 80 },
+      xAxis: { type: "category", data: data.names, axisLabel: { rotate: 30 } },
+      yAxis: [{ type: "value" }, { type: "value", max: 100 }],
+      series: [
+        { name: el.getAttribute("data-label-total"), type: "bar", data: data.total, itemStyle: { color: "#b91c1c" } },
+        { name: el.getAttribute("data-label-ontime"), type: "line", yAxisIndex: 1, data: data.on_time, itemStyle: { color: "#15803d" } }
+      ]
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  });
+})();

@@ -1,0 +1,260 @@
+"""Case pages: each page renders for the right people, forms keep input on errors, lists stay O(1) in queries."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from luoshi.cases.models import Attachment, Case, Status
+from luoshi.cases.tests.factories import category, report, to_state
+from luoshi.core.models import ActivityLog
+
+pytestmark = pytest.mark.django_db
+
+JPEG = b"\xff\xd8\xff\xe0" + b"0" * 200
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_inbox_picks_the_first_box_with_work_and_keeps_queries_flat(client, w):
+    to_state(w, "reported")
+    c = login(client, w.supervisor)
+    response = c.get(reverse("cases:inbox"))
+    assert response.status_code == 200
+    assert response.context["box"] == "accept"
+    with CaptureQueriesContext(connection) as few:
+        c.get(reverse("cases:inbox"), {"box": "all"})
+    for _ in range(6):
+        to_state(w, "handling")
+    with CaptureQueriesContext(connection) as many:
+        response = c.get(reverse("cases:inbox"), {"box": "all"})
+    assert len(response.context["page_obj"].object_list) == 7
+    assert len(many) == len(few)
+
+
+def test_inbox_filters_and_htmx_rows(client, w):
+    report(w, title="井盖丢了", code="06001")
+    report(w, title="垃圾")
+    c = login(client, w.supervisor)
+    response = c.get(reverse("cases:inbox"), {"box": "all", "q": "井盖"})
+    assert [r.case.title for r in response.context["page_obj"].object_list] == ["井盖丢了"]
+    partial = c.get(reverse("cases:inbox"), {"box": "all"}, HTTP_HX_REQUEST="true")
+    assert b"<html" not in partial.content
+
+
+def test_detail_404_for_outsiders_and_actions_for_the_command_unit(client, w):
+    case = report(w)
+    assert login(client, w.outsider).get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    response = login(client, w.supervisor).get(reverse("cases:detail", args=[case.pk]))
+    assert response.status_code == 200
+    assert b'data-testid="action-accept"' in response.content
+
+
+def test_acting_from_the_page(client, w):
+    case = report(w)
+    c = login(client, w.supervisor)
+    url = reverse("cases:act", args=[case.pk])
+    response = c.post(url, {"action": "accept", "version": case.version})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.ACCEPTED
+    stale = c.post(url, {"action": "dispatch", "version": 1, "handling_unit": w.dept.pk})
+    assert stale.status_code == 409
+    assert stale.context["error"].code == "stale"
+    missing_unit = c.post(url, {"action": "dispatch", "version": case.version})
+    assert missing_unit.status_code == 400
+    dispatched = c.post(url, {"action": "dispatch", "version": case.version, "handling_unit": w.dept.pk})
+    assert dispatched.status_code == 302
+    refused = login(client, w.grid).post(url, {"action": "reassign", "handling_unit": w.dept2.pk, "comment": "x"})
+    assert refused.status_code == 403
+    no_reason = login(client, w.staff).post(url, {"action": "return", "comment": ""})
+    assert no_reason.status_code == 400
+    assert no_reason.context["error_action"] == "return"
+
+
+def test_grid_report_keeps_everything_on_a_failed_submit(client, w):
+    c = login(client, w.grid)
+    page = c.get(reverse("cases:report"))
+    assert page.status_code == 200
+    photo = SimpleUploadedFile("p.jpg", JPEG, content_type="image/jpeg")
+    failed = c.post(
+        reverse("cases:report"),
+        {"category": "", "unit": w.grid_unit.pk, "description": "下水道冒水", "address": "东门", "photos": photo},
+    )
+    assert failed.status_code == 400
+    html = failed.content.decode()
+    assert "下水道冒水" in html and "东门" in html
+    kept = failed.context["kept"]
+    assert len(kept) == 1
+    assert 'data-testid="kept-photos"' in html
+    ok = c.post(
+        reverse("cases:report"),
+        {
+            "category": category("04004").pk,
+            "unit": w.grid_unit.pk,
+            "description": "下水道冒水",
+            "address": "东门",
+            "kept": kept[0].token,
+            "lat": "28.0",
+            "lng": "120.7",
+        },
+    )
+    assert ok.status_code == 302
+    case = Case.objects.get(description="下水道冒水")
+    assert case.channel == "grid"
+    assert case.kind == "event"
+    assert list(case.attachments.values_list("token", flat=True)) == [kept[0].token]
+    detail = c.get(ok["Location"])
+    assert b'data-draft-clear="all"' in detail.content
+
+
+def test_staff_intake_of_a_petition(client, w):
+    c = login(client, w.supervisor)
+    response = c.post(
+        reverse("cases:new"),
+        {
+            "kind": "petition",
+            "channel": "visit",
+            "category": category("10001").pk,
+            "unit": w.community_unit.pk,
+            "description": "征地补偿未到位",
+            "reporter_name": "王大",
+            "reporter_phone": "13800000000",
+            "reporter_id_no": "330302199001011234",
+        },
+    )
+    assert response.status_code == 302
+    case = Case.objects.get(description="征地补偿未到位")
+    assert (case.kind, case.channel, case.reporter_id_no) == ("petition", "visit", "330302199001011234")
+
+
+def test_attachments_are_served_only_within_scope(client, w):
+    case = report(w, uploads=[SimpleUploadedFile("p.jpg", JPEG, content_type="image/jpeg")])
+    token = Attachment.objects.get(case=case).token
+    url = reverse("cases:attachment", args=[case.pk, token])
+    assert login(client, w.supervisor).get(url).status_code == 200
+    assert login(client, w.outsider).get(url).status_code == 404
+
+
+def test_similar_hint(client, w):
+    report(w, lat=28.0, lng=120.7)
+    c = login(client, w.grid)
+    response = c.get(reverse("cases:similar"), {"category": category("01001").pk, "lat": "28.0001", "lng": "120.7001"})
+    assert b'data-testid="similar-cases"' in response.content
+    nothing = c.get(reverse("cases:similar"), {"category": category("02001").pk, "lat": "28.0", "lng": "120.7"})
+    assert b"similar-cases" not in nothing.content
+
+
+def test_excel_export(client, w):
+    from openpyxl import load_workbook
+
+    to_state(w, "dispatched")
+    response = login(client, w.supervisor).get(reverse("cases:export"))
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    rows = list(book.active.values)
+    assert len(rows) == 2
+    assert "13912345678" not in str(rows)  # no reporter contact in exports
+
+
+def test_map_and_stats_pages(client, w):
+    to_state(w, "rated")
+    c = login(client, w.supervisor)
+    assert c.get(reverse("cases:map")).status_code == 200
+    data = c.get(reverse("cases:map_data")).json()
+    assert set(data) == {"grids", "cases"}
+    stats = c.get(reverse("cases:stats"))
+    assert stats.status_code == 200
+    assert stats.context["totals"].total == 1
+    assert login(client, w.grid).get(reverse("cases:stats")).status_code == 403
+
+
+def test_public_form_rate_limit_and_rating(client, w, settings):
+    settings.LUOSHI_PUBLIC_RATE_LIMIT = (2, 600)
+    page = client.get(reverse("cases:public_new"))
+    assert page.status_code == 200
+    assert "07002" not in page.content.decode()  # non-public categories are not offered
+    bad = client.post(reverse("cases:public_new"), {"category": category("01001").pk, "unit": w.community_unit.pk})
+    assert bad.status_code == 400
+    ok = client.post(
+        reverse("cases:public_new"),
+        {
+            "category": category("01001").pk,
+            "unit": w.community_unit.pk,
+            "description": "楼下垃圾没人清",
+            "reporter_phone": "13900001234",
+        },
+    )
+    assert ok.status_code == 302
+    case = Case.objects.get(description="楼下垃圾没人清")
+    assert case.channel == "web" and case.reported_by is None
+    limited = client.post(reverse("cases:public_new"), {"category": category("01001").pk})
+    assert limited.status_code == 429
+    own_page = client.get(ok["Location"])
+    assert own_page.status_code == 200
+    assert "13900001234" not in own_page.content.decode()
+    tracked = client.get(reverse("cases:public_track"), {"tracking_no": case.tracking_no})
+    assert tracked.status_code == 200
+    assert client.get(reverse("cases:public_track"), {"tracking_no": "2000-XX-1"}).status_code == 404
+
+
+def test_non_public_cases_have_no_public_page(client, w):
+    dispute = report(w, code="07002")
+    url = reverse("cases:public_case", args=[dispute.tracking_no, dispute.public_token])
+    assert client.get(url).status_code == 404
+
+
+def test_resident_rates_from_the_tracking_link(client, w):
+    case = to_state(w, "closed")
+    url = reverse("cases:public_case", args=[case.tracking_no, case.public_token])
+    wrong = client.get(reverse("cases:public_case", args=[case.tracking_no, "nope"]))
+    assert wrong.status_code == 404
+    response = client.post(url, {"rating": "basic", "comment": "还行"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.status, case.rating) == (Status.RATED, "basic")
+
+
+def test_key_person_registry_is_restricted_and_every_view_is_logged(client, w):
+    from luoshi.cases import services
+
+    kp = services.keyperson_create(
+        actor=w.community, name="赵某", unit=w.community_unit, classification="petitioner", risk_level="high"
+    )
+    c = login(client, w.supervisor)
+    assert c.get(reverse("cases:keypersons")).status_code == 200
+    assert c.get(reverse("cases:keyperson", args=[kp.pk])).status_code == 200
+    assert ActivityLog.objects.filter(verb="view", object_id=str(kp.pk), actor=w.supervisor).count() == 1
+    for user in (w.grid, w.staff, w.viewer, w.outsider):
+        assert login(client, user).get(reverse("cases:keyperson", args=[kp.pk])).status_code == 404
+    assert login(client, w.grid).get(reverse("cases:keypersons")).status_code == 404
+
+
+def test_daily_screening_board_and_filing(client, w):
+    c = login(client, w.community)
+    board = c.get(reverse("cases:daily"), {"kind": "screening"})
+    assert board.status_code == 200
+    assert board.context["missing"] == 1
+    empty = c.post(reverse("cases:daily") + "?kind=screening", {"kind": "screening", "unit": w.community_unit.pk})
+    assert empty.status_code == 400
+    filed = c.post(
+        reverse("cases:daily") + "?kind=screening",
+        {"kind": "screening", "unit": w.community_unit.pk, "summary": "排查矛盾纠纷2起", "issues_found": 2},
+    )
+    assert filed.status_code == 302
+    assert c.get(reverse("cases:daily"), {"kind": "screening"}).context["missing"] == 0
+
+
+def test_home_shows_waiting_cases(client, w):
+    to_state(w, "dispatched")
+    response = login(client, w.staff).get("/")
+    assert response.status_code == 200
+    assert 'data-section="cases"' in response.content.decode()
