@@ -32,11 +32,20 @@ class TasksConfig(AppConfig):
                 "task.import": _("imported tasks"),
             }
         )
-        register_nav(NavItem("tasks", _("Tasks"), "tasks:mine", "tasks", order=100, mobile=True))
-        register_nav(NavItem("task_overview", _("Supervision"), "tasks:overview", "flag", order=110))
-        register_nav(NavItem("task_board", _("Wall chart"), "tasks:board", "chart", order=120))
-        register_nav(NavItem("goals", _("Goals"), "tasks:goals", "map", order=130))
-        register_nav(NavItem("inspections", _("Inspections"), "tasks:inspections", "inbox", order=140))
+        # One sidebar entry (the task pages have their own tabs): the overview for those who
+        # dispatch and review, "my tasks" for those who carry tasks out.
+        register_nav(
+            NavItem(
+                "task_overview", _("Supervision"), "tasks:overview", "flag", order=100, mobile=True,
+                visible=permissions.can_dispatch_somewhere,
+            )
+        )  # fmt: skip
+        register_nav(
+            NavItem(
+                "tasks", _("Tasks"), "tasks:mine", "tasks", order=100, mobile=True,
+                visible=lambda user: not permissions.can_dispatch_somewhere(user),
+            )
+        )  # fmt: skip
         register_home(20, home.my_tasks_section)
         register_home(25, home.review_section)
         register_demo(20, "tasks", demo.load)

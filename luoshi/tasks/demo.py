@@ -17,7 +17,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from luoshi.accounts.models import User
 from luoshi.core.timeutil import today as local_today
@@ -117,8 +119,14 @@ def is_loaded() -> bool:
     return Goal.objects.filter(title=TT_GOAL, owner_unit__code="TT").exists()
 
 
-@transaction.atomic
 def load(*, stdout: Any = None) -> dict[str, int]:
+    # Commands run without a language; the demo's generated texts are in the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _load()
+
+
+@transaction.atomic
+def _load() -> dict[str, int]:
     units = {u.code: u for u in Unit.objects.filter(code__in=["TT", "CD"])}
     if len(units) < 2:
         return {"skipped": 1}
@@ -142,8 +150,6 @@ def _leaders(township: Unit) -> list[Person]:
 
 def _tongtai_supervisor(township: Unit) -> User:
     """A supervisor login for 通泰街道 (user name ``tongtai``), so its tasks have a reviewer who is not the doer."""
-    from django.conf import settings
-
     from luoshi.org.models import Role, RoleGrant
 
     user, created = User.objects.get_or_create(username="tongtai", defaults={"full_name": "邹晓岚"})

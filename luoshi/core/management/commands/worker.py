@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import translation
 
 from luoshi.core.registry import PeriodicJob, periodic_jobs
 
@@ -65,6 +66,8 @@ class Command(BaseCommand):
         parser.add_argument("--list", action="store_true", help="List the registered jobs and exit.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Notifications written by jobs are stored text: write them in the site's language.
+        translation.activate(settings.LANGUAGE_CODE)
         jobs = [j for j in periodic_jobs() if not options["job"] or j.name in options["job"]]
         if options["list"]:
             for job in periodic_jobs():
