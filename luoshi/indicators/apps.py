@@ -10,8 +10,13 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         from luoshi.api.registry import register_router
         from luoshi.core import audit
-        from luoshi.indicators import api, permissions, services
+        from luoshi.core.registry import NavItem, register_demo, register_home, register_nav
+        from luoshi.indicators import api, demo, home, permissions, services
 
         permissions.register_rules()
         audit.register_verbs(dict(services.VERBS))
         register_router("/indicators", api.router, order=40)
+        register_nav(NavItem("indicators", _("Scorecards"), "indicators:home", "chart", order=300, mobile=True))
+        register_nav(NavItem("leaderboards", _("Leaderboards"), "indicators:leaderboard", "flag", order=310))
+        register_home(40, home.behind_time_progress)
+        register_demo(40, "indicators", demo.load)

@@ -106,6 +106,11 @@ class Indicator(models.Model):
     def reported_by(self, unit: Unit) -> bool:
         return unit.kind in (self.unit_kinds or [])
 
+    @property
+    def unit_kind_labels(self) -> list[str]:
+        labels = {k.value: str(k.label) for k in UnitKind}
+        return [labels.get(k, k) for k in self.unit_kinds or []]
+
 
 class Target(models.Model):
     """The annual target of one unit for one indicator (目标任务)."""

@@ -17,6 +17,7 @@ from typing import Any
 
 from luoshi.org.models import Role, Unit
 from luoshi.org.permissions import Rule, can, is_org_admin, register
+from luoshi.org.scope import scope_for
 
 ALL_ROLES = frozenset(Role.values)
 ENTERERS = frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN})
@@ -48,3 +49,10 @@ def can_manage_catalogue(user: Any) -> bool:
 
 def can_enter(user: Any, unit: Unit) -> bool:
     return can(user, ENTER, unit)
+
+
+def can_set_targets_below(user: Any, unit: Unit) -> bool:
+    """May ``user`` hand down targets to the units directly below ``unit``?"""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser or scope_for(user).roles_at(unit) & TARGET_SETTERS)

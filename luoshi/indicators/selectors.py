@@ -542,6 +542,14 @@ class Overview:
     def cell(self, unit_id: int, indicator_id: int) -> OverviewCell | None:
         return self.cells.get((unit_id, indicator_id))
 
+    @property
+    def grid(self) -> list[tuple[int, str, list[tuple[Indicator, OverviewCell | None]]]]:
+        """Rows for a template: each unit with its cells in indicator order."""
+        return [
+            (unit_id, name, [(ind, self.cells.get((unit_id, ind.pk))) for ind in self.indicators])
+            for unit_id, name in self.units
+        ]
+
 
 def overview(user: Any, parent: Unit, year: int, month: int, *, category: str = "") -> Overview:
     """All peers of ``parent``'s children against all their indicators, with ranks (4 queries)."""

@@ -497,7 +497,7 @@ def _cell_int(value: Any) -> int | None:
         return None
 
 
-def _cell_number(value: Any, indicator: Indicator, *, percent_format: bool) -> tuple[Decimal | None, str | None]:
+def cell_value(value: Any, indicator: Indicator, *, percent_format: bool) -> tuple[Decimal | None, str | None]:
     """A cell's number in the indicator's unit, or an error message."""
     if isinstance(value, bool):
         return None, _("“%(text)s” is not a number.") % {"text": value}
@@ -522,7 +522,7 @@ def _cell_number(value: Any, indicator: Indicator, *, percent_format: bool) -> t
     return converted, None
 
 
-def _cell_pct(value: Any) -> tuple[Decimal | None, str | None]:
+def cell_pct(value: Any) -> tuple[Decimal | None, str | None]:
     if value is None or str(value).strip() == "":
         return None, None
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
@@ -586,14 +586,14 @@ def import_preview(
         if row_month is None or not 1 <= row_month <= 12:
             error(raw, _("The month is missing or not between 1 and 12."))
             continue
-        value, value_error = _cell_number(raw.value, indicator, percent_format=raw.percent_format)
+        value, value_error = cell_value(raw.value, indicator, percent_format=raw.percent_format)
         if value is None:
             error(raw, value_error or "")
             continue
         if abs(value) >= _LIMIT:
             error(raw, _("The number %(value)s is too large.") % {"value": value})
             continue
-        yoy, yoy_error = _cell_pct(raw.yoy)
+        yoy, yoy_error = cell_pct(raw.yoy)
         if yoy_error:
             error(raw, yoy_error)
             continue
@@ -709,6 +709,12 @@ class TextMention:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _decimal(number: float) -> Decimal:
+    """A parsed float as the decimal it was written as (149976.0 → 149976, 6.19 → 6.19)."""
+    value = Decimal(repr(number))
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
 def text_preview(*, actor: Any, unit: Unit, text: str, year: int, month: int | None = None) -> ImportBatch:
     """Parse pasted scorecard text for ``unit``; mentions that match the catalogue become rows to save.
 
@@ -740,7 +746,7 @@ def text_preview(*, actor: Any, unit: Unit, text: str, year: int, month: int | N
         elif period is None:
             item.problem = _("No period: choose a month, or add 1-8月 or 一季度 to the text")
         else:
-            value = convert(Decimal(str(mention.value)), mention.unit or "", indicator.unit)
+            value = convert(_decimal(mention.value), mention.unit or "", indicator.unit)
             problem = entry_problem(unit, indicator)
             if value is None:
                 item.problem = _("%(given)s cannot be turned into %(unit)s") % {
@@ -754,7 +760,7 @@ def text_preview(*, actor: Any, unit: Unit, text: str, year: int, month: int | N
             else:
                 seen.add((indicator.pk, *period))
                 item.value = str(value)
-                yoy = str(mention.yoy_pct) if mention.yoy_pct is not None else None
+                yoy = str(_decimal(mention.yoy_pct)) if mention.yoy_pct is not None else None
                 rows.append([unit.pk, indicator.pk, period[0], period[1], item.value, yoy, number])
         if indicator is not None:
             item.indicator_id, item.indicator_name = indicator.pk, indicator.name

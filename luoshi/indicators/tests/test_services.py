@@ -51,7 +51,7 @@ def test_all_or_nothing(tree, ind, people):
         ValueRow(tree["a"], ind["gdp"], 2026, 8, Decimal(1)),
         ValueRow(tree["a"], ind["gdp"], 2026, 8, Decimal(2)),
     ]
-    with pytest.raises(ValidationFailed, match=r"两次|twice"):
+    with pytest.raises(ValidationFailed, match="重复出现"):
         services.values_save(actor=people["sup_a"], rows=rows)
     with pytest.raises(ValidationFailed):
         services.values_save(actor=people["sup_a"], rows=[ValueRow(tree["a"], ind["gdp"], 2026, 13, Decimal(1))])
@@ -62,7 +62,7 @@ def test_all_or_nothing(tree, ind, people):
 
 
 def test_unit_kind_must_report_the_indicator(tree, ind, people):
-    with pytest.raises(ValidationFailed, match=r"sum|汇总|之和"):
+    with pytest.raises(ValidationFailed, match="汇总"):
         services.values_save(actor=people["sup_a"], rows=[ValueRow(tree["a"], ind["firms"], 2026, 3, Decimal(5))])
     with pytest.raises(ValidationFailed):
         services.values_save(actor=people["sup_a"], rows=[ValueRow(tree["community"], ind["gdp"], 2026, 3, Decimal(5))])

@@ -1,0 +1,114 @@
+"""ECharts options as plain JSON, written into the page as data (CSP: no inline script).
+
+``static/indicators/charts.js`` finds ``[data-echarts]`` elements, reads the
+JSON block they name and calls ``echarts.init(el).setOption(option)``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from luoshi.indicators.selectors import Leaderboard, Scorecard, TrendSeries
+
+BRAND = "#b91c1c"
+COLOURS = {"green": "#15803d", "yellow": "#eab308", "red": "#b91c1c", "": "#94a3b8"}
+
+
+def _f(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def scorecard_chart(card: Scorecard) -> dict[str, Any] | None:
+    """Completion of the annual target per indicator, with a line at time progress."""
+    rows = [r for r in card.rows if r.figures.completion is not None]
+    if not rows:
+        return None
+    names = [r.indicator.name for r in rows]
+    return {
+        "grid": {"left": 8, "right": 48, "top": 24, "bottom": 8, "containLabel": True},
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "xAxis": {"type": "value", "axisLabel": {"formatter": "{value}%"}},
+        "yAxis": {"type": "category", "data": names, "inverse": True},
+        "series": [
+            {
+                "name": _("Completion"),
+                "type": "bar",
+                "data": [
+                    {"value": _f(r.figures.completion), "itemStyle": {"color": COLOURS.get(r.figures.light, BRAND)}}
+                    for r in rows
+                ],
+                "label": {"show": True, "position": "right", "formatter": "{c}%"},
+                "markLine": {
+                    "symbol": "none",
+                    "lineStyle": {"type": "dashed", "color": "#1d4ed8"},
+                    "label": {"formatter": _("Time progress") + " {c}%"},
+                    "data": [{"xAxis": _f(card.time_progress)}],
+                },
+            }
+        ],
+    }
+
+
+def leaderboard_bars(board: Leaderboard) -> dict[str, Any]:
+    """Every peer's figure as a horizontal bar, best first; long lists scroll."""
+    rows = [r for r in board.rows if r.metric is not None]
+    many = len(rows) > 25
+    unit = "%" if board.metric in ("completion", "yoy") else (board.indicator.unit if board.indicator else "")
+    option: dict[str, Any] = {
+        "grid": {"left": 8, "right": 56 if not many else 72, "top": 16, "bottom": 8, "containLabel": True},
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "xAxis": {"type": "value"},
+        "yAxis": {"type": "category", "inverse": True, "data": [r.unit_name for r in rows]},
+        "series": [
+            {
+                "type": "bar",
+                "name": board.indicator.name if board.indicator else _("Composite score"),
+                "data": [
+                    {
+                        "value": _f(r.metric),
+                        "itemStyle": {"color": COLOURS.get(r.figures.light, BRAND) if board.indicator else BRAND},
+                    }
+                    for r in rows
+                ],
+                "label": {"show": not many, "position": "right", "formatter": "{c}" + unit},
+            }
+        ],
+    }
+    if board.metric == "completion" and board.indicator is not None and rows and rows[0].figures.time_progress:
+        option["series"][0]["markLine"] = {
+            "symbol": "none",
+            "lineStyle": {"type": "dashed", "color": "#1d4ed8"},
+            "label": {"formatter": _("Time progress") + " {c}%"},
+            "data": [{"xAxis": _f(rows[0].figures.time_progress)}],
+        }
+    if many:
+        option["dataZoom"] = [
+            {"type": "slider", "yAxisIndex": 0, "startValue": 0, "endValue": 24, "right": 8, "width": 16},
+            {"type": "inside", "yAxisIndex": 0, "startValue": 0, "endValue": 24},
+        ]
+    return option
+
+
+def trend_lines(board: Leaderboard, trend: list[TrendSeries]) -> dict[str, Any]:
+    """The leaders' monthly values this year, and the peers' average."""
+    months = [f"{m}月" for m in range(1, board.month + 1)]
+    return {
+        "grid": {"left": 8, "right": 16, "top": 40, "bottom": 8, "containLabel": True},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"type": "scroll", "top": 0},
+        "xAxis": {"type": "category", "data": months, "boundaryGap": False},
+        "yAxis": {"type": "value", "scale": True},
+        "series": [
+            {
+                "name": s.name,
+                "type": "line",
+                "data": [_f(p) for p in s.points],
+                "connectNulls": True,
+                "lineStyle": {"type": "dashed"} if i == len(trend) - 1 else {},
+            }
+            for i, s in enumerate(trend)
+        ],
+    }

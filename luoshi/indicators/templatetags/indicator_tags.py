@@ -1,0 +1,116 @@
+"""Number formatting and server-side sparklines for scorecards (no JavaScript needed to print)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+def _quantize(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+@register.filter
+def num(value: Any, places: Any = 0) -> str:
+    """Thousands separators and a fixed number of decimals: 149976 → "149,976"."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(str(value))
+        digits = int(places)
+    except (ArithmeticError, ValueError, TypeError):
+        return str(value)
+    return f"{_quantize(number, digits):,.{digits}f}"
+
+
+@register.filter
+def pct(value: Any) -> str:
+    if value is None:
+        return "—"
+    return f"{_quantize(Decimal(str(value)), 1):,.1f}%"
+
+
+@register.filter
+def signed(value: Any, suffix: str = "%") -> str:
+    """+12.3% / −4.5% (or points with ``suffix``)."""
+    if value is None:
+        return "—"
+    number = _quantize(Decimal(str(value)), 1)
+    sign = "+" if number > 0 else "−" if number < 0 else "±"
+    return f"{sign}{abs(number):,.1f}{suffix}"
+
+
+@register.filter
+def gap_text(value: Any) -> str:
+    """快于序时进度 3.3 个百分点 / 慢于序时进度 6.7 个百分点."""
+    if value is None:
+        return ""
+    number = _quantize(Decimal(str(value)), 1)
+    if number >= 0:
+        return _("%(n)s points ahead of time progress") % {"n": f"{number:.1f}"}
+    return _("%(n)s points behind time progress") % {"n": f"{abs(number):.1f}"}
+
+
+@register.filter
+def light_label(value: str) -> str:
+    return {"green": _("on track"), "yellow": _("at risk"), "red": _("behind"), "": _("no judgement")}.get(value, "")
+
+
+@register.simple_tag
+def sparkline(series: list[Decimal | None], month: int, width: int = 96, height: int = 24) -> SafeString:
+    """An inline SVG line of the year's monthly values; the chosen month is marked."""
+    points = [(i, v) for i, v in enumerate(series) if v is not None]
+    if len(points) < 2:
+        return mark_safe('<span class="muted small">—</span>')
+    low = min(v for _i, v in points)
+    high = max(v for _i, v in points)
+    span = (high - low) or Decimal(1)
+    step = (width - 4) / 11
+
+    def xy(i: int, v: Decimal) -> tuple[float, float]:
+        return 2 + i * step, height - 2 - float((v - low) / span) * (height - 4)
+
+    coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(i, v) for i, v in points))
+    marker = ""
+    current = series[month - 1] if 1 <= month <= len(series) else None
+    if current is not None:
+        mx, my = xy(month - 1, current)
+        marker = format_html('<circle cx="{}" cy="{}" r="2.5" class="spark-dot"/>', f"{mx:.1f}", f"{my:.1f}")
+    return format_html(
+        '<svg class="sparkline" width="{}" height="{}" viewBox="0 0 {} {}" role="img" aria-label="{}">'
+        '<polyline points="{}" class="spark-line"/>{}</svg>',
+        width,
+        height,
+        width,
+        height,
+        _("Monthly values this year"),
+        coords,
+        marker,
+    )
+
+
+@register.filter
+def movement(value: Any) -> SafeString:
+    if value is None:
+        return mark_safe('<span class="move move-none">—</span>')
+    n = int(value)
+    if n > 0:
+        return format_html('<span class="move move-up" title="{}">▲{}</span>', _("up"), n)
+    if n < 0:
+        return format_html('<span class="move move-down" title="{}">▼{}</span>', _("down"), -n)
+    return mark_safe('<span class="move move-same">＝</span>')
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

@@ -1,0 +1,178 @@
+"""Excel import: template, both layouts, every bad row reported, all-or-nothing, re-import replaces."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from luoshi.core import audit
+from luoshi.core.errors import Conflict, ValidationFailed
+from luoshi.indicators import services
+from luoshi.indicators.excel import template_workbook
+from luoshi.indicators.models import ImportStatus, IndicatorValue, Source, ValueChange
+
+
+def _xlsx(rows, *, percent_cells=()):
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    for ref in percent_cells:
+        sheet[ref].number_format = "0.0%"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_template_round_trip(tree, ind, people):
+    data = template_workbook([tree["a"], tree["b"]], [ind["gdp"], ind["tax"]], 2026, 8)
+    book = load_workbook(io.BytesIO(data))
+    sheet = book.active
+    sheet["C4"] = 149976
+    sheet["D4"] = "1.69亿元"
+    sheet["C5"] = "12,000"
+    out = io.BytesIO()
+    book.save(out)
+    batch = services.import_preview(actor=people["dsup_enter"], data=out.getvalue(), file_name="t.xlsx")
+    assert batch.errors == []
+    assert batch.summary["layout"] == "wide"
+    assert batch.summary["periods"] == ["2026-08"]
+    assert batch.row_count == 3
+    result = services.import_commit(actor=people["dsup_enter"], batch=batch)
+    assert result.created == 3
+    assert IndicatorValue.objects.get(unit=tree["a"], indicator=ind["tax"]).value == Decimal("1.69")
+    assert IndicatorValue.objects.get(unit=tree["b"], indicator=ind["gdp"]).source == Source.IMPORTED
+
+
+@pytest.fixture
+def dsup_enter(people):
+    """The district supervisor also enters values for the subdistricts (ENTER is inherited down the tree)."""
+    return people["dsup"]
+
+
+@pytest.fixture(autouse=True)
+def _alias(people, dsup_enter):
+    people["dsup_enter"] = dsup_enter
+
+
+def test_long_layout_with_every_kind_of_bad_row(tree, ind, people):
+    data = _xlsx(
+        [
+            ["单位", "指标", "年份", "月份", "数值", "同比(%)"],
+            ["TA", "规上工业总产值", 2026, 8, "1,234.5", "12.5"],  # ok (alias, thousands separator)
+            ["甲街道", "t_tax", 2026, 8, "-0.5亿元", None],  # ok (name, negative, 亿元)
+            ["丁街道", "t_tax", 2026, 8, 1, None],  # unknown unit
+            ["TA", "不存在的指标", 2026, 8, 1, None],  # unknown indicator
+            ["TA", "t_output", 2026, 13, 1, None],  # bad month
+            ["TA", "t_output", 2026, 7, "很多", None],  # not a number
+            ["TA", "t_output", 2026, 6, "3平方米", None],  # wrong unit
+            ["TA", "t_output", 2026, 8, 2, None],  # duplicate of row 2
+            ["TA", "t_firms", 2026, 8, 2, None],  # summed from communities
+            ["TA01", "t_output", 2026, 8, 2, None],  # community does not report it
+            ["TA", "t_output", 2026, 5, 1, "快"],  # bad growth
+        ]
+    )
+    batch = services.import_preview(actor=people["sup_a"], data=data, file_name="long.xlsx")
+    assert batch.summary["layout"] == "long"
+    assert batch.row_count == 2
+    rows = {e["row"]: e["message"] for e in batch.errors}
+    assert sorted(rows) == [4, 5, 6, 7, 8, 9, 10, 11, 12]
+    assert "丁街道" in rows[4]
+    assert "不存在的指标" in rows[5]
+    assert "第 2 行" in rows[9] or "row 2" in rows[9]
+    with pytest.raises(ValidationFailed) as caught:
+        services.import_commit(actor=people["sup_a"], batch=batch)
+    assert len(caught.value.details) == 9
+    assert not IndicatorValue.objects.exists()
+
+
+def test_scope_in_import(tree, ind, people):
+    data = _xlsx(
+        [["单位", "指标", "年份", "月份", "数值"], ["TB", "t_output", 2026, 8, 1], ["TA", "t_output", 2026, 8, 1]]
+    )
+    batch = services.import_preview(actor=people["sup_a"], data=data, file_name="x.xlsx")
+    assert [e["row"] for e in batch.errors] == [2]  # 乙 is outside 甲's scope: "not known"
+    staff = services.import_preview(actor=people["staff_a"], data=data, file_name="x.xlsx")
+    assert len(staff.errors) == 2  # staff may not enter values at all
+
+
+def test_percent_cells(tree, ind, people):
+    from luoshi.indicators.tests.factories import IndicatorFactory
+
+    rate = IndicatorFactory(code="t_rate", name="化解率", unit="%", kind="ratio")
+    data = _xlsx([["单位", "指标", "年份", "月份", "数值"], ["TA", "t_rate", 2026, 8, 0.965]], percent_cells=["E2"])
+    batch = services.import_preview(actor=people["sup_a"], data=data, file_name="p.xlsx")
+    assert batch.errors == []
+    services.import_commit(actor=people["sup_a"], batch=batch)
+    assert IndicatorValue.objects.get(indicator=rate).value == Decimal("96.5")
+
+
+def test_reimport_replaces_and_is_audited(tree, ind, people):
+    header = ["单位", "指标", "年份", "月份", "数值"]
+    first = services.import_preview(
+        actor=people["sup_a"], data=_xlsx([header, ["TA", "t_output", 2026, 8, 100]]), file_name="v1.xlsx"
+    )
+    services.import_commit(actor=people["sup_a"], batch=first)
+    second = services.import_preview(
+        actor=people["sup_a"], data=_xlsx([header, ["TA", "t_output", 2026, 8, 120]]), file_name="v2.xlsx"
+    )
+    assert second.summary["replaced"] == 1 and second.summary["changed"] == 1
+    result = services.import_commit(actor=people["sup_a"], batch=second)
+    assert (result.created, result.updated) == (0, 1)
+    assert IndicatorValue.objects.get(unit=tree["a"], indicator=ind["gdp"]).value == Decimal(120)
+    change = ValueChange.objects.filter(batch=second).get()
+    assert (change.before, change.after) == (Decimal(100), Decimal(120))
+    entries = [e for e in audit.entries_for(tree["a"]) if e.verb == "indicators.values"]
+    assert entries[0].changes == {"规上工业产值 2026-08": {"before": "100", "after": "120"}}
+    assert [e.verb for e in audit.entries_for(second)] == ["indicators.import"]
+    with pytest.raises(Conflict):
+        services.import_commit(actor=people["sup_a"], batch=second)
+
+
+def test_discard(tree, ind, people):
+    batch = services.import_preview(
+        actor=people["sup_a"],
+        data=_xlsx([["单位", "指标", "年份", "月份", "数值"], ["TA", "t_output", 2026, 8, 1]]),
+        file_name="d.xlsx",
+    )
+    services.import_discard(actor=people["sup_a"], batch=batch)
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.DISCARDED
+    assert not IndicatorValue.objects.exists()
+
+
+def test_not_a_workbook(people):
+    with pytest.raises(ValidationFailed):
+        services.import_preview(actor=people["sup_a"], data=b"not a zip", file_name="x.xlsx")
+    with pytest.raises(ValidationFailed):
+        services.import_preview(actor=people["sup_a"], data=_xlsx([["a", "b"], [1, 2]]), file_name="x.xlsx")
+
+
+def test_text_preview_and_save(tree, ind, people):
+    from luoshi.indicators.tests.test_parser import SEED_004_TAIL
+
+    batch = services.text_preview(
+        actor=people["sup_a"], unit=tree["a"], text=SEED_004_TAIL + "\n税收收入1.5亿元", year=2026
+    )
+    mentions = batch.summary["mentions"]
+    assert len(mentions) == 8
+    saved = [m for m in mentions if not m["problem"]]
+    # The heading's period (1-8月) reaches the added line too.
+    assert [(m["indicator_name"], m["month"], m["converted"]) for m in saved] == [
+        ("规上工业产值", 8, "149976"),
+        ("税收收入", 8, "1.5"),
+    ]
+    assert mentions[0]["problem"]  # 一般公共预算总收入 is not in this test's catalogue
+    result = services.import_commit(actor=people["sup_a"], batch=batch)
+    assert result.created == 2
+    no_period = services.text_preview(actor=people["sup_a"], unit=tree["a"], text="税收收入1.5亿元", year=2026)
+    assert no_period.rows == [] and no_period.summary["mentions"][0]["problem"]
+    value = IndicatorValue.objects.get(unit=tree["a"], indicator=ind["gdp"], year=2026, month=8)
+    assert value.source == Source.PARSED
+    with_month = services.text_preview(
+        actor=people["sup_a"], unit=tree["a"], text="税收收入1.5亿元，同比增长3%", year=2026, month=9
+    )
+    assert with_month.rows == [[tree["a"].pk, ind["tax"].pk, 2026, 9, "1.5", "3", 1]]

@@ -1,0 +1,127 @@
+"""Pages: scorecard, export, leaderboards, overview, entry, targets, catalogue; scope and query counts."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from luoshi.indicators.models import IndicatorValue, Target
+from luoshi.indicators.tests.factories import put_target, put_value
+from luoshi.org.tests.factories import UnitFactory
+
+
+@pytest.fixture
+def filled(tree, ind, c_town):
+    for unit, now, before in ((tree["a"], "149976", "100000"), (tree["b"], "120000", None), (c_town, "60000", "70000")):
+        put_value(unit, ind["gdp"], 2026, 8, now)
+        put_value(unit, ind["gdp"], 2026, 7, Decimal(now) * Decimal("0.9"))
+        if before:
+            put_value(unit, ind["gdp"], 2025, 8, before)
+        put_target(unit, ind["gdp"], 2026, "200000")
+    return tree
+
+
+def test_scorecard_page(client, people, filled, django_assert_max_num_queries):
+    client.force_login(people["leader_a"])
+    with django_assert_max_num_queries(16):
+        response = client.get(f"/indicators/units/{filled['a'].pk}/", {"year": 2026, "month": 8})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "149,976" in html
+    assert "+50.0%" in html
+    assert 'data-echarts="scorecard-chart"' in html
+    assert 'id="scorecard-chart" type="application/json"' in html
+    assert "<script>" not in html  # CSP: no inline scripts
+    assert client.get(f"/indicators/units/{filled['b'].pk}/").status_code == 404
+
+
+def test_scorecard_defaults_to_the_latest_month(client, people, filled):
+    client.force_login(people["leader_a"])
+    response = client.get(f"/indicators/units/{filled['a'].pk}/")
+    assert response.context["year"] == 2026 and response.context["month"] == 8
+
+
+def test_scorecard_export(client, people, filled):
+    client.force_login(people["leader_a"])
+    response = client.get(f"/indicators/units/{filled['a'].pk}/scorecard.xlsx", {"year": 2026, "month": 8})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    gdp = next(r for r in rows if r and r[0] == "规上工业产值")
+    assert gdp[2] == 149976 and gdp[4] == pytest.approx(49.98)
+
+
+def test_leaderboard_page(client, people, filled, django_assert_max_num_queries):
+    client.force_login(people["district"])
+    for n in range(30):
+        unit = UnitFactory(name=f"新镇{n}", kind="township", code=f"NZ{n:02d}", parent=filled["district"])
+        put_value(unit, IndicatorValue.objects.first().indicator, 2026, 8, 1000 + n)
+    url = "/indicators/leaderboard/"
+    params = {"parent": filled["district"].pk, "indicator": "t_output", "year": 2026, "month": 8, "metric": "value"}
+    with django_assert_max_num_queries(16):
+        response = client.get(url, params)
+    assert response.status_code == 200
+    board = response.context["board"]
+    assert board.rows[0].unit_name == "甲街道" and len(board.rows) == 33
+    html = response.content.decode()
+    assert 'data-echarts="bar-chart"' in html and 'data-echarts="trend-chart"' in html
+    assert '"dataZoom"' in html  # 33 units: the bar chart scrolls
+    composite = client.get(url, {"parent": filled["district"].pk, "composite": "1", "w_t_output": "2", "w_t_tax": "1"})
+    assert composite.status_code == 200
+    assert composite.context["board"].indicator is None
+
+
+def test_leaderboard_out_of_scope(client, people, filled):
+    client.force_login(people["leader_a"])
+    response = client.get("/indicators/leaderboard/", {"parent": filled["district"].pk})
+    assert response.status_code == 404
+
+
+def test_overview_page(client, people, filled, django_assert_max_num_queries):
+    client.force_login(people["district"])
+    with django_assert_max_num_queries(14):
+        response = client.get("/indicators/overview/", {"parent": filled["district"].pk, "year": 2026, "month": 8})
+    assert response.status_code == 200
+    assert "规上工业产值" in response.content.decode()
+
+
+def test_home_redirects(client, people, filled):
+    client.force_login(people["district"])
+    assert "/indicators/overview/" in client.get("/indicators/").url
+    client.force_login(people["leader_a"])
+    assert client.get("/indicators/").url == f"/indicators/units/{filled['a'].pk}/"
+
+
+def test_entry_form(client, people, filled, ind):
+    client.force_login(people["sup_a"])
+    url = f"/indicators/units/{filled['a'].pk}/entry/?year=2026&month=9"
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {f"v_{ind['gdp'].pk}": "16.5亿", f"v_{ind['tax'].pk}": "12,000万元", f"y_{ind['tax'].pk}": "3.5"}
+    )
+    assert response.status_code == 302
+    assert IndicatorValue.objects.get(unit=filled["a"], indicator=ind["gdp"], month=9).value == Decimal(165000)
+    tax = IndicatorValue.objects.get(unit=filled["a"], indicator=ind["tax"], month=9)
+    assert (tax.value, tax.yoy_reported) == (Decimal("1.2"), Decimal("3.5"))
+    bad = client.post(url, {f"v_{ind['gdp'].pk}": "很多"})
+    assert bad.status_code == 200 and "不是数字" in bad.content.decode()
+    client.force_login(people["staff_a"])
+    assert client.get(url).status_code == 403
+
+
+def test_targets_form(client, people, filled, ind):
+    client.force_login(people["dsup"])
+    url = f"/indicators/units/{filled['district'].pk}/targets/?year=2027"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {f"t_{filled['a'].pk}_{ind['gdp'].pk}": "30亿"})
+    assert response.status_code == 302
+    assert Target.objects.get(unit=filled["a"], indicator=ind["gdp"], year=2027).value == Decimal(300000)
+
+
+def test_catalogue_page(client, people, ind):
+    client.force_login(people["staff_a"])
+    response = client.get("/indicators/catalogue/")
+    assert response.status_code == 200 and "规上工业产值" in response.content.decode()

@@ -1,0 +1,422 @@
+"""Scorecard and leaderboard pages: thin views that parse, call a selector or service, render."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from luoshi.core.errors import LuoshiError, NotFound, ValidationFailed
+from luoshi.core.timeutil import today
+from luoshi.indicators import charts, selectors, services
+from luoshi.indicators.excel import scorecard_workbook, template_workbook
+from luoshi.indicators.forms import MONTH_CHOICES, ImportForm, ParseForm
+from luoshi.indicators.models import Category, ImportKind, ImportStatus, Indicator
+from luoshi.indicators.permissions import ENTER, SET_TARGETS, VIEW, can_set_targets_below
+from luoshi.org.models import Unit
+from luoshi.org.permissions import can, require
+from luoshi.org.scope import scope_for
+from luoshi.org.selectors import unit_ancestors, units_visible_to
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- Small helpers ---------------------------------------------------------------------------
+
+
+def _int(value: Any, default: int | None = None) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return default
+
+
+def _default_period(found: tuple[int, int] | None) -> tuple[int, int]:
+    if found:
+        return found
+    now = today()
+    return (now.year, now.month - 1) if now.month > 1 else (now.year - 1, 12)
+
+
+def _period(request: HttpRequest, found: tuple[int, int] | None) -> tuple[int, int]:
+    year, month = _default_period(found)
+    year = _int(request.GET.get("year"), year) or year
+    month = _int(request.GET.get("month"), month) or month
+    selectors.check_period(year, month)
+    return year, month
+
+
+def _period_context(year: int, month: int) -> dict[str, Any]:
+    this_year = today().year
+    return {
+        "year": year,
+        "month": month,
+        "years": sorted({*range(this_year - 4, this_year + 1), year}, reverse=True),
+        "months": MONTH_CHOICES,
+        "period_label": selectors.period_label(year, month),
+    }
+
+
+def _top_unit(user: Any) -> Unit | None:
+    """The highest unit the user sees: the district for district viewers, their township for its staff."""
+    scope = scope_for(user)
+    if scope.is_all:
+        return Unit.objects.filter(parent__isnull=True, is_active=True).order_by("sort_order", "pk").first()
+    units = Unit.objects.in_bulk(scope.home_units())
+    ordered = sorted(units.values(), key=lambda u: (u.depth, u.sort_order, u.pk))
+    return ordered[0] if ordered else None
+
+
+def _board_parent(user: Any, request: HttpRequest) -> Unit | None:
+    pk = _int(request.GET.get("parent"))
+    if pk:
+        return selectors.access_indicator_unit(user, pk)
+    top = _top_unit(user)
+    if top is None:
+        return None
+    # A township user compares their communities; a district user the townships.
+    return top
+
+
+# --- Pages -------------------------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    top = _top_unit(request.user)
+    if top is None:
+        return render(request, "indicators/empty.html", {})
+    if top.parent_id is None and top.children.filter(kind__in=["township", "subdistrict"]).exists():
+        return redirect(reverse("indicators:overview") + f"?parent={top.pk}")
+    return redirect("indicators:scorecard", pk=top.pk)
+
+
+@login_required
+def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = selectors.access_indicator_unit(request.user, pk)
+    year, month = _period(request, selectors.latest_period(request.user, unit))
+    card = selectors.scorecard(request.user, unit, year, month)
+    parent = unit.parent
+    context = {
+        "unit": unit,
+        "card": card,
+        "ancestors": unit_ancestors(request.user, unit),
+        "children": selectors.peer_units(unit, ["community", "village", "township", "subdistrict"]),
+        "can_enter": can(request.user, ENTER, unit),
+        "can_see_parent": parent is not None and can(request.user, VIEW, parent),
+        "can_set_child_targets": can_set_targets_below(request.user, unit),
+        "chart": charts.scorecard_chart(card),
+        **_period_context(year, month),
+    }
+    return render(request, "indicators/scorecard.html", context)
+
+
+@login_required
+def scorecard_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = selectors.access_indicator_unit(request.user, pk)
+    year, month = _period(request, selectors.latest_period(request.user, unit))
+    card = selectors.scorecard(request.user, unit, year, month)
+    response = HttpResponse(scorecard_workbook(card), content_type=XLSX)
+    name = f"scorecard-{unit.code}-{year}-{month:02d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def leaderboard(request: HttpRequest) -> HttpResponse:
+    parent = _board_parent(request.user, request)
+    if parent is None:
+        return render(request, "indicators/empty.html", {})
+    catalogue = list(selectors.indicator_list())
+    year, month = _period(request, selectors.latest_period_below(request.user, parent))
+    metric = request.GET.get("metric", "")
+    composite = request.GET.get("composite") == "1"
+    board: selectors.Leaderboard
+    indicator: Indicator | None = None
+    weights: list[tuple[Indicator, Decimal]] = []
+    if composite:
+        for indicator in catalogue:
+            raw = request.GET.get(f"w_{indicator.code}", "").strip()
+            try:
+                weight = Decimal(raw) if raw else Decimal(0)
+            except InvalidOperation:
+                weight = Decimal(0)
+            if weight > 0:
+                weights.append((indicator, weight))
+        if not weights:
+            weights = [(i, Decimal(1)) for i in catalogue if i.category == Category.ECONOMY][:5]
+        board = selectors.composite_leaderboard(
+            request.user, parent, weights, year, month, metric=metric or "completion"
+        )
+        trend: list[selectors.TrendSeries] = []
+    else:
+        code = request.GET.get("indicator", "")
+        indicator = next((i for i in catalogue if i.code == code), None)
+        if indicator is None:
+            indicator = next((i for i in catalogue if i.aggregation == "sum" or i.unit_kinds), None)
+        if indicator is None:
+            return render(request, "indicators/empty.html", {})
+        board = selectors.leaderboard(request.user, parent, indicator, year, month, metric=metric)
+        trend = selectors.leaderboard_trend(board)
+    context = {
+        "parent": parent,
+        "board": board,
+        "indicator": indicator,
+        "catalogue": catalogue,
+        "composite": composite,
+        "weights": {i.code: w for i, w in weights},
+        "ancestors": unit_ancestors(request.user, parent),
+        "bar_chart": charts.leaderboard_bars(board),
+        "trend_chart": charts.trend_lines(board, trend) if trend else None,
+        **_period_context(year, month),
+    }
+    return render(request, "indicators/leaderboard.html", context)
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    parent = _board_parent(request.user, request)
+    if parent is None:
+        return render(request, "indicators/empty.html", {})
+    year, month = _period(request, selectors.latest_period_below(request.user, parent))
+    category = request.GET.get("category", "")
+    if category not in Category.values:
+        category = ""
+    view = selectors.overview(request.user, parent, year, month, category=category)
+    context = {
+        "parent": parent,
+        "view": view,
+        "category": category,
+        "categories": Category.choices,
+        "ancestors": unit_ancestors(request.user, parent),
+        **_period_context(year, month),
+    }
+    return render(request, "indicators/overview.html", context)
+
+
+@login_required
+def catalogue(request: HttpRequest) -> HttpResponse:
+    return render(request, "indicators/catalogue.html", {"indicators": selectors.indicator_list(active_only=False)})
+
+
+# --- Entering values and targets -----------------------------------------------------------------
+
+
+@login_required
+def entry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Type one month's values for one unit (all indicators it reports)."""
+    unit = selectors.access_indicator_unit(request.user, pk)
+    year, month = _period(request, selectors.latest_period(request.user, unit))
+    require(request.user, ENTER, unit)
+    card = selectors.scorecard(request.user, unit, year, month)
+    rows = [r for r in card.rows if r.indicator.reported_by(unit)]
+    errors: dict[int, str] = {}
+    if request.method == "POST":
+        values: list[services.ValueRow] = []
+        for row in rows:
+            raw = request.POST.get(f"v_{row.indicator.pk}", "").strip()
+            if not raw:
+                continue
+            number, problem = services.cell_value(raw, row.indicator, percent_format=False)
+            yoy_raw = request.POST.get(f"y_{row.indicator.pk}", "").strip()
+            yoy, yoy_problem = services.cell_pct(yoy_raw) if yoy_raw else (None, None)
+            if number is None or yoy_problem:
+                errors[row.indicator.pk] = problem or yoy_problem or ""
+                continue
+            values.append(services.ValueRow(unit, row.indicator, year, month, number, yoy))
+        if not errors and values:
+            try:
+                result = services.values_save(actor=request.user, rows=values, kind=ImportKind.FORM)
+            except ValidationFailed as exc:
+                messages.error(request, str(exc.message))
+            else:
+                messages.success(
+                    request,
+                    _("Saved: %(new)d new, %(replaced)d replaced, %(same)d unchanged.")
+                    % {"new": result.created, "replaced": result.updated, "same": result.unchanged},
+                )
+                return redirect(reverse("indicators:scorecard", args=[unit.pk]) + f"?year={year}&month={month}")
+        elif not errors:
+            messages.error(request, _("Type at least one value."))
+    posted = {r.indicator.pk: request.POST.get(f"v_{r.indicator.pk}") for r in rows}
+    posted_yoy = {r.indicator.pk: request.POST.get(f"y_{r.indicator.pk}") for r in rows}
+    context = {
+        "unit": unit,
+        "rows": rows,
+        "errors": errors,
+        "posted": posted,
+        "posted_yoy": posted_yoy,
+        **_period_context(year, month),
+    }
+    return render(request, "indicators/entry.html", context)
+
+
+@login_required
+def targets(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hand down annual targets to the units below ``pk`` (目标下达)."""
+    parent = selectors.access_indicator_unit(request.user, pk)
+    year = _int(request.GET.get("year"), today().year) or today().year
+    selectors.check_period(year, 1)
+    view = selectors.overview(request.user, parent, year, 12)
+    units = Unit.objects.in_bulk([uid for uid, _name in view.units])
+    allowed = [uid for uid, _n in view.units if uid in units and can(request.user, SET_TARGETS, units[uid])]
+    errors: list[str] = []
+    if request.method == "POST":
+        rows: list[services.TargetRow] = []
+        for uid in allowed:
+            for indicator in view.indicators:
+                raw = request.POST.get(f"t_{uid}_{indicator.pk}", "").strip()
+                if not raw:
+                    continue
+                number, problem = services.cell_value(raw, indicator, percent_format=False)
+                if number is None:
+                    errors.append(f"{units[uid].name} · {indicator.name}: {problem}")
+                    continue
+                rows.append(services.TargetRow(units[uid], indicator, year, number))
+        if not errors and rows:
+            try:
+                written = services.targets_save(actor=request.user, rows=rows)
+            except ValidationFailed as exc:
+                errors.append(str(exc.message))
+            else:
+                messages.success(request, _("%(n)d targets saved.") % {"n": written})
+                return redirect(reverse("indicators:targets", args=[parent.pk]) + f"?year={year}")
+    context = {
+        "parent": parent,
+        "view": view,
+        "allowed": set(allowed),
+        "errors": errors,
+        "year": year,
+        "years": sorted({*range(today().year - 1, today().year + 2), year}),
+    }
+    return render(request, "indicators/targets.html", context)
+
+
+# --- Imports ----------------------------------------------------------------------------------------
+
+
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = services.import_preview(
+                actor=request.user,
+                data=upload.read(),
+                file_name=upload.name,
+                year=form.cleaned_data.get("year"),
+                month=form.cleaned_data.get("month"),
+            )
+        except ValidationFailed as exc:
+            form.add_error("file", str(exc.message))
+        else:
+            return redirect("indicators:batch", pk=batch.pk)
+    top = _top_unit(request.user)
+    year, month = _default_period(None)
+    recent = selectors.batches_visible_to(request.user).exclude(kind=ImportKind.FORM)[:10]
+    context = {"form": form, "top": top, "recent": recent, **_period_context(year, month)}
+    return render(request, "indicators/import.html", context)
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    parent = _board_parent(request.user, request)
+    if parent is None:
+        raise NotFound()
+    year, month = _period(request, None)
+    kind = request.GET.get("kind", "")
+    children = list(units_visible_to(request.user).filter(parent=parent, is_active=True).order_by("sort_order", "name"))
+    kinds = selectors.peer_class(kind) if kind else selectors.peer_class(children[0].kind) if children else frozenset()
+    units = [u for u in children if u.kind in kinds and can(request.user, ENTER, u)]
+    if not units and can(request.user, ENTER, parent):
+        units, kinds = [parent], frozenset({parent.kind})
+    indicators = [i for i in selectors.indicator_list() if frozenset(i.unit_kinds or []) & kinds]
+    response = HttpResponse(template_workbook(units, indicators, year, month), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="template-{parent.code}-{year}-{month:02d}.xlsx"'
+    return response
+
+
+@login_required
+def parse_text(request: HttpRequest) -> HttpResponse:
+    enterable = [u.pk for u in units_visible_to(request.user).filter(is_active=True) if can(request.user, ENTER, u)]
+    units = Unit.objects.filter(pk__in=enterable).order_by("path")
+    top = _top_unit(request.user)
+    year, _month = _default_period(None)
+    initial = {"year": year, "unit": top.pk if top and top.pk in enterable else None}
+    form = ParseForm(request.POST or None, units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.text_preview(
+                actor=request.user,
+                unit=form.cleaned_data["unit"],
+                text=form.cleaned_data["text"],
+                year=form.cleaned_data["year"],
+                month=form.cleaned_data.get("month"),
+            )
+        except ValidationFailed as exc:
+            form.add_error("text", str(exc.message))
+        else:
+            return redirect("indicators:batch", pk=batch.pk)
+    return render(request, "indicators/parse.html", {"form": form})
+
+
+@login_required
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.access_batch(request.user, pk)
+    rows = batch.rows[:50]
+    names = dict(Unit.objects.filter(pk__in={r[0] for r in rows}).values_list("pk", "name"))
+    indicators = Indicator.objects.in_bulk({r[1] for r in rows})
+    sample = [
+        {
+            "unit": names.get(r[0], r[0]),
+            "indicator": indicators.get(r[1]),
+            "year": r[2],
+            "month": r[3],
+            "value": r[4],
+            "yoy": r[5],
+            "row": r[6],
+        }
+        for r in rows
+    ]
+    from luoshi.core import audit
+
+    context = {
+        "batch": batch,
+        "sample": sample,
+        "errors": batch.errors[:500],
+        "mentions": (batch.summary or {}).get("mentions", []),
+        "can_commit": batch.status == ImportStatus.PREVIEW
+        and batch.rows
+        and not (batch.errors and batch.kind == ImportKind.EXCEL),
+        "entries": audit.entries_for(batch),
+    }
+    return render(request, "indicators/batch.html", context)
+
+
+@login_required
+@require_POST
+def batch_action(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.access_batch(request.user, pk)
+    action = request.POST.get("action")
+    try:
+        if action == "commit":
+            result = services.import_commit(actor=request.user, batch=batch)
+            messages.success(
+                request,
+                _("Saved: %(new)d new, %(replaced)d replaced, %(same)d unchanged.")
+                % {"new": result.created, "replaced": result.updated, "same": result.unchanged},
+            )
+        elif action == "discard":
+            services.import_discard(actor=request.user, batch=batch)
+            messages.info(request, _("The import was discarded; nothing was saved."))
+    except LuoshiError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("indicators:batch", pk=batch.pk)
