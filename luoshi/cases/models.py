@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from luoshi.org.models import Person, Unit, UnitKind
 
@@ -171,14 +172,14 @@ class Channel(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    REPORTED = "reported", _("Reported")
-    ACCEPTED = "accepted", _("Accepted")
-    DISPATCHED = "dispatched", _("Dispatched")
-    HANDLING = "handling", _("In handling")
-    HANDLED = "handled", _("Replied")
-    CLOSED = "closed", _("Closed")
-    RATED = "rated", _("Rated")
-    MERGED = "merged", _("Merged as duplicate")
+    REPORTED = "reported", pgettext_lazy("case status", "Reported")
+    ACCEPTED = "accepted", pgettext_lazy("case status", "Accepted")
+    DISPATCHED = "dispatched", pgettext_lazy("case status", "Dispatched")
+    HANDLING = "handling", pgettext_lazy("case status", "In handling")
+    HANDLED = "handled", pgettext_lazy("case status", "Replied")
+    CLOSED = "closed", pgettext_lazy("case status", "Closed")
+    RATED = "rated", pgettext_lazy("case status", "Rated")
+    MERGED = "merged", pgettext_lazy("case status", "Merged as duplicate")
 
 
 OPEN_STATUSES: frozenset[str] = frozenset(

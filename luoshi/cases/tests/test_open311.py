@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from luoshi.cases import open311, services
-from luoshi.cases.models import Case, GridBoundary, Status
+from luoshi.cases.models import Case, GridBoundary
 from luoshi.cases.tests.factories import report, to_state
 
 pytestmark = pytest.mark.django_db
@@ -169,7 +169,7 @@ def test_get_one_request_is_an_array_of_one_with_w3c_dates(client, w):
     item = data[0]
     assert item["service_request_id"] == case.tracking_no
     assert item["status"] == "open"
-    assert item["status_notes"] == str(Status.DISPATCHED.label)
+    assert item["status_notes"] == "已派遣"
     assert item["agency_responsible"] == w.dept.name
     assert item["service_code"] == "01001"
     for field in ("requested_datetime", "updated_datetime", "expected_datetime"):
