@@ -318,7 +318,7 @@ def _intake(
                 response = redirect(f"{reverse('cases:detail', args=[case.pk])}?reported=1")
                 return response
     context = {"form": form, "kept": kept, "kept_tokens": ",".join(a.token for a in kept)}
-    return render(request, template, context, status=400 if request.method == "POST" else 200)
+    return render(request, template, context)
 
 
 def _category(value: Any) -> Any:
@@ -698,7 +698,6 @@ def daily(request: HttpRequest) -> HttpResponse:
             "missing": sum(1 for r in board if not r.filed_today),
             "form": form,
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -764,7 +763,6 @@ def public_new(request: HttpRequest) -> HttpResponse:
         request,
         "cases/public/new.html",
         {"form": form, "kept": kept, "kept_tokens": ",".join(a.token for a in kept)},
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -821,4 +819,4 @@ def public_case(request: HttpRequest, tracking_no: str, token: str) -> HttpRespo
         "token": token,
         "can_rate": case.status == Status.CLOSED,
     }
-    return render(request, "cases/public/case.html", context, status=400 if request.method == "POST" else 200)
+    return render(request, "cases/public/case.html", context)

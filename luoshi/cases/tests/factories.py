@@ -46,8 +46,18 @@ class World:
         return self.units["community"]
 
 
-def world() -> World:
+def ensure_categories() -> None:
+    """The category tree comes from a data migration; transactional tests flush it, so reload it."""
+    from luoshi.cases.catalogue import load_categories
+    from luoshi.cases.models import CategoryAttribute
+
+    if not Category.objects.exists():
+        load_categories(Category, CategoryAttribute)
     standards.clear_cache()
+
+
+def world() -> World:
+    ensure_categories()
     units = small_tree()
     units["dept2"] = UnitFactory(name="甲城管办", kind=UnitKind.DEPARTMENT, code="TAD2", parent=units["a"])
     return World(
