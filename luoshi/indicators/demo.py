@@ -31,7 +31,7 @@ from luoshi.indicators.models import Aggregation, Indicator, IndicatorKind, Indi
 from luoshi.org.models import Unit, UnitKind
 
 # Share of the year's total reached by the end of each month (cumulative indicators).
-SHAPE = [0.07, 0.13, 0.22, 0.30, 0.38, 0.47, 0.55, 0.63, 0.72, 0.81, 0.90, 1.0]
+SHAPE = [0.075, 0.145, 0.235, 0.315, 0.4, 0.49, 0.575, 0.66, 0.745, 0.83, 0.915, 1.0]
 
 # Annual totals of a mid-sized township (size factor 1.0), in each indicator's unit.
 BASE: dict[str, float] = {
@@ -200,7 +200,7 @@ def _township(
             annual_before = base + rng.uniform(-2, 3)
         else:
             annual_before = base * size * rng.uniform(0.8, 1.2)
-        growth = rng.uniform(-0.06, 0.22) if indicator.higher_is_better else rng.uniform(-0.3, 0.1)
+        growth = rng.uniform(-0.05, 0.25) if indicator.higher_is_better else rng.uniform(-0.3, 0.1)
         annual_now = annual_before * (1 + growth) if indicator.kind != IndicatorKind.RATIO else annual_before + 0.5
         # Seeds fix a month's figure: scale this year's curve (and last year's, through the growth) to it.
         seeded = [(m, v, g) for (c, i, m), (v, g) in SEEDS.items() if c == town.code and i == code]
@@ -211,6 +211,7 @@ def _township(
                 continue
             factor = float(raw) / now[month - 1] if now[month - 1] else 1.0
             now = [v * factor for v in now]
+            before = [v * factor for v in before]  # keeps last year (and so the target) in proportion
             if growth_pct is not None:
                 wanted_before = float(raw) / (1 + float(growth_pct) / 100)
                 factor_before = wanted_before / before[month - 1] if before[month - 1] else 1.0
@@ -236,7 +237,7 @@ def _township(
                     Decimal(growth_pct) if growth_pct else None,
                 )
         # Targets: last year's total plus a planned growth (lower-is-better: a ceiling).
-        planned = rng.uniform(0.06, 0.15)
+        planned = rng.uniform(0.04, 0.12)
         final_before = before[-1]
         if indicator.kind == IndicatorKind.RATIO:
             target_now = Decimal(95)

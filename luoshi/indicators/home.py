@@ -66,16 +66,20 @@ def _district_items(user: Any, district: Unit) -> list[HomeItem]:
     if period is None:
         return []
     view = selectors.overview(user, district, *period)
-    items = []
+    counted: list[tuple[int, HomeItem]] = []
     for unit_id, name, cells in view.grid:
         red = sum(1 for _ind, cell in cells if cell and cell.figures.light == "red" and cell.figures.target)
         if red:
-            items.append(
-                HomeItem(
-                    title=name,
-                    url=reverse("indicators:scorecard", args=[unit_id]) + f"?year={period[0]}&month={period[1]}",
-                    meta=_("%(n)d indicators well behind") % {"n": red},
-                    light="red",
+            counted.append(
+                (
+                    red,
+                    HomeItem(
+                        title=name,
+                        url=reverse("indicators:scorecard", args=[unit_id]) + f"?year={period[0]}&month={period[1]}",
+                        meta=_("%(n)d indicators well behind") % {"n": red},
+                        light="red",
+                    ),
                 )
             )
-    return items
+    counted.sort(key=lambda pair: -pair[0])
+    return [item for _n, item in counted]

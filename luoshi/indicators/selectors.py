@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from luoshi.core.errors import NotFound, ValidationFailed
 from luoshi.indicators import computations as calc
 from luoshi.indicators.models import (
+    Aggregation,
     ImportBatch,
     Indicator,
     IndicatorKind,
@@ -320,15 +321,45 @@ def peer_units(parent: Unit, kinds: Iterable[str]) -> QuerySet[Unit]:
     return Unit.objects.filter(parent=parent, is_active=True, kind__in=list(kinds)).order_by("sort_order", "name")
 
 
-def _peer_kinds(parent: Unit, reported_by: Sequence[str], kind: str = "") -> frozenset[str]:
+#: How far down the tree a kind of unit sits (for sums: a township sums its communities).
+LEVEL: dict[str, int] = {
+    UnitKind.DISTRICT: 0,
+    UnitKind.TOWNSHIP: 1,
+    UnitKind.SUBDISTRICT: 1,
+    UnitKind.COMMUNITY: 2,
+    UnitKind.VILLAGE: 2,
+    UnitKind.GRID: 3,
+}
+
+
+def indicator_applies(indicator: Indicator, kinds: frozenset[str]) -> bool:
+    """Do units of ``kinds`` have figures for ``indicator`` — their own, or sums of units below?"""
+    own = frozenset(indicator.unit_kinds or [])
+    if own & kinds:
+        return True
+    if indicator.aggregation == Aggregation.SUM and kinds:
+        level = min(LEVEL.get(k, 99) for k in kinds)
+        return any(LEVEL.get(k, -1) > level for k in own)
+    return False
+
+
+def peer_kinds_for(parent: Unit, indicators: Sequence[Indicator], kind: str = "") -> frozenset[str]:
+    """The kinds of ``parent``'s children that are ranked against each other on ``indicators``."""
     if kind:
-        return peer_class(kind) & frozenset(reported_by) or peer_class(kind)
+        return peer_class(kind)
     for group in PEER_CLASSES:
-        if group & frozenset(reported_by):
-            if parent.kind in group:
-                continue  # a township is not its own peer
-            return group & frozenset(reported_by)
-    return frozenset(reported_by)
+        if parent.kind in group:
+            continue  # a township is not its own peer
+        if any(indicator_applies(i, group) for i in indicators):
+            return group
+    return frozenset()
+
+
+def leaderboard_indicators(parent: Unit, catalogue: Sequence[Indicator]) -> list[Indicator]:
+    """The indicators on which ``parent``'s children can be ranked (one query)."""
+    child_kinds = set(Unit.objects.filter(parent=parent, is_active=True).values_list("kind", flat=True).distinct())
+    groups = [g for g in PEER_CLASSES if parent.kind not in g and g & child_kinds]
+    return [i for i in catalogue if any(indicator_applies(i, g) for g in groups)]
 
 
 def default_metric(indicator: Indicator, has_targets: bool) -> str:
@@ -355,7 +386,7 @@ def leaderboard(
     """
     require(user, VIEW, parent)
     check_period(year, month)
-    kinds = _peer_kinds(parent, indicator.unit_kinds or [], kind)
+    kinds = peer_kinds_for(parent, [indicator], kind)
     peers = list(peer_units(parent, kinds).values_list("pk", "name", "code"))
     ids = [p[0] for p in peers]
     months = [month, month - 1] if month > 1 else [month]
@@ -434,10 +465,7 @@ def composite_leaderboard(
     if not weights:
         raise ValidationFailed(_("Choose at least one indicator for the composite."), code="no_indicators")
     metric = metric if metric in ("completion", "yoy") else "completion"
-    reported: set[str] = set()
-    for ind, _w in weights:
-        reported |= set(ind.unit_kinds or [])
-    kinds = _peer_kinds(parent, sorted(reported), kind)
+    kinds = peer_kinds_for(parent, [ind for ind, _w in weights], kind)
     peers = list(peer_units(parent, kinds).values_list("pk", "name", "code"))
     ids = [p[0] for p in peers]
     by_id = {ind.pk: ind for ind, _w in weights}
@@ -556,12 +584,8 @@ def overview(user: Any, parent: Unit, year: int, month: int, *, category: str = 
     require(user, VIEW, parent)
     check_period(year, month)
     catalogue = list(indicator_list(category=category))
-    kinds: frozenset[str] = frozenset()
-    for group in PEER_CLASSES:
-        if parent.kind not in group and any(group & frozenset(i.unit_kinds or []) for i in catalogue):
-            kinds = group
-            break
-    indicators = [i for i in catalogue if frozenset(i.unit_kinds or []) & kinds]
+    kinds = peer_kinds_for(parent, catalogue)
+    indicators = [i for i in catalogue if indicator_applies(i, kinds)]
     units = list(peer_units(parent, kinds).values_list("pk", "name"))
     values: dict[tuple[int, int, int], tuple[Decimal, Decimal | None]] = {}
     for unit_id, ind_id, y, v, r in IndicatorValue.objects.filter(

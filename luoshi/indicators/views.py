@@ -134,7 +134,9 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
     parent = _board_parent(request.user, request)
     if parent is None:
         return render(request, "indicators/empty.html", {})
-    catalogue = list(selectors.indicator_list())
+    catalogue = selectors.leaderboard_indicators(parent, list(selectors.indicator_list()))
+    if not catalogue:
+        return render(request, "indicators/empty.html", {"parent": parent})
     year, month = _period(request, selectors.latest_period_below(request.user, parent))
     metric = request.GET.get("metric", "")
     composite = request.GET.get("composite") == "1"
@@ -158,11 +160,7 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
         trend: list[selectors.TrendSeries] = []
     else:
         code = request.GET.get("indicator", "")
-        indicator = next((i for i in catalogue if i.code == code), None)
-        if indicator is None:
-            indicator = next((i for i in catalogue if i.aggregation == "sum" or i.unit_kinds), None)
-        if indicator is None:
-            return render(request, "indicators/empty.html", {})
+        indicator = next((i for i in catalogue if i.code == code), catalogue[0])
         board = selectors.leaderboard(request.user, parent, indicator, year, month, metric=metric)
         trend = selectors.leaderboard_trend(board)
     context = {
@@ -174,7 +172,7 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
         "weights": {i.code: w for i, w in weights},
         "ancestors": unit_ancestors(request.user, parent),
         "bar_chart": charts.leaderboard_bars(board),
-        "trend_chart": charts.trend_lines(board, trend) if trend else None,
+        "trend_chart": charts.trend_lines(board, trend) if board.ranked else None,
         **_period_context(year, month),
     }
     return render(request, "indicators/leaderboard.html", context)

@@ -61,7 +61,7 @@ def test_leaderboard_page(client, people, filled, django_assert_max_num_queries)
         put_value(unit, IndicatorValue.objects.first().indicator, 2026, 8, 1000 + n)
     url = "/indicators/leaderboard/"
     params = {"parent": filled["district"].pk, "indicator": "t_output", "year": 2026, "month": 8, "metric": "value"}
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         response = client.get(url, params)
     assert response.status_code == 200
     board = response.context["board"]
@@ -125,3 +125,16 @@ def test_catalogue_page(client, people, ind):
     client.force_login(people["staff_a"])
     response = client.get("/indicators/catalogue/")
     assert response.status_code == 200 and "规上工业产值" in response.content.decode()
+
+
+def test_home_section(client, people, filled, ind):
+    from luoshi.indicators.home import behind_time_progress
+
+    put_target(filled["a"], ind["tax"], 2026, "10")
+    put_value(filled["a"], ind["tax"], 2026, 8, "1")  # 10% against 66.67% time progress: red
+    section = behind_time_progress(None, people["leader_a"])
+    assert [i.title for i in section.items] == ["甲街道 · 税收收入"]
+    assert section.items[0].light == "red"
+    district = behind_time_progress(None, people["district"])
+    assert {i.title for i in district.items} == {"甲街道", "丙镇"}  # 丙 is at 30% of its target
+    assert behind_time_progress(None, people["staff_a"]) is None
