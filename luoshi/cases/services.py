@@ -377,7 +377,7 @@ def _check_category(category: Category, *, public: bool) -> None:
             code="category_inactive",
             details={"category": [_("Choose another category.")]},
         )
-    if Category.objects.filter(parent=category).exists():
+    if not standards.is_leaf(category.pk):
         raise ValidationFailed(
             _("Choose a sub-category of %(name)s.") % {"name": category.name},
             code="category_major",
@@ -440,8 +440,7 @@ def case_report(
         )
     if len(description) > 4000:
         raise ValidationFailed(_("The description is longer than 4000 characters."), code="too_long")
-    chain = standards.lineage(unit)
-    township = standards.township_of(chain)
+    township = standards.township_for(unit)
     now = timezone.now()
     case = Case(
         tracking_no=next_tracking_no(township.code, sla.local_date(now).year),
@@ -492,13 +491,16 @@ def case_report(
         now=now,
         actor_name=str(actor_name),
     )
-    _notify(
-        _command_users(township),
-        "case_new",
-        _("New case %(no)s: %(title)s") % {"no": case.tracking_no, "title": case.title},
-        case,
-        exclude=actor,
-    )
+    if urgent:
+        # Ordinary new cases show up in the command unit's inbox and home page; only urgent ones
+        # interrupt people with a notification (one per case would drown a busy office).
+        _notify(
+            _command_users(township),
+            "case_new",
+            _("Urgent case %(no)s: %(title)s") % {"no": case.tracking_no, "title": case.title},
+            case,
+            exclude=actor,
+        )
     return case
 
 

@@ -89,6 +89,31 @@ def clear_cache() -> None:
     global _cache
     with _lock:
         _cache = None
+        _townships.clear()
+
+
+def is_leaf(category_id: int) -> bool:
+    """No sub-categories (cases are filed against leaves)."""
+    rows, _ = _data(category_id)
+    return not any(row.parent_id == category_id for row in rows.values())
+
+
+_townships: dict[int, tuple[float, Unit]] = {}
+
+
+def township_for(unit: Unit) -> Unit:
+    """The township (or district) a place belongs to; cached per process for a minute."""
+    now = time.monotonic()
+    with _lock:
+        hit = _townships.get(unit.pk)
+    if hit is not None and now - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    township = township_of(lineage(unit))
+    with _lock:
+        if len(_townships) > 50_000:
+            _townships.clear()
+        _townships[unit.pk] = (now, township)
+    return township
 
 
 def limits_for(category_id: int, unit_kind: str) -> Limits:

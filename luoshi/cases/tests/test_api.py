@@ -178,3 +178,14 @@ def test_similar_and_categories_and_stats(client, w):
     assert dept_row["closed"] == 1
     assert dept_row["satisfaction_rate"] == 1.0
     assert c.get(f"{BASE}/stats", {"start": today, "end": today - dt.timedelta(days=1)}).status_code == 400
+
+
+def test_intake_through_the_api_takes_a_fixed_small_number_of_queries(client, w):
+    c = client_for(client, w.grid)
+    body = {"category": "01001", "unit_id": w.grid_unit.pk, "description": "垃圾", "channel": "grid"}
+    c.post(BASE, body, content_type="application/json")  # warm the per-process caches
+    with CaptureQueriesContext(connection) as queries:
+        response = c.post(BASE, body, content_type="application/json")
+    assert response.status_code == 201
+    # session, user and scope (3); unit and category (2); sequence, case, timeline, audit (4); session save
+    assert len(queries) <= 14, [q["sql"][:80] for q in queries]

@@ -40,7 +40,9 @@ def test_a_grid_report_gets_a_tracking_number_an_owner_and_an_accept_clock(w):
     assert case.warn_at <= case.due_at
     assert CaseEvent.objects.filter(case=case, action="report").count() == 1
     assert ActivityLog.objects.filter(verb="case_report", object_id=str(case.pk)).exists()
-    # The township's supervisor is told.
+    # Ordinary cases wait in the inbox; urgent ones also notify the township's supervisor.
+    assert not Notification.objects.filter(recipient=w.supervisor, kind="case_new").exists()
+    report(w, urgent=True)
     assert Notification.objects.filter(recipient=w.supervisor, kind="case_new").count() == 1
 
 
