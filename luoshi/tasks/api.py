@@ -365,7 +365,8 @@ def task_detail_dict(request: HttpRequest, task: Task) -> dict[str, Any]:
 
 @tasks_router.get("", response={200: PageOut[TaskListItem], **ERRORS}, summary="List tasks in your scope")
 def list_tasks(request: HttpRequest, filters: Query[TaskQuery]) -> Any:
-    return paginate(selectors.task_list(request.user, filters.to_filters()), filters.page, filters.page_size)
+    tasks = selectors.IdsFirst(selectors.task_list(request.user, filters.to_filters()))
+    return paginate(tasks, filters.page, filters.page_size)  # type: ignore[arg-type]
 
 
 @tasks_router.post("", response={201: TaskDetailOut, **ERRORS}, summary="Create a task (supervisors and leaders)")

@@ -218,7 +218,7 @@ class Task(models.Model):
         verbose_name_plural = _("tasks")
         ordering = ["deadline", "id"]
         indexes = [
-            models.Index(fields=["lead_unit", "status", "deadline"], name="task_unit_status_idx"),
+            models.Index(fields=["lead_unit", "status", "light", "deadline"], name="task_unit_status_light_idx"),
             models.Index(fields=["status", "light", "deadline"], name="task_status_light_idx"),
             models.Index(fields=["deadline", "id"], name="task_deadline_idx"),
             models.Index(fields=["responsible_leader", "status"], name="task_leader_idx"),

@@ -168,6 +168,36 @@ def task_list(user: Any, filters: TaskFilters | None = None) -> QuerySet[Task]:
     return qs.select_related("lead_unit", "responsible_leader").only(*LIST_FIELDS).order_by("deadline", "id")
 
 
+class IdsFirst:
+    """A task list that pages in two steps: the ids of the page, then those rows.
+
+    Sorting only ids lets the database answer from the ``(lead_unit, status, light,
+    deadline)`` index without reading every visible row; the page's rows are then
+    fetched by primary key. Works with Django's Paginator and the API paginator,
+    and keeps the query count fixed (count, ids, rows) whatever the page size.
+    """
+
+    ordered = True
+
+    def __init__(self, qs: QuerySet[Task]) -> None:
+        self.qs = qs
+
+    def count(self) -> int:
+        return self.qs.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[Task]:
+        if not isinstance(key, slice):
+            raise TypeError("IdsFirst supports slices only")
+        ids = list(self.qs.values_list("pk", flat=True)[key])
+        if not ids:
+            return []
+        rows = {t.pk: t for t in self.qs.order_by().filter(pk__in=ids)}
+        return [rows[pk] for pk in ids if pk in rows]
+
+
 def my_tasks(user: Any) -> QuerySet[Task]:
     """Tasks this user works on: as doer at the lead unit or task force, as responsible leader, or as creator."""
     scope = scope_for(user)
@@ -286,15 +316,17 @@ class BoardColumn:
 
 
 def board(user: Any, filters: TaskFilters) -> list[BoardColumn]:
-    """The wall chart: one column per state, reddest first; two queries in all."""
+    """The wall chart: one column per state, reddest first; a fixed number of queries."""
     qs = task_list(user, filters)
     counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     columns: list[BoardColumn] = []
     per_status: dict[str, list[Task]] = defaultdict(list)
-    # One query: the first BOARD_LIMIT per column would need a window; a capped scan keeps it simple.
-    for task in qs.filter(status__in=BOARD_COLUMNS).order_by("deadline", "id")[: BOARD_LIMIT * len(BOARD_COLUMNS) * 4]:
-        if len(per_status[task.status]) < BOARD_LIMIT:
-            per_status[task.status].append(task)
+    # The first BOARD_LIMIT ids of each column (cheap, from the index), then all their rows at once.
+    ids: list[int] = []
+    for status in BOARD_COLUMNS:
+        ids += list(qs.filter(status=status).values_list("pk", flat=True)[:BOARD_LIMIT])
+    for task in qs.order_by("deadline", "id").filter(pk__in=ids):
+        per_status[task.status].append(task)
     severity = {"red": 0, "yellow": 1, "green": 2, "": 3}
     for status in BOARD_COLUMNS:
         tasks = sorted(per_status[status], key=lambda t: (severity.get(t.light, 3), t.deadline))
@@ -323,8 +355,8 @@ GANTT_LIMIT = 80
 
 
 def gantt(user: Any, filters: TaskFilters) -> Gantt:
-    """Tasks and their milestones on a time axis (the 时间表/路线图 view); two queries."""
-    tasks = list(task_list(user, filters).exclude(status=Status.CANCELLED)[:GANTT_LIMIT])
+    """Tasks and their milestones on a time axis (the 时间表/路线图 view); a fixed number of queries."""
+    tasks = IdsFirst(task_list(user, filters).exclude(status=Status.CANCELLED))[:GANTT_LIMIT]
     milestones: dict[int, list[Milestone]] = defaultdict(list)
     for m in Milestone.objects.filter(task_id__in=[t.pk for t in tasks]).order_by("due_date"):
         milestones[m.task_id].append(m)
@@ -362,7 +394,12 @@ def gantt(user: Any, filters: TaskFilters) -> Gantt:
 
 
 def light_counts(user: Any, filters: TaskFilters) -> dict[str, int]:
-    qs = task_list(user, filters).order_by()
+    return light_counts_of(task_list(user, filters))
+
+
+def light_counts_of(qs: QuerySet[Task]) -> dict[str, int]:
+    """How many tasks of ``qs`` show each light (one grouped query)."""
+    qs = qs.order_by()
     rows = qs.values_list("light").annotate(n=Count("id")).values_list("light", "n")
     counts = {"green": 0, "yellow": 0, "red": 0, "none": 0}
     for light, n in rows:

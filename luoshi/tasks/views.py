@@ -34,7 +34,7 @@ from luoshi.tasks.forms import (
     TransitionForm,
 )
 from luoshi.tasks.models import Attachment, Category, Light, Priority, Source, Status
-from luoshi.tasks.permissions import can_dispatch_somewhere, task_roles
+from luoshi.tasks.permissions import can_dispatch_somewhere, goals_visible_to, task_roles
 from luoshi.tasks.workflow import TaskRole
 
 
@@ -55,7 +55,7 @@ def _filter_context(request: HttpRequest, filters: selectors.TaskFilters) -> dic
         "filters": filters,
         "units": units_visible_to(request.user).filter(is_active=True).exclude(kind="grid").order_by("path")[:400],
         "leaders": selectors.people_choices(request.user, leaders_only=True)[:200],
-        "goals": selectors.goal_list(request.user)[:100],
+        "goals": goals_visible_to(request.user).filter(is_active=True).order_by("-year", "title")[:100],
         "statuses": Status.choices,
         "lights": [(v, label) for v, label in Light.choices if v],
         "sources": Source.choices,
@@ -81,7 +81,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     qs = selectors.my_tasks(request.user)
     if show == "open":
         qs = qs.filter(status__in=[Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING_REVIEW])
-    page = paginate(request, qs)
+    page = paginate(request, selectors.IdsFirst(qs))  # type: ignore[arg-type]
     return render(
         request,
         "tasks/my_tasks.html",
@@ -99,7 +99,7 @@ def unit_tasks(request: HttpRequest) -> HttpResponse:
         unit = access_unit(request.user, request.GET["unit"])
     elif units:
         unit = units[0]
-    page = paginate(request, selectors.unit_tasks(request.user, unit)) if unit else None
+    page = paginate(request, selectors.IdsFirst(selectors.unit_tasks(request.user, unit))) if unit else None  # type: ignore[arg-type]
     return render(
         request,
         "tasks/unit_tasks.html",
@@ -111,10 +111,10 @@ def unit_tasks(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     qs = selectors.task_list(request.user, filters)
-    page = paginate(request, qs)
+    page = paginate(request, selectors.IdsFirst(qs))  # type: ignore[arg-type]
     context = {
         "page_obj": page,
-        "counts": selectors.light_counts(request.user, filters),
+        "counts": selectors.light_counts_of(qs),
         "can_create": can_dispatch_somewhere(request.user),
         **_filter_context(request, filters),
     }

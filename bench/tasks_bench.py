@@ -1,0 +1,243 @@
+"""Benchmark: the supervisor overview and GET /api/v1/tasks over 50,000 tasks in 200 units.
+
+Usage (SQLite, a throw-away database under var/bench/):
+
+    .venv/bin/python bench/tasks_bench.py
+
+PostgreSQL (the database must exist and is emptied by the run):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/luoshi_bench .venv/bin/python bench/tasks_bench.py
+
+Options: --tasks N (default 50000), --units N (default 200), --runs N (timed requests per
+case, default 30), --keep (reuse the generated data if it is already there).
+
+It prints a Markdown table: median and 95th percentile time per request and the
+number of SQL queries, for a district-wide supervisor (sees every task) and a
+subdistrict supervisor (sees a tenth), at several page sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup_django() -> None:
+    if not os.environ.get("DATABASE_URL"):
+        bench_dir = ROOT / "var" / "bench"
+        bench_dir.mkdir(parents=True, exist_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{bench_dir / 'tasks.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.config.settings")
+    os.environ.setdefault("LUOSHI_TESTING", "1")  # fast password hashing, finder-served static files
+    import django
+
+    django.setup()
+
+
+def generate(n_tasks: int, n_units: int, seed: int = 20260501) -> None:
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from luoshi.accounts.models import User
+    from luoshi.org.models import Person, Position, Role, RoleGrant, Unit, UnitKind
+    from luoshi.tasks.models import Cadence, Goal, Priority, Source, Status, Task
+
+    call_command("migrate", verbosity=0)
+    rng = random.Random(seed)
+    with transaction.atomic():
+        district = Unit.objects.create(name="基准区", kind=UnitKind.DISTRICT, code="BZ", path="", depth=0)
+        district.path = f"/{district.pk}/"
+        district.save(update_fields=["path"])
+        townships: list[Unit] = []
+        for i in range(10):
+            t = Unit.objects.create(
+                name=f"基准{i}街道", kind=UnitKind.SUBDISTRICT, code=f"BZT{i}", parent=district, depth=1
+            )
+            t.path = f"{district.path}{t.pk}/"
+            t.save(update_fields=["path"])
+            townships.append(t)
+        leaves: list[Unit] = []
+        per, rest = divmod(max(10, n_units - 11), 10)
+        for i, t in enumerate(townships):
+            for j in range(per + (1 if i < rest else 0)):
+                kind = UnitKind.TASK_FORCE if j < 2 else (UnitKind.DEPARTMENT if j % 2 else UnitKind.COMMUNITY)
+                u = Unit.objects.create(name=f"{t.name}单位{j}", kind=kind, code=f"{t.code}U{j}", parent=t, depth=2)
+                u.path = f"{t.path}{u.pk}/"
+                u.save(update_fields=["path"])
+                leaves.append(u)
+        people = []
+        for t in townships:
+            for k in range(5):
+                p = Person.objects.create(name=f"{t.name}领导{k}")
+                Position.objects.create(person=p, unit=t, title="副主任", is_leader=True)
+                people.append((t, p))
+        district_sup = User.objects.create(username="bench_district", full_name="区督查")
+        RoleGrant.objects.create(user=district_sup, role=Role.SUPERVISOR, unit=district)
+        town_sup = User.objects.create(username="bench_town", full_name="街道督查")
+        RoleGrant.objects.create(user=town_sup, role=Role.SUPERVISOR, unit=townships[0])
+        goals = [Goal.objects.create(year=2026, title=f"目标{i}", owner_unit=townships[i % 10]) for i in range(20)]
+        today = dt.date(2026, 6, 15)
+        statuses = [Status.DRAFT, Status.ASSIGNED, Status.IN_PROGRESS, Status.IN_PROGRESS, Status.IN_PROGRESS,
+                    Status.PENDING_REVIEW, Status.DONE, Status.DONE, Status.SUSPENDED, Status.CANCELLED]  # fmt: skip
+        leaders_by_town: dict[int, list[Person]] = {}
+        for t, p in people:
+            leaders_by_town.setdefault(t.pk, []).append(p)
+        batch: list[Task] = []
+        co_rows: list[tuple[int, int]] = []
+        forces: dict[int, list[Unit]] = {}
+        for leaf in leaves:
+            if leaf.kind == UnitKind.TASK_FORCE:
+                forces.setdefault(leaf.parent_id, []).append(leaf)  # type: ignore[arg-type]
+        for n in range(n_tasks):
+            unit = leaves[n % len(leaves)]
+            town_id = unit.parent_id
+            status = rng.choice(statuses)
+            start = today - dt.timedelta(days=rng.randint(0, 200))
+            deadline = start + dt.timedelta(days=rng.randint(10, 300))
+            is_open = status in {Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING_REVIEW}
+            light = rng.choice(["green", "green", "green", "yellow", "red"]) if is_open else ""
+            batch.append(
+                Task(
+                    number=f"DB2026-{n + 1:05d}", title=f"基准任务{n}", lead_unit=unit,
+                    responsible_leader=rng.choice(leaders_by_town[town_id]), goal=goals[n % len(goals)],
+                    source=rng.choice(Source.values), priority=rng.choice(Priority.values),
+                    report_cadence=Cadence.WEEKLY, start_date=start, deadline=deadline, status=status, light=light,
+                    is_overdue=is_open and deadline < today, progress=rng.randint(0, 100),
+                    closed_on_time=(deadline >= today) if status == Status.DONE else None,
+                    task_force=rng.choice(forces[town_id]) if n % 20 == 0 and forces.get(town_id) else None,
+                )
+            )  # fmt: skip
+            if n % 5 == 0:
+                co_rows.append((n, leaves[(n + 7) % len(leaves)].pk))
+            if len(batch) == 5000:
+                _flush(batch, co_rows)
+                batch, co_rows = [], []
+        _flush(batch, co_rows)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+_offset = 0
+
+
+def _flush(batch: list, co_rows: list[tuple[int, int]]) -> None:
+    from luoshi.tasks.models import Task
+
+    global _offset
+    created = Task.objects.bulk_create(batch, batch_size=1000)
+    through = Task.co_units.through
+    base = _offset
+    rows = [through(task_id=created[i - base].pk, unit_id=u) for i, u in co_rows]
+    through.objects.bulk_create(rows, batch_size=2000)
+    _offset += len(batch)
+
+
+def measure(runs: int) -> list[tuple[str, str, float, float, int]]:
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from luoshi.accounts.models import User
+    from luoshi.org.models import Unit
+
+    settings.ALLOWED_HOSTS = ["*"]
+    results = []
+    town0 = Unit.objects.get(code="BZT0")
+    cases = [
+        ("overview page, all open", "/tasks/overview/?status=open", None),
+        ("overview page, red in one subdistrict", f"/tasks/overview/?status=open&light=red&unit={town0.pk}", None),
+        ("API page_size=10", "/api/v1/tasks?status=open&page_size=10", None),
+        ("API page_size=50", "/api/v1/tasks?status=open&page_size=50", None),
+        ("API page_size=200", "/api/v1/tasks?status=open&page_size=200", None),
+        ("API overdue, page 20", "/api/v1/tasks?overdue=true&page=20&page_size=50", None),
+    ]
+    for username in ("bench_district", "bench_town"):
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        for label, url, _ in cases:
+            client.get(url)  # warm up
+            times = []
+            queries = 0
+            for _i in range(runs):
+                with CaptureQueriesContext(connection) as ctx:
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    times.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, (url, response.status_code)
+                queries = len(ctx.captured_queries)
+            times.sort()
+            p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+            results.append((username, label, statistics.median(times), p95, queries))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tasks", type=int, default=50_000)
+    parser.add_argument("--units", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    setup_django()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from luoshi.tasks.models import Task
+
+    if args.keep and _has_data():
+        call_command("migrate", verbosity=0)
+    else:
+        _reset()
+        started = time.perf_counter()
+        generate(args.tasks, args.units)
+        print(f"generated {Task.objects.count()} tasks in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    from luoshi.org.models import Unit
+
+    print(f"\n{connection.vendor}: {Task.objects.count()} tasks, {Unit.objects.count()} units, {args.runs} runs each\n")
+    print("| user | request | median ms | p95 ms | SQL queries |")
+    print("|---|---|---:|---:|---:|")
+    for username, label, median, p95, queries in measure(args.runs):
+        who = "district supervisor (all)" if username == "bench_district" else "subdistrict supervisor (1/10)"
+        print(f"| {who} | {label} | {median:.1f} | {p95:.1f} | {queries} |")
+
+
+def _has_data() -> bool:
+    from django.db.utils import DatabaseError
+
+    from luoshi.tasks.models import Task
+
+    try:
+        return Task.objects.exists()
+    except DatabaseError:
+        return False
+
+
+def _reset() -> None:
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        name = Path(str(connection.settings_dict["NAME"]))
+        connection.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{name}{suffix}").unlink(missing_ok=True)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+
+
+if __name__ == "__main__":
+    main()
