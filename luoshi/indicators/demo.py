@@ -107,6 +107,16 @@ def demo_period(today: dt.date | None = None) -> tuple[int, int]:
     return day.year - 1, 12
 
 
+def ensure_catalogue() -> None:
+    """Create the seeded catalogue's indicators that are missing (e.g. after a database flush)."""
+    import importlib
+
+    from django.apps import apps
+
+    seed = importlib.import_module("luoshi.indicators.migrations.0002_seed_catalogue").seed
+    seed(apps, None)
+
+
 def is_loaded() -> bool:
     return IndicatorValue.objects.filter(source=Source.DEMO).exists()
 
@@ -116,6 +126,7 @@ def load(*, stdout: Any = None, today: dt.date | None = None) -> dict[str, int]:
     """Create demo targets and values unless they are there; needs the demo organisation."""
     if is_loaded():
         return {"values": 0, "targets": 0}
+    ensure_catalogue()
     townships = list(
         Unit.objects.filter(kind__in=[UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT], code__in=list(SIZE)).select_related(
             "parent"
