@@ -89,3 +89,22 @@ def test_ambiguous_unit_names_ask_for_the_code(s, tree):
     UnitFactory(name="甲党政办", kind=UnitKind.DEPARTMENT, code="TAD9", parent=tree["a"])
     preview = excel.import_preview(actor=s.supervisor, content=workbook([row(lead="甲党政办")]))
     assert preview.rows[0].errors == ["“甲党政办”对应多个单位，请改填单位简码。"]
+
+
+def test_import_pages_preview_then_confirm(client, s, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(s.supervisor)
+    assert client.get(reverse("tasks:import_template"))["Content-Type"] == excel.XLSX
+    upload = SimpleUploadedFile("清单.xlsx", workbook([row(), row(title="第二项")]))
+    page = client.post(reverse("tasks:import"), {"file": upload})
+    assert page.status_code == 200 and Task.objects.count() == 0
+    token = page.context["preview"].token
+    assert token
+    done = client.post(reverse("tasks:import"), {"confirm": "1", "token": token})
+    assert done.status_code == 302 and Task.objects.count() == 2
+    bad = SimpleUploadedFile("坏.xlsx", workbook([row(lead="NOPE")]))
+    page = client.post(reverse("tasks:import"), {"file": bad})
+    assert "NOPE" in page.content.decode() and not page.context["preview"].token
