@@ -20,7 +20,7 @@ def layout(request: HttpRequest) -> dict[str, Any]:
     ]
     return {
         "nav_entries": entries,
-        "nav_mobile": [e for e in entries if e["item"].mobile][:4],
+        "nav_mobile": [e for e in entries if e["item"].mobile][:3],
         "nav_home_active": namespace == "core",
         "luoshi_production": settings.PRODUCTION,
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.management import call_command
 
@@ -69,10 +71,15 @@ def test_one_demo_login_per_role(demo_org):
         assert Position.objects.filter(person__user=user).exists()
 
 
-def test_loading_twice_changes_nothing(demo_org):
-    counts = (Unit.objects.count(), Person.objects.count(), Position.objects.count(), RoleGrant.objects.count())
-    call_command("loaddemo", "--quiet-logins", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert (Unit.objects.count(), Person.objects.count(), Position.objects.count(), RoleGrant.objects.count()) == counts
+def test_loading_twice_changes_nothing(db):
+    def counts():
+        return (Unit.objects.count(), Person.objects.count(), Position.objects.count(), RoleGrant.objects.count())
+
+    with open(os.devnull, "w") as quiet:
+        call_command("loaddemo", "--quiet-logins", stdout=quiet)
+        first = counts()
+        call_command("loaddemo", "--quiet-logins", stdout=quiet)
+    assert counts() == first
 
 
 @pytest.mark.parametrize("username", [d.username for d in demo.DEMO_LOGINS])
