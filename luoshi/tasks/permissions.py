@@ -49,6 +49,7 @@ def register_rules() -> None:
 #: Above this many "extra" tasks (seen through a co-unit, task force or as leader, not
 #: through the lead unit) the filter keeps them as a subquery instead of a list of ids.
 EXTRA_IDS_LIMIT = 2000
+CO_IDS_LIMIT = 5000
 
 
 def task_scope_q(user: Any) -> Q | None:
@@ -72,12 +73,23 @@ def task_scope_q(user: Any) -> Q | None:
     if not outside.exists():
         return None
     unit_ids = Unit.objects.filter(scope.unit_q()).values("pk")
+    # Tasks with a co-unit in scope, as a list first: joining them to the task table
+    # lets PostgreSQL prefer a full scan; a list of keys is looked up by index.
+    co_task_ids = list(
+        Task.co_units.through.objects.filter(unit_id__in=unit_ids)
+        .order_by()
+        .values_list("task_id", flat=True)[: CO_IDS_LIMIT + 1]
+    )
+    co_tasks = (
+        Task.objects.filter(pk__in=co_task_ids)
+        if len(co_task_ids) <= CO_IDS_LIMIT
+        else Task.objects.filter(pk__in=Task.co_units.through.objects.filter(unit_id__in=unit_ids).values("task_id"))
+    )
     # "NOT lead in scope" (rather than "lead outside") keeps each part driven by its own index.
     extra = (
-        Task.co_units.through.objects.filter(unit_id__in=unit_ids)
-        .exclude(task__lead_unit_id__in=unit_ids)
+        co_tasks.exclude(lead_unit_id__in=unit_ids)
         .order_by()
-        .values_list("task_id", flat=True)
+        .values_list("pk", flat=True)
         .union(
             Task.objects.filter(task_force_id__in=unit_ids)
             .exclude(lead_unit_id__in=unit_ids)
