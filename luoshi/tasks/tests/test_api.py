@@ -128,3 +128,16 @@ def test_goals_and_inspections_api(client, s, fixed_today):
     client.force_login(s.outsider)
     assert client.get(f"{API}/goals/{goal['id']}").status_code == 404
     assert client.get(f"{API}/inspections").json()["count"] == 0
+
+
+def test_openapi_schema_of_the_task_routers_builds():
+    from ninja import NinjaAPI
+
+    from luoshi.tasks import api
+
+    site = NinjaAPI(urls_namespace="tasks-openapi-check")
+    site.add_router("/tasks", api.tasks_router)
+    site.add_router("/goals", api.goals_router)
+    site.add_router("/inspections", api.inspections_router)
+    paths = site.get_openapi_schema(path_prefix="/api/v1/")["paths"]
+    assert "/api/v1/tasks/{task_id}/transitions" in paths and "/api/v1/goals/{goal_id}/categories" in paths
