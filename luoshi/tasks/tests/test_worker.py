@@ -38,3 +38,19 @@ def test_list(capsys):
     out = io.StringIO()
     call_command("worker", "--list", stdout=out)
     assert "tasks.daily_checks" in out.getvalue()
+
+
+def test_stale_import_files_are_removed(settings, tmp_path):
+    import os
+
+    from luoshi.tasks.jobs import remove_stale_imports
+
+    settings.MEDIA_ROOT = tmp_path
+    folder = tmp_path / "imports"
+    folder.mkdir()
+    old, new = folder / "old.xlsx", folder / "new.xlsx"
+    old.write_bytes(b"x")
+    new.write_bytes(b"x")
+    os.utime(old, (0, 0))
+    assert remove_stale_imports() == 1
+    assert new.exists() and not old.exists()
