@@ -100,8 +100,18 @@ _PLAN = (
     r"|(?:全年|年度)?(?:目标任务|计划任务|目标|计划|任务)完成率)"
 )
 
+# Characters a token can start with. Checking this first lets the scan skip
+# the many positions where no token can begin (most of any prose).
+_SCAN_FIRST_CHARS = (
+    "0-9+\\-"  # numbers, dates, ranges
+    "同比较与增上提回涨负下减降环"  # growth words
+    "完占为达是相全年目计预任"  # plan shares
+    "今本当去第一二三四前截"  # periods
+    "。！？；;!?，,、：:—…|"  # clause marks
+)
 _TOKEN_RE = re.compile(
-    "|".join(
+    f"(?=[{_SCAN_FIRST_CHARS}])(?:"
+    + "|".join(
         [
             # Dates and clock times: never values, never periods.
             rf"(?P<date>(?:19|20)\d{{2}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|{_YEAR}\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日号]"
@@ -134,7 +144,9 @@ _TOKEN_RE = re.compile(
             r"(?P<comma>[，,、：:—…|])",
         ]
     )
+    + ")"
 )
+_DIGIT = re.compile(r"\d")
 
 # Cleaning of the text before a number into an indicator name.
 _LEAD_FILLERS = re.compile(
@@ -175,7 +187,11 @@ _BAD_END = set("着了的在把将对向从给被让使与和及或等内中后�
 _BAD_START = set("的了把被对向从给让使和及与或等到于为是以而个")
 _BAD_WORDS = re.compile(r"是|这|那|我们|他们|你们|一个|每个|如何|什么|哪些|可以|能够|正在")
 _STOP_NAMES = frozenset(
-    {"时间", "期限", "目标", "任务", "其中", "合计", "总计", "共计", "全部", "以上", "左右", "总量"}
+    {"时间", "期限", "目标", "任务", "其中", "合计", "总计", "共计", "全部", "以上", "左右", "总量", "总额", "规模"}
+)
+#: Words that only say "the figure of the mention before": "总量达1.23亿元".
+_ATTACH_WORDS = re.compile(
+    r"[，,、\s]*(?:其|总量|总额|规模|金额|数量)?(?:达到|达|为|是|完成|实现|共|计|约|近|突破|超过|超)*"
 )
 _DELTA_TAIL = re.compile(rf"(?:{_COMPARE})?{_FILL}(?:{_POS}|{_NEG}){_FILL}$")
 
@@ -208,7 +224,7 @@ def clean_name(segment: str) -> str | None:
     text = _ACRONYM.sub("", text)
     for _round in range(6):
         before = text
-        text = text.strip("，,、：:；;. -—")
+        text = text.strip("，,、：:；;. -—").lstrip(")）]】")
         text = _TRAIL.sub("", text)
         text = _LEAD_FILLERS.sub("", text)
         text = _SCOPE.sub("", text)
@@ -337,12 +353,9 @@ def _quantity(
         mention.value, mention.unit = value, unit
         return
     current = state.current
-    if current is not None and current.value is None and _VALUE_LEAD.fullmatch(segment):
+    if current is not None and current.value is None and _ATTACH_WORDS.fullmatch(_QUOTES.sub("", segment)):
         # "……同比增长15%，达到12亿元": the value of the mention before.
         current.value, current.unit = value, unit
-
-
-_VALUE_LEAD = re.compile(r"[，,、\s]*(?:达到|达|为|是|完成|实现|共|计|约|近)*")
 
 
 def _scan_line(line: str, line_no: int, doc_year: int | None) -> tuple[list[Mention], str | None]:
@@ -428,6 +441,8 @@ def parse(text: str) -> list[Mention]:
     for line_no, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
+        if not _DIGIT.search(line) and not _is_heading(line):
+            continue  # no number, no mention; and not a heading that could name a period
         mentions, first_period = _scan_line(line, line_no, doc_year)
         if not mentions:
             if first_period and _is_heading(line):

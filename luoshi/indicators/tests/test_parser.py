@@ -237,6 +237,26 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
         [M("工业用电量", yoy=-2.1), M("建筑业产值", yoy=-6.0), M("房地产销售面积", yoy=-11.4)],
     ),
     (
+        "the figure after the rate, named by a generic word",
+        "一般公共预算收入同比增长5.6%，总量达1.23亿元。",
+        [M("一般公共预算收入", 1.23, "亿元", 5.6)],
+    ),
+    (
+        "growth in brackets after the value",
+        "财政总收入6.19亿元（同比增长12.4%），新产品产值26.4亿元。",
+        [M("财政总收入", 6.19, "亿元", 12.4), M("新产品产值", 26.4, "亿元")],
+    ),
+    (
+        "numbered with digits in brackets",
+        "（1）规上工业产值完成149976万元；（2）固定资产投资完成171156万元。",
+        [M("规上工业产值", 149976.0, "万元"), M("固定资产投资", 171156.0, "万元")],
+    ),
+    (
+        "share of another figure is not an indicator",
+        "实现税收收入1.2亿元，占总收入的85%。",
+        [M("税收收入", 1.2, "亿元")],
+    ),
+    (
         "较去年同期 is a comparison, not a period",
         "税收收入较去年同期增长6.6%。",
         [M("税收收入", yoy=6.6)],
