@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PY_STAMP   := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+# Tests run on every core (pytest-xdist); override e.g. PYTEST_ARGS="-k tree -n 0".
+PYTEST_ARGS ?= -n auto
 
 .PHONY: demo test install lint typecheck pytest messages clean serve
 
