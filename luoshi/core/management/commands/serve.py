@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -15,12 +16,16 @@ def static_files_current() -> bool:
     from django.contrib.staticfiles import finders
 
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    if not manifest.exists():
+    try:
+        collected = set(json.loads(manifest.read_text(encoding="utf-8"))["paths"])
+    except (OSError, ValueError, KeyError):
         return False
     collected_at = manifest.stat().st_mtime
     for finder in finders.get_finders():
         for path, storage in finder.list([]):
-            if Path(storage.path(path)).stat().st_mtime > collected_at:
+            prefix = getattr(storage, "prefix", None)
+            name = f"{prefix}/{path}" if prefix else path
+            if name not in collected or Path(storage.path(path)).stat().st_mtime > collected_at:
                 return False
     return True
 
