@@ -50,6 +50,7 @@ def register_rules() -> None:
 #: through the lead unit) the filter keeps them as a subquery instead of a list of ids.
 EXTRA_IDS_LIMIT = 2000
 CO_IDS_LIMIT = 5000
+UNIT_IDS_LIMIT = 5000
 
 
 def task_scope_q(user: Any) -> Q | None:
@@ -72,7 +73,11 @@ def task_scope_q(user: Any) -> Q | None:
     outside = Unit.objects.exclude(scope.unit_q())
     if not outside.exists():
         return None
-    unit_ids = Unit.objects.filter(scope.unit_q()).values("pk")
+    # The units in scope as a list of keys (while it is not huge): with literal keys
+    # PostgreSQL combines the lead-unit index with the key lookups of the extra ids.
+    in_scope = Unit.objects.filter(scope.unit_q())
+    listed = list(in_scope.values_list("pk", flat=True)[: UNIT_IDS_LIMIT + 1])
+    unit_ids: Any = listed if len(listed) <= UNIT_IDS_LIMIT else in_scope.values("pk")
     # Tasks with a co-unit in scope, as a list first: joining them to the task table
     # lets PostgreSQL prefer a full scan; a list of keys is looked up by index.
     co_task_ids = list(

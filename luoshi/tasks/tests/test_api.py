@@ -103,7 +103,7 @@ def test_list_query_count_is_fixed_whatever_the_page_size(client, s, django_asse
             assert client.get(f"{API}/tasks?page_size={size}").status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1] == counts[2]
-    assert counts[0] <= 12  # session, user, scope, units outside, co-unit ids, extra ids, count, ids, rows, save
+    assert counts[0] <= 13  # session, user, scope, units outside, unit ids, co-unit ids, extra, count, ids, rows, save
 
 
 def test_goals_and_inspections_api(client, s, fixed_today):
