@@ -17,12 +17,13 @@ from ninja import Field, Query, Router, Schema, Status
 
 from luoshi.api.pagination import paginate
 from luoshi.api.schemas import ErrorOut, PageOut
-from luoshi.cases import selectors, services, sla
+from luoshi.cases import selectors, services, sla, standards
 from luoshi.cases.models import Case, CaseKind, Category, Channel
 from luoshi.cases.workflow import Action
 from luoshi.core import workdays
-from luoshi.core.errors import ValidationFailed
+from luoshi.core.errors import NotFound, ValidationFailed
 from luoshi.org.models import Unit
+from luoshi.org.scope import scope_for
 from luoshi.org.selectors import access_unit
 
 router = Router(tags=["cases"])
@@ -300,12 +301,21 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]) -> Any:
 
 @router.post("", response={201: CaseOut, **ERRORS}, summary="Report a case (intake)")
 def create_case(request: HttpRequest, payload: CaseIn) -> Any:
-    unit = access_unit(request.user, payload.unit_id)
+    unit = standards.unit_by_id(payload.unit_id)
+    if unit is None or not scope_for(request.user).covers(unit):
+        raise NotFound()
+    category = standards.category_by_code(payload.category.strip())
+    if category is None:
+        raise ValidationFailed(
+            _("Unknown category: %(code)s") % {"code": payload.category},
+            code="category_unknown",
+            details={"category": [payload.category]},
+        )
     case = services.case_report(
         actor=request.user,
         channel=payload.channel.value,
         kind=payload.kind.value,
-        category=_category(payload.category),
+        category=category,
         unit=unit,
         title=payload.title,
         description=payload.description,

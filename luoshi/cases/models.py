@@ -221,14 +221,20 @@ class Case(models.Model):
     public_token = models.CharField(max_length=32, db_index=True, editable=False)
     kind = models.CharField(_("kind"), max_length=16, choices=CaseKind.choices, default=CaseKind.REQUEST)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
-    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     urgent = models.BooleanField(_("urgent"), default=False)
 
     # Where it happened. ``township`` is denormalised for scoping and statistics.
-    unit = models.ForeignKey(Unit, verbose_name=_("place"), on_delete=models.PROTECT, related_name="cases_here")
-    township = models.ForeignKey(Unit, verbose_name=_("township"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("place"), on_delete=models.PROTECT, related_name="cases_here", db_index=False
+    )
+    township = models.ForeignKey(
+        Unit, verbose_name=_("township"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     address = models.CharField(_("address"), max_length=255, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lng = models.FloatField(_("longitude"), null=True, blank=True)
@@ -249,6 +255,7 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     api_key = models.ForeignKey(
         "cases.Open311Key",
@@ -257,11 +264,16 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
 
     # Who acts on it.
     owner_unit = models.ForeignKey(
-        Unit, verbose_name=_("command unit"), on_delete=models.PROTECT, related_name="cases_owned"
+        Unit,
+        verbose_name=_("command unit"),
+        on_delete=models.PROTECT,
+        related_name="cases_owned",
+        db_index=False,
     )
     handling_unit = models.ForeignKey(
         Unit,
@@ -270,6 +282,7 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="cases_handled",
+        db_index=False,
     )
     co_units: models.ManyToManyField[Unit, CaseCoUnit] = models.ManyToManyField(
         Unit, verbose_name=_("co-units"), through="CaseCoUnit", related_name="cases_co_handled", blank=True
@@ -289,7 +302,12 @@ class Case(models.Model):
     # The result.
     public_reply = models.TextField(_("public reply"), blank=True)
     replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True, default="")
     outcome_reason = models.TextField(_("reason"), blank=True)
@@ -364,10 +382,15 @@ class CaseCoUnit(models.Model):
 class CaseEvent(models.Model):
     """One step on the case timeline: who did what, from which state to which, and why."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", db_index=False)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     actor_name = models.CharField(_("by"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=32)

@@ -295,7 +295,7 @@ class _Step:
         return case
 
 
-# --- Tracking numbers ------------------------------------------------------------------
+# --- Tracking numbers ------------------------------------------------------------------------
 
 
 def next_tracking_no(code: str, year: int) -> str:
@@ -394,7 +394,6 @@ def _check_coordinates(lat: float | None, lng: float | None) -> None:
         raise ValidationFailed(_("The location is not a valid latitude and longitude."), code="bad_location")
 
 
-@transaction.atomic
 def case_report(
     *,
     actor: Any,
@@ -420,7 +419,12 @@ def case_report(
     uploads: Sequence[Any] = (),
     attachment_tokens: Sequence[str] = (),
 ) -> Case:
-    """Intake from every channel: the case starts as reported at its township's office."""
+    """Intake from every channel: the case starts as reported at its township's office.
+
+    Everything that can be checked or computed is done before the transaction opens, so the
+    write lock (one writer at a time on SQLite; the sequence row on PostgreSQL) is held only
+    for the four inserts and the commit.
+    """
     if channel not in Channel.values:
         raise ValidationFailed(_("Unknown channel."), code="bad_channel")
     if kind not in CaseKind.values:
@@ -443,7 +447,6 @@ def case_report(
     township = standards.township_for(unit)
     now = timezone.now()
     case = Case(
-        tracking_no=next_tracking_no(township.code, sla.local_date(now).year),
         public_token=secrets.token_urlsafe(12),
         kind=kind,
         channel=channel,
@@ -472,35 +475,37 @@ def case_report(
         updated_at=now,
     )
     _start_stage(case, Stage.ACCEPT, now)
-    case.save()
-    for upload in uploads:
-        attachment_store(actor=actor, upload=upload, case=case)
-    if attachment_tokens:
-        Attachment.objects.filter(token__in=list(attachment_tokens), case__isnull=True).update(case=case)
-    source = Channel(channel).label
-    actor_name = _actor_name(actor) or (api_key.name if api_key else _("Resident"))
-    _record(
-        actor=actor,
-        case=case,
-        action="report",
-        from_status="",
-        comment=str(source),
-        is_public=True,
-        unit_name=unit.name,
-        before={},
-        now=now,
-        actor_name=str(actor_name),
-    )
-    if urgent:
-        # Ordinary new cases show up in the command unit's inbox and home page; only urgent ones
-        # interrupt people with a notification (one per case would drown a busy office).
-        _notify(
-            _command_users(township),
-            "case_new",
-            _("Urgent case %(no)s: %(title)s") % {"no": case.tracking_no, "title": case.title},
-            case,
-            exclude=actor,
+    source = str(Channel(channel).label)
+    actor_name = str(_actor_name(actor) or (api_key.name if api_key else _("Resident")))
+    with transaction.atomic():
+        case.tracking_no = next_tracking_no(township.code, sla.local_date(now).year)
+        case.save(force_insert=True)
+        for upload in uploads:
+            attachment_store(actor=actor, upload=upload, case=case)
+        if attachment_tokens:
+            Attachment.objects.filter(token__in=list(attachment_tokens), case__isnull=True).update(case=case)
+        _record(
+            actor=actor,
+            case=case,
+            action="report",
+            from_status="",
+            comment=source,
+            is_public=True,
+            unit_name=unit.name,
+            before={},
+            now=now,
+            actor_name=actor_name,
         )
+        if urgent:
+            # Ordinary new cases show up in the command unit's inbox and home page; only urgent ones
+            # interrupt people with a notification (one per case would drown a busy office).
+            _notify(
+                _command_users(township),
+                "case_new",
+                _("Urgent case %(no)s: %(title)s") % {"no": case.tracking_no, "title": case.title},
+                case,
+                exclude=actor,
+            )
     return case
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 
@@ -90,6 +91,7 @@ def clear_cache() -> None:
     with _lock:
         _cache = None
         _townships.clear()
+        _objects.clear()
 
 
 def is_leaf(category_id: int) -> bool:
@@ -185,3 +187,31 @@ def default_handler(category: Category, chain: list[Unit]) -> Unit | None:
             if unit.kind in PLACE_KINDS:
                 return unit
     return None
+
+
+_objects: dict[tuple[str, Any], tuple[float, Any]] = {}
+
+
+def _cached(key: tuple[str, Any], load: Any) -> Any:
+    now = time.monotonic()
+    with _lock:
+        hit = _objects.get(key)
+    if hit is not None and now - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    value = load()
+    if value is not None:
+        with _lock:
+            if len(_objects) > 20_000:
+                _objects.clear()
+            _objects[key] = (now, value)
+    return value
+
+
+def category_by_code(code: str) -> Category | None:
+    """A category by code, cached per process for a minute (intake reads it on every request)."""
+    return _cached(("category", code), lambda: Category.objects.select_related("parent").filter(code=code).first())
+
+
+def unit_by_id(pk: int) -> Unit | None:
+    """An active unit by primary key, cached per process for a minute; callers check scope."""
+    return _cached(("unit", pk), lambda: Unit.objects.filter(pk=pk, is_active=True).first())

@@ -1,0 +1,10 @@
+"""Settings for bench/cases_bench.py: the normal settings plus a bare JSON endpoint (see cases_urls)."""
+
+from luoshi.config.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench.cases_urls"
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AXES_ENABLED = False
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
