@@ -242,6 +242,11 @@ class Task(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def percent(self) -> int:
+        """Progress as a whole number, for display."""
+        return int(self.progress.to_integral_value()) if isinstance(self.progress, Decimal) else int(self.progress)
+
+    @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
 

@@ -128,6 +128,11 @@ class TaskFilters:
         return any(values)
 
 
+def list_rows(ids: list[int]) -> QuerySet[Task]:
+    """The rows of a page of tasks, with what a list row shows."""
+    return Task.objects.filter(pk__in=ids).select_related("lead_unit", "responsible_leader").only(*LIST_FIELDS)
+
+
 def task_list(user: Any, filters: TaskFilters | None = None) -> QuerySet[Task]:
     """Tasks in scope, filtered, with what a list row shows (one query per page)."""
     f = filters or TaskFilters()
@@ -194,7 +199,8 @@ class IdsFirst:
         ids = list(self.qs.values_list("pk", flat=True)[key])
         if not ids:
             return []
-        rows = {t.pk: t for t in self.qs.order_by().filter(pk__in=ids)}
+        # The ids come from the scoped query, so the rows need no scope filter again.
+        rows = {t.pk: t for t in list_rows(ids)}
         return [rows[pk] for pk in ids if pk in rows]
 
 
