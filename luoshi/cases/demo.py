@@ -92,19 +92,6 @@ PLACES = [
     "停车场",
 ]
 
-TITLES: dict[str, list[str]] = {
-    "01": ["垃圾堆放未清运", "路面脏乱", "河道漂浮物", "油烟扰民", "夜间噪声扰民", "绿化带垃圾"],
-    "02": ["电线杆小广告", "违规广告牌", "横幅破损未拆"],
-    "03": ["工地夜间施工", "工地扬尘大", "渣土车遗撒", "违章搭建"],
-    "04": ["路面塌陷", "水管爆裂", "下水道冒水", "积水严重", "大树倒伏"],
-    "05": ["占道经营", "车辆乱停占用人行道", "共享单车堆放", "流动摊贩"],
-    "06": ["井盖缺失", "路灯不亮", "道路坑洼", "护栏损坏", "健身器材损坏"],
-    "07": ["邻里漏水纠纷", "装修噪声纠纷", "拖欠工资", "物业费纠纷", "宅基地边界纠纷", "家庭矛盾"],
-    "08": ["咨询社保缴费", "孩子入学咨询", "公交线路调整建议", "企业用工需求", "老人助餐服务"],
-    "09": ["楼道堆放杂物", "电动车楼道充电", "店铺消防通道堵塞", "疑似电信诈骗"],
-    "10": ["征地补偿诉求", "拖欠工程款", "安置房分配问题", "反映干部作风"],
-    "11": ["代办社保卡", "代办营业执照变更", "代办老年证"],
-}
 REPLIES = [
     "已安排人员现场处理完毕。",
     "经现场核实，已协调相关单位整改到位。",
@@ -350,7 +337,7 @@ def _cases(rng: random.Random) -> int:
             lng = round(
                 rng.uniform(boundary.min_lng, boundary.max_lng - (boundary.max_lng - boundary.min_lng) * 0.1), 6
             )
-        title = rng.choice(TITLES[major])
+        title = f"{category.name}：{rng.choice(PLACES)}"
         address = f"{rng.choice(STREETS)}{rng.randint(1, 300)}号{rng.choice(PLACES)}"
         anonymous = rng.random() < 0.08
         reporter_by = (
@@ -369,7 +356,7 @@ def _cases(rng: random.Random) -> int:
             channel=channel,
             category=category,
             title=title,
-            description=f"{address}{title}，{rng.choice(MOODS)}。",
+            description=f"{address}{category.name}，{rng.choice(MOODS)}。",
             urgent=major == "04" or rng.random() < 0.03,
             unit=unit,
             township=township,

@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_covers_every_state_and_light_and_loads_once(demo_org, monkeypatch):
-    monkeypatch.setattr(demo, "CASES_PER_TOWNSHIP", 40)
-    monkeypatch.setattr(demo, "CASES_IN_CHENGDONG", 400)
+    monkeypatch.setattr(demo, "CASES_PER_TOWNSHIP", 12)
+    monkeypatch.setattr(demo, "CASES_IN_CHENGDONG", 160)
     first = demo.load()
     assert first["cases"] > 0
     assert set(Case.objects.values_list("status", flat=True)) == set(Status.values)

@@ -348,3 +348,56 @@ def test_attachments_must_be_photos_or_pdf(w):
     bad = SimpleUploadedFile("a.exe", b"MZ" + b"0" * 100)
     with pytest.raises(ValidationFailed):
         report(w, uploads=[bad])
+
+
+def test_grid_boundaries_import_is_all_or_nothing(w):
+    from luoshi.accounts.models import User
+    from luoshi.cases import selectors
+    from luoshi.cases.models import GridBoundary
+
+    admin = User.objects.create_superuser("gadmin", password="x" * 12)
+    ring = [[120.0, 28.0], [120.1, 28.0], [120.1, 28.1], [120.0, 28.1], [120.0, 28.0]]
+    good = {"type": "Feature", "properties": {"code": "TA01G1"}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    bad = {"type": "Feature", "properties": {"code": "NOPE"}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    open_ring = {
+        "type": "Feature",
+        "properties": {"code": "TA01G1"},
+        "geometry": {"type": "Polygon", "coordinates": [ring[:-1]]},
+    }
+    with pytest.raises(ValidationFailed) as err:
+        services.grid_boundaries_import(
+            actor=admin, data={"type": "FeatureCollection", "features": [good, bad, open_ring]}
+        )
+    assert set(err.value.details) == {"#2 NOPE", "#3 TA01G1"}
+    assert not GridBoundary.objects.exists()
+    with pytest.raises(ValidationFailed):  # a supervisor is not an administrator: the feature is refused
+        services.grid_boundaries_import(actor=w.supervisor, data={"type": "FeatureCollection", "features": [good]})
+    assert services.grid_boundaries_import(actor=admin, data={"type": "FeatureCollection", "features": [good]}) == 1
+    assert selectors.grid_at(28.05, 120.05) == w.grid_unit
+    assert selectors.grid_at(28.2, 120.05) is None
+
+
+def test_daily_reports_and_reminders(w, settings):
+    import datetime as dt
+
+    from luoshi.cases.models import DailyReport
+
+    with pytest.raises(ValidationFailed):
+        services.daily_report_file(actor=w.community, kind="screening", unit=w.community_unit)
+    with pytest.raises(NotFound):
+        services.daily_report_file(actor=w.staff, kind="screening", unit=w.community_unit, nothing_to_report=True)
+    services.daily_report_file(actor=w.community, kind="screening", unit=w.community_unit, nothing_to_report=True)
+    services.daily_report_file(
+        actor=w.community, kind="screening", unit=w.community_unit, summary="纠纷1起", issues_found=1
+    )
+    assert DailyReport.objects.count() == 1  # filing again corrects today's report
+    with pytest.raises(Forbidden):
+        services.daily_report_file(actor=w.community, kind="cadre", unit=w.community_unit, nothing_to_report=True)
+    # Reminders: only after the hour on a working day, once per day.
+    monday_evening = timezone.make_aware(dt.datetime(2026, 3, 2, 17, 0))
+    settings.LUOSHI_DAILY_REPORT_REMIND_HOUR = 16
+    first = services.daily_report_reminders(now=monday_evening)
+    assert first["assessment"] >= 1  # the townships have not assessed that day
+    assert services.daily_report_reminders(now=monday_evening) == {"screening": 0, "assessment": 0, "cadre": 0}
+    morning = timezone.make_aware(dt.datetime(2026, 3, 3, 9, 0))
+    assert services.daily_report_reminders(now=morning) == {"screening": 0, "assessment": 0, "cadre": 0}
