@@ -394,10 +394,10 @@ def test_daily_reports_and_reminders(w, settings):
     with pytest.raises(Forbidden):
         services.daily_report_file(actor=w.community, kind="cadre", unit=w.community_unit, nothing_to_report=True)
     # Reminders: only after the hour on a working day, once per day.
-    monday_evening = timezone.make_aware(dt.datetime(2026, 3, 2, 17, 0))
+    monday_evening = dt.datetime(2026, 3, 2, 17, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     settings.LUOSHI_DAILY_REPORT_REMIND_HOUR = 16
     first = services.daily_report_reminders(now=monday_evening)
     assert first["assessment"] >= 1  # the townships have not assessed that day
     assert services.daily_report_reminders(now=monday_evening) == {"screening": 0, "assessment": 0, "cadre": 0}
-    morning = timezone.make_aware(dt.datetime(2026, 3, 3, 9, 0))
+    morning = dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     assert services.daily_report_reminders(now=morning) == {"screening": 0, "assessment": 0, "cadre": 0}
