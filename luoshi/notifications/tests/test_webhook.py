@@ -33,6 +33,12 @@ class Recorder(BaseHTTPRequestHandler):
         pass
 
 
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings: Any) -> None:
+    """Deliver at once, whatever queue the site is configured with."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def server() -> Iterator[str]:
     Recorder.received = []
