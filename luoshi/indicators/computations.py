@@ -7,6 +7,7 @@ show the same figure share a rank.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -46,6 +47,7 @@ def completion_pct(value: Decimal | None, target: Decimal | None) -> Decimal | N
     return pct(value * HUNDRED / target)
 
 
+@functools.lru_cache(maxsize=16)
 def time_progress_pct(month: int) -> Decimal:
     """序时进度: the share of the year elapsed at the end of ``month``."""
     if not 1 <= month <= 12:

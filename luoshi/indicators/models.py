@@ -206,7 +206,11 @@ class IndicatorValue(models.Model):
             models.UniqueConstraint(fields=["unit", "indicator", "year", "month"], name="indicator_value_unique"),
             models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="indicator_value_month"),
         ]
-        indexes = [models.Index(fields=["indicator", "year", "month"], name="indicator_value_period")]
+        indexes = [
+            models.Index(fields=["indicator", "year", "month"], name="indicator_value_period"),
+            # "the latest month with data below this unit" walks this index from the top.
+            models.Index(fields=["year", "month"], name="indicator_value_year_month"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.indicator} · {self.year}-{self.month:02d}"

@@ -210,6 +210,31 @@ def compute(
     return fig
 
 
+def metric_only(
+    indicator: Indicator,
+    metric: str,
+    *,
+    value: Decimal | None,
+    previous: Decimal | None,
+    reported_yoy: Decimal | None,
+    target: Decimal | None,
+) -> Decimal | None:
+    """The one figure a ranking compares (what :func:`compute` would give, without the rest)."""
+    if value is None:
+        return None
+    if metric == "completion":
+        return calc.completion_pct(value, target)
+    if metric == "yoy":
+        if indicator.kind == IndicatorKind.RATIO:
+            figure = calc.yoy_points(value, previous)
+        else:
+            figure = calc.yoy_pct(value, previous)
+        if figure is None and reported_yoy is not None:
+            figure = calc.pct(reported_yoy)
+        return figure
+    return value
+
+
 # --- Scorecard (成绩单) -------------------------------------------------------------------
 
 
@@ -426,11 +451,24 @@ def leaderboard(
         row.metric = _rank_key(row.figures.metric(chosen), indicator, chosen)
     descending = indicator.higher_is_better
     ranks = calc.rank_with_ties(((r.unit_id, r.metric) for r in rows), descending=descending)
-    if month > 1:
-        before = calc.rank_with_ties(
-            ((pk, _rank_key(figures_at(pk, month - 1).metric(chosen), indicator, chosen)) for pk in ids),
-            descending=descending,
+
+    def metric_at(unit_id: int, m: int) -> Decimal | None:
+        now = values.get((unit_id, year, m))
+        if now is None:
+            return None
+        before = values.get((unit_id, year - 1, m))
+        figure = metric_only(
+            indicator,
+            chosen,
+            value=now[0],
+            previous=before[0] if before else None,
+            reported_yoy=now[1],
+            target=targets.get(unit_id),
         )
+        return _rank_key(figure, indicator, chosen)
+
+    if month > 1:
+        before = calc.rank_with_ties(((pk, metric_at(pk, month - 1)) for pk in ids), descending=descending)
     else:
         before = {}
     for row in rows:

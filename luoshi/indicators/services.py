@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -228,20 +228,73 @@ def _existing(keys: set[tuple[int, int, int, int]]) -> dict[tuple[int, int, int,
     return found
 
 
+_VALUE_COLUMNS = (
+    "unit_id",
+    "indicator_id",
+    "year",
+    "month",
+    "value",
+    "yoy_reported",
+    "source",
+    "batch_id",
+    "updated_at",
+    "updated_by_id",
+)
+_CHANGE_COLUMNS = (
+    "unit_id",
+    "indicator_id",
+    "year",
+    "month",
+    "before",
+    "after",
+    "source",
+    "batch_id",
+    "actor_id",
+    "at",
+)
+_CHUNK = 2000
+
+
+def _sql_upsert() -> str:
+    """INSERT … ON CONFLICT DO UPDATE on the value's unique key (SQLite ≥ 3.24 and PostgreSQL alike)."""
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(c) for c in _VALUE_COLUMNS)
+    marks = ", ".join(["%s"] * len(_VALUE_COLUMNS))
+    key = ", ".join(qn(c) for c in ("unit_id", "indicator_id", "year", "month"))
+    updates = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in _VALUE_COLUMNS[4:])
+    table = qn(IndicatorValue._meta.db_table)
+    return f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT ({key}) DO UPDATE SET {updates}"  # noqa: S608
+
+
+def _sql_changes() -> str:
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(c) for c in _CHANGE_COLUMNS)
+    marks = ", ".join(["%s"] * len(_CHANGE_COLUMNS))
+    return f"INSERT INTO {qn(ValueChange._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+
+
 def _write(*, actor: Any, rows: Sequence[ValueRow], source: str, batch: ImportBatch) -> SaveResult:
+    """Upsert ``rows`` and append their history, as two batched statements (no model instances:
+    a 100,000-row import would spend most of its time building them)."""
     keys = {_key(r.unit.pk, r.indicator.pk, r.year, r.month) for r in rows}
     before = _existing(keys)
-    now = timezone.now()
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
     user = _user(actor)
+    user_id = user.pk if user is not None else None
+
+    def money(value: Decimal | None) -> Any:
+        return None if value is None else ops.adapt_decimalfield_value(value, MONEY_DIGITS, MONEY_PLACES)
+
     result = SaveResult()
-    upserts: list[IndicatorValue] = []
-    changes: list[ValueChange] = []
+    upserts: list[tuple[Any, ...]] = []
+    changes: list[tuple[Any, ...]] = []
     per_unit: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
     per_unit_count: dict[int, int] = defaultdict(int)
     units: dict[int, Unit] = {}
     for row in rows:
-        key = _key(row.unit.pk, row.indicator.pk, row.year, row.month)
-        old = before.get(key)
+        unit_id, ind_id = row.unit.pk, row.indicator.pk
+        old = before.get((unit_id, ind_id, row.year, row.month))
         if old is not None and old[0] == row.value and old[1] == row.yoy_reported:
             result.unchanged += 1
             continue
@@ -249,42 +302,35 @@ def _write(*, actor: Any, rows: Sequence[ValueRow], source: str, batch: ImportBa
             result.created += 1
         else:
             result.updated += 1
-        upserts.append(
-            IndicatorValue(
-                unit=row.unit,
-                indicator=row.indicator,
-                year=row.year,
-                month=row.month,
-                value=row.value,
-                yoy_reported=row.yoy_reported,
-                source=source,
-                batch=batch,
-                updated_at=now,
-                updated_by=user,
-            )
-        )
+        value = money(row.value)
+        yoy = None if row.yoy_reported is None else ops.adapt_decimalfield_value(row.yoy_reported, 12, 2)
+        upserts.append((unit_id, ind_id, row.year, row.month, value, yoy, source, batch.pk, now, user_id))
         changes.append(
-            ValueChange(
-                unit=row.unit,
-                indicator=row.indicator,
-                year=row.year,
-                month=row.month,
-                before=old[0] if old else None,
-                after=row.value,
-                source=source,
-                batch=batch,
-                actor=user,
-                at=now,
+            (
+                unit_id,
+                ind_id,
+                row.year,
+                row.month,
+                money(old[0]) if old else None,
+                value,
+                source,
+                batch.pk,
+                user_id,
+                now,
             )
         )
-        units[row.unit.pk] = row.unit
-        per_unit_count[row.unit.pk] += 1
-        detail = per_unit[row.unit.pk]
+        units[unit_id] = row.unit
+        per_unit_count[unit_id] += 1
+        detail = per_unit[unit_id]
         if len(detail) < AUDIT_DETAIL:
             label = f"{row.indicator.name} {row.year}-{row.month:02d}"
             detail[label] = {"before": _plain(old[0]) if old else None, "after": _plain(row.value)}
-    _upsert(upserts)
-    ValueChange.objects.bulk_create(changes, batch_size=1000)
+    if upserts:
+        upsert_sql, change_sql = _sql_upsert(), _sql_changes()
+        with connection.cursor() as cursor:
+            for start in range(0, len(upserts), _CHUNK):
+                cursor.executemany(upsert_sql, upserts[start : start + _CHUNK])
+                cursor.executemany(change_sql, changes[start : start + _CHUNK])
     kind_label = str(batch.get_kind_display())
     for unit_id, detail in per_unit.items():
         audit.record(
@@ -308,18 +354,6 @@ def _write(*, actor: Any, rows: Sequence[ValueRow], source: str, batch: ImportBa
 def _plain(value: Decimal) -> str:
     text = format(value.normalize(), "f")
     return text
-
-
-def _upsert(objects: list[IndicatorValue]) -> None:
-    if not objects:
-        return
-    IndicatorValue.objects.bulk_create(
-        objects,
-        batch_size=1000,
-        update_conflicts=True,
-        unique_fields=["unit", "indicator", "year", "month"],
-        update_fields=["value", "yoy_reported", "source", "batch", "updated_at", "updated_by"],
-    )
 
 
 def _rollup(
@@ -455,9 +489,14 @@ class IndicatorIndex:
         for ind in indicators:
             for key in [ind.code, ind.name, *(ind.aliases or [])]:
                 self.by_key.setdefault(_norm(key), ind)
+        self._memo: dict[str, Indicator | None] = {}
 
     def find(self, text: str) -> Indicator | None:
-        return self.by_key.get(_norm(text)) if text else None
+        if not text:
+            return None
+        if text not in self._memo:
+            self._memo[text] = self.by_key.get(_norm(text))
+        return self._memo[text]
 
 
 class UnitIndex:
@@ -466,11 +505,18 @@ class UnitIndex:
     def __init__(self, actor: Any) -> None:
         self.by_code: dict[str, Unit] = {}
         self.by_name: dict[str, list[Unit]] = defaultdict(list)
+        self._memo: dict[str, tuple[Unit | None, str | None]] = {}
         for unit in units_visible_to(actor).filter(is_active=True).select_related("parent"):
             self.by_code[unit.code.upper()] = unit
             self.by_name[_norm(unit.name)].append(unit)
 
     def find(self, text: str) -> tuple[Unit | None, str | None]:
+        key = str(text or "")
+        if key not in self._memo:
+            self._memo[key] = self._find(key)
+        return self._memo[key]
+
+    def _find(self, text: str) -> tuple[Unit | None, str | None]:
         text = str(text or "").strip()
         if not text:
             return None, _("The unit is empty.")
@@ -497,6 +543,9 @@ def _cell_int(value: Any) -> int | None:
         return None
 
 
+_PLAIN_NUMBER = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+
+
 def cell_value(value: Any, indicator: Indicator, *, percent_format: bool) -> tuple[Decimal | None, str | None]:
     """A cell's number in the indicator's unit, or an error message."""
     if isinstance(value, bool):
@@ -507,6 +556,8 @@ def cell_value(value: Any, indicator: Indicator, *, percent_format: bool) -> tup
             number *= 100
         return number, None
     text = str(value).strip()
+    if _PLAIN_NUMBER.match(text):
+        return Decimal(text.replace(",", "")), None
     try:
         quantity = parse_quantity(text)
     except ValueError:

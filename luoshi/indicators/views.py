@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,12 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luoshi.core.errors import LuoshiError, NotFound, ValidationFailed
+from luoshi.core.pagination import querystring_without_page
 from luoshi.core.timeutil import today
 from luoshi.indicators import charts, selectors, services
 from luoshi.indicators.excel import scorecard_workbook, template_workbook
 from luoshi.indicators.forms import MONTH_CHOICES, ImportForm, ParseForm
 from luoshi.indicators.models import Category, ImportKind, ImportStatus, Indicator
 from luoshi.indicators.permissions import ENTER, SET_TARGETS, VIEW, can_set_targets_below
+from luoshi.indicators.templatetags import indicator_tags as tags
 from luoshi.org.models import Unit
 from luoshi.org.permissions import can, require
 from luoshi.org.scope import scope_for
@@ -45,10 +49,14 @@ def _default_period(found: tuple[int, int] | None) -> tuple[int, int]:
     return (now.year, now.month - 1) if now.month > 1 else (now.year - 1, 12)
 
 
-def _period(request: HttpRequest, found: tuple[int, int] | None) -> tuple[int, int]:
-    year, month = _default_period(found)
-    year = _int(request.GET.get("year"), year) or year
-    month = _int(request.GET.get("month"), month) or month
+def _period(request: HttpRequest, latest: Callable[[], tuple[int, int] | None]) -> tuple[int, int]:
+    """The year and month asked for; the latest with data (``latest()``, only run when needed) otherwise."""
+    year = _int(request.GET.get("year"))
+    month = _int(request.GET.get("month"))
+    if year is None or month is None:
+        default_year, default_month = _default_period(latest())
+        year = year or default_year
+        month = month or default_month
     selectors.check_period(year, month)
     return year, month
 
@@ -101,7 +109,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.access_indicator_unit(request.user, pk)
-    year, month = _period(request, selectors.latest_period(request.user, unit))
+    year, month = _period(request, lambda: selectors.latest_period(request.user, unit))
     card = selectors.scorecard(request.user, unit, year, month)
     parent = unit.parent
     context = {
@@ -121,7 +129,7 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def scorecard_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.access_indicator_unit(request.user, pk)
-    year, month = _period(request, selectors.latest_period(request.user, unit))
+    year, month = _period(request, lambda: selectors.latest_period(request.user, unit))
     card = selectors.scorecard(request.user, unit, year, month)
     response = HttpResponse(scorecard_workbook(card), content_type=XLSX)
     name = f"scorecard-{unit.code}-{year}-{month:02d}.xlsx"
@@ -137,7 +145,7 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
     catalogue = selectors.leaderboard_indicators(parent, list(selectors.indicator_list()))
     if not catalogue:
         return render(request, "indicators/empty.html", {"parent": parent})
-    year, month = _period(request, selectors.latest_period_below(request.user, parent))
+    year, month = _period(request, lambda: selectors.latest_period_below(request.user, parent))
     metric = request.GET.get("metric", "")
     composite = request.GET.get("composite") == "1"
     board: selectors.Leaderboard
@@ -163,9 +171,21 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
         indicator = next((i for i in catalogue if i.code == code), catalogue[0])
         board = selectors.leaderboard(request.user, parent, indicator, year, month, metric=metric)
         trend = selectors.leaderboard_trend(board)
+    page = Paginator(board.rows, BOARD_PAGE).get_page(request.GET.get("page"))
     context = {
         "parent": parent,
         "board": board,
+        "rows": _board_rows(list(page.object_list), indicator, year, month),
+        "page_obj": page,
+        "querystring": querystring_without_page(request),
+        "labels": {
+            "score": _("Score"),
+            "value": _("Value"),
+            "yoy": _("Year-over-year"),
+            "completion": _("Completion"),
+            "gap": _("Against time progress"),
+            "move": _("Since last month"),
+        },
         "indicator": indicator,
         "catalogue": catalogue,
         "composite": composite,
@@ -178,12 +198,46 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/leaderboard.html", context)
 
 
+BOARD_PAGE = 200
+
+
+def _board_rows(
+    rows: list[selectors.LeaderRow], indicator: Indicator | None, year: int, month: int
+) -> list[dict[str, Any]]:
+    """Leaderboard rows formatted once in Python (a 擂台 can have a thousand rows)."""
+    base = reverse("indicators:scorecard", args=[0]).replace("/0/", "/{}/")
+    query = f"?year={year}&month={month}"
+    decimals = indicator.decimals if indicator else 2
+    points = _(" pts")
+    result = []
+    for row in rows:
+        f = row.figures
+        yoy = tags.signed(f.yoy, points) if f.yoy_points else tags.signed(f.yoy)
+        result.append(
+            {
+                "rank": row.rank,
+                "code": row.unit_code,
+                "name": row.unit_name,
+                "url": base.format(row.unit_id) + query,
+                "light": f.light,
+                "score": tags.num(row.metric, 2),
+                "value": tags.num(f.value, decimals),
+                "yoy": yoy + ("*" if f.yoy_reported else ""),
+                "completion": tags.pct(f.completion),
+                "gap": tags.gap_text(f.gap),
+                "gap_class": "" if f.gap is None else "gap-ahead" if f.gap >= 0 else "gap-behind",
+                "move": tags.movement(row.move),
+            }
+        )
+    return result
+
+
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     parent = _board_parent(request.user, request)
     if parent is None:
         return render(request, "indicators/empty.html", {})
-    year, month = _period(request, selectors.latest_period_below(request.user, parent))
+    year, month = _period(request, lambda: selectors.latest_period_below(request.user, parent))
     category = request.GET.get("category", "")
     if category not in Category.values:
         category = ""
@@ -211,7 +265,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 def entry(request: HttpRequest, pk: int) -> HttpResponse:
     """Type one month's values for one unit (all indicators it reports)."""
     unit = selectors.access_indicator_unit(request.user, pk)
-    year, month = _period(request, selectors.latest_period(request.user, unit))
+    year, month = _period(request, lambda: selectors.latest_period(request.user, unit))
     require(request.user, ENTER, unit)
     card = selectors.scorecard(request.user, unit, year, month)
     rows = [r for r in card.rows if r.indicator.reported_by(unit)]
@@ -329,7 +383,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
     parent = _board_parent(request.user, request)
     if parent is None:
         raise NotFound()
-    year, month = _period(request, None)
+    year, month = _period(request, lambda: None)
     kind = request.GET.get("kind", "")
     children = list(units_visible_to(request.user).filter(parent=parent, is_active=True).order_by("sort_order", "name"))
     kinds = selectors.peer_class(kind) if kind else selectors.peer_class(children[0].kind) if children else frozenset()
