@@ -184,11 +184,14 @@ class IdsFirst:
 
     ordered = True
 
-    def __init__(self, qs: QuerySet[Task]) -> None:
+    def __init__(self, qs: QuerySet[Task], *, count: int | None = None) -> None:
         self.qs = qs
+        self._count = count
 
     def count(self) -> int:
-        return self.qs.count()
+        if self._count is None:
+            self._count = self.qs.count()
+        return self._count
 
     def __len__(self) -> int:
         return self.count()

@@ -123,10 +123,11 @@ def unit_tasks(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     qs = selectors.task_list(request.user, filters)
-    page = paginate(request, selectors.IdsFirst(qs))  # type: ignore[arg-type]
+    counts = selectors.light_counts_of(qs)  # its total is the page count too: one scan, not two
+    page = paginate(request, selectors.IdsFirst(qs, count=counts["total"]))  # type: ignore[arg-type]
     context = {
         "page_obj": page,
-        "counts": selectors.light_counts_of(qs),
+        "counts": counts,
         "can_create": can_dispatch_somewhere(request.user),
         **_filter_context(request, filters),
     }
