@@ -124,17 +124,18 @@ class WrittenOut(Schema):
 
 # Large responses (a leaderboard of 1,300 units) use plain pydantic models: ninja's
 # Schema wraps every nested object in an attribute getter, which costs more than
-# the query. The rows are built as dicts, so nothing is lost.
+# the query. Figures are JSON numbers (the stored decimals have at most 16
+# significant digits); /values and /targets keep exact decimal strings.
 class FiguresOut(BaseModel):
-    value: Decimal | None
-    last_year: Decimal | None
-    yoy_pct: Decimal | None
+    value: float | None
+    last_year: float | None
+    yoy_pct: float | None
     yoy_is_reported: bool
     yoy_in_points: bool
-    target: Decimal | None
-    completion_pct: Decimal | None
-    time_progress_pct: Decimal | None
-    gap_points: Decimal | None = Field(description="Completion minus time progress; positive is ahead")
+    target: float | None
+    completion_pct: float | None
+    time_progress_pct: float | None
+    gap_points: float | None = Field(description="Completion minus time progress; positive is ahead")
     light: str
 
 
@@ -142,7 +143,7 @@ class ScorecardRowOut(FiguresOut):
     indicator: str
     name: str
     unit: str
-    series: list[Decimal | None] = Field(description="January to December of the year")
+    series: list[float | None] = Field(description="January to December of the year")
 
 
 class ScorecardOut(BaseModel):
@@ -150,7 +151,7 @@ class ScorecardOut(BaseModel):
     unit_name: str
     year: int
     month: int
-    time_progress_pct: Decimal
+    time_progress_pct: float
     rows: list[ScorecardRowOut]
 
 
@@ -158,7 +159,7 @@ class LeaderRowOut(FiguresOut):
     unit_id: int
     unit_name: str
     unit_code: str
-    metric: Decimal | None
+    metric: float | None
     rank: int | None
     rank_last_month: int | None
     movement: int | None = Field(description="Places gained since last month (negative: lost)")

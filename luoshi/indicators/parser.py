@@ -173,6 +173,12 @@ _SPLIT_VERBS = re.compile(
     r"(?:落实|办理|引入|引进|投入|帮助|协调|带动|桥接|签订|争取到|争取|启动|现有|拥有|涉及|招引|促成|化解|受理|调处"
     r"|排查|等)"
 )
+#: Words before 完成/实现 that belong to the name (a qualifier, not a clause).
+_QUALIFIER = re.compile(f"[{_CJK}A-Za-z]{{2,8}}")
+_FUNCTION_CHARS = re.compile("[要可后能会将已还再也都就才应需须得让使把被在是的了着过并和与及或等]")
+_VERBISH = re.compile(
+    r"坚持|推进|加快|通过|围绕|聚焦|按照|依托|以|在|对|为|将|把|全力|努力|着力|持续|积极|共|累计|已|全年"
+)
 _TRAIL = re.compile(
     r"(?:控制在|保持在|稳定在|完成了|实现了|达到了|完成|实现|达到|已达|达|为|是|共计|共有|共|累计|合计|总计|约|近|超过|超|逾|突破|增至|升至"
     r"|已|有|计|[:：])$"
@@ -233,12 +239,16 @@ def clean_name(segment: str) -> str | None:
         text = _ACRONYM.sub("", text)
         text = _ENUM.sub("", text)
         last = None
+        achieve = False
         for pattern, shortest in ((_ACHIEVE_VERBS, 2), (_SPLIT_VERBS, 3)):
             for match in pattern.finditer(text):
                 if len(text) - match.end() >= shortest and (last is None or match.end() > last.end()):
-                    last = match
+                    last, achieve = match, pattern is _ACHIEVE_VERBS
         if last is not None:
-            text = text[last.end() :]
+            left, text = text[: last.start()], text[last.end() :]
+            if achieve and _QUALIFIER.fullmatch(left) and not _VERBISH.match(left) and not _FUNCTION_CHARS.search(left):
+                # "规上工业企业实现产值" → 规上工业企业产值: the words before the verb qualify the name.
+                text = left + text
         if text == before:
             break
     text = text.strip("，,、：:；;（ -—")
