@@ -49,7 +49,7 @@ def register_rules() -> None:
 #: Above this many "extra" tasks (seen through a co-unit, task force or as leader, not
 #: through the lead unit) the filter keeps them as a subquery instead of a list of ids.
 EXTRA_IDS_LIMIT = 2000
-CO_IDS_LIMIT = 5000
+CO_IDS_LIMIT = 20000
 UNIT_IDS_LIMIT = 5000
 
 
@@ -78,38 +78,26 @@ def task_scope_q(user: Any) -> Q | None:
     in_scope = Unit.objects.filter(scope.unit_q())
     listed = list(in_scope.values_list("pk", flat=True)[: UNIT_IDS_LIMIT + 1])
     unit_ids: Any = listed if len(listed) <= UNIT_IDS_LIMIT else in_scope.values("pk")
-    # Tasks with a co-unit in scope, as a list first: joining them to the task table
-    # lets PostgreSQL prefer a full scan; a list of keys is looked up by index.
-    co_task_ids = list(
-        Task.co_units.through.objects.filter(unit_id__in=unit_ids)
-        .order_by()
-        .values_list("task_id", flat=True)[: CO_IDS_LIMIT + 1]
-    )
-    co_tasks = (
-        Task.objects.filter(pk__in=co_task_ids)
-        if len(co_task_ids) <= CO_IDS_LIMIT
-        else Task.objects.filter(pk__in=Task.co_units.through.objects.filter(unit_id__in=unit_ids).values("task_id"))
-    )
-    # "NOT lead in scope" (rather than "lead outside") keeps each part driven by its own index.
-    extra = (
-        co_tasks.exclude(lead_unit_id__in=unit_ids)
+    force_or_leader = (
+        Task.objects.filter(task_force_id__in=unit_ids)
+        .exclude(lead_unit_id__in=unit_ids)
         .order_by()
         .values_list("pk", flat=True)
-        .union(
-            Task.objects.filter(task_force_id__in=unit_ids)
-            .exclude(lead_unit_id__in=unit_ids)
-            .order_by()
-            .values_list("pk", flat=True),
-            leader_tasks.exclude(lead_unit_id__in=unit_ids).order_by().values_list("pk", flat=True),
-        )
+        .union(leader_tasks.exclude(lead_unit_id__in=unit_ids).order_by().values_list("pk", flat=True))
     )
-    ids = list(extra[: EXTRA_IDS_LIMIT + 1])
+    co_all = Task.co_units.through.objects.filter(unit_id__in=unit_ids).order_by()
+    # Co-unit rows with their task's lead unit; the ones led outside are picked in Python
+    # (a join filtered by "lead not in scope" made PostgreSQL scan every task).
+    pairs = list(co_all.values_list("task_id", "task__lead_unit_id")[: CO_IDS_LIMIT + 1])
     q = Q(lead_unit_id__in=unit_ids)
-    if len(ids) > EXTRA_IDS_LIMIT:
-        return q | Q(pk__in=extra)
-    if ids:
-        q |= Q(pk__in=ids)
-    return q
+    if isinstance(unit_ids, list) and len(pairs) <= CO_IDS_LIMIT:
+        inside = set(unit_ids)
+        ids = {task_id for task_id, lead in pairs if lead not in inside}
+        ids.update(force_or_leader[: EXTRA_IDS_LIMIT + 1])
+        if len(ids) <= EXTRA_IDS_LIMIT:
+            return q | Q(pk__in=sorted(ids)) if ids else q
+    # Too many to list: keep them as subqueries.
+    return q | Q(pk__in=co_all.values("task_id")) | Q(task_force_id__in=unit_ids) | Q(pk__in=leader_tasks.values("pk"))
 
 
 def tasks_visible_to(user: Any) -> QuerySet[Task]:

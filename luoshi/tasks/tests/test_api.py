@@ -141,3 +141,35 @@ def test_openapi_schema_of_the_task_routers_builds():
     site.add_router("/inspections", api.inspections_router)
     paths = site.get_openapi_schema(path_prefix="/api/v1/")["paths"]
     assert "/api/v1/tasks/{task_id}/transitions" in paths and "/api/v1/goals/{goal_id}/categories" in paths
+
+
+@pytest.mark.parametrize("limits", [(5000, 2000), (0, 0)])
+def test_visibility_through_co_unit_task_force_and_leader_in_both_query_shapes(client, s, monkeypatch, limits):
+    from luoshi.tasks import permissions
+    from luoshi.tasks.tests.factories import task_force
+
+    monkeypatch.setattr(permissions, "UNIT_IDS_LIMIT", limits[0])
+    monkeypatch.setattr(permissions, "EXTRA_IDS_LIMIT", limits[1])
+    force = task_force(s.tree["b"], code="TBZ1")
+    own = make_task(s, title="本街道任务")
+    co = make_task(s, title="配合任务", lead_unit=s.tree["b_community"], actor=s.outsider, responsible_leader=None)
+    co.co_units.add(s.tree["community"])
+    other = make_task(s, title="他街道任务", lead_unit=s.tree["b_community"], actor=s.outsider, responsible_leader=None)
+    led = make_task(s, title="我任领导", lead_unit=s.tree["b_community"], actor=s.outsider,
+                    responsible_leader=s.leader_person)  # fmt: skip
+    forced = make_task(s, title="专班任务", lead_unit=s.tree["b_community"], actor=s.outsider, responsible_leader=None,
+                       task_force=force)  # fmt: skip
+    client.force_login(s.supervisor)
+    ids = {r["id"] for r in client.get(f"{API}/tasks?page_size=100").json()["results"]}
+    assert own.pk in ids and co.pk in ids and other.pk not in ids and led.pk not in ids and forced.pk not in ids
+    client.force_login(s.resp_leader)
+    ids = {r["id"] for r in client.get(f"{API}/tasks?page_size=100").json()["results"]}
+    assert led.pk in ids and other.pk not in ids
+    from luoshi.org.models import Role
+    from luoshi.org.tests.factories import UserFactory, grant
+
+    force_member = UserFactory(username="force_member")
+    grant(force_member, Role.UNIT_STAFF, force)
+    client.force_login(force_member)
+    ids = {r["id"] for r in client.get(f"{API}/tasks?page_size=100").json()["results"]}
+    assert ids == {forced.pk}
