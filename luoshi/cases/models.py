@@ -295,7 +295,7 @@ class Case(models.Model):
     stage_limit_days = models.PositiveSmallIntegerField(_("time limit (working days)"), default=0)
     extension_days = models.PositiveSmallIntegerField(_("approved extension (working days)"), default=0)
     warn_at = models.DateTimeField(_("turns yellow at"), null=True, blank=True)
-    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)  # set while open, empty otherwise
     sla_notice = models.PositiveSmallIntegerField(default=0, editable=False)  # 0 none, 1 yellow sent, 2 red sent
     was_overdue = models.BooleanField(_("was overdue"), default=False)
 
@@ -342,14 +342,25 @@ class Case(models.Model):
         ordering = ["-reported_at", "-id"]
         indexes = [
             models.Index(fields=["township", "reported_at"], name="case_township_time_idx"),
-            models.Index(fields=["owner_unit", "status"], name="case_owner_status_idx"),
-            models.Index(fields=["handling_unit", "status"], name="case_handler_status_idx"),
+            models.Index(fields=["owner_unit", "status", "due_at"], name="case_owner_status_idx"),
+            models.Index(fields=["handling_unit", "status", "due_at"], name="case_handler_status_idx"),
             models.Index(fields=["unit", "status"], name="case_unit_status_idx"),
-            models.Index(fields=["status", "due_at"], name="case_status_due_idx"),
+            models.Index(fields=["sla_notice", "due_at"], name="case_sla_due_idx"),
+            models.Index(fields=["township", "due_at"], name="case_township_due_idx"),
+            models.Index(
+                fields=["owner_unit"], condition=models.Q(needs_return_visit=True), name="case_return_visit_idx"
+            ),
             models.Index(fields=["category", "status"], name="case_category_status_idx"),
             models.Index(fields=["reported_at"], name="case_reported_idx"),
             models.Index(fields=["updated_at"], name="case_updated_idx"),
             models.Index(fields=["reported_by", "reported_at"], name="case_reporter_idx"),
+        ]
+        constraints = [
+            # The stage clock runs only while the case is open; lists rely on "due_at is set ⇔ open".
+            models.CheckConstraint(
+                condition=models.Q(due_at__isnull=True) | models.Q(status__in=sorted(OPEN_STATUSES)),
+                name="case_due_only_when_open",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1107,14 +1107,12 @@ def sla_sweep(*, now: dt.datetime | None = None, batch: int = 500) -> dict[str, 
     """
     now = now or timezone.now()
     counts = {"yellow": 0, "red": 0}
-    open_states = list(workflow.OPEN)
     for level, colour, flt in (
-        (2, "red", {"due_at__lte": now, "sla_notice__lt": 2}),
-        (1, "yellow", {"warn_at__lte": now, "due_at__gt": now, "sla_notice__lt": 1}),
+        (2, "red", {"due_at__lte": now, "sla_notice__in": [0, 1]}),
+        (1, "yellow", {"warn_at__lte": now, "due_at__gt": now, "sla_notice": 0}),
     ):
-        ids = list(
-            Case.objects.filter(status__in=open_states, **flt).order_by("due_at").values_list("pk", flat=True)[:batch]
-        )
+        # Only open cases have a due time; (sla_notice, due_at) is indexed.
+        ids = list(Case.objects.filter(**flt).order_by("due_at").values_list("pk", flat=True)[:batch])
         for pk in ids:
             with transaction.atomic():
                 case = _lock(Case(pk=pk))
