@@ -8,6 +8,7 @@ command unit, its handling unit or one of its co-units. Everything else is
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -253,6 +254,16 @@ def inbox_counts(user: Any) -> dict[str, int]:
     return {box: box_queryset(user, box, now).count() for box in BOXES[:6]}
 
 
+STATUS_LABELS = dict(Status.choices)
+
+
+@functools.cache
+def _detail_prefix() -> str:
+    from django.urls import reverse
+
+    return reverse("cases:detail", args=[1])[:-2]
+
+
 LIGHT_LABELS = {
     sla.GREEN: gettext_lazy("green light"),
     sla.YELLOW: gettext_lazy("yellow light"),
@@ -267,6 +278,14 @@ class Row:
     case: Case
     light: str
     remaining: sla.Remaining | None
+
+    @property
+    def url(self) -> str:
+        return f"{_detail_prefix()}{self.case.pk}/"
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS.get(self.case.status, self.case.status))
 
     @property
     def light_label(self) -> str:
@@ -573,7 +592,11 @@ def card_points_by_unit(
 
 
 def categories_for_intake(*, public: bool = False) -> list[Category]:
-    """Active major categories with their active sub-categories (for forms), in two queries."""
+    """Active major categories with their active sub-categories (for forms); cached a minute."""
+    return standards._cached(("intake", public), lambda: _categories_for_intake(public))
+
+
+def _categories_for_intake(public: bool) -> list[Category]:
     subs = Category.objects.filter(is_active=True).order_by("sort_order", "code")
     majors = Category.objects.filter(parent__isnull=True, is_active=True)
     if public:
