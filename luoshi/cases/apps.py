@@ -28,9 +28,11 @@ class CasesConfig(AppConfig):
 
 
 def _registry(user: object) -> bool:
-    from luoshi.cases.selectors import may_open_registry
+    from luoshi.cases.permissions import KEYPERSON_ROLES
+    from luoshi.org.scope import scope_for
 
-    return may_open_registry(user)
+    scope = scope_for(user)
+    return scope.is_all or bool(scope.roles & KEYPERSON_ROLES)
 
 
 def _stats(user: object) -> bool:

@@ -259,3 +259,26 @@ def test_home_shows_waiting_cases(client, w):
     response = login(client, w.staff).get("/")
     assert response.status_code == 200
     assert 'data-section="cases"' in response.content.decode()
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_key_person_list_daily_board_and_stats_do_not_grow_with_rows(client, w):
+    from luoshi.cases import services
+
+    c = login(client, w.supervisor)
+    services.keyperson_create(actor=w.community, name="甲", unit=w.community_unit, classification="dispute")
+    report(w)
+    urls = [reverse("cases:keypersons"), reverse("cases:daily") + "?kind=screening", reverse("cases:stats")]
+    before = [_queries(c, u) for u in urls]
+    for i in range(5):
+        services.keyperson_create(actor=w.community, name=f"乙{i}", unit=w.community_unit, classification="other")
+        to_state(w, "rated")
+        to_state(w, "handling", code="02001")
+    after = [_queries(c, u) for u in urls]
+    assert after == before
