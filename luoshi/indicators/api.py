@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel
@@ -212,19 +212,28 @@ class _Indicators:
         return found
 
 
+def _f(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def _figures(fig: selectors.Figures) -> dict[str, Any]:
     return {
-        "value": fig.value,
-        "last_year": fig.previous,
-        "yoy_pct": fig.yoy,
+        "value": _f(fig.value),
+        "last_year": _f(fig.previous),
+        "yoy_pct": _f(fig.yoy),
         "yoy_is_reported": fig.yoy_reported,
         "yoy_in_points": fig.yoy_points,
-        "target": fig.target,
-        "completion_pct": fig.completion,
-        "time_progress_pct": fig.time_progress,
-        "gap_points": fig.gap,
+        "target": _f(fig.target),
+        "completion_pct": _f(fig.completion),
+        "time_progress_pct": _f(fig.time_progress),
+        "gap_points": _f(fig.gap),
         "light": fig.light,
     }
+
+
+def _json(payload: dict[str, Any]) -> JsonResponse:
+    """Big, already plain payloads go out as they are (the response schema documents them)."""
+    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
 
 
 def _period(
@@ -316,14 +325,14 @@ def get_scorecard(request: HttpRequest, unit: int, year: int | None = None, mont
         "unit_name": unit_obj.name,
         "year": y,
         "month": m,
-        "time_progress_pct": card.time_progress,
+        "time_progress_pct": float(card.time_progress),
         "rows": [
             {
                 **_figures(r.figures),
                 "indicator": r.indicator.code,
                 "name": r.indicator.name,
                 "unit": r.indicator.unit,
-                "series": r.series,
+                "series": [_f(v) for v in r.series],
             }
             for r in card.rows
         ],
@@ -344,28 +353,30 @@ def get_leaderboard(
     ind = selectors.access_indicator(indicator)
     y, m = _period(request, parent_obj, year, month, below=True)
     board = selectors.leaderboard(request.user, parent_obj, ind, y, m, metric=metric, kind=kind)
-    return {
-        "parent_id": parent_obj.pk,
-        "parent_name": parent_obj.name,
-        "indicator": ind.code,
-        "year": y,
-        "month": m,
-        "metric": board.metric,
-        "ranked": board.ranked,
-        "rows": [
-            {
-                **_figures(r.figures),
-                "unit_id": r.unit_id,
-                "unit_name": r.unit_name,
-                "unit_code": r.unit_code,
-                "metric": r.metric,
-                "rank": r.rank,
-                "rank_last_month": r.rank_before,
-                "movement": r.move,
-            }
-            for r in board.rows
-        ],
-    }
+    return _json(
+        {
+            "parent_id": parent_obj.pk,
+            "parent_name": parent_obj.name,
+            "indicator": ind.code,
+            "year": y,
+            "month": m,
+            "metric": board.metric,
+            "ranked": board.ranked,
+            "rows": [
+                {
+                    **_figures(r.figures),
+                    "unit_id": r.unit_id,
+                    "unit_name": r.unit_name,
+                    "unit_code": r.unit_code,
+                    "metric": _f(r.metric),
+                    "rank": r.rank,
+                    "rank_last_month": r.rank_before,
+                    "movement": r.move,
+                }
+                for r in board.rows
+            ],
+        }
+    )
 
 
 @router.post("/parse", response={200: list[MentionOut], **ERRORS}, summary="Find indicator mentions in scorecard text")

@@ -327,7 +327,14 @@ def _write(*, actor: Any, rows: Sequence[ValueRow], source: str, batch: ImportBa
             detail[label] = {"before": _plain(old[0]) if old else None, "after": _plain(row.value)}
     if upserts:
         upsert_sql, change_sql = _sql_upsert(), _sql_changes()
+        # In key order the unique index is filled page by page instead of at random.
+        order = sorted(range(len(upserts)), key=lambda i: upserts[i][:4])
+        upserts = [upserts[i] for i in order]
+        changes = [changes[i] for i in order]
         with connection.cursor() as cursor:
+            if connection.vendor == "sqlite" and len(upserts) > _CHUNK:
+                # A larger page cache for this connection: big imports touch many index pages.
+                cursor.execute("PRAGMA cache_size = -131072")
             for start in range(0, len(upserts), _CHUNK):
                 cursor.executemany(upsert_sql, upserts[start : start + _CHUNK])
                 cursor.executemany(change_sql, changes[start : start + _CHUNK])
