@@ -112,3 +112,14 @@ def test_help_page_shows_the_light_rule_in_chinese(client, s):
     page = client.get(reverse("tasks:help")).content.decode()
     article = page.split('data-testid="help"')[1].split("</article>")[0]
     assert "亮灯规则" in article and "<table" in article and "<script" not in article
+
+
+def test_admin_lists_tasks_read_only(client, s):
+    from luoshi.org.tests.factories import UserFactory
+
+    make_task(s)
+    admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    assert client.get("/admin/tasks/task/").status_code == 200
+    assert client.get("/admin/tasks/task/add/").status_code == 403
+    assert client.get("/admin/tasks/goal/").status_code == 200
