@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from luoshi.org.models import Unit, UnitKind
 
@@ -79,7 +80,9 @@ class Indicator(models.Model):
     direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices, default=Direction.HIGHER)
     category = models.CharField(_("category"), max_length=12, choices=Category.choices, default=Category.ECONOMY)
     unit_kinds = models.JSONField(
-        _("reported by"), default=default_unit_kinds, help_text=_("The kinds of unit that report this indicator.")
+        pgettext_lazy("indicator", "reported by"),
+        default=default_unit_kinds,
+        help_text=_("The kinds of unit that report this indicator."),
     )
     aggregation = models.CharField(
         _("parent values"), max_length=8, choices=Aggregation.choices, default=Aggregation.NONE
@@ -127,8 +130,8 @@ class Target(models.Model):
     )
 
     class Meta:
-        verbose_name = _("target")
-        verbose_name_plural = _("targets")
+        verbose_name = pgettext_lazy("indicator", "target")
+        verbose_name_plural = pgettext_lazy("indicator", "targets")
         constraints = [models.UniqueConstraint(fields=["unit", "indicator", "year"], name="indicator_target_unique")]
         indexes = [models.Index(fields=["indicator", "year"], name="indicator_target_ind_year")]
 
@@ -192,7 +195,9 @@ class IndicatorValue(models.Model):
         blank=True,
         help_text=_("Used when last year's value is unknown."),
     )
-    source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.ENTERED)
+    source = models.CharField(
+        pgettext_lazy("indicator value", "source"), max_length=12, choices=Source.choices, default=Source.ENTERED
+    )
     batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="values")
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(
