@@ -123,3 +123,56 @@ def test_admin_lists_tasks_read_only(client, s):
     assert client.get("/admin/tasks/task/").status_code == 200
     assert client.get("/admin/tasks/task/add/").status_code == 403
     assert client.get("/admin/tasks/goal/").status_code == 200
+
+
+@pytest.mark.parametrize("name", ["tasks:board", "tasks:gantt", "tasks:mine", "tasks:goals", "tasks:inspections"])
+def test_list_pages_do_not_grow_queries_with_rows(client, s, fixed_today, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse(name)).status_code == 200
+        return len(ctx.captured_queries)
+
+    def add(n: int, offset: int) -> None:
+        for i in range(n):
+            task = make_task(s, title=f"任务{offset + i}")
+            services.milestone_add(actor=s.supervisor, task=task, title="节点", due_date=dt.date(2026, 5, 1))
+            goal = services.goal_create(
+                actor=s.supervisor, owner_unit=s.tree["a"], year=2026, title=f"目标{offset + i}"
+            )
+            make_task(s, title=f"目标任务{offset + i}", goal=goal)
+            services.inspection_create(actor=s.supervisor, unit=s.tree["a"], date=fixed_today, place=f"地点{i}",
+                                       findings=["问题"])  # fmt: skip
+
+    client.force_login(s.supervisor)
+    add(2, 0)
+    client.get(reverse(name))
+    few = count()
+    add(6, 10)
+    assert count() == few
+
+
+def test_task_detail_queries_do_not_grow_with_the_timeline(client, s, fixed_today):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    task = make_task(s)
+    services.task_transition(actor=s.staff, task=task, action=Action.ACCEPT)
+    client.force_login(s.supervisor)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("tasks:detail", args=[task.pk])).status_code == 200
+            assert client.get(f"/api/v1/tasks/{task.pk}").status_code == 200
+        return len(ctx.captured_queries)
+
+    services.task_report_progress(actor=s.staff, task=fresh(task), percent=10, text="一")
+    client.get(reverse("tasks:detail", args=[task.pk]))
+    few = count()
+    for i in range(5):
+        services.task_report_progress(actor=s.staff, task=fresh(task), percent=20 + i, text=f"进度{i}")
+        services.milestone_add(actor=s.staff, task=fresh(task), title=f"节点{i}", due_date=dt.date(2026, 5, 1))
+        services.task_remind(actor=s.supervisor, task=fresh(task), comment="催")
+    assert count() == few
