@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema, UploadedFile
 
 from luoshi.api.pagination import paginate
 from luoshi.api.schemas import ErrorOut, PageOut
@@ -207,6 +207,13 @@ class ProgressOut(Schema):
     text: str
     reported_on: dt.date
     task: TaskListItem
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    size: int
+    report_id: int | None
 
 
 class ReminderIn(Schema):
@@ -449,6 +456,16 @@ def report_progress(request: HttpRequest, task_id: int, payload: ProgressIn) -> 
         "reported_on": report.reported_on,
         "task": fresh,
     }
+
+
+@tasks_router.post(
+    "/{int:task_id}/attachments",
+    response={201: list[AttachmentOut], **ERRORS},
+    summary="Upload files to a task (multipart field `files`; type and size are checked)",
+)
+def upload_attachments(request: HttpRequest, task_id: int, files: File[list[UploadedFile]]) -> Any:
+    task = selectors.access_task(request.user, task_id)
+    return 201, services.task_add_attachments(actor=request.user, task=task, files=files)
 
 
 @tasks_router.post("/{int:task_id}/reminders", response={200: TaskListItem, **ERRORS}, summary="Send a reminder (催办)")

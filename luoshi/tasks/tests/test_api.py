@@ -173,3 +173,18 @@ def test_visibility_through_co_unit_task_force_and_leader_in_both_query_shapes(c
     client.force_login(force_member)
     ids = {r["id"] for r in client.get(f"{API}/tasks?page_size=100").json()["results"]}
     assert ids == {forced.pk}
+
+
+def test_upload_attachments_checks_type_and_scope(client, s, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    task = make_task(s)
+    client.force_login(s.staff)
+    url = f"{API}/tasks/{task.pk}/attachments"
+    ok = client.post(url, {"files": [SimpleUploadedFile("照片.jpg", b"x" * 100)]})
+    assert ok.status_code == 201 and ok.json()[0]["name"] == "照片.jpg"
+    bad = client.post(url, {"files": [SimpleUploadedFile("a.exe", b"MZ")]})
+    assert bad.status_code == 400 and "a.exe" in bad.json()["message"]
+    client.force_login(s.outsider)
+    assert client.post(url, {"files": [SimpleUploadedFile("b.jpg", b"x")]}).status_code == 404
