@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from luoshi.api.pagination import paginate
+from luoshi.api.pagination import MAX_PAGE_SIZE, paginate
 from luoshi.api.schemas import ErrorOut, PageOut
 from luoshi.cases import selectors, services, sla, standards
 from luoshi.cases.models import Case, CaseKind, Category, Channel
@@ -273,7 +273,11 @@ def _category(code: str) -> Category:
 # --- Endpoints ------------------------------------------------------------------------------------
 
 
-@router.get("", response={200: PageOut[CaseOut], **ERRORS}, summary="List cases in your scope")
+class CasePage(PageOut[CaseOut]):
+    count_capped: bool = Field(False, description="True when there are 10,000 or more (count stops there)")
+
+
+@router.get("", response={200: CasePage, **ERRORS}, summary="List cases in your scope")
 def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]) -> Any:
     if filters.box not in selectors.BOXES:
         raise ValidationFailed(_("Unknown box: %(box)s") % {"box": filters.box}, code="invalid_box")
@@ -293,10 +297,31 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]) -> Any:
             date_to=filters.date_to,
         ),
     )
-    page = paginate(qs, filters.page, filters.page_size)
+    page = _page(qs, filters.page, filters.page_size)
     now, cal = timezone.now(), workdays.calendar()
     page["results"] = [_case(c, now, cal) for c in page["results"]]
     return page
+
+
+COUNT_CAP = 10_000
+
+
+def _page(qs: Any, page: int, page_size: int) -> dict[str, Any]:
+    """Like the shared paginator, but ``count`` stops at 10,000 (and then ``count_capped``
+    is true): an exact count over a township's whole history costs more than the page."""
+    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
+        return paginate(qs, page, page_size)  # the shared paginator raises the right error
+    count = qs[:COUNT_CAP].count()
+    start = (page - 1) * page_size
+    results = list(qs[start : start + page_size])
+    return {
+        "count": count,
+        "count_capped": count >= COUNT_CAP,
+        "page": page,
+        "page_size": page_size,
+        "pages": max(1, -(-count // page_size)),
+        "results": results,
+    }
 
 
 @router.post("", response={201: CaseOut, **ERRORS}, summary="Report a case (intake)")
@@ -332,7 +357,11 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Any:
     return Status(201, _case(case, timezone.now(), workdays.calendar()))
 
 
-@router.get("/counts", response={200: dict[str, int], **ERRORS}, summary="How many cases wait in each of your boxes")
+@router.get(
+    "/counts",
+    response={200: dict[str, int], **ERRORS},
+    summary="How many cases wait in each of your boxes (at most 1000)",
+)
 def counts(request: HttpRequest) -> Any:
     return selectors.inbox_counts(request.user)
 

@@ -248,10 +248,15 @@ def box_queryset(user: Any, box: str, now: dt.datetime | None = None) -> QuerySe
     return base.filter(box_filter(user, box, now))
 
 
+#: Box counts stop at this number ("1000+"): a count past it tells nobody anything more and
+#: would cost a scan of every waiting case for a district-wide viewer.
+COUNT_CAP = 1000
+
+
 def inbox_counts(user: Any) -> dict[str, int]:
-    """How many cases wait in each working box: one small indexed COUNT per box."""
+    """How many cases wait in each working box (at most ``COUNT_CAP``): one bounded COUNT per box."""
     now = timezone.now()
-    return {box: box_queryset(user, box, now).count() for box in BOXES[:6]}
+    return {box: box_queryset(user, box, now)[:COUNT_CAP].count() for box in BOXES[:6]}
 
 
 STATUS_LABELS = dict(Status.choices)

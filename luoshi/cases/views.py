@@ -167,6 +167,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "page_obj": page,
         "box": box,
         "boxes": [(key, label, counts.get(key)) for key, label in _box_labels()],
+        "count_cap": selectors.COUNT_CAP,
         "f": filters,
         "statuses": Status.choices,
         "kinds": CaseKind.choices,
