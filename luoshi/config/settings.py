@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -265,8 +267,27 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# --- Background work (django-tasks) ----------------------------------------------
+# Queued work (e.g. webhook deliveries) is stored in the database and run by
+# `luoshi worker`; the test suite runs it immediately.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+
 # --- Luoshi -------------------------------------------------------------------
 LUOSHI_DEMO_PASSWORD = os.environ.get("LUOSHI_DEMO_PASSWORD", "luoshi-demo-2026")
 LUOSHI_PAGE_SIZE = int(os.environ.get("LUOSHI_PAGE_SIZE", "50"))
 LUOSHI_API_TOKEN_PREFIX = "lsk"
+LUOSHI_SITE_URL = os.environ.get("LUOSHI_SITE_URL", "")
+
+# Outbound webhook (WeCom / DingTalk style JSON POST); off while the URL is empty.
+LUOSHI_WEBHOOK_URL = os.environ.get("LUOSHI_WEBHOOK_URL", "")
+LUOSHI_WEBHOOK_STYLE = os.environ.get("LUOSHI_WEBHOOK_STYLE", "wecom")  # wecom | dingtalk | json
+LUOSHI_WEBHOOK_SECRET = os.environ.get("LUOSHI_WEBHOOK_SECRET", "")
+LUOSHI_WEBHOOK_TIMEOUT = float(os.environ.get("LUOSHI_WEBHOOK_TIMEOUT", "5"))
+LUOSHI_WEBHOOK_KINDS = env_list("LUOSHI_WEBHOOK_KINDS", [])  # notification kinds to forward, by prefix
 NINJA_PAGINATION_PER_PAGE = LUOSHI_PAGE_SIZE
