@@ -311,7 +311,7 @@ def _page(qs: Any, page: int, page_size: int) -> dict[str, Any]:
     is true): an exact count over a township's whole history costs more than the page."""
     if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
         return paginate(qs, page, page_size)  # the shared paginator raises the right error
-    count = qs[:COUNT_CAP].count()
+    count = qs.order_by()[:COUNT_CAP].count()
     start = (page - 1) * page_size
     results = list(qs[start : start + page_size])
     return {

@@ -75,32 +75,33 @@ def _township_ids(scope: Scope) -> list[int] | None:
     return list(Unit.objects.filter(scope.unit_q(), kind__in=list(TOWNSHIP_LEVEL)).values_list("pk", flat=True))
 
 
-def _visible_q(scope: Scope) -> Q:
+def _visible_q(scope: Scope, narrow: Q | None = None) -> Q:
     """Cases at, commanded by, handled by or co-handled by a unit in the scope.
 
     Users granted at township level or above see the cases of their townships: one indexed
     ``township IN (…)`` that also keeps the newest-first order index-driven. Everyone else
-    (departments, communities, grids: a few units) gets the four-way test, each part on
-    its own index.
+    (departments, communities, grids: a few units) gets the four-way test as a UNION of
+    index lookups, with ``narrow`` (e.g. a box's filter) applied inside each part so the
+    database never has to join a large set against it.
     """
     townships = _township_ids(scope)
     if townships is not None:
         return Q(township_id__in=townships)
-    return Q(pk__in=_visible_ids(scope))
+    return Q(pk__in=_visible_ids(scope, narrow or Q()))
 
 
-def _visible_ids(scope: Scope) -> QuerySet[Any]:
-    """The ids of the visible cases as a UNION of four index lookups (a small scope's cases
-    are few; one OR over four columns would make the database scan them all)."""
+def _visible_ids(scope: Scope, narrow: Q) -> QuerySet[Any]:
+    units = _units(scope)
     parts = [
-        Case.objects.filter(unit__in=_units(scope)),
-        Case.objects.filter(owner_unit__in=_units(scope)),
-        Case.objects.filter(handling_unit__in=_units(scope)),
+        Case.objects.filter(narrow, unit__in=units),
+        Case.objects.filter(narrow, owner_unit__in=units),
+        Case.objects.filter(narrow, handling_unit__in=units),
+        Case.objects.filter(narrow, pk__in=CaseCoUnit.objects.filter(unit__in=units).values("case_id")),
     ]
     ids = parts[0].order_by().values("pk")
     for part in parts[1:]:
         ids = ids.union(part.order_by().values("pk"))
-    return ids.union(CaseCoUnit.objects.filter(unit__in=_units(scope)).order_by().values("case_id"))
+    return ids
 
 
 def _full_visible_q(scope: Scope) -> Q:
@@ -110,14 +111,14 @@ def _full_visible_q(scope: Scope) -> Q:
     return Q(unit__in=units) | Q(owner_unit__in=units) | Q(handling_unit__in=units) | Q(pk__in=co_cases)
 
 
-def cases_visible_to(user: Any) -> QuerySet[Case]:
-    """The base of every case list."""
+def cases_visible_to(user: Any, narrow: Q | None = None) -> QuerySet[Case]:
+    """The base of every case list (``narrow``: a filter the caller will apply anyway)."""
     scope = scope_for(user)
     if scope.is_all:
         return Case.objects.all()
     if scope.is_empty:
         return Case.objects.none()
-    return Case.objects.filter(_visible_q(scope))
+    return Case.objects.filter(_visible_q(scope, narrow))
 
 
 def case_openable_by(user: Any) -> QuerySet[Case]:
@@ -242,10 +243,11 @@ SELF_SCOPED = frozenset({"accept", "dispatch", "handle", "verify", "visits", "mi
 def box_queryset(user: Any, box: str, now: dt.datetime | None = None) -> QuerySet[Case]:
     """The cases of one box; work boxes skip the (redundant) visibility test so each count
     and list runs on its own index."""
-    base = Case.objects.all() if box in SELF_SCOPED else cases_visible_to(user)
     if scope_for(user).is_empty:
         return Case.objects.none()
-    return base.filter(box_filter(user, box, now))
+    condition = box_filter(user, box, now)
+    base = Case.objects.all() if box in SELF_SCOPED else cases_visible_to(user, condition)
+    return base.filter(condition)
 
 
 #: Box counts stop at this number ("1000+"): a count past it tells nobody anything more and
@@ -256,7 +258,7 @@ COUNT_CAP = 1000
 def inbox_counts(user: Any) -> dict[str, int]:
     """How many cases wait in each working box (at most ``COUNT_CAP``): one bounded COUNT per box."""
     now = timezone.now()
-    return {box: box_queryset(user, box, now)[:COUNT_CAP].count() for box in BOXES[:6]}
+    return {box: box_queryset(user, box, now).order_by()[:COUNT_CAP].count() for box in BOXES[:6]}
 
 
 STATUS_LABELS = dict(Status.choices)
