@@ -52,19 +52,39 @@ INBOX_HANDLER_ROLES: frozenset[str] = frozenset({Role.UNIT_STAFF, Role.COMMUNITY
 TOWNSHIP_LEVEL = frozenset({"township", "subdistrict", "district"})
 
 
+def _memo(scope: Scope) -> dict[Any, Any]:
+    """Per-request memory on the scope object (``scope_for`` caches one per user object)."""
+    memo = scope.__dict__.get("_case_memo")
+    if memo is None:
+        memo = {}
+        object.__setattr__(scope, "_case_memo", memo)
+    return memo
+
+
 def _units(scope: Scope, roles: frozenset[str] | None = None, *, owners: bool = False) -> list[int]:
     """Ids of the units in ``scope`` (optionally: where ``roles`` are held; only township-level
     units, which can command cases). Resolved first so the database sees plain values and can
-    walk an index in order."""
-    qs = Unit.objects.filter(scope.unit_q(roles=roles))
-    if owners:
-        qs = qs.filter(kind__in=list(TOWNSHIP_LEVEL))
-    return list(qs.values_list("pk", flat=True))
+    walk an index in order; remembered for the rest of the request."""
+    memo = _memo(scope)
+    key = ("units", roles, owners)
+    if key not in memo:
+        qs = Unit.objects.filter(scope.unit_q(roles=roles))
+        if owners:
+            qs = qs.filter(kind__in=list(TOWNSHIP_LEVEL))
+        memo[key] = list(qs.values_list("pk", flat=True))
+    return memo[key]
 
 
 def _township_ids(scope: Scope) -> list[int] | None:
     """When every grant sits at a township, subdistrict or district, the township-level units
     of the scope (cases are then found through their indexed ``township`` column); else None."""
+    memo = _memo(scope)
+    if "townships" not in memo:
+        memo["townships"] = _find_township_ids(scope)
+    return memo["townships"]
+
+
+def _find_township_ids(scope: Scope) -> list[int] | None:
     roots = scope.root_paths()
     if not roots:
         return None
