@@ -312,10 +312,10 @@ def main() -> None:
     if "leaderboard" in parts:
         lb = bench_leaderboard(data, args.runs)
         print(f"leaderboard over {lb['rows']} units, {args.runs} runs:")
-        for key in ("selector", "api", "page"):
+        for key in ("selector", "selector_cpu", "api", "api_cpu", "page"):
             s = lb[key]
             print(
-                f"  {key:<9} median {_ms(s['median'])}  p95 {_ms(s['p95'])}  min {_ms(s['min'])}  max {_ms(s['max'])}"
+                f"  {key:<12} median {_ms(s['median'])}  p95 {_ms(s['p95'])}  min {_ms(s['min'])}  max {_ms(s['max'])}"
             )
     if "import" in parts:
         im = bench_import(data, args.import_rows)

@@ -252,25 +252,68 @@ _CHANGE_COLUMNS = (
     "actor_id",
     "at",
 )
-_CHUNK = 2000
 
 
-def _sql_upsert() -> str:
+_ROWS_PER_STATEMENT = 1000
+
+
+def _sql_upsert(rows: int) -> str:
     """INSERT … ON CONFLICT DO UPDATE on the value's unique key (SQLite ≥ 3.24 and PostgreSQL alike)."""
     qn = connection.ops.quote_name
     columns = ", ".join(qn(c) for c in _VALUE_COLUMNS)
-    marks = ", ".join(["%s"] * len(_VALUE_COLUMNS))
+    marks = ", ".join(["(" + ", ".join(["%s"] * len(_VALUE_COLUMNS)) + ")"] * rows)
     key = ", ".join(qn(c) for c in ("unit_id", "indicator_id", "year", "month"))
     updates = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in _VALUE_COLUMNS[4:])
     table = qn(IndicatorValue._meta.db_table)
-    return f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT ({key}) DO UPDATE SET {updates}"  # noqa: S608
+    return f"INSERT INTO {table} ({columns}) VALUES {marks} ON CONFLICT ({key}) DO UPDATE SET {updates}"  # noqa: S608
 
 
-def _sql_changes() -> str:
+def _sql_changes(rows: int) -> str:
     qn = connection.ops.quote_name
     columns = ", ".join(qn(c) for c in _CHANGE_COLUMNS)
-    marks = ", ".join(["%s"] * len(_CHANGE_COLUMNS))
-    return f"INSERT INTO {qn(ValueChange._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    marks = ", ".join(["(" + ", ".join(["%s"] * len(_CHANGE_COLUMNS)) + ")"] * rows)
+    return f"INSERT INTO {qn(ValueChange._meta.db_table)} ({columns}) VALUES {marks}"  # noqa: S608
+
+
+def _insert_many(cursor: Any, statement: Any, rows: list[tuple[Any, ...]]) -> None:
+    """Many rows per statement: one round trip per thousand rows on PostgreSQL, fewer steps on SQLite."""
+    full = statement(_ROWS_PER_STATEMENT)
+    for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+        chunk = rows[start : start + _ROWS_PER_STATEMENT]
+        sql = full if len(chunk) == _ROWS_PER_STATEMENT else statement(len(chunk))
+        cursor.execute(sql, [value for row in chunk for value in row])
+
+
+def _copy_pg(cursor: Any, upserts: list[tuple[Any, ...]], changes: list[tuple[Any, ...]]) -> None:
+    """PostgreSQL: COPY the rows into a temporary table, then one INSERT … ON CONFLICT from it.
+
+    Statements with thousands of parameters are slow to prepare on the client;
+    COPY streams the rows instead (docs/decisions/0305-streaming-xlsx-reader.md).
+    """
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(c) for c in _VALUE_COLUMNS)
+    key = ", ".join(qn(c) for c in ("unit_id", "indicator_id", "year", "month"))
+    updates = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in _VALUE_COLUMNS[4:])
+    table = qn(IndicatorValue._meta.db_table)
+    cursor.execute("DROP TABLE IF EXISTS indicator_value_upsert")
+    cursor.execute(
+        "CREATE TEMPORARY TABLE indicator_value_upsert (unit_id bigint, indicator_id bigint, year integer, "
+        "month integer, value numeric(20, 4), yoy_reported numeric(12, 2), source varchar(12), batch_id bigint, "
+        "updated_at timestamptz, updated_by_id bigint) ON COMMIT DROP"
+    )
+    raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+    with raw.copy(f"COPY indicator_value_upsert ({columns}) FROM STDIN") as copy:
+        for row in upserts:
+            copy.write_row(row)
+    cursor.execute(
+        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM indicator_value_upsert "  # noqa: S608
+        f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
+    )
+    cursor.execute("DROP TABLE indicator_value_upsert")
+    change_columns = ", ".join(qn(c) for c in _CHANGE_COLUMNS)
+    with raw.copy(f"COPY {qn(ValueChange._meta.db_table)} ({change_columns}) FROM STDIN") as copy:
+        for row in changes:
+            copy.write_row(row)
 
 
 def _write(*, actor: Any, rows: Sequence[ValueRow], source: str, batch: ImportBatch) -> SaveResult:
@@ -326,18 +369,19 @@ def _write(*, actor: Any, rows: Sequence[ValueRow], source: str, batch: ImportBa
             label = f"{row.indicator.name} {row.year}-{row.month:02d}"
             detail[label] = {"before": _plain(old[0]) if old else None, "after": _plain(row.value)}
     if upserts:
-        upsert_sql, change_sql = _sql_upsert(), _sql_changes()
         # In key order the unique index is filled page by page instead of at random.
         order = sorted(range(len(upserts)), key=lambda i: upserts[i][:4])
         upserts = [upserts[i] for i in order]
         changes = [changes[i] for i in order]
         with connection.cursor() as cursor:
-            if connection.vendor == "sqlite" and len(upserts) > _CHUNK:
+            if connection.vendor == "sqlite" and len(upserts) > _ROWS_PER_STATEMENT:
                 # A larger page cache for this connection: big imports touch many index pages.
                 cursor.execute("PRAGMA cache_size = -131072")
-            for start in range(0, len(upserts), _CHUNK):
-                cursor.executemany(upsert_sql, upserts[start : start + _CHUNK])
-                cursor.executemany(change_sql, changes[start : start + _CHUNK])
+            if connection.vendor == "postgresql":
+                _copy_pg(cursor, upserts, changes)
+            else:
+                _insert_many(cursor, _sql_upsert, upserts)
+                _insert_many(cursor, _sql_changes, changes)
     kind_label = str(batch.get_kind_display())
     for unit_id, detail in per_unit.items():
         audit.record(
