@@ -346,7 +346,7 @@ def get_leaderboard(
     indicator: str,
     year: int | None = None,
     month: int | None = None,
-    metric: str = Field("", description="completion, yoy or value; default: completion when targets exist"),
+    metric: str = "",  # completion, yoy or value; default: completion when targets exist
     kind: str = "",
 ) -> Any:
     parent_obj = selectors.access_indicator_unit(request.user, parent)
