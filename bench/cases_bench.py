@@ -284,6 +284,22 @@ class Server:
                 time.sleep(0.2)
         raise RuntimeError("the server did not start")
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the server and its workers (Linux /proc)."""
+        if self.proc is None:
+            return 0.0
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            pid, ppid = int(stat.parent.name), int(fields[1])
+            if pid == self.proc.pid or ppid == self.proc.pid:
+                total += int(fields[11]) + int(fields[12])
+        return total / tick
+
     def __exit__(self, *exc: object) -> None:
         if self.proc is not None:
             self.proc.terminate()
@@ -376,19 +392,33 @@ def intake(requests: int, concurrency: int, workers: int, port: int, threads: in
     from luoshi.cases.models import Case
 
     before = Case.objects.count()
-    with Server(port, workers, threads):
+    with Server(port, workers, threads) as server:
         load(port, "/bench/ping", bodies[:200], headers, concurrency)  # warm up the workers
         load(port, "/api/v1/cases", bodies[:100], headers, concurrency)
+        cpu0 = server.cpu_seconds()
         ceiling = load(port, "/bench/ping", bodies, headers, concurrency)
+        cpu1 = server.cpu_seconds()
         result = load(port, "/api/v1/cases", bodies, headers, concurrency)
+        cpu2 = server.cpu_seconds()
+    ceiling["cpu_ms"] = (cpu1 - cpu0) * 1000 / max(1, ceiling["requests"])
+    result["cpu_ms"] = (cpu2 - cpu1) * 1000 / max(1, result["requests"])
+    load_average = os.getloadavg()
     after = Case.objects.count()
     kind = f"{workers} gunicorn workers × {threads} threads" if threads > 1 else f"{workers} gunicorn sync workers"
     print(f"\n### Intake on {db}: {requests} requests, {concurrency} concurrent, {kind}\n")
-    print("| endpoint | requests/s | median ms | p95 ms | errors |")
-    print("|---|---:|---:|---:|---:|")
+    print("| endpoint | requests/s | median ms | p95 ms | server CPU ms per request | errors |")
+    print("|---|---:|---:|---:|---:|---:|")
     for name, r in (("bare Django JSON endpoint (ceiling)", ceiling), ("POST /api/v1/cases (intake)", result)):
-        print(f"| {name} | {r['per_second']:.0f} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | {r['errors']:.0f} |")
-    print(f"\ncases in the database: {before} → {after} (+{after - before})")
+        print(
+            f"| {name} | {r['per_second']:.0f} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | {r['cpu_ms']:.2f} "
+            f"| {r['errors']:.0f} |"
+        )
+    cores = os.cpu_count() or 1
+    print(
+        f"\ncases in the database: {before:,} → {after:,} (+{after - before:,}); "
+        f"load average after the run: {load_average[0]:.2f}; {cores} cores: the server's CPU cost allows "
+        f"about {cores * 1000 / result['cpu_ms']:.0f} intakes/s if the machine were its own"
+    )
 
 
 # --- Pages ------------------------------------------------------------------------------------------------
