@@ -350,7 +350,7 @@ def _new_mention(state: _LineState, mentions: list[Mention], name: str, line_no:
 def _quantity(
     state: _LineState, mentions: list[Mention], line: str, line_no: int, match: re.Match[str], segment: str
 ) -> None:
-    groups = match.groupdict()
+    groups = match  # indexing a match by group name reads one group
     unit: str = groups["qpct"] or ((groups["qmult"] or "") + (groups["qunit"] or ""))
     is_count = groups["qunit"] in _MEASURE_UNITS_SET or bool(groups["qmult"] and not groups["qunit"])
     if (is_count and _followed_by_noun(line, match.end())) or _DELTA_TAIL.search(segment):
@@ -374,9 +374,9 @@ def _scan_line(line: str, line_no: int, doc_year: int | None) -> tuple[list[Ment
     mentions: list[Mention] = []
     for match in _TOKEN_RE.finditer(line):
         kind = match.lastgroup
-        groups = match.groupdict()
+        groups = match  # indexing a match by group name reads one group (no dict of all of them)
         segment = line[state.seg_start : match.start()]
-        if groups["period"] is not None or groups["wperiod"] is not None:
+        if kind == "period" or kind == "wperiod":
             raw = groups["period"] or groups["wperiod"]
             value = normalise_period(raw, doc_year)
             if state.first_period is None and value:

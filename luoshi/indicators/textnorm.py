@@ -114,6 +114,7 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _ANNOTATION_RE = re.compile(f"(?<=[{_CJK}?\ufffd])[(（]([{_LETTERS}]{{1,6}}[1-5]?)[)）]")
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_syllable(word: str) -> bool:
     plain = unicodedata.normalize("NFC", word).translate(_TONE_TABLE)
     return bool(_SYLLABLE_RE.match(plain))
