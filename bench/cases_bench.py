@@ -482,11 +482,12 @@ def pages(runs: int, port: int, workers: int) -> None:
     total = Case.objects.count()
     db = "SQLite (WAL)" if is_sqlite() else "PostgreSQL"
     rows = []
-    with Server(port, workers):
+    with Server(port, workers) as server:
         for user, label, path in targets:
             conn = http.client.HTTPConnection(HOST, port, timeout=60)
             headers = {"Cookie": f"sessionid={cookies[user]}"}
             times = []
+            cpu_start = 0.0
             for i in range(runs + 3):
                 start = time.perf_counter()
                 conn.request("GET", path, headers=headers)
@@ -497,15 +498,22 @@ def pages(runs: int, port: int, workers: int) -> None:
                 conn = http.client.HTTPConnection(HOST, port, timeout=60)
                 if response.status != 200:
                     raise RuntimeError(f"{path}: HTTP {response.status}")
+                if i == 2:
+                    cpu_start = server.cpu_seconds()
                 if i >= 3:
                     times.append(elapsed)
+            cpu_ms = (server.cpu_seconds() - cpu_start) * 1000 / runs
             times.sort()
-            rows.append((label, path, statistics.median(times), times[int(len(times) * 0.95) - 1]))
-    print(f"\n### Pages on {db} with {total:,} cases ({runs} timed requests each, sequential)\n")
-    print("| page | median ms | p95 ms |")
-    print("|---|---:|---:|")
-    for label, _path, median, p95 in rows:
-        print(f"| {label} | {median:.1f} | {p95:.1f} |")
+            rows.append((label, path, statistics.median(times), times[int(len(times) * 0.95) - 1], cpu_ms))
+    load_average = os.getloadavg()[0]
+    print(
+        f"\n### Pages on {db} with {total:,} cases ({runs} timed requests each, sequential; "
+        f"load average {load_average:.2f})\n"
+    )
+    print("| page | median ms | p95 ms | server CPU ms |")
+    print("|---|---:|---:|---:|")
+    for label, _path, median, p95, cpu_ms in rows:
+        print(f"| {label} | {median:.1f} | {p95:.1f} | {cpu_ms:.1f} |")
 
 
 def main() -> int:
