@@ -315,9 +315,9 @@ def _intake(
     if not units:
         raise NotFound(_("You have no place in your scope where a case could be reported."))
     initial: dict[str, Any] = {}
-    if len([u for u in units if u.kind == UnitKind.GRID]) >= 1 and form_class is forms.GridReportForm:
-        grids = [u for u in units if u.kind == UnitKind.GRID]
-        initial["unit"] = str(grids[0].pk)
+    grids = [u for u in units if u.kind == UnitKind.GRID]
+    if grids and form_class is forms.GridReportForm:
+        initial["unit"] = str(grids[0].pk)  # a grid worker reports in their own grid
     form = form_class(request.POST or None, initial=initial, units=units)
     kept: list[Attachment] = []
     if request.method == "POST":
