@@ -148,6 +148,8 @@ _TOKEN_RE = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 
+_BRACKETED_UNIT = re.compile(rf"[(（]\s*((?:{_MULT})?(?:{_UNIT_ALT})|{_MULT}|%)\s*[)）]\s*[:：|]?\s*$")
+
 # Cleaning of the text before a number into an indicator name.
 _LEAD_FILLERS = re.compile(
     r"^(?:其中|另外|此外|同时|而且|并且|以及|截至目前|截止目前|目前|当前|共计|合计|总计|累计|总共|全年|年内"
@@ -421,6 +423,18 @@ def _scan_line(line: str, line_no: int, doc_year: int | None) -> tuple[list[Ment
         if kind == "qty" and not groups["qnot"] and re.match(r"[A-Za-z]", line[match.end() : match.end() + 1]):
             # A number inside a word ("5G基站") is text; a bare number ("奋战1161") is a boundary.
             continue
+        if kind == "qty" and not groups["qnot"]:
+            # A table row copied as text: "一般公共预算收入（万元）  16915" — the unit is in brackets.
+            # The bracket ends right before the number, a colon or column mark between at most.
+            before = line[: match.start()]
+            bracketed = _BRACKETED_UNIT.search(before)
+            if bracketed:
+                name = clean_name(re.split(r"[，,、；;。！？!?：:|]", before[: bracketed.start()])[-1])
+                if name:
+                    mention = _new_mention(state, mentions, name, line_no, match.start())
+                    mention.value, mention.unit = _to_float(groups["qnum"]), bracketed.group(1)
+                state.seg_start = match.end()
+                continue
         if kind == "stop":
             state.current = None
         if kind in {"comma", "stop"} and state.pending is not None:
