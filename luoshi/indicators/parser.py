@@ -120,6 +120,7 @@ _TOKEN_RE = re.compile(
             rf"(?P<period>(?:{_YEAR}|{_REL_YEAR})?\s*(?:\d{{1,2}}{_DASH}\d{{1,2}}\s*月份?"
             rf"|第?[一二三四1-4]\s*季度|前[二三两2-3]\s*季度|[上下]半年)"
             rf"|截[至止](?:{_YEAR})?\d{{1,2}}\s*月(?:底|末|份)?"
+            rf"|(?:{_YEAR}|{_REL_YEAR})?前\s*(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*个月"
             rf"|(?:{_YEAR}|{_REL_YEAR})?\d{{1,2}}\s*月份)",
             # Weak periods: a year, a relative year or a month, which only count
             # when a mention or a clause mark follows them.
@@ -182,7 +183,7 @@ _VERBISH = re.compile(
     r"坚持|推进|加快|通过|围绕|聚焦|按照|依托|以|在|对|为|将|把|全力|努力|着力|持续|积极|共|累计|已|全年"
 )
 _TRAIL = re.compile(
-    r"(?:控制在|保持在|稳定在|完成了|实现了|达到了|完成|实现|达到|已达|达|为|是|共计|共有|共|累计|合计|总计|约|近|超过|超|逾|突破|增至|升至"
+    r"(?:控制在|保持在|稳定在|完成了|实现了|达到了|完成|实现|达到|已达|达|为|是|共计|共有|共|累计|合计|总计|(?<![签节制合预公条契])约|近|超过|超|逾|突破|增至|升至"
     r"|已|有|计|[:：])$"
 )
 _ENUM = re.compile(
@@ -196,6 +197,7 @@ _BAD_START = set("的了把被对向从给让使和及与或等到于为是以�
 _BAD_WORDS = re.compile(r"是|这|那|我们|他们|你们|一个|每个|如何|什么|哪些|可以|能够|正在")
 _STOP_NAMES = frozenset(
     {"时间", "期限", "目标", "任务", "其中", "合计", "总计", "共计", "全部", "以上", "左右", "总量", "总额", "规模"}
+    | {"占比", "比重", "所占比重", "分别"}
 )
 #: Words that only say "the figure of the mention before": "总量达1.23亿元".
 _ATTACH_WORDS = re.compile(
@@ -268,6 +270,19 @@ def clean_name(segment: str) -> str | None:
 # --- Periods -----------------------------------------------------------------------
 
 _CN_DIGITS = {"1": "一", "2": "二", "3": "三", "4": "四"}
+_CN_VALUES = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _cn_number(text: str) -> int | None:
+    """ "8" → 8, "十一" → 11, "三" → 3 (up to 99)."""
+    if text.isdigit():
+        return int(text)
+    if text == "十":
+        return 10
+    if "十" in text:
+        tens, _ten, ones = text.partition("十")
+        return _CN_VALUES.get(tens, 1) * 10 + (_CN_VALUES.get(ones, 0) if ones else 0)
+    return _CN_VALUES.get(text)
 
 
 def normalise_period(raw: str, doc_year: int | None) -> str | None:
@@ -293,6 +308,11 @@ def normalise_period(raw: str, doc_year: int | None) -> str | None:
     if text == "全年" and not year:
         return "全年"
     text = re.sub(r"^([1-4])季度", lambda m: _CN_DIGITS[m.group(1)] + "季度", text)
+    months = re.fullmatch(r"前(\d{1,2}|[一二三四五六七八九十]{1,3})个月", text)
+    if months:
+        n = _cn_number(months.group(1))
+        if n is not None and 1 <= n <= 12:
+            text = f"1-{n}月" if n > 1 else "1月"
     result = year + text
     return result or None
 
@@ -323,6 +343,8 @@ class _LineState:
     current: Mention | None = None  # the mention growth rates and plan shares attach to
     seg_start: int = 0
     first_period: str | None = None
+    sentence: list[Mention] = field(default_factory=list)  # mentions since the last full stop
+    skip_to: int = 0  # tokens before this position were read already ("分别增长…和…")
 
 
 def _followed_by_noun(line: str, end: int) -> bool:
@@ -345,8 +367,14 @@ def _period_for(state: _LineState) -> str | None:
 def _new_mention(state: _LineState, mentions: list[Mention], name: str, line_no: int, start: int) -> Mention:
     mention = Mention(name=name, period=_period_for(state), line=line_no, start=start)
     mentions.append(mention)
+    state.sentence.append(mention)
     state.current = mention
     return mention
+
+
+_RESPECTIVELY = re.compile(r"分别[^，,。；;]{0,4}$")
+_MORE_RATES = re.compile(r"(?:\s*[和、及与,，]\s*([-+]?\d+(?:\.\d+)?)\s*%)+")
+_ONE_RATE = re.compile(r"([-+]?\d+(?:\.\d+)?)\s*%")
 
 
 def _quantity(
@@ -375,6 +403,8 @@ def _scan_line(line: str, line_no: int, doc_year: int | None) -> tuple[list[Ment
     state = _LineState(doc_year=doc_year)
     mentions: list[Mention] = []
     for match in _TOKEN_RE.finditer(line):
+        if match.start() < state.skip_to:
+            continue
         kind = match.lastgroup
         groups = match  # indexing a match by group name reads one group (no dict of all of them)
         segment = line[state.seg_start : match.start()]
@@ -399,6 +429,17 @@ def _scan_line(line: str, line_no: int, doc_year: int | None) -> tuple[list[Ment
                 pct = pct * 100
             if groups["neg"]:
                 pct = -abs(pct)
+            if _RESPECTIVELY.search(segment) and state.sentence:
+                # "接待游客568万人次，旅游总收入48.6亿元，分别增长35.2%和41.3%": in order.
+                more = _MORE_RATES.match(line, match.end())
+                rates = [pct] + ([_to_float(r) for r in _ONE_RATE.findall(more.group())] if more else [])
+                if groups["neg"]:
+                    rates = [-abs(r) for r in rates]
+                for mention, rate in zip(state.sentence[-len(rates) :], rates, strict=False):
+                    if mention.yoy_pct is None:
+                        mention.yoy_pct = rate
+                state.seg_start = state.skip_to = more.end() if more else match.end()
+                continue
             name = clean_name(segment)
             target = state.current
             if name and (target is None or target.name != name or target.yoy_pct is not None):
@@ -437,6 +478,7 @@ def _scan_line(line: str, line_no: int, doc_year: int | None) -> tuple[list[Ment
                 continue
         if kind == "stop":
             state.current = None
+            state.sentence = []
         if kind in {"comma", "stop"} and state.pending is not None:
             # A weak period counts when a clause mark follows it straight away ("2018年，…").
             if not line[state.pending_end : match.start()].strip():
