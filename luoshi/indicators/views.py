@@ -380,17 +380,20 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
+    """The wide template: the unit itself (``for=self``) or the units below it, one row each."""
     parent = _board_parent(request.user, request)
     if parent is None:
         raise NotFound()
     year, month = _period(request, lambda: None)
-    kind = request.GET.get("kind", "")
-    children = list(units_visible_to(request.user).filter(parent=parent, is_active=True).order_by("sort_order", "name"))
-    kinds = selectors.peer_class(kind) if kind else selectors.peer_class(children[0].kind) if children else frozenset()
-    units = [u for u in children if u.kind in kinds and can(request.user, ENTER, u)]
-    if not units and can(request.user, ENTER, parent):
-        units, kinds = [parent], frozenset({parent.kind})
-    indicators = [i for i in selectors.indicator_list() if frozenset(i.unit_kinds or []) & kinds]
+    catalogue = list(selectors.indicator_list())
+    if request.GET.get("for") == "self":
+        units = [parent] if can(request.user, ENTER, parent) else []
+        indicators = [i for i in catalogue if i.reported_by(parent)]
+    else:
+        kinds = selectors.peer_kinds_for(parent, catalogue, request.GET.get("kind", ""))
+        children = units_visible_to(request.user).filter(parent=parent, is_active=True, kind__in=list(kinds))
+        units = [u for u in children.order_by("sort_order", "name") if can(request.user, ENTER, u)]
+        indicators = [i for i in catalogue if frozenset(i.unit_kinds or []) & kinds]
     response = HttpResponse(template_workbook(units, indicators, year, month), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="template-{parent.code}-{year}-{month:02d}.xlsx"'
     return response

@@ -138,3 +138,17 @@ def test_home_section(client, people, filled, ind):
     district = behind_time_progress(None, people["district"])
     assert {i.title for i in district.items} == {"甲街道", "丙镇"}  # 丙 is at 30% of its target
     assert behind_time_progress(None, people["staff_a"]) is None
+
+
+def test_template_downloads(client, people, filled, ind):
+    client.force_login(people["dsup"])
+    below = client.get("/indicators/import/template.xlsx", {"parent": filled["district"].pk, "year": 2026, "month": 9})
+    sheet = load_workbook(io.BytesIO(below.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[2][:2] == ("单位编码", "单位名称")
+    assert {"规上工业产值(万元)", "税收收入(亿元)", "安全生产事故(起)"} == set(rows[2][2:])  # not the community one
+    assert {r[0] for r in rows[3:]} == {"TA", "TB", "TC"}
+    client.force_login(people["sup_a"])
+    own = client.get("/indicators/import/template.xlsx", {"parent": filled["a"].pk, "for": "self"})
+    rows = list(load_workbook(io.BytesIO(own.content)).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[3:]] == ["TA"]
