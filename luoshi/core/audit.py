@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -109,6 +111,50 @@ def record(
     )
     entry.save()
     return entry
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row for :func:`record_many`."""
+
+    obj: models.Model
+    verb: str
+    changes: dict[str, dict[str, Any]] | None = None
+    comment: str = ""
+
+
+def record_many(*, actor: Any, entries: Iterable[Entry]) -> list[ActivityLog]:
+    """Append many rows to the activity log by one actor, in as few INSERTs as the database allows.
+
+    The rows are the same as :func:`record` would write one by one (same time for all),
+    and like it this only ever inserts: a big import writes one entry per unit it
+    touched without a round trip each.
+    """
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    name = (actor.get_full_name() or actor.get_username()) if is_user else ""
+    now = timezone.now()
+    types: dict[type[models.Model], ContentType] = {}
+    rows: list[ActivityLog] = []
+    for entry in entries:
+        model = type(entry.obj)
+        if model not in types:
+            types[model] = ContentType.objects.get_for_model(model)
+        rows.append(
+            ActivityLog(
+                created_at=now,
+                actor=actor if is_user else None,
+                actor_name=name,
+                verb=entry.verb,
+                content_type=types[model],
+                object_id=str(entry.obj.pk),
+                object_repr=str(entry.obj)[:200],
+                changes=entry.changes or {},
+                comment=entry.comment,
+            )
+        )
+    if not rows:
+        return []
+    return ActivityLog.objects.bulk_create(rows, batch_size=500)
 
 
 def field_label(model: type[models.Model], name: str) -> str:

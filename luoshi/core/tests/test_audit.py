@@ -62,3 +62,27 @@ def test_postgresql_refuses_deletes():
 def test_diff_lists_only_changed_fields():
     assert audit.diff({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": None}) == {"b": {"before": 2, "after": 3}}
     assert audit.diff({}, {"x": "y"}) == {"x": {"before": None, "after": "y"}}
+
+
+def test_record_many_writes_one_row_per_entry_in_few_statements(django_assert_max_num_queries):
+    user = UserFactory(full_name="批量员")
+    units = [UnitFactory(name=f"单位{i}") for i in range(3)]
+    entries = [audit.Entry(obj=u, verb="update", changes={"x": {"before": 1, "after": 2}}, comment="c") for u in units]
+    with django_assert_max_num_queries(2):  # content type (maybe cached) and one INSERT
+        written = audit.record_many(actor=user, entries=entries)
+    assert len(written) == 3
+    for unit in units:
+        (row,) = ActivityLog.objects.for_object(unit)
+        assert row.actor_name == "批量员"
+        assert row.changes == {"x": {"before": 1, "after": 2}}
+        assert row.comment == "c"
+    assert audit.record_many(actor=None, entries=[]) == []
+
+
+def test_record_many_rows_stay_append_only():
+    (entry,) = audit.record_many(actor=None, entries=[audit.Entry(obj=UnitFactory(), verb="create")])
+    assert entry.actor is None and entry.actor_name == ""
+    with pytest.raises(AppendOnlyError):
+        ActivityLog.objects.get(pk=entry.pk).delete()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE core_activitylog SET comment = 'tampered' WHERE id = %s", [entry.pk])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from luoshi.indicators import computations as calc
@@ -80,6 +80,7 @@ def test_rank_ascending_for_lower_is_better():
     assert ranks == {"b": 1, "c": 1, "a": 3}
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(st.none(), st.integers(-5, 5)), max_size=30))
 def test_rank_properties(scores):
     pairs = [(i, Decimal(s) if s is not None else None) for i, s in enumerate(scores)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from luoshi.indicators.numbers import Quantity, convert, parse_quantity, split_unit
@@ -23,14 +23,14 @@ def render(number: Decimal, *, thousands: bool, full_width: bool) -> str:
     return text.translate(_FULL) if full_width else text
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(numbers, st.booleans(), st.booleans(), st.sampled_from(["", "万", "亿", "万元", "亿元", "%", "平方米"]))
 def test_parse_quantity_round_trip(number, thousands, full_width, unit):
     text = render(number, thousands=thousands, full_width=full_width) + unit
     assert parse_quantity(text) == Quantity(number, unit)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999999"), places=2),
     st.booleans(),
@@ -46,7 +46,7 @@ def test_parser_reads_every_number_format(number, thousands, full_width, unit, a
     assert mention.name == "规上工业产值"
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.decimals(min_value=Decimal("0"), max_value=Decimal("999.9"), places=1),
     st.sampled_from(["同比增长", "比增", "增长", "增速", "增幅为", "同比上升"]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import opencc
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from luoshi.indicators import textnorm
@@ -49,7 +49,7 @@ _TRADITIONAL_CHARS = sorted(textnorm._converter().traditional_chars)
 _PHRASES = sorted(textnorm._converter().phrases)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
         st.one_of(
