@@ -35,7 +35,7 @@ from typing import Any
 
 from luoshi.indicators.textnorm import normalise
 
-__all__ = ["Mention", "parse", "parse_to_json"]
+__all__ = ["Mention", "chinese_numerals", "parse", "parse_to_json"]
 
 
 @dataclass
@@ -48,6 +48,8 @@ class Mention:
     period: str | None = None
     # Where the mention was found (not part of the JSON contract).
     line: int = field(default=0, compare=False)
+    #: The place a figure in a list belongs to ("其中，北白象镇12.3亿元、柳市镇…"), not in the JSON.
+    place: str | None = field(default=None, compare=False)
     start: int = field(default=0, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
@@ -153,7 +155,7 @@ _BRACKETED_UNIT = re.compile(rf"[(（]\s*((?:{_MULT})?(?:{_UNIT_ALT})|{_MULT}|%)
 
 # Cleaning of the text before a number into an indicator name.
 _LEAD_FILLERS = re.compile(
-    r"^(?:其中|另外|此外|同时|而且|并且|以及|截至目前|截止目前|目前|当前|共计|合计|总计|累计|总共|全年|年内"
+    r"^(?:其中|各镇街|各镇[(（]街道[)）]|各乡镇[(（]街道[)）]|各乡镇|各镇|各街道|各县区|各区县|各地|另外|此外|同时|而且|并且|以及|截至目前|截止目前|目前|当前|共计|合计|总计|累计|总共|全年|年内"
     r"|当年|本年|今年|每年|每月|已经|已|还可|还|仍|又|再|均|都|分别|仅|就|也|则|即|将|预计|力争|争取|确保|共|"
     r"并|且|和|及|与|全部|主要)"
 )
@@ -171,7 +173,7 @@ _NOT_PLACE_PREFIX = (
 # Verbs inside the text before a number: the name is what follows the last one
 # ("帮助企业落实工业技改用地" → 工业技改用地). Achievement verbs leave any name of
 # two characters or more; other verbs only a longer one ("引进项目" stays).
-_ACHIEVE_VERBS = re.compile(r"(?:完成|实现|达到|录得|取得|累计|共计|合计|服务好|抓好|做好|办好|用好|建好)")
+_ACHIEVE_VERBS = re.compile(r"(?:完成|实现|建成(?!区)|达到|录得|取得|累计|共计|合计|服务好|抓好|做好|办好|用好|建好)")
 _SPLIT_VERBS = re.compile(
     r"(?:落实|办理|引入|引进|投入|帮助|协调|带动|桥接|签订|争取到|争取|启动|现有|拥有|涉及|招引|促成|化解|受理|调处"
     r"|排查|等)"
@@ -183,7 +185,7 @@ _VERBISH = re.compile(
     r"坚持|推进|加快|通过|围绕|聚焦|按照|依托|以|在|对|为|将|把|全力|努力|着力|持续|积极|共|累计|已|全年"
 )
 _TRAIL = re.compile(
-    r"(?:控制在|保持在|稳定在|完成了|实现了|达到了|完成|实现|达到|已达|达|为|是|共计|共有|共|累计|合计|总计|(?<![签节制合预公条契])约|近|超过|超|逾|突破|增至|升至"
+    r"(?:分别|控制在|保持在|稳定在|完成了|实现了|达到了|完成|实现|达到|已达|达|为|是|共计|共有|共|累计|合计|总计|(?<![签节制合预公条契])约|近|超过|超|逾|突破|增至|升至"
     r"|已|有|计|[:：])$"
 )
 _ENUM = re.compile(
@@ -221,6 +223,22 @@ def _strip_place(text: str) -> str:
         rest = text[match.end() :]
         if len(rest) >= 2 or not rest:
             return rest
+    return text
+
+
+_PLACE_ONLY = re.compile(rf"[{_CJK}]{{1,4}}(?:街道|镇|乡|社区|村|县|区|市)|[{_CJK}]{{2,8}}(?:开发区|园区)")
+_LIST_LEAD = re.compile(r"^[，,、；;：:\s]*(?:其中|分别为|分别是|依次为)?[，,、：:\s]*")
+_HEADER_TAIL = re.compile(r"(?:完成情况|情况|分别为|分别是|如下|为)$")
+
+
+def place_only(segment: str) -> str | None:
+    """The place a segment consists of ("其中，北白象镇" → 北白象镇), or ``None``."""
+    text = _LIST_LEAD.sub("", _QUOTES.sub("", segment)).strip()
+    text = _TRAIL.sub("", _TRAIL.sub("", text))
+    if not _PLACE_ONLY.fullmatch(text) or _SCOPE.fullmatch(text) or text.startswith(("全", "我", "本", "该", "各")):
+        return None
+    if _ACHIEVE_VERBS.search(text) or _SPLIT_VERBS.search(text):
+        return None
     return text
 
 
@@ -265,6 +283,133 @@ def clean_name(segment: str) -> str | None:
     if text.count("(") != text.count(")") or text.count("（") != text.count("）"):
         return None
     return text
+
+
+# --- Numbers written in Chinese ----------------------------------------------------
+#
+# "三千二百万元" → "3200万元", "十二亿三千万元" → "12.3亿元", "百分之十二点五" → "12.5%",
+# "12亿3000万元" → "12.3亿元": rewritten before the scan, so the value comes out as written
+# with the largest multiplier the text used. Only numerals followed by a unit (or
+# 百分之) are touched: "一般", "一季度", "三个落实" … stay words.
+
+_CN_DIGIT_VALUES = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+_CN_RUN = "[〇零一二两三四五六七八九十百千万亿]"
+_CN_FRACTION = "(?:点[〇零一二三四五六七八九]+[万亿]{0,2})?"
+_AFTER_UNIT = rf"(?=(?:多|余)?(?:{_UNIT_ALT})|(?:多|余)?[万亿])"
+_CN_NUMBER_RE = re.compile(
+    rf"(?<![〇零一二两三四五六七八九十百千万亿第星周礼初])(?P<cn>{_CN_RUN}+{_CN_FRACTION}){_AFTER_UNIT}"
+    rf"|百分之(?P<pct>{_CN_RUN}+(?:点[〇零一二三四五六七八九]+)?|\d+(?:\.\d+)?)"
+    rf"|(?<![\d.])(?P<yi>\d+(?:\.\d+)?)亿(?P<wan>\d{{1,4}})万(?=(?:多|余)?(?:{_UNIT_ALT}))"
+)
+
+
+def _cn_integer(text: str) -> Decimal | None:
+    """ "三千二百万" → 32000000; "二〇一九" → 2019; ``None`` for anything that is not a numeral."""
+    if not text:
+        return None
+    if all(ch in _CN_DIGIT_VALUES for ch in text):
+        return Decimal("".join(str(_CN_DIGIT_VALUES[ch]) for ch in text))
+    total = wan = section = Decimal(0)
+    number: Decimal | None = None
+    for ch in text:
+        if ch in _CN_DIGIT_VALUES:
+            number = Decimal(_CN_DIGIT_VALUES[ch])
+        elif ch in _CN_SMALL:
+            if number is None:
+                if ch != "十":
+                    return None
+                number = Decimal(1)
+            section += number * _CN_SMALL[ch]
+            number = None
+        elif ch == "万":
+            wan = (section + (number or 0)) * 10000
+            if wan == 0:
+                return None
+            section, number = Decimal(0), None
+        elif ch == "亿":
+            total = (total + wan + section + (number or 0)) * 100000000
+            if total == 0:
+                return None
+            wan = section = Decimal(0)
+            number = None
+        else:
+            return None
+    return total + wan + section + (number or 0)
+
+
+def _cn_with_fraction(text: str) -> tuple[Decimal, str] | None:
+    """ "一百二十三点四亿" → (123.4, "亿"); "三千二百万" → (3200, "万"); "十二亿三千万" → (12.3, "亿")."""
+    if "点" in text:
+        whole, _dot, rest = text.partition("点")
+        mult = re.search("[万亿]+$", rest)
+        tail = mult.group() if mult else ""
+        digits = rest[: len(rest) - len(tail)]
+        integer = _cn_integer(whole) if whole else Decimal(0)
+        if integer is None or re.search("[万亿]", whole):
+            return None
+        number = Decimal(f"{integer}.{''.join(str(_CN_DIGIT_VALUES[c]) for c in digits)}")
+        return number, tail
+    value = _cn_integer(text)
+    if value is None or not any(ch in _CN_DIGIT_VALUES for ch in text):
+        return None
+    for word, factor in (("亿", Decimal(100000000)), ("万", Decimal(10000))):
+        if word in text:
+            return value / factor, word
+    return value, ""
+
+
+def _plain_number(number: Decimal) -> str:
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _cn_replace(match: re.Match[str]) -> str:
+    if match["pct"] is not None:
+        raw = match["pct"]
+        if raw[0].isdigit():
+            return f"{raw}%"
+        parsed = _cn_with_fraction(raw)
+        return f"{_plain_number(parsed[0])}%" if parsed and not parsed[1] else match.group()
+    if match["yi"] is not None:
+        number = Decimal(match["yi"]) + Decimal(match["wan"]) / 10000
+        return f"{_plain_number(number)}亿"
+    raw = match["cn"]
+    parsed = _cn_with_fraction(raw)
+    if parsed is None:
+        return match.group()
+    number, mult = parsed
+    if len(raw) == 1:
+        # One numeral ("三个", "两家"): only a count at the end of a clause ("精品村三个。").
+        after = match.string[match.end() : match.end() + 4]
+        unit = re.match(rf"(?:{_UNIT_ALT})", after)
+        rest = after[unit.end() :] if unit else after
+        if rest and not re.match(r"[，,、。；;！!？?\s)）]", rest):
+            return match.group()
+    return _plain_number(number) + mult
+
+
+_CN_FIRST = re.compile("[〇零一二两三四五六七八九十百千万亿]")
+
+
+def chinese_numerals(text: str) -> str:
+    """Numbers written in Chinese characters, before a unit or after 百分之, in Arabic digits."""
+    if not _CN_FIRST.search(text) and "亿" not in text:
+        return text
+    return _CN_NUMBER_RE.sub(_cn_replace, text)
 
 
 # --- Periods -----------------------------------------------------------------------
@@ -326,6 +471,118 @@ def document_year(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+# --- Tables copied as text --------------------------------------------------------
+#
+# Statistical tables pasted from a page or a spreadsheet arrive as lines of cells
+# separated by tabs, "|" or runs of spaces, under a header row that names the
+# columns ("指标名称  本月  1-8月累计  同比增长%") and often a line "单位：万元". The
+# header says which column is the value, which the growth rate and which the share
+# of the plan, and where the unit is (in brackets in the header, in a 单位 column,
+# or on the 单位 line).
+
+_CELL_SPLIT = re.compile(r"\t+|\s*[|｜]\s*|\s{2,}")
+_UNIT_WORD = rf"(?:(?:{_MULT})?(?:{_UNIT_ALT})|{_MULT})"
+_UNIT_LINE = re.compile(rf"(?:金额|计量|数据)?单位\s*[:：]\s*({_UNIT_WORD})")
+_HEADER_UNIT = re.compile(rf"[(（]\s*({_UNIT_WORD}|%)\s*[)）]")
+_CELL_NUMBER = re.compile(rf"^\s*({_NUM})\s*(%|{_UNIT_WORD})?\s*$")
+_ROW_NUMBERING = re.compile(
+    r"^(?:\d{1,3}[.、．]\s*|[一二三四五六七八九十]{1,3}[、.]\s*|[(（][一二三四五六七八九十\d]{1,3}[)）]\s*)"
+)
+_EMPTY_CELL = frozenset({"", "-", "—", "/", "－", "--", "——", "…"})
+
+
+@dataclass
+class _Table:
+    columns: int
+    name: int
+    value: int | None
+    yoy: int | None
+    plan: int | None
+    unit_col: int | None
+    header_unit: str | None
+    period: str | None
+
+
+def _cells(line: str) -> list[str]:
+    cells = [c.strip() for c in _CELL_SPLIT.split(line.strip())]
+    if cells and not cells[0] and line.strip().startswith(("|", "｜")):
+        cells = cells[1:]
+    if cells and not cells[-1] and line.strip().endswith(("|", "｜")):
+        cells = cells[:-1]
+    return cells
+
+
+def _is_number_cell(cell: str) -> bool:
+    return bool(_CELL_NUMBER.match(cell)) or cell in _EMPTY_CELL
+
+
+def _table_header(cells: list[str], doc_year: int | None) -> _Table | None:
+    """The roles of the columns of a header row, or ``None`` if the row is not a header."""
+    if len(cells) < 2 or any(_CELL_NUMBER.match(c) for c in cells):
+        return None
+    if not re.search(r"指标|名称|项目|类别", cells[0]):
+        return None
+    yoy = plan = unit_col = None
+    candidates: list[tuple[int, int]] = []  # (priority, column)
+    header_unit = None
+    period = None
+    for index, cell in enumerate(cells[1:], start=1):
+        text = re.sub(r"\s+", "", cell)
+        if re.fullmatch(r"(?:计量)?单位", text):
+            unit_col = index
+        elif re.search(r"同比|增长|增幅|增速|比增|比上年|比去年|[±+]%", text):
+            if yoy is None:
+                yoy = index
+        elif re.search(r"计划|目标|任务|预算", text) and re.search(r"%|率|比例|进度|完成", text):
+            if plan is None:
+                plan = index
+        elif re.search(r"计划|目标|任务|预算|上年|去年|排名|位次|名次|备注|序时|进度", text):
+            continue
+        else:
+            priority = 0 if "累计" in text or re.search(r"\d{1,2}\s*[-~至]\s*\d{1,2}\s*月", text) else 1
+            candidates.append((priority, index))
+    if not candidates:
+        return None
+    value = min(candidates)[1]
+    header = cells[value]
+    unit = _HEADER_UNIT.search(header)
+    if unit:
+        header_unit = unit.group(1)
+    for match in _TOKEN_RE.finditer(header):
+        if match.lastgroup in {"period", "wperiod"}:
+            period = normalise_period(match.group(), doc_year)
+            break
+    return _Table(len(cells), 0, value, yoy, plan, unit_col, header_unit, period)
+
+
+def _table_row(
+    table: _Table, cells: list[str], default_unit: str | None, line_no: int, period: str | None
+) -> Mention | None:
+    name = clean_name(_ROW_NUMBERING.sub("", cells[table.name]))
+    if not name:
+        return None
+    mention = Mention(name=name, period=table.period or period, line=line_no)
+    if table.value is not None:
+        match = _CELL_NUMBER.match(cells[table.value])
+        if match:
+            mention.value = _to_float(match.group(1))
+            mention.unit = (
+                match.group(2)
+                or ((cells[table.unit_col] or None) if table.unit_col is not None else None)
+                or table.header_unit
+                or default_unit
+            )
+    for column, attr in ((table.yoy, "yoy_pct"), (table.plan, "plan_pct")):
+        if column is None:
+            continue
+        match = _CELL_NUMBER.match(cells[column])
+        if match and match.group(2) in {None, "%"}:
+            setattr(mention, attr, _to_float(match.group(1)))
+    if mention.value is None and mention.yoy_pct is None and mention.plan_pct is None:
+        return None
+    return mention
+
+
 # --- The scan ----------------------------------------------------------------------
 
 
@@ -344,6 +601,7 @@ class _LineState:
     seg_start: int = 0
     first_period: str | None = None
     sentence: list[Mention] = field(default_factory=list)  # mentions since the last full stop
+    context: str | None = None  # the indicator a list of places gives figures of
     skip_to: int = 0  # tokens before this position were read already ("分别增长…和…")
 
 
@@ -366,6 +624,8 @@ def _period_for(state: _LineState) -> str | None:
 
 def _new_mention(state: _LineState, mentions: list[Mention], name: str, line_no: int, start: int) -> Mention:
     mention = Mention(name=name, period=_period_for(state), line=line_no, start=start)
+    if name != state.context or state.context is None:
+        state.context = name
     mentions.append(mention)
     state.sentence.append(mention)
     state.current = mention
@@ -387,6 +647,14 @@ def _quantity(
         # "18个职能组" counts a noun; "比上年增加1.2亿元" is a difference, not a value.
         return
     value = _to_float(groups["qnum"])
+    place = place_only(segment)
+    if place and not state.context:
+        return  # a place's figure, but of what?
+    if place and state.context:
+        # "其中，北白象镇12.3亿元、增长5.1%，柳市镇10.2亿元…": the figure of that place.
+        mention = _new_mention(state, mentions, state.context, line_no, match.start())
+        mention.value, mention.unit, mention.place = value, unit, place
+        return
     name = clean_name(segment)
     if name:
         mention = _new_mention(state, mentions, name, line_no, match.start())
@@ -398,9 +666,12 @@ def _quantity(
         current.value, current.unit = value, unit
 
 
-def _scan_line(line: str, line_no: int, doc_year: int | None) -> tuple[list[Mention], str | None]:
-    """Mentions in one line, and the first period the line names (for headings)."""
-    state = _LineState(doc_year=doc_year)
+def _scan_line(
+    line: str, line_no: int, doc_year: int | None, context: str | None = None
+) -> tuple[list[Mention], str | None, str | None]:
+    """Mentions in one line, the first period the line names (for headings), and the
+    indicator a list of places on the next line would give figures of."""
+    state = _LineState(doc_year=doc_year, context=context)
     mentions: list[Mention] = []
     for match in _TOKEN_RE.finditer(line):
         if match.start() < state.skip_to:
@@ -476,6 +747,11 @@ def _scan_line(line: str, line_no: int, doc_year: int | None) -> tuple[list[Ment
                     mention.value, mention.unit = _to_float(groups["qnum"]), bracketed.group(1)
                 state.seg_start = match.end()
                 continue
+        if kind == "comma" and match.group() in "：:" and not place_only(segment):
+            # "各镇街规上工业产值：城东街道45.6亿元…": the indicator of the list that follows.
+            header = clean_name(_HEADER_TAIL.sub("", segment.strip()))
+            if header:
+                state.context = header
         if kind == "stop":
             state.current = None
             state.sentence = []
@@ -485,7 +761,7 @@ def _scan_line(line: str, line_no: int, doc_year: int | None) -> tuple[list[Ment
                 state.period, state.has_period = state.pending or None, True
             state.pending = None
         state.seg_start = match.end()
-    return mentions, state.first_period
+    return mentions, state.first_period, state.context
 
 
 _HEADING_MAX = 50
@@ -500,16 +776,44 @@ def _is_heading(line: str) -> bool:
 
 def parse(text: str) -> list[Mention]:
     """Every indicator mention in ``text``, in reading order."""
-    text = normalise(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = chinese_numerals(normalise(text.replace("\r\n", "\n").replace("\r", "\n")))
     doc_year = document_year(text)
     heading_period: str | None = None
     result: list[Mention] = []
+    table: _Table | None = None
+    table_unit: str | None = None  # from a line "单位：万元"
+    context: str | None = None
     for line_no, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
+        if "单位" in line:
+            unit_line = _UNIT_LINE.search(line)
+            if unit_line:
+                table_unit = unit_line.group(1)
+        if "\t" in line or "|" in line or "｜" in line or "  " in line.strip():
+            cells = _cells(line)
+            header = _table_header(cells, doc_year)
+            if header is not None:
+                table = header
+                continue
+            if table is not None and len(cells) == table.columns:
+                row = _table_row(table, cells, table_unit, line_no, heading_period)
+                if row is not None:
+                    result.append(row)
+                continue
+            if table is None and table_unit and len(cells) == 2 and _CELL_NUMBER.match(cells[1]):
+                # "一般公共预算收入    16915" under "单位：万元".
+                plain = _Table(2, 0, 1, None, None, None, None, None)
+                row = _table_row(plain, cells, table_unit, line_no, heading_period)
+                if row is not None:
+                    result.append(row)
+                    continue
+        table = None
         if not _DIGIT.search(line) and not _is_heading(line):
+            context = None
             continue  # no number, no mention; and not a heading that could name a period
-        mentions, first_period = _scan_line(line, line_no, doc_year)
+        mentions, first_period, line_context = _scan_line(line, line_no, doc_year, context)
+        context = line_context
         if not mentions:
             if first_period and _is_heading(line):
                 heading_period = first_period

@@ -15,8 +15,17 @@ from typing import Any
 
 import opencc
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from luoshi.indicators.parser import clean_name, document_year, normalise_period, parse, parse_to_json
+from luoshi.indicators.parser import (
+    chinese_numerals,
+    clean_name,
+    document_year,
+    normalise_period,
+    parse,
+    parse_to_json,
+)
 
 _S2T = opencc.OpenCC("s2t")
 _SYLLABLES = ["qū", "yì", "wàn", "shí", "guī", "yè", "chǎn", "zhí", "fā", "wù", "jī", "lǜ", "zhēng", "nǚ"]
@@ -291,6 +300,141 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
         "税收收入较去年同期增长6.6%。",
         [M("税收收入", yoy=6.6)],
     ),
+    (
+        "Chinese numerals: 三千二百万元 and 百分之十二点五",
+        "今年1-6月，全镇实现工业总产值三千二百万元，同比增长百分之十二点五。",
+        [M("工业总产值", 3200.0, "万元", 12.5, period="1-6月")],
+    ),
+    (
+        "Chinese numerals across 亿 and 万, 同比下降百分之",
+        "一季度，全区完成固定资产投资十二亿三千万元，同比下降百分之三点二。",
+        [M("固定资产投资", 12.3, "亿元", -3.2, period="一季度")],
+    ),
+    (
+        "Chinese numerals with 点 before the multiplier",
+        "1-7月份，规上工业企业实现营业收入一百二十三点四亿元，同比增长7.3%。",
+        [M("规上工业企业营业收入", 123.4, "亿元", 7.3, period="1-7月")],
+    ),
+    (
+        "Chinese numerals: counts at the end of a clause, 建成 is a verb",
+        "全年完成农村生活污水治理项目二十个，建成美丽乡村精品村三个。",
+        [M("农村生活污水治理项目", 20.0, "个", period="全年"), M("美丽乡村精品村", 3.0, "个", period="全年")],
+    ),
+    (
+        "Chinese numerals: plan share 百分之一百零二点八, people",
+        "全县新增城镇就业人员一千二百三十四人，完成目标任务的百分之一百零二点八。",
+        [M("新增城镇就业人员", 1234.0, "人", plan=102.8)],
+    ),
+    (
+        "Arabic 亿 and 万 together",
+        "1-8月，全镇完成项目投资3亿2500万元，增长9%。",
+        [M("项目投资", 3.25, "亿元", 9.0, period="1-8月")],
+    ),
+    (
+        "numerals that are words stay words",
+        "一季度，统一部署“三个落实”，一般公共预算收入完成1.23亿元。",
+        [M("一般公共预算收入", 1.23, "亿元", period="一季度")],
+    ),
+    (
+        "places with their own figures after 其中",
+        "1-9月，全市规上工业企业实现利润总额123.4亿元，同比增长18.2%，其中，北白象镇23.4亿元、增长22.1%，"
+        "柳市镇18.7亿元、增长15.6%，虹桥镇9.8亿元、下降1.2%。",
+        [
+            M("规上工业企业利润总额", 123.4, "亿元", 18.2, period="1-9月"),
+            M("规上工业企业利润总额", 23.4, "亿元", 22.1, period="1-9月"),
+            M("规上工业企业利润总额", 18.7, "亿元", 15.6, period="1-9月"),
+            M("规上工业企业利润总额", 9.8, "亿元", -1.2, period="1-9月"),
+        ],
+    ),
+    (
+        "places after a heading with a colon, 完成 after the place",
+        "1-5月，各镇街规上工业产值：城东街道完成45.6亿元，同比增长8.2%；城西街道38.1亿元，同比增长6.5%；"
+        "江南镇21.3亿元，同比下降2.1%。",
+        [
+            M("规上工业产值", 45.6, "亿元", 8.2, period="1-5月"),
+            M("规上工业产值", 38.1, "亿元", 6.5, period="1-5月"),
+            M("规上工业产值", 21.3, "亿元", -2.1, period="1-5月"),
+        ],
+    ),
+    (
+        "a place's figure without an indicator is not a mention",
+        "其中，城东街道完成12.3亿元，同比增长5.1%。",
+        [],
+    ),
+    (
+        "table with a 单位 line and a header row",
+        "单位：万元\n指标名称\t本月\t1-8月累计\t同比增长%\n一般公共预算收入\t2100\t16915\t12.3\n"
+        "规上工业产值\t18000\t149976\t-3.5",
+        [
+            M("一般公共预算收入", 16915.0, "万元", 12.3, period="1-8月"),
+            M("规上工业产值", 149976.0, "万元", -3.5, period="1-8月"),
+        ],
+    ),
+    (
+        "table with the unit in the header and a plan column",
+        "| 指标 | 完成额（亿元） | 增幅（%） | 完成年度计划（%） |\n|---|---|---|---|\n"
+        "| 1. 固定资产投资 | 12.5 | 15.0 | 65.2 |\n| 2. 建安投资 | 8.1 | - | 58 |",
+        [M("固定资产投资", 12.5, "亿元", 15.0, 65.2), M("建安投资", 8.1, "亿元", None, 58.0)],
+    ),
+    (
+        "table with a unit column",
+        "一季度主要经济指标\n指标名称  单位  一季度  同比±%\n财政总收入  亿元  6.19  8.3\n新增市场主体  户  356  -4.2",
+        [M("财政总收入", 6.19, "亿元", 8.3, period="一季度"), M("新增市场主体", 356.0, "户", -4.2, period="一季度")],
+    ),
+    (
+        "two-column rows under a 单位 line",
+        "（单位：万元）\n税收收入    8620\n非税收入    1203",
+        [M("税收收入", 8620.0, "万元"), M("非税收入", 1203.0, "万元")],
+    ),
+    (
+        "year and month range, plan share after yoy",
+        "2023年1-10月，全县完成一般公共预算收入18.6亿元，同比增长7.2%，完成年初预算的86.3%；其中税收收入14.2亿元，"
+        "同比下降2.5%。",
+        [
+            M("一般公共预算收入", 18.6, "亿元", 7.2, 86.3, "2023年1-10月"),
+            M("税收收入", 14.2, "亿元", -2.5, period="2023年1-10月"),
+        ],
+    ),
+    (
+        "a difference in money is not the value; the rate after it is the yoy",
+        "上半年，全街道实现税收收入1.2亿元，较去年同期增加3500万元，增长41.2%。",
+        [M("税收收入", 1.2, "亿元", 41.2, period="上半年")],
+    ),
+    (
+        "acronym in brackets, thousands separator, 按可比价格计算",
+        "2022年，全市地区生产总值（GDP）达到1,234.56亿元，按可比价格计算，比上年增长5.5%。",
+        [M("地区生产总值", 1234.56, "亿元", 5.5, period="2022年")],
+    ),
+    (
+        "截至N月底 and 万亩",
+        "截至6月底，全县累计完成造林面积3.2万亩，完成年度任务的106.7%。",
+        [M("造林面积", 3.2, "万亩", plan=106.7, period="截至6月底")],
+    ),
+    (
+        "US dollars, 同比减少",
+        "1-8月，我镇外贸出口额完成5.67亿美元，同比减少12.4%。",
+        [M("外贸出口额", 5.67, "亿美元", -12.4, period="1-8月")],
+    ),
+    (
+        "1至9月 with Chinese numerals, 增速为百分之",
+        "今年1至9月，全镇完成固定资产投资二十三点五亿元，增速为百分之十五。",
+        [M("固定资产投资", 23.5, "亿元", 15.0, period="1-9月")],
+    ),
+    (
+        "place and 据统计 before the name",
+        "据统计，今年一季度北白象镇完成财政总收入6.19亿元，同比增长8.3%。",
+        [M("财政总收入", 6.19, "亿元", 8.3, period="一季度")],
+    ),
+    (
+        "a rank after the rate is not a value",
+        "1-7月，全区实现规上工业总产值382.5亿元，同比增长10.2%，增速居全市第二位。",
+        [M("规上工业总产值", 382.5, "亿元", 10.2, period="1-7月")],
+    ),
+    (
+        "a change in points is not a growth rate",
+        "前三季度，全区规模以上工业增加值同比增长6.3%，增速比上半年回落0.8个百分点。",
+        [M("规模以上工业增加值", yoy=6.3, period="前三季度")],
+    ),
 ]
 
 
@@ -418,3 +562,70 @@ def test_document_year():
     assert document_year("温州网 2019-04-25 07:05:43") == 2019
     assert document_year("发布时间：2022年6月16日") == 2022
     assert document_year("1-8月份成绩单") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("三千二百万元", "3200万元"),
+        ("十二亿三千万元", "12.3亿元"),
+        ("一百二十三点四亿元", "123.4亿元"),
+        ("二十个，", "20个，"),
+        ("两万平方米", "2万平方米"),
+        ("百分之十二点五", "12.5%"),
+        ("百分之15", "15%"),
+        ("3亿2500万元", "3.25亿元"),
+        ("一千零五元", "1005元"),
+        ("一般公共预算", "一般公共预算"),
+        ("一季度", "一季度"),
+        ("三个落实", "三个落实"),
+        ("千万元", "千万元"),
+        ("第一个", "第一个"),
+    ],
+)
+def test_chinese_numerals(text, expected):
+    assert chinese_numerals(text) == expected
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese(n: int) -> str:
+    """A plain way of writing 1 ≤ n < 10⁸ in Chinese numerals (for the property test)."""
+
+    def four(x: int) -> str:
+        out = ""
+        for place, word in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+            digit = x // place % 10
+            if digit:
+                out += _CN_DIGITS[digit] + word
+            elif out and x % place and not out.endswith("零"):
+                out += "零"
+        return out
+
+    high, low = divmod(n, 10000)
+    if not high:
+        return four(low)
+    return four(high) + "万" + ("零" if 0 < low < 1000 else "") + four(low)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=1, max_value=99_999_999))
+def test_chinese_numerals_round_trip(n):
+    """Any integer written in Chinese numerals reads back, with 万 kept as the multiplier."""
+    [mention] = parse(f"工业总产值{_chinese(n)}元。")
+    if n >= 10000:
+        assert mention.unit == "万元"
+        assert mention.value == pytest.approx(n / 10000)
+    else:
+        assert (mention.value, mention.unit) == (n, "元")
+
+
+def test_places_are_kept_beside_the_json():
+    mentions = parse("全市规上工业产值100亿元，其中，北白象镇12.3亿元、柳市镇10.2亿元。")
+    assert [(m.name, m.place) for m in mentions] == [
+        ("规上工业产值", None),
+        ("规上工业产值", "北白象镇"),
+        ("规上工业产值", "柳市镇"),
+    ]
+    assert "place" not in mentions[1].as_dict()
