@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from luoshi.indicators.selectors import Leaderboard, Scorecard, TrendSeries
+from luoshi.indicators.selectors import History, Leaderboard, Scorecard, TrendSeries
 
 BRAND = "#b91c1c"
 COLOURS = {"green": "#15803d", "yellow": "#eab308", "red": "#b91c1c", "": "#94a3b8"}
@@ -110,5 +110,31 @@ def trend_lines(board: Leaderboard, trend: list[TrendSeries]) -> dict[str, Any]:
                 "lineStyle": {"type": "dashed"} if i == len(trend) - 1 else {},
             }
             for i, s in enumerate(trend)
+        ],
+    }
+
+
+def history_lines(history: History) -> dict[str, Any] | None:
+    """One line per year over the twelve months (oldest year faint), so years compare month by month."""
+    years = [y for y in reversed(history.years) if y.reported]
+    if not years:
+        return None
+    last = len(years) - 1
+    return {
+        "grid": {"left": 8, "right": 16, "top": 40, "bottom": 8, "containLabel": True},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 0},
+        "xAxis": {"type": "category", "data": [f"{m}月" for m in range(1, 13)], "boundaryGap": False},
+        "yAxis": {"type": "value", "scale": True, "name": history.indicator.unit},
+        "series": [
+            {
+                "name": str(y.year),
+                "type": "line",
+                "data": [_f(f.value) for f in y.months],
+                "connectNulls": False,
+                "lineStyle": {"width": 3 if i == last else 1.5},
+                "itemStyle": {"color": BRAND} if i == last else {},
+            }
+            for i, y in enumerate(years)
         ],
     }

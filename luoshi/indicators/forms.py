@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.org.models import Unit
+from luoshi.indicators.models import Indicator
+from luoshi.org.models import Unit, UnitKind
 
 MONTH_CHOICES = [(m, _("month %(m)d") % {"m": m}) for m in range(1, 13)]
 
@@ -54,3 +56,55 @@ class ParseForm(forms.Form):
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class IndicatorForm(forms.ModelForm[Indicator]):
+    """The catalogue entry of one indicator, edited by an administrator."""
+
+    aliases_text = forms.CharField(
+        label=_("Other names"),
+        required=False,
+        help_text=_("Separated by commas or 、, e.g. 规上服务业, 规上服务业营收."),
+    )
+    unit_kinds = forms.MultipleChoiceField(
+        label=_("Reported by"),
+        choices=UnitKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The kinds of unit that report this indicator."),
+    )
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code",
+            "name",
+            "unit",
+            "kind",
+            "direction",
+            "category",
+            "unit_kinds",
+            "aggregation",
+            "decimals",
+            "sort_order",
+            "description",
+            "is_active",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["aliases_text"].initial = "、".join(self.instance.aliases or [])
+            # The code names the indicator in templates, imports and the API: fixed once created.
+            self.fields["code"].disabled = True
+        order = [*self.Meta.fields[:3], "aliases_text", *self.Meta.fields[3:]]
+        self.order_fields(order)
+
+    def clean_aliases_text(self) -> list[str]:
+        raw = self.cleaned_data.get("aliases_text") or ""
+        names: list[str] = []
+        for part in re.split(r"[,，、;；\n]+", raw):
+            name = part.strip()
+            if name and name not in names:
+                names.append(name)
+        return names

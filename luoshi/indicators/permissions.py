@@ -8,7 +8,8 @@
 - Setting a unit's annual targets: supervisors and administrators at the unit's
   *parent* or above — targets are handed down (目标下达), a township does not
   set its own. The top unit's targets need a superuser.
-- The catalogue: administrators (it is shared by the whole installation).
+- The catalogue (indicators, their units, kinds and who reports them): superusers and
+  administrators of a top unit (it is shared by the whole installation).
 """
 
 from __future__ import annotations
@@ -44,7 +45,12 @@ def register_rules() -> None:
 
 
 def can_manage_catalogue(user: Any) -> bool:
-    return is_org_admin(user)
+    """Superusers and administrators of a top unit (the catalogue serves every unit below it)."""
+    if not is_org_admin(user):
+        return False
+    if user.is_superuser:
+        return True
+    return any(g.role == Role.ADMIN and g.path.count("/") == 2 for g in scope_for(user).grants)
 
 
 def can_enter(user: Any, unit: Unit) -> bool:

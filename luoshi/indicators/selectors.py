@@ -726,3 +726,63 @@ def last_value_period(user: Any) -> tuple[int, int] | None:
         return None
     m = values_visible_to(user).filter(year=row["y"]).aggregate(m=Max("month"))["m"]
     return int(row["y"]), int(m)
+
+
+# --- History of one indicator of one unit ------------------------------------------------------
+
+
+@dataclass
+class HistoryYear:
+    year: int
+    target: Decimal | None
+    months: list[Figures]  # January to December (empty figures where nothing is reported)
+
+    @property
+    def reported(self) -> int:
+        return sum(1 for f in self.months if f.value is not None)
+
+    @property
+    def latest(self) -> Figures | None:
+        return next((f for f in reversed(self.months) if f.value is not None), None)
+
+
+@dataclass
+class History:
+    unit: Unit
+    indicator: Indicator
+    years: list[HistoryYear]  # newest first
+    changes: list[ValueChange]
+
+
+def indicator_history(user: Any, unit: Unit, indicator: Indicator, *, years: int = 5, changes: int = 50) -> History:
+    """Every month of the last ``years`` years of one indicator of one unit, with YoY, completion and
+    time progress per month, the annual targets, and the newest changes to the values (3 queries)."""
+    require(user, VIEW, unit)
+    values = {
+        (y, m): (v, r)
+        for y, m, v, r in IndicatorValue.objects.filter(unit=unit, indicator=indicator).values_list(
+            "year", "month", "value", "yoy_reported"
+        )
+    }
+    targets = dict(Target.objects.filter(unit=unit, indicator=indicator).values_list("year", "value"))
+    known = sorted({y for y, _m in values} | set(targets), reverse=True)[:years]
+    rows = []
+    for year in known:
+        months = []
+        for month in range(1, 13):
+            now = values.get((year, month))
+            before = values.get((year - 1, month))
+            months.append(
+                compute(
+                    indicator,
+                    month,
+                    value=now[0] if now else None,
+                    previous=before[0] if before else None,
+                    reported_yoy=now[1] if now else None,
+                    target=targets.get(year),
+                )
+            )
+        rows.append(HistoryYear(year=year, target=targets.get(year), months=months))
+    return History(
+        unit=unit, indicator=indicator, years=rows, changes=value_history(user, unit, indicator, limit=changes)
+    )

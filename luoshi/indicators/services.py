@@ -42,7 +42,7 @@ from luoshi.indicators.models import (
 )
 from luoshi.indicators.numbers import convert, parse_quantity
 from luoshi.indicators.parser import parse as parse_text
-from luoshi.indicators.permissions import ENTER, SET_TARGETS, VIEW
+from luoshi.indicators.permissions import ENTER, SET_TARGETS, VIEW, can_manage_catalogue
 from luoshi.indicators.textnorm import normalise
 from luoshi.org.models import Unit
 from luoshi.org.permissions import can
@@ -528,6 +528,62 @@ def targets_save(*, actor: Any, rows: Sequence[TargetRow]) -> int:
     for unit_id, detail in per_unit.items():
         audit.record(actor=actor, obj=units[unit_id], verb="indicators.targets", changes=detail)
     return written
+
+
+# --- The catalogue ---------------------------------------------------------------------------
+
+CATALOGUE_FIELDS = (
+    "code",
+    "name",
+    "aliases",
+    "unit",
+    "kind",
+    "direction",
+    "category",
+    "unit_kinds",
+    "aggregation",
+    "decimals",
+    "sort_order",
+    "description",
+    "is_active",
+)
+
+
+@transaction.atomic
+def indicator_save(*, actor: Any, indicator: Indicator | None, data: dict[str, Any]) -> Indicator:
+    """Create or change a catalogue entry (administrators of a top unit). The code never changes once
+    created; other names must not be another indicator's name or other name (imports match by them)."""
+    if not can_manage_catalogue(actor):
+        raise Forbidden(_("Only administrators of the whole organisation change the catalogue."), code="forbidden")
+    creating = indicator is None
+    target = indicator if indicator is not None else Indicator()
+    before = {} if creating else audit.snapshot(target, CATALOGUE_FIELDS)
+    for name in CATALOGUE_FIELDS:
+        if name == "code" and not creating:
+            continue
+        if name in data:
+            setattr(target, name, data[name])
+    target.name = str(target.name).strip()
+    target.aliases = [a for a in dict.fromkeys(str(a).strip() for a in target.aliases or []) if a and a != target.name]
+    if not target.unit_kinds:
+        raise ValidationFailed(_("Choose at least one kind of unit that reports the indicator."), code="invalid")
+    taken: dict[str, str] = {}
+    for other in Indicator.objects.exclude(pk=target.pk).only("name", "aliases"):
+        for word in [other.name, *(other.aliases or [])]:
+            taken[_norm(word)] = other.name
+    for word in [target.name, *target.aliases]:
+        if _norm(word) in taken:
+            raise ValidationFailed(
+                _("“%(word)s” is already a name of %(other)s.") % {"word": word, "other": taken[_norm(word)]},
+                code="duplicate_name",
+            )
+    if creating and Indicator.objects.filter(code=target.code).exists():
+        raise ValidationFailed(_("The code %(code)s is taken.") % {"code": target.code}, code="duplicate_code")
+    target.full_clean()
+    target.save()
+    after = audit.snapshot(target, CATALOGUE_FIELDS)
+    audit.record(actor=actor, obj=target, verb="create" if creating else "update", changes=audit.diff(before, after))
+    return target
 
 
 # --- Matching names -------------------------------------------------------------------------

@@ -20,9 +20,9 @@ from luoshi.core.pagination import querystring_without_page
 from luoshi.core.timeutil import today
 from luoshi.indicators import charts, selectors, services
 from luoshi.indicators.excel import scorecard_workbook, template_workbook
-from luoshi.indicators.forms import MONTH_CHOICES, ImportForm, ParseForm
+from luoshi.indicators.forms import MONTH_CHOICES, ImportForm, IndicatorForm, ParseForm
 from luoshi.indicators.models import Category, ImportKind, ImportStatus, Indicator
-from luoshi.indicators.permissions import ENTER, SET_TARGETS, VIEW, can_set_targets_below
+from luoshi.indicators.permissions import ENTER, SET_TARGETS, VIEW, can_manage_catalogue, can_set_targets_below
 from luoshi.indicators.templatetags import indicator_tags as tags
 from luoshi.org.models import Unit
 from luoshi.org.permissions import can, require
@@ -124,6 +124,26 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
         **_period_context(year, month),
     }
     return render(request, "indicators/scorecard.html", context)
+
+
+@login_required
+def history(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """One indicator of one unit over the months and years (from a scorecard row)."""
+    unit = selectors.access_indicator_unit(request.user, pk)
+    indicator = selectors.access_indicator(code)
+    data = selectors.indicator_history(request.user, unit, indicator)
+    context = {
+        "unit": unit,
+        "indicator": indicator,
+        "history": data,
+        "months": range(1, 13),
+        "ancestors": unit_ancestors(request.user, unit),
+        "can_enter": can(request.user, ENTER, unit),
+        "chart": charts.history_lines(data),
+        "year": _int(request.GET.get("year")),
+        "month": _int(request.GET.get("month")),
+    }
+    return render(request, "indicators/history.html", context)
 
 
 @login_required
@@ -255,7 +275,39 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def catalogue(request: HttpRequest) -> HttpResponse:
-    return render(request, "indicators/catalogue.html", {"indicators": selectors.indicator_list(active_only=False)})
+    context = {
+        "indicators": selectors.indicator_list(active_only=False),
+        "can_manage": can_manage_catalogue(request.user),
+        "target_units": _target_units(request.user),
+    }
+    return render(request, "indicators/catalogue.html", context)
+
+
+def _target_units(user: Any) -> list[Unit]:
+    """Units whose children's targets ``user`` hands down (links from the catalogue)."""
+    units = units_visible_to(user).filter(kind__in=["district", "township", "subdistrict"]).order_by("depth", "path")
+    return [u for u in units[:20] if can_set_targets_below(user, u)][:5]
+
+
+@login_required
+def indicator_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    """Add an indicator to the catalogue or change one (administrators of the whole organisation)."""
+    if not can_manage_catalogue(request.user):
+        raise NotFound()
+    indicator = selectors.access_indicator(code) if code else None
+    # The form validates on its own copy (a model form changes its instance while validating);
+    # the service compares the stored entry with the new one for the audit log.
+    form = IndicatorForm(request.POST or None, instance=selectors.access_indicator(code) if code else None)
+    if request.method == "POST" and form.is_valid():
+        data = {**form.cleaned_data, "aliases": form.cleaned_data["aliases_text"]}
+        try:
+            saved = services.indicator_save(actor=request.user, indicator=indicator, data=data)
+        except ValidationFailed as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("Saved %(name)s.") % {"name": saved.name})
+            return redirect(reverse("indicators:catalogue") + f"#ind-{saved.code}")
+    return render(request, "indicators/indicator_form.html", {"form": form, "indicator": indicator})
 
 
 # --- Entering values and targets -----------------------------------------------------------------

@@ -152,3 +152,83 @@ def test_template_downloads(client, people, filled, ind):
     own = client.get("/indicators/import/template.xlsx", {"parent": filled["a"].pk, "for": "self"})
     rows = list(load_workbook(io.BytesIO(own.content)).active.iter_rows(values_only=True))
     assert [r[0] for r in rows[3:]] == ["TA"]
+
+
+def test_history_page_shows_every_month_and_year(client, people, filled, ind, django_assert_max_num_queries):
+    from luoshi.indicators import services
+
+    services.value_set(
+        actor=people["sup_a"], unit=filled["a"], indicator=ind["gdp"], year=2026, month=8, value=Decimal("150000")
+    )
+    client.force_login(people["leader_a"])
+    url = f"/indicators/units/{filled['a'].pk}/indicators/t_output/"
+    with django_assert_max_num_queries(14):
+        response = client.get(url, {"year": 2026, "month": 8})
+    assert response.status_code == 200
+    history = response.context["history"]
+    assert [y.year for y in history.years] == [2026, 2025]
+    august = history.years[0].months[7]
+    assert august.value == Decimal("150000") and august.yoy == Decimal("50.00")
+    assert history.years[0].months[6].value == Decimal("134978.4")
+    assert history.years[0].target == Decimal("200000")
+    assert [(c.before, c.after) for c in history.changes][:1] == [(Decimal("149976"), Decimal("150000"))]
+    html = response.content.decode()
+    assert 'data-echarts="history-chart"' in html and "<script>" not in html
+    # The scorecard links each indicator to its history.
+    card = client.get(f"/indicators/units/{filled['a'].pk}/", {"year": 2026, "month": 8}).content.decode()
+    assert f"/indicators/units/{filled['a'].pk}/indicators/t_output/" in card
+
+
+def test_history_page_scope(client, people, filled):
+    client.force_login(people["leader_a"])
+    assert client.get(f"/indicators/units/{filled['b'].pk}/indicators/t_output/").status_code == 404
+    assert client.get(f"/indicators/units/{filled['a'].pk}/indicators/nope/").status_code == 404
+
+
+def test_catalogue_is_managed_on_a_page(client, people, ind, tree):
+    from luoshi.core.models import ActivityLog
+    from luoshi.indicators.models import Indicator
+    from luoshi.org.models import Role
+    from luoshi.org.tests.factories import user_with_role
+
+    client.force_login(people["admin"])  # administrator of the district, the top unit
+    page = client.get("/indicators/catalogue/").content.decode()
+    assert "/indicators/catalogue/new/" in page and "/indicators/catalogue/t_tax/" in page
+    data = {
+        "code": "t_invest",
+        "name": "固定资产投资",
+        "aliases_text": "固投、 全社会固定资产投资",
+        "unit": "万元",
+        "kind": "cumulative",
+        "direction": "higher",
+        "category": "projects",
+        "unit_kinds": ["township", "subdistrict"],
+        "aggregation": "none",
+        "decimals": "0",
+        "sort_order": "5",
+        "description": "",
+        "is_active": "on",
+    }
+    response = client.post("/indicators/catalogue/new/", data)
+    assert response.status_code == 302
+    created = Indicator.objects.get(code="t_invest")
+    assert created.aliases == ["固投", "全社会固定资产投资"] and created.category == "projects"
+    # Change who reports it; the code stays as created.
+    response = client.post(
+        "/indicators/catalogue/t_invest/", {**data, "code": "other", "unit_kinds": ["community"], "unit": "亿元"}
+    )
+    assert response.status_code == 302
+    created.refresh_from_db()
+    assert (created.code, created.unit_kinds, created.unit) == ("t_invest", ["community"], "亿元")
+    entry = ActivityLog.objects.for_object(created).order_by("-id").first()
+    assert entry is not None and entry.verb == "update" and "unit" in entry.changes
+    # A name that is already another indicator's other name is refused with a message.
+    clash = client.post("/indicators/catalogue/new/", {**data, "code": "t_x", "name": "规上工业总产值"})
+    assert clash.status_code == 200 and "规上工业产值" in clash.content.decode()
+    # Administrators of a township and other roles may not change the catalogue.
+    township_admin = user_with_role(Role.ADMIN, tree["a"], username="t_admin_a")
+    for user in (township_admin, people["dsup"]):
+        client.force_login(user)
+        assert client.get("/indicators/catalogue/new/").status_code == 404
+        assert client.post("/indicators/catalogue/t_invest/", data).status_code == 404
+        assert "/indicators/catalogue/new/" not in client.get("/indicators/catalogue/").content.decode()
