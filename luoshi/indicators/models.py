@@ -258,3 +258,28 @@ class ValueChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.indicator_id} {self.year}-{self.month}: {self.before} → {self.after}"
+
+
+class SavedComposite(models.Model):
+    """A weighted composite leaderboard kept by name for the units under one parent (综合擂台)."""
+
+    parent = models.ForeignKey(
+        Unit, verbose_name=_("parent unit"), on_delete=models.CASCADE, related_name="saved_composites"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    #: ``{indicator code: weight as text}``; indicators removed from the catalogue are skipped.
+    weights = models.JSONField(_("weights"), default=dict)
+    metric = models.CharField(_("rank by"), max_length=12, default="completion")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("saved composite leaderboard")
+        verbose_name_plural = _("saved composite leaderboards")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="indicator_composite_name_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.parent} · {self.name}"

@@ -26,6 +26,7 @@ from luoshi.indicators.models import (
     Indicator,
     IndicatorKind,
     IndicatorValue,
+    SavedComposite,
     Target,
     ValueChange,
 )
@@ -786,3 +787,37 @@ def indicator_history(user: Any, unit: Unit, indicator: Indicator, *, years: int
     return History(
         unit=unit, indicator=indicator, years=rows, changes=value_history(user, unit, indicator, limit=changes)
     )
+
+
+# --- Saved composite leaderboards ----------------------------------------------------------------
+
+
+def saved_composites(user: Any, parent: Unit) -> list[SavedComposite]:
+    """The composite leaderboards kept for the units below ``parent``."""
+    require(user, VIEW, parent)
+    return list(SavedComposite.objects.filter(parent=parent).order_by("name"))
+
+
+def access_saved_composite(user: Any, pk: int | str) -> SavedComposite:
+    try:
+        saved = SavedComposite.objects.select_related("parent").get(pk=int(pk))
+    except (SavedComposite.DoesNotExist, ValueError):
+        raise NotFound() from None
+    require(user, VIEW, saved.parent)
+    return saved
+
+
+def composite_weights(saved: SavedComposite, catalogue: Sequence[Indicator]) -> list[tuple[Indicator, Decimal]]:
+    """The saved weights of the indicators still in ``catalogue``, in catalogue order."""
+    result = []
+    for indicator in catalogue:
+        raw = saved.weights.get(indicator.code)
+        if raw is None:
+            continue
+        try:
+            weight = Decimal(str(raw))
+        except ArithmeticError:
+            continue
+        if weight > 0:
+            result.append((indicator, weight))
+    return result

@@ -36,6 +36,7 @@ from luoshi.indicators.models import (
     Indicator,
     IndicatorKind,
     IndicatorValue,
+    SavedComposite,
     Source,
     Target,
     ValueChange,
@@ -584,6 +585,57 @@ def indicator_save(*, actor: Any, indicator: Indicator | None, data: dict[str, A
     after = audit.snapshot(target, CATALOGUE_FIELDS)
     audit.record(actor=actor, obj=target, verb="create" if creating else "update", changes=audit.diff(before, after))
     return target
+
+
+# --- Saved composite leaderboards ---------------------------------------------------------------
+
+COMPOSITE_METRICS = ("completion", "yoy")
+
+
+@transaction.atomic
+def composite_save(
+    *, actor: Any, parent: Unit, name: str, weights: Sequence[tuple[Indicator, Decimal]], metric: str
+) -> SavedComposite:
+    """Keep a weighted composite leaderboard under ``name`` for the units below ``parent`` (a second
+    save under the same name replaces the weights). Leaders, supervisors and administrators at the
+    parent or above."""
+    if not can(actor, ENTER, parent):
+        if can(actor, VIEW, parent):
+            raise Forbidden(_("Only leaders and supervisors of %(unit)s save leaderboards.") % {"unit": parent.name})
+        raise NotFound()
+    name = " ".join(name.split())
+    if not 1 <= len(name) <= 60:
+        raise ValidationFailed(_("Give the leaderboard a name of up to 60 characters."), code="invalid_name")
+    chosen = {ind.code: w for ind, w in weights if w > 0}
+    if not chosen:
+        raise ValidationFailed(_("Give at least one indicator a weight above zero."), code="no_weights")
+    if any(not w.is_finite() or w > 1000 for w in chosen.values()):
+        raise ValidationFailed(_("Weights go from 0 to 1000."), code="invalid_weight")
+    if metric not in COMPOSITE_METRICS:
+        metric = "completion"
+    saved = SavedComposite.objects.select_for_update().filter(parent=parent, name=name).first()
+    creating = saved is None
+    before = {} if saved is None else {"weights": saved.weights, "metric": saved.metric}
+    if saved is None:
+        saved = SavedComposite(parent=parent, name=name, created_by=_user(actor))
+    saved.weights = {code: _plain(w) for code, w in chosen.items()}
+    saved.metric = metric
+    saved.save()
+    audit.record(
+        actor=actor,
+        obj=saved,
+        verb="create" if creating else "update",
+        changes=audit.diff(before, {"weights": saved.weights, "metric": saved.metric}),
+    )
+    return saved
+
+
+@transaction.atomic
+def composite_delete(*, actor: Any, saved: SavedComposite) -> None:
+    if not can(actor, ENTER, saved.parent):
+        raise NotFound()
+    audit.record(actor=actor, obj=saved, verb="delete", changes={"weights": {"before": saved.weights, "after": None}})
+    saved.delete()
 
 
 # --- Matching names -------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from luoshi.core.timeutil import today
 from luoshi.indicators import charts, selectors, services
 from luoshi.indicators.excel import scorecard_workbook, template_workbook
 from luoshi.indicators.forms import MONTH_CHOICES, ImportForm, IndicatorForm, ParseForm
-from luoshi.indicators.models import Category, ImportKind, ImportStatus, Indicator
+from luoshi.indicators.models import Category, ImportKind, ImportStatus, Indicator, SavedComposite
 from luoshi.indicators.permissions import ENTER, SET_TARGETS, VIEW, can_manage_catalogue, can_set_targets_below
 from luoshi.indicators.templatetags import indicator_tags as tags
 from luoshi.org.models import Unit
@@ -171,15 +171,24 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
     board: selectors.Leaderboard
     indicator: Indicator | None = None
     weights: list[tuple[Indicator, Decimal]] = []
+    saved: SavedComposite | None = None
+    if request.GET.get("saved"):
+        saved = selectors.access_saved_composite(request.user, request.GET["saved"])
+        if saved.parent_id != parent.pk:
+            raise NotFound()
+        composite = True
+        weights = selectors.composite_weights(saved, catalogue)
+        metric = metric or saved.metric
     if composite:
-        for indicator in catalogue:
-            raw = request.GET.get(f"w_{indicator.code}", "").strip()
-            try:
-                weight = Decimal(raw) if raw else Decimal(0)
-            except InvalidOperation:
-                weight = Decimal(0)
-            if weight > 0:
-                weights.append((indicator, weight))
+        if not weights:
+            for choice in catalogue:
+                raw = request.GET.get(f"w_{choice.code}", "").strip()
+                try:
+                    weight = Decimal(raw) if raw else Decimal(0)
+                except InvalidOperation:
+                    weight = Decimal(0)
+                if weight > 0:
+                    weights.append((choice, weight))
         if not weights:
             weights = [(i, Decimal(1)) for i in catalogue if i.category == Category.ECONOMY][:5]
         board = selectors.composite_leaderboard(
@@ -210,6 +219,9 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
         "catalogue": catalogue,
         "composite": composite,
         "weights": {i.code: w for i, w in weights},
+        "saved": saved,
+        "saved_list": selectors.saved_composites(request.user, parent),
+        "can_save": composite and can(request.user, ENTER, parent),
         "ancestors": unit_ancestors(request.user, parent),
         "bar_chart": charts.leaderboard_bars(board),
         "trend_chart": charts.trend_lines(board, trend) if board.ranked else None,
@@ -219,6 +231,47 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
 
 
 BOARD_PAGE = 200
+
+
+@login_required
+@require_POST
+def composite_save(request: HttpRequest) -> HttpResponse:
+    """Keep the weights of the composite leaderboard on the page under a name."""
+    parent = _board_parent(request.user, request)
+    if parent is None:
+        raise NotFound()
+    catalogue = selectors.leaderboard_indicators(parent, list(selectors.indicator_list()))
+    weights = []
+    for indicator in catalogue:
+        try:
+            weight = Decimal(request.POST.get(f"w_{indicator.code}", "").strip() or "0")
+        except InvalidOperation:
+            weight = Decimal(0)
+        weights.append((indicator, weight))
+    query = f"?parent={parent.pk}&year={request.POST.get('year', '')}&month={request.POST.get('month', '')}"
+    try:
+        saved = services.composite_save(
+            actor=request.user,
+            parent=parent,
+            name=request.POST.get("name", ""),
+            weights=weights,
+            metric=request.POST.get("metric", ""),
+        )
+    except ValidationFailed as exc:
+        messages.error(request, str(exc.message))
+        kept = "".join(f"&w_{i.code}={w}" for i, w in weights if w > 0)
+        return redirect(reverse("indicators:leaderboard") + query + "&composite=1" + kept)
+    messages.success(request, _("Saved the leaderboard “%(name)s”.") % {"name": saved.name})
+    return redirect(reverse("indicators:leaderboard") + query + f"&saved={saved.pk}")
+
+
+@login_required
+@require_POST
+def composite_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    saved = selectors.access_saved_composite(request.user, pk)
+    services.composite_delete(actor=request.user, saved=saved)
+    messages.success(request, _("Deleted the leaderboard “%(name)s”.") % {"name": saved.name})
+    return redirect(reverse("indicators:leaderboard") + f"?parent={saved.parent_id}&composite=1")
 
 
 def _board_rows(

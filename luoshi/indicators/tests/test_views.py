@@ -232,3 +232,42 @@ def test_catalogue_is_managed_on_a_page(client, people, ind, tree):
         assert client.get("/indicators/catalogue/new/").status_code == 404
         assert client.post("/indicators/catalogue/t_invest/", data).status_code == 404
         assert "/indicators/catalogue/new/" not in client.get("/indicators/catalogue/").content.decode()
+
+
+def test_composite_leaderboards_are_saved_by_name(client, people, filled, django_assert_max_num_queries):
+    from luoshi.core.models import ActivityLog
+    from luoshi.indicators.models import SavedComposite
+
+    district = filled["district"]
+    client.force_login(people["dsup"])
+    page = client.get("/indicators/leaderboard/", {"parent": district.pk, "composite": "1", "w_t_output": "2"})
+    assert 'data-testid="save-composite"' in page.content.decode()
+    post = {"name": " 经济  擂台 ", "w_t_output": "2", "w_t_tax": "1", "metric": "yoy", "year": "2026", "month": "8"}
+    response = client.post(f"/indicators/leaderboard/saved/?parent={district.pk}", post)
+    saved = SavedComposite.objects.get()
+    assert response.status_code == 302 and f"saved={saved.pk}" in response["Location"]
+    assert (saved.name, saved.weights, saved.metric) == ("经济 擂台", {"t_output": "2", "t_tax": "1"}, "yoy")
+    # Saving again under the same name replaces the weights.
+    client.post(f"/indicators/leaderboard/saved/?parent={district.pk}", {**post, "name": "经济 擂台", "w_t_tax": "3"})
+    saved.refresh_from_db()
+    assert saved.weights == {"t_output": "2", "t_tax": "3"} and SavedComposite.objects.count() == 1
+    assert [e.verb for e in ActivityLog.objects.for_object(saved).order_by("id")] == ["create", "update"]
+    # Anyone who sees the district opens it by name; weights and metric come back.
+    client.force_login(people["district"])
+    with django_assert_max_num_queries(20):
+        response = client.get("/indicators/leaderboard/", {"parent": district.pk, "saved": saved.pk})
+    assert response.status_code == 200
+    assert response.context["board"].indicator is None and response.context["board"].metric == "yoy"
+    assert response.context["weights"] == {"t_output": Decimal(2), "t_tax": Decimal(3)}
+    assert "经济 擂台" in response.content.decode() and 'data-testid="save-composite"' not in response.content.decode()
+    # A viewer may not save or delete; a unit outside the scope does not exist.
+    assert client.post(f"/indicators/leaderboard/saved/?parent={district.pk}", post).status_code == 403
+    assert client.post(f"/indicators/leaderboard/saved/{saved.pk}/delete/").status_code == 404
+    client.force_login(people["leader_a"])
+    assert client.get("/indicators/leaderboard/", {"parent": filled["a"].pk, "saved": saved.pk}).status_code == 404
+    # No weight, no name: a message, nothing saved.
+    client.force_login(people["dsup"])
+    response = client.post(f"/indicators/leaderboard/saved/?parent={district.pk}", {"name": "空"}, follow=True)
+    assert SavedComposite.objects.count() == 1 and response.context["messages"]
+    client.post(f"/indicators/leaderboard/saved/{saved.pk}/delete/")
+    assert not SavedComposite.objects.exists()
