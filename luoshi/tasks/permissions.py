@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from luoshi.org.models import Person, Role, Unit
+from luoshi.org.models import Role, Unit
 from luoshi.org.permissions import Rule, register
 from luoshi.org.scope import scope_for
+from luoshi.tasks.lookups import AnyOf
 from luoshi.tasks.models import Goal, Inspection, Task
 from luoshi.tasks.workflow import TaskRole
 
@@ -47,7 +48,7 @@ def register_rules() -> None:
 
 
 #: Above this many "extra" tasks (seen through a co-unit, task force or as leader, not
-#: through the lead unit) the filter keeps them as a subquery instead of a list of ids.
+#: through the lead unit) the filter keeps them as subqueries instead of a list of ids.
 EXTRA_IDS_LIMIT = 2000
 CO_IDS_LIMIT = 20000
 UNIT_IDS_LIMIT = 5000
@@ -59,45 +60,68 @@ def task_scope_q(user: Any) -> Q | None:
     Most visible tasks are seen through their lead unit, which the index on
     ``(lead_unit, status, light, deadline)`` answers fast. The few others, led
     outside the user's units but seen through a co-unit, the task force, or as
-    responsible leader, are fetched first in one small query and added as a list
-    of ids. A user whose scope holds every unit sees every task, with no filter.
-    OR-ing joins or subqueries over every row instead was several times slower
-    at 50,000 tasks (see bench/RESULTS-tasks.md).
+    responsible leader, are fetched first and added as a list of ids. A user whose
+    scope holds every unit sees every task, with no filter. OR-ing joins or
+    subqueries over every row instead was several times slower at 50,000 tasks
+    (see bench/RESULTS-tasks.md).
+
+    Two queries after the user's grants: the units in scope (which also says whether
+    any unit lies outside), then one ``UNION ALL`` of (task, lead unit) pairs through
+    co-units, the task force and leadership.
     """
     scope = scope_for(user)
     if scope.is_all:
         return None
-    leader_tasks = Task.objects.filter(responsible_leader_id__in=Person.objects.filter(user_id=user.pk).values("pk"))
+    leader_tasks = Task.objects.filter(responsible_leader__user_id=user.pk)
     if not scope.grants:
         return Q(pk__in=leader_tasks.values("pk"))
-    outside = Unit.objects.exclude(scope.unit_q())
-    if not outside.exists():
-        return None
-    # The units in scope as a list of keys (while it is not huge): with literal keys
-    # PostgreSQL combines the lead-unit index with the key lookups of the extra ids.
     in_scope = Unit.objects.filter(scope.unit_q())
-    listed = list(in_scope.values_list("pk", flat=True)[: UNIT_IDS_LIMIT + 1])
-    unit_ids: Any = listed if len(listed) <= UNIT_IDS_LIMIT else in_scope.values("pk")
-    force_or_leader = (
-        Task.objects.filter(task_force_id__in=unit_ids)
-        .exclude(lead_unit_id__in=unit_ids)
+    outside = Exists(Unit.objects.exclude(scope.unit_q()))
+    rows = list(in_scope.annotate(outside=outside).values_list("pk", "outside")[: UNIT_IDS_LIMIT + 1])
+    if rows and not rows[0][1]:
+        return None
+    if len(rows) > UNIT_IDS_LIMIT:
+        return _subquery_scope(in_scope.values("pk"), leader_tasks)
+    # The units in scope as a list of keys: with literal keys PostgreSQL combines the
+    # lead-unit index with the key lookups of the extra ids.
+    unit_ids = [pk for pk, _outside in rows]
+    # The co-unit task's lead unit as a correlated subquery, not a join: with a join
+    # PostgreSQL hashes a scan of every task (at the default random_page_cost); the
+    # subquery is one primary-key lookup per co-unit row.
+    lead = Task.objects.filter(pk=OuterRef("task_id")).order_by().values("lead_unit_id")[:1]
+    pairs = (
+        Task.co_units.through.objects.filter(AnyOf("unit_id", unit_ids))
         .order_by()
-        .values_list("pk", flat=True)
-        .union(leader_tasks.exclude(lead_unit_id__in=unit_ids).order_by().values_list("pk", flat=True))
+        .annotate(lead=Subquery(lead))
+        .values_list("task_id", "lead")  # type: ignore[misc]
+        .union(
+            Task.objects.filter(AnyOf("task_force_id", unit_ids)).order_by().values_list("pk", "lead_unit_id"),
+            leader_tasks.order_by().values_list("pk", "lead_unit_id"),
+            all=True,
+        )
     )
-    co_all = Task.co_units.through.objects.filter(unit_id__in=unit_ids).order_by()
-    # Co-unit rows with their task's lead unit; the ones led outside are picked in Python
-    # (a join filtered by "lead not in scope" made PostgreSQL scan every task).
-    pairs = list(co_all.values_list("task_id", "task__lead_unit_id")[: CO_IDS_LIMIT + 1])
-    q = Q(lead_unit_id__in=unit_ids)
-    if isinstance(unit_ids, list) and len(pairs) <= CO_IDS_LIMIT:
-        inside = set(unit_ids)
-        ids = {task_id for task_id, lead in pairs if lead not in inside}
-        ids.update(force_or_leader[: EXTRA_IDS_LIMIT + 1])
-        if len(ids) <= EXTRA_IDS_LIMIT:
-            return q | Q(pk__in=sorted(ids)) if ids else q
-    # Too many to list: keep them as subqueries.
-    return q | Q(pk__in=co_all.values("task_id")) | Q(task_force_id__in=unit_ids) | Q(pk__in=leader_tasks.values("pk"))
+    # The pairs led outside are picked in Python: a join filtered by "lead not in
+    # scope" made PostgreSQL scan every task.
+    fetched = list(pairs[: CO_IDS_LIMIT + 1])
+    if len(fetched) > CO_IDS_LIMIT:
+        return _subquery_scope(unit_ids, leader_tasks)
+    inside = set(unit_ids)
+    ids = sorted({task_id for task_id, lead in fetched if lead not in inside})
+    if len(ids) > EXTRA_IDS_LIMIT:
+        return _subquery_scope(unit_ids, leader_tasks)
+    q = Q(AnyOf("lead_unit_id", unit_ids))
+    return q | Q(AnyOf("id", ids)) if ids else q
+
+
+def _subquery_scope(unit_ids: Any, leader_tasks: QuerySet[Task]) -> Q:
+    """The same filter with every part a subquery (too many ids to list)."""
+    co = Task.co_units.through.objects.filter(unit_id__in=unit_ids).values("task_id")
+    return (
+        Q(lead_unit_id__in=unit_ids)
+        | Q(pk__in=co)
+        | Q(task_force_id__in=unit_ids)
+        | Q(pk__in=leader_tasks.values("pk"))
+    )
 
 
 def tasks_visible_to(user: Any) -> QuerySet[Task]:

@@ -128,9 +128,17 @@ class TaskFilters:
         return any(values)
 
 
-def list_rows(ids: list[int]) -> QuerySet[Task]:
-    """The rows of a page of tasks, with what a list row shows."""
+def list_rows(ids: Any) -> QuerySet[Task]:
+    """The rows of a page of tasks (a list of ids or a sliced id subquery), with what a list row shows."""
     return Task.objects.filter(pk__in=ids).select_related("lead_unit", "responsible_leader").only(*LIST_FIELDS)
+
+
+#: The columns of a task in API lists, read as plain values (no model instances).
+API_LIST_FIELDS = (
+    "id", "number", "title", "status", "light", "progress", "start_date", "deadline", "priority", "source",
+    "is_overdue", "closed_on_time", "lead_unit_id", "lead_unit__name", "responsible_leader_id",
+    "responsible_leader__name", "parent_id", "version",
+)  # fmt: skip
 
 
 def task_list(user: Any, filters: TaskFilters | None = None) -> QuerySet[Task]:
@@ -174,37 +182,43 @@ def task_list(user: Any, filters: TaskFilters | None = None) -> QuerySet[Task]:
 
 
 class IdsFirst:
-    """A task list that pages in two steps: the ids of the page, then those rows.
+    """A task list that pages by id: one query for the page, whatever its size.
 
-    Sorting only ids lets the database answer from the ``(lead_unit, status, light,
-    deadline)`` index without reading every visible row; the page's rows are then
-    fetched by primary key. Works with Django's Paginator and the API paginator,
-    and keeps the query count fixed (count, ids, rows) whatever the page size.
+    The page's ids are picked in a subquery (``id IN (SELECT id ... ORDER BY
+    deadline, id LIMIT n OFFSET m)``), which the database answers from the
+    ``(lead_unit, status, light, deadline)`` or ``(deadline, id)`` index without
+    reading every visible row; the outer query reads only those rows and their
+    unit and leader names. Works with Django's Paginator and the API paginator;
+    with the count that makes two queries per page (the scope's own queries aside).
+    ``values=True`` gives plain dicts (:data:`API_LIST_FIELDS`) instead of tasks.
     """
 
     ordered = True
 
-    def __init__(self, qs: QuerySet[Task], *, count: int | None = None) -> None:
+    def __init__(self, qs: QuerySet[Task], *, count: int | None = None, values: bool = False) -> None:
         self.qs = qs
         self._count = count
+        self.values = values
 
     def count(self) -> int:
         if self._count is None:
-            self._count = self.qs.count()
+            self._count = self.qs.order_by().count()
         return self._count
 
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, key: slice) -> list[Task]:
+    def __getitem__(self, key: slice) -> list[Any]:
         if not isinstance(key, slice):
             raise TypeError("IdsFirst supports slices only")
-        ids = list(self.qs.values_list("pk", flat=True)[key])
-        if not ids:
+        if key.stop is not None and key.start is not None and key.stop <= key.start:
             return []
         # The ids come from the scoped query, so the rows need no scope filter again.
-        rows = {t.pk: t for t in list_rows(ids)}
-        return [rows[pk] for pk in ids if pk in rows]
+        page_ids = self.qs.values("pk")[key]
+        rows = Task.objects.filter(pk__in=page_ids).order_by("deadline", "id")
+        if self.values:
+            return list(rows.values(*API_LIST_FIELDS))
+        return list(rows.select_related("lead_unit", "responsible_leader").only(*LIST_FIELDS))
 
 
 def my_tasks(user: Any) -> QuerySet[Task]:
@@ -409,10 +423,12 @@ def light_counts(user: Any, filters: TaskFilters) -> dict[str, int]:
 def light_counts_of(qs: QuerySet[Task]) -> dict[str, int]:
     """How many tasks of ``qs`` show each light (one grouped query)."""
     qs = qs.order_by()
-    rows = qs.values_list("light").annotate(n=Count("id")).values_list("light", "n")
+    # COUNT(*) (not COUNT(id)) and grouped by (status, light) so PostgreSQL can answer from
+    # the (status, light, deadline) index alone, in index order, without hashing.
+    rows = qs.values_list("status", "light").annotate(n=Count("*")).values_list("light", "n")
     counts = {"green": 0, "yellow": 0, "red": 0, "none": 0}
     for light, n in rows:
-        counts[light or "none"] = n
+        counts[light or "none"] += n
     counts["total"] = sum(counts.values())
     return counts
 
