@@ -56,7 +56,9 @@ def leaderboard_bars(board: Leaderboard) -> dict[str, Any]:
     """Every peer's figure as a horizontal bar, best first; long lists scroll."""
     rows = [r for r in board.rows if r.metric is not None]
     many = len(rows) > 25
-    unit = "%" if board.metric in ("completion", "yoy") else (board.indicator.unit if board.indicator else "")
+    # A composite score runs from 0 to 100; it is not a percentage.
+    percent = board.metric in ("completion", "yoy")
+    unit = "" if board.indicator is None else "%" if percent else board.indicator.unit
     option: dict[str, Any] = {
         "grid": {"left": 8, "right": 56 if not many else 72, "top": 16, "bottom": 8, "containLabel": True},
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},

@@ -930,6 +930,18 @@ def _decimal(number: float) -> Decimal:
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
+def _places_below(unit: Unit, places: set[str]) -> dict[str, Unit]:
+    """Units in ``unit``'s subtree (itself included) called one of ``places``, by normalised name;
+    a name two units share is left out (one query)."""
+    if not places:
+        return {}
+    wanted = {_norm(p) for p in places}
+    found: dict[str, list[Unit]] = defaultdict(list)
+    for candidate in Unit.objects.filter(path__startswith=unit.path, is_active=True, name__in=places):
+        found[_norm(candidate.name)].append(candidate)
+    return {key: units[0] for key, units in found.items() if key in wanted and len(units) == 1}
+
+
 def text_preview(*, actor: Any, unit: Unit, text: str, year: int, month: int | None = None) -> ImportBatch:
     """Parse pasted scorecard text for ``unit``; mentions that match the catalogue become rows to save.
 
@@ -947,22 +959,49 @@ def text_preview(*, actor: Any, unit: Unit, text: str, year: int, month: int | N
     index = IndicatorIndex(Indicator.objects.filter(is_active=True))
     rows: list[list[Any]] = []
     mentions: list[dict[str, Any]] = []
-    seen: set[tuple[int, int, int]] = set()
-    for number, mention in enumerate(parse_text(text), start=1):
+    seen: set[tuple[int, int, int, int]] = set()
+    parsed = parse_text(text)
+    places = _places_below(unit, {m.place for m in parsed if m.place})
+
+    def period_of(mention: Any) -> tuple[int, int] | None:
+        found = calc.period_to_year_month(mention.period, year)
+        if found is None and mention.period is None and month:
+            found = (year, month)
+        return found
+
+    # A text that names this unit among places ("全区…，其中，甲街道3.2亿元") gives its own figure
+    # there; the total before it is the whole area's.
+    named_itself = {
+        (ind.pk, period_of(m))
+        for m in parsed
+        if m.place and places.get(_norm(m.place)) == unit and (ind := index.find(m.name)) is not None
+    }
+    for number, mention in enumerate(parsed, start=1):
         item = TextMention(mention=mention.as_dict())
         indicator = index.find(mention.name)
-        period = calc.period_to_year_month(mention.period, year)
-        if period is None and mention.period is None and month:
-            period = (year, month)
+        # "其中，北白象镇12.3亿元…": a figure of a unit below, saved for that unit when the actor may.
+        target = unit if mention.place is None else places.get(_norm(mention.place))
+        period = period_of(mention)
+        if mention.place is None and indicator is not None and (indicator.pk, period) in named_itself:
+            target = None
         if indicator is None:
             item.problem = _("Not in the catalogue")
         elif mention.value is None:
             item.problem = _("No value, only a rate")
         elif period is None:
             item.problem = _("No period: choose a month, or add 1-8月 or 一季度 to the text")
+        elif target is None and mention.place is None:
+            item.problem = _("The total of a larger area; the text gives %(unit)s its own figure") % {"unit": unit.name}
+        elif target is None:
+            item.problem = _("A figure of %(place)s, which is not %(unit)s or a unit below it") % {
+                "place": mention.place,
+                "unit": unit.name,
+            }
+        elif target.pk != unit.pk and not can(actor, ENTER, target):
+            item.problem = _("You may not enter indicator values for %(unit)s.") % {"unit": target.name}
         else:
             value = convert(_decimal(mention.value), mention.unit or "", indicator.unit)
-            problem = entry_problem(unit, indicator)
+            problem = entry_problem(target, indicator)
             if value is None:
                 item.problem = _("%(given)s cannot be turned into %(unit)s") % {
                     "given": mention.unit,
@@ -970,13 +1009,13 @@ def text_preview(*, actor: Any, unit: Unit, text: str, year: int, month: int | N
                 }
             elif problem:
                 item.problem = problem
-            elif (indicator.pk, *period) in seen:
+            elif (target.pk, indicator.pk, *period) in seen:
                 item.problem = _("Named twice; the first one is saved")
             else:
-                seen.add((indicator.pk, *period))
+                seen.add((target.pk, indicator.pk, *period))
                 item.value = str(value)
                 yoy = str(_decimal(mention.yoy_pct)) if mention.yoy_pct is not None else None
-                rows.append([unit.pk, indicator.pk, period[0], period[1], item.value, yoy, number])
+                rows.append([target.pk, indicator.pk, period[0], period[1], item.value, yoy, number])
         if indicator is not None:
             item.indicator_id, item.indicator_name = indicator.pk, indicator.name
         if period is not None:
@@ -990,6 +1029,8 @@ def text_preview(*, actor: Any, unit: Unit, text: str, year: int, month: int | N
                 "month": item.month,
                 "converted": item.value,
                 "indicator_unit": indicator.unit if indicator else "",
+                "place": mention.place or "",
+                "saved_for": target.name if target is not None and mention.place else "",
                 "problem": str(item.problem),
             }
         )

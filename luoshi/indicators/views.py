@@ -224,7 +224,7 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
         "can_save": composite and can(request.user, ENTER, parent),
         "ancestors": unit_ancestors(request.user, parent),
         "bar_chart": charts.leaderboard_bars(board),
-        "trend_chart": charts.trend_lines(board, trend) if board.ranked else None,
+        "trend_chart": charts.trend_lines(board, trend) if board.ranked and trend else None,
         **_period_context(year, month),
     }
     return render(request, "indicators/leaderboard.html", context)

@@ -176,3 +176,30 @@ def test_text_preview_and_save(tree, ind, people):
         actor=people["sup_a"], unit=tree["a"], text="税收收入1.5亿元，同比增长3%", year=2026, month=9
     )
     assert with_month.rows == [[tree["a"].pk, ind["tax"].pk, 2026, 9, "1.5", "3", 1]]
+
+
+def test_text_preview_saves_the_figures_of_places_for_those_units(tree, ind, people):
+    text = (
+        "1-8月，全区税收收入10.5亿元，同比增长3%，其中，甲街道3.2亿元、增长5.1%，乙街道2.1亿元、下降1.2%，外镇1亿元。"
+    )
+    batch = services.text_preview(actor=people["dsup"], unit=tree["district"], text=text, year=2026)
+    mentions = batch.summary["mentions"]
+    assert [(m["place"], m["saved_for"], bool(m["problem"])) for m in mentions] == [
+        ("", "", True),  # 税收收入 is reported by subdistricts, not by the district itself
+        ("甲街道", "甲街道", False),
+        ("乙街道", "乙街道", False),
+        ("外镇", "", True),  # not a unit below the district
+    ]
+    assert sorted(batch.rows) == sorted(
+        [
+            [tree["a"].pk, ind["tax"].pk, 2026, 8, "3.2", "5.1", 2],
+            [tree["b"].pk, ind["tax"].pk, 2026, 8, "2.1", "-1.2", 3],
+        ]
+    )
+    result = services.import_commit(actor=people["dsup"], batch=batch)
+    assert result.created == 2
+    assert IndicatorValue.objects.get(unit=tree["b"], indicator=ind["tax"]).value == Decimal("2.1")
+    # A subdistrict's supervisor pasting the same text saves nothing for the other subdistrict.
+    own = services.text_preview(actor=people["sup_a"], unit=tree["a"], text=text, year=2026)
+    assert own.rows == [[tree["a"].pk, ind["tax"].pk, 2026, 8, "3.2", "5.1", 2]]  # its own figure, not the total
+    assert [bool(m["problem"]) for m in own.summary["mentions"]] == [True, False, True, True]

@@ -72,6 +72,9 @@ def test_leaderboard_page(client, people, filled, django_assert_max_num_queries)
     composite = client.get(url, {"parent": filled["district"].pk, "composite": "1", "w_t_output": "2", "w_t_tax": "1"})
     assert composite.status_code == 200
     assert composite.context["board"].indicator is None
+    # A composite score is 0–100, not a percentage; there is no trend of one indicator to draw.
+    assert composite.context["bar_chart"]["series"][0]["label"]["formatter"] == "{c}"
+    assert composite.context["trend_chart"] is None
 
 
 def test_leaderboard_out_of_scope(client, people, filled):
