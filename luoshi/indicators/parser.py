@@ -91,6 +91,9 @@ _NOT_VALUE = (
 _COMPARE = (
     r"(?:同比|比上年同期|比上年|比去年同期|比去年|较上年同期|较上年|较去年同期|较去年|与上年同期相比|与去年同期相比"
     r"|比上年同月|较上年同月|比上一年|较上一年)"
+    # Growth "on a comparable basis" is still the growth of the year (同口径增长5.6%, 可比增长).
+    r"(?:(?:按|以)?(?:同口径|可比口径|可比价格?|可比|现价)(?:计算)?)?"
+    r"|(?:按|以)?(?:同口径|可比口径|可比价格?|可比|现价)(?:计算)?"
 )
 _POS = r"(?:增长率|增长|增加|上升|上涨|提高|提升|回升|比增|增幅|增速|涨幅|增|涨)"
 _NEG = r"(?:负增长|下降|减少|回落|降低|下滑|下跌|比降|降幅|减幅|减|降)"
@@ -106,7 +109,7 @@ _PLAN = (
 # the many positions where no token can begin (most of any prose).
 _SCAN_FIRST_CHARS = (
     "0-9+\\-"  # numbers, dates, ranges
-    "同比较与增上提回涨负下减降环"  # growth words
+    "同比较与增上提回涨负下减降环可按以两三年"  # growth words
     "完占为达是相全年目计预任"  # plan shares
     "今本当去第一二三四前截"  # periods
     "。！？；;!?，,、：:—…|"  # clause marks
@@ -120,7 +123,7 @@ _TOKEN_RE = re.compile(
             rf"|\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日号]|\d{{1,2}}:\d{{2}}(?::\d{{2}})?)",
             # Periods. Strong ones name a statistical period outright.
             rf"(?P<period>(?:{_YEAR}|{_REL_YEAR})?\s*(?:\d{{1,2}}{_DASH}\d{{1,2}}\s*月份?"
-            rf"|第?[一二三四1-4]\s*季度|前[二三两2-3]\s*季度|[上下]半年)"
+            rf"|第?[一二三四1-4]\s*季度|前[二三两2-3]\s*季度|[一1]\s*[-~至到—]\s*[二三2-3]\s*季度|[上下]半年)"
             rf"|截[至止](?:{_YEAR})?\d{{1,2}}\s*月(?:底|末|份)?"
             rf"|(?:{_YEAR}|{_REL_YEAR})?前\s*(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*个月"
             rf"|(?:{_YEAR}|{_REL_YEAR})?\d{{1,2}}\s*月份)",
@@ -130,6 +133,8 @@ _TOKEN_RE = re.compile(
             rf"(?!同期|同月)|(?:{_YEAR})?\d{{1,2}}\s*月(?:以来)?(?![\d日号底末份])|全年)",
             # Month-on-month changes (环比增长3.2%): not year-over-year, skipped.
             rf"(?P<mom>环比{_FILL}(?:{_NEG}|{_POS})?{_FILL}[-+]?{_UNUM}\s*(?:%|个百分点))",
+            # Averages over several years (两年平均增长4.3%): not this year's growth, skipped.
+            rf"(?P<avg>(?:[两三四五]年|年)平均{_FILL}(?:{_NEG}|{_POS})?{_FILL}[-+]?{_UNUM}\s*%)",
             # Growth rates (同比增长12.4%, 比增28%, 下降3%, 增长1.5倍).
             rf"(?P<yoy>(?P<cmp>{_COMPARE})?{_FILL}(?:(?P<neg>{_NEG})|(?P<pos>{_POS})){_FILL}"
             rf"(?P<ynum>[-+]?{_UNUM})\s*(?P<yunit>%|倍)"
@@ -155,7 +160,7 @@ _BRACKETED_UNIT = re.compile(rf"[(（]\s*((?:{_MULT})?(?:{_UNIT_ALT})|{_MULT}|%)
 
 # Cleaning of the text before a number into an indicator name.
 _LEAD_FILLERS = re.compile(
-    r"^(?:其中|各镇街|各镇[(（]街道[)）]|各乡镇[(（]街道[)）]|各乡镇|各镇|各街道|各县区|各区县|各地|另外|此外|同时|而且|并且|以及|截至目前|截止目前|目前|当前|共计|合计|总计|累计|总共|全年|年内"
+    r"^(?:其中|共有|各镇街|各镇[(（]街道[)）]|各乡镇[(（]街道[)）]|各乡镇|各镇|各街道|各县区|各区县|各地|另外|此外|同时|而且|并且|以及|截至目前|截止目前|目前|当前|共计|合计|总计|累计|总共|全年|年内"
     r"|当年|本年|今年|每年|每月|已经|已|还可|还|仍|又|再|均|都|分别|仅|就|也|则|即|将|预计|力争|争取|确保|共|"
     r"并|且|和|及|与|全部|主要)"
 )
@@ -190,7 +195,7 @@ _TRAIL = re.compile(
 )
 _ENUM = re.compile(
     r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}是"
-    r"|第[一二三四五六七八九十]{1,3}[,，、]?)"
+    r"|第[一二三四五六七八九十]{1,3}[,，、])"
 )
 _QUOTES = re.compile(r"[“”‘’\"'《》「」『』【】\[\]]")
 _ACRONYM = re.compile(r"[(（][A-Za-z]{2,10}[)）]$")
@@ -453,6 +458,9 @@ def normalise_period(raw: str, doc_year: int | None) -> str | None:
     if text == "全年" and not year:
         return "全年"
     text = re.sub(r"^([1-4])季度", lambda m: _CN_DIGITS[m.group(1)] + "季度", text)
+    # "一至三季度", "1-3季度" → 前三季度; "1-2季度" → 上半年.
+    text = re.sub(r"^[一1]-?(?:至|到|~)?[三3]季度$", "前三季度", text)
+    text = re.sub(r"^[一1]-?(?:至|到|~)?[二2]季度$", "上半年", text)
     months = re.fullmatch(r"前(\d{1,2}|[一二三四五六七八九十]{1,3})个月", text)
     if months:
         n = _cn_number(months.group(1))
