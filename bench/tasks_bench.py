@@ -1,19 +1,26 @@
 """Benchmark: the supervisor overview and GET /api/v1/tasks over 50,000 tasks in 200 units.
 
-Usage (SQLite, a throw-away database under var/bench/):
+Run it alone on the machine (other jobs move the medians a lot):
 
-    .venv/bin/python bench/tasks_bench.py
+    flock -x /tmp/luoshi-cpu.lock .venv/bin/python bench/tasks_bench.py --runs 40
 
-PostgreSQL (the database must exist and is emptied by the run):
+PostgreSQL (the database must exist; its public schema is dropped and rebuilt):
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/luoshi_bench .venv/bin/python bench/tasks_bench.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/luoshi_tasks_bench \
+        flock -x /tmp/luoshi-cpu.lock .venv/bin/python bench/tasks_bench.py --runs 40
 
 Options: --tasks N (default 50000), --units N (default 200), --runs N (timed requests per
-case, default 30), --keep (reuse the generated data if it is already there).
+case, default 30), --keep (reuse the generated data if it is already there), --only TEXT
+(only the requests whose label contains TEXT), --pg-set NAME=VALUE (a PostgreSQL setting
+for the bench connection, e.g. random_page_cost=1.1; the default is the server's own).
 
-It prints a Markdown table: median and 95th percentile time per request and the
-number of SQL queries, for a district-wide supervisor (sees every task) and a
-subdistrict supervisor (sees a tenth), at several page sizes.
+It prints a Markdown table per user (a district-wide supervisor who sees every task, a
+subdistrict supervisor who sees a tenth): wall-clock median and 95th percentile per
+request, the median CPU time of this process per request (Django, templates, JSON and
+the database driver; the database server's own CPU is not in it), the number of SQL
+queries, and the 1-minute load average when the case finished. Pages are fetched with a
+logged-in browser session, the API with a bearer token as API clients do (one row
+repeats the API with the session for comparison).
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import random
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,44 +151,89 @@ def _flush(batch: list, co_rows: list[tuple[int, int]]) -> None:
     _offset += len(batch)
 
 
-def measure(runs: int) -> list[tuple[str, str, float, float, int]]:
+@dataclass
+class Result:
+    user: str
+    label: str
+    median_ms: float
+    p95_ms: float
+    cpu_ms: float
+    queries: int
+    load: float
+
+
+def measure(runs: int, only: str = "") -> list[Result]:
     from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from luoshi.accounts.models import User
+    from luoshi.accounts.services import api_token_create
     from luoshi.org.models import Unit
 
     settings.ALLOWED_HOSTS = ["*"]
     results = []
     town0 = Unit.objects.get(code="BZT0")
+    # (label, url, auth): "session" is a logged-in browser, "token" an API client
+    # sending its bearer token (no session to load or save).
     cases = [
-        ("overview page, all open", "/tasks/overview/?status=open", None),
-        ("overview page, red in one subdistrict", f"/tasks/overview/?status=open&light=red&unit={town0.pk}", None),
-        ("API page_size=10", "/api/v1/tasks?status=open&page_size=10", None),
-        ("API page_size=50", "/api/v1/tasks?status=open&page_size=50", None),
-        ("API page_size=200", "/api/v1/tasks?status=open&page_size=200", None),
-        ("API overdue, page 20", "/api/v1/tasks?overdue=true&page=20&page_size=50", None),
+        ("overview page, all open", "/tasks/overview/?status=open", "session"),
+        ("overview page, red in one subdistrict", f"/tasks/overview/?status=open&light=red&unit={town0.pk}", "session"),
+        ("overview page 20, all open", "/tasks/overview/?status=open&page=20", "session"),
+        ("API page_size=10", "/api/v1/tasks?status=open&page_size=10", "token"),
+        ("API page_size=50", "/api/v1/tasks?status=open&page_size=50", "token"),
+        ("API page_size=200", "/api/v1/tasks?status=open&page_size=200", "token"),
+        ("API overdue, page 20", "/api/v1/tasks?overdue=true&page=20&page_size=50", "token"),
+        ("API page_size=50, browser session", "/api/v1/tasks?status=open&page_size=50", "session"),
     ]
     for username in ("bench_district", "bench_town"):
-        client = Client()
-        client.force_login(User.objects.get(username=username))
-        for label, url, _ in cases:
-            client.get(url)  # warm up
-            times = []
-            queries = 0
+        user = User.objects.get(username=username)
+        browser = Client()
+        browser.force_login(user)
+        _token, raw = api_token_create(user=user, name=f"bench {time.time():.0f}")
+        api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        for label, url, auth in cases:
+            if only and only not in label:
+                continue
+            client = browser if auth == "session" else api
+            for _i in range(3):
+                assert client.get(url).status_code == 200, url  # warm up
+            # Queries are counted on one more request; the timed ones run without the
+            # debug cursor wrapper that counting needs.
+            with CaptureQueriesContext(connection) as ctx:
+                client.get(url)
+            queries = len(ctx.captured_queries)
+            times, cpu = [], []
             for _i in range(runs):
-                with CaptureQueriesContext(connection) as ctx:
-                    started = time.perf_counter()
-                    response = client.get(url)
-                    times.append((time.perf_counter() - started) * 1000)
+                started, cpu_started = time.perf_counter(), time.process_time()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - cpu_started) * 1000)
                 assert response.status_code == 200, (url, response.status_code)
-                queries = len(ctx.captured_queries)
             times.sort()
             p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
-            results.append((username, label, statistics.median(times), p95, queries))
+            results.append(
+                Result(username, label, statistics.median(times), p95, statistics.median(cpu), queries,
+                       os.getloadavg()[0])
+            )  # fmt: skip
     return results
+
+
+def server_settings() -> str:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        import sqlite3
+
+        return f"SQLite {sqlite3.sqlite_version}"
+    names = ("server_version", "random_page_cost", "shared_buffers", "work_mem", "effective_cache_size", "jit")
+    with connection.cursor() as cursor:
+        values = []
+        for name in names:
+            cursor.execute(f"SHOW {name}")
+            values.append(f"{name}={cursor.fetchone()[0]}")
+    return "PostgreSQL " + ", ".join(values)
 
 
 def main() -> None:
@@ -188,11 +241,20 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=50_000)
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="reuse the generated data if it is there")
+    parser.add_argument("--only", default="", help="only the requests whose label contains this")
+    parser.add_argument(
+        "--pg-set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a PostgreSQL setting for the bench connection, e.g. random_page_cost=1.1 (default: server settings)",
+    )
     args = parser.parse_args()
     setup_django()
     from django.core.management import call_command
     from django.db import connection
+    from django.db.backends.signals import connection_created
 
     from luoshi.tasks.models import Task
 
@@ -203,14 +265,29 @@ def main() -> None:
         started = time.perf_counter()
         generate(args.tasks, args.units)
         print(f"generated {Task.objects.count()} tasks in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    if args.pg_set:
+
+        def apply(sender: object, connection: object, **kwargs: object) -> None:
+            with connection.cursor() as cursor:  # type: ignore[attr-defined]
+                for item in args.pg_set:
+                    name, value = item.split("=", 1)
+                    cursor.execute(f"SET {name} = %s", [value])
+
+        connection_created.connect(apply)
+        connection.close()
     from luoshi.org.models import Unit
 
-    print(f"\n{connection.vendor}: {Task.objects.count()} tasks, {Unit.objects.count()} units, {args.runs} runs each\n")
-    print("| user | request | median ms | p95 ms | SQL queries |")
-    print("|---|---|---:|---:|---:|")
-    for username, label, median, p95, queries in measure(args.runs):
-        who = "district supervisor (all)" if username == "bench_district" else "subdistrict supervisor (1/10)"
-        print(f"| {who} | {label} | {median:.1f} | {p95:.1f} | {queries} |")
+    print(f"\n{connection.vendor}: {Task.objects.count()} tasks, {Unit.objects.count()} units, {args.runs} runs each")
+    print(f"{server_settings()}")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
+    print("| user | request | median ms | p95 ms | CPU ms | SQL queries | load |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for r in measure(args.runs, args.only):
+        who = "district supervisor (all)" if r.user == "bench_district" else "subdistrict supervisor (1/10)"
+        print(
+            f"| {who} | {r.label} | {r.median_ms:.1f} | {r.p95_ms:.1f} | {r.cpu_ms:.1f} | {r.queries} | {r.load:.2f} |"
+        )
+    print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 def _has_data() -> bool:
