@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("open311/", include("luoshi.cases.open311_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 if settings.DEBUG:

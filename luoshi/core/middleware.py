@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from luoshi.core.errors import LuoshiError
 
@@ -26,3 +29,27 @@ class LuoshiErrorMiddleware:
             {"error": exception, "status": exception.status},
             status=exception.status,
         )
+
+
+class LanguageMiddleware:
+    """Activate zh-Hans, or the language the person chose on their account page.
+
+    Unlike Django's ``LocaleMiddleware`` this ignores the browser's ``Accept-Language``:
+    Luoshi is a Chinese product whose default is Simplified Chinese on every machine, and
+    an office computer set up in English must not turn the pages English by surprise.
+    The choice is the ``django_language`` cookie written by Django's ``set_language`` view.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.languages = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in self.languages else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        patch_vary_headers(response, ("Cookie",))
+        return response

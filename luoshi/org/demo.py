@@ -153,6 +153,8 @@ DEMO_LOGINS: list[DemoLogin] = [
     DemoLogin("community", Role.COMMUNITY_STAFF, "CD01", "龚海燕", "社区专职工作者", False, "城东街道东星社区"),
     DemoLogin("grid", Role.GRID_WORKER, "CD01G1", "常俊凯", "网格员", False, "东星社区第1网格"),
     DemoLogin("district", Role.DISTRICT_VIEWER, DISTRICT_CODE, "毛思远", "区委督查室主任", False, "区级查看"),
+    # A second subdistrict's supervisor, so 通泰街道's demo tasks have a reviewer who is not the doer.
+    DemoLogin("tongtai", Role.SUPERVISOR, "TT", "邹晓岚", "督查专员", False, "通泰街道督查办"),
 ]
 
 
