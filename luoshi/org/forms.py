@@ -32,7 +32,7 @@ class UnitForm(forms.Form):
 
 class PersonForm(forms.Form):
     name = forms.CharField(label=_("full name"), max_length=64)
-    title = forms.CharField(label=_("title"), max_length=64, help_text=_("e.g. 网格员, 专职工作者, 党工委书记"))
+    title = forms.CharField(label=_("job title"), max_length=64, help_text=_("e.g. 网格员, 专职工作者, 党工委书记"))
     is_leader = forms.BooleanField(label=_("leader post"), required=False)
     phone = forms.CharField(label=_("phone"), max_length=32, required=False)
 

@@ -205,7 +205,7 @@ class Position(models.Model):
 
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="positions")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="positions")
-    title = models.CharField(_("title"), max_length=64)
+    title = models.CharField(_("job title"), max_length=64)
     is_leader = models.BooleanField(_("leader"), default=False)
     sort_order = models.IntegerField(_("order"), default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
