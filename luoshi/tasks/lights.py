@@ -80,13 +80,17 @@ def compute(
     next_report_due: dt.date | None = None,
     cadence_days: int | None = None,
     submitted_on: dt.date | None = None,
+    missed_before: int = 0,
     thresholds: Thresholds | None = None,
 ) -> LightResult:
     """The light of one task on ``today``.
 
     Only open tasks (awaiting acceptance, in progress, pending review) carry a
     light. A task waiting for review is judged by the day it was submitted, so a
-    slow reviewer does not turn the unit's task red.
+    slow reviewer does not turn the unit's task red. ``missed_before`` is the number of
+    required reports already recorded as missed since the last report (the daily job
+    moves ``next_report_due`` on past each one it records); they keep counting until
+    a report comes in.
     """
     t = thresholds or Thresholds()
     if status not in OPEN:
@@ -96,7 +100,11 @@ def compute(
     tp = time_progress(cal, start, deadline, judged_on)
     left = cal.working_days_between(judged_on, deadline)
     overdue = judged_on > deadline
-    missing = 0 if status == "pending_review" else missing_reports(next_report_due, today, cadence_days)
+    missing = (
+        0
+        if status == "pending_review"
+        else max(0, missed_before) + missing_reports(next_report_due, today, cadence_days)
+    )
     lag = tp - effective_progress
     reasons: list[str] = []
     light = GREEN

@@ -187,7 +187,14 @@ class Task(models.Model):
     is_overdue = models.BooleanField(_("overdue"), default=False)
     closed_on_time = models.BooleanField(_("closed on time"), null=True, blank=True)
     next_report_due = models.DateField(_("next report due"), null=True, blank=True)
-    missed_reports = models.PositiveIntegerField(_("missed reports"), default=0)
+    missed_reports = models.PositiveIntegerField(
+        _("missed reports"), default=0, help_text=_("Every required progress report ever missed (kept on record).")
+    )
+    reports_outstanding = models.PositiveSmallIntegerField(
+        _("reports outstanding"),
+        default=0,
+        help_text=_("Required reports missed since the last report; they count in the light until one comes."),
+    )
     reminder_count = models.PositiveIntegerField(_("reminders"), default=0)
     last_report_at = models.DateTimeField(_("last report"), null=True, blank=True)
 

@@ -179,6 +179,7 @@ def light_for(
         next_report_due=task.next_report_due,
         cadence_days=CADENCE_DAYS.get(task.report_cadence),
         submitted_on=timezone.localdate(task.submitted_at) if task.submitted_at else None,
+        missed_before=task.reports_outstanding,
         thresholds=lights.Thresholds.from_settings(),
     )
 
@@ -265,8 +266,10 @@ def rollup_goal(goal: Goal) -> None:
 
 
 def _schedule_next_report(task: Task, after: dt.date) -> None:
+    """Start the report clock again from ``after`` (a report, acceptance, return, resume or reopen)."""
     days = CADENCE_DAYS.get(task.report_cadence)
     task.next_report_due = after + dt.timedelta(days=days) if days else None
+    task.reports_outstanding = 0
 
 
 # --- goals and categories -------------------------------------------------------
@@ -650,7 +653,36 @@ def _extension_step(
 # --- progress, milestones, attachments, reminders ------------------------------------
 
 
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Office and WPS files
+ZIP = (b"PK\x03\x04", b"PK\x05\x06")  # .docx .xlsx .pptx .ofd .zip (and newer WPS files)
+#: What the first bytes of a file of each type look like; types not listed are text.
+SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF-",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".gif": (b"GIF87a", b"GIF89a"),
+    ".webp": (b"RIFF",),
+    ".doc": (OLE,), ".xls": (OLE,), ".ppt": (OLE,),
+    ".wps": (OLE, *ZIP), ".et": (OLE, *ZIP),
+    ".docx": ZIP, ".xlsx": ZIP, ".pptx": ZIP, ".zip": ZIP, ".ofd": ZIP,
+}  # fmt: skip
+TEXT_TYPES = (".txt", ".csv")
+
+
+def _content_matches(suffix: str, head: bytes) -> bool:
+    """Whether the file's first bytes fit its name (a renamed program or archive does not)."""
+    if suffix in SIGNATURES:
+        if suffix == ".webp" and head[8:12] != b"WEBP":
+            return False
+        return head.startswith(SIGNATURES[suffix])
+    if suffix in TEXT_TYPES:
+        return b"\x00" not in head
+    return True  # a type the site added in settings: the name is all we know
+
+
 def validate_upload(upload: UploadedFile) -> None:
+    """Accept a file only when its type is allowed, its size within the limit, and its content fits its name."""
     allowed = tuple(getattr(settings, "LUOSHI_UPLOAD_EXTENSIONS", DEFAULT_EXTENSIONS))
     max_bytes = int(getattr(settings, "LUOSHI_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
     name = (upload.name or "").lower()
@@ -661,14 +693,27 @@ def validate_upload(upload: UploadedFile) -> None:
             code="file_type",
             details={"files": [str(upload.name)]},
         )
+    if (upload.size or 0) == 0:
+        raise ValidationFailed(
+            _("%(name)s is empty.") % {"name": upload.name}, code="file_empty", details={"files": [str(upload.name)]}
+        )
     if (upload.size or 0) > max_bytes:
         raise ValidationFailed(
             _("%(name)s is larger than %(mb)d MB.") % {"name": upload.name, "mb": max_bytes // (1024 * 1024)},
             code="file_size",
             details={"files": [str(upload.name)]},
         )
-    if (upload.size or 0) == 0:
-        raise ValidationFailed(_("%(name)s is empty.") % {"name": upload.name}, code="file_empty")
+    upload.seek(0)
+    head = upload.read(4096)
+    upload.seek(0)
+    suffix = "." + name.rsplit(".", 1)[-1]
+    if not _content_matches(suffix, head):
+        raise ValidationFailed(
+            _("%(name)s is not really a %(type)s file; its content is of another kind.")
+            % {"name": upload.name, "type": suffix},
+            code="file_content",
+            details={"files": [str(upload.name)]},
+        )
 
 
 def _store_files(
@@ -952,10 +997,11 @@ def _check_one(
         # One missed report per cadence period that has fully passed.
         while task.next_report_due < today:
             task.missed_reports += 1
+            task.reports_outstanding += 1
             result.reports_missed += 1
             _event(task, None, EventKind.REPORT_MISSED, data={"due": task.next_report_due.isoformat()})
             task.next_report_due = task.next_report_due + dt.timedelta(days=days)
-        fields += ["missed_reports", "next_report_due"]
+        fields += ["missed_reports", "reports_outstanding", "next_report_due"]
         fields += apply_light(task, today=today, cal=cal)
         _notify(
             task, doers_of(task), "task.report_missed", _("Progress report missing: %(title)s") % {"title": task.title}

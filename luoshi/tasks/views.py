@@ -20,8 +20,8 @@ from luoshi.core.errors import LuoshiError, NotFound
 from luoshi.core.pagination import paginate, querystring_without_page
 from luoshi.core.timeutil import today
 from luoshi.org.permissions import can
-from luoshi.org.selectors import units_visible_to
-from luoshi.tasks import excel, helpdoc, selectors, services, workflow
+from luoshi.org.selectors import access_unit, units_visible_to
+from luoshi.tasks import excel, helpdoc, lights, selectors, services, workflow
 from luoshi.tasks.forms import (
     AttachmentForm,
     CategoryForm,
@@ -92,12 +92,24 @@ def _filters(request: HttpRequest) -> selectors.TaskFilters:
 # --- lists ----------------------------------------------------------------------------
 
 
-@login_required
-def my_tasks(request: HttpRequest) -> HttpResponse:
+def _my_tasks_qs(request: HttpRequest) -> tuple[str, Any]:
     show = request.GET.get("show", "open")
     qs = selectors.my_tasks(request.user)
     if show == "open":
         qs = qs.filter(status__in=[Status.ASSIGNED, Status.IN_PROGRESS, Status.PENDING_REVIEW])
+    return show, qs
+
+
+def _unit_choice(request: HttpRequest) -> tuple[list[Any], Any]:
+    units = selectors.home_units(request.user)
+    if request.GET.get("unit"):
+        return units, access_unit(request.user, request.GET["unit"])
+    return units, units[0] if units else None
+
+
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    show, qs = _my_tasks_qs(request)
     page = paginate(request, selectors.IdsFirst(qs, values=True))  # type: ignore[arg-type]
     return render(
         request,
@@ -108,14 +120,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def unit_tasks(request: HttpRequest) -> HttpResponse:
-    units = selectors.home_units(request.user)
-    unit = None
-    if request.GET.get("unit"):
-        from luoshi.org.selectors import access_unit
-
-        unit = access_unit(request.user, request.GET["unit"])
-    elif units:
-        unit = units[0]
+    units, unit = _unit_choice(request)
     page = (
         paginate(request, selectors.IdsFirst(selectors.unit_tasks(request.user, unit), values=True))  # type: ignore[arg-type]
         if unit
@@ -159,17 +164,26 @@ def gantt(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     if not filters.status:
         filters.status = "open"
-    return render(
-        request,
-        "tasks/gantt.html",
-        {"chart": selectors.gantt(request.user, filters), **_filter_context(request, filters)},
-    )
+    context = {"chart": selectors.gantt(request.user, filters), **_filter_context(request, filters)}
+    params = request.GET.copy()
+    params.setdefault("status", filters.status)
+    params.pop("page", None)
+    context["export_query"] = params.urlencode()
+    return render(request, "tasks/gantt.html", context)
 
 
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
-    filters = _filters(request)
-    content = excel.export_tasks(selectors.task_list(request.user, filters))
+    """Any list as .xlsx: ``view=mine`` or ``view=unit`` as on those pages, else the overview's filters."""
+    view = request.GET.get("view", "")
+    if view == "mine":
+        qs = _my_tasks_qs(request)[1]
+    elif view == "unit":
+        unit = _unit_choice(request)[1]
+        qs = selectors.unit_tasks(request.user, unit) if unit else selectors.task_list(request.user).none()
+    else:
+        qs = selectors.task_list(request.user, _filters(request))
+    content = excel.export_tasks(qs)
     response = HttpResponse(content, content_type=excel.XLSX)
     response["Content-Disposition"] = f'attachment; filename="tasks-{today().isoformat()}.xlsx"'
     return response
@@ -178,8 +192,23 @@ def export(request: HttpRequest) -> HttpResponse:
 # --- one task ---------------------------------------------------------------------------
 
 
+def light_reason_texts(reasons: Any) -> list[str]:
+    """Why a task has its light, in words, with this site's thresholds."""
+    t = lights.Thresholds.from_settings()
+    texts = {
+        "overdue": _("the deadline has passed"),
+        "far_behind": _("progress trails time progress by %(n)d points or more") % {"n": t.red_lag},
+        "reports_missing": _("%(n)d or more required progress reports are missing") % {"n": t.red_missing_reports},
+        "deadline_near": _("%(n)d working days or fewer are left") % {"n": t.yellow_days_left},
+        "behind": _("progress trails time progress by %(n)d points or more") % {"n": t.yellow_lag},
+        "report_missing": _("a required progress report is missing"),
+    }
+    return [texts.get(r, r) for r in reasons]
+
+
 def _detail_context(request: HttpRequest, task: Any) -> dict[str, Any]:
     detail = selectors.task_detail(request.user, task)
+    live = services.light_for(task)
     roles = task_roles(request.user, task)
     actions = workflow.allowed_actions(task.status, roles)
     if detail.pending_extension is None:
@@ -200,7 +229,8 @@ def _detail_context(request: HttpRequest, task: Any) -> dict[str, Any]:
     return {
         "task": task,
         "detail": detail,
-        "live": services.light_for(task),
+        "live": live,
+        "light_reasons": light_reason_texts(live.reasons),
         "roles": roles,
         "action_rows": action_rows,
         "can_report": TaskRole.DOER in roles and task.status == Status.IN_PROGRESS,
@@ -656,4 +686,13 @@ def reverse_overview() -> str:
 def help_page(request: HttpRequest) -> HttpResponse:
     from django.utils.translation import get_language
 
-    return render(request, "tasks/help.html", {"html": helpdoc.rendered(get_language() or "")})
+    t = lights.Thresholds.from_settings()
+    thresholds = [
+        (_("Yellow when this many working days or fewer are left"), t.yellow_days_left),
+        (_("Yellow when progress trails time progress by this many points"), t.yellow_lag),
+        (_("Red when progress trails time progress by this many points"), t.red_lag),
+        (_("Red when this many required progress reports are missing"), t.red_missing_reports),
+    ]
+    return render(
+        request, "tasks/help.html", {"html": helpdoc.rendered(get_language() or ""), "thresholds": thresholds}
+    )

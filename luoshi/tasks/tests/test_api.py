@@ -197,9 +197,11 @@ def test_upload_attachments_checks_type_and_scope(client, s, settings, tmp_path)
     task = make_task(s)
     client.force_login(s.staff)
     url = f"{API}/tasks/{task.pk}/attachments"
-    ok = client.post(url, {"files": [SimpleUploadedFile("照片.jpg", b"x" * 100)]})
+    ok = client.post(url, {"files": [SimpleUploadedFile("照片.jpg", b"\xff\xd8\xff\xe0" + b"x" * 100)]})
     assert ok.status_code == 201 and ok.json()[0]["name"] == "照片.jpg"
     bad = client.post(url, {"files": [SimpleUploadedFile("a.exe", b"MZ")]})
     assert bad.status_code == 400 and "a.exe" in bad.json()["message"]
+    renamed = client.post(url, {"files": [SimpleUploadedFile("b.jpg", b"MZ" + b"x" * 100)]})
+    assert renamed.status_code == 400 and renamed.json()["code"] == "file_content"
     client.force_login(s.outsider)
     assert client.post(url, {"files": [SimpleUploadedFile("b.jpg", b"x")]}).status_code == 404

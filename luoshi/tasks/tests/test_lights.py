@@ -144,3 +144,15 @@ def test_rollup_weighted_when_every_child_has_a_weight_else_averaged():
     assert lights.rollup([(100, 3), (0, 1)]) == Decimal("75.00")
     assert lights.rollup([(100, 3), (0, None)]) == Decimal("50.00")
     assert lights.rollup([(100, 0), (0, 0)]) == Decimal("50.00")
+
+
+def test_reports_already_recorded_as_missed_keep_counting():
+    cal = WorkCalendar(holidays=frozenset(), workdays=frozenset())
+    start, deadline, today = dt.date(2026, 4, 1), dt.date(2026, 6, 30), dt.date(2026, 4, 16)
+    kw = {"cadence_days": 7, "next_report_due": dt.date(2026, 4, 20)}
+    assert light("in_progress", start, deadline, today, 30, cal, **kw).light == GREEN
+    one = light("in_progress", start, deadline, today, 30, cal, missed_before=1, **kw)
+    two = light("in_progress", start, deadline, today, 30, cal, missed_before=2, **kw)
+    assert (one.light, one.missing_reports, two.light, two.missing_reports) == (YELLOW, 1, RED, 2)
+    review = light("pending_review", start, deadline, today, 30, cal, missed_before=2, **kw)
+    assert review.light == GREEN

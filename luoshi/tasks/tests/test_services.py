@@ -68,7 +68,7 @@ def test_progress_needs_the_doing_unit_and_the_right_state(s, fixed_today):
         )
 
 
-def test_attachments_are_checked_for_type_and_size(s, settings, tmp_path, fixed_today):
+def test_attachments_are_checked_for_type_size_and_content(s, settings, tmp_path, fixed_today):
     settings.MEDIA_ROOT = tmp_path
     settings.LUOSHI_UPLOAD_MAX_BYTES = 1000
     task = make_task(s)
@@ -79,8 +79,26 @@ def test_attachments_are_checked_for_type_and_size(s, settings, tmp_path, fixed_
     big = SimpleUploadedFile("photo.jpg", b"x" * 2000)
     with pytest.raises(ValidationFailed):
         services.task_report_progress(actor=s.staff, task=fresh(task), percent=10, text="x", files=[big])
+    for name, content in [
+        ("photo.jpg", b"MZ" + b"x" * 100),  # a program renamed to .jpg
+        ("report.pdf", b"PK\x03\x04" + b"x" * 100),  # an archive renamed to .pdf
+        ("notes.txt", b"abc\x00\x01\x02" * 10),  # binary content named .txt
+        ("empty.pdf", b""),
+    ]:
+        with pytest.raises(ValidationFailed) as caught:
+            services.task_report_progress(
+                actor=s.staff, task=fresh(task), percent=10, text="x", files=[SimpleUploadedFile(name, content)]
+            )
+        assert name in str(caught.value.message)
     assert not Attachment.objects.exists() and fresh(task).reported_progress == 0
-    ok = SimpleUploadedFile("现场照片.jpg", b"x" * 200)
+    for name, content in [
+        ("方案.pdf", b"%PDF-1.7\n" + b"x" * 100),
+        ("台账.xlsx", b"PK\x03\x04" + b"x" * 100),
+        ("旧表.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"x" * 100),
+        ("说明.txt", "已完成三条巷道".encode() * 5),
+    ]:
+        services.task_add_attachments(actor=s.staff, task=fresh(task), files=[SimpleUploadedFile(name, content)])
+    ok = SimpleUploadedFile("现场照片.jpg", b"\xff\xd8\xff\xe0" + b"x" * 200)
     report = services.task_report_progress(actor=s.staff, task=fresh(task), percent=10, text="x", files=[ok])
     assert report.attachments.get().name == "现场照片.jpg"
 
@@ -106,6 +124,9 @@ def test_daily_checks_mark_overdue_missed_reports_and_due_soon_once(s):
     task = fresh(task)
     assert result.reports_missed == 3 and task.missed_reports == 3
     assert task.next_report_due == dt.date(2026, 4, 29)
+    # The recorded misses keep counting in the light after the job moved the due date on.
+    assert task.reports_outstanding == 3 and task.light == "red"
+    assert "reports_missing" in services.light_for(task, today=dt.date(2026, 4, 28)).reasons
     assert result.due_soon_notified == 1
     again = services.run_daily_checks(today=dt.date(2026, 4, 28))
     assert (again.reports_missed, again.due_soon_notified, again.became_overdue) == (0, 0, 0)
@@ -144,3 +165,18 @@ def test_milestones(s):
     m.refresh_from_db()
     assert m.done and m.done_by == s.staff
     assert TaskEvent.objects.filter(task=task, kind=EventKind.MILESTONE, action="done").exists()
+
+
+def test_a_report_clears_outstanding_misses_but_the_record_stays(s, fixed_today):
+    from luoshi.tasks.models import Task
+
+    task = make_task(s, start_date=dt.date(2026, 4, 1), deadline=dt.date(2026, 6, 30))
+    services.task_transition(actor=s.staff, task=fresh(task), action=Action.ACCEPT)
+    Task.objects.filter(pk=task.pk).update(next_report_due=dt.date(2026, 4, 3))
+    services.run_daily_checks(today=fixed_today)
+    task = fresh(task)
+    assert (task.missed_reports, task.reports_outstanding, task.light) == (2, 2, "red")
+    services.task_report_progress(actor=s.staff, task=task, percent=25, text="已完成摸底")
+    task = fresh(task)
+    assert (task.missed_reports, task.reports_outstanding) == (2, 0)
+    assert task.light == "green" and task.next_report_due == fixed_today + dt.timedelta(days=7)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -92,6 +93,37 @@ def test_export_gives_an_xlsx_of_the_filtered_view(client, s):
     ws = load_workbook(io.BytesIO(response.content)).active
     titles = [row[1] for row in ws.iter_rows(min_row=2, values_only=True) if row and row[1]]
     assert "乙任务" in titles and "甲任务" not in titles
+
+
+def _exported_titles(response) -> list[str]:
+    import io
+
+    from openpyxl import load_workbook
+
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    return [row[1] for row in rows[1:] if row and len(row) > 1 and row[1]]
+
+
+def test_every_list_page_links_to_an_export_of_what_it_shows(client, s):
+    mine = make_task(s, title="本单位任务")
+    make_task(s, title="草稿任务", assign=False)
+    other = make_task(s, title="他单位任务", lead_unit=s.tree["b_community"], actor=s.outsider, responsible_leader=None)
+    client.force_login(s.staff)
+    for name in ("tasks:mine", "tasks:unit"):
+        page = client.get(reverse(name)).content.decode()
+        link = re.search(r'href="([^"]*export[^"]*)" data-testid="export"', page)
+        assert link, name
+        titles = _exported_titles(client.get(link.group(1).replace("&amp;", "&")))
+        assert mine.title in titles and other.title not in titles
+        assert ("草稿任务" in titles) == (name == "tasks:unit")  # "my tasks" shows open ones by default
+    client.force_login(s.supervisor)
+    for name in ("tasks:board", "tasks:gantt", "tasks:overview"):
+        page = client.get(reverse(name) + "?light=green").content.decode()
+        link = re.search(r'href="([^"]*export[^"]*)" data-testid="export"', page)
+        assert link and "light=green" in link.group(1), name
+        titles = _exported_titles(client.get(link.group(1).replace("&amp;", "&")))
+        assert "草稿任务" not in titles and other.title not in titles
 
 
 def test_bad_filter_value_shows_a_message_not_a_crash(client, s):
