@@ -75,9 +75,12 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.access_unit(request.user, pk)
+    ancestors = selectors.unit_ancestors(request.user, unit)
     context = {
         "unit": unit,
-        "ancestors": selectors.unit_ancestors(request.user, unit),
+        "ancestors": ancestors,
+        # The parent's name is shown to everyone, its page linked only for those who may open it.
+        "parent_visible": bool(ancestors) and ancestors[-1].pk == unit.parent_id,
         "children": selectors.unit_children(request.user, unit),
         "positions": selectors.unit_positions(request.user, unit),
         "grants": selectors.unit_role_grants(request.user, unit),

@@ -52,6 +52,14 @@ def test_unit_detail_shows_children_people_and_activity(leader_client, tree):
     assert reverse("org:unit_edit", args=[tree["a"].pk]) not in html  # leaders do not edit
 
 
+def test_parent_out_of_scope_is_named_but_not_linked(leader_client, tree):
+    html = leader_client.get(reverse("org:unit", args=[tree["a"].pk])).content.decode()
+    assert "测试区" in html
+    assert reverse("org:unit", args=[tree["district"].pk]) not in html  # it would answer 404
+    html = leader_client.get(reverse("org:unit", args=[tree["community"].pk])).content.decode()
+    assert reverse("org:unit", args=[tree["a"].pk]) in html
+
+
 def test_leader_may_not_open_the_edit_form(leader_client, tree):
     assert leader_client.get(reverse("org:unit_edit", args=[tree["a"].pk])).status_code == 403
 
