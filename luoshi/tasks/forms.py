@@ -8,10 +8,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.errors import LuoshiError
 from luoshi.org.models import Person, Unit, UnitKind
 from luoshi.org.scope import scope_for
 from luoshi.org.selectors import units_visible_to
-from luoshi.tasks import selectors
+from luoshi.tasks import selectors, services
 from luoshi.tasks.models import Cadence, Category, Goal, Priority, Source
 from luoshi.tasks.permissions import DISPATCHERS, goals_visible_to
 
@@ -35,6 +36,22 @@ def dispatch_units(user: Any) -> QuerySet[Unit]:
     if not scope.is_all:
         qs = qs.filter(scope.unit_q(roles=DISPATCHERS))
     return qs.exclude(kind=UnitKind.GRID).order_by("path")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
 
 
 class TaskForm(forms.Form):
@@ -68,6 +85,9 @@ class TaskForm(forms.Form):
         label=_("progress report cadence"), choices=Cadence.choices, initial=Cadence.WEEKLY
     )
     weight = forms.DecimalField(label=_("weight"), required=False, min_value=0, max_digits=6, decimal_places=2)
+    attachments = MultipleFileField(
+        label=_("attachments"), required=False, help_text=_("E.g. the assignment sheet (交办单) or the plan.")
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, user: Any, editing: bool = False, **kwargs: Any) -> None:
@@ -82,6 +102,16 @@ class TaskForm(forms.Form):
         self.fields["category"].queryset = Category.objects.filter(goal__in=goals).select_related("goal")  # type: ignore[attr-defined]
         if editing:
             del self.fields["lead_unit"]
+            del self.fields["attachments"]
+
+    def clean_attachments(self) -> list[Any]:
+        files = self.cleaned_data.get("attachments") or []
+        for upload in files:
+            try:
+                services.validate_upload(upload)
+            except LuoshiError as exc:
+                raise forms.ValidationError(str(exc.message)) from exc
+        return list(files)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -96,22 +126,6 @@ class TransitionForm(forms.Form):
     comment = forms.CharField(label=_("comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     new_deadline = forms.DateField(label=_("new deadline"), widget=DATE, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
 
 
 class ProgressForm(forms.Form):

@@ -412,13 +412,22 @@ def _check_refs_visible(actor: Any, data: TaskData) -> None:
 
 
 @transaction.atomic
-def task_create(*, actor: Any, data: TaskData, assign: bool = False, finding: Finding | None = None) -> Task:
+def task_create(
+    *,
+    actor: Any,
+    data: TaskData,
+    assign: bool = False,
+    finding: Finding | None = None,
+    files: Sequence[UploadedFile] = (),
+) -> Task:
     """Create a task (a draft, or assigned at once when ``assign``)."""
     _check_refs_visible(actor, data)
     parent_doer = data.parent is not None and TaskRole.DOER in task_roles(actor, data.parent)
     if not can_create_task_in(actor, data.lead_unit) and not parent_doer:
         raise Forbidden(_("Only supervisors and leaders over the lead unit can create tasks for it."))
     validate_task_data(data)
+    for upload in files:
+        validate_upload(upload)
     if data.parent is not None:
         if data.parent.parent_id is not None:
             raise ValidationFailed(_("Subtasks cannot have subtasks of their own."))
@@ -452,6 +461,9 @@ def task_create(*, actor: Any, data: TaskData, assign: bool = False, finding: Fi
         task.co_units.set(list(data.co_units))
     _event(task, actor, EventKind.CREATE, to_status=Status.DRAFT)
     audit.record(actor=actor, obj=task, verb="create")
+    if files:
+        stored = _store_files(task, actor, files, None)
+        _event(task, actor, EventKind.ATTACHMENT, data={"files": [a.name for a in stored]})
     if assign:
         task = task_transition(actor=actor, task=task, action=Action.ASSIGN)
     if data.parent is not None:

@@ -299,7 +299,7 @@ def create(request: HttpRequest) -> HttpResponse:
         initial["goal"] = request.GET["goal"]
     if request.GET.get("category"):
         initial["category"] = request.GET["category"]
-    form = TaskForm(request.POST or None, initial=initial, user=request.user)
+    form = TaskForm(request.POST or None, request.FILES or None, initial=initial, user=request.user)
     if parent is not None:
         form.fields["lead_unit"].queryset = form.fields["lead_unit"].queryset | units_visible_to(request.user).filter(  # type: ignore[attr-defined]
             pk=parent.lead_unit_id
@@ -310,6 +310,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 data=_task_data(form, form.cleaned_data["lead_unit"], parent),
                 assign="assign" in request.POST,
+                files=form.cleaned_data.get("attachments") or [],
             )
         except LuoshiError as exc:
             _apply_error(form, exc)

@@ -219,3 +219,26 @@ def test_task_detail_queries_do_not_grow_with_the_timeline(client, s, fixed_toda
         services.milestone_add(actor=s.staff, task=fresh(task), title=f"节点{i}", due_date=dt.date(2026, 5, 1))
         services.task_remind(actor=s.supervisor, task=fresh(task), comment="催")
     assert count() == few
+
+
+def test_a_new_task_can_carry_files_and_a_bad_file_stops_it(client, s, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from luoshi.tasks.models import Attachment, Task
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(s.supervisor)
+    form = {
+        "title": "整治占道经营", "source": "higher", "lead_unit": s.tree["dept"].pk, "start_date": "2026-04-01",
+        "deadline": "2026-05-29", "priority": "normal", "report_cadence": "weekly", "assign": "1",
+    }  # fmt: skip
+    bad = SimpleUploadedFile("交办单.pdf", b"MZ" + b"x" * 50)
+    page = client.post(reverse("tasks:create"), {**form, "attachments": [bad]}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert page.status_code == 200 and "交办单.pdf" in page.content.decode()
+    assert not Task.objects.filter(title="整治占道经营").exists()
+    good = SimpleUploadedFile("交办单.pdf", b"%PDF-1.7\n" + b"x" * 50)
+    response = client.post(reverse("tasks:create"), {**form, "attachments": [good]})
+    task = Task.objects.get(title="整治占道经营")
+    assert response.status_code == 302 and task.status == Status.ASSIGNED
+    assert Attachment.objects.get(task=task).name == "交办单.pdf"
+    assert "交办单.pdf" in client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
