@@ -208,7 +208,7 @@ def _case(case: Case, now: dt.datetime, cal: Any) -> dict[str, Any]:
         "kind": case.kind,
         "channel": case.channel,
         "status": case.status,
-        "status_label": str(case.get_status_display()),
+        "status_label": services.choice_label("status", case.status),
         "category_code": case.category.code,
         "category_name": case.category.name,
         "unit": _unit(case.unit),

@@ -14,13 +14,15 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from luoshi.cases import sla, standards, workflow
+from luoshi.cases import rows, sla, standards, workflow
 from luoshi.cases.models import (
     Attachment,
     CardLevel,
@@ -56,6 +58,7 @@ from luoshi.cases.models import (
 from luoshi.cases.workflow import Action, Where
 from luoshi.core import audit, workdays
 from luoshi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from luoshi.core.models import ActivityLog
 from luoshi.notifications.services import notify
 from luoshi.org.models import Person, Role, RoleGrant, Unit, UnitKind
 from luoshi.org.permissions import require
@@ -111,6 +114,29 @@ def actor_roles(user: Any, case: Case, co_units: Iterable[Unit] | None = None) -
         Where.CO_UNIT: co,
         Where.ANY: owner | handler | place | co,
     }
+
+
+_CHOICE_AUDIT_FIELDS = tuple(f for f in AUDIT_FIELDS if getattr(Case._meta.get_field(f), "choices", None))
+_OTHER_AUDIT_FIELDS = tuple(f for f in AUDIT_FIELDS if f not in _CHOICE_AUDIT_FIELDS)
+_labels: dict[tuple[str, str, Any], str] = {}
+
+
+def choice_label(field: str, value: Any) -> str:
+    """``case.get_<field>_display()``, looked up once per language and value (labels are fixed)."""
+    key = (get_language() or "", field, value)
+    label = _labels.get(key)
+    if label is None:
+        label = str(dict(getattr(Case._meta.get_field(field), "flatchoices", ())).get(value, value))
+        _labels[key] = label
+    return label
+
+
+def _snapshot(case: Case) -> dict[str, Any]:
+    """``audit.snapshot(case, AUDIT_FIELDS)`` with the choice labels from :func:`choice_label`."""
+    values = audit.snapshot(case, _OTHER_AUDIT_FIELDS)
+    for name in _CHOICE_AUDIT_FIELDS:
+        values[name] = choice_label(name, getattr(case, name))
+    return {name: values[name] for name in AUDIT_FIELDS}
 
 
 def _actor_name(actor: Any) -> str:
@@ -223,7 +249,7 @@ def _record(
         is_public=is_public,
         data=data or {},
     )
-    changes = audit.diff(before, audit.snapshot(case, AUDIT_FIELDS)) if before is not None else {}
+    changes = audit.diff(before, _snapshot(case)) if before is not None else {}
     audit.record(actor=actor, obj=case, verb=f"case_{action}", changes=changes, comment=comment)
     return event
 
@@ -257,7 +283,7 @@ class _Step:
                 details={"comment": [_("This field is required.")]},
             )
         self.from_status = self.case.status
-        self.before = audit.snapshot(self.case, AUDIT_FIELDS)
+        self.before = _snapshot(self.case)
 
     def finish(
         self,
@@ -477,24 +503,41 @@ def case_report(
     _start_stage(case, Stage.ACCEPT, now)
     source = str(Channel(channel).label)
     actor_name = str(_actor_name(actor) or (api_key.name if api_key else _("Resident")))
-    with transaction.atomic():
+    user = _user(actor)
+    event = CaseEvent(
+        created_at=now,
+        actor=user,
+        actor_name=actor_name,
+        action="report",
+        from_status="",
+        to_status=case.status,
+        unit_name=unit.name,
+        comment=source,
+        is_public=True,
+        data={},
+    )
+    with rows.write_turn(), transaction.atomic():
         case.tracking_no = next_tracking_no(township.code, sla.local_date(now).year)
-        case.save(force_insert=True)
+        rows.insert(case)
         for upload in uploads:
             attachment_store(actor=actor, upload=upload, case=case)
         if attachment_tokens:
             Attachment.objects.filter(token__in=list(attachment_tokens), case__isnull=True).update(case=case)
-        _record(
-            actor=actor,
-            case=case,
-            action="report",
-            from_status="",
-            comment=source,
-            is_public=True,
-            unit_name=unit.name,
-            before={},
-            now=now,
-            actor_name=actor_name,
+        # The same timeline entry and activity log row as ``_record`` writes, as plain INSERTs.
+        event.case = case
+        rows.insert(event)
+        rows.insert(
+            ActivityLog(
+                created_at=now,
+                actor=user,
+                actor_name=_actor_name(actor),
+                verb="case_report",
+                content_type=ContentType.objects.get_for_model(Case),
+                object_id=str(case.pk),
+                object_repr=str(case)[:200],
+                changes=audit.diff({}, _snapshot(case)),
+                comment=source,
+            )
         )
         if urgent:
             # Ordinary new cases show up in the command unit's inbox and home page; only urgent ones

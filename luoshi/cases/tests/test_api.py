@@ -189,3 +189,18 @@ def test_intake_through_the_api_takes_a_fixed_small_number_of_queries(client, w)
     assert response.status_code == 201
     # session, user and scope (3); unit and category (2); sequence, case, timeline, audit (4); session save
     assert len(queries) <= 14, [q["sql"][:80] for q in queries]
+
+
+def test_token_intake_is_one_check_and_the_four_writes(client, w):
+    from luoshi.accounts.services import api_token_create
+
+    _token, raw = api_token_create(user=w.grid, name="对接")
+    body = {"category": "01001", "unit_id": w.grid_unit.pk, "description": "垃圾", "channel": "grid"}
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    client.post(BASE, body, content_type="application/json", **headers)  # warm the per-process caches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(BASE, body, content_type="application/json", **headers)
+    assert response.status_code == 201, response.content
+    writes = [q["sql"] for q in queries if not q["sql"].startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))]
+    # the token check; then the sequence, the case, its timeline entry and its audit entry
+    assert len(writes) == 5, writes

@@ -46,6 +46,29 @@ def test_a_grid_report_gets_a_tracking_number_an_owner_and_an_accept_clock(w):
     assert Notification.objects.filter(recipient=w.supervisor, kind="case_new").count() == 1
 
 
+def test_intake_writes_the_same_rows_as_the_orm_would(w):
+    """Intake writes its three rows with plain INSERTs (luoshi.cases.rows): check them field by field."""
+    from luoshi.core import audit
+
+    case = report(w, lat=27.95, lng=120.61, attributes={"楼层": "3"}, address="东门 1 号")
+    stored = Case.objects.get(pk=case.pk)
+    for field in Case._meta.concrete_fields:
+        assert getattr(stored, field.attname) == getattr(case, field.attname), field.name
+    event = CaseEvent.objects.get(case=case)
+    assert (event.action, event.from_status, event.to_status, event.is_public, event.data) == (
+        "report",
+        "",
+        Status.REPORTED,
+        True,
+        {},
+    )
+    assert event.actor == w.grid and event.unit_name == w.grid_unit.name and event.created_at == case.reported_at
+    entry = ActivityLog.objects.get(verb="case_report", object_id=str(case.pk))
+    assert entry.actor == w.grid and entry.object_repr == str(case)[:200]
+    assert entry.changes == audit.diff({}, audit.snapshot(stored, services.AUDIT_FIELDS))
+    assert entry.changes["status"] == {"before": None, "after": str(Status.REPORTED.label)}
+
+
 def test_tracking_numbers_count_per_township_and_year(w):
     first, second = report(w), report(w)
     other = report(w, actor=w.outsider, unit=w.units["b_community"])
