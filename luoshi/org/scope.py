@@ -6,7 +6,7 @@ everything. The scope is computed once per user object and cached on it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
@@ -95,6 +95,12 @@ def scope_for(user: Any) -> Scope:
     scope = Scope(user_id=user.pk, is_all=bool(user.is_superuser), grants=grants)
     setattr(user, _CACHE_ATTR, scope)
     return scope
+
+
+def reuse_scope(user: Any, scope: Scope) -> None:
+    """Give ``user`` an already computed scope, as a fresh object (so nothing remembered on the
+    old one during another request carries over)."""
+    setattr(user, _CACHE_ATTR, replace(scope))
 
 
 def forget_scope(user: User) -> None:

@@ -85,6 +85,31 @@ def test_token_of_an_inactive_user_is_refused():
     assert api_token_authenticate(raw) is None
 
 
+def test_a_token_user_is_reused_briefly_but_revocation_and_role_changes_apply_at_once():
+    from luoshi.org.models import Role, RoleGrant
+    from luoshi.org.scope import scope_for
+    from luoshi.org.tests.factories import UnitFactory
+
+    user = UserFactory()
+    token, raw = api_token_create(user=user, name="对接")
+    first = api_token_authenticate(raw)
+    assert first == user and scope_for(first).is_empty
+    first.marker = "this request only"
+    second = api_token_authenticate(raw)
+    assert second == user and second is not first and not hasattr(second, "marker")
+    assert scope_for(second) is not scope_for(first)  # per-request memory on a scope stays in its request
+    # A new role is seen by the next request, not after the cache expires.
+    unit = UnitFactory()
+    RoleGrant.objects.create(user=user, role=Role.GRID_WORKER, unit=unit)
+    assert scope_for(api_token_authenticate(raw)).roles_at(unit) == {Role.GRID_WORKER}
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=None)
+    api_token_authenticate(raw)
+    assert ApiToken.objects.get(pk=token.pk).last_used_at is not None
+    api_token_revoke(user=user, token_id=token.pk)
+    assert api_token_authenticate(raw) is None
+    assert api_token_authenticate("lsk_unknown") is None
+
+
 def test_createadmin_command(monkeypatch):
     monkeypatch.setenv("ADMIN_PW", "a-long-enough-passw0rd")
     call_command("createadmin", "root2", "--password-env", "ADMIN_PW", "--full-name", "管理员")
