@@ -74,11 +74,33 @@ def _filter_context(request: HttpRequest, filters: selectors.TaskFilters) -> dic
             ((pk, f"{year} {title}") for pk, year, title in goals.values_list("id", "year", "title")[:100]),
             filters.goal,
         ),
+        "category_options": _category_options(request, filters),
         "light_options": _options(((v, label) for v, label in Light.choices if v), filters.light),
         "status_options": _options(Status.choices, filters.status),
         "source_options": _options(Source.choices, filters.source),
         "querystring": querystring_without_page(request),
     }
+
+
+def _category_options(request: HttpRequest, filters: selectors.TaskFilters) -> SafeString | None:
+    """The categories and projects of the chosen goal (none until a goal is chosen)."""
+    if not filters.goal:
+        return None
+    rows = (
+        Category.objects.filter(goal_id=filters.goal, goal__in=goals_visible_to(request.user))
+        .order_by("sort_order", "id")
+        .values_list("id", "parent_id", "code", "name")
+    )
+    roots = [r for r in rows if r[1] is None]
+    children: dict[int, list[Any]] = {}
+    for r in rows:
+        if r[1] is not None:
+            children.setdefault(r[1], []).append(r)
+    items: list[tuple[int, str]] = []
+    for pk, _parent, code, name in roots:
+        items.append((pk, f"{code} {name}".strip()))
+        items += [(c[0], f"— {c[2]} {c[3]}".replace("  ", " ")) for c in children.get(pk, [])]
+    return _options(items, filters.category)
 
 
 def _filters(request: HttpRequest) -> selectors.TaskFilters:

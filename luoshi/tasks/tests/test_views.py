@@ -242,3 +242,17 @@ def test_a_new_task_can_carry_files_and_a_bad_file_stops_it(client, s, settings,
     assert response.status_code == 302 and task.status == Status.ASSIGNED
     assert Attachment.objects.get(task=task).name == "交办单.pdf"
     assert "交办单.pdf" in client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+
+
+def test_overview_filters_by_category_once_a_goal_is_chosen(client, s):
+    goal = services.goal_create(actor=s.supervisor, owner_unit=s.tree["a"], year=2026, title="三大攻坚行动")
+    cat = services.category_create(actor=s.supervisor, goal=goal, name="项目攻坚", code="一")
+    project = services.category_create(actor=s.supervisor, goal=goal, name="征迁清零", code="1", parent=cat)
+    inside = make_task(s, title="征迁任务", goal=goal, category=project)
+    make_task(s, title="其他任务", goal=goal)
+    client.force_login(s.supervisor)
+    assert 'name="category"' not in client.get(reverse("tasks:overview")).content.decode()
+    page = client.get(reverse("tasks:overview") + f"?goal={goal.pk}").content.decode()
+    assert "征迁清零" in page and "其他任务" in page
+    page = client.get(reverse("tasks:overview") + f"?goal={goal.pk}&category={cat.pk}").content.decode()
+    assert inside.title in page and "其他任务" not in page

@@ -11,6 +11,8 @@
   document.addEventListener("change", function (event) {
     var el = event.target;
     if (el && el.hasAttribute && el.hasAttribute("data-autosubmit") && el.form) {
+      // A category belongs to one goal: choosing another goal starts from all its categories.
+      if (el.name === "goal" && el.form.elements.category) { el.form.elements.category.value = ""; }
       el.form.submit();
     }
   });
