@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
-from ninja import Field, File, Query, Router, Schema, UploadedFile
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 
 from luoshi.api.pagination import paginate
 from luoshi.api.schemas import ErrorOut, PageOut
@@ -15,7 +15,7 @@ from luoshi.core.errors import NotFound, ValidationFailed
 from luoshi.org.models import Person, Unit
 from luoshi.org.selectors import access_unit
 from luoshi.tasks import selectors, services, workflow
-from luoshi.tasks.models import Category, Status, Task
+from luoshi.tasks.models import Category, ProgressReport, Status, Task
 from luoshi.tasks.permissions import task_roles
 
 tasks_router = Router(tags=["tasks"])
@@ -483,11 +483,19 @@ def report_progress(request: HttpRequest, task_id: int, payload: ProgressIn) -> 
 @tasks_router.post(
     "/{int:task_id}/attachments",
     response={201: list[AttachmentOut], **ERRORS},
-    summary="Upload files to a task (multipart field `files`; type and size are checked)",
+    summary="Upload files to a task or to one of its progress reports (multipart field `files`, optional "
+    "`report_id`; type, size and content are checked)",
 )
-def upload_attachments(request: HttpRequest, task_id: int, files: File[list[UploadedFile]]) -> Any:
+def upload_attachments(
+    request: HttpRequest, task_id: int, files: File[list[UploadedFile]], report_id: Form[int | None] = None
+) -> Any:
     task = selectors.access_task(request.user, task_id)
-    return 201, services.task_add_attachments(actor=request.user, task=task, files=files)
+    report = None
+    if report_id is not None:
+        report = ProgressReport.objects.filter(pk=report_id, task=task).first()
+        if report is None:
+            raise NotFound()
+    return 201, services.task_add_attachments(actor=request.user, task=task, files=files, report=report)
 
 
 @tasks_router.post("/{int:task_id}/reminders", response={200: TaskListItem, **ERRORS}, summary="Send a reminder (催办)")

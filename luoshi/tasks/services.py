@@ -805,12 +805,22 @@ def task_report_progress(
 
 
 @transaction.atomic
-def task_add_attachments(*, actor: Any, task: Task, files: Sequence[UploadedFile]) -> list[Attachment]:
+def task_add_attachments(
+    *, actor: Any, task: Task, files: Sequence[UploadedFile], report: ProgressReport | None = None
+) -> list[Attachment]:
+    """Files for the task, or for one of its progress reports (the doing unit's)."""
     roles = task_roles(actor, task)
     if not roles:
         raise Forbidden()
-    stored = _store_files(task, actor, files, None)
-    _event(task, actor, EventKind.ATTACHMENT, data={"files": [a.name for a in stored]})
+    if report is not None:
+        if report.task_id != task.pk:
+            raise NotFound()
+        _require_doer(actor, task, _("Only the lead unit or task force can add files to a progress report."))
+    stored = _store_files(task, actor, files, report)
+    data: dict[str, Any] = {"files": [a.name for a in stored]}
+    if report is not None:
+        data["report"] = report.pk
+    _event(task, actor, EventKind.ATTACHMENT, data=data)
     audit.record(actor=actor, obj=task, verb="task.attachment", comment=", ".join(a.name for a in stored))
     return stored
 

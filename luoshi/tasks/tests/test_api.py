@@ -205,3 +205,22 @@ def test_upload_attachments_checks_type_and_scope(client, s, settings, tmp_path)
     assert renamed.status_code == 400 and renamed.json()["code"] == "file_content"
     client.force_login(s.outsider)
     assert client.post(url, {"files": [SimpleUploadedFile("b.jpg", b"x")]}).status_code == 404
+
+
+def test_files_can_go_with_a_progress_report(client, s, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from luoshi.tasks.models import Attachment
+
+    settings.MEDIA_ROOT = tmp_path
+    task = make_task(s)
+    client.force_login(s.staff)
+    assert post(client, f"{API}/tasks/{task.pk}/transitions", {"action": "accept"}).status_code == 200
+    report = post(client, f"{API}/tasks/{task.pk}/progress", {"percent": 30, "text": "完成摸底"}).json()
+    photo = SimpleUploadedFile("现场.png", b"\x89PNG\r\n\x1a\n" + b"x" * 50)
+    r = client.post(f"{API}/tasks/{task.pk}/attachments", {"files": [photo], "report_id": report["id"]})
+    assert r.status_code == 201 and r.json()[0]["report_id"] == report["id"]
+    assert Attachment.objects.get(report_id=report["id"]).name == "现场.png"
+    other = make_task(s, title="另一任务")
+    wrong = client.post(f"{API}/tasks/{other.pk}/attachments", {"files": [photo], "report_id": report["id"]})
+    assert wrong.status_code == 404
