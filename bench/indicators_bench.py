@@ -11,6 +11,7 @@ Usage::
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/luoshi_bench_indicators \\
         .venv/bin/python bench/indicators_bench.py                  # PostgreSQL
     .venv/bin/python bench/indicators_bench.py --parts parser       # one part only
+    .venv/bin/python bench/indicators_bench.py --parts data         # only create the data
 
 The data set (1.87 million values) is created once per database — several
 minutes — and reused; each run re-imports the year after it.
@@ -315,7 +316,7 @@ def main() -> None:
     parts = set(args.parts.split(","))
     print(f"database: {connection.vendor} {connection.settings_dict.get('NAME')}")
     print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
-    if parts & {"leaderboard", "import"}:
+    if parts & {"leaderboard", "import", "data"}:
         migrate()
         data = ensure_data(args.units, args.indicators, args.months)
     if "leaderboard" in parts:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -124,11 +124,13 @@ class Entry:
 
 
 def record_many(*, actor: Any, entries: Iterable[Entry]) -> list[ActivityLog]:
-    """Append many rows to the activity log by one actor, in as few INSERTs as the database allows.
+    """Append many rows to the activity log by one actor: one multi-row INSERT per 500 rows.
 
     The rows are the same as :func:`record` would write one by one (same time for all),
-    and like it this only ever inserts: a big import writes one entry per unit it
-    touched without a round trip each.
+    and like it this only ever inserts. A big import writes one entry per unit it
+    touched without a round trip each. (A plain ``VALUES`` list: ``bulk_create`` on
+    PostgreSQL sends the columns as arrays, and quoting arrays of JSON text on the
+    client takes seconds for a thousand entries with their details.)
     """
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     name = (actor.get_full_name() or actor.get_username()) if is_user else ""
@@ -154,7 +156,25 @@ def record_many(*, actor: Any, entries: Iterable[Entry]) -> list[ActivityLog]:
         )
     if not rows:
         return []
-    return ActivityLog.objects.bulk_create(rows, batch_size=500)
+    fields = [f for f in ActivityLog._meta.concrete_fields if not f.primary_key]
+    qn = connection.ops.quote_name
+    table = qn(ActivityLog._meta.db_table)
+    columns = ", ".join(qn(f.column) for f in fields)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            chunk = rows[start : start + _ROWS_PER_INSERT]
+            params = [f.get_db_prep_save(f.pre_save(row, add=True), connection) for row in chunk for f in fields]
+            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))} RETURNING {qn('id')}"  # noqa: S608
+            cursor.execute(sql, params)
+            for row, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
+                row.pk = pk
+                row._state.adding = False
+                row._state.db = connection.alias
+    return rows
+
+
+_ROWS_PER_INSERT = 500
 
 
 def field_label(model: type[models.Model], name: str) -> str:

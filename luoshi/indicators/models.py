@@ -180,9 +180,14 @@ class ImportBatch(models.Model):
 
 
 class IndicatorValue(models.Model):
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="indicator_values")
+    # No single-column indexes on unit and indicator: the unique key (unit, indicator, year,
+    # month) and the period index (indicator, year, month) start with them, and every index
+    # costs a write per row in a big import (docs/decisions/0306-import-write-path.md).
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="indicator_values", db_index=False
+    )
     indicator = models.ForeignKey(
-        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values", db_index=False
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     month = models.PositiveSmallIntegerField(_("month"), validators=[MinValueValidator(1), MaxValueValidator(12)])
@@ -235,7 +240,8 @@ class ValueChange(models.Model):
 
     # History rows keep their keys without database constraints: they are written
     # in bulk, never updated, and deleted with their unit or indicator by Django.
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    # The unit is the first column of the history's key index: no index of its own.
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField()

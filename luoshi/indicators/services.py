@@ -169,12 +169,15 @@ def values_save(
     _require_enter(actor, (r.unit for r in rows))
     seen: set[tuple[int, int, int, int]] = set()
     clean: list[ValueRow] = []
+    reportable: set[tuple[str, int]] = set()  # (unit kind, indicator) pairs already checked
     for row in rows:
         _check_period(row.year, row.month)
-        problem = entry_problem(row.unit, row.indicator)
-        if problem:
-            raise ValidationFailed(problem, code="not_reported")
-        key = _key(row.unit.pk, row.indicator.pk, row.year, row.month)
+        if (row.unit.kind, row.indicator.id) not in reportable:
+            problem = entry_problem(row.unit, row.indicator)
+            if problem:
+                raise ValidationFailed(problem, code="not_reported")
+            reportable.add((row.unit.kind, row.indicator.id))
+        key = _key(row.unit.id, row.indicator.id, row.year, row.month)
         if key in seen:
             raise ValidationFailed(
                 _("%(unit)s · %(name)s · %(year)d-%(month)02d appears twice.")
@@ -285,24 +288,45 @@ def _insert_many(cursor: Any, statement: Any, rows: list[tuple[Any, ...]]) -> No
         cursor.execute(sql, [value for row in chunk for value in row])
 
 
-def _copy_pg(cursor: Any, upserts: list[tuple[Any, ...]], changes: list[tuple[Any, ...]]) -> None:
+def _copy_pg(
+    cursor: Any, upserts: list[tuple[Any, ...]], changes: list[tuple[Any, ...]], *, all_new: bool = False
+) -> None:
     """PostgreSQL: COPY the rows into a temporary table, then one INSERT … ON CONFLICT from it.
 
     Statements with thousands of parameters are slow to prepare on the client;
     COPY streams the rows instead (docs/decisions/0305-streaming-xlsx-reader.md).
+    When none of the values existed a moment ago (``all_new``, a first import of a
+    period), the rows are copied straight into the table: no temporary table and no
+    second pass. Should another transaction have written one of the keys since, the
+    unique key refuses the copy and the upsert path runs instead.
     """
     qn = connection.ops.quote_name
     columns = ", ".join(qn(c) for c in _VALUE_COLUMNS)
     key = ", ".join(qn(c) for c in ("unit_id", "indicator_id", "year", "month"))
     updates = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in _VALUE_COLUMNS[4:])
     table = qn(IndicatorValue._meta.db_table)
+    raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+    change_columns = ", ".join(qn(c) for c in _CHANGE_COLUMNS)
+    if all_new:
+        from psycopg.errors import UniqueViolation  # the raw cursor's error, not Django's
+
+        try:
+            with transaction.atomic(), raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in upserts:
+                    copy.write_row(row)
+        except UniqueViolation:
+            pass  # written meanwhile by someone else: upsert below
+        else:
+            with raw.copy(f"COPY {qn(ValueChange._meta.db_table)} ({change_columns}) FROM STDIN") as copy:
+                for row in changes:
+                    copy.write_row(row)
+            return
     cursor.execute("DROP TABLE IF EXISTS indicator_value_upsert")
     cursor.execute(
         "CREATE TEMPORARY TABLE indicator_value_upsert (unit_id bigint, indicator_id bigint, year integer, "
         "month integer, value numeric(20, 4), yoy_reported numeric(12, 2), source varchar(12), batch_id bigint, "
         "updated_at timestamptz, updated_by_id bigint) ON COMMIT DROP"
     )
-    raw = cursor.cursor  # the psycopg cursor under Django's wrapper
     with raw.copy(f"COPY indicator_value_upsert ({columns}) FROM STDIN") as copy:
         for row in upserts:
             copy.write_row(row)
@@ -311,7 +335,6 @@ def _copy_pg(cursor: Any, upserts: list[tuple[Any, ...]], changes: list[tuple[An
         f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
     )
     cursor.execute("DROP TABLE indicator_value_upsert")
-    change_columns = ", ".join(qn(c) for c in _CHANGE_COLUMNS)
     with raw.copy(f"COPY {qn(ValueChange._meta.db_table)} ({change_columns}) FROM STDIN") as copy:
         for row in changes:
             copy.write_row(row)
@@ -320,7 +343,7 @@ def _copy_pg(cursor: Any, upserts: list[tuple[Any, ...]], changes: list[tuple[An
 def _write(*, actor: Any, rows: Sequence[ValueRow], source: str, batch: ImportBatch) -> SaveResult:
     """Upsert ``rows`` and append their history, as two batched statements (no model instances:
     a 100,000-row import would spend most of its time building them)."""
-    keys = {_key(r.unit.pk, r.indicator.pk, r.year, r.month) for r in rows}
+    keys = {_key(r.unit.id, r.indicator.id, r.year, r.month) for r in rows}
     before = _existing(keys)
     ops = connection.ops
     now = ops.adapt_datetimefield_value(timezone.now())
@@ -337,7 +360,7 @@ def _write(*, actor: Any, rows: Sequence[ValueRow], source: str, batch: ImportBa
     per_unit_count: dict[int, int] = defaultdict(int)
     units: dict[int, Unit] = {}
     for row in rows:
-        unit_id, ind_id = row.unit.pk, row.indicator.pk
+        unit_id, ind_id = row.unit.id, row.indicator.id
         old = before.get((unit_id, ind_id, row.year, row.month))
         if old is not None and old[0] == row.value and old[1] == row.yoy_reported:
             result.unchanged += 1
@@ -379,7 +402,7 @@ def _write(*, actor: Any, rows: Sequence[ValueRow], source: str, batch: ImportBa
                 # A larger page cache for this connection: big imports touch many index pages.
                 cursor.execute("PRAGMA cache_size = -131072")
             if connection.vendor == "postgresql":
-                _copy_pg(cursor, upserts, changes)
+                _copy_pg(cursor, upserts, changes, all_new=result.updated == 0)
             else:
                 _insert_many(cursor, _sql_upsert, upserts)
                 _insert_many(cursor, _sql_changes, changes)

@@ -203,3 +203,28 @@ def test_text_preview_saves_the_figures_of_places_for_those_units(tree, ind, peo
     own = services.text_preview(actor=people["sup_a"], unit=tree["a"], text=text, year=2026)
     assert own.rows == [[tree["a"].pk, ind["tax"].pk, 2026, 8, "3.2", "5.1", 2]]  # its own figure, not the total
     assert [bool(m["problem"]) for m in own.summary["mentions"]] == [True, False, True, True]
+
+
+@pytest.mark.django_db
+def test_postgresql_copy_falls_back_to_the_upsert_when_a_key_appeared(tree, ind, people):
+    """A first import copies straight into the table; a value written meanwhile is replaced, not an error."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    from django.utils import timezone
+
+    from luoshi.indicators.tests.factories import put_value
+
+    put_value(tree["a"], ind["gdp"], 2026, 8, "100")  # "meanwhile": not seen when the rows were prepared
+    now = timezone.now()
+    rows = [
+        (tree["a"].pk, ind["gdp"].pk, 2026, 8, Decimal(120), None, "imported", None, now, None),
+        (tree["b"].pk, ind["gdp"].pk, 2026, 8, Decimal(130), None, "imported", None, now, None),
+    ]
+    changes = [(r[0], r[1], 2026, 8, None, r[4], "imported", None, None, now) for r in rows]
+    with connection.cursor() as cursor:
+        services._copy_pg(cursor, rows, changes, all_new=True)
+    values = dict(IndicatorValue.objects.filter(indicator=ind["gdp"]).values_list("unit_id", "value"))
+    assert values == {tree["a"].pk: Decimal(120), tree["b"].pk: Decimal(130)}
+    assert ValueChange.objects.filter(indicator=ind["gdp"]).count() == 2
