@@ -530,6 +530,7 @@ def pages(runs: int, port: int, workers: int) -> None:
     setup_django()
     import datetime as dt
 
+    from django.conf import settings
     from django.utils import timezone
 
     from luoshi.cases.models import Case
@@ -544,7 +545,7 @@ def pages(runs: int, port: int, workers: int) -> None:
         ("supervisor", "inbox, to accept", "/cases/?box=accept"),
         ("supervisor", "inbox, overdue", "/cases/?box=overdue"),
         ("supervisor", "list filtered: category + red light", "/cases/?box=all&category=1&light=red"),
-        ("supervisor", "list page 200", "/cases/?box=all&page=200"),
+        ("supervisor", "list page 200 (typed page=200, offset)", "/cases/?box=all&page=200"),
         ("staff", "inbox, to handle (department staff)", "/cases/?box=handle"),
         ("grid", "inbox, all (grid worker)", "/cases/?box=all"),
         ("admin", "inbox, all (district administrator)", "/cases/?box=all"),
@@ -565,6 +566,16 @@ def pages(runs: int, port: int, workers: int) -> None:
             f"/cases/stats/?group=township&start={month_start}&end={month_end}",
         ),
     ]
+    # Page 200 as the pager reaches it: its Next link names the last case of page 199.
+    from luoshi.accounts.models import User
+    from luoshi.cases import selectors
+
+    supervisor = User.objects.get(username="supervisor")
+    size = int(settings.LUOSHI_PAGE_SIZE)
+    last_of_199 = selectors.case_list(supervisor, selectors.CaseFilters(box="all"))[199 * size - 1]
+    targets.insert(
+        5, ("supervisor", "list page 200 (Next link, seek)", f"/cases/?box=all&page=200&after={last_of_199.pk}")
+    )
     cookies = {u: _session(u) for u in {t[0] for t in targets}}
     total = Case.objects.count()
     db = "SQLite (WAL)" if is_sqlite() else "PostgreSQL"

@@ -250,10 +250,34 @@ def case_list(user: Any, filters: CaseFilters | None = None) -> QuerySet[Case]:
         qs = qs.filter(reported_at__lt=sla.start_of_day(f.date_to + dt.timedelta(days=1)))
     if f.urgent:
         qs = qs.filter(urgent=True)
-    order = (
-        ("due_at", "id") if f.box in ("accept", "dispatch", "handle", "verify", "overdue") else ("-reported_at", "-id")
-    )
-    return qs.select_related(*LIST_RELATED).order_by(*order)
+    return qs.select_related(*LIST_RELATED).order_by(*list_order(f.box))
+
+
+#: Work boxes list the most urgent first; everything else the newest first.
+DUE_ORDER_BOXES = frozenset({"accept", "dispatch", "handle", "verify", "overdue"})
+
+
+def list_order(box: str) -> tuple[str, str]:
+    return ("due_at", "id") if box in DUE_ORDER_BOXES else ("-reported_at", "-id")
+
+
+def seek(qs: QuerySet[Case], box: str, pk: int, *, forward: bool = True) -> QuerySet[Case] | None:
+    """Keyset ("seek") paging: the rows of ``qs`` after (or, ``forward=False``, before) case
+    ``pk`` in the list order of ``box``, in the direction of travel. A deep page then costs
+    what the first page costs, instead of reading and skipping every row before it.
+
+    None when ``pk`` does not exist or has no sort key (the caller falls back to offsets).
+    """
+    key_field = "due_at" if box in DUE_ORDER_BOXES else "reported_at"
+    value = Case.objects.filter(pk=pk).values_list(key_field, flat=True).first()
+    if value is None:
+        return None
+    ascending = (key_field == "due_at") == forward
+    if ascending:
+        rest = qs.filter(**{f"{key_field}__gte": value}).exclude(**{key_field: value, "id__lte": pk})
+        return rest.order_by(key_field, "id")
+    rest = qs.filter(**{f"{key_field}__lte": value}).exclude(**{key_field: value, "id__gte": pk})
+    return rest.order_by(f"-{key_field}", "-id")
 
 
 #: Boxes whose filter already implies that the case is visible (no scope test needed).

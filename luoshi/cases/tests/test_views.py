@@ -58,6 +58,35 @@ def test_detail_404_for_outsiders_and_actions_for_the_command_unit(client, w):
     assert b'data-testid="action-accept"' in response.content
 
 
+@pytest.mark.parametrize("box", ["all", "accept"])
+def test_next_and_previous_links_seek_and_give_the_same_pages_as_offsets(client, w, settings, box):
+    settings.LUOSHI_PAGE_SIZE = 3
+    for i in range(8):
+        case = report(w, title=f"第{i}件")
+        if i % 3 == 0:  # a few share a time, so the id decides the order between them
+            Case.objects.filter(pk=case.pk).update(reported_at=Case.objects.order_by("pk").first().reported_at)
+    c = login(client, w.supervisor)
+    url = reverse("cases:inbox")
+    by_offset = []
+    for number in (1, 2, 3):
+        page = c.get(url, {"box": box, "page": number}).context["page_obj"]
+        by_offset.append([row.case.pk for row in page])
+    seen, params = [], {"box": box}
+    for _ in range(3):
+        response = c.get(url, params)
+        page = response.context["page_obj"]
+        seen.append([row.case.pk for row in page])
+        if not page.has_next:
+            break
+        html = response.content.decode()
+        assert f"after={page.last_id}" in html
+        params = {"box": box, "page": page.next_page_number, "after": page.last_id}
+    assert seen == by_offset and sum(len(p) for p in seen) == 8
+    assert not page.has_next
+    back = c.get(url, {"box": box, "page": 2, "before": page.first_id}).context["page_obj"]
+    assert [row.case.pk for row in back] == by_offset[1] and back.has_next
+
+
 def test_acting_from_the_page(client, w):
     case = report(w)
     c = login(client, w.supervisor)
