@@ -372,6 +372,7 @@ class Gantt:
     months: list[tuple[str, float]]
     today_offset: float | None
     rows: list[GanttRow]
+    total: int = 0  # how many tasks match; the chart shows the first GANTT_LIMIT
 
 
 GANTT_LIMIT = 80
@@ -379,7 +380,9 @@ GANTT_LIMIT = 80
 
 def gantt(user: Any, filters: TaskFilters) -> Gantt:
     """Tasks and their milestones on a time axis (the 时间表/路线图 view); a fixed number of queries."""
-    tasks = IdsFirst(task_list(user, filters).exclude(status=Status.CANCELLED))[:GANTT_LIMIT]
+    matching = IdsFirst(task_list(user, filters).exclude(status=Status.CANCELLED))
+    tasks = matching[:GANTT_LIMIT]
+    total = matching.count()
     milestones: dict[int, list[Milestone]] = defaultdict(list)
     for m in Milestone.objects.filter(task_id__in=[t.pk for t in tasks]).order_by("due_date"):
         milestones[m.task_id].append(m)
@@ -410,7 +413,7 @@ def gantt(user: Any, filters: TaskFilters) -> Gantt:
         )
         for t in tasks
     ]
-    return Gantt(start, end, months, pos(today) if start <= today <= end else None, rows)
+    return Gantt(start, end, months, pos(today) if start <= today <= end else None, rows, total)
 
 
 # --- statistics for the overview header --------------------------------------------------

@@ -256,3 +256,15 @@ def test_overview_filters_by_category_once_a_goal_is_chosen(client, s):
     assert "征迁清零" in page and "其他任务" in page
     page = client.get(reverse("tasks:overview") + f"?goal={goal.pk}&category={cat.pk}").content.decode()
     assert inside.title in page and "其他任务" not in page
+
+
+def test_timeline_says_when_it_shows_only_the_nearest_deadlines(client, s, monkeypatch):
+    from luoshi.tasks import selectors
+
+    monkeypatch.setattr(selectors, "GANTT_LIMIT", 2)
+    for i in range(3):
+        make_task(s, title=f"时间轴任务{i}", deadline=dt.date(2026, 5, 10 + i))
+    client.force_login(s.supervisor)
+    page = client.get(reverse("tasks:gantt")).content.decode()
+    assert page.count('class="gantt-bar') == 2 and 'data-testid="gantt-limited"' in page
+    assert "时间轴任务2" not in page
