@@ -88,3 +88,29 @@ def test_district_viewer_sees_the_township_leaderboard(page, demo_org):
     page.wait_for_url("**indicator=fiscal_revenue**")
     _canvas_has_size(page, "bar-chart")
     assert "北白象镇" in page.get_by_test_id("leaderboard").inner_text()
+
+
+def test_history_of_an_indicator_and_a_saved_composite(page, demo_org):
+    """From a scorecard row to the indicator's history (chart drawn); a district supervisor's saved
+    composite leaderboard opens again by name."""
+    from luoshi.indicators import demo
+
+    demo.load()
+    login(page, "supervisor")
+    page.click("nav.sidebar >> text=成绩单")
+    page.wait_for_url("**/indicators/units/*/**")
+    page.locator("tr[data-indicator=construction_investment] td.name a").click()
+    page.wait_for_url("**/indicators/units/*/indicators/construction_investment/**")
+    assert "建安投资" in page.get_by_test_id("history-title").inner_text()
+    _canvas_has_size(page, "history-chart")
+
+    login(page, "admin")
+    page.goto(page.base_url + "/indicators/leaderboard/?composite=1")
+    page.fill("#f-board-name", "经济综合擂台")
+    page.click("[data-testid=save-composite] button[type=submit]")
+    page.wait_for_url("**saved=**")
+    page.goto(page.base_url + "/indicators/leaderboard/")
+    page.get_by_test_id("saved-boards").get_by_text("经济综合擂台").click()
+    page.wait_for_url("**saved=**")
+    assert "综合" in page.get_by_test_id("leaderboard-title").inner_text()
+    _canvas_has_size(page, "bar-chart")
