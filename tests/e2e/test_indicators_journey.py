@@ -104,6 +104,7 @@ def test_history_of_an_indicator_and_a_saved_composite(page, demo_org):
     assert "建安投资" in page.get_by_test_id("history-title").inner_text()
     _canvas_has_size(page, "history-chart")
 
+    page.context.clear_cookies()  # log in afresh as someone else
     login(page, "admin")
     page.goto(page.base_url + "/indicators/leaderboard/?composite=1")
     page.fill("#f-board-name", "经济综合擂台")
