@@ -62,6 +62,9 @@ def _options(items: Any, selected: Any) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - values and labels are escaped
 
 
+FILTER_PARAMS = ("q", "unit", "leader", "goal", "category", "light", "status", "overdue", "source", "priority")
+
+
 def _filter_context(request: HttpRequest, filters: selectors.TaskFilters) -> dict[str, Any]:
     units = units_visible_to(request.user).filter(is_active=True).exclude(kind="grid").order_by("path")
     leaders = selectors.people_choices(request.user, leaders_only=True)
@@ -79,6 +82,9 @@ def _filter_context(request: HttpRequest, filters: selectors.TaskFilters) -> dic
         "status_options": _options(Status.choices, filters.status),
         "source_options": _options(Source.choices, filters.source),
         "querystring": querystring_without_page(request),
+        # Chosen by the user (not a page's default such as the timeline's "open"): keeps
+        # the filter box unfolded on a phone.
+        "filters_chosen": any(request.GET.get(k) for k in FILTER_PARAMS),
     }
 
 

@@ -120,5 +120,18 @@ def test_board_and_timeline_work_on_a_phone(phone_page, demo_org):
     board = phone_page.get_by_test_id("board")
     assert board.locator(".board-red").count() > 0
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 400
+    # The filters fold away so the board comes first; one column fills the screen and
+    # the chips above jump from column to column.
+    assert phone_page.locator("details.filter-box").get_attribute("open") is None
+    first = board.locator(".board-column").first.bounding_box()
+    assert first is not None and first["width"] > 250
+    phone_page.get_by_test_id("board-jump").locator("a[href='#col-pending_review']").click()
+    column = phone_page.locator("#col-pending_review").bounding_box()
+    assert column is not None and 0 <= column["x"] < 60
     phone_page.goto(phone_page.base_url + "/tasks/timeline/")
-    assert phone_page.get_by_test_id("gantt").locator(".gantt-bar").count() > 0
+    gantt = phone_page.get_by_test_id("gantt")
+    assert gantt.locator(".gantt-bar").count() > 0
+    # Scrolled sideways to later months, the task names stay in view.
+    gantt.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+    label = gantt.locator(".gantt-row:not(.gantt-axis) .gantt-label").first.bounding_box()
+    assert label is not None and label["x"] >= 0
