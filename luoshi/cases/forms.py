@@ -16,6 +16,7 @@ from luoshi.cases.models import (
     VisitMethod,
 )
 from luoshi.cases.selectors import categories_for_intake
+from luoshi.cases.standards import TOWNSHIP_KINDS
 from luoshi.org.models import Unit
 
 STAFF_CHANNELS = [Channel.HOTLINE, Channel.VISIT, Channel.LETTER, Channel.STAFF, Channel.GRID]
@@ -46,6 +47,26 @@ def category_choices(*, public: bool = False) -> list[tuple[str, Any]]:
 
 def unit_choices(units: list[Unit]) -> list[tuple[str, Any]]:
     return [("", _("Choose the place"))] + [(str(u.pk), "　" * max(0, u.depth - 1) + u.name) for u in units]
+
+
+def grouped_place_choices(units: list[Unit]) -> list[tuple[str, Any]]:
+    """Places grouped by township (``<optgroup>``): each township's group starts with the
+    township itself (for a resident who does not know the community), then its communities
+    and villages. ``units`` come in tree (path) order."""
+    choices: list[tuple[str, Any]] = [("", _("Choose the place"))]
+    groups: dict[int, list[tuple[str, str]]] = {}
+    for unit in units:
+        if unit.kind in TOWNSHIP_KINDS:
+            options = [(str(unit.pk), _("%(name)s (not sure which community)") % {"name": unit.name})]
+            groups[unit.pk] = options
+            choices.append((unit.name, options))
+            continue
+        township_id = next((pk for pk in reversed(unit.ancestor_ids) if pk in groups), None)
+        if township_id is None:
+            choices.append((str(unit.pk), unit.name))
+        else:
+            groups[township_id].append((str(unit.pk), unit.name))
+    return choices
 
 
 class _PlaceForm(forms.Form):
@@ -104,7 +125,8 @@ class GridReportForm(_PlaceForm):
 
 
 class PublicReportForm(_PlaceForm):
-    """The resident's form: no account; contact data goes to the office only."""
+    """The resident's form: no account; contact data goes to the office only. The places are
+    grouped by township, so a resident finds their community without scrolling a district."""
 
     reporter_name = forms.CharField(label=_("Your name"), max_length=64, required=False)
     reporter_phone = forms.CharField(
@@ -113,6 +135,10 @@ class PublicReportForm(_PlaceForm):
     is_anonymous = forms.BooleanField(label=_("Keep my name from the handling unit"), required=False)
     website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
     field_order = ["category", "unit", "description", "address", "photos", "reporter_name", "reporter_phone"]
+
+    def __init__(self, *args: Any, units: list[Unit], public: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, units=units, public=public, **kwargs)
+        self.fields["unit"].choices = grouped_place_choices(units)  # type: ignore[attr-defined]
 
     def clean_reporter_phone(self) -> str:
         phone = "".join(ch for ch in self.cleaned_data["reporter_phone"] if ch.isdigit() or ch == "-")

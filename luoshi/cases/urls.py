@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("export.xlsx", views.export, name="export"),
     path("map/", views.case_map, name="map"),
     path("map/data.json", views.map_data, name="map_data"),
+    path("map/grids/", views.grid_import, name="grid_import"),
     path("stats/", views.stats, name="stats"),
     path("daily/", views.daily, name="daily"),
     path("keypersons/", views.keypersons, name="keypersons"),

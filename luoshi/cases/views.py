@@ -36,7 +36,7 @@ from luoshi.cases.models import (
     Status,
     VisitMethod,
 )
-from luoshi.cases.permissions import STATS_ROLES
+from luoshi.cases.permissions import GRID_ADMINS, STATS_ROLES
 from luoshi.cases.workflow import ACTION_BUTTONS, Action, transition_for
 from luoshi.core.errors import LuoshiError, NotFound, ValidationFailed
 from luoshi.core.pagination import paginate, querystring_without_page
@@ -524,7 +524,52 @@ def case_map(request: HttpRequest) -> HttpResponse:
             "township": township,
             "tile_url": getattr(settings, "LUOSHI_MAP_TILE_URL", ""),
             "data_url": reverse("cases:map_data") + (f"?township={township.pk}" if township else ""),
+            "may_import_grids": _may_import_grids(request.user),
         },
+    )
+
+
+#: A district's grid boundaries are a few megabytes at most.
+MAX_GEOJSON_BYTES = 20 * 1024 * 1024
+
+
+def _may_import_grids(user: Any) -> bool:
+    scope = scope_for(user)
+    return scope.is_all or bool(scope.roles & GRID_ADMINS)
+
+
+@login_required
+def grid_import(request: HttpRequest) -> HttpResponse:
+    """Administrators upload grid boundaries (GeoJSON): all or nothing, every bad feature listed."""
+    if not _may_import_grids(request.user):
+        raise PermissionDenied
+    error, details = "", []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Choose a GeoJSON file to upload.")
+        elif upload.size is not None and upload.size > MAX_GEOJSON_BYTES:
+            error = _("The file is larger than 20 MB.")
+        else:
+            try:
+                data = json.loads(upload.read().decode("utf-8-sig"))
+            except (UnicodeDecodeError, ValueError):
+                error = _("This file is not GeoJSON (it could not be read as JSON text).")
+            else:
+                try:
+                    count = services.grid_boundaries_import(actor=request.user, data=data)
+                except LuoshiError as exc:
+                    error = str(exc.message)
+                    if isinstance(exc.details, dict):
+                        details = [f"{key}: {'；'.join(map(str, value))}" for key, value in exc.details.items()]
+                else:
+                    messages.success(request, _("%(n)d grid boundaries imported.") % {"n": count})
+                    return redirect("cases:map")
+    return render(
+        request,
+        "cases/grid_import.html",
+        {"error": error, "details": details, "max_mb": MAX_GEOJSON_BYTES // (1024 * 1024)},
+        status=400 if error else 200,
     )
 
 

@@ -236,6 +236,49 @@ def test_public_form_rate_limit_and_rating(client, w, settings):
     assert client.get(reverse("cases:public_track"), {"tracking_no": "2000-XX-1"}).status_code == 404
 
 
+def test_public_form_groups_the_places_by_township(client, w):
+    html = client.get(reverse("cases:public_new")).content.decode()
+    select = html.split('name="unit"')[1].split("</select>")[0]
+    group = select.split(f'<optgroup label="{w.a.name}">')[1].split("</optgroup>")[0]
+    assert f'value="{w.a.pk}"' in group  # the township itself comes first, for residents unsure of the community
+    assert f'value="{w.community_unit.pk}"' in group
+    assert select.count("<optgroup") >= 2  # one per township
+
+
+def test_administrators_upload_grid_boundaries_on_a_page(client, w):
+    import json
+
+    from luoshi.accounts.models import User
+    from luoshi.cases.models import GridBoundary
+
+    url = reverse("cases:grid_import")
+    assert login(client, w.supervisor).get(url).status_code == 403
+    assert 'data-testid="grid-import-link"' not in client.get(reverse("cases:map")).content.decode()
+    admin = User.objects.create_superuser("gadmin", password="x" * 12)
+    c = login(client, admin)
+    assert 'data-testid="grid-import-link"' in c.get(reverse("cases:map")).content.decode()
+    assert c.get(url).status_code == 200
+    ring = [[120.0, 28.0], [120.1, 28.0], [120.1, 28.1], [120.0, 28.1], [120.0, 28.0]]
+    feature = {
+        "type": "Feature",
+        "properties": {"code": "TA01G1"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    wrong = {**feature, "properties": {"code": "NOPE"}}
+
+    def upload(data: bytes, name: str = "grids.geojson"):
+        return c.post(url, {"file": SimpleUploadedFile(name, data, content_type="application/geo+json")})
+
+    bad = upload(json.dumps({"type": "FeatureCollection", "features": [feature, wrong]}).encode())
+    assert bad.status_code == 400
+    assert "#2 NOPE" in bad.content.decode() and not GridBoundary.objects.exists()
+    assert upload(b"\x89PNG not json").status_code == 400
+    assert c.post(url, {}).status_code == 400
+    ok = upload(json.dumps({"type": "FeatureCollection", "features": [feature]}, ensure_ascii=False).encode())
+    assert ok.status_code == 302 and ok["Location"] == reverse("cases:map")
+    assert GridBoundary.objects.get().unit == w.grid_unit
+
+
 def test_non_public_cases_have_no_public_page(client, w):
     dispute = report(w, code="07002")
     url = reverse("cases:public_case", args=[dispute.tracking_no, dispute.public_token])
