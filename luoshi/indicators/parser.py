@@ -90,7 +90,7 @@ _NOT_VALUE = (
 
 _COMPARE = (
     r"(?:同比|比上年同期|比上年|比去年同期|比去年|较上年同期|较上年|较去年同期|较去年|与上年同期相比|与去年同期相比"
-    r"|比上年同月|较上年同月|比上一年|较上一年)"
+    r"|比上年同月|较上年同月|比上一年|较上一年|按年)"
     # Growth "on a comparable basis" is still the growth of the year (同口径增长5.6%, 可比增长).
     r"(?:(?:按|以)?(?:同口径|可比口径|可比价格?|可比|现价)(?:计算)?)?"
     r"|(?:按|以)?(?:同口径|可比口径|可比价格?|可比|现价)(?:计算)?"
@@ -123,7 +123,7 @@ _TOKEN_RE = re.compile(
             rf"|\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日号]|\d{{1,2}}:\d{{2}}(?::\d{{2}})?)",
             # Periods. Strong ones name a statistical period outright.
             rf"(?P<period>(?:{_YEAR}|{_REL_YEAR})?\s*(?:\d{{1,2}}{_DASH}\d{{1,2}}\s*月份?"
-            rf"|第?[一二三四1-4]\s*季度|前[二三两2-3]\s*季度|[一1]\s*[-~至到—]\s*[二三2-3]\s*季度|[上下]半年)"
+            rf"|第?[一二三四1-4]\s*季度|首季度?|前[二三两2-3]\s*季度|[一1]\s*[-~至到—]\s*[二三2-3]\s*季度|[上下]半年)"
             rf"|截[至止](?:{_YEAR})?\d{{1,2}}\s*月(?:底|末|份)?"
             rf"|(?:{_YEAR}|{_REL_YEAR})?前\s*(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*个月"
             rf"|(?:{_YEAR}|{_REL_YEAR})?\d{{1,2}}\s*月份)",
@@ -138,7 +138,9 @@ _TOKEN_RE = re.compile(
             # Growth rates (同比增长12.4%, 比增28%, 下降3%, 增长1.5倍).
             rf"(?P<yoy>(?P<cmp>{_COMPARE})?{_FILL}(?:(?P<neg>{_NEG})|(?P<pos>{_POS})){_FILL}"
             rf"(?P<ynum>[-+]?{_UNUM})\s*(?P<yunit>%|倍)"
-            rf"|(?P<cmp2>{_COMPARE}){_FILL}(?P<ynum2>[-+]?{_UNUM})\s*%)",
+            rf"|(?P<cmp2>{_COMPARE}){_FILL}(?P<ynum2>[-+]?{_UNUM})\s*%"
+            # 同比持平, 与上年基本持平: growth 0.
+            rf"|(?:{_COMPARE}|与上年同期|与去年同期|与上年|与去年){_FILL}(?P<flat>基本持平|持平))",
             # Shares of the annual plan (完成年度计划的65%).
             rf"(?P<plan>{_PLAN}{_FILL}(?P<pnum>{_UNUM})\s*%)",
             # Ranges of numbers (10-20万元, 3-5年): not one value.
@@ -191,7 +193,7 @@ _VERBISH = re.compile(
 )
 _TRAIL = re.compile(
     r"(?:分别|控制在|保持在|稳定在|完成了|实现了|达到了|完成|实现|达到|已达|达|为|是|共计|共有|共|累计|合计|总计|(?<![签节制合预公条契])约|近|超过|超|逾|突破|增至|升至"
-    r"|已|有|计|[:：])$"
+    r"|首次|历史性地|历史性|已|有|计|[:：])$"
 )
 _ENUM = re.compile(
     r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}是"
@@ -317,6 +319,7 @@ _CN_FRACTION = "(?:点[〇零一二三四五六七八九]+[万亿]{0,2})?"
 _AFTER_UNIT = rf"(?=(?:多|余)?(?:{_UNIT_ALT})|(?:多|余)?[万亿])"
 _CN_NUMBER_RE = re.compile(
     rf"(?<![〇零一二两三四五六七八九十百千万亿第星周礼初])(?P<cn>{_CN_RUN}+{_CN_FRACTION}){_AFTER_UNIT}"
+    rf"|(?P<year>[〇零一二三四五六七八九]{{4}})(?=年)"
     rf"|百分之(?P<pct>{_CN_RUN}+(?:点[〇零一二三四五六七八九]+)?|\d+(?:\.\d+)?)"
     rf"|(?<![\d.])(?P<yi>\d+(?:\.\d+)?)亿(?P<wan>\d{{1,4}})万(?=(?:多|余)?(?:{_UNIT_ALT}))"
 )
@@ -383,6 +386,9 @@ def _plain_number(number: Decimal) -> str:
 
 
 def _cn_replace(match: re.Match[str]) -> str:
+    if match["year"] is not None:
+        digits = "".join(str(_CN_DIGIT_VALUES[c]) for c in match["year"])
+        return digits if digits.startswith(("19", "20")) else match.group()
     if match["pct"] is not None:
         raw = match["pct"]
         if raw[0].isdigit():
@@ -458,6 +464,7 @@ def normalise_period(raw: str, doc_year: int | None) -> str | None:
     if text == "全年" and not year:
         return "全年"
     text = re.sub(r"^([1-4])季度", lambda m: _CN_DIGITS[m.group(1)] + "季度", text)
+    text = re.sub(r"^首季度?$", "一季度", text)
     # "一至三季度", "1-3季度" → 前三季度; "1-2季度" → 上半年.
     text = re.sub(r"^[一1]-?(?:至|到|~)?[三3]季度$", "前三季度", text)
     text = re.sub(r"^[一1]-?(?:至|到|~)?[二2]季度$", "上半年", text)
@@ -654,6 +661,12 @@ def _quantity(
     if (is_count and _followed_by_noun(line, match.end())) or _DELTA_TAIL.search(segment):
         # "18个职能组" counts a noun; "比上年增加1.2亿元" is a difference, not a value.
         return
+    if line.startswith(("大关", "关口", "台阶"), match.end()):
+        # "首次突破五百亿元大关，达到512.3亿元": a milestone; the figure comes after it.
+        name = clean_name(segment)
+        if name:
+            _new_mention(state, mentions, name, line_no, match.start())
+        return
     value = _to_float(groups["qnum"])
     place = place_only(segment)
     if place and not state.context:
@@ -703,7 +716,7 @@ def _scan_line(
             continue
         if kind == "yoy":
             number = groups["ynum"] if groups["ynum"] is not None else groups["ynum2"]
-            pct = _to_float(number)
+            pct = _to_float(number) if number is not None else 0.0
             if groups["yunit"] == "倍":
                 pct = pct * 100
             if groups["neg"]:
@@ -829,7 +842,8 @@ def parse(text: str) -> list[Mention]:
         for mention in mentions:
             if mention.period is None and heading_period:
                 mention.period = heading_period
-        result.extend(mentions)
+        # A milestone without the figure after it ("突破五百亿元大关。") says nothing to keep.
+        result.extend(m for m in mentions if m.value is not None or m.yoy_pct is not None or m.plan_pct is not None)
     return result
 
 

@@ -500,6 +500,31 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
         "GDP增长6.5%。",
         [M("GDP", yoy=6.5)],
     ),
+    (
+        "按年 growth and 首季",
+        "今年首季，本区零售业总销货价值按年增长3.2%。",
+        [M("零售业总销货价值", yoy=3.2, period="一季度")],
+    ),
+    (
+        "growth written with a minus sign, 为年度预算的",
+        "一般公共预算收入完成3.5亿元，为年度预算的72.1%，同比增长-3.2%。",
+        [M("一般公共预算收入", 3.5, "亿元", -3.2, 72.1)],
+    ),
+    (
+        "同比持平 is growth 0",
+        "1-8月，全镇税收收入1.23亿元，同比持平。",
+        [M("税收收入", 1.23, "亿元", 0.0, period="1-8月")],
+    ),
+    (
+        "a year in Chinese numerals, a milestone before the figure",
+        "二〇二三年，全县地区生产总值首次突破五百亿元大关，达到512.3亿元，增长6.8%。",
+        [M("地区生产总值", 512.3, "亿元", 6.8, period="2023年")],
+    ),
+    (
+        "a milestone alone is not a figure",
+        "全年销售额突破十亿元大关。",
+        [],
+    ),
 ]
 
 
