@@ -66,3 +66,15 @@ def test_outsiders_do_not_see_the_case_at_all(w, dispatched):
         selectors.case_view(w.outsider, dispatched.pk)
     with pytest.raises(NotFound):
         selectors.case_view(w.other_supervisor, dispatched.pk)
+
+
+@pytest.mark.parametrize("cap", [1000, 0])
+def test_lists_and_boxes_find_co_handled_cases_with_plain_ids_or_the_union(w, dispatched, monkeypatch, cap):
+    """Small scopes test visibility with an OR on plain co-unit ids, or a UNION past the cap."""
+    monkeypatch.setattr(selectors, "CO_UNIT_IDS_CAP", cap)
+    other = report(w, unit=w.units["b_community"], actor=w.outsider)
+    for who, box in (("staff2", "all"), ("staff2", "handle"), ("staff", "handle"), ("grid", "all")):
+        user = getattr(w, who)
+        found = list(selectors.case_list(user, selectors.CaseFilters(box=box)).values_list("pk", flat=True))
+        assert dispatched.pk in found and other.pk not in found, (who, box)
+    assert selectors.inbox_counts(w.staff2)["handle"] == 1
