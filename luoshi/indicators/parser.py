@@ -183,7 +183,7 @@ _NOT_PLACE_PREFIX = (
 _ACHIEVE_VERBS = re.compile(r"(?:完成|实现|建成(?!区)|达到|录得|取得|累计|共计|合计|服务好|抓好|做好|办好|用好|建好)")
 _SPLIT_VERBS = re.compile(
     r"(?:落实|办理|引入|引进|投入|帮助|协调|带动|桥接|签订|争取到|争取|启动|现有|拥有|涉及|招引|促成|化解|受理|调处"
-    r"|排查|等)"
+    r"|排查|发力|等)"
 )
 #: Words before 完成/实现 that belong to the name (a qualifier, not a clause).
 _QUALIFIER = re.compile(f"[{_CJK}A-Za-z]{{2,8}}")
@@ -206,11 +206,11 @@ _BAD_START = set("的了把被对向从给让使和及与或等到于为是以�
 _BAD_WORDS = re.compile(r"是|这|那|我们|他们|你们|一个|每个|如何|什么|哪些|可以|能够|正在")
 _STOP_NAMES = frozenset(
     {"时间", "期限", "目标", "任务", "其中", "合计", "总计", "共计", "全部", "以上", "左右", "总量", "总额", "规模"}
-    | {"占比", "比重", "所占比重", "分别"}
+    | {"占比", "比重", "所占比重", "分别", "总数", "总户数", "总个数"}
 )
 #: Words that only say "the figure of the mention before": "总量达1.23亿元".
 _ATTACH_WORDS = re.compile(
-    r"[，,、\s]*(?:其|总量|总额|规模|金额|数量)?(?:达到|达|为|是|完成|实现|共|计|约|近|突破|超过|超)*"
+    r"[，,、\s]*(?:其|总量|总额|总数|规模|金额|数量)?(?:达到|达|为|是|完成|实现|共|计|约|近|突破|超过|超)*"
 )
 _DELTA_TAIL = re.compile(rf"(?:{_COMPARE})?{_FILL}(?:{_POS}|{_NEG}){_FILL}$")
 
