@@ -111,7 +111,8 @@ _FINALS = (
 _SYLLABLE_RE = re.compile(f"^(?:{_INITIALS}{_FINALS}|m|n|ng|hm|hng)[1-5]?$")
 _LETTERS = "a-zü" + "".join(k for k in _TONE_MARKS if k != "ü")
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_ANNOTATION_RE = re.compile(f"(?<=[{_CJK}?\ufffd])[(（]([{_LETTERS}]{{1,6}}[1-5]?)[)）]")
+# A converted page sometimes leaves one space before the reading: "區 (qū)".
+_ANNOTATION_RE = re.compile(f"(?<=[{_CJK}?\ufffd])(?: (?=[(（]))?[(（]([{_LETTERS}]{{1,6}}[1-5]?)[)）]")
 
 
 @functools.lru_cache(maxsize=4096)

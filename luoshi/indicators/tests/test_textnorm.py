@@ -62,3 +62,9 @@ _PHRASES = sorted(textnorm._converter().phrases)
 )
 def test_to_simplified_matches_opencc(text):
     assert to_simplified(text) == _OPENCC.convert(text)
+
+
+def test_annotation_after_one_space():
+    assert normalise("全區 (qū)規(guī)上工業(yè)") == "全区规上工业"
+    assert normalise("工(gōng)業(yè) (工)") == "工业 (工)"  # a real bracket keeps its space
+    assert normalise("产值 (GDP)") == "产值 (GDP)"
