@@ -176,6 +176,30 @@ class LeaderboardOut(BaseModel):
     rows: list[LeaderRowOut]
 
 
+class HistoryMonthOut(FiguresOut):
+    month: int
+
+
+class HistoryYearOut(BaseModel):
+    year: int
+    target: float | None
+    months: list[HistoryMonthOut] = Field(description="Only the months with a value")
+
+
+class HistoryOut(BaseModel):
+    unit_id: int
+    indicator: str
+    unit: str
+    years: list[HistoryYearOut] = Field(description="Newest year first, at most five")
+
+
+class CompositeOut(BaseModel):
+    id: int
+    name: str
+    weights: dict[str, float] = Field(description="Indicator code → weight")
+    metric: str
+
+
 class ParseIn(Schema):
     text: str = Field(..., max_length=2_000_000, description="Scorecard text: simplified, traditional or with pinyin")
 
@@ -377,6 +401,39 @@ def get_leaderboard(
             ],
         }
     )
+
+
+@router.get("/history", response={200: HistoryOut, **ERRORS}, summary="One indicator of one unit, month by month")
+def get_history(request: HttpRequest, unit: int, indicator: str) -> Any:
+    unit_obj = selectors.access_indicator_unit(request.user, unit)
+    ind = selectors.access_indicator(indicator)
+    data = selectors.indicator_history(request.user, unit_obj, ind, changes=0)
+    return {
+        "unit_id": unit_obj.pk,
+        "indicator": ind.code,
+        "unit": ind.unit,
+        "years": [
+            {
+                "year": y.year,
+                "target": _f(y.target),
+                "months": [
+                    {**_figures(f), "month": number}
+                    for number, f in enumerate(y.months, start=1)
+                    if f.value is not None
+                ],
+            }
+            for y in data.years
+        ],
+    }
+
+
+@router.get("/composites", response={200: list[CompositeOut], **ERRORS}, summary="Saved composite leaderboards")
+def list_composites(request: HttpRequest, parent: int) -> Any:
+    parent_obj = selectors.access_indicator_unit(request.user, parent)
+    return [
+        {"id": c.pk, "name": c.name, "weights": {k: float(v) for k, v in c.weights.items()}, "metric": c.metric}
+        for c in selectors.saved_composites(request.user, parent_obj)
+    ]
 
 
 @router.post("/parse", response={200: list[MentionOut], **ERRORS}, summary="Find indicator mentions in scorecard text")

@@ -128,3 +128,38 @@ def test_leaderboard_metrics(client, people, tree, ind, metric):
         {"parent": tree["district"].pk, "indicator": "t_output", "metric": metric, "year": 2026, "month": 8},
     ).json()
     assert board["metric"] == metric
+
+
+def test_history_endpoint(client, people, tree, ind, django_assert_max_num_queries):
+    put_value(tree["a"], ind["gdp"], 2025, 8, "100")
+    put_value(tree["a"], ind["gdp"], 2026, 8, "120")
+    put_target(tree["a"], ind["gdp"], 2026, "240")
+    c = _client(client, people["leader_a"])
+    with django_assert_max_num_queries(12):
+        response = c.get("/api/v1/indicators/history", {"unit": tree["a"].pk, "indicator": "t_output"})
+    assert response.status_code == 200
+    body = response.json()
+    assert [y["year"] for y in body["years"]] == [2026, 2025]
+    (august,) = body["years"][0]["months"]
+    assert (august["month"], august["value"], august["yoy_pct"], august["completion_pct"]) == (8, 120.0, 20.0, 50.0)
+    assert body["years"][0]["target"] == 240.0
+    outside = c.get("/api/v1/indicators/history", {"unit": tree["b"].pk, "indicator": "t_output"})
+    assert outside.status_code == 404 and outside.json()["code"]
+
+
+def test_composites_endpoint(client, people, tree, ind):
+    from luoshi.indicators import services
+
+    services.composite_save(
+        actor=people["dsup"],
+        parent=tree["district"],
+        name="经济",
+        weights=[(ind["gdp"], Decimal(2)), (ind["tax"], Decimal("0.5"))],
+        metric="yoy",
+    )
+    body = _client(client, people["district"]).get("/api/v1/indicators/composites", {"parent": tree["district"].pk})
+    assert body.json() == [
+        {"id": body.json()[0]["id"], "name": "经济", "weights": {"t_output": 2.0, "t_tax": 0.5}, "metric": "yoy"}
+    ]
+    outside = _client(client, people["leader_a"]).get("/api/v1/indicators/composites", {"parent": tree["district"].pk})
+    assert outside.status_code == 404
