@@ -324,6 +324,10 @@ def _validate_row(number: int, values: dict[str, Any], lookup: _Lookup) -> RowRe
     for key in ("start_date", "deadline"):
         if text.get(key):
             resolved[key] = attempt(key, lambda k=key: parse_date(values[k]))
+    # Checked here too, so a row with other errors lists this one as well.
+    start, deadline = resolved.get("start_date"), resolved.get("deadline")
+    if start and deadline and deadline < start:
+        errors.append(f"{_column_label('deadline')}: {_('The deadline cannot be before the start date.')}")
     resolved["source"] = attempt(
         "source", lambda: _choice("source", text.get("source", ""), Source.choices, Source.HIGHER)
     )

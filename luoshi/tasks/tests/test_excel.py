@@ -63,6 +63,7 @@ def test_bad_rows_are_each_reported_and_nothing_is_created(s):
         row(title="先后颠倒", start="2026-08-01", deadline="2026-07-01"),
         row(title="越权", lead="TB01"),
         row(title="优先级", priority="特急"),
+        row(title="错上加错", lead="NOPE", start="2026-08-01", deadline="2026-07-01"),
     ])  # fmt: skip
     preview = excel.import_preview(actor=s.supervisor, content=content)
     assert not preview.ok
@@ -70,9 +71,11 @@ def test_bad_rows_are_each_reported_and_nothing_is_created(s):
     assert errors[2] == []
     assert len(errors[3]) >= 2  # missing title, unknown unit
     assert errors[4] and errors[5] and errors[6] and errors[7]
+    # Every error of a row at once: the unknown unit and the dates in the wrong order.
+    assert len(errors[8]) == 2 and any("NOPE" in e for e in errors[8])
     with pytest.raises(ValidationFailed) as caught:
         excel.import_commit(actor=s.supervisor, content=content)
-    assert set(caught.value.details) == {"3", "4", "5", "6", "7"}
+    assert set(caught.value.details) == {"3", "4", "5", "6", "7", "8"}
     assert Task.objects.count() == 0
 
 
