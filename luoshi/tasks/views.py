@@ -167,9 +167,16 @@ def overview(request: HttpRequest) -> HttpResponse:
     qs = selectors.task_list(request.user, filters)
     counts = selectors.light_counts_of(qs)  # its total is the page count too: one scan, not two
     page = paginate(request, selectors.IdsFirst(qs, count=counts["total"], values=True))  # type: ignore[arg-type]
+    light_links = {}
+    for light in ("red", "yellow", "green", "none"):
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["light"] = light
+        light_links[light] = params.urlencode()
     context = {
         "page_obj": page,
         "counts": counts,
+        "light_links": light_links,
         "can_create": can_dispatch_somewhere(request.user),
         **_filter_context(request, filters),
     }
