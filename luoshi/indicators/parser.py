@@ -285,7 +285,8 @@ def clean_name(segment: str) -> str | None:
         return None
     if len(re.findall(f"[{_CJK}]", text)) < 2 and not re.fullmatch(r"[A-Za-z]{2,12}", text):
         return None
-    if text[-1] in _BAD_END or text[0] in _BAD_START or _BAD_WORDS.search(text) or text in _STOP_NAMES:
+    bad_start = text[0] in _BAD_START and not text.startswith(("个体", "个人", "个税"))
+    if text[-1] in _BAD_END or bad_start or _BAD_WORDS.search(text) or text in _STOP_NAMES:
         return None
     if text.count("(") != text.count(")") or text.count("（") != text.count("）"):
         return None
