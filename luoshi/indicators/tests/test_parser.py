@@ -793,3 +793,44 @@ def test_places_are_kept_beside_the_json():
         ("规上工业产值", "柳市镇"),
     ]
     assert "place" not in mentions[1].as_dict()
+
+
+_NAMES = ["一般公共预算收入", "规上工业产值", "固定资产投资", "批零住餐销售额", "新增市场主体"]
+_UNITS = ["万元", "亿元", "平方米", "户", "个", "万人次", "亿美元"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.sampled_from(_NAMES),
+    cents=st.integers(min_value=1, max_value=10**9),
+    unit=st.sampled_from(_UNITS),
+    thousands=st.booleans(),
+    fullwidth=st.booleans(),
+    rate=st.one_of(st.none(), st.integers(min_value=0, max_value=9999)),
+    falling=st.booleans(),
+    plan=st.one_of(st.none(), st.integers(min_value=1, max_value=1500)),
+    script=st.sampled_from(list(SCRIPTS)),
+    months=st.integers(min_value=2, max_value=12),
+)
+def test_sentences_read_back_field_by_field(
+    name, cents, unit, thousands, fullwidth, rate, falling, plan, script, months
+):
+    """Generated scorecard sentences in any script: every field comes back as written."""
+    value = cents / 100
+    number = f"{value:,.2f}" if thousands else f"{value:.2f}"
+    if fullwidth:
+        number = number.translate(str.maketrans("0123456789.", "０１２３４５６７８９．"))
+    text = f"1-{months}月，全镇{name}完成{number}{unit}"
+    if rate is not None:
+        text += f"，同比{'下降' if falling else '增长'}{rate / 10}%"
+    if plan is not None:
+        text += f"，完成年度计划的{plan / 10}%"
+    [mention] = parse(SCRIPTS[script](text + "。"))
+    assert mention.as_dict() == M(
+        name,
+        value,
+        unit,
+        None if rate is None else (-rate / 10 if falling and rate else rate / 10),
+        None if plan is None else plan / 10,
+        f"1-{months}月",
+    )
