@@ -536,22 +536,26 @@ def _table_header(cells: list[str], doc_year: int | None) -> _Table | None:
     """The roles of the columns of a header row, or ``None`` if the row is not a header."""
     if len(cells) < 2 or any(_CELL_NUMBER.match(c) for c in cells):
         return None
-    if not re.search(r"指标|名称|项目|类别", cells[0]):
+    # The names are in the first column, or the second after a 序号 column.
+    name_col = next((i for i, c in enumerate(cells[:2]) if re.search(r"指标|名称|项目|类别", c)), None)
+    if name_col is None or (name_col == 1 and not re.fullmatch(r"序号|编号|序|No\.?", cells[0].strip())):
         return None
-    yoy = plan = unit_col = None
+    plan = unit_col = None
+    yoys: list[int] = []
+    plans: list[int] = []
     candidates: list[tuple[int, int]] = []  # (priority, column)
     header_unit = None
     period = None
-    for index, cell in enumerate(cells[1:], start=1):
+    for index, cell in enumerate(cells[name_col + 1 :], start=name_col + 1):
         text = re.sub(r"\s+", "", cell)
         if re.fullmatch(r"(?:计量)?单位", text):
             unit_col = index
         elif re.search(r"同比|增长|增幅|增速|比增|比上年|比去年|[±+]%", text):
-            if yoy is None:
-                yoy = index
+            yoys.append(index)
         elif re.search(r"计划|目标|任务|预算", text) and re.search(r"%|率|比例|进度|完成", text):
-            if plan is None:
-                plan = index
+            plans.append(index)
+        elif re.search(r"完成率|完成进度|完成比例", text):
+            plans.append(index)  # next to a 年度目标 column: the share of it
         elif re.search(r"计划|目标|任务|预算|上年|去年|排名|位次|名次|备注|序时|进度", text):
             continue
         else:
@@ -560,6 +564,10 @@ def _table_header(cells: list[str], doc_year: int | None) -> _Table | None:
     if not candidates:
         return None
     value = min(candidates)[1]
+    # "本月 | 本月同比 | 1-8月累计 | 累计同比": the rate and the plan share of the value's column
+    # are the first ones after it.
+    yoy = next((c for c in yoys if c > value), yoys[0] if yoys else None)
+    plan = next((c for c in plans if c > value), plans[0] if plans else None)
     header = cells[value]
     unit = _HEADER_UNIT.search(header)
     if unit:
@@ -568,7 +576,7 @@ def _table_header(cells: list[str], doc_year: int | None) -> _Table | None:
         if match.lastgroup in {"period", "wperiod"}:
             period = normalise_period(match.group(), doc_year)
             break
-    return _Table(len(cells), 0, value, yoy, plan, unit_col, header_unit, period)
+    return _Table(len(cells), name_col, value, yoy, plan, unit_col, header_unit, period)
 
 
 def _table_row(
