@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import threading
 import time
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Count, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -72,7 +73,8 @@ _token_users: dict[str, tuple[float, int, tuple[int, int], User]] = {}
 _token_users_lock = threading.Lock()
 
 
-def _token_check_sql() -> str:
+@functools.cache
+def _token_check_sql(vendor: str) -> str:
     qn = connection.ops.quote_name
     token, user = ApiToken._meta.db_table, User._meta.db_table
     grants = RoleGrant._meta.db_table
@@ -104,9 +106,10 @@ def api_token_authenticate(raw: str) -> User | None:
         hit = _token_users.get(key_hash)
     if hit is not None and clock - hit[0] < TOKEN_USER_SECONDS:
         # The cached user: one plain query checks the token, the user and the role grants.
-        adapt = connection.ops.adapt_datetimefield_value
-        with connection.cursor() as cursor:
-            cursor.execute(_token_check_sql(), [adapt(now - dt.timedelta(minutes=1)), key_hash, adapt(now)])
+        conn = connections[DEFAULT_DB_ALIAS]
+        adapt = conn.ops.adapt_datetimefield_value
+        with conn.cursor() as cursor:
+            cursor.execute(_token_check_sql(conn.vendor), [adapt(now - dt.timedelta(minutes=1)), key_hash, adapt(now)])
             row = cursor.fetchone()
         if row is None:
             return None

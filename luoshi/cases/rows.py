@@ -18,12 +18,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 _statements: dict[tuple[str, type[models.Model]], tuple[str, list[models.Field[Any, Any]], bool]] = {}
 
 
-def _statement(model: type[models.Model]) -> tuple[str, list[models.Field[Any, Any]], bool]:
+def _statement(model: type[models.Model], connection: Any) -> tuple[str, list[models.Field[Any, Any]], bool]:
     key = (connection.vendor, model)
     cached = _statements.get(key)
     if cached is None:
@@ -45,13 +45,16 @@ def _statement(model: type[models.Model]) -> tuple[str, list[models.Field[Any, A
 
 def insert(obj: models.Model) -> None:
     """INSERT ``obj`` (whose primary key is automatic) and set its primary key."""
-    sql, fields, returning = _statement(type(obj))
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    with connection.cursor() as cursor:
+    # The connection object itself, not the ``django.db.connection`` proxy: every attribute read
+    # through the proxy is a thread-local lookup, and preparing a row reads dozens.
+    conn = connections[DEFAULT_DB_ALIAS]
+    sql, fields, returning = _statement(type(obj), conn)
+    values = [f.get_db_prep_save(f.pre_save(obj, True), conn) for f in fields]
+    with conn.cursor() as cursor:
         cursor.execute(sql, values)
         obj.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
     obj._state.adding = False
-    obj._state.db = connection.alias
+    obj._state.db = conn.alias
 
 
 _turn_lock = threading.Lock()
