@@ -50,6 +50,7 @@ class TaskListItem(Schema):
     responsible_leader_name: str | None
     parent_id: int | None
     version: int
+    missed_reports: int = Field(0, description="Required progress reports ever missed (kept on record)")
 
     # Resolvers also receive the plain dicts built for detail responses, which carry the values already.
     @staticmethod
@@ -392,7 +393,7 @@ def list_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "lead_unit_id": r["lead_unit_id"], "lead_unit_name": r["lead_unit__name"],
             "responsible_leader_id": r["responsible_leader_id"],
             "responsible_leader_name": r["responsible_leader__name"], "parent_id": r["parent_id"],
-            "version": r["version"],
+            "version": r["version"], "missed_reports": r["missed_reports"],
         }
         for r in rows
     ]  # fmt: skip

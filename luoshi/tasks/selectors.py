@@ -137,7 +137,7 @@ def list_rows(ids: Any) -> QuerySet[Task]:
 API_LIST_FIELDS = (
     "id", "number", "title", "status", "light", "progress", "start_date", "deadline", "priority", "source",
     "is_overdue", "closed_on_time", "lead_unit_id", "lead_unit__name", "responsible_leader_id",
-    "responsible_leader__name", "parent_id", "version",
+    "responsible_leader__name", "parent_id", "version", "missed_reports",
 )  # fmt: skip
 
 

@@ -27,7 +27,7 @@ ROW = (
     '<td><a href="{url}">{title}</a><div class="small muted">{number}{subtask}</div></td>'
     '<td data-label="{l_unit}">{unit}</td><td class="hide-mobile">{leader}</td>'
     '<td data-label="{l_deadline}">{deadline}{overdue}</td>'
-    '<td data-label="{l_status}"><span class="tag tag-status-{status}">{status_label}</span></td>'
+    '<td data-label="{l_status}"><span class="tag tag-status-{status}">{status_label}</span>{missed}</td>'
     '<td data-label="{l_progress}"><progress max="100" value="{percent}"></progress> {percent}%</td></tr>\n'
 )
 
@@ -58,6 +58,8 @@ def task_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
     late = f'<span class="tag tag-late">{t_late}</span>'
     overdue = f' <span class="tag tag-late">{t_overdue}</span>'
     subtask = f" · {t_subtask}"
+    t_missed = escape(_("%(n)d reports missed"))
+    missed = f' <span class="tag tag-warn">{t_missed}</span>'
     url = reverse("tasks:detail", args=[0])[: -len("0/")]
     parts = []
     for r in rows:
@@ -77,6 +79,7 @@ def task_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
                 overdue=overdue if r["is_overdue"] else "",
                 status=r["status"],
                 status_label=statuses.get(r["status"], escape(r["status"])),
+                missed=missed.replace("%(n)d", str(r["missed_reports"])) if r["missed_reports"] else "",
                 percent=int(r["progress"].to_integral_value()),
                 **labels,
             )

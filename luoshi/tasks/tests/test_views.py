@@ -268,3 +268,15 @@ def test_timeline_says_when_it_shows_only_the_nearest_deadlines(client, s, monke
     page = client.get(reverse("tasks:gantt")).content.decode()
     assert page.count('class="gantt-bar') == 2 and 'data-testid="gantt-limited"' in page
     assert "时间轴任务2" not in page
+
+
+def test_missed_reports_show_in_the_list_and_the_api(client, s):
+    from luoshi.tasks.models import Task
+
+    task = make_task(s, title="缺报任务")
+    Task.objects.filter(pk=task.pk).update(missed_reports=2)
+    client.force_login(s.supervisor)
+    page = client.get(reverse("tasks:overview"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "缺报 2 次" in page
+    rows = client.get("/api/v1/tasks?page_size=10").json()["results"]
+    assert next(r for r in rows if r["id"] == task.pk)["missed_reports"] == 2
