@@ -20,10 +20,14 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
-_statements: dict[tuple[str, type[models.Model]], tuple[str, list[models.Field[Any, Any]], bool]] = {}
+_statements: dict[
+    tuple[str, type[models.Model]], tuple[str, list[models.Field[Any, Any]], list[type | None], bool]
+] = {}
 
 
-def _statement(model: type[models.Model], connection: Any) -> tuple[str, list[models.Field[Any, Any]], bool]:
+def _statement(
+    model: type[models.Model], connection: Any
+) -> tuple[str, list[models.Field[Any, Any]], list[type | None], bool]:
     key = (connection.vendor, model)
     cached = _statements.get(key)
     if cached is None:
@@ -38,9 +42,27 @@ def _statement(model: type[models.Model], connection: Any) -> tuple[str, list[mo
             ", ".join(["%s"] * len(fields)),
             f" RETURNING {qn(meta.pk.column)}" if returning and meta.pk is not None else "",
         )
-        cached = (sql, fields, returning)
+        plain = [_PLAIN_FIELDS.get(type(f)) for f in fields]
+        cached = (sql, fields, plain, returning)
         _statements[key] = cached
     return cached
+
+
+#: Fields whose database value is the Python value itself when it already has exactly the
+#: field's plain type (``str`` for text, ``int``, ``bool`` or ``float`` for numbers): Django's
+#: preparation would only convert it to that same type. Anything else (times, JSON, keys, enum
+#: members, a bool given to an integer field) goes through the field's own ``get_db_prep_save``.
+_PLAIN_FIELDS: dict[type[models.Field[Any, Any]], type] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.IntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.SmallIntegerField: int,
+    models.BigIntegerField: int,
+    models.BooleanField: bool,
+    models.FloatField: float,
+}
 
 
 def insert(obj: models.Model) -> None:
@@ -48,8 +70,13 @@ def insert(obj: models.Model) -> None:
     # The connection object itself, not the ``django.db.connection`` proxy: every attribute read
     # through the proxy is a thread-local lookup, and preparing a row reads dozens.
     conn = connections[DEFAULT_DB_ALIAS]
-    sql, fields, returning = _statement(type(obj), conn)
-    values = [f.get_db_prep_save(f.pre_save(obj, True), conn) for f in fields]
+    sql, fields, plain, returning = _statement(type(obj), conn)
+    values = []
+    for field, plain_type in zip(fields, plain, strict=True):
+        value = field.pre_save(obj, True)
+        if not (plain_type is not None and (value is None or type(value) is plain_type)):
+            value = field.get_db_prep_save(value, conn)
+        values.append(value)
     with conn.cursor() as cursor:
         cursor.execute(sql, values)
         obj.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
