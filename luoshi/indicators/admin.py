@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from luoshi.indicators.models import ImportBatch, Indicator, IndicatorValue, Target, ValueChange
+from luoshi.indicators.models import ImportBatch, Indicator, IndicatorValue, SavedComposite, Target, ValueChange
 
 
 @admin.register(Indicator)
@@ -57,3 +57,11 @@ class ValueChangeAdmin(admin.ModelAdmin[ValueChange]):
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(SavedComposite)
+class SavedCompositeAdmin(admin.ModelAdmin[SavedComposite]):
+    list_display = ("name", "parent", "metric", "created_by", "updated_at")
+    search_fields = ("name", "parent__name")
+    raw_id_fields = ("parent",)
+    readonly_fields = ("created_by", "updated_at")
