@@ -6,8 +6,10 @@ Usage:
 
     # 1. Build the data: the demo organisation, grids and N cases written with bulk SQL.
     .venv/bin/python bench/cases_bench.py generate --cases 1000000
-    # 2. Intake: POST /api/v1/cases against a bare JSON endpoint on the same server (the ceiling).
-    .venv/bin/python bench/cases_bench.py intake --requests 6000 --concurrency 8
+    # 2. Intake: POST /api/v1/cases against a bare JSON endpoint on the same server (the ceiling),
+    #    loaded by wrk (Debian package ``wrk``) with a generated Lua script that varies the body;
+    #    ``--client python`` uses Python threads instead (they compete for the same cores).
+    .venv/bin/python bench/cases_bench.py intake --workers 3 --threads 2 --concurrency 8 --seconds 20
     # 3. Pages: median and p95 of the inbox, list, API list and statistics.
     .venv/bin/python bench/cases_bench.py pages --runs 30
 
@@ -16,8 +18,10 @@ exist; ``generate`` empties it), e.g.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/luoshi_bench .venv/bin/python bench/cases_bench.py generate
 
-The server is gunicorn on 127.0.0.1 with ``--workers`` sync workers (default 4), settings
-bench/cases_settings.py. Results go to stdout as Markdown; bench/RESULTS-cases.md records them.
+The server is gunicorn on 127.0.0.1 (ports 8401 for intake, 8402 for pages) with ``--workers``
+workers (sync, or gthread with ``--threads`` above 1), settings bench/cases_settings.py.
+Run every benchmark under the exclusive lock: ``flock -x /tmp/luoshi-cpu.lock …``.
+Results go to stdout as Markdown; bench/RESULTS-cases.md records them.
 """
 
 from __future__ import annotations
