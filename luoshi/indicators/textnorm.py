@@ -112,12 +112,17 @@ _SYLLABLE_RE = re.compile(f"^(?:{_INITIALS}{_FINALS}|m|n|ng|hm|hng)[1-5]?$")
 _LETTERS = "a-zü" + "".join(k for k in _TONE_MARKS if k != "ü")
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # A converted page sometimes leaves one space before the reading: "區 (qū)".
-_ANNOTATION_RE = re.compile(f"(?<=[{_CJK}?\ufffd])(?: (?=[(（]))?[(（]([{_LETTERS}]{{1,6}}[1-5]?)[)）]")
+# Readings of proper names may start with a capital ("北(Běi)"); a capital alone or
+# capitals only ("(A)", "(GDP)") are not readings.
+_CAPITALS = "A-Z" + "".join(k.upper() for k in _TONE_MARKS if k != "ü")
+_ANNOTATION_RE = re.compile(
+    f"(?<=[{_CJK}?\ufffd])(?: (?=[(（]))?[(（]((?:[{_CAPITALS}][{_LETTERS}]{{1,5}}|[{_LETTERS}]{{1,6}})[1-5]?)[)）]"
+)
 
 
 @functools.lru_cache(maxsize=4096)
 def _is_syllable(word: str) -> bool:
-    plain = unicodedata.normalize("NFC", word).translate(_TONE_TABLE)
+    plain = unicodedata.normalize("NFC", word).lower().translate(_TONE_TABLE)
     return bool(_SYLLABLE_RE.match(plain))
 
 

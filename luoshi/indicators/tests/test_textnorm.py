@@ -68,3 +68,10 @@ def test_annotation_after_one_space():
     assert normalise("全區 (qū)規(guī)上工業(yè)") == "全区规上工业"
     assert normalise("工(gōng)業(yè) (工)") == "工业 (工)"  # a real bracket keeps its space
     assert normalise("产值 (GDP)") == "产值 (GDP)"
+
+
+def test_capitalised_readings_of_proper_names():
+    assert normalise("北(Běi)白(bái)象(xiàng)鎮(zhèn)") == "北白象镇"
+    assert normalise("城(Chéng)東(Dōng)街道") == "城东街道"
+    # Capitals alone or capitals only are real text; so is an English word that is no syllable.
+    assert normalise("方案(A)、产值(GDP)、园区(Park)") == "方案(A)、产值(GDP)、园区(Park)"
