@@ -115,9 +115,9 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Readings of proper names may start with a capital ("北(Běi)"); a capital alone or
 # capitals only ("(A)", "(GDP)") are not readings.
 _CAPITALS = "A-Z" + "".join(k.upper() for k in _TONE_MARKS if k != "ü")
-_ANNOTATION_RE = re.compile(
-    f"(?<=[{_CJK}?\ufffd])(?: (?=[(（]))?[(（]((?:[{_CAPITALS}][{_LETTERS}]{{1,5}}|[{_LETTERS}]{{1,6}})[1-5]?)[)）]"
-)
+_WORD = f"(?:[{_CAPITALS}][{_LETTERS}]{{1,5}}|[{_LETTERS}]{{1,6}})[1-5]?"
+# A word's reading may be its syllables with spaces between: "北白象(běi bái xiàng)".
+_ANNOTATION_RE = re.compile(f"(?<=[{_CJK}?\ufffd])(?: (?=[(（]))?[(（]({_WORD}(?: {_WORD}){{0,7}})[)）]")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -130,7 +130,9 @@ def strip_pinyin(text: str) -> str:
     """Remove "(qū)"-style reading annotations that follow a CJK character."""
     if "(" not in text and "（" not in text:
         return text
-    return _ANNOTATION_RE.sub(lambda m: "" if _is_syllable(m.group(1)) else m.group(0), text)
+    return _ANNOTATION_RE.sub(
+        lambda m: "" if all(_is_syllable(word) for word in m.group(1).split(" ")) else m.group(0), text
+    )
 
 
 # --- Everything together ---------------------------------------------------------

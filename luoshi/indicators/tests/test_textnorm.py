@@ -75,3 +75,8 @@ def test_capitalised_readings_of_proper_names():
     assert normalise("城(Chéng)東(Dōng)街道") == "城东街道"
     # Capitals alone or capitals only are real text; so is an English word that is no syllable.
     assert normalise("方案(A)、产值(GDP)、园区(Park)") == "方案(A)、产值(GDP)、园区(Park)"
+
+
+def test_reading_of_a_whole_word():
+    assert normalise("北白象(běi bái xiàng)鎮(zhèn)") == "北白象镇"
+    assert normalise("项目(a new park)") == "项目(a new park)"  # not all syllables: real text
