@@ -25,7 +25,7 @@ from luoshi.accounts.models import User
 from luoshi.core.timeutil import today as local_today
 from luoshi.org.models import Person, Unit
 from luoshi.tasks import services
-from luoshi.tasks.models import Cadence, Goal, Priority, Source, Task, TaskEvent
+from luoshi.tasks.models import CADENCE_DAYS, Cadence, Goal, Priority, Source, Task, TaskEvent
 from luoshi.tasks.workflow import Action
 
 TT_GOAL = "三大攻坚行动"
@@ -63,6 +63,7 @@ class Spec:
     reports: list[tuple[int, str]] = field(default_factory=list)  # (percent, text)
     extension: str = ""  # "pending" or "approved"
     reminders: int = 0
+    missed: int = 0  # required progress reports missed since the last one (as the daily job records them)
     priority: str = Priority.NORMAL
     cadence: str = Cadence.WEEKLY
 
@@ -92,7 +93,8 @@ CD_TASKS: list[Spec] = [
     Spec("常态化联合执法机制", "CDD08", "done_late", reports=[(100, "联合执法机制已印发")]),
     Spec("安全生产大排查大整治", "CDD06", "in_progress", "yellow", co_units=["CD05", "CD06"], source=Source.HIGHER,
          cadence=Cadence.WEEKLY, reports=[(30, "排查企业46家，发现隐患21处")], reminders=1),
-    Spec("信访积案化解", "CDD07", "in_progress", "red", source=Source.PETITION, reports=[(20, "化解积案2件")]),
+    Spec("信访积案化解", "CDD07", "in_progress", "red", source=Source.PETITION, reports=[(20, "化解积案2件")],
+         missed=2),
     Spec("重点项目挂钩联系服务", "CDD04", "in_progress", "green", source=Source.INSTRUCTION,
          target="党政领导点对点挂钩重点项目、联系服务重点企业", cadence=Cadence.SEMIMONTHLY,
          reports=[(45, "走访重点企业12家，协调问题5个")]),
@@ -304,6 +306,8 @@ def _create(
             percent = 70
         day = max(start, today - dt.timedelta(days=3 * (len(reports) - i)))
         services.task_report_progress(actor=doer, task=_fresh(task), percent=percent, text=text, reported_on=day)
+    if spec.missed:
+        _miss_reports(task, spec.missed, today)
     for _ in range(spec.reminders):
         services.task_remind(actor=dispatcher, task=_fresh(task), comment="请加快进度，按时报送")
     if spec.extension:
@@ -326,6 +330,19 @@ def _create(
     if spec.state == "suspended":
         services.task_transition(actor=dispatcher, task=_fresh(task), action=Action.SUSPEND, comment="等待上级政策明确")
     return _finish(task, spec, today)
+
+
+def _miss_reports(task: Task, missed: int, today: dt.date) -> None:
+    """Let ``missed`` report periods pass without a report, recorded as the daily job does."""
+    fresh = _fresh(task)
+    days = CADENCE_DAYS.get(fresh.report_cadence) or 7
+    fresh.next_report_due = today - dt.timedelta(days=days * missed)
+    services.record_missed_reports(fresh, today)
+    Task.objects.filter(pk=fresh.pk).update(
+        missed_reports=fresh.missed_reports,
+        reports_outstanding=fresh.reports_outstanding,
+        next_report_due=fresh.next_report_due,
+    )
 
 
 def _finish(task: Task, spec: Spec, today: dt.date) -> Task:

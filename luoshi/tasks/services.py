@@ -999,6 +999,27 @@ def run_daily_checks(*, today: dt.date | None = None, batch_size: int = 1000) ->
     return result
 
 
+def record_missed_reports(task: Task, today: dt.date) -> int:
+    """Record one missed report per cadence period that has fully passed without one.
+
+    Each goes on the timeline and into both counters (``missed_reports`` for the
+    record, ``reports_outstanding`` for the light until the next report), and the due
+    date moves on past it, so running this again the same day records nothing.
+    The caller saves the task's fields.
+    """
+    days = CADENCE_DAYS.get(task.report_cadence)
+    if task.status != Status.IN_PROGRESS or not days or task.next_report_due is None:
+        return 0
+    missed = 0
+    while task.next_report_due < today:
+        task.missed_reports += 1
+        task.reports_outstanding += 1
+        missed += 1
+        _event(task, None, EventKind.REPORT_MISSED, data={"due": task.next_report_due.isoformat()})
+        task.next_report_due = task.next_report_due + dt.timedelta(days=days)
+    return missed
+
+
 def _check_one(
     task: Task, today: dt.date, cal: workdays.WorkCalendar, thresholds: lights.Thresholds, result: CheckResult
 ) -> None:
@@ -1014,15 +1035,9 @@ def _check_one(
             "task.overdue",
             _("Overdue: %(title)s") % {"title": task.title},
         )
-    days = CADENCE_DAYS.get(task.report_cadence)
-    if task.status == Status.IN_PROGRESS and days and task.next_report_due and task.next_report_due < today:
-        # One missed report per cadence period that has fully passed.
-        while task.next_report_due < today:
-            task.missed_reports += 1
-            task.reports_outstanding += 1
-            result.reports_missed += 1
-            _event(task, None, EventKind.REPORT_MISSED, data={"due": task.next_report_due.isoformat()})
-            task.next_report_due = task.next_report_due + dt.timedelta(days=days)
+    missed = record_missed_reports(task, today)
+    if missed:
+        result.reports_missed += missed
         fields += ["missed_reports", "reports_outstanding", "next_report_due"]
         fields += apply_light(task, today=today, cal=cal)
         _notify(

@@ -20,6 +20,8 @@ def test_demo_covers_every_state_and_light_and_loads_once(demo_org):
     assert set(chengdong.values_list("status", flat=True)) == set(Status.values)
     assert {"green", "yellow", "red"} <= set(chengdong.values_list("light", flat=True))
     assert Inspection.objects.filter(findings__rectification_tasks__isnull=False).exists()
+    missed = Task.objects.get(title="信访积案化解")
+    assert (missed.missed_reports, missed.reports_outstanding, missed.light) == (2, 2, "red")
     counts = (Task.objects.count(), Goal.objects.count(), Inspection.objects.count())
     demo.load()
     assert (Task.objects.count(), Goal.objects.count(), Inspection.objects.count()) == counts
