@@ -85,7 +85,7 @@ def insert(obj: models.Model) -> None:
 
 
 _turn_lock = threading.Lock()
-_turn_files: dict[str, int] = {}
+_turn_files: dict[tuple[int, str], int] = {}
 
 
 @contextmanager
@@ -107,11 +107,13 @@ def write_turn() -> Iterator[None]:
     if name == ":memory:" or name.startswith("file:"):
         yield
         return
+    # One descriptor per process: a descriptor inherited across a fork would share its lock.
+    key = (os.getpid(), name)
     with _turn_lock:
-        fd = _turn_files.get(name)
+        fd = _turn_files.get(key)
         if fd is None:
             fd = os.open(f"{name}-intake.lock", os.O_RDWR | os.O_CREAT, 0o600)
-            _turn_files[name] = fd
+            _turn_files[key] = fd
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             yield

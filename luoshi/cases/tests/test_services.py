@@ -424,3 +424,34 @@ def test_daily_reports_and_reminders(w, settings):
     assert services.daily_report_reminders(now=monday_evening) == {"screening": 0, "assessment": 0, "cadre": 0}
     morning = dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     assert services.daily_report_reminders(now=morning) == {"screening": 0, "assessment": 0, "cadre": 0}
+
+
+def test_sqlite_intakes_take_turns_on_a_file_lock(tmp_path, monkeypatch):
+    """rows.write_turn: while one intake writes, another process cannot take the lock file."""
+    import fcntl
+    import os
+    from types import SimpleNamespace
+
+    from luoshi.cases import rows
+
+    name = str(tmp_path / "cases.sqlite3")
+    fake = SimpleNamespace(vendor="sqlite", in_atomic_block=False, settings_dict={"NAME": name})
+    monkeypatch.setattr(rows, "connection", fake)
+
+    def free() -> bool:
+        fd = os.open(f"{name}-intake.lock", os.O_RDWR | os.O_CREAT)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return True
+        except BlockingIOError:
+            return False
+        finally:
+            os.close(fd)
+
+    with rows.write_turn():
+        assert not free()
+    assert free()
+    fake.vendor = "postgresql"
+    with rows.write_turn():  # nothing to queue for on other databases
+        assert free()
