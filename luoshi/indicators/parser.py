@@ -238,6 +238,12 @@ _LIST_LEAD = re.compile(r"^[，,、；;：:\s]*(?:其中|分别为|分别是|依
 _HEADER_TAIL = re.compile(r"(?:完成情况|情况|分别为|分别是|如下|为)$")
 
 
+_SPACES = re.compile(r"\s+")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,12}")
+_UNIT_AT_START = re.compile(f"(?:{_UNIT_ALT})")
+
+
 def place_only(segment: str) -> str | None:
     """The place a segment consists of ("其中，北白象镇" → 北白象镇), or ``None``."""
     text = _LIST_LEAD.sub("", _QUOTES.sub("", segment)).strip()
@@ -255,7 +261,7 @@ def clean_name(segment: str) -> str | None:
     if not text:
         return None
     # Across whitespace only the last phrase counts ("聚力攻坚 一般公共预算收入").
-    text = re.split(r"\s+", text)[-1]
+    text = _SPACES.split(text)[-1]
     text = _ACRONYM.sub("", text)
     for _round in range(6):
         before = text
@@ -283,7 +289,7 @@ def clean_name(segment: str) -> str | None:
     text = text.strip("，,、：:；;（ -—")
     if not 2 <= len(text) <= 24:
         return None
-    if len(re.findall(f"[{_CJK}]", text)) < 2 and not re.fullmatch(r"[A-Za-z]{2,12}", text):
+    if len(_CJK_CHAR.findall(text)) < 2 and not _LATIN_WORD.fullmatch(text):
         return None
     bad_start = text[0] in _BAD_START and not text.startswith(("个体", "个人", "个税"))
     if text[-1] in _BAD_END or bad_start or _BAD_WORDS.search(text) or text in _STOP_NAMES:
@@ -407,7 +413,7 @@ def _cn_replace(match: re.Match[str]) -> str:
     if len(raw) == 1:
         # One numeral ("三个", "两家"): only a count at the end of a clause ("精品村三个。").
         after = match.string[match.end() : match.end() + 4]
-        unit = re.match(rf"(?:{_UNIT_ALT})", after)
+        unit = _UNIT_AT_START.match(after)
         rest = after[unit.end() :] if unit else after
         if rest and not re.match(r"[，,、。；;！!？?\s)）]", rest):
             return match.group()
@@ -634,7 +640,7 @@ def _followed_by_noun(line: str, end: int) -> bool:
     if not rest:
         return False
     char = rest[0]
-    if not re.match(f"[{_CJK}]", char):
+    if not _CJK_CHAR.match(char):
         return False
     return char not in "的以左余多同比增减下降较占完为是和及与或等其上内"
 
