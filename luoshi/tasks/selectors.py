@@ -275,6 +275,9 @@ class TaskDetail:
     attachments: list[Any]
     pending_extension: ExtensionRequest | None
     extensions: list[ExtensionRequest] = field(default_factory=list)
+    # Whether the goal's and the parent task's pages are open to this user (named either way).
+    goal_visible: bool = False
+    parent_visible: bool = False
 
 
 def task_detail(user: Any, task: Task) -> TaskDetail:
@@ -309,6 +312,8 @@ def task_detail(user: Any, task: Task) -> TaskDetail:
         attachments=list(task.attachments.filter(report__isnull=True).select_related("uploaded_by")),
         pending_extension=next((e for e in extensions if e.status == ExtensionStatus.PENDING), None),
         extensions=extensions,
+        goal_visible=task.goal_id is not None and goals_visible_to(user).filter(pk=task.goal_id).exists(),
+        parent_visible=task.parent_id is not None and tasks_visible_to(user).filter(pk=task.parent_id).exists(),
     )
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from luoshi.core.errors import Conflict, Forbidden
 from luoshi.tasks.models import Status
@@ -72,7 +73,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     Action.REFUSE_EXTENSION: _("Refuse extension"),
     Action.SUSPEND: _("Suspend"),
     Action.RESUME: _("Resume"),
-    Action.CANCEL: _("Cancel"),
+    Action.CANCEL: pgettext_lazy("task action", "Cancel"),
     Action.REOPEN: _("Reopen"),
 }
 

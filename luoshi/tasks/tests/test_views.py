@@ -42,6 +42,18 @@ def test_task_detail_is_404_outside_scope(client, s):
     assert "整治背街小巷环境" not in client.get(reverse("tasks:overview")).content.decode()
 
 
+def test_goal_out_of_the_doers_scope_is_named_not_linked(client, s):
+    goal = services.goal_create(actor=s.supervisor, owner_unit=s.tree["a"], year=2026, title="三大攻坚行动")
+    task = make_task(s, goal=goal)
+    client.force_login(s.staff)  # sees the department's task, not the subdistrict's goal page
+    page = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    assert "三大攻坚行动" in page
+    assert reverse("tasks:goal", args=[goal.pk]) not in page
+    assert client.get(reverse("tasks:goal", args=[goal.pk])).status_code == 404
+    client.force_login(s.supervisor)
+    assert reverse("tasks:goal", args=[goal.pk]) in client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+
+
 def test_staff_accepts_and_reports_through_the_pages(client, s, fixed_today):
     task = make_task(s)
     client.force_login(s.staff)
