@@ -84,6 +84,23 @@ def insert(obj: models.Model) -> None:
     obj._state.db = conn.alias
 
 
+def insert_values(model: type[models.Model], values: dict[str, Any]) -> int:
+    """INSERT one row of ``model`` from ``values`` (by attribute name, e.g. ``actor_id``; a
+    missing field takes its default) without building a model instance; returns its key.
+    For rows nobody reads back in the same request (a timeline entry, an activity-log entry)."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    sql, fields, plain, returning = _statement(model, conn)
+    params = []
+    for field, plain_type in zip(fields, plain, strict=True):
+        value = values[field.attname] if field.attname in values else field.get_default()
+        if not (plain_type is not None and (value is None or type(value) is plain_type)):
+            value = field.get_db_prep_save(value, conn)
+        params.append(value)
+    with conn.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.fetchone()[0] if returning else cursor.lastrowid)
+
+
 _turn_lock = threading.Lock()
 _turn_files: dict[tuple[int, str], int] = {}
 

@@ -504,18 +504,18 @@ def case_report(
     source = str(Channel(channel).label)
     actor_name = str(_actor_name(actor) or (api_key.name if api_key else _("Resident")))
     user = _user(actor)
-    event = CaseEvent(
-        created_at=now,
-        actor=user,
-        actor_name=actor_name,
-        action="report",
-        from_status="",
-        to_status=case.status,
-        unit_name=unit.name,
-        comment=source,
-        is_public=True,
-        data={},
-    )
+    event: dict[str, Any] = {
+        "created_at": now,
+        "actor_id": user.pk if user is not None else None,
+        "actor_name": actor_name,
+        "action": "report",
+        "from_status": "",
+        "to_status": case.status,
+        "unit_name": unit.name,
+        "comment": source,
+        "is_public": True,
+        "data": {},
+    }
     with rows.write_turn(), transaction.atomic():
         case.tracking_no = next_tracking_no(township.code, sla.local_date(now).year)
         rows.insert(case)
@@ -524,20 +524,20 @@ def case_report(
         if attachment_tokens:
             Attachment.objects.filter(token__in=list(attachment_tokens), case__isnull=True).update(case=case)
         # The same timeline entry and activity log row as ``_record`` writes, as plain INSERTs.
-        event.case = case
-        rows.insert(event)
-        rows.insert(
-            ActivityLog(
-                created_at=now,
-                actor=user,
-                actor_name=_actor_name(actor),
-                verb="case_report",
-                content_type=ContentType.objects.get_for_model(Case),
-                object_id=str(case.pk),
-                object_repr=str(case)[:200],
-                changes=audit.diff({}, _snapshot(case)),
-                comment=source,
-            )
+        rows.insert_values(CaseEvent, {**event, "case_id": case.pk})
+        rows.insert_values(
+            ActivityLog,
+            {
+                "created_at": now,
+                "actor_id": user.pk if user is not None else None,
+                "actor_name": _actor_name(actor),
+                "verb": "case_report",
+                "content_type_id": ContentType.objects.get_for_model(Case).pk,
+                "object_id": str(case.pk),
+                "object_repr": str(case)[:200],
+                "changes": audit.diff({}, _snapshot(case)),
+                "comment": source,
+            },
         )
         if urgent:
             # Ordinary new cases show up in the command unit's inbox and home page; only urgent ones
