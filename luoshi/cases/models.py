@@ -117,7 +117,7 @@ class CategoryRoute(models.Model):
 
 class AttributeType(models.TextChoices):
     STRING = "string", _("Short text")
-    NUMBER = "number", _("Number")
+    NUMBER = "number", pgettext_lazy("attribute type", "Number")
     DATETIME = "datetime", _("Date and time")
     TEXT = "text", _("Long text")
     SINGLE = "singlevaluelist", _("One choice")
@@ -190,7 +190,7 @@ DONE_STATUSES: frozenset[str] = frozenset({Status.CLOSED, Status.RATED})
 
 class Stage(models.TextChoices):
     NONE = "", _("None")
-    ACCEPT = "accept", _("Accept")
+    ACCEPT = "accept", pgettext_lazy("case stage", "Accept")
     HANDLE = "handle", _("Handle")
     VERIFY = "verify", _("Verify")
 

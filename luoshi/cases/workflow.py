@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.cases.models import Stage, Status
@@ -103,7 +103,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
 
 #: Button labels (imperative) for the detail page.
 ACTION_BUTTONS: dict[str, str | Promise] = {
-    Action.ACCEPT: _("Accept"),
+    Action.ACCEPT: pgettext_lazy("case action", "Accept"),
     Action.DECLINE: _("Do not accept"),
     Action.REFER_UP: _("Refer up a level"),
     Action.MERGE: _("Merge as duplicate"),

@@ -354,3 +354,24 @@ def test_key_person_list_daily_board_and_stats_do_not_grow_with_rows(client, w):
         to_state(w, "handling", code="02001")
     after = [_queries(c, u) for u in urls]
     assert after == before
+
+
+@pytest.mark.parametrize(
+    ("who", "shown", "hidden"),
+    [
+        ("supervisor", {"report", "new", "stats", "keypersons"}, set()),
+        ("staff", set(), {"report", "new", "keypersons", "stats"}),  # a department has no place to report at
+        ("grid", {"report", "new"}, {"keypersons", "stats"}),
+    ],
+)
+def test_case_tabs_link_only_to_pages_the_person_may_open(client, w, who, shown, hidden):
+    c = login(client, getattr(w, who))
+    html = c.get(reverse("cases:inbox")).content.decode()
+    tabs = html.split('class="case-tabs"', 1)[1].split("</nav>", 1)[0]
+    for name in shown | hidden:
+        url = reverse(f"cases:{name}")
+        assert (f'href="{url}"' in tabs) == (name in shown), (who, name)
+        if name in shown:
+            assert c.get(url).status_code == 200, (who, name)
+        else:
+            assert c.get(url).status_code in (403, 404), (who, name)

@@ -85,3 +85,38 @@ def test_default_language_is_simplified_chinese(settings):
     with translation.override("zh-hans"):
         assert translation.gettext("Organisation") == "组织机构"
         assert translation.pgettext("audit verb", "created") == "创建了"
+
+
+def _keyed(po: Path) -> dict[tuple[str, str], str]:
+    """(msgctxt, msgid) -> first msgstr of every entry of a .po file."""
+    keyed: dict[tuple[str, str], str] = {}
+    for line_block in po.read_text(encoding="utf-8").split("\n\n"):
+        fields: dict[str, str] = {}
+        current = ""
+        for row in line_block.splitlines():
+            if row.startswith("#"):
+                continue
+            match = re.match(r"^(msgid_plural|msgid|msgstr(?:\[\d+\])?|msgctxt)\s+\"(.*)\"$", row)
+            if match:
+                current = match.group(1)
+                fields[current] = match.group(2)
+            elif row.startswith('"') and current:
+                fields[current] += row[1:-1]
+        if fields.get("msgid"):
+            msgstr = fields.get("msgstr", fields.get("msgstr[0]", ""))
+            keyed[(fields.get("msgctxt", ""), fields["msgid"])] = msgstr
+    return keyed
+
+
+def test_apps_agree_on_shared_strings():
+    """Django merges every app's catalogue into one and the first app listed wins.
+
+    So the same English string (in the same context) must mean the same in every app;
+    where the meaning differs (a red card is not a red light), the code uses pgettext.
+    """
+    seen: dict[tuple[str, str], dict[str, str]] = {}
+    for po in CATALOGUES:
+        for key, msgstr in _keyed(po).items():
+            seen.setdefault(key, {})[po.parts[-5]] = msgstr
+    clashes = {key: by_app for key, by_app in seen.items() if len(set(by_app.values())) > 1}
+    assert not clashes, f"the same string is translated differently by different apps: {clashes}"
