@@ -14,7 +14,7 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -136,3 +136,136 @@ def write_turn() -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def _prepared(model: type[models.Model], conn: Any, values: dict[str, Any], skip: frozenset[str]) -> list[Any]:
+    """The parameters :func:`insert_values` would send for ``values``, minus the ``skip`` columns."""
+    _sql, fields, plain, _returning = _statement(model, conn)
+    params = []
+    for field, plain_type in zip(fields, plain, strict=True):
+        if field.attname in skip:
+            continue
+        value = values[field.attname] if field.attname in values else field.get_default()
+        if not (plain_type is not None and (value is None or type(value) is plain_type)):
+            value = field.get_db_prep_save(value, conn)
+        params.append(value)
+    return params
+
+
+_numbered_statements: dict[tuple[type[models.Model], ...], str] = {}
+
+
+def insert_numbered(
+    obj: models.Model,
+    *,
+    number_field: str,
+    sequence: type[models.Model],
+    sequence_key: dict[str, Any],
+    prefix: str,
+    digits: int,
+    children: Sequence[tuple[type[models.Model], dict[str, Any], dict[str, str]]],
+) -> bool:
+    """PostgreSQL: number ``obj`` from a counter row and insert it with its child rows in ONE statement.
+
+    ``sequence`` is a model with a ``last`` counter; the row picked by ``sequence_key`` is
+    incremented (``UPDATE … RETURNING``) and ``obj.<number_field>`` becomes ``prefix`` plus the
+    new value zero-padded to ``digits`` (as ``f"{n:0{digits}d}"``). Each child is ``(model,
+    values, computed)``: ``values`` as for :func:`insert_values`, ``computed`` maps an attribute
+    name to one of ``"pk"`` (the new row's key), ``"pk_text"`` (its key as text) or ``"str"``
+    (``f"{number} {title}"[:max_length]``, for an object repr of ``obj``, which must then have a
+    ``title``). The whole statement (data-modifying CTEs) is one transaction in autocommit
+    mode, or part of the surrounding one; the counter's row lock is held until it ends, so
+    numbers stay unique and gap-free. Returns False, having written nothing, when the counter
+    row does not exist yet.
+    """
+    conn = connections[DEFAULT_DB_ALIAS]
+    model = type(obj)
+    key = (model, sequence, *(child for child, _v, _c in children))
+    cached = _numbered_statements.get(key)
+    if cached is None:
+        cached = _numbered_sql(model, conn, number_field, sequence, list(sequence_key), digits, children)
+        _numbered_statements[key] = cached
+    # Parameters in the statement's order: the counter key, the row (with the prefix in the
+    # number's place), each child.
+    params: list[Any] = list(sequence_key.values())
+    _sql, fields, plain, _returning = _statement(model, conn)
+    for field, plain_type in zip(fields, plain, strict=True):
+        if field.attname == number_field:
+            params.append(prefix)
+            continue
+        value = field.pre_save(obj, True)
+        if not (plain_type is not None and (value is None or type(value) is plain_type)):
+            value = field.get_db_prep_save(value, conn)
+        params.append(value)
+    for child, values, computed in children:
+        params.extend(_prepared(child, conn, values, frozenset(computed)))
+    with conn.cursor() as cursor:
+        cursor.execute(cached, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    obj.pk, number = row
+    setattr(obj, number_field, number)
+    obj._state.adding = False
+    obj._state.db = conn.alias
+    return True
+
+
+def _numbered_sql(
+    model: type[models.Model],
+    conn: Any,
+    number_field: str,
+    sequence: type[models.Model],
+    sequence_key: list[str],
+    digits: int,
+    children: Sequence[tuple[type[models.Model], dict[str, Any], dict[str, str]]],
+) -> str:
+    qn = conn.ops.quote_name
+    meta = model._meta
+    assert meta.pk is not None
+    pk = qn(meta.pk.column)
+    _sql, fields, _plain, _returning = _statement(model, conn)
+
+    def column(of: type[models.Model], name: str) -> str:
+        field = of._meta.get_field(name)
+        assert isinstance(field, models.Field)
+        return str(qn(field.column))
+
+    number_column = column(model, number_field)
+    last = column(sequence, "last")
+    where = " AND ".join(f"{column(sequence, name)} = %s" for name in sequence_key)
+    # Python's f"{n:05d}" pads to five digits and never cuts a longer number; lpad() would cut it.
+    number = f"%s || CASE WHEN seq.n < {10**digits} THEN lpad(seq.n::text, {digits}, '0') ELSE seq.n::text END"
+    row = [number if f.attname == number_field else "%s" for f in fields]
+    # Only table and column names from the models go into the statement; values are parameters.
+    title = column(model, "title") if any("str" in c.values() for _m, _v, c in children) else ""
+    parts = [
+        f"seq AS (UPDATE {qn(sequence._meta.db_table)} SET {last} = {last} + 1 WHERE {where} RETURNING {last} AS n)",  # noqa: S608
+        "new AS (INSERT INTO {} ({}) SELECT {} FROM seq RETURNING {})".format(  # noqa: S608
+            qn(meta.db_table),
+            ", ".join(qn(f.column) for f in fields),
+            ", ".join(row),
+            ", ".join(c for c in (pk, number_column, title) if c),
+        ),
+    ]
+    for i, (child, _values, computed) in enumerate(children):
+        _csql, cfields, _cplain, _creturning = _statement(child, conn)
+        exprs = []
+        for f in cfields:
+            how = computed.get(f.attname)
+            if how is None:
+                exprs.append("%s")
+            elif how == "pk":
+                exprs.append(f"new.{pk}")
+            elif how == "pk_text":
+                exprs.append(f"new.{pk}::text")
+            elif how == "str":
+                exprs.append(f"left(new.{number_column} || ' ' || new.{title}, {f.max_length})")
+            else:  # pragma: no cover
+                raise ValueError(how)
+        parts.append(
+            "child{} AS (INSERT INTO {} ({}) SELECT {} FROM new)".format(  # noqa: S608
+                i, qn(child._meta.db_table), ", ".join(qn(f.column) for f in cfields), ", ".join(exprs)
+            )
+        )
+    return "WITH " + ", ".join(parts) + f" SELECT {pk}, {number_column} FROM new"  # noqa: S608
