@@ -544,6 +544,12 @@ def _extras(
     # Duplicates name an earlier case of the same category in the same township.
     for dup in merged:
         candidates = [c for c in open_by_cat[(dup.township_id, dup.category_id)] if c.reported_at < dup.reported_at]
+        if not candidates:  # early in the year: the latest earlier case of the township, whatever its category
+            candidates = [
+                c
+                for c in cases
+                if c.township_id == dup.township_id and c.status != Status.MERGED and c.reported_at < dup.reported_at
+            ]
         if not candidates:
             candidates = [c for c in cases if c.township_id == dup.township_id and c.status != Status.MERGED]
         original = candidates[-1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
 from luoshi.cases import demo, sla
@@ -21,6 +22,9 @@ def test_demo_covers_every_state_and_light_and_loads_once(demo_org, monkeypatch)
     lights = {sla.light(now, c.warn_at, c.due_at) for c in Case.objects.filter(status__in=list(OPEN_STATUSES))}
     assert lights == {sla.GREEN, sla.YELLOW, sla.RED}
     assert Case.objects.filter(status=Status.MERGED, duplicate_of__isnull=True).count() == 0
+    # A duplicate names an earlier case.
+    later = Case.objects.filter(status=Status.MERGED, duplicate_of__reported_at__gt=F("reported_at")).count()
+    assert later == 0
     assert GridBoundary.objects.exists() and KeyPerson.objects.exists() and DailyReport.objects.exists()
     counts = (Case.objects.count(), KeyPerson.objects.count(), GridBoundary.objects.count())
     demo.load()
