@@ -3,6 +3,7 @@
 Environment variables (all optional in development):
 
 - ``DATABASE_URL``: database to use; default SQLite in ``var/luoshi.sqlite3``.
+- ``LUOSHI_CONN_MAX_AGE``: seconds a database connection is kept between requests (default 60).
 - ``LUOSHI_SECRET_KEY``: secret key; in development one is generated in ``var/``.
 - ``LUOSHI_DEBUG``: ``1`` to turn on Django's debug mode.
 - ``LUOSHI_PRODUCTION``: ``1`` for secure cookies, HSTS and HTTPS redirects.
@@ -140,7 +141,10 @@ DEFAULT_SQLITE_URL = f"sqlite:///{VAR_DIR / 'luoshi.sqlite3'}"
 DATABASES: dict[str, Any] = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or DEFAULT_SQLITE_URL,
-        conn_max_age=int(os.environ.get("LUOSHI_CONN_MAX_AGE", "0")),
+        # Keep connections between requests (a new PostgreSQL connection costs more than most
+        # pages); checked before reuse so a restarted database server is noticed.
+        conn_max_age=int(os.environ.get("LUOSHI_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
