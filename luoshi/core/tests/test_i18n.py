@@ -13,9 +13,9 @@ CATALOGUES = sorted(PACKAGE.glob("*/locale/zh_Hans/LC_MESSAGES/django.po"))
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _entries(po: Path) -> list[tuple[str, list[str], bool]]:
-    """(msgid, msgstrs, fuzzy) for each entry of a .po file, without third-party parsers."""
-    entries: list[tuple[str, list[str], bool]] = []
+def _entries(po: Path) -> list[tuple[str, str, list[str], bool]]:
+    """(msgctxt, msgid, msgstrs, fuzzy) for each entry of a .po file, without third-party parsers."""
+    entries: list[tuple[str, str, list[str], bool]] = []
     block: list[str] = []
     for line in [*po.read_text(encoding="utf-8").splitlines(), ""]:
         if line.strip():
@@ -36,7 +36,7 @@ def _entries(po: Path) -> list[tuple[str, list[str], bool]]:
                 fields[current] += row[1:-1]
         if fields.get("msgid"):
             strs = [v for k, v in fields.items() if k.startswith("msgstr")]
-            entries.append((fields["msgid"], strs, fuzzy))
+            entries.append((fields.get("msgctxt", ""), fields["msgid"], strs, fuzzy))
         block = []
     return entries
 
@@ -50,8 +50,8 @@ def test_there_are_catalogues_for_the_core_apps():
 def test_catalogue_is_complete(po):
     entries = _entries(po)
     assert entries, f"{po} is empty"
-    untranslated = [msgid for msgid, strs, _ in entries if not strs or not all(strs)]
-    fuzzy = [msgid for msgid, _, is_fuzzy in entries if is_fuzzy]
+    untranslated = [msgid for _ctx, msgid, strs, _ in entries if not strs or not all(strs)]
+    fuzzy = [msgid for _ctx, msgid, _, is_fuzzy in entries if is_fuzzy]
     assert not untranslated, f"untranslated in {po}: {untranslated}"
     assert not fuzzy, f"fuzzy in {po}: {fuzzy}"
 
@@ -87,27 +87,6 @@ def test_default_language_is_simplified_chinese(settings):
         assert translation.pgettext("audit verb", "created") == "创建了"
 
 
-def _keyed(po: Path) -> dict[tuple[str, str], str]:
-    """(msgctxt, msgid) -> first msgstr of every entry of a .po file."""
-    keyed: dict[tuple[str, str], str] = {}
-    for line_block in po.read_text(encoding="utf-8").split("\n\n"):
-        fields: dict[str, str] = {}
-        current = ""
-        for row in line_block.splitlines():
-            if row.startswith("#"):
-                continue
-            match = re.match(r"^(msgid_plural|msgid|msgstr(?:\[\d+\])?|msgctxt)\s+\"(.*)\"$", row)
-            if match:
-                current = match.group(1)
-                fields[current] = match.group(2)
-            elif row.startswith('"') and current:
-                fields[current] += row[1:-1]
-        if fields.get("msgid"):
-            msgstr = fields.get("msgstr", fields.get("msgstr[0]", ""))
-            keyed[(fields.get("msgctxt", ""), fields["msgid"])] = msgstr
-    return keyed
-
-
 def test_apps_agree_on_shared_strings():
     """Django merges every app's catalogue into one and the first app listed wins.
 
@@ -116,7 +95,7 @@ def test_apps_agree_on_shared_strings():
     """
     seen: dict[tuple[str, str], dict[str, str]] = {}
     for po in CATALOGUES:
-        for key, msgstr in _keyed(po).items():
-            seen.setdefault(key, {})[po.parts[-5]] = msgstr
+        for ctx, msgid, strs, _fuzzy in _entries(po):
+            seen.setdefault((ctx, msgid), {})[po.parts[-5]] = strs[0] if strs else ""
     clashes = {key: by_app for key, by_app in seen.items() if len(set(by_app.values())) > 1}
     assert not clashes, f"the same string is translated differently by different apps: {clashes}"
