@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.indicators.models import Indicator
+from luoshi.indicators.services import CATALOGUE_FIELDS
 from luoshi.org.models import Unit, UnitKind
 
 MONTH_CHOICES = [(m, _("month %(m)d") % {"m": m}) for m in range(1, 13)]
@@ -75,20 +76,8 @@ class IndicatorForm(forms.ModelForm[Indicator]):
 
     class Meta:
         model = Indicator
-        fields = [
-            "code",
-            "name",
-            "unit",
-            "kind",
-            "direction",
-            "category",
-            "unit_kinds",
-            "aggregation",
-            "decimals",
-            "sort_order",
-            "description",
-            "is_active",
-        ]
+        # The catalogue's fields (services.CATALOGUE_FIELDS); other names are edited as one text.
+        fields = [name for name in CATALOGUE_FIELDS if name != "aliases"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
