@@ -310,6 +310,31 @@ class Server:
             self.proc.wait(timeout=30)
 
 
+def database_cpu_seconds() -> float:
+    """CPU time (user + system) used so far by the PostgreSQL server's processes on this machine.
+
+    A backend's time is lost when it exits, but the benchmark server keeps its connections
+    open for the whole run (``LUOSHI_CONN_MAX_AGE``)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.find("(") + 1 : text.rfind(")")]
+        if name == "postgres" or name.startswith("postgres:"):
+            fields = text.rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def machine_busy_seconds() -> float:
+    """CPU time used so far by everything on the machine, all cores (``/proc/stat``, not idle or iowait)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
+
+
 # --- Load ----------------------------------------------------------------------------------------------
 
 
@@ -479,30 +504,38 @@ def intake(
         load(port, "/bench/ping", bodies[:200], headers, concurrency)  # warm up the workers
         load(port, "/api/v1/cases", bodies[:100], headers, concurrency)
         if client == "wrk":
-            cpu0 = server.cpu_seconds()
+            cpu0, db0, busy0 = server.cpu_seconds(), database_cpu_seconds(), machine_busy_seconds()
             ceiling = wrk_load(port, "/bench/ping", script, seconds, concurrency)
-            cpu1 = server.cpu_seconds()
+            cpu1, db1, busy1 = server.cpu_seconds(), database_cpu_seconds(), machine_busy_seconds()
             result = wrk_load(port, "/api/v1/cases", script, seconds, concurrency)
-            cpu2 = server.cpu_seconds()
+            cpu2, db2, busy2 = server.cpu_seconds(), database_cpu_seconds(), machine_busy_seconds()
         else:
-            cpu0 = server.cpu_seconds()
+            cpu0, db0, busy0 = server.cpu_seconds(), database_cpu_seconds(), machine_busy_seconds()
             ceiling = load(port, "/bench/ping", bodies, headers, concurrency)
-            cpu1 = server.cpu_seconds()
+            cpu1, db1, busy1 = server.cpu_seconds(), database_cpu_seconds(), machine_busy_seconds()
             result = load(port, "/api/v1/cases", bodies, headers, concurrency)
-            cpu2 = server.cpu_seconds()
-    ceiling["cpu_ms"] = (cpu1 - cpu0) * 1000 / max(1, ceiling["requests"])
-    result["cpu_ms"] = (cpu2 - cpu1) * 1000 / max(1, result["requests"])
+            cpu2, db2, busy2 = server.cpu_seconds(), database_cpu_seconds(), machine_busy_seconds()
+    runs = ((ceiling, cpu1 - cpu0, db1 - db0, busy1 - busy0), (result, cpu2 - cpu1, db2 - db1, busy2 - busy1))
+    for r, cpu, db, busy in runs:
+        n = max(1, r["requests"])
+        r["cpu_ms"] = cpu * 1000 / n
+        r["db_cpu_ms"] = db * 1000 / n
+        r["machine_cpu_ms"] = busy * 1000 / n
     load_average = os.getloadavg()
     after = Case.objects.count()
     kind = f"{workers} gunicorn workers × {threads} threads" if threads > 1 else f"{workers} gunicorn sync workers"
     how = f"wrk, {seconds} s each" if client == "wrk" else f"Python threads, {requests} requests each"
     print(f"\n### Intake on {db}: {how}, {concurrency} concurrent, {kind}\n")
-    print("| endpoint | requests/s | median ms | p95 ms | server CPU ms per request | errors |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print(
+        "| endpoint | requests/s | median ms | p95 ms | CPU ms per request: server | PostgreSQL "
+        "| whole machine | errors |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, r in (("bare Django JSON endpoint (ceiling)", ceiling), ("POST /api/v1/cases (intake)", result)):
+        db_cpu = "–" if is_sqlite() else f"{r['db_cpu_ms']:.2f}"
         print(
             f"| {name} | {r['per_second']:.0f} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | {r['cpu_ms']:.2f} "
-            f"| {r['errors']:.0f} |"
+            f"| {db_cpu} | {r['machine_cpu_ms']:.2f} | {r['errors']:.0f} |"
         )
     cores = os.cpu_count() or 1
     print(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.accounts.models import ApiToken, User, hash_token
-from luoshi.core import audit
+from luoshi.core import audit, prepared
 from luoshi.core.errors import NotFound, ValidationFailed
 from luoshi.org.models import RoleGrant
 from luoshi.org.scope import reuse_scope, scope_for
@@ -108,9 +108,9 @@ def api_token_authenticate(raw: str) -> User | None:
         # The cached user: one plain query checks the token, the user and the role grants.
         conn = connections[DEFAULT_DB_ALIAS]
         adapt = conn.ops.adapt_datetimefield_value
-        with conn.cursor() as cursor:
-            cursor.execute(_token_check_sql(conn.vendor), [adapt(now - dt.timedelta(minutes=1)), key_hash, adapt(now)])
-            row = cursor.fetchone()
+        # Prepared on PostgreSQL: it runs on every API request.
+        params = [adapt(now - dt.timedelta(minutes=1)), key_hash, adapt(now)]
+        row = prepared.fetchone(_token_check_sql(conn.vendor), params)
         if row is None:
             return None
         token_id, _user_id, touch, grant_count, grant_max = (int(v) for v in row)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from luoshi.api.pagination import MAX_PAGE_SIZE, paginate
-from luoshi.api.schemas import ErrorOut, PageOut
+from luoshi.api.schemas import ErrorOut, PageOut, PlainOut
 from luoshi.cases import selectors, services, sla, standards
 from luoshi.cases.models import Case, CaseKind, Category, Channel
 from luoshi.cases.workflow import Action
@@ -36,13 +36,13 @@ ERRORS: dict[int, type[Schema]] = {
 # --- Schemas ---------------------------------------------------------------------------------
 
 
-class UnitRef(Schema):
+class UnitRef(PlainOut):
     id: int
     name: str
     code: str
 
 
-class CaseOut(Schema):
+class CaseOut(PlainOut):
     id: int
     tracking_no: str
     title: str
@@ -65,7 +65,7 @@ class CaseOut(Schema):
     version: int
 
 
-class EventOut(Schema):
+class EventOut(PlainOut):
     created_at: dt.datetime
     actor_name: str
     action: str
@@ -76,7 +76,7 @@ class EventOut(Schema):
     is_public: bool
 
 
-class ContactOut(Schema):
+class ContactOut(PlainOut):
     name: str
     phone: str
     id_no: str

@@ -20,6 +20,8 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
+from luoshi.core import prepared
+
 _statements: dict[
     tuple[str, type[models.Model]], tuple[str, list[models.Field[Any, Any]], list[type | None], bool]
 ] = {}
@@ -199,9 +201,9 @@ def insert_numbered(
         params.append(value)
     for child, values, computed in children:
         params.extend(_prepared(child, conn, values, frozenset(computed)))
-    with conn.cursor() as cursor:
-        cursor.execute(cached, params)
-        row = cursor.fetchone()
+    # Prepared once per connection; the many empty values are written into the statement.
+    sql, params = inline_constants(cached, params)
+    row = prepared.fetchone(sql, params)
     if row is None:
         return False
     obj.pk, number = row
@@ -209,6 +211,50 @@ def insert_numbered(
     obj._state.adding = False
     obj._state.db = conn.alias
     return True
+
+
+def _constant(value: Any) -> str | None:
+    """The SQL literal for an empty value (``None``, ``False``, ``True``, ``""``, ``0``), else ``None``."""
+    if value is None:
+        return "NULL"
+    kind = type(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is str and not value:
+        return "''"
+    if kind is int and value == 0:
+        return "0"
+    return None
+
+
+_inlined: dict[tuple[str, tuple[str | None, ...]], str] = {}
+
+
+def inline_constants(sql: str, params: Sequence[Any]) -> tuple[str, list[Any]]:
+    """``sql`` (with ``%s`` placeholders) with its empty parameters written in as literals, and the rest.
+
+    A new case leaves most of its columns empty: sending them as literals instead of as
+    parameters halves what psycopg converts and the server binds on every intake. The few
+    shapes this gives (which values are empty) are each built once and prepared once. Only
+    constants that are the same whatever the input are written in; everything else stays a
+    parameter. In ``INSERT … SELECT`` the server types the literals by their target columns.
+    """
+    literals = tuple(_constant(value) for value in params)
+    key = (sql, literals)
+    text = _inlined.get(key)
+    if text is None:
+        parts = sql.split("%s")
+        if len(parts) != len(params) + 1:
+            raise ValueError("the statement and its parameters do not match")
+        pieces = [parts[0]]
+        for literal, part in zip(literals, parts[1:], strict=True):
+            pieces.append("%s" if literal is None else literal)
+            pieces.append(part)
+        text = "".join(pieces)
+        if len(_inlined) > 256:
+            _inlined.clear()
+        _inlined[key] = text
+    return text, [value for value, literal in zip(params, literals, strict=True) if literal is None]
 
 
 def _numbered_sql(

@@ -55,11 +55,11 @@ class _Row:
 
 
 _lock = threading.Lock()
-_cache: tuple[float, dict[int, _Row], dict[tuple[int, str], Limits]] | None = None
+_cache: tuple[float, dict[int, _Row], dict[tuple[int, str], Limits], frozenset[int]] | None = None
 CACHE_SECONDS = 60.0
 
 
-def _load() -> tuple[float, dict[int, _Row], dict[tuple[int, str], Limits]]:
+def _load() -> tuple[float, dict[int, _Row], dict[tuple[int, str], Limits], frozenset[int]]:
     rows = {
         pk: _Row(parent, a, h, v, level)
         for pk, parent, a, h, v, level in Category.objects.values_list(
@@ -72,10 +72,12 @@ def _load() -> tuple[float, dict[int, _Row], dict[tuple[int, str], Limits]]:
             "category_id", "unit_kind", "accept_days", "handle_days", "verify_days"
         )
     }
-    return time.monotonic(), rows, overrides
+    parents = frozenset(row.parent_id for row in rows.values() if row.parent_id is not None)
+    return time.monotonic(), rows, overrides, parents
 
 
-def _data(category_id: int) -> tuple[dict[int, _Row], dict[tuple[int, str], Limits]]:
+def _snapshot(category_id: int) -> tuple[float, dict[int, _Row], dict[tuple[int, str], Limits], frozenset[int]]:
+    """The cached categories (reloaded after a minute, or when ``category_id`` is new)."""
     global _cache
     with _lock:
         cached = _cache
@@ -83,6 +85,11 @@ def _data(category_id: int) -> tuple[dict[int, _Row], dict[tuple[int, str], Limi
         cached = _load()
         with _lock:
             _cache = cached
+    return cached
+
+
+def _data(category_id: int) -> tuple[dict[int, _Row], dict[tuple[int, str], Limits]]:
+    cached = _snapshot(category_id)
     return cached[1], cached[2]
 
 
@@ -96,8 +103,7 @@ def clear_cache() -> None:
 
 def is_leaf(category_id: int) -> bool:
     """No sub-categories (cases are filed against leaves)."""
-    rows, _ = _data(category_id)
-    return not any(row.parent_id == category_id for row in rows.values())
+    return category_id not in _snapshot(category_id)[3]
 
 
 _townships: dict[int, tuple[float, Unit]] = {}

@@ -105,7 +105,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp, with a fixed strict policy for JSON responses (luoshi.core.middleware).
+    "luoshi.core.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "luoshi.core.middleware.LuoshiErrorMiddleware",
     # Axes must be last: it turns lockouts into a response.
@@ -158,6 +159,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"].setdefault("TEST", {})
     DATABASES["default"]["TEST"]["NAME"] = os.environ.get("LUOSHI_TEST_SQLITE") or None
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("LUOSHI_PG_PREPARE", True):
+    # Statements that ask for it (case intake, luoshi.cases.rows) are prepared on the server once per
+    # connection; Django's own cursors bind on the client and are never prepared. Set
+    # LUOSHI_PG_PREPARE=0 behind a pooler in transaction mode without prepared-statement support.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -10,6 +10,9 @@ admin.site.site_title = _("Luoshi administration")
 admin.site.index_title = _("Administration")
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # The API and Open311 first: they take the most requests, and "" below is tried for every path.
+    path("api/v1/", api.urls),
+    path("open311/", include("luoshi.cases.open311_urls")),
     path("", include("luoshi.core.urls")),
     path("accounts/", include("luoshi.accounts.urls")),
     path("org/", include("luoshi.org.urls")),
@@ -17,8 +20,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/", include("luoshi.tasks.urls")),
     path("cases/", include("luoshi.cases.urls")),
     path("indicators/", include("luoshi.indicators.urls")),
-    path("open311/", include("luoshi.cases.open311_urls")),
-    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

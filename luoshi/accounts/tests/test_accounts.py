@@ -166,6 +166,17 @@ def test_every_response_carries_a_content_security_policy(client):
     assert response["X-Frame-Options"] == "DENY"
 
 
+def test_json_responses_get_a_policy_that_allows_nothing(client):
+    """The API answers with data, never a page: its fixed policy lets it load, run and be framed by nothing."""
+    response = client.get("/api/v1/cases")  # not logged in: a JSON 401
+    assert response.status_code == 401 and response["Content-Type"].startswith("application/json")
+    assert response["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    page = client.get(reverse("accounts:login"))
+    assert "script-src 'self'" in page["Content-Security-Policy"]
+
+
 def test_sessions_expire():
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
     assert settings.SESSION_COOKIE_AGE <= 8 * 3600
