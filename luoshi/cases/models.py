@@ -217,8 +217,11 @@ class MediationResult(models.TextChoices):
 
 
 class Case(models.Model):
-    tracking_no = models.CharField(_("tracking number"), max_length=32, unique=True)
-    public_token = models.CharField(max_length=32, db_index=True, editable=False)
+    # Unique and indexed through Meta (a constraint and an index, not unique=True / db_index=True):
+    # on PostgreSQL those would add a second, pattern-matching index that no lookup uses and
+    # every intake would pay for.
+    tracking_no = models.CharField(_("tracking number"), max_length=32)
+    public_token = models.CharField(max_length=32, editable=False)
     kind = models.CharField(_("kind"), max_length=16, choices=CaseKind.choices, default=CaseKind.REQUEST)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     category = models.ForeignKey(
@@ -318,6 +321,7 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="duplicates",
+        db_index=False,  # a partial index in Meta: few cases are duplicates
     )
     rating = models.CharField(_("rating"), max_length=16, choices=Rating.choices, blank=True, default="")
     rating_comment = models.TextField(_("rating comment"), blank=True)
@@ -354,8 +358,13 @@ class Case(models.Model):
             models.Index(fields=["reported_at"], name="case_reported_idx"),
             models.Index(fields=["updated_at"], name="case_updated_idx"),
             models.Index(fields=["reported_by", "reported_at"], name="case_reporter_idx"),
+            models.Index(fields=["public_token"], name="case_public_token_idx"),
+            models.Index(
+                fields=["duplicate_of"], condition=models.Q(duplicate_of__isnull=False), name="case_duplicate_idx"
+            ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["tracking_no"], name="case_tracking_no_unique"),
             # The stage clock runs only while the case is open; lists rely on "due_at is set ⇔ open".
             models.CheckConstraint(
                 condition=models.Q(due_at__isnull=True) | models.Q(status__in=sorted(OPEN_STATUSES)),
