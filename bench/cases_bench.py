@@ -290,10 +290,14 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """CPU time (user + system) used so far by the server and its workers (Linux /proc)."""
+        return sum(self.cpu_by_process().values())
+
+    def cpu_by_process(self) -> dict[int, float]:
+        """CPU time (user + system) used so far by the server's master and each worker, by process id."""
         if self.proc is None:
-            return 0.0
+            return {}
         tick = os.sysconf("SC_CLK_TCK")
-        total = 0
+        found: dict[int, float] = {}
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
                 fields = stat.read_text().rsplit(")", 1)[1].split()
@@ -301,13 +305,20 @@ class Server:
                 continue
             pid, ppid = int(stat.parent.name), int(fields[1])
             if pid == self.proc.pid or ppid == self.proc.pid:
-                total += int(fields[11]) + int(fields[12])
-        return total / tick
+                found[pid] = (int(fields[11]) + int(fields[12])) / tick
+        return found
 
     def __exit__(self, *exc: object) -> None:
         if self.proc is not None:
             self.proc.terminate()
             self.proc.wait(timeout=30)
+
+
+def worker_shares(before: dict[int, float], after: dict[int, float], master: int) -> list[float]:
+    """Each worker's part of the workers' CPU time between two readings, largest first."""
+    used = {pid: after[pid] - before.get(pid, 0.0) for pid in after if pid != master}
+    total = sum(used.values()) or 1.0
+    return sorted((u / total for u in used.values()), reverse=True)
 
 
 def database_cpu_seconds() -> float:
@@ -507,20 +518,24 @@ def intake(
             cpu0, db0, busy0 = server.cpu_seconds(), database_cpu_seconds(), machine_busy_seconds()
             ceiling = wrk_load(port, "/bench/ping", script, seconds, concurrency)
             cpu1, db1, busy1 = server.cpu_seconds(), database_cpu_seconds(), machine_busy_seconds()
+            by_process = server.cpu_by_process()
             result = wrk_load(port, "/api/v1/cases", script, seconds, concurrency)
             cpu2, db2, busy2 = server.cpu_seconds(), database_cpu_seconds(), machine_busy_seconds()
+            shares = worker_shares(by_process, server.cpu_by_process(), master=server.proc.pid if server.proc else 0)
         else:
             cpu0, db0, busy0 = server.cpu_seconds(), database_cpu_seconds(), machine_busy_seconds()
             ceiling = load(port, "/bench/ping", bodies, headers, concurrency)
             cpu1, db1, busy1 = server.cpu_seconds(), database_cpu_seconds(), machine_busy_seconds()
+            by_process = server.cpu_by_process()
             result = load(port, "/api/v1/cases", bodies, headers, concurrency)
             cpu2, db2, busy2 = server.cpu_seconds(), database_cpu_seconds(), machine_busy_seconds()
+            shares = worker_shares(by_process, server.cpu_by_process(), master=server.proc.pid if server.proc else 0)
     runs = ((ceiling, cpu1 - cpu0, db1 - db0, busy1 - busy0), (result, cpu2 - cpu1, db2 - db1, busy2 - busy1))
-    for r, cpu, db, busy in runs:
-        n = max(1, r["requests"])
-        r["cpu_ms"] = cpu * 1000 / n
-        r["db_cpu_ms"] = db * 1000 / n
-        r["machine_cpu_ms"] = busy * 1000 / n
+    for stats, cpu, db, busy in runs:
+        n = max(1, stats["requests"])
+        stats["cpu_ms"] = cpu * 1000 / n
+        stats["db_cpu_ms"] = db * 1000 / n
+        stats["machine_cpu_ms"] = busy * 1000 / n
     load_average = os.getloadavg()
     after = Case.objects.count()
     kind = f"{workers} gunicorn workers × {threads} threads" if threads > 1 else f"{workers} gunicorn sync workers"
@@ -538,6 +553,10 @@ def intake(
             f"| {db_cpu} | {r['machine_cpu_ms']:.2f} | {r['errors']:.0f} |"
         )
     cores = os.cpu_count() or 1
+    print(
+        "\nintake CPU by worker (each keep-alive connection stays with the worker that accepted it): "
+        + " / ".join(f"{share:.0%}" for share in shares)
+    )
     print(
         f"\ncases in the database: {before:,} → {after:,} (+{after - before:,}); "
         f"load average after the run: {load_average[0]:.2f}; {cores} cores: the server's CPU cost allows "
