@@ -117,6 +117,7 @@ def _insert_cases(n: int) -> None:
     places = []
     for i, g in enumerate(grids):
         township = g.parent.parent  # type: ignore[union-attr]
+        assert township is not None
         depts = departments.get(township.pk, [township.pk])
         places.append((i, g.pk, township.pk, depts[i % len(depts)], township.code))
     cats = [
@@ -531,10 +532,10 @@ def intake(
             cpu2, db2, busy2 = server.cpu_seconds(), database_cpu_seconds(), machine_busy_seconds()
             shares = worker_shares(by_process, server.cpu_by_process(), master=server.proc.pid if server.proc else 0)
     runs = ((ceiling, cpu1 - cpu0, db1 - db0, busy1 - busy0), (result, cpu2 - cpu1, db2 - db1, busy2 - busy1))
-    for stats, cpu, db, busy in runs:
+    for stats, cpu, db_cpu, busy in runs:
         n = max(1, stats["requests"])
         stats["cpu_ms"] = cpu * 1000 / n
-        stats["db_cpu_ms"] = db * 1000 / n
+        stats["db_cpu_ms"] = db_cpu * 1000 / n
         stats["machine_cpu_ms"] = busy * 1000 / n
     load_average = os.getloadavg()
     after = Case.objects.count()
@@ -547,10 +548,10 @@ def intake(
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, r in (("bare Django JSON endpoint (ceiling)", ceiling), ("POST /api/v1/cases (intake)", result)):
-        db_cpu = "–" if is_sqlite() else f"{r['db_cpu_ms']:.2f}"
+        db_column = "–" if is_sqlite() else f"{r['db_cpu_ms']:.2f}"
         print(
             f"| {name} | {r['per_second']:.0f} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | {r['cpu_ms']:.2f} "
-            f"| {db_cpu} | {r['machine_cpu_ms']:.2f} | {r['errors']:.0f} |"
+            f"| {db_column} | {r['machine_cpu_ms']:.2f} | {r['errors']:.0f} |"
         )
     cores = os.cpu_count() or 1
     print(
