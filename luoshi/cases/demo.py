@@ -53,6 +53,8 @@ from luoshi.org.models import Person, Position, Unit, UnitKind
 SEED = 20260430
 CASES_PER_TOWNSHIP = 180
 CASES_IN_CHENGDONG = 900
+# Every fifth open case with a green light is moved back into the yellow window (see _move_into_yellow).
+YELLOW_EVERY = 5
 DEMO_OPEN311_KEY = "o311_demo_luoshi_2026"  # documented in docs/open311.md; demo installations only
 
 # Where the invented townships lie on the map (a fictitious layout, not real places).
@@ -311,10 +313,9 @@ def _cases(rng: random.Random) -> int:
     seqs: dict[tuple[str, int], int] = defaultdict(int)
     cases: list[Case] = []
     meta: list[dict[str, Any]] = []
+    green_seen, yellow_made = 0, False
     for p in plan:
         township, unit, category, major, reported = p["township"], p["unit"], p["category"], p["major"], p["reported"]
-        year = sla.local_date(reported).year
-        seqs[(township.code, year)] += 1
         channel = rng.choices(
             [Channel.GRID, Channel.HOTLINE, Channel.VISIT, Channel.WEB, Channel.OPEN311, Channel.LETTER],
             [40, 25, 12, 12, 6, 5],
@@ -350,7 +351,7 @@ def _cases(rng: random.Random) -> int:
             route = p["place"]
         handler = route or rng.choice(p["departments"])
         case = Case(
-            tracking_no=f"{year}-{township.code}-{seqs[(township.code, year)]:05d}",
+            tracking_no="",
             public_token=secrets.token_urlsafe(12),
             kind=kind,
             channel=channel,
@@ -373,14 +374,57 @@ def _cases(rng: random.Random) -> int:
             updated_at=reported,
         )
         m = _lifecycle(rng, case, handler, now, cal)
+        if case.due_at is not None and sla.light(now, case.warn_at, case.due_at) == sla.GREEN:
+            if (not yellow_made or green_seen % YELLOW_EVERY == 0) and _move_into_yellow(case, m["events"], now, cal):
+                yellow_made = True
+            green_seen += 1
         cases.append(case)
         meta.append(m)
+    # Numbers follow the reporting order (a case moved into the yellow window moved back in time).
+    ordered = sorted(zip(cases, meta, strict=True), key=lambda pair: pair[0].reported_at)
+    cases = [case for case, _m in ordered]
+    meta = [m for _case, m in ordered]
+    for case in cases:
+        township_code = case.township.code
+        year = sla.local_date(case.reported_at).year
+        seqs[(township_code, year)] += 1
+        case.tracking_no = f"{year}-{township_code}-{seqs[(township_code, year)]:05d}"
     Case.objects.bulk_create(cases, batch_size=500)
     for (code, year), last in seqs.items():
         TrackingSequence.objects.update_or_create(code=code, year=year, defaults={"last": last})
     _extras(rng, cases, meta, users, now)
     audit.record(actor=None, obj=cases[-1], verb="create", comment="demo data")
     return len(cases)
+
+
+def _move_into_yellow(
+    case: Case, events: list[tuple[str, str, str, dt.datetime, str, bool]], now: dt.datetime, cal: Any
+) -> bool:
+    """Move an open case back in time just far enough for its stage's light to be yellow now.
+
+    The yellow window is the last working day or days of a stage, so whether a random demo
+    case falls in it depends on the date the demo is loaded; moved cases make sure the demo
+    shows every light on any day. Every moment of the case and its timeline moves by the same
+    whole number of days, so the history stays consistent. False when no such move exists
+    (a one-day stage in the middle of a long holiday).
+    """
+    start, limit = case.stage_started_at, case.stage_limit_days
+    if start is None or limit is None:
+        return False
+    for days in range(1, 3 * limit + 15):
+        by = dt.timedelta(days=days)
+        moved = sla.deadline(start - by, limit, 0, cal)
+        if sla.light(now, moved.warn_at, moved.due_at) == sla.YELLOW:
+            break
+    else:
+        return False
+    for field in ("reported_at", "updated_at", "accepted_at", "dispatched_at", "replied_at", "stage_started_at"):
+        moment = getattr(case, field)
+        if moment is not None:
+            setattr(case, field, moment - by)
+    events[:] = [(verb, old, new, at - by, text, public) for verb, old, new, at, text, public in events]
+    case.warn_at, case.due_at, case.sla_notice = moved.warn_at, moved.due_at, 1
+    return True
 
 
 def _lifecycle(rng: random.Random, case: Case, handler: Unit, now: dt.datetime, cal: Any) -> dict[str, Any]:
