@@ -9,7 +9,8 @@ Usage:
     # 2. Intake: POST /api/v1/cases against a bare JSON endpoint on the same server (the ceiling),
     #    loaded by wrk (Debian package ``wrk``) with a generated Lua script that varies the body;
     #    ``--client python`` uses Python threads instead (they compete for the same cores).
-    .venv/bin/python bench/cases_bench.py intake --workers 3 --threads 2 --concurrency 8 --seconds 20
+    .venv/bin/python bench/cases_bench.py intake --workers 3 --threads 2 --concurrency 8 --seconds 20 \
+        --worker-connections 3   # wrk's 8 kept-alive connections spread 3/3/2 over the workers
     # 3. Pages: median and p95 of the inbox, list, API list and statistics.
     .venv/bin/python bench/cases_bench.py pages --runs 30
 
@@ -241,10 +242,11 @@ def _bench_user() -> None:
 
 
 class Server:
-    def __init__(self, port: int, workers: int, threads: int = 1) -> None:
+    def __init__(self, port: int, workers: int, threads: int = 1, worker_connections: int = 0) -> None:
         self.port = port
         self.workers = workers
         self.threads = threads
+        self.worker_connections = worker_connections
         self.proc: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Server:
@@ -278,6 +280,7 @@ class Server:
                 "error",
                 "--backlog",
                 "512",
+                *(["--worker-connections", str(self.worker_connections)] if self.worker_connections else []),
             ],
             env=env,
         )
@@ -472,6 +475,7 @@ def intake(
     threads: int = 1,
     client: str = "wrk",
     seconds: int = 20,
+    worker_connections: int = 0,
 ) -> None:
     setup_django()
     from luoshi.org.models import Unit, UnitKind
@@ -512,7 +516,7 @@ def intake(
         },
         encoding="utf-8",
     )
-    with Server(port, workers, threads) as server:
+    with Server(port, workers, threads, worker_connections) as server:
         load(port, "/bench/ping", bodies[:200], headers, concurrency)  # warm up the workers
         load(port, "/api/v1/cases", bodies[:100], headers, concurrency)
         if client == "wrk":
@@ -540,6 +544,8 @@ def intake(
     load_average = os.getloadavg()
     after = Case.objects.count()
     kind = f"{workers} gunicorn workers × {threads} threads" if threads > 1 else f"{workers} gunicorn sync workers"
+    if worker_connections:
+        kind += f", at most {worker_connections} connections per worker"
     how = f"wrk, {seconds} s each" if client == "wrk" else f"Python threads, {requests} requests each"
     print(f"\n### Intake on {db}: {how}, {concurrency} concurrent, {kind}\n")
     print(
@@ -686,6 +692,12 @@ def main() -> int:
         "--client", choices=["wrk", "python"], default="wrk", help="load generator: wrk (C) or Python threads"
     )
     i.add_argument("--seconds", type=int, default=20, help="duration of each wrk run")
+    i.add_argument(
+        "--worker-connections",
+        type=int,
+        default=0,
+        help="gunicorn's --worker-connections (open connections a gthread worker takes at most); 0: its default",
+    )
     p = sub.add_parser("pages")
     p.add_argument("--runs", type=int, default=30)
     p.add_argument("--workers", type=int, default=2)
@@ -694,7 +706,16 @@ def main() -> int:
     if args.command == "generate":
         generate(args.cases)
     elif args.command == "intake":
-        intake(args.requests, args.concurrency, args.workers, args.port, args.threads, args.client, args.seconds)
+        intake(
+            args.requests,
+            args.concurrency,
+            args.workers,
+            args.port,
+            args.threads,
+            args.client,
+            args.seconds,
+            args.worker_connections,
+        )
     else:
         pages(args.runs, args.port, args.workers)
     return 0

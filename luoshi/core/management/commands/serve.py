@@ -30,6 +30,32 @@ def static_files_current() -> bool:
     return True
 
 
+def gunicorn_argv(*, host: str, port: str, workers: int, threads: int, worker_connections: int | None) -> list[str]:
+    """The gunicorn command line ``serve`` runs (gthread workers when ``threads`` is above 1)."""
+    argv = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "luoshi.config.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--access-logfile",
+        "-",
+    ]
+    if worker_connections:
+        argv += ["--worker-connections", str(worker_connections)]
+    return argv
+
+
+def _env_int(name: str) -> int | None:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else None
+
+
 class Command(BaseCommand):
     help = "Serve Luoshi with gunicorn (static files by whitenoise) on http://127.0.0.1:8000."
 
@@ -38,6 +64,12 @@ class Command(BaseCommand):
         parser.add_argument("--port", default="8000")
         parser.add_argument("--workers", type=int, default=int(os.environ.get("LUOSHI_WORKERS", "2")))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("LUOSHI_THREADS", "4")))
+        parser.add_argument(
+            "--worker-connections",
+            type=int,
+            default=_env_int("LUOSHI_WORKER_CONNECTIONS"),
+            help="open connections one worker takes at most (gunicorn's default: 1000); see docs/deployment.md",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG and not static_files_current():
@@ -47,18 +79,11 @@ class Command(BaseCommand):
         bind = f"{options['host']}:{options['port']}"
         self.stdout.write(f"Luoshi is serving on http://{bind}/ (Ctrl-C stops it)")
         self.stdout.flush()
-        argv = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "luoshi.config.wsgi:application",
-            "--bind",
-            bind,
-            "--workers",
-            str(options["workers"]),
-            "--threads",
-            str(options["threads"]),
-            "--access-logfile",
-            "-",
-        ]
+        argv = gunicorn_argv(
+            host=options["host"],
+            port=options["port"],
+            workers=options["workers"],
+            threads=options["threads"],
+            worker_connections=options["worker_connections"],
+        )
         os.execv(sys.executable, argv)
