@@ -632,7 +632,7 @@ def case_stats(
         out.append(
             StatRow(
                 key=d[key],
-                name=d[name] or "—",
+                name=d[name] or (_("Not dispatched yet") if key == "handling_unit_id" else "—"),
                 total=d["total"],
                 open=d["open"],
                 closed=d["closed"],

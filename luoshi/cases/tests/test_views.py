@@ -207,6 +207,19 @@ def test_map_and_stats_pages(client, w):
     assert login(client, w.grid).get(reverse("cases:stats")).status_code == 403
 
 
+def test_stats_name_undispatched_cases_and_leave_rates_without_closed_cases_blank(client, w):
+    import json
+
+    to_state(w, "rated")
+    to_state(w, "reported")  # no handling unit yet, nothing closed
+    stats = login(client, w.supervisor).get(reverse("cases:stats"))
+    chart = json.loads(stats.context["chart"])
+    rates = dict(zip(chart["names"], chart["on_time"], strict=True))
+    assert rates["尚未派遣"] is None  # a gap in the line, not 0 %
+    assert [rate for name, rate in rates.items() if name != "尚未派遣"] == [100.0]
+    assert "<td>尚未派遣</td>" in stats.content.decode()
+
+
 def test_public_form_rate_limit_and_rating(client, w, settings):
     settings.LUOSHI_PUBLIC_RATE_LIMIT = (2, 600)
     page = client.get(reverse("cases:public_new"))
