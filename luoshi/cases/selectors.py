@@ -416,6 +416,11 @@ class CaseView:
     similar: list[Case] = field(default_factory=list)
     suggested_handler: Unit | None = None
 
+    @property
+    def due_day(self) -> dt.date | None:
+        """The last day to act on the open stage (it is due by the end of that day)."""
+        return sla.due_day(self.case.due_at) if self.case.due_at is not None else None
+
 
 def case_view(user: Any, pk: int | str) -> CaseView:
     case = access_case(user, pk)

@@ -93,9 +93,14 @@ class Remaining:
     overdue: bool
 
 
+def due_day(due_at: dt.datetime) -> dt.date:
+    """The last day of a stage: ``due_at`` is the midnight that ends it, shown as the day before."""
+    return local_date(due_at - dt.timedelta(microseconds=1))
+
+
 def remaining(now: dt.datetime, due_at: dt.datetime, cal: WorkCalendar) -> Remaining:
     today = local_date(now)
-    due_date = local_date(due_at - dt.timedelta(microseconds=1))
+    due_date = due_day(due_at)
     if now < due_at:
         return Remaining(max(0, cal.working_days_between(today, due_date)), False)
     return Remaining(max(1, cal.working_days_between(due_date, today)), True)

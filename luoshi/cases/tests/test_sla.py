@@ -47,6 +47,8 @@ def test_due_date_is_the_nth_working_day_and_a_working_day(start, limit, extensi
     # Due at the end of the due date, local time.
     assert deadline.due_at == dt.datetime.combine(deadline.due_date + dt.timedelta(days=1), dt.time(), tzinfo=TZ)
     assert deadline.due_at > start
+    # Pages show the due date itself, not the midnight that ends it.
+    assert sla.due_day(deadline.due_at) == deadline.due_date
 
 
 @given(moments(), st.integers(0, 40), st.integers(0, 20), calendars())

@@ -195,6 +195,17 @@ def test_excel_export(client, w):
     assert "13912345678" not in str(rows)  # no reporter contact in exports
 
 
+def test_detail_shows_the_last_day_of_the_stage_not_the_midnight_after_it(client, w):
+    import datetime as dt
+
+    from luoshi.cases import sla
+
+    case = to_state(w, "reported")
+    page = login(client, w.supervisor).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    due_day = sla.local_date(case.due_at) - dt.timedelta(days=1)  # due_at is the midnight after it
+    assert f'data-testid="due-day">期限至 {due_day:%Y-%m-%d}' in page
+
+
 def test_map_and_stats_pages(client, w):
     to_state(w, "rated")
     c = login(client, w.supervisor)
