@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
+from ninja.responses import Status as HttpStatus
 
 from luoshi.api.pagination import paginate
 from luoshi.api.schemas import ErrorOut, PageOut
@@ -430,7 +431,7 @@ def create_task(request: HttpRequest, payload: TaskIn) -> Any:
         weight=payload.weight,
     )
     task = services.task_create(actor=request.user, data=data, assign=payload.assign)
-    return 201, task_detail_dict(request, selectors.access_task(request.user, task.pk))
+    return HttpStatus(201, task_detail_dict(request, selectors.access_task(request.user, task.pk)))
 
 
 @tasks_router.get("/{int:task_id}", response={200: TaskDetailOut, **ERRORS}, summary="One task with its timeline")
@@ -472,13 +473,16 @@ def report_progress(request: HttpRequest, task_id: int, payload: ProgressIn) -> 
         actor=request.user, task=task, percent=payload.percent, text=payload.text, reported_on=payload.reported_on
     )
     fresh = selectors.access_task(request.user, task_id)
-    return 201, {
-        "id": report.pk,
-        "percent": report.percent,
-        "text": report.text,
-        "reported_on": report.reported_on,
-        "task": fresh,
-    }
+    return HttpStatus(
+        201,
+        {
+            "id": report.pk,
+            "percent": report.percent,
+            "text": report.text,
+            "reported_on": report.reported_on,
+            "task": fresh,
+        },
+    )
 
 
 @tasks_router.post(
@@ -496,7 +500,7 @@ def upload_attachments(
         report = ProgressReport.objects.filter(pk=report_id, task=task).first()
         if report is None:
             raise NotFound()
-    return 201, services.task_add_attachments(actor=request.user, task=task, files=files, report=report)
+    return HttpStatus(201, services.task_add_attachments(actor=request.user, task=task, files=files, report=report))
 
 
 @tasks_router.post("/{int:task_id}/reminders", response={200: TaskListItem, **ERRORS}, summary="Send a reminder (催办)")
@@ -509,7 +513,9 @@ def remind_task(request: HttpRequest, task_id: int, payload: ReminderIn) -> Any:
 @tasks_router.post("/{int:task_id}/milestones", response={201: MilestoneOut, **ERRORS}, summary="Add a milestone")
 def add_milestone(request: HttpRequest, task_id: int, payload: MilestoneIn) -> Any:
     task = selectors.access_task(request.user, task_id)
-    return 201, services.milestone_add(actor=request.user, task=task, title=payload.title, due_date=payload.due_date)
+    return HttpStatus(
+        201, services.milestone_add(actor=request.user, task=task, title=payload.title, due_date=payload.due_date)
+    )
 
 
 # --- goals -------------------------------------------------------------------------------------
@@ -541,7 +547,7 @@ def create_goal(request: HttpRequest, payload: GoalIn) -> Any:
         weight=payload.weight,
         assessment=payload.assessment,
     )
-    return 201, _goal_detail(selectors.access_goal(request.user, goal.pk))
+    return HttpStatus(201, _goal_detail(selectors.access_goal(request.user, goal.pk)))
 
 
 @goals_router.get("/{int:goal_id}", response={200: GoalDetailOut, **ERRORS}, summary="One goal with its categories")
@@ -568,7 +574,7 @@ def add_category(request: HttpRequest, goal_id: int, payload: CategoryIn) -> Any
         weight=payload.weight,
         sort_order=payload.sort_order,
     )
-    return 201, category
+    return HttpStatus(201, category)
 
 
 # --- inspections -------------------------------------------------------------------------------
@@ -608,7 +614,7 @@ def create_inspection(request: HttpRequest, payload: InspectionIn) -> Any:
         summary=payload.summary,
         findings=payload.findings,
     )
-    return 201, _inspection_detail(request, selectors.access_inspection(request.user, inspection.pk))
+    return HttpStatus(201, _inspection_detail(request, selectors.access_inspection(request.user, inspection.pk)))
 
 
 @inspections_router.get("/{int:inspection_id}", response={200: InspectionDetailOut, **ERRORS}, summary="One inspection")
@@ -623,7 +629,9 @@ def add_finding(request: HttpRequest, inspection_id: int, payload: FindingIn) ->
     finding = services.finding_add(
         actor=request.user, inspection=inspection, description=payload.description, unit=unit
     )
-    return 201, {"id": finding.pk, "description": finding.description, "unit_id": finding.unit_id, "task_ids": []}
+    return HttpStatus(
+        201, {"id": finding.pk, "description": finding.description, "unit_id": finding.unit_id, "task_ids": []}
+    )
 
 
 @inspections_router.post(
@@ -641,7 +649,7 @@ def finding_task(request: HttpRequest, finding_id: int, payload: FindingTaskIn) 
         responsible_leader=_person(request, payload.responsible_leader_id),
         title=payload.title,
     )
-    return 201, task_detail_dict(request, selectors.access_task(request.user, task.pk))
+    return HttpStatus(201, task_detail_dict(request, selectors.access_task(request.user, task.pk)))
 
 
 __all__ = ["Status", "goals_router", "inspections_router", "tasks_router"]
