@@ -778,6 +778,11 @@ class BoardRow:
     filed_days: int
     expected_days: int
     last_summary: str = ""
+    expected_today: bool = True  # False on a day off: nobody is late then
+
+    @property
+    def missing(self) -> bool:
+        return self.expected_today and not self.filed_today
 
     @property
     def rate(self) -> float:
@@ -789,13 +794,35 @@ def _expected_units(kind: str, base: QuerySet[Unit]) -> QuerySet[Unit]:
     return base.filter(kind__in=list(kinds), is_active=True).order_by("path")
 
 
+_LINE_FIELDS = ("unit_id", "person_id", "summary", "nothing_to_report", "issues_found")
+
+
+def _daily_line(report: DailyReport) -> str:
+    """What a filed report says, in one line: issues found, then the summary (or "nothing unusual")."""
+    parts = []
+    if report.issues_found:
+        parts.append(_("%(n)s issues found") % {"n": report.issues_found})
+    if report.summary:
+        parts.append(report.summary)
+    elif report.nothing_to_report:
+        parts.append(_("nothing unusual"))
+    return "；".join(parts)
+
+
 def daily_board(user: Any, *, kind: str, day: dt.date, days: int = 7) -> list[BoardRow]:
-    """Who has and has not reported on ``day``, and how many of the last ``days`` working days they covered."""
+    """Who has and has not reported on ``day``, and how many of the last ``days`` working days they covered.
+
+    Reports are due on working days (reminders go out on working days only), so a report filed on
+    a day off shows on that day but does not count towards the working days covered.
+    """
     scope = scope_for(user)
     cal = workdays.calendar()
     start = day - dt.timedelta(days=days - 1)
-    expected = sum(1 for i in range(days) if cal.is_working_day(start + dt.timedelta(days=i)))
+    working = [d for d in (start + dt.timedelta(days=i) for i in range(days)) if cal.is_working_day(d)]
+    expected = len(working)
+    expected_today = cal.is_working_day(day)
     period = DailyReport.objects.filter(kind=kind, report_date__range=(start, day))
+    covered = period.filter(report_date__in=working)
     if kind == DailyKind.CADRE:
         people = (
             Person.objects.filter(key_persons__is_active=True)
@@ -803,15 +830,30 @@ def daily_board(user: Any, *, kind: str, day: dt.date, days: int = 7) -> list[Bo
             .distinct()
             .order_by("name")
         )
-        counts = dict(period.values_list("person_id").annotate(n=Count("pk")).values_list("person_id", "n"))
-        today_ids = set(period.filter(report_date=day).values_list("person_id", flat=True))
-        return [BoardRow(f"p{p.pk}", p.name, None, p.pk in today_ids, counts.get(p.pk, 0), expected) for p in people]
+        counts = dict(covered.values_list("person_id").annotate(n=Count("pk")).values_list("person_id", "n"))
+        today_by_person = {r.person_id: _daily_line(r) for r in period.filter(report_date=day).only(*_LINE_FIELDS)}
+        return [
+            BoardRow(
+                f"p{p.pk}",
+                p.name,
+                None,
+                p.pk in today_by_person,
+                counts.get(p.pk, 0),
+                expected,
+                today_by_person.get(p.pk, ""),
+                expected_today,
+            )
+            for p in people
+        ]
     units = _expected_units(kind, Unit.objects.filter(scope.unit_q()))
-    unit_period = period.filter(person__isnull=True)
-    counts = dict(unit_period.values_list("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
-    today = {r.unit_id: r.summary for r in unit_period.filter(report_date=day).only("unit_id", "summary")}
+    unit_covered = covered.filter(person__isnull=True)
+    counts = dict(unit_covered.values_list("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
+    unit_today = period.filter(person__isnull=True, report_date=day).only(*_LINE_FIELDS)
+    today = {r.unit_id: _daily_line(r) for r in unit_today}
     return [
-        BoardRow(f"u{u.pk}", u.name, u, u.pk in today, counts.get(u.pk, 0), expected, today.get(u.pk, ""))
+        BoardRow(
+            f"u{u.pk}", u.name, u, u.pk in today, counts.get(u.pk, 0), expected, today.get(u.pk, ""), expected_today
+        )
         for u in units.only("pk", "name", "path")
     ]
 

@@ -38,6 +38,7 @@ from luoshi.cases.models import (
 )
 from luoshi.cases.permissions import GRID_ADMINS, STATS_ROLES
 from luoshi.cases.workflow import ACTION_BUTTONS, Action, transition_for
+from luoshi.core import workdays
 from luoshi.core.errors import LuoshiError, NotFound, ValidationFailed
 from luoshi.core.pagination import paginate, querystring_without_page
 from luoshi.org.models import Person, Unit, UnitKind
@@ -871,7 +872,8 @@ def daily(request: HttpRequest) -> HttpResponse:
             "kinds": DailyKind.choices,
             "day": day,
             "board": board,
-            "missing": sum(1 for r in board if not r.filed_today),
+            "missing": sum(1 for r in board if r.missing),
+            "day_off": not workdays.is_working_day(day),
             "form": form,
         },
     )

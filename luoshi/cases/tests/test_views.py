@@ -9,9 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from luoshi.cases.models import Attachment, Case, Status
 from luoshi.cases.tests.factories import category, report, to_state
+from luoshi.core import workdays
 from luoshi.core.models import ActivityLog
 
 pytestmark = pytest.mark.django_db
@@ -339,7 +341,7 @@ def test_daily_screening_board_and_filing(client, w):
     c = login(client, w.community)
     board = c.get(reverse("cases:daily"), {"kind": "screening"})
     assert board.status_code == 200
-    assert board.context["missing"] == 1
+    assert board.context["missing"] == (1 if workdays.is_working_day(timezone.localdate()) else 0)
     empty = c.post(reverse("cases:daily") + "?kind=screening", {"kind": "screening", "unit": w.community_unit.pk})
     assert empty.context["form"].errors
     filed = c.post(
@@ -348,6 +350,44 @@ def test_daily_screening_board_and_filing(client, w):
     )
     assert filed.status_code == 302
     assert c.get(reverse("cases:daily"), {"kind": "screening"}).context["missing"] == 0
+
+
+def test_daily_board_counts_working_days_and_expects_nothing_on_a_day_off(client, w):
+    import datetime as dt
+
+    from luoshi.cases.models import DailyReport
+
+    def filed(day, **fields):
+        DailyReport.objects.create(
+            kind="screening", unit=w.community_unit, report_date=day, filed_by=w.community, **fields
+        )
+
+    # Monday 2026-11-30 to Sunday 2026-12-06: five working days, then a weekend.
+    filed(dt.date(2026, 11, 30), nothing_to_report=True)
+    filed(dt.date(2026, 12, 1), summary="排查矛盾纠纷2起", issues_found=2)
+    filed(dt.date(2026, 12, 5), nothing_to_report=True)  # a Saturday: shown, but not a working day covered
+    c = login(client, w.community)
+
+    saturday = c.get(reverse("cases:daily"), {"kind": "screening", "day": "2026-12-05"})
+    row = next(r for r in saturday.context["board"] if r.unit == w.community_unit)
+    assert (row.filed_today, row.missing, row.filed_days, row.expected_days) == (True, False, 2, 5)
+    assert row.last_summary == "无异常"
+    assert "2026-12-05 为休息日，无需报送" in saturday.content.decode()
+
+    sunday = c.get(reverse("cases:daily"), {"kind": "screening", "day": "2026-12-06"})
+    row = next(r for r in sunday.context["board"] if r.unit == w.community_unit)
+    assert (row.filed_today, row.missing) == (False, False)
+    assert sunday.context["missing"] == 0 and "休息日" in sunday.content.decode()
+
+    tuesday = c.get(reverse("cases:daily"), {"kind": "screening", "day": "2026-12-01"})
+    row = next(r for r in tuesday.context["board"] if r.unit == w.community_unit)
+    assert row.last_summary == "发现问题 2 个；排查矛盾纠纷2起"
+    assert "已报送" in tuesday.content.decode()
+
+    friday = c.get(reverse("cases:daily"), {"kind": "screening", "day": "2026-12-04"})
+    row = next(r for r in friday.context["board"] if r.unit == w.community_unit)
+    assert (row.filed_today, row.missing, row.filed_days, row.expected_days) == (False, True, 2, 5)
+    assert friday.context["missing"] >= 1
 
 
 def test_home_shows_waiting_cases(client, w):
