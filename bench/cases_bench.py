@@ -416,6 +416,7 @@ math.randomseed(%(seed)d)
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer %(token)s"
+%(connection)s
 
 request = function()
   n = n + 1
@@ -476,6 +477,7 @@ def intake(
     client: str = "wrk",
     seconds: int = 20,
     worker_connections: int = 0,
+    new_connections: bool = False,
 ) -> None:
     setup_django()
     from luoshi.org.models import Unit, UnitKind
@@ -513,6 +515,8 @@ def intake(
             "codes": ", ".join(f'"{c}"' for c in codes),
             "seed": 7,
             "token": token,
+            # A new connection per request, as behind a proxy without upstream keep-alive.
+            "connection": 'wrk.headers["Connection"] = "close"' if new_connections else "",
         },
         encoding="utf-8",
     )
@@ -546,6 +550,8 @@ def intake(
     kind = f"{workers} gunicorn workers × {threads} threads" if threads > 1 else f"{workers} gunicorn sync workers"
     if worker_connections:
         kind += f", at most {worker_connections} connections per worker"
+    if new_connections:
+        kind += ", a new connection per request (wrk only)"
     how = f"wrk, {seconds} s each" if client == "wrk" else f"Python threads, {requests} requests each"
     print(f"\n### Intake on {db}: {how}, {concurrency} concurrent, {kind}\n")
     print(
@@ -698,6 +704,11 @@ def main() -> int:
         default=0,
         help="gunicorn's --worker-connections (open connections a gthread worker takes at most); 0: its default",
     )
+    i.add_argument(
+        "--new-connections",
+        action="store_true",
+        help="wrk sends Connection: close, so every request comes on a new connection (no keep-alive)",
+    )
     p = sub.add_parser("pages")
     p.add_argument("--runs", type=int, default=30)
     p.add_argument("--workers", type=int, default=2)
@@ -715,6 +726,7 @@ def main() -> int:
             args.client,
             args.seconds,
             args.worker_connections,
+            args.new_connections,
         )
     else:
         pages(args.runs, args.port, args.workers)
