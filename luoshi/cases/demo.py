@@ -409,7 +409,7 @@ def _move_into_yellow(
     (a one-day stage in the middle of a long holiday).
     """
     start, limit = case.stage_started_at, case.stage_limit_days
-    if start is None or limit is None:
+    if start is None:
         return False
     for days in range(1, 3 * limit + 15):
         by = dt.timedelta(days=days)
