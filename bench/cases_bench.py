@@ -566,10 +566,12 @@ def intake(
             f"| {db_column} | {r['machine_cpu_ms']:.2f} | {r['errors']:.0f} |"
         )
     cores = os.cpu_count() or 1
-    print(
-        "\nintake CPU by worker (each keep-alive connection stays with the worker that accepted it): "
-        + " / ".join(f"{share:.0%}" for share in shares)
+    how_spread = (
+        "a new connection per request"
+        if new_connections
+        else "each kept-alive connection stays with the worker that accepted it"
     )
+    print(f"\nintake CPU by worker ({how_spread}): " + " / ".join(f"{share:.0%}" for share in shares))
     print(
         f"\ncases in the database: {before:,} → {after:,} (+{after - before:,}); "
         f"load average after the run: {load_average[0]:.2f}; {cores} cores: the server's CPU cost allows "
