@@ -4,10 +4,14 @@ Usage: python scripts/messages.py [app ...]   (default: every app under luoshi/)
 
 Each app keeps its catalogue in luoshi/<app>/locale/zh_Hans/LC_MESSAGES/django.po
 (luoshi/config/locale for the settings and URL configuration). Needs GNU gettext.
+
+Catalogues carry no source locations and no creation date, so that two branches
+adding strings to the same app touch only the entries they add (and merge cleanly).
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +27,10 @@ def app_dirs(names: list[str]) -> list[Path]:
     return [*sorted(p.parent for p in PACKAGE.glob("*/apps.py")), PACKAGE / "config"]
 
 
+def _without_date(text: str) -> str:
+    return re.sub(r'^"POT-Creation-Date: [^"]*"\n', "", text, count=1, flags=re.MULTILINE)
+
+
 def main() -> int:
     for path in app_dirs(sys.argv[1:]):
         (path / "locale").mkdir(exist_ok=True)
@@ -33,6 +41,7 @@ def main() -> int:
                 "-l",
                 "zh_Hans",
                 "--no-obsolete",
+                "--no-location",
                 "-i",
                 "tests/*",
                 "-i",
@@ -41,6 +50,8 @@ def main() -> int:
             cwd=path,
             check=True,
         )
+        po = path / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+        po.write_text(_without_date(po.read_text(encoding="utf-8")), encoding="utf-8")
         subprocess.run([str(DJANGO_ADMIN), "compilemessages", "-l", "zh_Hans"], cwd=path, check=True)
     return 0
 
