@@ -27,9 +27,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -445,3 +446,46 @@ def common_prefix_paths(subjects: Iterable[Subject]) -> list[str]:
         if not kept or not path.startswith(kept[-1]):
             kept.append(path)
     return kept
+
+
+#: Above this many separate subtrees a query is not narrowed by path (the OR of LIKEs costs more than it saves).
+MAX_PATH_FILTERS = 30
+
+
+def subtree_q(field: str, subjects: Iterable[Subject]) -> Q:
+    """``field`` (a unit path lookup such as ``lead_unit__path``) inside the subjects' subtrees."""
+    prefixes = common_prefix_paths(subjects)
+    if not prefixes or len(prefixes) > MAX_PATH_FILTERS:
+        return Q()
+    q = Q()
+    for prefix in prefixes:
+        q |= Q(**{f"{field}__startswith": prefix})
+    return q
+
+
+def tally_queryset(
+    subjects: Sequence[Subject],
+    queryset: QuerySet[Any],
+    *,
+    unit_path: str | None,
+    person: str | None = None,
+    aggregates: Mapping[str, Any],
+) -> Tally:
+    """Aggregate ``queryset`` per unit path and per person in (at most) two grouped queries, rolled up.
+
+    ``unit_path`` names the path of the unit a row counts for (e.g. ``lead_unit__path``) and
+    ``person`` the person it counts for (e.g. ``responsible_leader_id``); ``aggregates`` are
+    Django aggregates (``Count``, ``Sum`` …) whose results fill the tally's columns in order.
+    """
+    tally = Tally(subjects, width=len(aggregates))
+    names = list(aggregates)
+    units = [s for s in subjects if s.kind == SubjectKind.UNIT]
+    if units and unit_path:
+        rows = queryset.filter(subtree_q(unit_path, units)).order_by().values(unit_path).annotate(**aggregates)
+        for row in rows:
+            tally.add_path(row[unit_path], *(row[n] for n in names))
+    if tally.person_ids and person:
+        rows = queryset.filter(**{f"{person}__in": tally.person_ids}).order_by().values(person).annotate(**aggregates)
+        for row in rows:
+            tally.add_person(row[person], *(row[n] for n in names))
+    return tally

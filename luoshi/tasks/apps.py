@@ -18,9 +18,10 @@ class TasksConfig(AppConfig):
             register_nav,
             register_periodic,
         )
-        from luoshi.tasks import api, demo, home, jobs, permissions, workflow
+        from luoshi.tasks import api, demo, home, jobs, metrics, permissions, workflow
 
         permissions.register_rules()
+        metrics.register()
         audit.register_verbs({f"task.{a}": label for a, label in workflow.ACTION_VERBS.items()})
         audit.register_verbs(
             {

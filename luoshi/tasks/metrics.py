@@ -1,0 +1,247 @@
+"""What the tasks app measures for a unit (its subtree, by lead unit) or a person (as responsible leader).
+
+Registered in :mod:`luoshi.core.metrics` from ``TasksConfig.ready()``; see docs/metrics.md.
+Every figure is read from the task rows and their timeline (:class:`TaskEvent`), in two
+grouped queries at most whatever the number of subjects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from luoshi.core import metrics, timeutil
+from luoshi.core.metrics import Direction, Figure, Metric, Period, Record, Subject, SubjectKind
+from luoshi.tasks.models import EventKind, Status, Task, TaskEvent
+from luoshi.tasks.workflow import Action
+
+UNIT_PATH = "lead_unit__path"
+PERSON = "responsible_leader_id"
+#: Tasks that are not (or no longer) being carried out do not count.
+NOT_COUNTED = [Status.DRAFT, Status.CANCELLED, Status.SUSPENDED]
+BOTH = frozenset({SubjectKind.UNIT, SubjectKind.PERSON})
+
+
+def _subject_q(subject: Subject, prefix: str = "") -> Q:
+    if subject.kind == SubjectKind.UNIT:
+        return Q(**{f"{prefix}{UNIT_PATH}__startswith": subject.path})
+    return Q(**{f"{prefix}{PERSON}": subject.id})
+
+
+def _task_url(pk: int) -> str:
+    return reverse("tasks:detail", args=[pk])
+
+
+def _label(number: str, title: str) -> str:
+    return f"{number} {title}".strip()
+
+
+# --- On-time completion rate ------------------------------------------------------------------
+
+
+def _due_in(period: Period) -> QuerySet[Task]:
+    """Tasks whose deadline falls in the period and is past (or that are closed already)."""
+    today = timeutil.today()
+    return (
+        Task.objects.filter(deadline__range=(period.start, period.end))
+        .exclude(status__in=NOT_COUNTED)
+        .filter(Q(closed_at__isnull=False) | Q(deadline__lt=today))
+    )
+
+
+def on_time_rate(subjects: Sequence[Subject], period: Period, param: str) -> Mapping[Subject, Figure]:
+    tally = metrics.tally_queryset(
+        subjects,
+        _due_in(period),
+        unit_path=UNIT_PATH,
+        person=PERSON,
+        aggregates={"due": Count("id"), "on_time": Count("id", filter=Q(closed_on_time=True))},
+    )
+    return tally.figures(
+        lambda v: Figure(metrics.ratio_pct(v[1], v[0]), count=int(v[0]), basis=f"{int(v[1])} / {int(v[0])}")
+    )
+
+
+def on_time_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
+    rows = (
+        _due_in(period)
+        .filter(_subject_q(subject))
+        .order_by("deadline", "id")
+        .values_list("id", "number", "title", "deadline", "closed_at", "closed_on_time")[:limit]
+    )
+    out = []
+    for pk, number, title, deadline, closed_at, on_time in rows:
+        if on_time:
+            note = _("due %(due)s, done on time") % {"due": deadline}
+        elif closed_at is not None:
+            note = _("due %(due)s, done late") % {"due": deadline}
+        else:
+            note = _("due %(due)s, not done") % {"due": deadline}
+        out.append(Record("tasks.task", pk, _label(number, title), _task_url(pk), note))
+    return out
+
+
+# --- Overdue open tasks at the end of the period ---------------------------------------------------
+
+
+def _overdue_at_end(period: Period) -> QuerySet[Task]:
+    """Tasks past their deadline at the period's end (or today, if sooner) and not finished by then.
+
+    Finished means signed off, or submitted for review and then signed off or still in review.
+    """
+    cutoff = min(period.end + dt.timedelta(days=1), timeutil.today())
+    finished = Q(closed_at__lt=period.end_at) | Q(
+        status__in=[Status.PENDING_REVIEW, Status.DONE], submitted_at__lt=period.end_at
+    )
+    return Task.objects.filter(deadline__lt=cutoff).exclude(status__in=NOT_COUNTED).exclude(finished)
+
+
+def overdue_open(subjects: Sequence[Subject], period: Period, param: str) -> Mapping[Subject, Figure]:
+    tally = metrics.tally_queryset(
+        subjects, _overdue_at_end(period), unit_path=UNIT_PATH, person=PERSON, aggregates={"n": Count("id")}
+    )
+    return tally.figures(lambda v: Figure(v[0], count=int(v[0])))
+
+
+def overdue_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
+    end = min(period.end, timeutil.today())
+    rows = (
+        _overdue_at_end(period)
+        .filter(_subject_q(subject))
+        .order_by("deadline", "id")
+        .values_list("id", "number", "title", "deadline")[:limit]
+    )
+    return [
+        Record(
+            "tasks.task",
+            pk,
+            _label(number, title),
+            _task_url(pk),
+            _("due %(due)s, %(days)s days overdue on %(day)s") % {"due": due, "days": (end - due).days, "day": end},
+        )
+        for pk, number, title, due in rows
+    ]
+
+
+# --- Events on the timeline: missed reports, reminders, returns ------------------------------------------
+
+#: Metric key → which timeline events count.
+EVENT_FILTERS: dict[str, Q] = {
+    "tasks.missed_reports": Q(kind=EventKind.REPORT_MISSED),
+    # Reminders sent by a supervisor (催办); the scheduler's due-soon notices carry an action key.
+    "tasks.reminders": Q(kind=EventKind.REMINDER, action=""),
+    "tasks.returned": Q(kind=EventKind.TRANSITION, action=Action.RETURN),
+}
+
+
+def _events(key: str, period: Period) -> QuerySet[TaskEvent]:
+    return TaskEvent.objects.filter(
+        EVENT_FILTERS[key], created_at__gte=period.start_at, created_at__lt=period.end_at
+    ).exclude(task__status=Status.DRAFT)
+
+
+def _event_counter(key: str) -> metrics.BulkCompute:
+    def compute(subjects: Sequence[Subject], period: Period, param: str) -> Mapping[Subject, Figure]:
+        tally = metrics.tally_queryset(
+            subjects,
+            _events(key, period),
+            unit_path=f"task__{UNIT_PATH}",
+            person=f"task__{PERSON}",
+            aggregates={"n": Count("id")},
+        )
+        return tally.figures(lambda v: Figure(v[0], count=int(v[0])))
+
+    return compute
+
+
+def _event_lister(key: str) -> metrics.RecordLister:
+    def records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
+        rows = (
+            _events(key, period)
+            .filter(_subject_q(subject, "task__"))
+            .order_by()
+            .values("task_id", "task__number", "task__title")
+            .annotate(n=Count("id"))
+            .order_by("-n", "task_id")[:limit]
+        )
+        return [
+            Record(
+                "tasks.task",
+                r["task_id"],
+                _label(r["task__number"], r["task__title"]),
+                _task_url(r["task_id"]),
+                _("%(n)s times in %(period)s") % {"n": r["n"], "period": period.label},
+            )
+            for r in rows
+        ]
+
+    return records
+
+
+def register() -> None:
+    times = pgettext_lazy("unit of measure", "times")
+    for metric in [
+        Metric(
+            key="tasks.on_time_rate",
+            label=gettext_lazy("Tasks done on time"),
+            unit="%",
+            direction=Direction.HIGHER,
+            subject_kinds=BOTH,
+            compute=on_time_rate,
+            records=on_time_records,
+            description=gettext_lazy(
+                "Of the tasks due in the period (deadline passed or already signed off), the share signed off on time."
+            ),
+            order=10,
+        ),
+        Metric(
+            key="tasks.overdue_open",
+            label=gettext_lazy("Overdue open tasks"),
+            unit=pgettext_lazy("unit of measure", "tasks"),
+            direction=Direction.LOWER,
+            subject_kinds=BOTH,
+            compute=overdue_open,
+            records=overdue_records,
+            description=gettext_lazy("Tasks past their deadline and not finished at the end of the period."),
+            order=20,
+        ),
+        Metric(
+            key="tasks.missed_reports",
+            label=gettext_lazy("Missed progress reports"),
+            unit=times,
+            direction=Direction.LOWER,
+            subject_kinds=BOTH,
+            compute=_event_counter("tasks.missed_reports"),
+            records=_event_lister("tasks.missed_reports"),
+            description=gettext_lazy("Required progress reports not filed on time during the period."),
+            order=30,
+        ),
+        Metric(
+            key="tasks.reminders",
+            label=gettext_lazy("Reminders received"),
+            unit=times,
+            direction=Direction.LOWER,
+            subject_kinds=BOTH,
+            compute=_event_counter("tasks.reminders"),
+            records=_event_lister("tasks.reminders"),
+            description=gettext_lazy("Reminders (催办) a supervisor sent on the tasks during the period."),
+            order=40,
+        ),
+        Metric(
+            key="tasks.returned",
+            label=gettext_lazy("Returned submissions"),
+            unit=times,
+            direction=Direction.LOWER,
+            subject_kinds=BOTH,
+            compute=_event_counter("tasks.returned"),
+            records=_event_lister("tasks.returned"),
+            description=gettext_lazy("Submissions sent back by the reviewer during the period."),
+            order=50,
+        ),
+    ]:
+        metrics.register_metric(metric)
