@@ -9,14 +9,61 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from luoshi.api.auth import AUTH
 from luoshi.api.registry import routers
 from luoshi.core.errors import LuoshiError
 
+#: Statuses every operation may answer, whatever its handler declares: authentication (401), scope
+#: and permission (403/404), validation (400/422) and state (409). Operations with a body can also
+#: be too large (413); rate-limited and idempotent writes can be refused with 429 / 409.
+COMMON_ERRORS: dict[int, str] = {
+    400: "The request is not valid (the message says why).",
+    401: "Not logged in, or the API token is missing, wrong or revoked.",
+    403: "The caller may not do this.",
+    404: "The object does not exist or is outside the caller's scope.",
+    409: "The object changed meanwhile, or is in a state that does not allow this.",
+    422: "The parameters or the body do not match the schema.",
+}
+BODY_ERRORS: dict[int, str] = {
+    413: "The request body is larger than the server accepts.",
+    429: "Too many requests from this caller; retry later.",
+}
+ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+
+
+class LuoshiAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document lists every status an operation can answer (see COMMON_ERRORS)."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        error_schema = {
+            "title": "ErrorOut",
+            "type": "object",
+            "properties": {
+                "code": {"title": "Code", "type": "string", "description": "Stable machine-readable error code"},
+                "message": {"title": "Message", "type": "string", "description": "Message for people (Chinese)"},
+                "details": {"title": "Details"},
+            },
+            "required": ["code", "message"],
+        }
+        schema.setdefault("components", {}).setdefault("schemas", {}).setdefault("ErrorOut", error_schema)
+        for operations in schema.get("paths", {}).values():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                extra = dict(COMMON_ERRORS)
+                if method in {"post", "put", "patch"}:
+                    extra.update(BODY_ERRORS)
+                for status, description in extra.items():
+                    if status not in responses and str(status) not in responses:
+                        content = {"application/json": {"schema": ERROR_REF}}
+                        responses[status] = {"description": description, "content": content}
+        return schema
+
 
 def build_api() -> NinjaAPI:
-    api = NinjaAPI(
+    api = LuoshiAPI(
         title="Luoshi API",
         version="1",
         description=(

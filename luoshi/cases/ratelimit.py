@@ -10,14 +10,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from luoshi.cases.models import RateLimitBucket
+from luoshi.core.clientip import client_ip as core_client_ip
 
 
 def client_ip(request: Any) -> str:
-    if getattr(settings, "LUOSHI_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return str(forwarded.split(",")[0].strip())[:64]
-    return str(request.META.get("REMOTE_ADDR", "") or "unknown")[:64]
+    """The client's address through the trusted proxies (``LUOSHI_TRUSTED_PROXIES``, luoshi.core.clientip)."""
+    return core_client_ip(request)
 
 
 def hit(key: str, *, limit: int, window: int, now: float | None = None) -> bool:

@@ -9,6 +9,8 @@ Environment variables (all optional in development):
 - ``LUOSHI_PRODUCTION``: ``1`` for secure cookies, HSTS and HTTPS redirects.
 - ``LUOSHI_ALLOWED_HOSTS``: comma-separated host names.
 - ``LUOSHI_VAR_DIR``: where the SQLite database, uploads and the dev key live.
+- ``LUOSHI_TRUSTED_PROXIES``: how many reverse proxies in front of Luoshi append to
+  ``X-Forwarded-For`` (default 0: the header is ignored); see docs/deployment.md.
 """
 
 from __future__ import annotations
@@ -96,6 +98,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Under /api/: oversize bodies refused before they are read, and every error answered in JSON.
+    "luoshi.api.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # zh-Hans for everyone unless the person chose another language (not the browser's Accept-Language).
@@ -193,7 +197,12 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Lockout after repeated failures (django-axes).
 AXES_FAILURE_LIMIT = int(os.environ.get("LUOSHI_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("LUOSHI_LOGIN_COOLOFF_HOURS", "0.5"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A user name is locked after AXES_FAILURE_LIMIT failures from anywhere, an address after
+# LUOSHI_LOGIN_ADDRESS_LIMIT failures over all user names (luoshi.accounts.lockout).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "luoshi.accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "luoshi.core.clientip.client_address"
+LUOSHI_LOGIN_ADDRESS_LIMIT = int(os.environ.get("LUOSHI_LOGIN_ADDRESS_LIMIT", "50"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -294,6 +303,8 @@ LUOSHI_DEMO_PASSWORD = os.environ.get("LUOSHI_DEMO_PASSWORD", "luoshi-demo-2026"
 LUOSHI_PAGE_SIZE = int(os.environ.get("LUOSHI_PAGE_SIZE", "50"))
 LUOSHI_API_TOKEN_PREFIX = "lsk"
 LUOSHI_SITE_URL = os.environ.get("LUOSHI_SITE_URL", "")
+# Reverse proxies whose X-Forwarded-For entries are believed, counted from the server (luoshi.core.clientip).
+LUOSHI_TRUSTED_PROXIES = int(os.environ.get("LUOSHI_TRUSTED_PROXIES", "0"))
 
 # Outbound webhook (WeCom / DingTalk style JSON POST); off while the URL is empty.
 LUOSHI_WEBHOOK_URL = os.environ.get("LUOSHI_WEBHOOK_URL", "")

@@ -181,3 +181,68 @@ def test_sessions_expire():
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
     assert settings.SESSION_COOKIE_AGE <= 8 * 3600
     assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+# --- Lockout behind a proxy: per user name, and a separate per-address limit -------------------------------------
+
+
+def _login(client, username, password, address):
+    # nginx appends the client's address to whatever X-Forwarded-For the client sent.
+    return client.post(
+        reverse("accounts:login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR=f"198.51.100.66, {address}",
+    )
+
+
+def test_behind_the_proxy_one_persons_failures_do_not_lock_out_everybody(client, settings):
+    settings.LUOSHI_TRUSTED_PROXIES = 1
+    UserFactory(username="zhao")
+    UserFactory(username="qian")
+    for _ in range(4):
+        assert _login(client, "zhao", "wrong", "203.0.113.1").status_code == 200
+    assert _login(client, "zhao", "wrong", "203.0.113.1").status_code == 429  # the 5th failure locks the name
+    assert _login(client, "zhao", "correct-horse-battery", "203.0.113.1").status_code == 429
+    # Every request came from 127.0.0.1 (nginx), yet another person at another address still logs in.
+    assert _login(client, "qian", "correct-horse-battery", "203.0.113.2").status_code == 302
+
+
+def test_a_user_name_is_locked_from_every_address_and_spoofing_the_header_does_not_help(client, settings):
+    settings.LUOSHI_TRUSTED_PROXIES = 1
+    UserFactory(username="sun")
+    for n in range(5):
+        client.post(
+            reverse("accounts:login"),
+            {"username": "sun", "password": "wrong"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"10.9.9.{n}, 203.0.113.{n}",
+        )
+    assert _login(client, "sun", "correct-horse-battery", "203.0.113.200").status_code == 429
+
+
+def test_an_address_is_locked_after_its_own_limit_over_all_user_names(client, settings):
+    settings.LUOSHI_TRUSTED_PROXIES = 1
+    settings.LUOSHI_LOGIN_ADDRESS_LIMIT = 8
+    UserFactory(username="zhou")
+    for n in range(7):  # seven names, one failure each: no name reaches 5, the address is at 7 of 8
+        _login(client, f"nobody{n}", "wrong", "203.0.113.50")
+    assert _login(client, "zhou", "correct-horse-battery", "203.0.113.50").status_code == 302
+    client.logout()
+    _login(client, "nobody7", "wrong", "203.0.113.50")  # the 8th failure from this address
+    assert _login(client, "zhou", "correct-horse-battery", "203.0.113.50").status_code == 429
+    # The same person from another address is not affected.
+    assert _login(client, "zhou", "correct-horse-battery", "203.0.113.51").status_code == 302
+
+
+def test_logging_in_clears_the_user_names_failures_but_not_the_addresss(client, settings):
+    settings.LUOSHI_TRUSTED_PROXIES = 1
+    settings.LUOSHI_LOGIN_ADDRESS_LIMIT = 6
+    UserFactory(username="wu")
+    UserFactory(username="zheng")
+    for n in range(5):
+        _login(client, f"guess{n}", "wrong", "203.0.113.60")
+    assert _login(client, "wu", "correct-horse-battery", "203.0.113.60").status_code == 302
+    client.logout()
+    _login(client, "guess5", "wrong", "203.0.113.60")  # the 6th failure from the address
+    assert _login(client, "zheng", "correct-horse-battery", "203.0.113.60").status_code == 429
