@@ -205,12 +205,22 @@ class ParseIn(Schema):
 
 
 class MentionOut(BaseModel):
-    name: str
-    value: float | None
-    unit: str | None
-    yoy_pct: float | None
-    plan_pct: float | None
-    period: str | None
+    """One indicator mention of a scorecard text (docs/scorecard-parser.md); null where the text does not say."""
+
+    name: str = Field(description="The indicator as the text names it, in simplified Chinese")
+    value: float | None = Field(description="The figure as written, in `unit`")
+    unit: str | None = Field(description="The unit as written, with its 万/亿 multiplier")
+    yoy_pct: float | None = Field(description="Year-over-year change in percent, signed")
+    plan_pct: float | None = Field(description="Share of the plan (budget, annual target) in percent")
+    period: str | None = Field(description="The period the text gives this figure for (1-8月, 一季度, 2025年 …)")
+    plan_value: float | None = Field(description="The plan the share is of, in `plan_unit`")
+    plan_unit: str | None = Field(description="Unit of `plan_value`, as written")
+    yoy_abs: float | None = Field(description="Change against the year before, signed, in `yoy_abs_unit`")
+    yoy_abs_unit: str | None = Field(description="Unit of `yoy_abs`, as written")
+    rank: int | None = Field(description="Rank among peers (列全市第5位 → 5)")
+    rank_scope: str | None = Field(description="Among whom the rank is (全市, 全区 …)")
+    rank_change: int | None = Field(description="Places moved against the earlier ranking: up positive, down negative")
+    code: str | None = Field(description="Catalogue code of the indicator, when the name or a usual short form matches")
 
 
 # --- Helpers --------------------------------------------------------------------------------
@@ -438,4 +448,4 @@ def list_composites(request: HttpRequest, parent: int) -> Any:
 
 @router.post("/parse", response={200: list[MentionOut], **ERRORS}, summary="Find indicator mentions in scorecard text")
 def parse_text(request: HttpRequest, payload: ParseIn) -> Any:
-    return [m.as_dict() for m in parse(payload.text)]
+    return [m.as_dict() for m in parse(payload.text, catalogue=selectors.catalogue_names())]

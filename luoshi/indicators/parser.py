@@ -29,13 +29,23 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from luoshi.indicators.textnorm import normalise
 
-__all__ = ["Mention", "chinese_numerals", "parse", "parse_to_json"]
+__all__ = ["JSON_FIELDS", "Mention", "alias_key", "chinese_numerals", "parse", "parse_to_json"]
+
+
+#: The keys of the JSON contract, in order (docs/scorecard-parser.md). The first six
+#: are the first round's; the others came with issue 16 and are null when the text
+#: does not say.
+JSON_FIELDS = (
+    "name", "value", "unit", "yoy_pct", "plan_pct", "period",
+    "plan_value", "plan_unit", "yoy_abs", "yoy_abs_unit", "rank", "rank_scope", "rank_change", "code",
+)  # fmt: skip
 
 
 @dataclass
@@ -46,6 +56,18 @@ class Mention:
     yoy_pct: float | None = None
     plan_pct: float | None = None
     period: str | None = None
+    #: The plan the share is of ("完成年初预算数22,000万元的40.0%" → 22000, 万元).
+    plan_value: float | None = None
+    plan_unit: str | None = None
+    #: The change against the year before, signed ("比上年减收1.1亿元" → -1.1, 亿元).
+    yoy_abs: float | None = None
+    yoy_abs_unit: str | None = None
+    #: Rank among peers ("列全市第5位" → 5, 全市) and its move ("较上年前移2位" → +2).
+    rank: int | None = None
+    rank_scope: str | None = None
+    rank_change: int | None = None
+    #: The catalogue code the name (or one of its usual short forms) matches, if a catalogue was given.
+    code: str | None = None
     # Where the mention was found (not part of the JSON contract).
     line: int = field(default=0, compare=False)
     #: The place a figure in a list belongs to ("其中，北白象镇12.3亿元、柳市镇…"), not in the JSON.
@@ -54,7 +76,11 @@ class Mention:
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        return {k: data[k] for k in ("name", "value", "unit", "yoy_pct", "plan_pct", "period")}
+        return {k: data[k] for k in JSON_FIELDS}
+
+    def has_figure(self) -> bool:
+        figures = (self.value, self.yoy_pct, self.plan_pct, self.yoy_abs, self.rank)
+        return any(figure is not None for figure in figures)
 
 
 # --- Vocabulary ------------------------------------------------------------------
@@ -112,8 +138,12 @@ _SCAN_FIRST_CHARS = (
     "同比较与增上提回涨负下减降环可按以两三年"  # growth words
     "完占为达是相全年目计预任"  # plan shares
     "今本当去第一二三四前截"  # periods
+    "排位名列居跃稳跻后比"  # ranks and their moves, changes against last year
     "。！？；;!?，,、：:—…|"  # clause marks
 )
+_RANK_NUM = r"(?:\d{1,3}|[一二三四五六七八九十]{1,3})"
+_RANK_SCOPE = rf"(?:全[省市区县镇乡]|[{_CJK}]{{2,4}}?[省市区县](?![委政]))"
+_AMOUNT_UNIT = rf"(?:(?:{_MULT})(?:{_UNIT_ALT})?|(?:{_UNIT_ALT}))(?!\s*(?:百分点|%|倍))"
 _TOKEN_RE = re.compile(
     f"(?=[{_SCAN_FIRST_CHARS}])(?:"
     + "|".join(
@@ -135,12 +165,29 @@ _TOKEN_RE = re.compile(
             rf"(?P<mom>环比{_FILL}(?:{_NEG}|{_POS})?{_FILL}[-+]?{_UNUM}\s*(?:%|个百分点))",
             # Averages over several years (两年平均增长4.3%): not this year's growth, skipped.
             rf"(?P<avg>(?:[两三四五]年|年)平均{_FILL}(?:{_NEG}|{_POS})?{_FILL}[-+]?{_UNUM}\s*%)",
+            # Moves in a ranking (较上年前移5位, 上升4位, 提升3个位次).
+            rf"(?P<rchg>(?:(?:较|比)(?:上年同期|上年|去年|上半年|上季度|一季度|上月|年初|上期)?)?"
+            rf"(?:(?P<rup>上升|前移|提升|提高|前进|进位|上移)|(?:下降|后移|下滑|回落|后退|下移))了?"
+            rf"(?P<rcnum>{_RANK_NUM})\s*个?(?:位次|位|名))",
+            # Ranks (列全市第5位, 排名升至全区第3位, 居全县第一).
+            rf"(?P<rank>(?:(?:排名|排位|位次|名次)(?:在|为|是|居|列)?|位列|位居|名列|跃居|稳居|跻身|列|居|排)"
+            rf"(?:升至|上升至|提升至|跃升至|前移至|前进至|降至|下降至|后移至|回落至|退至|于|在)?"
+            rf"(?P<rscope>{_RANK_SCOPE})?(?:[{_CJK}]{{0,8}}中)?第(?P<rnum>{_RANK_NUM})(?![批期届次轮季方梯档阶\d])(?:位|名)?)",
+            # Changes in amount (比上年增收1,200万元, 同比减支0.2亿元, 较年初增加12.3亿元).
+            rf"(?P<delta>(?:{_COMPARE}|(?:比|较)(?:上年末|上年底|去年末|去年底|年初)){_FILL}"
+            rf"(?P<dverb>增收|增支|多收|增加|增长|增|减收|减支|少收|减少|下降|降低|减)了?{_FILL}"
+            rf"(?P<dnum>{_UNUM})\s*(?P<dunit>{_AMOUNT_UNIT})"
+            rf"|(?P<dverb2>增收|增支|减收|减支)了?{_FILL}(?P<dnum2>{_UNUM})\s*(?P<dunit2>{_AMOUNT_UNIT}))",
             # Growth rates (同比增长12.4%, 比增28%, 下降3%, 增长1.5倍).
             rf"(?P<yoy>(?P<cmp>{_COMPARE})?{_FILL}(?:(?P<neg>{_NEG})|(?P<pos>{_POS})){_FILL}"
             rf"(?P<ynum>[-+]?{_UNUM})\s*(?P<yunit>%|倍)"
             rf"|(?P<cmp2>{_COMPARE}){_FILL}(?P<ynum2>[-+]?{_UNUM})\s*%"
             # 同比持平, 与上年基本持平: growth 0.
             rf"|(?:{_COMPARE}|与上年同期|与去年同期|与上年|与去年){_FILL}(?P<flat>基本持平|持平))",
+            # Shares of a plan whose amount is named (完成年初预算数22,000万元的40.0%).
+            rf"(?P<planv>(?:完成|占|为|达到|达|是|相当于)了?(?:全年|年度|年初|本年|今年)?"
+            rf"(?:目标任务|计划任务|目标|计划|预算|任务)数?(?:为)?(?P<pvnum>{_UNUM})\s*(?P<pvunit>{_AMOUNT_UNIT})"
+            rf"的{_FILL}(?P<pvpct>{_UNUM})\s*%)",
             # Shares of the annual plan (完成年度计划的65%).
             rf"(?P<plan>{_PLAN}{_FILL}(?P<pnum>{_UNUM})\s*%)",
             # Ranges of numbers (10-20万元, 3-5年): not one value.
@@ -163,7 +210,7 @@ _BRACKETED_UNIT = re.compile(rf"[(（]\s*((?:{_MULT})?(?:{_UNIT_ALT})|{_MULT}|%)
 # Cleaning of the text before a number into an indicator name.
 _LEAD_FILLERS = re.compile(
     r"^(?:其中|共有|各镇街|各镇[(（]街道[)）]|各乡镇[(（]街道[)）]|各乡镇|各镇|各街道|各县区|各区县|各地|另外|此外|同时|而且|并且|以及|截至目前|截止目前|目前|当前|共计|合计|总计|累计|总共|全年|年内"
-    r"|当年|本年|今年|每年|每月|已经|已|还可|还|仍|又|再|均|都|分别|仅|就|也|则|即|将|预计|力争|争取|确保|共|"
+    r"|当年|本年|今年|每年|每月|已经|已|还可|还|仍|又|再|均|都|分别|仅|就|也|则|即|将|预计|力争|争取|确保|现有|共|"
     r"并|且|和|及|与|全部|主要)"
 )
 _SCOPE = re.compile(
@@ -182,7 +229,7 @@ _NOT_PLACE_PREFIX = (
 # two characters or more; other verbs only a longer one ("引进项目" stays).
 _ACHIEVE_VERBS = re.compile(r"(?:完成|实现|建成(?!区)|达到|录得|取得|累计|共计|合计|服务好|抓好|做好|办好|用好|建好)")
 _SPLIT_VERBS = re.compile(
-    r"(?:落实|办理|引入|引进|投入|帮助|协调|带动|桥接|签订|争取到|争取|启动|现有|拥有|涉及|招引|促成|化解|受理|调处"
+    r"(?:落实|办理|引入|引进|投入|帮助|协调|带动|桥接|签订|争取到|争取|启动|现有|拥有|涉及|招引|促成|化解|受理|调处|发放"
     r"|排查|发力|等)"
 )
 #: Words before 完成/实现 that belong to the name (a qualifier, not a clause).
@@ -633,6 +680,7 @@ class _LineState:
     sentence: list[Mention] = field(default_factory=list)  # mentions since the last full stop
     context: str | None = None  # the indicator a list of places gives figures of
     skip_to: int = 0  # tokens before this position were read already ("分别增长…和…")
+    sentence_start: int = 0  # where the sentence began (after the last full stop)
 
 
 def _followed_by_noun(line: str, end: int) -> bool:
@@ -663,6 +711,27 @@ def _new_mention(state: _LineState, mentions: list[Mention], name: str, line_no:
 
 
 _RESPECTIVELY = re.compile(r"分别[^，,。；;]{0,4}$")
+_RESPECTIVELY_VALUES = re.compile(r"分别(?:为|是|达到|达|完成|实现)?[:：]?\s*$")
+_MORE_QUANTITIES = re.compile(rf"(?:\s*[和、及与,，]\s*({_UNUM})\s*(%|{_AMOUNT_UNIT}))+")
+_ONE_QUANTITY = re.compile(rf"({_UNUM})\s*(%|{_AMOUNT_UNIT})")
+_NAME_JOIN = re.compile(r"[和与及、]")
+#: Last characters of an indicator's name (收入, 总额, 产值, 投资, 用量 …), not of a qualifier (城镇居民, 住宿业).
+_HEAD_END = frozenset("额值入资量数率出品积费款税利耗价润")
+#: "营业收入和利润总额分别…": the names a list of figures is shared out to.
+_RESPECTIVELY_TAIL = re.compile(r"(?:同比|比上年|较上年)?分别[^，,。；;]{0,4}$")
+#: Words before a rank that only say "the rank of the figure before" ("增速居全市第一").
+_RANK_ATTACH = frozenset(
+    {"增速", "增幅", "增长速度", "总量", "规模", "总额", "排名", "位次", "名次", "综合排名", "总量和增速", "增量"}
+)
+#: "全市排名第4": the scope of a rank written before the rank word.
+_TRAILING_SCOPE = re.compile(r"(全[省市区县镇乡])$")
+#: "在全县乡镇综合考核中": what is ranked, and among whom.
+_RANKED_IN = re.compile(
+    rf"在({_RANK_SCOPE})?(?:各|所有)?(?:\d+个)?(?:乡镇街道|乡镇（街道）|乡镇\(街道\)|乡镇|镇街|街道|县区|区县|县市区|单位)?"
+    rf"([{_CJK}A-Za-z]{{2,20}}?)(?:中|里|上)[，,]?"
+)
+#: Two figures of one name ("腾退房屋1,250户、16.4万平方米"): only a mark between them.
+_SAME_NAME_SEPARATOR = re.compile(r"[、，,\s]*(?:和|及|共|计)?\s*")
 _MORE_RATES = re.compile(r"(?:\s*[和、及与,，]\s*([-+]?\d+(?:\.\d+)?)\s*%)+")
 _ONE_RATE = re.compile(r"([-+]?\d+(?:\.\d+)?)\s*%")
 
@@ -700,6 +769,91 @@ def _quantity(
     if current is not None and current.value is None and _ATTACH_WORDS.fullmatch(_QUOTES.sub("", segment)):
         # "……同比增长15%，达到12亿元": the value of the mention before.
         current.value, current.unit = value, unit
+    elif (
+        current is not None
+        and current.value is not None
+        and current.unit != unit
+        and current.yoy_pct is None
+        and _SAME_NAME_SEPARATOR.fullmatch(segment)
+    ):
+        # "累计腾退房屋1,250户、16.4万平方米": a second figure of the same thing, in another unit.
+        mention = _new_mention(state, mentions, current.name, line_no, match.start())
+        mention.value, mention.unit, mention.place = value, unit, current.place
+
+
+_CLAUSE_MARK = re.compile(r"[，,。；;：:！!？?]")
+
+
+def _clause(line: str, end: int) -> str:
+    """The text from the last clause mark (not 、) before ``end`` up to it."""
+    start = end
+    while start > 0 and not _CLAUSE_MARK.match(line[start - 1]):
+        start -= 1
+    return line[start:end]
+
+
+def _shared_names(segment: str, count: int) -> list[str] | None:
+    """ "规上工业企业实现营业收入和利润总额分别为" with 2 figures → [规上工业企业营业收入, 规上工业企业利润总额]."""
+    text = _RESPECTIVELY_TAIL.sub("", segment.strip())
+    parts = _NAME_JOIN.split(text)
+    if len(parts) != count or count < 2:
+        return None
+    names = [clean_name(part) for part in parts]
+    if any(name is None for name in names):
+        return None
+    result = [name for name in names if name is not None]
+    # "城镇居民和农村居民人均可支配收入", "住宿业和餐饮业营业额": the head of the last name is shared.
+    last = result[-1]
+    for index, name in enumerate(result[:-1]):
+        if name[-1] in _HEAD_END or last[-1] not in _HEAD_END:
+            continue
+        for size in (2, 1):
+            at = last.find(name[-size:])
+            if at >= 0 and len(last) - (at + size) >= 2:
+                result[index] = name + last[at + size :]
+                break
+    # A qualifier before the verb of the first name belongs to all of them.
+    verbs = list(_ACHIEVE_VERBS.finditer(parts[0]))
+    if verbs:
+        left = clean_name(parts[0][: verbs[-1].start()])
+        right = clean_name(parts[0][verbs[-1].end() :])
+        if left and right and result[0] == left + right:
+            result[1:] = [name if name.startswith(left) else left + name for name in result[1:]]
+    return result
+
+
+def _rank(state: _LineState, mentions: list[Mention], line: str, line_no: int, match: re.Match[str]) -> None:
+    """ "列全市第5位": the rank of the figure before, or of the thing the text names before it."""
+    segment = line[state.seg_start : match.start()]
+    number = _cn_number(match["rnum"])
+    if number is None:
+        return
+    scope = match["rscope"]
+    sentence = line[state.sentence_start : match.start()]
+    ranked_in = None
+    for found in _RANKED_IN.finditer(sentence):
+        rest = sentence[found.end() :]
+        if not rest.strip() or not clean_name(rest) or place_only(rest):
+            ranked_in = found
+    trailing_scope = _TRAILING_SCOPE.search(segment)
+    if scope is None and trailing_scope:
+        scope = trailing_scope.group(1)
+        segment = segment[: trailing_scope.start()]
+    if ranked_in is not None and scope is None:
+        scope = ranked_in.group(1)
+    name = clean_name(segment) if ranked_in is None or ranked_in.start() < len(sentence) - len(segment) else None
+    if name is not None:
+        # "总量和增速均列全市第一": the rank of the figure before.
+        words = _NAME_JOIN.split(re.sub(r"(?:均|都|也|仍|继续|再次|稳定)+$", "", name))
+        if all(word in _RANK_ATTACH for word in words):
+            name = None
+    target = state.current
+    if ranked_in is not None and (name is None or name in _RANK_ATTACH or place_only(segment)):
+        name = clean_name(ranked_in.group(2))
+    if name is not None and name not in _RANK_ATTACH and (target is None or target.name != name):
+        target = _new_mention(state, mentions, name, line_no, match.start())
+    if target is not None and target.rank is None:
+        target.rank, target.rank_scope = number, scope
 
 
 def _scan_line(
@@ -729,6 +883,30 @@ def _scan_line(
                     state.pending = ""
             state.seg_start = match.end()
             continue
+        if kind == "rank":
+            _rank(state, mentions, line, line_no, match)
+            state.seg_start = match.end()
+            continue
+        if kind == "rchg":
+            moved = _cn_number(groups["rcnum"])
+            target = next((m for m in reversed(state.sentence) if m.rank is not None), state.current)
+            if target is not None and moved is not None and target.rank_change is None:
+                target.rank_change = moved if groups["rup"] else -moved
+            state.seg_start = match.end()
+            continue
+        if kind == "delta":
+            verb = groups["dverb"] or groups["dverb2"]
+            amount = _to_float(groups["dnum"] or groups["dnum2"])
+            if verb[0] in "减少下降":
+                amount = -amount
+            name = clean_name(segment)
+            target = state.current
+            if name and (target is None or target.name != name or target.yoy_abs is not None):
+                target = _new_mention(state, mentions, name, line_no, match.start())
+            if target is not None and target.yoy_abs is None:
+                target.yoy_abs, target.yoy_abs_unit = amount, groups["dunit"] or groups["dunit2"]
+            state.seg_start = match.end()
+            continue
         if kind == "yoy":
             number = groups["ynum"] if groups["ynum"] is not None else groups["ynum2"]
             pct = _to_float(number) if number is not None else 0.0
@@ -736,12 +914,20 @@ def _scan_line(
                 pct = pct * 100
             if groups["neg"]:
                 pct = -abs(pct)
-            if _RESPECTIVELY.search(segment) and state.sentence:
+            respectively = _RESPECTIVELY.search(segment)
+            more = _MORE_RATES.match(line, match.end()) if respectively else None
+            rates = [pct] + ([_to_float(r) for r in _ONE_RATE.findall(more.group())] if more else [])
+            if groups["neg"]:
+                rates = [-abs(r) for r in rates]
+            shared = _shared_names(_clause(line, match.start()), len(rates)) if respectively else None
+            if shared:
+                # "工业投资和技改投资分别增长12.4%和7.9%": one name for each rate.
+                for shared_name, rate in zip(shared, rates, strict=True):
+                    _new_mention(state, mentions, shared_name, line_no, match.start()).yoy_pct = rate
+                state.seg_start = state.skip_to = more.end() if more else match.end()
+                continue
+            if respectively and state.sentence:
                 # "接待游客568万人次，旅游总收入48.6亿元，分别增长35.2%和41.3%": in order.
-                more = _MORE_RATES.match(line, match.end())
-                rates = [pct] + ([_to_float(r) for r in _ONE_RATE.findall(more.group())] if more else [])
-                if groups["neg"]:
-                    rates = [-abs(r) for r in rates]
                 for mention, rate in zip(state.sentence[-len(rates) :], rates, strict=False):
                     if mention.yoy_pct is None:
                         mention.yoy_pct = rate
@@ -755,16 +941,37 @@ def _scan_line(
                 target.yoy_pct = pct
             state.seg_start = match.end()
             continue
-        if kind == "plan":
+        if kind == "plan" or kind == "planv":
             name = clean_name(segment)
             target = state.current
             if name and (target is None or target.name != name or target.plan_pct is not None):
                 target = _new_mention(state, mentions, name, line_no, match.start())
             if target is not None and target.plan_pct is None:
-                target.plan_pct = _to_float(groups["pnum"])
+                if kind == "planv":
+                    # "完成年初预算数22,000万元的40.0%": the plan is a field, not an indicator.
+                    target.plan_pct = _to_float(groups["pvpct"])
+                    target.plan_value, target.plan_unit = _to_float(groups["pvnum"]), groups["pvunit"]
+                else:
+                    target.plan_pct = _to_float(groups["pnum"])
             state.seg_start = match.end()
             continue
         if kind == "qty" and groups["qnot"] is None and (groups["qpct"] or groups["qunit"] or groups["qmult"]):
+            after = line[match.end() : match.end() + 4]
+            if after.startswith(("以上", "以下", "及以上", "以内")) and _CJK_CHAR.match(after[2:3] or "，"):
+                # "300万元以上技改投资", "10亿元以上项目12个": a threshold inside the name.
+                continue
+            if _RESPECTIVELY_VALUES.search(segment):
+                more = _MORE_QUANTITIES.match(line, match.end())
+                figures = [(groups["qnum"], groups["qpct"] or (groups["qmult"] or "") + (groups["qunit"] or ""))]
+                figures += _ONE_QUANTITY.findall(more.group()) if more else []
+                shared = _shared_names(_clause(line, match.start()), len(figures))
+                if shared:
+                    # "营业收入和利润总额分别为356.2亿元和21.4亿元": one name for each figure.
+                    for shared_name, (number, unit) in zip(shared, figures, strict=True):
+                        mention = _new_mention(state, mentions, shared_name, line_no, match.start())
+                        mention.value, mention.unit = _to_float(number), unit
+                    state.seg_start = state.skip_to = more.end() if more else match.end()
+                    continue
             _quantity(state, mentions, line, line_no, match, segment)
             state.seg_start = match.end()
             continue
@@ -791,6 +998,7 @@ def _scan_line(
         if kind == "stop":
             state.current = None
             state.sentence = []
+            state.sentence_start = match.end()
         if kind in {"comma", "stop"} and state.pending is not None:
             # A weak period counts when a clause mark follows it straight away ("2018年，…").
             if not line[state.pending_end : match.start()].strip():
@@ -802,6 +1010,45 @@ def _scan_line(
 
 _HEADING_MAX = 50
 
+# --- Catalogue codes ---------------------------------------------------------------
+#
+# Scorecards shorten indicator names in a few set ways: 规上 for 规模以上, 限上 for
+# 限额以上, 社零额 for 社会消费品零售总额, 固投 for 固定资产投资, 营收 for 营业收入. A
+# name and a catalogue entry (its name or one of its other names) match when they
+# are the same after these forms are folded together, so "规模以上工业增加值" finds
+# the catalogue's 规上工业增加值 without every spelling being listed.
+
+_SHORT_FORMS = [
+    ("社会消费品零售总额", "社零额"),
+    ("社会消费品零售额", "社零额"),
+    ("社消零售总额", "社零额"),
+    ("社消零售额", "社零额"),
+    ("社消零", "社零额"),
+    ("规模以上", "规上"),
+    ("限额以上", "限上"),
+    ("固定资产投资", "固投"),
+    ("营业收入", "营收"),
+    ("地区生产总值", "gdp"),
+    ("国内生产总值", "gdp"),
+    ("生产总值", "gdp"),
+]
+_SHORT_FORM_RE = re.compile("|".join(re.escape(long) for long, _short in _SHORT_FORMS))
+_SHORT_FORM = dict(_SHORT_FORMS)
+
+
+def alias_key(name: str) -> str:
+    """The form in which a name is compared with the catalogue: simplified, no spaces or brackets,
+    lower case, short forms folded ("规模以上工业增加值" and "规上工业增加值" give the same key)."""
+    text = re.sub(r"[\s()（）]", "", normalise(name)).lower()
+    return _SHORT_FORM_RE.sub(lambda m: _SHORT_FORM[m.group()], text)
+
+
+def _catalogue_index(catalogue: Mapping[str, str]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for name, code in catalogue.items():
+        index.setdefault(alias_key(name), code)
+    return index
+
 
 def _is_heading(line: str) -> bool:
     text = line.strip()
@@ -810,8 +1057,12 @@ def _is_heading(line: str) -> bool:
     return len(text) <= _HEADING_MAX or text[-1] in "：:"
 
 
-def parse(text: str) -> list[Mention]:
-    """Every indicator mention in ``text``, in reading order."""
+def parse(text: str, *, catalogue: Mapping[str, str] | None = None) -> list[Mention]:
+    """Every indicator mention in ``text``, in reading order.
+
+    ``catalogue`` maps indicator names and other names to catalogue codes; a
+    mention whose name matches one (see :func:`alias_key`) gets its ``code``.
+    """
     text = chinese_numerals(normalise(text.replace("\r\n", "\n").replace("\r", "\n")))
     doc_year = document_year(text)
     heading_period: str | None = None
@@ -858,10 +1109,17 @@ def parse(text: str) -> list[Mention]:
             if mention.period is None and heading_period:
                 mention.period = heading_period
         # A milestone without the figure after it ("突破五百亿元大关。") says nothing to keep.
-        result.extend(m for m in mentions if m.value is not None or m.yoy_pct is not None or m.plan_pct is not None)
+        result.extend(m for m in mentions if m.has_figure())
+    if catalogue:
+        index = _catalogue_index(catalogue)
+        keys: dict[str, str | None] = {}
+        for mention in result:
+            if mention.name not in keys:
+                keys[mention.name] = index.get(alias_key(mention.name))
+            mention.code = keys[mention.name]
     return result
 
 
-def parse_to_json(text: str, *, indent: int | None = 2) -> str:
-    """The JSON array of the issue's contract, one object per mention."""
-    return json.dumps([m.as_dict() for m in parse(text)], ensure_ascii=False, indent=indent)
+def parse_to_json(text: str, *, indent: int | None = 2, catalogue: Mapping[str, str] | None = None) -> str:
+    """The JSON array of the contract (docs/scorecard-parser.md), one object per mention."""
+    return json.dumps([m.as_dict() for m in parse(text, catalogue=catalogue)], ensure_ascii=False, indent=indent)

@@ -111,6 +111,15 @@ def indicator_list(*, active_only: bool = True, category: str = "", q: str = "")
     return qs.order_by("sort_order", "code")
 
 
+def catalogue_names() -> dict[str, str]:
+    """Every name and other name of the active catalogue → its code, for the scorecard parser's codes."""
+    names: dict[str, str] = {}
+    for code, name, aliases in Indicator.objects.filter(is_active=True).values_list("code", "name", "aliases"):
+        for word in [name, *(aliases or [])]:
+            names.setdefault(str(word), code)
+    return names
+
+
 def access_indicator(key: int | str) -> Indicator:
     """An indicator by primary key or code."""
     qs = Indicator.objects.all()

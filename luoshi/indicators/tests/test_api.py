@@ -34,7 +34,27 @@ def test_parse_endpoint(client, people):
         "yoy_pct": 61.7,
         "plan_pct": None,
         "period": "1-8月",
+        "plan_value": None,
+        "plan_unit": None,
+        "yoy_abs": None,
+        "yoy_abs_unit": None,
+        "rank": None,
+        "rank_scope": None,
+        "rank_change": None,
+        "code": "construction_investment",
     }
+
+
+def test_parse_endpoint_gives_ranks_plans_changes_and_codes(client, people):
+    c = _client(client, people["staff_a"])
+    text = (
+        "1-6月，規模以上工業增加值增長8.2%，居全區第2位；稅收收入3.1億元，完成年初預算數6億元的51.7%，同比減收0.2億元。"
+    )
+    body = _post(c, "/api/v1/indicators/parse", {"text": text}).json()
+    assert [(m["name"], m["code"], m["rank"], m["rank_scope"], m["plan_value"], m["yoy_abs"]) for m in body] == [
+        ("规模以上工业增加值", "industrial_value_added", 2, "全区", None, None),
+        ("税收收入", "tax_revenue", None, None, 6.0, -0.2),
+    ]
 
 
 def test_parse_needs_login(client, db):

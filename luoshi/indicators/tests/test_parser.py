@@ -41,8 +41,40 @@ def annotated(text: str) -> str:
     return re.sub(r"([\u4e00-\u9fff])", lambda m: f"{m.group(1)}({next(cycle)})", traditional(text))
 
 
-def M(name, value=None, unit=None, yoy=None, plan=None, period=None) -> dict[str, Any]:  # noqa: N802
-    return {"name": name, "value": value, "unit": unit, "yoy_pct": yoy, "plan_pct": plan, "period": period}
+def M(  # noqa: N802
+    name,
+    value=None,
+    unit=None,
+    yoy=None,
+    plan=None,
+    period=None,
+    *,
+    plan_value=None,
+    plan_unit=None,
+    yoy_abs=None,
+    yoy_abs_unit=None,
+    rank=None,
+    rank_scope=None,
+    rank_change=None,
+    code=None,
+) -> dict[str, Any]:
+    """One item of the JSON array; the fields of issue 16 are keyword-only and null unless given."""
+    return {
+        "name": name,
+        "value": value,
+        "unit": unit,
+        "yoy_pct": yoy,
+        "plan_pct": plan,
+        "period": period,
+        "plan_value": plan_value,
+        "plan_unit": plan_unit,
+        "yoy_abs": yoy_abs,
+        "yoy_abs_unit": yoy_abs_unit,
+        "rank": rank,
+        "rank_scope": rank_scope,
+        "rank_change": rank_change,
+        "code": code,
+    }
 
 
 SCRIPTS = {"simplified": lambda t: t, "traditional": traditional, "pinyin": annotated}
@@ -396,9 +428,9 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
         ],
     ),
     (
-        "a difference in money is not the value; the rate after it is the yoy",
+        "a difference in money is not the value but the change amount; the rate after it is the yoy",
         "上半年，全街道实现税收收入1.2亿元，较去年同期增加3500万元，增长41.2%。",
-        [M("税收收入", 1.2, "亿元", 41.2, period="上半年")],
+        [M("税收收入", 1.2, "亿元", 41.2, period="上半年", yoy_abs=3500.0, yoy_abs_unit="万元")],
     ),
     (
         "acronym in brackets, thousands separator, 按可比价格计算",
@@ -426,9 +458,9 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
         [M("财政总收入", 6.19, "亿元", 8.3, period="一季度")],
     ),
     (
-        "a rank after the rate is not a value",
+        "a rank after the rate is not a value but the rank of the figure before",
         "1-7月，全区实现规上工业总产值382.5亿元，同比增长10.2%，增速居全市第二位。",
-        [M("规上工业总产值", 382.5, "亿元", 10.2, period="1-7月")],
+        [M("规上工业总产值", 382.5, "亿元", 10.2, period="1-7月", rank=2, rank_scope="全市")],
     ),
     (
         "a change in points is not a growth rate",
@@ -473,7 +505,7 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
     (
         "a balance at a month end, growth since the start of the year",
         "截至9月末，全镇各项存款余额达到123.45亿元，较年初增加12.3亿元，增长11.1%。",
-        [M("各项存款余额", 123.45, "亿元", 11.1, period="截至9月末")],
+        [M("各项存款余额", 123.45, "亿元", 11.1, period="截至9月末", yoy_abs=12.3, yoy_abs_unit="亿元")],
     ),
     (
         "exports and imports after 其中 are indicators, not places",
@@ -488,7 +520,7 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
     (
         "a rank after the growth, the subdistrict named before the indicator",
         "今年1-8月，五马街道批零住餐销售额44.52亿元，增速17.2%，位居全区第一。",
-        [M("批零住餐销售额", 44.52, "亿元", 17.2, period="1-8月")],
+        [M("批零住餐销售额", 44.52, "亿元", 17.2, period="1-8月", rank=1, rank_scope="全区")],
     ),
     (
         "growth in 成 is not a percentage",
@@ -629,8 +661,173 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
 ]
 
 
+# Issue 16, class by class. Each case runs in the three scripts like every case above.
+ROUND_TWO_CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
+    # 1. Ranks belong to the indicator before them.
+    (
+        "rank: 列全市第N位 after the rate",
+        "工业用水量3.12亿立方米，增长4.6%，列全市第5位。",
+        [M("工业用水量", 3.12, "亿立方米", 4.6, rank=5, rank_scope="全市")],
+    ),
+    (
+        "rank: the scope before 排名",
+        "1-6月，全镇税收收入8,620万元，增长5.1%，全市排名第4。",
+        [M("税收收入", 8620.0, "万元", 5.1, period="1-6月", rank=4, rank_scope="全市")],
+    ),
+    (
+        "rank: 排名升至 and the move 上升N位",
+        "前三季度，规上工业产值68.3亿元，增长14.2%，增速排名升至全市第3位，较上半年上升4位。",
+        [M("规上工业产值", 68.3, "亿元", 14.2, period="前三季度", rank=3, rank_scope="全市", rank_change=4)],
+    ),
+    (
+        "rank: its own name, a move backwards is negative",
+        "2025年，营商环境评价位列全区第6位，比上年后移2位。",
+        [M("营商环境评价", period="2025年", rank=6, rank_scope="全区", rank_change=-2)],
+    ),
+    (
+        "rank: 在全县…中排名第N, 前移N位",
+        "柏塘镇在全县乡镇综合考核中排名第3，较上年前移5位。",
+        [M("综合考核", rank=3, rank_scope="全县", rank_change=5)],
+    ),
+    (
+        "rank: a place between the ranking and the rank, 提升N个位次",
+        "在全省县域经济综合实力评价中，松岭县列第28位，较上年提升3个位次。",
+        [M("县域经济综合实力评价", rank=28, rank_scope="全省", rank_change=3)],
+    ),
+    (
+        "rank: 第一 in numerals, 第一产业 and 第一批 are no ranks",
+        "第一产业增加值35.1亿元，增长3.4%，增速居全区第一；入选全省第一批试点。",
+        [M("第一产业增加值", 35.1, "亿元", 3.4, rank=1, rank_scope="全区")],
+    ),
+    # 2. Budget completion: the plan is a field of the indicator, never an item.
+    (
+        "plan: 完成年初预算数 N万元 的 P%",
+        "社会保障支出累计完成8,800万元，完成年初预算数22,000万元的40.0%。",
+        [M("社会保障支出", 8800.0, "万元", plan=40.0, plan_value=22000.0, plan_unit="万元")],
+    ),
+    (
+        "plan: 完成年度目标 N亿元 的 P%, 完成预算数的 P%",
+        "有效投资完成9.3亿元，完成年度目标12亿元的77.5%；政府性基金预算收入24.3亿元，完成预算数的61.5%。",
+        [
+            M("有效投资", 9.3, "亿元", plan=77.5, plan_value=12.0, plan_unit="亿元"),
+            M("政府性基金预算收入", 24.3, "亿元", plan=61.5),
+        ],
+    ),
+    (
+        "plan: 为预算的 P% and 完成全年计划的 P%; 完成年度目标任务 without a figure says nothing",
+        "财政总收入128.6亿元，为预算的103.2%；固定资产投资28.4亿元，完成全年计划的92.6%，提前完成年度目标任务。",
+        [M("财政总收入", 128.6, "亿元", plan=103.2), M("固定资产投资", 28.4, "亿元", plan=92.6)],
+    ),
+    # 3. Change amounts: a signed field of the indicator; the rate after them is its yoy_pct.
+    (
+        "change: 增支 and 增长",
+        "一般公共预算支出完成96,780万元，比上年同期增支8,650万元，增长9.8%。",
+        [M("一般公共预算支出", 96780.0, "万元", 9.8, yoy_abs=8650.0, yoy_abs_unit="万元")],
+    ),
+    (
+        "change: 减收 and 减支 are negative",
+        "税收收入18.6亿元，同比减收1.1亿元，下降5.6%；农林水支出3.26亿元，比上年减支4,800万元，下降12.8%。",
+        [
+            M("税收收入", 18.6, "亿元", -5.6, yoy_abs=-1.1, yoy_abs_unit="亿元"),
+            M("农林水支出", 3.26, "亿元", -12.8, yoy_abs=-4800.0, yoy_abs_unit="万元"),
+        ],
+    ),
+    (
+        "change: 同比增加 N万元 without a rate, 比上年末增加 N户",
+        "入库税收4,862万元，同比增加536万元；实有市场主体5.82万户，比上年末增加4,316户，增长8.0%。",
+        [
+            M("入库税收", 4862.0, "万元", yoy_abs=536.0, yoy_abs_unit="万元"),
+            M("实有市场主体", 5.82, "万户", 8.0, yoy_abs=4316.0, yoy_abs_unit="户"),
+        ],
+    ),
+    (
+        "change: points are neither an amount nor a rate",
+        "城镇化率65.2%，比上年提高1.3个百分点，增加0.8个百分点。",
+        [M("城镇化率", 65.2, "%")],
+    ),
+    # 4. Thresholds inside names.
+    (
+        "threshold: N万元以上 before the name",
+        "300万元以上技改投资增长9.4%，市外5000万元以上到位资金7.2亿元，同比增长11.3%。",
+        [
+            M("300万元以上技改投资", yoy=9.4),
+            M("市外5000万元以上到位资金", 7.2, "亿元", 11.3),
+        ],
+    ),
+    (
+        "threshold: 10亿元以上项目 N个, after 其中",
+        "新引进亿元以上项目23个，其中10亿元以上项目5个。",
+        [M("亿元以上项目", 23.0, "个"), M("10亿元以上项目", 5.0, "个")],
+    ),
+    (
+        "threshold: a figure with 以上 at the end of a clause is still a value",
+        "技改投资达到1,000万元以上，增长12%。",
+        [M("技改投资", 1000.0, "万元", 12.0)],
+    ),
+    # 5. Nested and shared figures.
+    (
+        "nested: the rate after 其中 belongs to the part only",
+        "旅游总收入41.5亿元，其中乡村旅游收入9.8亿元、同比增长22.1%。",
+        [M("旅游总收入", 41.5, "亿元"), M("乡村旅游收入", 9.8, "亿元", 22.1)],
+    ),
+    (
+        "shared: A和B分别增长 x%和y%",
+        "上半年，工业投资和技改投资分别增长12.4%和7.9%，民间投资下降2.3%。",
+        [
+            M("工业投资", yoy=12.4, period="上半年"),
+            M("技改投资", yoy=7.9, period="上半年"),
+            M("民间投资", yoy=-2.3, period="上半年"),
+        ],
+    ),
+    (
+        "shared: a qualifier before the verb, values and rates 分别",
+        "规上工业企业实现营业收入和利润总额分别为356.2亿元和21.4亿元，分别增长8.8%和12.6%。",
+        [
+            M("规上工业企业营业收入", 356.2, "亿元", 8.8),
+            M("规上工业企业利润总额", 21.4, "亿元", 12.6),
+        ],
+    ),
+    (
+        "shared: two values for one name",
+        "累计腾退房屋1,250户、16.4万平方米，发放创业担保贷款326笔、4,580万元。",
+        [
+            M("腾退房屋", 1250.0, "户"),
+            M("腾退房屋", 16.4, "万平方米"),
+            M("创业担保贷款", 326.0, "笔"),
+            M("创业担保贷款", 4580.0, "万元"),
+        ],
+    ),
+    (
+        "nested: 万元 inside a name",
+        "万元工业增加值用水量下降3%，万元GDP能耗下降4.2%。",
+        [M("万元工业增加值用水量", yoy=-3.0), M("万元GDP能耗", yoy=-4.2)],
+    ),
+    (
+        "nested: numbered list items are not values",
+        "2025年主要指标：\n1.地区生产总值186.4亿元，增长5.9%；\n2、税收收入8,620万元；\n（3）新增市场主体1,420户。",
+        [
+            M("地区生产总值", 186.4, "亿元", 5.9, period="2025年"),
+            M("税收收入", 8620.0, "万元", period="2025年"),
+            M("新增市场主体", 1420.0, "户", period="2025年"),
+        ],
+    ),
+    # 6. Names: no leading verbs or context words.
+    (
+        "names: 全年, 实现, 发放, 其中 and scope words come off",
+        "全年实现地区生产总值412.8亿元；全镇发放小额贷款1,200万元；其中，全区税收收入5.6亿元。",
+        [
+            M("地区生产总值", 412.8, "亿元", period="全年"),
+            M("小额贷款", 1200.0, "万元", period="全年"),
+            M("税收收入", 5.6, "亿元", period="全年"),
+        ],
+    ),
+]
+
+
 @pytest.mark.parametrize("script", list(SCRIPTS))
-@pytest.mark.parametrize(("label", "text", "expected"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("label", "text", "expected"), CASES + ROUND_TWO_CASES, ids=[c[0] for c in CASES + ROUND_TWO_CASES]
+)
 def test_parse_cases(script, label, text, expected):
     got = [m.as_dict() for m in parse(SCRIPTS[script](text))]
     assert got == expected
@@ -686,7 +883,23 @@ def test_seed_003_sentences():
 def test_json_contract():
     data = json.loads(parse_to_json("建安投资完成151384万元,比增61.7%"))
     assert data == [M("建安投资", 151384.0, "万元", 61.7)]
-    assert list(data[0]) == ["name", "value", "unit", "yoy_pct", "plan_pct", "period"]
+    # The first round's six keys first, then issue 16's, always all of them (null when the text does not say).
+    assert list(data[0]) == [
+        "name",
+        "value",
+        "unit",
+        "yoy_pct",
+        "plan_pct",
+        "period",
+        "plan_value",
+        "plan_unit",
+        "yoy_abs",
+        "yoy_abs_unit",
+        "rank",
+        "rank_scope",
+        "rank_change",
+        "code",
+    ]
 
 
 def test_real_parentheses_survive_in_names():
@@ -861,3 +1074,80 @@ def test_sentences_read_back_field_by_field(
         None if plan is None else plan / 10,
         f"1-{months}月",
     )
+
+
+_THRESHOLD_NAMES = ["300万元以上技改投资", "5000万元以上项目到位资金", "10亿元以上产业项目投资", "万元工业增加值用水量"]
+_SCOPES = ["全市", "全区", "全县", "全省"]
+_RANK_FORMS = ["列{scope}第{n}位", "居{scope}第{n}位", "排名{scope}第{n}", "增速位列{scope}第{n}位", "{scope}排名第{n}"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.sampled_from(_NAMES + _THRESHOLD_NAMES),
+    cents=st.integers(min_value=1, max_value=10**8),
+    unit=st.sampled_from(["万元", "亿元"]),
+    change=st.one_of(
+        st.none(),
+        st.tuples(st.sampled_from(["增收", "减收", "增支", "减支", "同比增加", "同比减少"]), st.integers(1, 99999)),
+    ),
+    rate=st.one_of(st.none(), st.integers(min_value=0, max_value=999)),
+    plan=st.one_of(st.none(), st.tuples(st.integers(1, 1500), st.integers(1, 10**6))),
+    rank=st.one_of(st.none(), st.tuples(st.sampled_from(_RANK_FORMS), st.sampled_from(_SCOPES), st.integers(1, 40))),
+    moved=st.one_of(st.none(), st.tuples(st.sampled_from(["上升", "前移", "下降", "后移"]), st.integers(1, 9))),
+    script=st.sampled_from(list(SCRIPTS)),
+)
+def test_round_two_sentences_read_back_field_by_field(name, cents, unit, change, rate, plan, rank, moved, script):
+    """Generated sentences with a plan amount, a change amount, a rank and its move: each is a field
+    of the one indicator, never an item of its own; a threshold stays in the name."""
+    value = cents / 100
+    text = f"1-9月，全县{name}完成{value:,.2f}{unit}"
+    if plan is not None:
+        text += f"，完成年初预算数{plan[1]:,}{unit}的{plan[0] / 10}%"
+    if change is not None:
+        text += f"，比上年{change[0].removeprefix('同比')}{change[1]:,}万元"
+    if rate is not None:
+        text += f"，增长{rate / 10}%"
+    if rank is not None:
+        text += "，" + rank[0].format(scope=rank[1], n=rank[2])
+        if moved is not None:
+            text += f"，较上年{moved[0]}{moved[1]}位"
+    [mention] = parse(SCRIPTS[script](text + "。"))
+    sign = -1 if change is not None and change[0][-2] in "减" else 1
+    assert mention.as_dict() == M(
+        name,
+        value,
+        unit,
+        None if rate is None else rate / 10,
+        None if plan is None else plan[0] / 10,
+        "1-9月",
+        plan_value=None if plan is None else float(plan[1]),
+        plan_unit=None if plan is None else unit,
+        yoy_abs=None if change is None else sign * float(change[1]),
+        yoy_abs_unit=None if change is None else "万元",
+        rank=None if rank is None else rank[2],
+        rank_scope=None if rank is None else rank[1],
+        rank_change=None if rank is None or moved is None else (moved[1] if moved[0] in "上升前移" else -moved[1]),
+    )
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    names=st.lists(
+        st.sampled_from(["工业投资", "技改投资", "民间投资", "基础设施投资", "房地产开发投资"]),
+        min_size=2,
+        max_size=3,
+        unique=True,
+    ),
+    rates=st.lists(st.integers(min_value=0, max_value=999), min_size=3, max_size=3),
+    falling=st.booleans(),
+    script=st.sampled_from(list(SCRIPTS)),
+)
+def test_shared_rates_are_given_out_in_order(names, rates, falling, script):
+    """ "A、B和C分别增长x%、y%和z%": one item per name, each with its own rate."""
+    rates = [r / 10 for r in rates[: len(names)]]
+    joined = "、".join(names[:-1]) + "和" + names[-1]
+    figures = "、".join(f"{r}%" for r in rates[:-1]) + f"和{rates[-1]}%"
+    mentions = parse(SCRIPTS[script](f"上半年，全区{joined}分别{'下降' if falling else '增长'}{figures}。"))
+    assert [m.as_dict() for m in mentions] == [
+        M(n, yoy=(-r if falling and r else r), period="上半年") for n, r in zip(names, rates, strict=True)
+    ]

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from luoshi.indicators import selectors
 from luoshi.indicators.parser import parse, parse_to_json
 
 
@@ -21,14 +22,18 @@ class Command(BaseCommand):
         parse_cmd.add_argument("file", help="UTF-8 (or GB18030) text file, or - for standard input")
         parse_cmd.add_argument("--json", action="store_true", help="Print the JSON array (the default is a table)")
         parse_cmd.add_argument("--compact", action="store_true", help="JSON on one line")
+        parse_cmd.add_argument(
+            "--no-codes", action="store_true", help="Do not read the catalogue from the database (code stays null)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "parse":
             text = self._read(options["file"])
+            catalogue = None if options["no_codes"] else selectors.catalogue_names()
             if options["json"]:
-                self.stdout.write(parse_to_json(text, indent=None if options["compact"] else 2))
+                self.stdout.write(parse_to_json(text, indent=None if options["compact"] else 2, catalogue=catalogue))
             else:
-                self._table(text)
+                self._table(text, catalogue)
 
     def _read(self, name: str) -> str:
         if name == "-":
@@ -45,13 +50,25 @@ class Command(BaseCommand):
                 continue
         raise CommandError(f"{name} is neither UTF-8 nor GB18030 text")
 
-    def _table(self, text: str) -> None:
-        def show(value: Any) -> str:
-            return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+    def _table(self, text: str, catalogue: dict[str, str] | None) -> None:
+        """Tab-separated: period, name, value, unit, yoy %, plan %, plan, change, rank, rank move, code."""
 
-        rows = [m.as_dict() for m in parse(text)]
+        def show(value: Any, unit: Any = "", sign: bool = False) -> str:
+            if value is None:
+                return ""
+            number = f"{value:+g}" if sign else f"{value:g}" if isinstance(value, float) else str(value)
+            return f"{number}{unit or ''}"
+
+        rows = [m.as_dict() for m in parse(text, catalogue=catalogue)]
         for row in rows:
-            self.stdout.write(
-                "\t".join(show(row[k]) for k in ("period", "name", "value", "unit", "yoy_pct", "plan_pct"))
-            )
+            rank = f"{row['rank_scope'] or ''}第{row['rank']}" if row["rank"] is not None else ""
+            cells = [
+                *(show(row[k]) for k in ("period", "name", "value", "unit", "yoy_pct", "plan_pct")),
+                show(row["plan_value"], row["plan_unit"]),
+                show(row["yoy_abs"], row["yoy_abs_unit"], sign=True),
+                rank,
+                show(row["rank_change"], sign=True),
+                show(row["code"]),
+            ]
+            self.stdout.write("\t".join(cells))
         self.stdout.write(f"{len(rows)} mention(s)")
