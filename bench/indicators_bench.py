@@ -255,9 +255,9 @@ def bench_import(data: dict[str, Any], rows: int) -> dict[str, Any]:
 
 
 def parser_text(size: int) -> str:
-    from luoshi.indicators.tests.test_parser import CASES, SEED_004_TAIL, annotated, traditional
+    from luoshi.indicators.tests.test_parser import CASES, ROUND_TWO_CASES, SEED_004_TAIL, annotated, traditional
 
-    cases = "\n".join(text for _label, text, _expected in CASES)
+    cases = "\n".join(text for _label, text, _expected in CASES + ROUND_TWO_CASES)
     prose = (
         "豐澤區(qū)委“穿透落實(shí)、閉環(huán)落實(shí)”行動(dòng)開展以來(lái),城東街道高度重視,全局統(tǒng)籌,"
         "工作落實(shí)效率得到了全面的提升。建築拆除工作正在有序進(jìn)行,簽約面積54000多平方米。\n"
