@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from luoshi.cases import sla
 from luoshi.cases.models import OPEN_STATUSES, Case
-from luoshi.core import workdays
+from luoshi.core import cells, workdays
 
 
 def _local(moment: Any) -> Any:
@@ -24,7 +24,8 @@ def cases_workbook(cases: QuerySet[Case], *, limit: int = 20000) -> bytes:
     """One row per case; reporter contact data is never exported."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Cases"))
-    sheet.append(
+    cells.append(
+        sheet,
         [
             _("Tracking number"),
             _("Title"),
@@ -42,7 +43,7 @@ def cases_workbook(cases: QuerySet[Case], *, limit: int = 20000) -> bytes:
             _("Closed"),
             _("Outcome"),
             _("Rating"),
-        ]
+        ],
     )
     now = timezone.now()
     cal = workdays.calendar()
@@ -53,7 +54,8 @@ def cases_workbook(cases: QuerySet[Case], *, limit: int = 20000) -> bytes:
             light = sla.light(now, case.warn_at, case.due_at)
             rem = sla.remaining(now, case.due_at, cal)
             days = (_("%(n)d days over") if rem.overdue else _("%(n)d days left")) % {"n": rem.days}
-        sheet.append(
+        cells.append(
+            sheet,
             [
                 case.tracking_no,
                 case.title,
@@ -71,7 +73,7 @@ def cases_workbook(cases: QuerySet[Case], *, limit: int = 20000) -> bytes:
                 _local(case.closed_at),
                 str(case.get_outcome_display()) if case.outcome else "",
                 str(case.get_rating_display()) if case.rating else "",
-            ]
+            ],
         )
     buffer = io.BytesIO()
     book.save(buffer)

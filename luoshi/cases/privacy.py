@@ -19,42 +19,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from luoshi.cases.workflow import COMMAND, HANDLERS, Where
+from luoshi.core.masking import mask_email, mask_id_no, mask_name, mask_phone
+
+__all__ = ["Contact", "contact_level", "mask_email", "mask_id_no", "mask_name", "mask_phone", "reporter_contact"]
 
 FULL, CALLBACK, MASKED = "full", "callback", "masked"
-
-
-def mask_name(name: str) -> str:
-    name = name.strip()
-    if not name:
-        return ""
-    return name[0] + "*" * max(1, len(name) - 1)
-
-
-def mask_phone(phone: str) -> str:
-    phone = phone.strip()
-    if not phone:
-        return ""
-    if len(phone) >= 11:
-        return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
-    if len(phone) >= 5:
-        return "*" * (len(phone) - 2) + phone[-2:]
-    return "*" * len(phone)
-
-
-def mask_id_no(id_no: str) -> str:
-    id_no = id_no.strip()
-    if not id_no:
-        return ""
-    if len(id_no) <= 6:
-        return "*" * len(id_no)
-    return id_no[:4] + "*" * (len(id_no) - 6) + id_no[-2:]
-
-
-def mask_email(email: str) -> str:
-    if "@" not in email:
-        return mask_name(email)
-    local, domain = email.split("@", 1)
-    return (local[:1] + "***@" + domain) if local else "***@" + domain
 
 
 def contact_level(user: Any, case: Any, roles: Mapping[Where, frozenset[str]]) -> str:

@@ -56,7 +56,7 @@ from luoshi.cases.models import (
     VisitMethod,
 )
 from luoshi.cases.workflow import Action, Where
-from luoshi.core import audit, workdays
+from luoshi.core import audit, uploads, versioning, workdays
 from luoshi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from luoshi.core.models import ActivityLog
 from luoshi.notifications.services import notify
@@ -66,14 +66,6 @@ from luoshi.org.scope import scope_for
 
 AUDIT_FIELDS = ("status", "handling_unit", "owner_unit", "outcome", "rating", "duplicate_of", "extension_days")
 INTAKE_ROLES = workflow.ACTIVE_ROLES
-MAX_ATTACHMENT_BYTES = 8 * 1024 * 1024
-ALLOWED_UPLOADS = {
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG",),
-    "image/webp": (b"RIFF",),
-    "image/gif": (b"GIF8",),
-    "application/pdf": (b"%PDF",),
-}
 
 audit.register_verbs({f"case_{key}": label for key, label in workflow.ACTION_LABELS.items()})
 audit.register_verbs(
@@ -184,16 +176,15 @@ def _require_text(value: str, what: str) -> str:
 
 
 def _lock(case: Case) -> Case:
-    return (
-        Case.objects.select_for_update(of=("self",) if connection.features.has_select_for_update_of else ())
-        .select_related("owner_unit", "handling_unit", "unit", "township", "category")
-        .get(pk=case.pk)
+    return versioning.lock(
+        Case.objects.select_related("owner_unit", "handling_unit", "unit", "township", "category"), case.pk
     )
 
 
 def _check_version(case: Case, version: int | None) -> None:
-    if version is not None and case.version != version:
-        raise Conflict(_("Someone else changed this case in the meantime. Reload and try again."), code="stale")
+    versioning.check_version(
+        case, version, message=_("Someone else changed this case in the meantime. Reload and try again.")
+    )
 
 
 def _start_stage(case: Case, stage: str, now: dt.datetime) -> None:
@@ -349,33 +340,24 @@ def next_tracking_no(code: str, year: int) -> str:
 # --- Intake ------------------------------------------------------------------------------
 
 
-def _validate_upload(upload: Any) -> str:
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationFailed(
-            _("The file %(name)s is larger than 8 MB.") % {"name": upload.name}, code="file_too_large"
-        )
-    head = upload.read(8)
-    upload.seek(0)
-    for content_type, magics in ALLOWED_UPLOADS.items():
-        if any(head.startswith(m) for m in magics):
-            return content_type
-    raise ValidationFailed(
-        _("%(name)s is not a photo (JPEG, PNG, WebP, GIF) or a PDF.") % {"name": upload.name}, code="file_type"
-    )
-
-
 def attachment_store(*, actor: Any, upload: Any, case: Case | None = None) -> Attachment:
     """Keep an uploaded file; without ``case`` it waits for the form to be submitted again."""
-    content_type = _validate_upload(upload)
+    content_type = uploads.check_photo_or_pdf(upload, field="photos", decode=False)
+    stored: Any = upload
+    if content_type in uploads.IMAGE_TYPES:
+        # Staff see the evidence copy: re-encoded (nothing hidden after the picture), EXIF location kept.
+        image = uploads.check_image(upload, field="photos")
+        stored = image.evidence_file(str(upload.name).rsplit(".", 1)[0][:100] or "photo")
+        content_type = image.content_type
     attachment = Attachment(
         case=case,
         token=secrets.token_hex(16),
         original_name=str(upload.name)[:200],
         content_type=content_type,
-        size=upload.size,
+        size=stored.size,
         uploaded_by=_user(actor),
     )
-    attachment.file.save(str(upload.name), upload, save=False)
+    attachment.file.save(str(stored.name), stored, save=False)
     attachment.save()
     return attachment
 
@@ -1407,10 +1389,11 @@ def keyperson_create(
 
 @transaction.atomic
 def keyperson_update(*, actor: Any, key_person: KeyPerson, version: int | None = None, **fields: Any) -> KeyPerson:
-    kp = KeyPerson.objects.select_for_update().select_related("unit", "cadre").get(pk=key_person.pk)
+    kp = versioning.lock(KeyPerson.objects.select_related("unit", "cadre"), key_person.pk)
     require(actor, "keyperson.edit", kp)
-    if version is not None and kp.version != version:
-        raise Conflict(_("Someone else changed this record in the meantime. Reload and try again."), code="stale")
+    versioning.check_version(
+        kp, version, message=_("Someone else changed this record in the meantime. Reload and try again.")
+    )
     before = audit.snapshot(kp, KEYPERSON_FIELDS)
     for name, value in fields.items():
         if name not in (*KEYPERSON_FIELDS, "background"):

@@ -38,8 +38,9 @@ from luoshi.cases.models import (
 )
 from luoshi.cases.permissions import GRID_ADMINS, STATS_ROLES
 from luoshi.cases.workflow import ACTION_BUTTONS, Action, transition_for
-from luoshi.core import workdays
+from luoshi.core import uploads, workdays
 from luoshi.core.errors import LuoshiError, NotFound, ValidationFailed
+from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
 from luoshi.org.models import Person, Unit, UnitKind
 from luoshi.org.scope import scope_for
@@ -57,18 +58,6 @@ def _box_labels() -> list[tuple[str, str]]:
         ("mine", _("Reported by me")),
         ("all", _("All cases")),
     ]
-
-
-def _apply_error(form: Any, exc: LuoshiError) -> None:
-    details = exc.details if isinstance(exc.details, dict) else {}
-    placed = False
-    for field, errors in details.items():
-        if field in form.fields:
-            for error in errors if isinstance(errors, list) else [errors]:
-                form.add_error(field, str(error))
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -441,7 +430,7 @@ def _intake(
                 if exc.status == 404 and not exc.details:
                     form.add_error(None, str(exc.message))
                 else:
-                    _apply_error(form, exc)
+                    apply_error(form, exc)
             else:
                 messages.success(request, _("Case %(no)s was reported. Thank you.") % {"no": case.tracking_no})
                 response = redirect(f"{reverse('cases:detail', args=[case.pk])}?reported=1")
@@ -531,7 +520,6 @@ def case_map(request: HttpRequest) -> HttpResponse:
 
 
 #: A district's grid boundaries are a few megabytes at most.
-MAX_GEOJSON_BYTES = 20 * 1024 * 1024
 
 
 def _may_import_grids(user: Any) -> bool:
@@ -549,12 +537,12 @@ def grid_import(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         if upload is None:
             error = _("Choose a GeoJSON file to upload.")
-        elif upload.size is not None and upload.size > MAX_GEOJSON_BYTES:
+        elif upload.size is not None and upload.size > uploads.MAX_GEOJSON_BYTES:
             error = _("The file is larger than 20 MB.")
         else:
             try:
                 data = json.loads(upload.read().decode("utf-8-sig"))
-            except (UnicodeDecodeError, ValueError):
+            except (UnicodeDecodeError, ValueError, RecursionError):
                 error = _("This file is not GeoJSON (it could not be read as JSON text).")
             else:
                 try:
@@ -569,7 +557,7 @@ def grid_import(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/grid_import.html",
-        {"error": error, "details": details, "max_mb": MAX_GEOJSON_BYTES // (1024 * 1024)},
+        {"error": error, "details": details, "max_mb": uploads.MAX_GEOJSON_BYTES // uploads.MB},
         status=400 if error else 200,
     )
 
@@ -779,7 +767,7 @@ def keyperson_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             else:
                 kp = services.keyperson_update(actor=request.user, key_person=kp, version=data.get("version"), **fields)
         except LuoshiError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("cases:keyperson", pk=kp.pk)
@@ -859,7 +847,7 @@ def daily(request: HttpRequest) -> HttpResponse:
                     issues_found=data.get("issues_found") or 0,
                 )
             except LuoshiError as exc:
-                _apply_error(form, exc)
+                apply_error(form, exc)
             else:
                 messages.success(request, _("Today's report was filed."))
                 return redirect(f"{reverse('cases:daily')}?kind={kind}")
@@ -934,7 +922,7 @@ def public_new(request: HttpRequest) -> HttpResponse:
                     attachment_tokens=[a.token for a in kept],
                 )
             except LuoshiError as exc:
-                _apply_error(form, exc)
+                apply_error(form, exc)
             else:
                 return redirect("cases:public_case", tracking_no=case.tracking_no, token=case.public_token)
     return render(

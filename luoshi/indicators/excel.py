@@ -31,6 +31,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from luoshi.core import cells as safe_cells
+from luoshi.core import uploads
+from luoshi.core.errors import ValidationFailed
 from luoshi.indicators.textnorm import normalise
 
 if TYPE_CHECKING:
@@ -112,8 +115,6 @@ Row = tuple[int, list[Cell]]  # the sheet's row number, and its cells from colum
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-#: Refuse sheets that unpack to more than this (a 100,000-row sheet is about 20 MB).
-MAX_SHEET_BYTES = 400 * 1024 * 1024
 _PERCENT_FORMATS = {9, 10}
 
 
@@ -126,22 +127,33 @@ def read_workbook(data: bytes) -> Sheet:
     long for a 100,000-row file (docs/decisions/0305-streaming-xlsx-reader.md).
     """
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = uploads.check_xlsx(data)  # size, packing ratio and unpacked total checked before parsing
+    except ValidationFailed as exc:
+        raise ExcelError(str(exc.message)) from exc
+    try:
         path = _first_sheet_path(archive)
-        info = archive.getinfo(path)
+        archive.getinfo(path)
     except (zipfile.BadZipFile, KeyError, ET.ParseError, ValueError) as exc:
         raise ExcelError(_("The file is not an Excel workbook (.xlsx).")) from exc
-    if info.file_size > MAX_SHEET_BYTES:
-        raise ExcelError(_("The sheet is too large to import."))
     try:
         strings = _shared_strings(archive)
         percent = _percent_styles(archive)
         raw = archive.read(path)
         if _regular(raw):
-            return _read_sheet(_scan_rows(raw, strings, percent))
-        return _read_sheet(_iter_rows(io.BytesIO(raw), strings, percent))
+            return _read_sheet(_capped(_scan_rows(raw, strings, percent)))
+        return _read_sheet(_capped(_iter_rows(io.BytesIO(raw), strings, percent)))
     except ET.ParseError as exc:
         raise ExcelError(_("The file is not an Excel workbook (.xlsx).")) from exc
+
+
+def _capped(rows: Iterator[Row]) -> Iterator[Row]:
+    """The rows, refusing the sheet once a row lies beyond :data:`luoshi.core.uploads.MAX_ROWS`."""
+    for row in rows:
+        try:
+            uploads.check_row_count(row[0])
+        except ValidationFailed as exc:
+            raise ExcelError(str(exc.message)) from exc
+        yield row
 
 
 def _first_sheet_path(archive: zipfile.ZipFile) -> str:
@@ -442,22 +454,23 @@ def template_workbook(units: Sequence[Unit], indicators: Sequence[Indicator], ye
     sheet = book.active
     assert sheet is not None
     sheet.title = _("Values")
-    sheet.append([_("Monthly indicator values"), "年份", year, "月份", month])
+    safe_cells.append(sheet, [_("Monthly indicator values"), "年份", year, "月份", month])
     sheet["A1"].font = _TITLE
-    sheet.append(
+    safe_cells.append(
+        sheet,
         [
             _(
                 "Cumulative indicators: the total from January to this month. "
                 "Numbers may carry 万/亿 and thousands separators."
             )
-        ]
+        ],
     )
-    sheet.append(["单位编码", "单位名称", *[f"{i.name}({i.unit})" for i in indicators]])
+    safe_cells.append(sheet, ["单位编码", "单位名称", *[f"{i.name}({i.unit})" for i in indicators]])
     for cell in sheet[3]:
         cell.font, cell.fill = _BOLD, _HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for unit in units:
-        sheet.append([unit.code, unit.name])
+        safe_cells.append(sheet, [unit.code, unit.name])
     sheet.column_dimensions["A"].width = 12
     sheet.column_dimensions["B"].width = 18
     for index in range(len(indicators)):
@@ -472,9 +485,11 @@ def scorecard_workbook(card: Scorecard) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = _("Scorecard")
-    sheet.append([_("%(unit)s scorecard, %(period)s") % {"unit": card.unit.name, "period": card.period_label}])
+    safe_cells.append(
+        sheet, [_("%(unit)s scorecard, %(period)s") % {"unit": card.unit.name, "period": card.period_label}]
+    )
     sheet["A1"].font = _TITLE
-    sheet.append([_("Time progress: %(pct)s%%") % {"pct": card.time_progress}])
+    safe_cells.append(sheet, [_("Time progress: %(pct)s%%") % {"pct": card.time_progress}])
     headers = [
         _("Indicator"),
         _("Unit of measure"),
@@ -486,13 +501,14 @@ def scorecard_workbook(card: Scorecard) -> bytes:
         _("Ahead of time progress (points)"),
         _("Light"),
     ]
-    sheet.append(headers)
+    safe_cells.append(sheet, headers)
     for cell in sheet[3]:
         cell.font, cell.fill = _BOLD, _HEAD_FILL
     lights = {"green": _("green"), "yellow": _("yellow"), "red": _("red"), "": ""}
     for row in card.rows:
         f = row.figures
-        sheet.append(
+        safe_cells.append(
+            sheet,
             [
                 row.indicator.name,
                 row.indicator.unit,
@@ -503,13 +519,13 @@ def scorecard_workbook(card: Scorecard) -> bytes:
                 _num(f.completion),
                 _num(f.gap),
                 lights.get(f.light, ""),
-            ]
+            ],
         )
     sheet.column_dimensions["A"].width = 22
     for letter in "BCDEFGHI":
         sheet.column_dimensions[letter].width = 14
-    sheet.append([])
-    sheet.append([_("Exported %(when)s") % {"when": timezone.localtime().strftime("%Y-%m-%d %H:%M")}])
+    safe_cells.append(sheet, [])
+    safe_cells.append(sheet, [_("Exported %(when)s") % {"when": timezone.localtime().strftime("%Y-%m-%d %H:%M")}])
     return _save(book)
 
 

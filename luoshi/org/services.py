@@ -11,8 +11,8 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from luoshi.core import audit
-from luoshi.core.errors import Conflict, ValidationFailed
+from luoshi.core import audit, versioning
+from luoshi.core.errors import ValidationFailed
 from luoshi.org.models import (
     ALLOWED_CHILDREN,
     DIVISION_LEVEL,
@@ -132,9 +132,12 @@ def unit_create(
 def unit_update(*, actor: Any, unit: Unit, version: int | None = None, **fields: Any) -> Unit:
     """Change a unit's fields; a changed ``parent`` moves the whole subtree."""
     require(actor, "unit.edit", unit)
-    locked = Unit.objects.select_for_update(of=("self",)).select_related("parent").get(pk=unit.pk)
-    if version is not None and locked.version != version:
-        raise Conflict(_("Someone else changed this unit in the meantime. Reload and try again."), code="stale")
+    locked = versioning.lock_checked(
+        Unit.objects.select_related("parent"),
+        unit.pk,
+        version,
+        message=_("Someone else changed this unit in the meantime. Reload and try again."),
+    )
     before = audit.snapshot(locked, UNIT_FIELDS)
     new_parent = fields.pop("parent", locked.parent)
     for name, value in fields.items():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
@@ -15,23 +13,12 @@ from django.views.decorators.http import require_POST
 from luoshi.accounts.models import User
 from luoshi.core import audit
 from luoshi.core.errors import LuoshiError, NotFound, ValidationFailed
+from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
 from luoshi.org import selectors, services
 from luoshi.org.forms import PersonEditForm, PersonForm, RoleGrantForm, UnitForm
 from luoshi.org.models import ALLOWED_CHILDREN, Position, RoleGrant, UnitKind
 from luoshi.org.permissions import can, require
-
-
-def _apply_error(form: Any, exc: LuoshiError) -> None:
-    details = exc.details if isinstance(exc.details, dict) else {}
-    placed = False
-    for field, errors in details.items():
-        if field in form.fields:
-            for error in errors:
-                form.add_error(field, error)
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
 
 
 @login_required
@@ -113,7 +100,7 @@ def unit_create(request: HttpRequest, parent_pk: int) -> HttpResponse:
                 description=data["description"] or "",
             )
         except ValidationFailed as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Unit %(name)s was created.") % {"name": unit.name})
             return redirect("org:unit", pk=unit.pk)
@@ -151,7 +138,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 description=data["description"] or "",
             )
         except LuoshiError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Your changes were saved."))
             return redirect("org:unit", pk=unit.pk)
@@ -175,7 +162,7 @@ def person_create(request: HttpRequest, unit_pk: int) -> HttpResponse:
                 phone=data["phone"],
             )
         except ValidationFailed as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("%(name)s was added to %(unit)s.") % {"name": person.name, "unit": unit.name})
             return redirect("org:unit", pk=unit.pk)
@@ -207,7 +194,7 @@ def role_grant(request: HttpRequest, unit_pk: int) -> HttpResponse:
             try:
                 services.role_grant(actor=request.user, user=user, role=form.cleaned_data["role"], unit=unit)
             except ValidationFailed as exc:
-                _apply_error(form, exc)
+                apply_error(form, exc)
             else:
                 messages.success(request, _("The role was granted."))
                 return redirect("org:unit", pk=unit.pk)
@@ -261,7 +248,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.person_update(actor=request.user, person=person, **form.cleaned_data)
         except ValidationFailed as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Your changes were saved."))
             return redirect("org:person", pk=person.pk)

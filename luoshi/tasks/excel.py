@@ -24,7 +24,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from luoshi.core import audit
+from luoshi.core import audit, cells, uploads
 from luoshi.core.errors import ValidationFailed
 from luoshi.core.timeutil import today as local_today
 from luoshi.org.models import Person, Unit, UnitKind
@@ -35,7 +35,7 @@ from luoshi.tasks.permissions import can_create_task_in, goals_visible_to
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 2000
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = uploads.MAX_SPREADSHEET_BYTES
 
 # (key, header, required, example)
 COLUMNS: list[tuple[str, str | Promise, bool, str]] = [
@@ -127,7 +127,7 @@ def template() -> bytes:
             cell.fill = required_fill
         ws.column_dimensions[get_column_letter(col)].width = 18
     for col, (_key, _header, _required, example) in enumerate(COLUMNS, start=1):
-        ws.cell(row=2, column=col, value=example)
+        ws.cell(row=2, column=col, value=cells.safe_value(example))
     notes = wb.create_sheet(_("Instructions"))
     lines = [
         _("Fill one task per row. Columns marked * are required. Delete the example row."),
@@ -244,8 +244,10 @@ def _choice(key: str, text: str, choices: Iterable[tuple[str, Any]], default: st
 
 
 def _read_rows(content: bytes) -> tuple[list[tuple[int, dict[str, Any]]], list[str]]:
-    if len(content) > MAX_BYTES:
-        return [], [_("The file is larger than 5 MB.")]
+    try:
+        uploads.check_xlsx(content, max_bytes=MAX_BYTES)  # sizes and packing checked before openpyxl unpacks
+    except ValidationFailed as exc:
+        return [], [str(exc.message)]
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any unreadable file gets the same answer
@@ -266,6 +268,8 @@ def _read_rows(content: bytes) -> tuple[list[tuple[int, dict[str, Any]]], list[s
         return [], [_("Missing columns: %(names)s. Download the template.") % {"names": "、".join(missing)}]
     result: list[tuple[int, dict[str, Any]]] = []
     for number, row in enumerate(rows, start=2):
+        if number > uploads.MAX_ROWS:
+            return [], [_("At most %(n)d rows can be imported at once.") % {"n": MAX_ROWS}]
         values = {key: row[i] if i < len(row) else None for i, key in columns.items()}
         if all(_cell_text(v) == "" for v in values.values()):
             continue
@@ -436,9 +440,9 @@ def export_tasks(qs: QuerySet[Task]) -> bytes:
     yes, no = pgettext("spreadsheet cell", "yes"), pgettext("spreadsheet cell", "no")
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Tasks"))
-    ws.append([str(h) for h in EXPORT_HEADERS])
+    cells.append(ws, [str(h) for h in EXPORT_HEADERS])
     for t in qs[:EXPORT_LIMIT].iterator(chunk_size=2000):
-        ws.append(
+        cells.append(ws,
             [
                 t.number, t.title, statuses.get(t.status, t.status), light_labels.get(t.light, ""), float(t.progress),
                 t.lead_unit.name, t.responsible_leader.name if t.responsible_leader else "", t.start_date, t.deadline,
@@ -448,8 +452,8 @@ def export_tasks(qs: QuerySet[Task]) -> bytes:
                 t.missed_reports, t.reminder_count,
             ]
         )  # fmt: skip
-    ws.append([])
-    ws.append([_("Exported on %(date)s") % {"date": local_today().isoformat()}])
+    cells.append(ws, [])
+    cells.append(ws, [_("Exported on %(date)s") % {"date": local_today().isoformat()}])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.core import audit, workdays
+from luoshi.core import audit, uploads, versioning, workdays
 from luoshi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from luoshi.core.timeutil import today as local_today
 from luoshi.notifications.services import notify
@@ -56,10 +55,7 @@ TASK_FIELDS = [
     "responsible_leader", "lead_unit", "task_force", "start_date", "deadline", "priority", "report_cadence", "weight",
 ]  # fmt: skip
 
-DEFAULT_EXTENSIONS = (
-    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".wps", ".et", ".txt", ".csv",
-    ".jpg", ".jpeg", ".png", ".gif", ".webp", ".zip", ".ofd",
-)  # fmt: skip
+DEFAULT_EXTENSIONS = uploads.DOCUMENT_EXTENSIONS
 
 
 # --- helpers -----------------------------------------------------------------
@@ -101,19 +97,12 @@ def _task_url(task: Task) -> str:
 
 
 def _check_version(obj: Any, version: int | None) -> None:
-    if version is not None and int(version) != obj.version:
-        raise Conflict(
-            _("Someone else changed this in the meantime. Reload the page and try again."), code="stale_version"
-        )
+    versioning.check_version(obj, version)
 
 
 def _lock(task: Task) -> Task:
     """Re-read the task row for update (serialises writers on PostgreSQL)."""
-    return (
-        Task.objects.select_for_update(of=("self",))
-        .select_related("lead_unit", "task_force", "responsible_leader")
-        .get(pk=task.pk)
-    )
+    return versioning.lock(Task.objects.select_related("lead_unit", "task_force", "responsible_leader"), task.pk)
 
 
 def _ancestor_ids(unit: Unit) -> list[int]:
@@ -665,67 +654,10 @@ def _extension_step(
 # --- progress, milestones, attachments, reminders ------------------------------------
 
 
-OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Office and WPS files
-ZIP = (b"PK\x03\x04", b"PK\x05\x06")  # .docx .xlsx .pptx .ofd .zip (and newer WPS files)
-#: What the first bytes of a file of each type look like; types not listed are text.
-SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    ".pdf": (b"%PDF-",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".gif": (b"GIF87a", b"GIF89a"),
-    ".webp": (b"RIFF",),
-    ".doc": (OLE,), ".xls": (OLE,), ".ppt": (OLE,),
-    ".wps": (OLE, *ZIP), ".et": (OLE, *ZIP),
-    ".docx": ZIP, ".xlsx": ZIP, ".pptx": ZIP, ".zip": ZIP, ".ofd": ZIP,
-}  # fmt: skip
-TEXT_TYPES = (".txt", ".csv")
-
-
-def _content_matches(suffix: str, head: bytes) -> bool:
-    """Whether the file's first bytes fit its name (a renamed program or archive does not)."""
-    if suffix in SIGNATURES:
-        if suffix == ".webp" and head[8:12] != b"WEBP":
-            return False
-        return head.startswith(SIGNATURES[suffix])
-    if suffix in TEXT_TYPES:
-        return b"\x00" not in head
-    return True  # a type the site added in settings: the name is all we know
-
-
 def validate_upload(upload: UploadedFile) -> None:
-    """Accept a file only when its type is allowed, its size within the limit, and its content fits its name."""
-    allowed = tuple(getattr(settings, "LUOSHI_UPLOAD_EXTENSIONS", DEFAULT_EXTENSIONS))
-    max_bytes = int(getattr(settings, "LUOSHI_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
-    name = (upload.name or "").lower()
-    if not name.endswith(allowed):
-        raise ValidationFailed(
-            _("%(name)s: this file type is not accepted. Accepted: %(types)s")
-            % {"name": upload.name, "types": " ".join(allowed)},
-            code="file_type",
-            details={"files": [str(upload.name)]},
-        )
-    if (upload.size or 0) == 0:
-        raise ValidationFailed(
-            _("%(name)s is empty.") % {"name": upload.name}, code="file_empty", details={"files": [str(upload.name)]}
-        )
-    if (upload.size or 0) > max_bytes:
-        raise ValidationFailed(
-            _("%(name)s is larger than %(mb)d MB.") % {"name": upload.name, "mb": max_bytes // (1024 * 1024)},
-            code="file_size",
-            details={"files": [str(upload.name)]},
-        )
-    upload.seek(0)
-    head = upload.read(4096)
-    upload.seek(0)
-    suffix = "." + name.rsplit(".", 1)[-1]
-    if not _content_matches(suffix, head):
-        raise ValidationFailed(
-            _("%(name)s is not really a %(type)s file; its content is of another kind.")
-            % {"name": upload.name, "type": suffix},
-            code="file_content",
-            details={"files": [str(upload.name)]},
-        )
+    """Accept a file only when its type is allowed, its size within the limit and its content fits its
+    name (checked by luoshi.core.uploads; pictures are decoded too)."""
+    uploads.check_attachment(upload, field="files")
 
 
 def _store_files(

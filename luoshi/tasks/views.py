@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luoshi.core.errors import LuoshiError, NotFound
+from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
 from luoshi.core.timeutil import today
 from luoshi.org.permissions import can
@@ -38,18 +39,6 @@ from luoshi.tasks.forms import (
 from luoshi.tasks.models import Attachment, Category, Light, Source, Status
 from luoshi.tasks.permissions import can_dispatch_somewhere, goals_visible_to, task_roles
 from luoshi.tasks.workflow import TaskRole
-
-
-def _apply_error(form: Any, exc: LuoshiError) -> None:
-    details = exc.details if isinstance(exc.details, dict) else {}
-    placed = False
-    for field, errors in details.items():
-        if field in form.fields:
-            for error in errors if isinstance(errors, list) else [errors]:
-                form.add_error(field, str(error))
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
 
 
 def _options(items: Any, selected: Any) -> SafeString:
@@ -348,7 +337,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 files=form.cleaned_data.get("attachments") or [],
             )
         except LuoshiError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Task %(number)s was created.") % {"number": task.number})
             return redirect("tasks:detail", pk=task.pk)
@@ -374,7 +363,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.task_update(actor=request.user, task=task, version=version, **d)
         except LuoshiError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("The task was saved."))
             return redirect("tasks:detail", pk=task.pk)
@@ -532,7 +521,7 @@ def goal_create(request: HttpRequest) -> HttpResponse:
                 assessment=d.get("assessment") or "",
             )
         except LuoshiError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             return redirect("tasks:goal", pk=goal.pk)
     return render(request, "tasks/goal_form.html", {"form": form})
@@ -605,7 +594,7 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
                 findings=(d.get("findings") or "").splitlines(),
             )
         except LuoshiError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             return redirect("tasks:inspection", pk=inspection.pk)
     return render(request, "tasks/inspection_form.html", {"form": form})
@@ -657,7 +646,7 @@ def finding_task(request: HttpRequest, pk: int) -> HttpResponse:
                 title=d.get("title") or "",
             )
         except LuoshiError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Rectification task %(number)s was assigned.") % {"number": task.number})
             return redirect("tasks:detail", pk=task.pk)

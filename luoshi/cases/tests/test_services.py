@@ -21,6 +21,7 @@ from luoshi.cases.models import (
 from luoshi.cases.tests.factories import category, report, to_state
 from luoshi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from luoshi.core.models import ActivityLog
+from luoshi.core.testing import picture
 from luoshi.notifications.models import Notification
 from luoshi.org.models import Role
 from luoshi.org.tests.factories import user_with_role
@@ -398,7 +399,7 @@ def test_district_supervisor_may_supervise_a_township_case(w):
 def test_attachments_must_be_photos_or_pdf(w):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    photo = SimpleUploadedFile("a.jpg", b"\xff\xd8\xff\xe0" + b"0" * 100, content_type="image/jpeg")
+    photo = SimpleUploadedFile("a.jpg", picture("JPEG"), content_type="image/jpeg")
     case = report(w, uploads=[photo])
     assert case.attachments.count() == 1
     bad = SimpleUploadedFile("a.exe", b"MZ" + b"0" * 100)

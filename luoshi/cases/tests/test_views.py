@@ -13,10 +13,11 @@ from django.urls import reverse
 from luoshi.cases.models import Attachment, Case, Status
 from luoshi.cases.tests.factories import category, report, to_state
 from luoshi.core.models import ActivityLog
+from luoshi.core.testing import picture
 
 pytestmark = pytest.mark.django_db
 
-JPEG = b"\xff\xd8\xff\xe0" + b"0" * 200
+JPEG = picture("JPEG")
 
 
 def login(client, user):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from luoshi.core.testing import picture
 from luoshi.tasks.models import Status
 from luoshi.tasks.tests.helpers import fresh, make_task
 
@@ -197,7 +198,7 @@ def test_upload_attachments_checks_type_and_scope(client, s, settings, tmp_path)
     task = make_task(s)
     client.force_login(s.staff)
     url = f"{API}/tasks/{task.pk}/attachments"
-    ok = client.post(url, {"files": [SimpleUploadedFile("照片.jpg", b"\xff\xd8\xff\xe0" + b"x" * 100)]})
+    ok = client.post(url, {"files": [SimpleUploadedFile("照片.jpg", picture("JPEG"))]})
     assert ok.status_code == 201 and ok.json()[0]["name"] == "照片.jpg"
     bad = client.post(url, {"files": [SimpleUploadedFile("a.exe", b"MZ")]})
     assert bad.status_code == 400 and "a.exe" in bad.json()["message"]
@@ -217,7 +218,7 @@ def test_files_can_go_with_a_progress_report(client, s, settings, tmp_path):
     client.force_login(s.staff)
     assert post(client, f"{API}/tasks/{task.pk}/transitions", {"action": "accept"}).status_code == 200
     report = post(client, f"{API}/tasks/{task.pk}/progress", {"percent": 30, "text": "完成摸底"}).json()
-    photo = SimpleUploadedFile("现场.png", b"\x89PNG\r\n\x1a\n" + b"x" * 50)
+    photo = SimpleUploadedFile("现场.png", picture("PNG"))
     r = client.post(f"{API}/tasks/{task.pk}/attachments", {"files": [photo], "report_id": report["id"]})
     assert r.status_code == 201 and r.json()[0]["report_id"] == report["id"]
     assert Attachment.objects.get(report_id=report["id"]).name == "现场.png"

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from luoshi.core.errors import Conflict, Forbidden, ValidationFailed
 from luoshi.core.models import ActivityLog
+from luoshi.core.testing import picture
 from luoshi.notifications.models import Notification
 from luoshi.tasks import services
 from luoshi.tasks.models import Attachment, EventKind, Status, TaskEvent
@@ -98,7 +99,7 @@ def test_attachments_are_checked_for_type_size_and_content(s, settings, tmp_path
         ("说明.txt", "已完成三条巷道".encode() * 5),
     ]:
         services.task_add_attachments(actor=s.staff, task=fresh(task), files=[SimpleUploadedFile(name, content)])
-    ok = SimpleUploadedFile("现场照片.jpg", b"\xff\xd8\xff\xe0" + b"x" * 200)
+    ok = SimpleUploadedFile("现场照片.jpg", picture("JPEG"))
     report = services.task_report_progress(actor=s.staff, task=fresh(task), percent=10, text="x", files=[ok])
     assert report.attachments.get().name == "现场照片.jpg"
 
