@@ -8,11 +8,16 @@ and statistics.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
-from luoshi.cases.workflow import ACTIVE_ROLES, COMMAND
+from luoshi.cases.workflow import ACTIVE_ROLES, COMMAND, Where
 from luoshi.org.models import Role, Unit
+
+if TYPE_CHECKING:
+    from luoshi.cases.models import Case
 from luoshi.org.permissions import Rule, register
+from luoshi.org.scope import scope_for
 
 #: Who may open the key-person registry (涉稳重点人员); every view is logged.
 KEYPERSON_ROLES: frozenset[str] = frozenset(
@@ -42,3 +47,25 @@ def register_rules() -> None:
     register("keyperson.create", Rule(KEYPERSON_EDITORS, _unit_itself))
     register("daily.screening", Rule(SCREENING_ROLES, _unit_itself))
     register("daily.assessment", Rule(ASSESSMENT_ROLES, _unit_itself))
+
+
+def actor_roles(user: Any, case: Case, co_units: Iterable[Unit] | None = None) -> dict[Where, frozenset[str]]:
+    """The roles ``user`` holds at each of the case's units (see :class:`workflow.Where`)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return {}
+    scope = scope_for(user)
+    owner = scope.roles_at(case.owner_unit)
+    handler = scope.roles_at(case.handling_unit) if case.handling_unit_id and case.handling_unit else frozenset()
+    place = scope.roles_at(case.unit)
+    if co_units is None:
+        co_units = [link.unit for link in case.co_unit_links.select_related("unit")]
+    co: frozenset[str] = frozenset()
+    for unit in co_units:
+        co |= scope.roles_at(unit)
+    return {
+        Where.OWNER: owner,
+        Where.HANDLER: handler,
+        Where.PLACE: place,
+        Where.CO_UNIT: co,
+        Where.ANY: owner | handler | place | co,
+    }

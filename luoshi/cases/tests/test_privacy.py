@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from luoshi.cases import privacy, selectors, services
+from luoshi.cases.selectors import visibility
 from luoshi.cases.tests.factories import report
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +72,7 @@ def test_outsiders_do_not_see_the_case_at_all(w, dispatched):
 @pytest.mark.parametrize("cap", [1000, 0])
 def test_lists_and_boxes_find_co_handled_cases_with_plain_ids_or_the_union(w, dispatched, monkeypatch, cap):
     """Small scopes test visibility with an OR on plain co-unit ids, or a UNION past the cap."""
-    monkeypatch.setattr(selectors, "CO_UNIT_IDS_CAP", cap)
+    monkeypatch.setattr(visibility, "CO_UNIT_IDS_CAP", cap)
     other = report(w, unit=w.units["b_community"], actor=w.outsider)
     for who, box in (("staff2", "all"), ("staff2", "handle"), ("staff", "handle"), ("grid", "all")):
         user = getattr(w, who)
