@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 # Tests run on every core (pytest-xdist); override e.g. PYTEST_ARGS="-k tree -n 0".
 PYTEST_ARGS ?= -n auto
 
-.PHONY: demo test install lint typecheck pytest messages clean serve
+.PHONY: demo test install lint typecheck pytest messages clean serve mutation
 
 demo: install
 	$(BIN)/luoshi demo
@@ -48,3 +48,9 @@ messages: $(PY_STAMP)
 
 clean:
 	rm -rf $(VENV) node_modules var/static
+
+# Mutation testing of the core rule modules (not part of `make test`; see docs/testing.md).
+# MUTATION_ARGS e.g. "luoshi/cases/sla.py" or "--survivors" or "-j 2".
+MUTATION_ARGS ?=
+mutation: install
+	$(BIN)/python bench/mutation.py $(MUTATION_ARGS)

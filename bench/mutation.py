@@ -111,7 +111,29 @@ MODULES: dict[str, list[str]] = {
 FRESH_PROCESS = frozenset({"luoshi/org/permissions.py"})
 
 #: Survivors judged equivalent: mutant id (see ``Mutant.key``) → why no test can tell it apart.
-EQUIVALENT: dict[str, str] = {}
+EQUIVALENT: dict[str, str] = {
+    # luoshi/cases/sla.py
+    "warn_days: return math.ceil(round(YELLOW_SHARE * total_days, 6)) :: 6 → 5": (
+        "rounding 0.7 × n to 5, 6 or 7 decimals only removes the float error (0.7 × 10 = 7.000000000000001); "
+        "the three differ for no whole number of days below 10⁵"
+    ),
+    "warn_days: return math.ceil(round(YELLOW_SHARE * total_days, 6)) :: 6 → 7": "as for 6 → 5",
+    "due_day: return local_date(due_at - dt.timedelta(microseconds=1)) :: 1 → 2": (
+        "due_at is always a local midnight, so stepping back 1 or 2 µs lands on the same day"
+    ),
+    # luoshi/tasks/lights.py
+    "time_progress: if today >= deadline: :: today >= deadline → today > deadline": (
+        "on the deadline itself the general formula gives 100 too: the days passed equal the days in the span "
+        "(or the span has none, which also gives 100)"
+    ),
+    "time_progress: return max(0, min(100, round(100 * passed / total))) :: 100 → 101": (
+        "the clamp at 100 is never reached: before the deadline the days passed are fewer than the span's"
+    ),
+    'compute: effective_progress = 100.0 if status == "pending_review" else float(progress) :: 100.0 → 101.0': (
+        "a task waiting for review counts as complete: with 100 or 101 its lag is ≤ 0 and it is never "
+        "'not complete', so every light and reason is the same"
+    ),
+}
 
 #: The survivors the issue names, each with the test that must kill it:
 #: (module, mutant id pattern (regular expression on ``Mutant.key``), test node id).
@@ -176,10 +198,13 @@ class Mutant:
     before: str
     after: str
     apply: Callable[[], None] = field(repr=False)
-    key: str = ""  # stable id: where + before → after (+ #n when repeated); no line numbers
+    text: str = ""  # the source line it sits on, stripped
+    key: str = ""  # stable id: where, line text, before → after (+ #n when repeated); no line numbers
 
     def label(self) -> str:
-        return f"L{self.line} {self.where}: `{self.before}` → `{self.after}`"
+        if self.before in self.text:
+            return f"L{self.line} {self.where}: `{self.before}` → `{self.after}`"
+        return f"L{self.line} {self.where}: `{self.before}` → `{self.after}` in `{_short(self.text)}`"
 
 
 def _short(node: ast.AST | str) -> str:
@@ -241,6 +266,7 @@ class _Collector:
                 before=_short(before),
                 after=_short(after),
                 apply=apply,
+                text=self.source_lines[node.lineno - 1].strip(),  # type: ignore[attr-defined]
             )
         )
 
@@ -281,7 +307,7 @@ class _Collector:
         if pushed:
             self.where.pop()
 
-    def mutate(self, node: ast.AST, parent: ast.AST | None) -> None:  # noqa: C901 - one branch per operator
+    def mutate(self, node: ast.AST, parent: ast.AST | None) -> None:
         if isinstance(node, ast.BinOp):
             for new in BINOP_SWAPS.get(type(node.op), []):
                 after = ast.BinOp(left=node.left, op=new(), right=node.right)
@@ -327,7 +353,9 @@ class _Collector:
                 if kw.arg is None:
                     continue
                 keywords = node.keywords[:i] + node.keywords[i + 1 :]
-                self.add(node, f"{kw.arg}={_short(kw.value)}", f"without {kw.arg}=", _setter(node, "keywords", keywords))
+                self.add(
+                    node, f"{kw.arg}={_short(kw.value)}", f"without {kw.arg}=", _setter(node, "keywords", keywords)
+                )
             if isinstance(node.func, ast.Name) and node.func.id in NAME_SWAPS:
                 other = NAME_SWAPS[node.func.id]
                 self.add(node, node.func.id + "(…)", other + "(…)", _setter(node.func, "id", other))
@@ -396,7 +424,7 @@ def list_mutants(source: str) -> tuple[ast.Module, list[Mutant]]:
     collector.visit(tree)
     seen: dict[str, int] = {}
     for m in collector.mutants:
-        base = f"{m.where}: {m.before} → {m.after}"
+        base = f"{m.where}: {m.text} :: {m.before} → {m.after}"
         n = seen.get(base, 0) + 1
         seen[base] = n
         m.key = base if n == 1 else f"{base} #{n}"
@@ -524,7 +552,7 @@ class _ForkLoop:
                     _swap_in(self.rel, compile(path.read_text(encoding="utf-8"), str(path), "exec"))
                     failed = self._run_items(session)
                     sys.settrace(None)
-                    status, detail = (1 if failed else 0), json.dumps(sorted(lines)) if not failed else failed
+                    status, detail = (1 if failed else 0), failed or json.dumps(sorted(lines))
                 else:
                     try:
                         _swap_in(self.rel, mutated_code(path, index))
@@ -599,7 +627,7 @@ def _run_child(rel: str, index: int, tests: list[str], timeout: float, slot: int
     args = pytest_args(tests, ["--reuse-db"])
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", rel, str(index), "--", *args]
     started = time.monotonic()
-    proc = subprocess.Popen(  # noqa: S603
+    proc = subprocess.Popen(
         cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
     )
     try:
@@ -635,7 +663,7 @@ def _serve(rel: str, todo: list[int], tests: list[str], timeout: float, slot: in
         "LUOSHI_MUTANT_TIMEOUT": str(timeout),
     }
     cmd = [sys.executable, str(Path(__file__).resolve()), "--serve", rel, "--", *pytest_args(tests, ["--reuse-db"])]
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     records = [json.loads(line) for line in out.read_text().splitlines()] if out.exists() else []
     out.unlink(missing_ok=True)
     if proc.returncode not in (0, 5) and not records:
@@ -653,7 +681,9 @@ def _child_env(slot: int) -> dict[str, str]:
 
 
 def run_module(rel: str, *, jobs: int, survivors_only: bool, fresh: bool, log: Callable[[str], None]) -> dict[str, Any]:
-    tests = MODULES[rel]
+    tests = [t for t in MODULES[rel] if (ROOT / t).exists()]
+    for missing in sorted(set(MODULES[rel]) - set(tests)):
+        log(f"{rel}: no test file {missing}")
     source = (ROOT / rel).read_text(encoding="utf-8")
     _, mutants = list_mutants(source)
     STATE_DIR.mkdir(parents=True, exist_ok=True)
@@ -760,7 +790,7 @@ def summarise(run: dict[str, Any]) -> dict[str, Any]:
 
 
 def write_results(runs: list[dict[str, Any]], command: str, seconds: float, named: list[str]) -> None:
-    commit = subprocess.run(  # noqa: S603
+    commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
     ).stdout.strip()
     lines = [
@@ -774,7 +804,7 @@ def write_results(runs: list[dict[str, Any]], command: str, seconds: float, name
         "is killed when its tests fail, time out or the module stops importing; the score is",
         "killed / (mutants − equivalent).",
         "",
-        "| module | mutants | killed | timed out | survived | not covered | equivalent | score | tests run per mutant |",
+        "| module | mutants | killed | timed out | survived | not covered | equivalent | score | tests per mutant |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     details: list[str] = []
@@ -869,7 +899,9 @@ def main(argv: list[str] | None = None) -> int:
         for suffix in ("", "-wal", "-shm"):
             (STATE_DIR / f"test-{slot}.sqlite3{suffix}").unlink(missing_ok=True)
         _SLOTS.put(slot)
-    runs = [run_module(rel, jobs=args.jobs, survivors_only=args.survivors, fresh=args.fresh, log=log) for rel in modules]
+    runs = [
+        run_module(rel, jobs=args.jobs, survivors_only=args.survivors, fresh=args.fresh, log=log) for rel in modules
+    ]
     for run in runs:
         s = summarise(run)
         log(f"{run['module']}: {s['score']:.1f} % ({s['killed'] + s['timeout']} killed of {s['total']}, "

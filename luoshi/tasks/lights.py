@@ -18,7 +18,6 @@ from django.conf import settings
 from luoshi.core.workdays import WorkCalendar
 
 GREEN, YELLOW, RED, NONE = "green", "yellow", "red", ""
-SEVERITY = {NONE: 0, GREEN: 1, YELLOW: 2, RED: 3}
 
 OPEN = frozenset({"assigned", "in_progress", "pending_review"})
 
@@ -126,15 +125,6 @@ def compute(
         if reasons:
             light = YELLOW
     return LightResult(light, tp, left, overdue, missing, tuple(reasons))
-
-
-def worst(lights: Iterable[str]) -> str:
-    """The most severe light of several (empty if none is lit)."""
-    result = NONE
-    for light in lights:
-        if SEVERITY.get(light, 0) > SEVERITY[result]:
-            result = light
-    return result
 
 
 TWO_PLACES = Decimal("0.01")

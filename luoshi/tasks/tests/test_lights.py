@@ -10,7 +10,10 @@ from hypothesis import strategies as st
 
 from luoshi.core.workdays import WorkCalendar
 from luoshi.tasks import lights
-from luoshi.tasks.lights import GREEN, RED, SEVERITY, YELLOW, Thresholds
+from luoshi.tasks.lights import GREEN, RED, YELLOW, Thresholds
+
+# How bad each light is, from the user's point of view (none, green, yellow, red).
+SEVERITY = {"": 0, "green": 1, "yellow": 2, "red": 3}
 
 days = st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2027, 12, 31))
 progress = st.integers(min_value=0, max_value=100)
