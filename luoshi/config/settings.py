@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "luoshi.tasks",
     "luoshi.cases",
     "luoshi.indicators",
+    "luoshi.relocation",
     "luoshi.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -20,6 +20,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/", include("luoshi.tasks.urls")),
     path("cases/", include("luoshi.cases.urls")),
     path("indicators/", include("luoshi.indicators.urls")),
+    path("relocation/", include("luoshi.relocation.urls")),
+    path("sunshine/", include("luoshi.relocation.public_urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RelocationConfig(AppConfig):
+    name = "luoshi.relocation"
+    label = "relocation"
+    verbose_name = _("Land acquisition")
+
+    def ready(self) -> None:
+        from luoshi.core import audit
+        from luoshi.core.registry import NavItem, register_demo, register_home, register_nav
+        from luoshi.relocation import demo, home, permissions, workflow
+
+        permissions.register_rules()
+        audit.register_verbs({f"relocation.{a}": label for a, label in workflow.ACTION_VERBS.items()})
+        register_nav(
+            NavItem(
+                "relocation", _("Land acquisition"), "relocation:list", "map", order=140, mobile=False,
+                visible=permissions.may_open_campaigns,
+            )
+        )  # fmt: skip
+        register_home(40, home.campaigns_section)
+        register_demo(60, "relocation", demo.load)
