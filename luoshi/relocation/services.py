@@ -14,19 +14,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.core import audit
 from luoshi.core.errors import Conflict, ValidationFailed
+from luoshi.core.masking import mask_id_no, mask_name, mask_phone
 from luoshi.core.timeutil import today as local_today
+from luoshi.core.versioning import check_version, lock
 from luoshi.org.models import Unit
 from luoshi.org.permissions import require
 from luoshi.relocation import selectors, workflow
 from luoshi.relocation.models import Campaign, Household, Parcel
 from luoshi.relocation.permissions import campaign_roles
-from luoshi.relocation.privacy import mask_id_no, mask_name, mask_phone
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{1,23}$")
 
@@ -82,19 +83,6 @@ def _full_clean(obj: Any, exclude: list[str] | None = None) -> None:
         obj.full_clean(exclude=exclude)
     except ValidationError as error:
         raise _invalid(error) from None
-
-
-def _lock(queryset: Any, pk: Any) -> Any:
-    """Re-read one row for update, locking only the row itself (not the joined rows)."""
-    of = ("self",) if connection.features.has_select_for_update_of else ()
-    return queryset.select_for_update(of=of).get(pk=pk)
-
-
-def _check_version(obj: Any, version: int | None) -> None:
-    if version is not None and int(version) != obj.version:
-        raise Conflict(
-            _("Someone else changed this record in the meantime. Reload the page and try again."), code="stale"
-        )
 
 
 def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -200,9 +188,9 @@ def campaign_create(
 @transaction.atomic
 def campaign_update(*, actor: Any, campaign: Campaign, version: int | None = None, **fields: Any) -> Campaign:
     _known(fields, CAMPAIGN_FIELDS)
-    locked = _lock(Campaign.objects.select_related("unit", "team"), campaign.pk)
+    locked = lock(Campaign.objects.select_related("unit", "team"), campaign.pk)
     require(actor, "relocation.campaign.edit", locked)
-    _check_version(locked, version)
+    check_version(locked, version)
     return _apply(actor=actor, obj=locked, fields=fields, names=CAMPAIGN_FIELDS, check=_check_campaign)
 
 
@@ -228,9 +216,9 @@ def _needs_met(needs: str, campaign: Campaign) -> None:
 def campaign_transition(
     *, actor: Any, campaign: Campaign, action: str, comment: str = "", version: int | None = None
 ) -> Campaign:
-    locked = _lock(Campaign.objects.select_related("unit", "team"), campaign.pk)
+    locked = lock(Campaign.objects.select_related("unit", "team"), campaign.pk)
     require(actor, "relocation.campaign.view", locked)
-    _check_version(locked, version)
+    check_version(locked, version)
     transition = workflow.require(locked.stage, action, campaign_roles(actor, locked))
     comment = comment.strip()
     if transition.needs_comment and not comment:
@@ -304,9 +292,9 @@ def parcel_create(*, actor: Any, campaign: Campaign, name: str, **fields: Any) -
 @transaction.atomic
 def parcel_update(*, actor: Any, parcel: Parcel, version: int | None = None, **fields: Any) -> Parcel:
     _known(fields, PARCEL_FIELDS)
-    locked = _lock(Parcel.objects.select_related("campaign__team", "campaign__unit"), parcel.pk)
+    locked = lock(Parcel.objects.select_related("campaign__team", "campaign__unit"), parcel.pk)
     require(actor, "relocation.ledger.edit", locked.campaign)
-    _check_version(locked, version)
+    check_version(locked, version)
     return _apply(actor=actor, obj=locked, fields=fields, names=PARCEL_FIELDS, check=_check_parcel)
 
 
@@ -358,10 +346,10 @@ def household_create(*, actor: Any, campaign: Campaign, **fields: Any) -> Househ
 def household_update(*, actor: Any, household: Household, version: int | None = None, **fields: Any) -> Household:
     """Change a ledger entry: record a step (signed, vacated, demolished), a payment, or a correction."""
     cleaned = _clean_household_fields(fields)
-    locked = _lock(Household.objects.select_related("parcel"), household.pk)
+    locked = lock(Household.objects.select_related("parcel"), household.pk)
     campaign = Campaign.objects.select_related("unit", "team").get(pk=locked.campaign_id)
     require(actor, "relocation.ledger.edit", campaign)
-    _check_version(locked, version)
+    check_version(locked, version)
     before = _snapshot(locked, HOUSEHOLD_FIELDS)
     for name, value in cleaned.items():
         setattr(locked, name, value)
@@ -378,7 +366,7 @@ def household_update(*, actor: Any, household: Household, version: int | None = 
 @transaction.atomic
 def household_delete(*, actor: Any, household: Household) -> None:
     """Remove an entry made by mistake; a household that has signed stays on the ledger."""
-    locked = _lock(Household.objects.all(), household.pk)
+    locked = lock(Household.objects.all(), household.pk)
     campaign = Campaign.objects.select_related("unit", "team").get(pk=locked.campaign_id)
     require(actor, "relocation.ledger.edit", campaign)
     if locked.signed_on is not None:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.core import audit
 from luoshi.core.errors import LuoshiError, NotFound
+from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
 from luoshi.core.timeutil import today as local_today
 from luoshi.org.permissions import can, require
@@ -22,18 +23,6 @@ from luoshi.relocation.permissions import campaign_roles, can_create_somewhere
 from luoshi.relocation.privacy import owner
 
 HOUSEHOLDS_PER_PAGE = 50
-
-
-def _apply_error(form: Any, exc: LuoshiError) -> None:
-    details = exc.details if isinstance(exc.details, dict) else {}
-    placed = False
-    for field, errors in details.items():
-        if field in form.fields:
-            for error in errors if isinstance(errors, list) else [errors]:
-                form.add_error(field, str(error))
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
 
 
 def _int(value: str | None) -> int | None:
@@ -93,7 +82,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
                 is_public=d["is_public"],
             )
         except LuoshiError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Campaign created."))
             return redirect("relocation:detail", campaign.pk)
@@ -113,7 +102,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.campaign_update(actor=request.user, campaign=campaign, version=d.get("version"), **fields)
         except LuoshiError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Campaign saved."))
             return redirect("relocation:detail", campaign.pk)
@@ -248,7 +237,7 @@ def parcel_form(request: HttpRequest, pk: int, parcel_id: int | None = None) -> 
             else:
                 services.parcel_update(actor=request.user, parcel=parcel, version=form.cleaned_data.get("version"), **d)
         except LuoshiError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Parcel saved."))
             return redirect("relocation:map", campaign.pk)
@@ -307,7 +296,7 @@ def household_detail(request: HttpRequest, pk: int, household_id: int) -> HttpRe
                     **step_form.values(),
                 )
             except LuoshiError as exc:
-                _apply_error(step_form, exc)
+                apply_error(step_form, exc)
             else:
                 messages.success(request, _("Recorded."))
                 return redirect("relocation:household", campaign.pk, household.pk)
@@ -354,7 +343,7 @@ def household_form(request: HttpRequest, pk: int, household_id: int | None = Non
                     actor=request.user, household=household, version=form.cleaned_data.get("version"), **form.values()
                 )
         except LuoshiError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Household saved."))
             return redirect("relocation:household", campaign.pk, household.pk)
