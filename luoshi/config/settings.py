@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "luoshi.cases",
     "luoshi.indicators",
     "luoshi.relocation",
+    "luoshi.projects",
     "luoshi.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -9,7 +9,7 @@ class TasksConfig(AppConfig):
 
     def ready(self) -> None:
         from luoshi.api.registry import register_router
-        from luoshi.core import audit
+        from luoshi.core import audit, links
         from luoshi.core.registry import (
             NavItem,
             PeriodicJob,
@@ -19,9 +19,11 @@ class TasksConfig(AppConfig):
             register_periodic,
         )
         from luoshi.tasks import api, demo, home, jobs, metrics, permissions, workflow
+        from luoshi.tasks.links import TaskLinks
 
         permissions.register_rules()
         metrics.register()
+        links.register_task_spawner(TaskLinks())
         audit.register_verbs({f"task.{a}": label for a, label in workflow.ACTION_VERBS.items()})
         audit.register_verbs(
             {

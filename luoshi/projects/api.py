@@ -1,0 +1,458 @@
+"""Key projects API under /api/v1/projects: thin handlers over selectors and services.
+
+Schema names start with ``Project`` so they stay unique in the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status as HttpStatus
+
+from luoshi.api.pagination import paginate
+from luoshi.api.schemas import ErrorOut, PageOut
+from luoshi.core.errors import NotFound, ValidationFailed
+from luoshi.org.models import Person, Unit
+from luoshi.org.scope import scope_for
+from luoshi.org.selectors import access_unit
+from luoshi.projects import selectors, services
+from luoshi.projects.models import Enterprise, Project
+from luoshi.projects.permissions import enterprises_visible_to
+
+router = Router(tags=["projects"])
+
+ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut,
+}  # fmt: skip
+
+
+class ProjectPersonRef(Schema):
+    id: int
+    name: str
+
+
+class ProjectListItem(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    levels: list[str]
+    stage: str
+    stage_label: str
+    status: str = Field(description="Computed: ahead, on_track, behind, or empty when not measured")
+    status_label: str
+    light: str
+    unit_id: int
+    unit_name: str
+    total_investment: Decimal
+    plan_year: int
+    annual_plan: Decimal
+    completed_year: Decimal
+    completed_total: Decimal
+    year_share: int = Field(description="Completed this year as a share of the annual plan, in per cent")
+    time_progress: int = Field(description="Share of the plan year's working days passed, in per cent")
+    next_milestone_due: dt.date | None
+    open_problems: int
+    late_milestones: int
+    leaders: list[ProjectPersonRef]
+    version: int
+
+
+def _item(p: Project) -> dict[str, Any]:
+    return {
+        "id": p.pk, "code": p.code, "name": p.name, "kind": p.kind, "levels": p.levels, "stage": p.stage,
+        "stage_label": str(p.get_stage_display()), "status": p.schedule,
+        "status_label": str(p.get_schedule_display()) if p.schedule else "", "light": p.light,
+        "unit_id": p.unit_id, "unit_name": p.unit.name, "total_investment": p.total_investment,
+        "plan_year": p.plan_year, "annual_plan": p.annual_plan, "completed_year": p.completed_year,
+        "completed_total": p.completed_total, "year_share": p.year_share, "time_progress": p.time_progress,
+        "next_milestone_due": p.next_milestone_due, "open_problems": p.open_problems,
+        "late_milestones": p.late_milestones,
+        "leaders": [{"id": person.pk, "name": person.name} for person in p.leaders.all()], "version": p.version,
+    }  # fmt: skip
+
+
+class ProjectMilestoneOut(Schema):
+    id: int
+    title: str
+    due_date: dt.date
+    done_on: dt.date | None
+    light: str
+    working_days_left: int
+
+
+class ProjectProblemOut(Schema):
+    id: int
+    kind: str
+    title: str
+    unit_id: int
+    unit_name: str
+    due_date: dt.date
+    status: str
+    light: str
+    task_id: int | None
+    task_status: str
+
+
+class ProjectInvestmentOut(Schema):
+    month: dt.date
+    period: int
+    amount: Decimal
+    note: str
+
+
+class ProjectDetailOut(ProjectListItem):
+    description: str
+    task_force_id: int | None
+    liaison: ProjectPersonRef | None
+    enterprise_id: int | None
+    lat: Decimal | None
+    lng: Decimal | None
+    polygon: Any | None
+    output_value: Decimal | None
+    planned_start: dt.date | None
+    planned_finish: dt.date | None
+    actual_start: dt.date | None
+    actual_finish: dt.date | None
+    milestones: list[ProjectMilestoneOut]
+    problems: list[ProjectProblemOut]
+    investments: list[ProjectInvestmentOut]
+
+
+def _detail(project: Project) -> dict[str, Any]:
+    data = _item(project)
+    data.update(
+        description=project.description,
+        task_force_id=project.task_force_id,
+        liaison={"id": project.liaison.pk, "name": project.liaison.name} if project.liaison else None,
+        enterprise_id=project.enterprise_id,
+        lat=project.lat,
+        lng=project.lng,
+        polygon=project.polygon,
+        output_value=project.output_value,
+        planned_start=project.planned_start,
+        planned_finish=project.planned_finish,
+        actual_start=project.actual_start,
+        actual_finish=project.actual_finish,
+        milestones=[
+            {
+                "id": r.milestone.pk,
+                "title": r.milestone.title,
+                "due_date": r.milestone.due_date,
+                "done_on": r.milestone.done_on,
+                "light": r.light,
+                "working_days_left": r.days_left,
+            }
+            for r in selectors.milestone_rows(project)
+        ],
+        problems=[
+            {
+                "id": r.problem.pk,
+                "kind": r.problem.kind,
+                "title": r.problem.title,
+                "unit_id": r.problem.unit_id,
+                "unit_name": r.problem.unit.name,
+                "due_date": r.problem.due_date,
+                "status": r.problem.status,
+                "light": r.light,
+                "task_id": r.problem.task_id,
+                "task_status": r.problem.task_status,
+            }
+            for r in selectors.problem_rows(selectors.project_problems(project))
+        ],
+        investments=[
+            {"month": i.month, "period": i.period, "amount": i.amount, "note": i.note}
+            for i in project.investments.order_by("month", "period")
+        ],
+    )
+    return data
+
+
+class ProjectQuery(Schema):
+    q: str = Field("", max_length=50)
+    unit: int | None = Field(None, ge=1, description="Only projects led within this unit's subtree")
+    kind: str = Field("", max_length=20)
+    level: str = Field("", max_length=20)
+    stage: str = Field("", max_length=20)
+    status: str = Field("", max_length=20, description="ahead, on_track or behind")
+    light: str = Field("", max_length=10)
+    leader: int | None = Field(None, ge=1, description="Only projects linked to this person")
+    mine: bool = Field(False, description="Only projects linked to me")
+    page: int = Field(1, ge=1, le=100000)
+    page_size: int = Field(50, ge=1, le=500)
+
+
+@router.get("", response={200: PageOut[ProjectListItem], **ERRORS}, summary="List key projects in your scope")
+def list_projects(request: HttpRequest, query: Query[ProjectQuery]) -> Any:
+    params = query.dict()
+    params["schedule"] = params.pop("status")
+    params["mine"] = "1" if query.mine else ""
+    filters = selectors.ProjectFilters.from_params(
+        request.user, {k: v if v is not None else "" for k, v in params.items()}
+    )
+    page = paginate(selectors.project_list(request.user, filters), query.page, query.page_size)
+    page["results"] = [_item(p) for p in page["results"]]
+    return page
+
+
+class ProjectIn(Schema):
+    name: str = Field(..., max_length=120)
+    unit_id: int = Field(..., ge=1, description="Lead unit")
+    kind: str = Field("industry", max_length=20)
+    levels: list[str] = Field(default_factory=list, max_length=4)
+    stage: str = Field("planning", max_length=20, description="Only at registration; later stages move by steps")
+    total_investment: Decimal = Field(..., ge=0, le=Decimal("999999999.99"), decimal_places=2)
+    plan_year: int = Field(..., ge=2000, le=2100)
+    annual_plan: Decimal = Field(..., ge=0, le=Decimal("999999999.99"), decimal_places=2)
+    output_value: Decimal | None = Field(None, ge=0, le=Decimal("999999999.99"), decimal_places=2)
+    description: str = Field("", max_length=4000)
+    task_force_id: int | None = Field(None, ge=1)
+    liaison_id: int | None = Field(None, ge=1)
+    leader_ids: list[int] = Field(default_factory=list, max_length=10)
+    enterprise_id: int | None = Field(None, ge=1)
+    lat: Decimal | None = Field(None, ge=-90, le=90)
+    lng: Decimal | None = Field(None, ge=-180, le=180)
+    polygon: dict[str, Any] | None = None
+    planned_start: dt.date | None = None
+    planned_finish: dt.date | None = None
+    actual_start: dt.date | None = None
+    actual_finish: dt.date | None = None
+
+
+class ProjectPatch(ProjectIn):
+    version: int = Field(..., ge=1)
+
+
+def _people(request: HttpRequest, ids: list[int]) -> list[Person]:
+    from luoshi.org.selectors import people_visible_to
+
+    found = list(people_visible_to(request.user).filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise ValidationFailed("找不到所选人员。", details={"leader_ids": ["找不到所选人员。"]})
+    return found
+
+
+def _data(request: HttpRequest, payload: ProjectIn) -> services.ProjectData:
+    user = request.user
+    task_force: Unit | None = access_unit(user, payload.task_force_id) if payload.task_force_id else None
+    liaison = _people(request, [payload.liaison_id])[0] if payload.liaison_id else None
+    enterprise: Enterprise | None = None
+    if payload.enterprise_id:
+        enterprise = enterprises_visible_to(user).filter(pk=payload.enterprise_id).first()
+        if enterprise is None:
+            raise NotFound()
+    unit = access_unit(user, payload.unit_id)
+    if not scope_for(user).covers(unit):
+        raise NotFound()
+    return services.ProjectData(
+        name=payload.name, unit=unit, total_investment=payload.total_investment, annual_plan=payload.annual_plan,
+        plan_year=payload.plan_year, kind=payload.kind, levels=payload.levels, stage=payload.stage,
+        description=payload.description, task_force=task_force, liaison=liaison,
+        leaders=_people(request, payload.leader_ids) if payload.leader_ids else [], enterprise=enterprise,
+        lat=payload.lat, lng=payload.lng, polygon=payload.polygon, output_value=payload.output_value,
+        planned_start=payload.planned_start, planned_finish=payload.planned_finish,
+        actual_start=payload.actual_start, actual_finish=payload.actual_finish,
+    )  # fmt: skip
+
+
+@router.post("", response={201: ProjectDetailOut, **ERRORS}, summary="Register a key project")
+def create_project(request: HttpRequest, payload: ProjectIn) -> Any:
+    project = services.project_create(actor=request.user, data=_data(request, payload))
+    return HttpStatus(201, _detail(selectors.access_project(request.user, project.pk)))
+
+
+@router.get("/{int:project_id}", response={200: ProjectDetailOut, **ERRORS}, summary="One key project")
+def get_project(request: HttpRequest, project_id: int) -> Any:
+    return _detail(selectors.access_project(request.user, project_id))
+
+
+@router.put("/{int:project_id}", response={200: ProjectDetailOut, **ERRORS}, summary="Edit a key project")
+def update_project(request: HttpRequest, project_id: int, payload: ProjectPatch) -> Any:
+    project = selectors.access_project(request.user, project_id)
+    services.project_update(actor=request.user, project=project, data=_data(request, payload), version=payload.version)
+    return _detail(selectors.access_project(request.user, project_id))
+
+
+class ProjectStepIn(Schema):
+    action: str = Field(..., max_length=20, description="advance or step_back")
+    comment: str = Field("", max_length=500)
+
+
+@router.post("/{int:project_id}/steps", response={200: ProjectDetailOut, **ERRORS}, summary="Move the stage")
+def step_project(request: HttpRequest, project_id: int, payload: ProjectStepIn) -> Any:
+    project = selectors.access_project(request.user, project_id)
+    services.project_step(actor=request.user, project=project, action=payload.action, comment=payload.comment)
+    return _detail(selectors.access_project(request.user, project_id))
+
+
+class ProjectInvestmentIn(Schema):
+    month: str = Field(..., pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
+    period: int = Field(0, ge=0, le=3, description="0 whole month, 1/2/3 the ten-day periods")
+    amount: Decimal = Field(..., ge=0, le=Decimal("999999999.99"), decimal_places=2)
+    note: str = Field("", max_length=200)
+
+
+@router.post(
+    "/{int:project_id}/investments", response={200: ProjectDetailOut, **ERRORS}, summary="Record a month's investment"
+)
+def record_investment(request: HttpRequest, project_id: int, payload: ProjectInvestmentIn) -> Any:
+    project = selectors.access_project(request.user, project_id)
+    try:
+        month = dt.date.fromisoformat(payload.month + "-01")
+    except ValueError:
+        raise ValidationFailed("月份无效。", details={"month": ["月份无效。"]}) from None
+    services.investment_record(
+        actor=request.user,
+        project=project,
+        month=month,
+        amount=payload.amount,
+        period=payload.period,
+        note=payload.note,
+    )
+    return _detail(selectors.access_project(request.user, project_id))
+
+
+class ProjectMilestoneIn(Schema):
+    title: str = Field(..., max_length=120)
+    due_date: dt.date
+
+
+@router.post("/{int:project_id}/milestones", response={201: ProjectDetailOut, **ERRORS}, summary="Add a milestone")
+def add_milestone(request: HttpRequest, project_id: int, payload: ProjectMilestoneIn) -> Any:
+    project = selectors.access_project(request.user, project_id)
+    services.milestone_add(actor=request.user, project=project, title=payload.title, due_date=payload.due_date)
+    return HttpStatus(201, _detail(selectors.access_project(request.user, project_id)))
+
+
+class ProjectMilestoneDoneIn(Schema):
+    done_on: dt.date | None = None
+
+
+@router.post(
+    "/milestones/{int:milestone_id}/done",
+    response={200: ProjectDetailOut, **ERRORS},
+    summary="Mark a milestone done or not",
+)
+def milestone_done(request: HttpRequest, milestone_id: int, payload: ProjectMilestoneDoneIn) -> Any:
+    milestone = selectors.access_milestone(request.user, milestone_id)
+    services.milestone_set_done(actor=request.user, milestone=milestone, done_on=payload.done_on)
+    return _detail(selectors.access_project(request.user, milestone.project_id))
+
+
+class ProjectProgressIn(Schema):
+    text: str = Field(..., max_length=2000)
+    date: dt.date | None = None
+
+
+class ProjectProgressOut(Schema):
+    id: int
+    date: dt.date
+    text: str
+
+
+@router.post("/{int:project_id}/progress", response={201: ProjectProgressOut, **ERRORS}, summary="Add a progress entry")
+def add_progress(request: HttpRequest, project_id: int, payload: ProjectProgressIn) -> Any:
+    project = selectors.access_project(request.user, project_id)
+    entry = services.progress_add(actor=request.user, project=project, text=payload.text, date=payload.date)
+    return HttpStatus(201, {"id": entry.pk, "date": entry.date, "text": entry.text})
+
+
+class ProjectProblemIn(Schema):
+    kind: str = Field(..., max_length=12)
+    title: str = Field(..., max_length=200)
+    unit_id: int = Field(..., ge=1, description="Responsible unit")
+    due_date: dt.date
+    description: str = Field("", max_length=4000)
+
+
+@router.post(
+    "/{int:project_id}/problems", response={201: ProjectDetailOut, **ERRORS}, summary="Record a problem to coordinate"
+)
+def add_problem(request: HttpRequest, project_id: int, payload: ProjectProblemIn) -> Any:
+    project = selectors.access_project(request.user, project_id)
+    services.problem_add(
+        actor=request.user, project=project, kind=payload.kind, title=payload.title,
+        unit=access_unit(request.user, payload.unit_id), due_date=payload.due_date, description=payload.description,
+    )  # fmt: skip
+    return HttpStatus(201, _detail(selectors.access_project(request.user, project_id)))
+
+
+class ProjectProblemTaskIn(Schema):
+    responsible_leader_id: int = Field(..., ge=1)
+    deadline: dt.date | None = None
+    target: str = Field("", max_length=2000)
+    acceptance: str = Field("", max_length=2000)
+
+
+class ProjectTaskRefOut(Schema):
+    id: int
+    number: str
+    status: str
+    status_label: str
+    deadline: dt.date
+    url: str
+
+
+@router.post(
+    "/problems/{int:problem_id}/task", response={201: ProjectTaskRefOut, **ERRORS}, summary="Turn a problem into a task"
+)
+def problem_task(request: HttpRequest, problem_id: int, payload: ProjectProblemTaskIn) -> Any:
+    problem = selectors.access_problem(request.user, problem_id)
+    leader = _people(request, [payload.responsible_leader_id])[0]
+    ref = services.problem_to_task(
+        actor=request.user, problem=problem, responsible_leader=leader, deadline=payload.deadline,
+        target=payload.target, acceptance=payload.acceptance,
+    )  # fmt: skip
+    return HttpStatus(
+        201,
+        {"id": ref.id, "number": ref.number, "status": ref.status, "status_label": ref.status_label,
+         "deadline": ref.deadline, "url": ref.url},
+    )  # fmt: skip
+
+
+class ProjectPortfolioOut(Schema):
+    person: ProjectPersonRef | None
+    projects: list[ProjectListItem]
+    late: list[int]
+    problems: list[ProjectProblemOut]
+
+
+@router.get("/portfolio", response={200: ProjectPortfolioOut, **ERRORS}, summary="My linked projects (挂钩领导)")
+def my_portfolio(request: HttpRequest) -> Any:
+    folio = selectors.portfolio(request.user)
+    for p in folio.projects:
+        p._prefetched_objects_cache = {"leaders": Person.objects.none()}  # type: ignore[attr-defined]
+    items = []
+    leaders_by_project: dict[int, list[dict[str, Any]]] = {}
+    for pid, person_id, name in Project.leaders.through.objects.filter(
+        project_id__in=[p.pk for p in folio.projects]
+    ).values_list("project_id", "person_id", "person__name"):
+        leaders_by_project.setdefault(pid, []).append({"id": person_id, "name": name})
+    for p in folio.projects:
+        row = _item(p)
+        row["leaders"] = leaders_by_project.get(p.pk, [])
+        items.append(row)
+    return {
+        "person": {"id": folio.person.pk, "name": folio.person.name} if folio.person else None,
+        "projects": items,
+        "late": [p.pk for p in folio.late],
+        "problems": [
+            {
+                "id": r.problem.pk,
+                "kind": r.problem.kind,
+                "title": r.problem.title,
+                "unit_id": r.problem.unit_id,
+                "unit_name": r.problem.unit.name,
+                "due_date": r.problem.due_date,
+                "status": r.problem.status,
+                "light": r.light,
+                "task_id": r.problem.task_id,
+                "task_status": r.problem.task_status,
+            }
+            for r in folio.problems
+        ],
+    }

@@ -1,0 +1,416 @@
+# ruff: noqa: E501  (demo data: long lines of Chinese text read better unbroken)
+"""Demo key projects built from the figures in the source documents (征迁 is the relocation app's).
+
+- seed 002: 天一智能 (省市区三级重点, 一期 51亩 2亿元, 当年招商当年建成, 产值2.4亿元), in production;
+- seed 003: 娄桥 亚运龙舟基地 50亿元 (城中村改造 3902户); 万洋众创城 8亿元 (减少8个审批环节, 压缩30天;
+  15天解决返回地安置等3大难题, settled problems); 雅阳 氡泉—云岚示范带 6.5亿元 in 8 projects with
+  3.4亿元 done; 陶山 84个项目 whose investment this year runs 20% above last year's;
+- seed 004: 城东街道 projects linked point-to-point to its leaders, with the problems the secretary hears
+  on site (青苗补偿款未付, 电杆迁移), one of them already a task;
+- seed 000: 老旧片区改造项目6个 投资2100万元 (通泰街道).
+
+Company names are invented except the project names the seeds give. Dates are relative to
+the day the demo is loaded, so lights stay meaningful. Loading twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+
+from luoshi.accounts.models import User
+from luoshi.core import workdays
+from luoshi.core.timeutil import today as local_today
+from luoshi.org.models import Person, Unit
+from luoshi.projects import services
+from luoshi.projects.creditcode import check_character
+from luoshi.projects.models import (
+    Enterprise,
+    Investment,
+    Kind,
+    Level,
+    Milestone,
+    Problem,
+    ProblemStatus,
+    Project,
+    Stage,
+)
+
+MARK = "XM-DEMO"
+P, C, D, T = str(Level.PROVINCE), str(Level.CITY), str(Level.COUNTY), str(Level.TOWNSHIP)
+
+
+def load(*, stdout: Any = None) -> dict[str, int]:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _load()
+
+
+def credit_code(serial: int) -> str:
+    """A well-formed demo credit code (division 990101, the demo district's fictitious code)."""
+    body = f"91990101MA{serial:07d}"
+    return body + check_character(body)
+
+
+def _months(start: dt.date, end: dt.date) -> list[dt.date]:
+    out, day = [], start.replace(day=1)
+    while day <= end:
+        out.append(day)
+        day = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return out
+
+
+@transaction.atomic
+def _load() -> dict[str, int]:
+    units = {u.code: u for u in Unit.objects.all()}
+    if "CD" not in units or Project.objects.filter(code__startswith=MARK).exists():
+        return {"projects": Project.objects.count(), "created": 0}
+    actor = User.objects.filter(username="admin").first()
+    today = local_today()
+    rng = random.Random(20261101)
+    builder = _Builder(actor, units, today, rng)
+    builder.enterprises()
+    builder.seed_projects()
+    builder.taoshan()
+    builder.chengdong()
+    Investment.objects.bulk_create(builder.investments, batch_size=1000)
+    Milestone.objects.bulk_create(builder.milestones, batch_size=1000)
+    services.refresh_all(today=today)
+    return {"projects": Project.objects.count(), "created": builder.count}
+
+
+def _leaders(unit: Unit) -> list[Person]:
+    return list(
+        Person.objects.filter(positions__unit=unit, positions__is_leader=True).order_by("positions__sort_order", "id")
+    )
+
+
+class _Builder:
+    def __init__(self, actor: Any, units: dict[str, Unit], today: dt.date, rng: random.Random) -> None:
+        self.actor, self.units, self.today, self.rng = actor, units, today, rng
+        self.year = today.year
+        self.count = 0
+        self.serial = 0
+        self.investments: list[Investment] = []
+        self.milestones: list[Milestone] = []
+        self.ent: dict[str, Enterprise] = {}
+
+    # --- enterprises ---------------------------------------------------------------
+    def enterprises(self) -> None:
+        rows = [
+            ("天一智能装备有限公司", "智能装备", True, False, "BBX", "北白象镇工业园区"),
+            ("瓯江龙舟文化旅游发展有限公司", "文化旅游", False, False, "LQ", "娄桥街道龙舟社区"),
+            ("万洋众创城开发有限公司", "产业园区开发", True, False, "YX", "永兴街道园区社区"),
+            ("雅阳氡泉康养旅游有限公司", "康养旅游", False, True, "YY", "雅阳镇氡泉村"),
+            ("陶山果蔗产业发展有限公司", "农产品加工", True, False, "TS", "陶山镇荆谷村"),
+            ("东星城市更新投资有限公司", "城市更新", False, False, "CD", "城东街道东星社区"),
+            ("海滨数字科技有限公司", "数字经济", True, False, "CD", "城东街道海滨社区"),
+            ("凤山新材料股份有限公司", "新材料", True, False, "CD", "城东街道凤山社区"),
+        ]
+        for i, (name, sector, scale, quota, code, address) in enumerate(rows):
+            unit = self.units[code]
+            contact = next(iter(_leaders(unit)), None)
+            self.ent[name] = Enterprise.objects.create(
+                name=name, credit_code=credit_code(i + 1), sector=sector, above_scale=scale, above_quota=quota,
+                unit=unit, contact=contact, address=address,
+            )  # fmt: skip
+
+    # --- one project -----------------------------------------------------------------
+    def project(
+        self,
+        name: str,
+        unit_code: str,
+        *,
+        kind: str,
+        levels: list[str],
+        stage: str,
+        total: float,
+        annual: float,
+        pace: float = 1.0,
+        history_months: int = 0,
+        enterprise: str = "",
+        leaders: list[Person] | None = None,
+        liaison: Person | None = None,
+        output: float | None = None,
+        force: str = "",
+        milestones: list[tuple[str, int, bool]] | None = None,
+        done_total: float | None = None,
+        point: tuple[float, float] | None = None,
+        description: str = "",
+    ) -> Project:
+        """``pace`` is this year's completed share against the time-progress line (1.0 on the line)."""
+        self.serial += 1
+        unit = self.units[unit_code]
+        lat, lng = point or (27.99 + self.rng.uniform(-0.08, 0.08), 120.70 + self.rng.uniform(-0.1, 0.1))
+        project = services.project_create(
+            actor=self.actor,
+            data=services.ProjectData(
+                code=f"{MARK}-{self.serial:03d}", name=name, unit=unit, total_investment=Decimal(str(total)),
+                annual_plan=Decimal(str(annual)), plan_year=self.year, kind=kind, levels=levels, stage=stage,
+                description=description, task_force=self.units.get(force) if force else None, liaison=liaison,
+                leaders=leaders or [], enterprise=self.ent.get(enterprise), lat=Decimal(f"{lat:.6f}"),
+                lng=Decimal(f"{lng:.6f}"), output_value=Decimal(str(output)) if output is not None else None,
+                planned_start=dt.date(self.year - 1, 3, 1), planned_finish=dt.date(self.year + 1, 12, 31),
+            ),
+        )  # fmt: skip
+        self.count += 1
+        if stage in (Stage.PREPARATION, Stage.CONSTRUCTION, Stage.COMPLETED, Stage.OPERATING):
+            self._money(project, annual, pace, history_months, done_total)
+        for title, offset, done in milestones or []:
+            due = self.today + dt.timedelta(days=offset)
+            self.milestones.append(
+                Milestone(project=project, title=title, due_date=due, done_on=min(due, self.today) if done else None)
+            )
+        return project
+
+    def _money(
+        self, project: Project, annual: float, pace: float, history_months: int, done_total: float | None
+    ) -> None:
+        months = _months(dt.date(self.year, 1, 1), self.today)
+        # This year's months: the annual plan × time progress × pace, spread with some noise.
+        tp = services.year_time_progress(workdays.calendar(), self.year, self.today)
+        target = annual * tp / 100 * pace
+        weights = [self.rng.uniform(0.6, 1.4) for _ in months]
+        scale = target / sum(weights) if weights else 0
+        for month, w in zip(months, weights, strict=True):
+            self.investments.append(
+                Investment(project=project, month=month, amount=Decimal(f"{w * scale:.2f}"), recorded_by=self.actor)
+            )
+        earlier = (
+            _months(dt.date(self.year, 1, 1) - dt.timedelta(days=30 * history_months), dt.date(self.year - 1, 12, 31))
+            if history_months
+            else []
+        )
+        if earlier:
+            spent_before = (done_total - target) if done_total is not None else annual * 0.8 * len(earlier) / 12
+            per = max(spent_before, 0) / len(earlier)
+            for month in earlier:
+                self.investments.append(
+                    Investment(
+                        project=project,
+                        month=month,
+                        amount=Decimal(f"{per * self.rng.uniform(0.8, 1.2):.2f}"),
+                        recorded_by=self.actor,
+                    )
+                )
+
+    # --- the seeds' named projects ---------------------------------------------------
+    def seed_projects(self) -> None:
+        bbx = _leaders(self.units["BBX"])
+        self.project(
+            "天一智能装备产业园（一期）", "BBX", kind=Kind.INDUSTRY, levels=[P, C, D], stage=Stage.OPERATING,
+            total=20000, annual=20000, pace=1.0, enterprise="天一智能装备有限公司", leaders=bbx[:1], output=24000,
+            description="一期用地51亩，总投资2亿元；当年招商、当年建成，投产后产值2.4亿元。省市区三级重点项目。",
+            milestones=[("主体结顶", -200, True), ("设备进场", -120, True), ("投产", -40, True)],
+        )  # fmt: skip
+        lq = _leaders(self.units["LQ"])
+        self.project(
+            "亚运龙舟基地", "LQ", kind=Kind.INFRASTRUCTURE, levels=[C, D], stage=Stage.CONSTRUCTION,
+            total=500000, annual=60000, pace=1.08, history_months=24, done_total=210000,
+            enterprise="瓯江龙舟文化旅游发展有限公司", leaders=lq[:2], force="LQZ3",
+            description="总投资50亿元。8个月完成城中村改造3902户，180天签约腾空1198户，立下军令状。",
+            milestones=[("城中村改造签约腾空", -150, True), ("赛道主体完工", 40, False), ("配套场馆竣工验收", 160, False)],
+        )  # fmt: skip
+        yx = _leaders(self.units["YX"])
+        wanyang = self.project(
+            "万洋众创城", "YX", kind=Kind.INDUSTRY, levels=[C, D], stage=Stage.CONSTRUCTION,
+            total=80000, annual=30000, pace=0.97, history_months=12, done_total=42000,
+            enterprise="万洋众创城开发有限公司", leaders=yx[:2], force="YXZ3",
+            description="总投资8亿元。减少8个审批环节，审批时间压缩30天；15天解决返回地安置等3大难题。",
+            milestones=[("一期厂房结顶", -60, True), ("二期开工", 2, False)],
+        )  # fmt: skip
+        for title, kind in (
+            ("返回地安置", "relocation"),
+            ("施工临时用电接入", "utilities"),
+            ("规划调整审批", "approval"),
+        ):
+            problem = Problem.objects.create(
+                project=wanyang, kind=kind, title=title, unit=self.units["YX"],
+                due_date=self.today - dt.timedelta(days=200), status=ProblemStatus.SETTLED,
+                settled_on=self.today - dt.timedelta(days=205), created_by=self.actor,
+            )  # fmt: skip
+            del problem
+        yy = _leaders(self.units["YY"])
+        # 氡泉—云岚示范带: 8 projects, 6.5亿元 in all, 3.4亿元 done.
+        parts = [
+            ("氡泉—云岚示范带·氡泉康养中心", 18000, 10200),
+            ("氡泉—云岚示范带·云岚古村落保护", 9000, 4800),
+            ("氡泉—云岚示范带·沿溪绿道", 7000, 4000),
+            ("氡泉—云岚示范带·承天民宿集群", 8000, 3900),
+            ("氡泉—云岚示范带·松垟农旅综合体", 9500, 4600),
+            ("氡泉—云岚示范带·埠下游客服务中心", 4500, 2500),
+            ("氡泉—云岚示范带·示范带道路提升", 6000, 2800),
+            ("氡泉—云岚示范带·智慧景区", 3000, 1200),
+        ]
+        for i, (name, total, done) in enumerate(parts):
+            self.project(
+                name, "YY", kind=Kind.RURAL, levels=[D, T], stage=Stage.CONSTRUCTION if i < 6 else Stage.PREPARATION,
+                total=total, annual=done * 0.8, pace=(1.0, 0.85, 1.15, 0.95, 0.7, 1.0, 0.9, 1.05)[i], history_months=12,
+                done_total=done, enterprise="雅阳氡泉康养旅游有限公司" if i == 0 else "", leaders=yy[i % 3 : i % 3 + 1],
+                force="YYZ3", milestones=[("年度形象进度节点", 15 + 20 * i, False)],
+            )  # fmt: skip
+        # 老旧片区改造项目6个 投资2100万元 (seed 000, 通泰街道).
+        tt = _leaders(self.units["TT"])
+        for i, (name, total) in enumerate(
+            [
+                ("新化巷片区改造", 520),
+                ("闽星福航片区改造", 460),
+                ("城关木材采购站片区改造", 380),
+                ("北门老旧小区改造", 300),
+                ("西门老旧小区改造", 250),
+                ("五四片区管网改造", 190),
+            ]
+        ):
+            self.project(
+                name, "TT", kind=Kind.URBAN_RENEWAL, levels=[T], stage=Stage.CONSTRUCTION, total=total, annual=total,
+                pace=(1.1, 0.8, 1.0, 0.6, 1.0, 1.2)[i], leaders=tt[i % 2 : i % 2 + 1], force="TTZ3",
+                milestones=[("完成主体改造", -10 + 25 * i, i == 0)],
+            )  # fmt: skip
+
+    def taoshan(self) -> None:
+        """陶山 84个项目, investment this year 20% above last year's (有效投资增长20%)."""
+        ts = _leaders(self.units["TS"])
+        kinds: list[str] = [Kind.INDUSTRY, Kind.RURAL, Kind.INFRASTRUCTURE, Kind.LIVELIHOOD, Kind.URBAN_RENEWAL]
+        themes = [
+            "果蔗精深加工",
+            "农村供水提升",
+            "美丽乡村",
+            "村道硬化",
+            "文化礼堂",
+            "光伏发电",
+            "溪流治理",
+            "农贸市场",
+            "冷链仓储",
+            "乡村民宿",
+        ]
+        villages = ["荆谷村", "湖屿村", "沙洲村", "陶山社区"]
+        for i in range(84):
+            total = round(self.rng.uniform(300, 6000), 0)
+            annual = round(total * self.rng.uniform(0.3, 0.7), 0)
+            last_year = annual / 1.2 * self.rng.uniform(0.9, 1.1)
+            stage = [Stage.CONSTRUCTION] * 6 + [Stage.PREPARATION, Stage.SIGNED, Stage.COMPLETED, Stage.PLANNING]
+            self.project(
+                f"{villages[i % 4]}{themes[i % 10]}项目（{i + 1}号）", "TS", kind=kinds[i % 5],
+                levels=[T] if i % 7 else [D, T], stage=stage[i % 10], total=total, annual=annual,
+                pace=self.rng.choice([0.75, 0.9, 1.0, 1.0, 1.05, 1.2]), history_months=12, done_total=None,
+                enterprise="陶山果蔗产业发展有限公司" if i == 0 else "", leaders=ts[i % 5 : i % 5 + 1],
+                milestones=[("节点" + str(k + 1), self.rng.randint(-60, 120), self.rng.random() < 0.4) for k in range(self.rng.randint(1, 3))],
+            )  # fmt: skip
+            del last_year
+
+    def chengdong(self) -> None:
+        """城东街道: linked leaders (蒋一诺, 汪振华), the on-site problems of seed 004, one as a task."""
+        cd = self.units["CD"]
+        leader = Person.objects.filter(user__username="leader").first()
+        resp = Person.objects.filter(user__username="resp_leader").first()
+        staff = Person.objects.filter(user__username="staff").first()
+        others = _leaders(cd)
+        both = [p for p in (leader, resp) if p is not None]
+        specs: list[tuple[Any, ...]] = [
+            (
+                "东星片区安置房（一期）",
+                "CDD03",
+                Kind.LIVELIHOOD,
+                [C, D],
+                Stage.CONSTRUCTION,
+                68000,
+                22000,
+                0.72,
+                both,
+                staff,
+            ),
+            (
+                "城东数字经济产业园",
+                "CDD04",
+                Kind.INDUSTRY,
+                [P, C, D],
+                Stage.CONSTRUCTION,
+                120000,
+                35000,
+                1.02,
+                [leader],
+                None,
+            ),
+            (
+                "海滨大道改造提升工程",
+                "CDD04",
+                Kind.INFRASTRUCTURE,
+                [D],
+                Stage.CONSTRUCTION,
+                26000,
+                9000,
+                1.18,
+                [resp],
+                None,
+            ),
+            (
+                "凤山新材料扩产项目",
+                "CDD05",
+                Kind.INDUSTRY,
+                [C, D],
+                Stage.PREPARATION,
+                45000,
+                8000,
+                0.96,
+                [leader],
+                None,
+            ),
+            ("东湖片区城市更新", "CDD03", Kind.URBAN_RENEWAL, [D, T], Stage.SIGNED, 32000, 4000, 1.0, [resp], staff),
+            ("浔美社区邻里中心", "CD05", Kind.LIVELIHOOD, [T], Stage.CONSTRUCTION, 1800, 1200, 0.93, [resp], None),
+            ("城东智慧停车楼", "CDD04", Kind.INFRASTRUCTURE, [T], Stage.PLANNING, 5200, 0, 1.0, [leader], None),
+            (
+                "东海社区老旧小区改造",
+                "CD02",
+                Kind.URBAN_RENEWAL,
+                [T],
+                Stage.COMPLETED,
+                900,
+                900,
+                1.0,
+                others[2:3],
+                None,
+            ),
+        ]
+        made: list[Project] = []
+        for i, (name, unit, kind, levels, stage, total, annual, pace, linked, liaison) in enumerate(specs):
+            made.append(
+                self.project(
+                    name, unit, kind=kind, levels=levels, stage=stage, total=total, annual=annual, pace=pace,
+                    history_months=12 if stage != Stage.PLANNING else 0,
+                    enterprise={1: "海滨数字科技有限公司", 3: "凤山新材料股份有限公司", 4: "东星城市更新投资有限公司"}.get(i, ""),
+                    leaders=[p for p in linked if p is not None], liaison=liaison, force="CDZ3" if i < 3 else "",
+                    point=(27.995 + 0.006 * i, 120.715 + 0.005 * (i % 3)),
+                    milestones=[("基础施工完成", -30 + 15 * i, i % 2 == 0), ("主体结顶", 25 + 10 * i, False)] if stage != Stage.PLANNING else [],
+                )
+            )  # fmt: skip
+        anzhi, park, road = made[0], made[1], made[2]
+        problems = [
+            (
+                anzhi,
+                "relocation",
+                "村民种植青苗补偿款未付",
+                "CDD03",
+                6,
+                "现场会上群众反映：地块内村民种植的蔬菜青苗补偿款尚未支付。",
+            ),
+            (anzhi, "utilities", "地块内电线杆需迁移", "CDD04", 12, "施工范围内有3根10千伏电线杆，需供电所配合迁移。"),
+            (park, "approval", "二期用地规划许可办理", "CDD05", 20, ""),
+            (road, "funding", "上级补助资金未到位", "CDD12", -3, "区财政补助资金第二批尚未拨付。"),
+        ]
+        first = None
+        for project, kind, title, unit_code, days, description in problems:
+            problem = services.problem_add(
+                actor=self.actor, project=project, kind=kind, title=title, unit=self.units[unit_code],
+                due_date=self.today + dt.timedelta(days=max(days, 0)), description=description,
+            )  # fmt: skip
+            if days < 0:
+                Problem.objects.filter(pk=problem.pk).update(due_date=self.today + dt.timedelta(days=days))
+            first = first or problem
+        if first is not None and leader is not None:
+            # The unpaid compensation goes into the closed loop at once, as the secretary asked.
+            services.problem_to_task(actor=self.actor, problem=first, responsible_leader=resp or leader)

@@ -1,0 +1,153 @@
+"""Forms parse and bound page input; the services validate and decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.org.models import Person, Unit, UnitKind
+from luoshi.org.scope import scope_for
+from luoshi.projects.models import Enterprise, Kind, Level, ProblemKind
+from luoshi.projects.permissions import CREATORS, enterprises_visible_to
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class UnitField(forms.ModelChoiceField[Unit]):
+    def label_from_instance(self, obj: Unit) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+class PersonField(forms.ModelChoiceField[Person]):
+    def label_from_instance(self, obj: Person) -> str:
+        return obj.name
+
+
+class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Person) -> str:
+        return obj.name
+
+
+def scoped_units(user: Any, roles: frozenset[str] | None = None) -> QuerySet[Unit]:
+    scope = scope_for(user)
+    qs = Unit.objects.filter(is_active=True).exclude(kind=UnitKind.GRID)
+    return qs if scope.is_all else qs.filter(scope.unit_q(roles=roles))
+
+
+def scoped_people(user: Any, *, leaders_only: bool = False) -> QuerySet[Person]:
+    units = scoped_units(user)
+    qs = Person.objects.filter(is_active=True, positions__unit__in=units.exclude(kind=UnitKind.GRID))
+    if leaders_only:
+        qs = qs.filter(positions__is_leader=True, positions__unit__kind__in=[
+            UnitKind.DISTRICT, UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT,
+        ])  # fmt: skip
+    return qs.distinct().order_by("name", "id")
+
+
+def money_field(label: Any, *, required: bool = True) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=required, min_value=0, max_value=999999999, max_digits=14, decimal_places=2
+    )
+
+
+class ProjectForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=120)
+    kind = forms.ChoiceField(label=_("type"), choices=Kind.choices)
+    levels = forms.MultipleChoiceField(
+        label=_("levels"), choices=Level.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    unit = UnitField(label=_("lead unit"), queryset=Unit.objects.none())
+    task_force = UnitField(label=_("task force"), queryset=Unit.objects.none(), required=False)
+    liaison = PersonField(label=_("liaison"), queryset=Person.objects.none(), required=False)
+    leaders = PeopleField(label=_("linked leaders"), queryset=Person.objects.none(), required=False)
+    enterprise: forms.ModelChoiceField[Enterprise] = forms.ModelChoiceField(
+        label=_("owner enterprise"), queryset=Enterprise.objects.none(), required=False
+    )
+    total_investment = money_field(_("total investment (万元)"))
+    plan_year = forms.IntegerField(label=_("plan year"), min_value=2000, max_value=2100)
+    annual_plan = money_field(_("annual planned investment (万元)"))
+    output_value = money_field(_("output value after completion (万元)"), required=False)
+    planned_start = forms.DateField(label=_("planned start"), required=False, widget=DATE)
+    planned_finish = forms.DateField(label=_("planned finish"), required=False, widget=DATE)
+    actual_start = forms.DateField(label=_("actual start"), required=False, widget=DATE)
+    actual_finish = forms.DateField(label=_("actual finish"), required=False, widget=DATE)
+    lat = forms.DecimalField(label=_("latitude"), required=False, min_value=-90, max_value=90, decimal_places=6)
+    lng = forms.DecimalField(label=_("longitude"), required=False, min_value=-180, max_value=180, decimal_places=6)
+    description = forms.CharField(label=_("description"), required=False, max_length=4000, widget=forms.Textarea)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = scoped_units(user, CREATORS)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["task_force"].queryset = scoped_units(user).filter(kind=UnitKind.TASK_FORCE)  # type: ignore[attr-defined]
+        self.fields["liaison"].queryset = scoped_people(user)  # type: ignore[attr-defined]
+        self.fields["leaders"].queryset = scoped_people(user, leaders_only=True)  # type: ignore[attr-defined]
+        self.fields["enterprise"].queryset = enterprises_visible_to(user).only("id", "name")  # type: ignore[attr-defined]
+
+
+class StepForm(forms.Form):
+    action = forms.CharField(max_length=20)
+    comment = forms.CharField(label=_("reason"), required=False, max_length=500)
+
+
+class InvestmentForm(forms.Form):
+    month = forms.DateField(
+        label=_("month"), widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m", "%Y-%m-%d"]
+    )
+    period = forms.TypedChoiceField(
+        label=_("ten-day period"),
+        coerce=int,
+        initial=0,
+        choices=[(0, _("whole month")), (1, _("first ten days")), (2, _("middle ten days")), (3, _("last ten days"))],
+    )
+    amount = money_field(_("amount (万元)"))
+    note = forms.CharField(label=_("note"), required=False, max_length=200)
+
+
+class ProgressForm(forms.Form):
+    date = forms.DateField(label=_("date"), widget=DATE, initial=dt.date.today)
+    text = forms.CharField(
+        label=_("what the site looks like now"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("milestone"), max_length=120)
+    due_date = forms.DateField(label=_("due date"), widget=DATE)
+
+
+class ProblemForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=ProblemKind.choices)
+    title = forms.CharField(label=_("problem"), max_length=200)
+    unit = UnitField(label=_("responsible unit"), queryset=Unit.objects.none())
+    due_date = forms.DateField(label=_("time limit"), widget=DATE)
+    description = forms.CharField(
+        label=_("description"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = scoped_units(user)  # type: ignore[attr-defined]
+
+
+class ProblemTaskForm(forms.Form):
+    responsible_leader = PersonField(label=_("responsible leader"), queryset=Person.objects.none())
+    deadline = forms.DateField(label=_("deadline"), widget=DATE, required=False)
+    target = forms.CharField(
+        label=_("target"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    acceptance = forms.CharField(
+        label=_("acceptance standard"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_leader"].queryset = scoped_people(user, leaders_only=True)  # type: ignore[attr-defined]
+
+
+class SettleForm(forms.Form):
+    comment = forms.CharField(label=_("how it was settled"), max_length=500)

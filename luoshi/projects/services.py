@@ -1,0 +1,795 @@
+"""Every write on key projects: one function per use case, one transaction each.
+
+Each function checks the permission (``luoshi.projects.permissions`` over
+``org.permissions``), validates its input with messages in Chinese, writes, records
+the change in the activity log and recomputes what is derived (一数一源): the
+investment sums, the 超前 / 正常 / 滞后 status, the light, the next milestone and
+the open problems are never typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from luoshi.core import audit, links, workdays
+from luoshi.core import lights as core_lights
+from luoshi.core.errors import Conflict, ValidationFailed
+from luoshi.core.timeutil import today as local_today
+from luoshi.org.models import Person, Unit, UnitKind
+from luoshi.org.permissions import can, require
+from luoshi.org.scope import scope_for
+from luoshi.projects import workflow
+from luoshi.projects.models import (
+    LEVEL_FIELDS,
+    MAX_MONEY,
+    Investment,
+    Kind,
+    Milestone,
+    Problem,
+    ProblemKind,
+    ProblemStatus,
+    ProgressEntry,
+    Project,
+    Stage,
+)
+from luoshi.projects.permissions import can_manage, can_report
+
+#: Working days before a milestone's or a problem's date when it turns yellow.
+YELLOW_DAYS_LEFT = 3
+#: Points by which this year's investment may trail (or lead) the time-progress line before
+#: the project counts as 滞后 (or 超前).
+BEHIND_MARGIN = 10
+AHEAD_MARGIN = 10
+#: Below this trail (in points) the project is still 正常 but its light turns yellow.
+YELLOW_LAG = 5
+
+
+def _check_version(obj: Any, version: int | None) -> None:
+    if version is not None and int(version) != obj.version:
+        raise Conflict(
+            _("Someone else changed this project in the meantime. Reload the page and try again."), code="stale_version"
+        )
+
+
+def _fail(field_name: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, details={field_name: [message]})
+
+
+def _money(value: Any, field_name: str, *, required: bool = True) -> Decimal | None:
+    if value is None or value == "":
+        if required:
+            raise _fail(field_name, _("Enter an amount in 万元."))
+        return None
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        raise _fail(field_name, _("Enter the amount as a number of 万元, e.g. 1250.5.")) from None
+    if not amount.is_finite():
+        raise _fail(field_name, _("Enter the amount as a number of 万元, e.g. 1250.5."))
+    if amount < 0:
+        raise _fail(field_name, _("An amount cannot be negative."))
+    if amount > MAX_MONEY:
+        raise _fail(field_name, _("The amount is too large (at most 999,999,999.99 万元)."))
+    return amount.quantize(Decimal("0.01"))
+
+
+def _text(value: Any, field_name: str, limit: int, *, required: bool, label: str = "") -> str:
+    text = str(value or "").strip()
+    if required and not text:
+        raise _fail(field_name, _("This field is required: %(label)s.") % {"label": label or field_name})
+    if len(text) > limit:
+        raise _fail(field_name, _("Too long: at most %(n)d characters.") % {"n": limit})
+    return text
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+# --- computed status -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Computed:
+    completed_total: Decimal
+    completed_year: Decimal
+    time_progress: int
+    schedule: str
+    light: str
+    next_milestone_due: dt.date | None
+    late_milestones: int
+    open_problems: int
+    last_reported_month: dt.date | None
+    reasons: tuple[str, ...] = ()
+
+
+def year_time_progress(cal: workdays.WorkCalendar, year: int, today: dt.date) -> int:
+    """Share (0..100) of the plan year's working days that have passed by ``today``."""
+    return core_lights.time_progress(cal, dt.date(year - 1, 12, 31), dt.date(year, 12, 31), today)
+
+
+def compute(
+    *,
+    stage: str,
+    plan_year: int,
+    annual_plan: Decimal,
+    completed_total: Decimal,
+    completed_year: Decimal,
+    milestones: Iterable[tuple[dt.date, dt.date | None]],
+    problems: Iterable[tuple[str, dt.date]],
+    today: dt.date,
+    cal: workdays.WorkCalendar,
+    last_reported_month: dt.date | None = None,
+) -> Computed:
+    """The derived figures of one project (pure: no database).
+
+    - Investment is measured in 前期 and 在建 when there is an annual plan: this
+      year's completed share of the plan against the share of the plan year's
+      working days passed (the time-progress line).
+    - 滞后 when the share trails the line by ``BEHIND_MARGIN`` points or a
+      milestone is past its date; 超前 when it leads by ``AHEAD_MARGIN`` points and
+      nothing is late; else 正常. Stages before signing and after completion carry
+      no status unless a milestone is late.
+    - The light (签约, 前期, 在建 only): red when 滞后 or an open problem is past its
+      time limit; yellow when the share trails by ``YELLOW_LAG`` points or more, or a
+      milestone or problem date is ``YELLOW_DAYS_LEFT`` working days away or closer;
+      green otherwise.
+    """
+    tp = year_time_progress(cal, plan_year, today) if plan_year else 0
+    late = 0
+    near = False
+    next_due: dt.date | None = None
+    for due, done_on in milestones:
+        lit = core_lights.due_light(cal, due=due, today=today, done_on=done_on, yellow_days_left=YELLOW_DAYS_LEFT)
+        if lit.overdue:
+            late += 1
+        elif lit.light == core_lights.YELLOW:
+            near = True
+        if done_on is None and (next_due is None or due < next_due):
+            next_due = due
+    open_count = 0
+    problem_red = False
+    for status, due in problems:
+        if status == ProblemStatus.SETTLED:
+            continue
+        open_count += 1
+        lit = core_lights.due_light(cal, due=due, today=today, yellow_days_left=YELLOW_DAYS_LEFT)
+        if lit.overdue:
+            problem_red = True
+        elif lit.light == core_lights.YELLOW:
+            near = True
+    measured = stage in workflow.MEASURED_STAGES and annual_plan > 0 and plan_year == today.year
+    share = float(100 * completed_year / annual_plan) if annual_plan > 0 else 0.0
+    reasons: list[str] = []
+    if measured:
+        schedule = core_lights.schedule_status(
+            done_share=share, time_share=tp, ahead_margin=AHEAD_MARGIN, behind_margin=BEHIND_MARGIN
+        )
+        if schedule == core_lights.BEHIND:
+            reasons.append("investment_behind")
+    else:
+        schedule = core_lights.ON_TRACK if stage in workflow.LIT_STAGES or late else ""
+    if late:
+        reasons.append("milestone_late")
+        schedule = core_lights.BEHIND
+    elif schedule == core_lights.AHEAD and late:
+        schedule = core_lights.ON_TRACK
+    light = core_lights.NONE
+    if stage in workflow.LIT_STAGES:
+        if problem_red:
+            reasons.append("problem_overdue")
+        if schedule == core_lights.BEHIND or problem_red:
+            light = core_lights.RED
+        elif near or (measured and tp - share >= YELLOW_LAG):
+            light = core_lights.YELLOW
+        else:
+            light = core_lights.GREEN
+    return Computed(
+        completed_total=completed_total,
+        completed_year=completed_year,
+        time_progress=tp,
+        schedule=schedule,
+        light=light,
+        next_milestone_due=next_due,
+        late_milestones=late,
+        open_problems=open_count,
+        last_reported_month=last_reported_month,
+        reasons=tuple(reasons),
+    )
+
+
+COMPUTED_FIELDS = (
+    "completed_total", "completed_year", "time_progress", "schedule", "light", "next_milestone_due",
+    "late_milestones", "open_problems", "last_reported_month",
+)  # fmt: skip
+
+
+def recompute(
+    project: Project, *, today: dt.date | None = None, cal: workdays.WorkCalendar | None = None, save: bool = True
+) -> list[str]:
+    """Recompute and store the derived fields of one project; return those that changed."""
+    today = today or local_today()
+    cal = cal or workdays.calendar()
+    sums = Investment.objects.filter(project=project).aggregate(total=Sum("amount"))
+    year_sum = Investment.objects.filter(project=project, month__year=project.plan_year).aggregate(total=Sum("amount"))
+    last = Investment.objects.filter(project=project).order_by("-month").values_list("month", flat=True).first()
+    result = compute(
+        stage=project.stage,
+        plan_year=project.plan_year,
+        annual_plan=project.annual_plan,
+        completed_total=sums["total"] or Decimal("0"),
+        completed_year=year_sum["total"] or Decimal("0"),
+        milestones=Milestone.objects.filter(project=project).values_list("due_date", "done_on"),
+        problems=Problem.objects.filter(project=project).values_list("status", "due_date"),
+        today=today,
+        cal=cal,
+        last_reported_month=last,
+    )
+    return _store(project, result, save=save)
+
+
+def _store(project: Project, result: Computed, *, save: bool) -> list[str]:
+    changed = []
+    for name in COMPUTED_FIELDS:
+        value = getattr(result, name)
+        if getattr(project, name) != value:
+            setattr(project, name, value)
+            changed.append(name)
+    if save and changed:
+        Project.objects.filter(pk=project.pk).update(**{n: getattr(project, n) for n in changed})
+    return changed
+
+
+# --- projects: create and edit ---------------------------------------------------------
+
+
+@dataclass
+class ProjectData:
+    name: str
+    unit: Unit
+    total_investment: Any
+    annual_plan: Any
+    plan_year: int
+    kind: str = Kind.INDUSTRY
+    levels: Sequence[str] = ()
+    stage: str = Stage.PLANNING
+    description: str = ""
+    task_force: Unit | None = None
+    liaison: Person | None = None
+    leaders: Sequence[Person] = ()
+    enterprise: Any = None
+    lat: Any = None
+    lng: Any = None
+    polygon: Any = None
+    output_value: Any = None
+    planned_start: dt.date | None = None
+    planned_finish: dt.date | None = None
+    actual_start: dt.date | None = None
+    actual_finish: dt.date | None = None
+    code: str = ""
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _coordinate(value: Any, field_name: str, low: int, high: int) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise _fail(field_name, _("Enter the coordinate as a decimal number.")) from None
+    if not number.is_finite() or not low <= number <= high:
+        raise _fail(field_name, _("The coordinate is out of range (%(low)s to %(high)s).") % {"low": low, "high": high})
+    return number.quantize(Decimal("0.000001"))
+
+
+def _polygon(value: Any) -> Any:
+    if value in (None, "", {}):
+        return None
+    ok = (
+        isinstance(value, dict)
+        and value.get("type") == "Polygon"
+        and isinstance(value.get("coordinates"), list)
+        and 0 < len(value["coordinates"]) <= 10
+        and all(isinstance(ring, list) and 4 <= len(ring) <= 2000 for ring in value["coordinates"])
+        and all(
+            isinstance(pt, list | tuple)
+            and len(pt) == 2
+            and all(isinstance(c, int | float) and not isinstance(c, bool) for c in pt)
+            and -180 <= pt[0] <= 180
+            and -90 <= pt[1] <= 90
+            for ring in value["coordinates"]
+            for pt in ring
+        )
+    )
+    if not ok:
+        raise _fail("polygon", _("The outline must be a GeoJSON Polygon with rings of 4 to 2000 [lng, lat] points."))
+    return value
+
+
+def _clean(actor: Any, data: ProjectData) -> dict[str, Any]:
+    """Validate ``data``; return the model field values. Raises with every field's error at once."""
+    errors: dict[str, list[str]] = {}
+
+    def check(name: str, func: Any) -> Any:
+        try:
+            return func()
+        except ValidationFailed as exc:
+            for key, messages in (exc.details or {name: [str(exc.message)]}).items():
+                errors.setdefault(key, []).extend(str(m) for m in messages)
+            return None
+
+    values: dict[str, Any] = {
+        "name": check("name", lambda: _text(data.name, "name", 120, required=True, label=_("name"))),
+        "description": check("description", lambda: _text(data.description, "description", 4000, required=False)),
+        "total_investment": check("total_investment", lambda: _money(data.total_investment, "total_investment")),
+        "annual_plan": check("annual_plan", lambda: _money(data.annual_plan, "annual_plan")),
+        "output_value": check("output_value", lambda: _money(data.output_value, "output_value", required=False)),
+        "lat": check("lat", lambda: _coordinate(data.lat, "lat", -90, 90)),
+        "lng": check("lng", lambda: _coordinate(data.lng, "lng", -180, 180)),
+        "polygon": check("polygon", lambda: _polygon(data.polygon)),
+    }
+    if data.kind not in Kind.values:
+        errors.setdefault("kind", []).append(_("Unknown project type."))
+    unknown = [level for level in data.levels if level not in LEVEL_FIELDS]
+    if unknown:
+        errors.setdefault("levels", []).append(_("Unknown level: %(level)s.") % {"level": ", ".join(unknown)})
+    if data.stage not in Stage.values:
+        errors.setdefault("stage", []).append(_("Unknown stage."))
+    if not 2000 <= int(data.plan_year or 0) <= 2100:
+        errors.setdefault("plan_year", []).append(_("The plan year must lie between 2000 and 2100."))
+    total, annual = values["total_investment"], values["annual_plan"]
+    if total is not None and annual is not None and annual > total:
+        errors.setdefault("annual_plan", []).append(_("The annual plan cannot exceed the total investment."))
+    for begin, end, name in (
+        (data.planned_start, data.planned_finish, "planned_finish"),
+        (data.actual_start, data.actual_finish, "actual_finish"),
+    ):
+        if begin and end and end < begin:
+            errors.setdefault(name, []).append(_("The finish cannot be before the start."))
+    if data.actual_start and data.actual_start > local_today():
+        errors.setdefault("actual_start", []).append(_("The actual start cannot be in the future."))
+    if data.actual_finish and data.actual_finish > local_today():
+        errors.setdefault("actual_finish", []).append(_("The actual finish cannot be in the future."))
+    if data.task_force is not None and data.task_force.kind != UnitKind.TASK_FORCE:
+        errors.setdefault("task_force", []).append(_("Choose a task force (专班) unit."))
+    if len(data.leaders) > 10:
+        errors.setdefault("leaders", []).append(_("Link at most 10 leaders."))
+    scope = scope_for(actor)
+    if data.task_force is not None and not scope.covers(data.task_force):
+        errors.setdefault("task_force", []).append(_("The task force is outside your scope."))
+    if data.enterprise is not None and not can(actor, "enterprise.view", data.enterprise):
+        errors.setdefault("enterprise", []).append(_("The enterprise is outside your scope."))
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ValidationFailed(first, details=errors)
+    values.update(
+        kind=data.kind,
+        stage=data.stage,
+        plan_year=int(data.plan_year),
+        unit=data.unit,
+        task_force=data.task_force,
+        liaison=data.liaison,
+        enterprise=data.enterprise,
+        planned_start=data.planned_start,
+        planned_finish=data.planned_finish,
+        actual_start=data.actual_start,
+        actual_finish=data.actual_finish,
+    )
+    for level, field_name in LEVEL_FIELDS.items():
+        values[field_name] = level in data.levels
+    return values
+
+
+def next_code(year: int) -> str:
+    prefix = f"XM{year}-"
+    last = (
+        Project.objects.filter(code__startswith=prefix).order_by("-code").values_list("code", flat=True).first() or ""
+    )
+    number = int(last.removeprefix(prefix)) + 1 if last.removeprefix(prefix).isdigit() else 1
+    return f"{prefix}{number:05d}"
+
+
+AUDITED = (
+    "name", "kind", "stage", "unit", "task_force", "liaison", "enterprise", "total_investment", "plan_year",
+    "annual_plan", "output_value", "planned_start", "planned_finish", "actual_start", "actual_finish", "lat", "lng",
+    "on_province_list", "on_city_list", "on_county_list", "on_township_list", "description",
+)  # fmt: skip
+
+
+@transaction.atomic
+def project_create(*, actor: Any, data: ProjectData) -> Project:
+    """Register a key project in ``data.unit`` (the lead unit)."""
+    require(actor, "project.create", data.unit)
+    values = _clean(actor, data)
+    code = _text(data.code, "code", 24, required=False) or next_code(values["plan_year"])
+    if Project.objects.filter(code=code).exists():
+        raise _fail("code", _("The code %(code)s is already taken.") % {"code": code})
+    project = Project.objects.create(code=code, created_by=actor, **values)
+    if data.leaders:
+        project.leaders.set(list(data.leaders))
+    recompute(project)
+    audit.record(actor=actor, obj=project, verb="create")
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor: Any, project: Project, data: ProjectData, version: int | None = None) -> Project:
+    """Edit a project's registry fields. The stage moves only through :func:`project_step`."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if not can_manage(actor, project):
+        require(actor, "project.manage", project)
+    _check_version(project, version)
+    if data.unit.pk != project.unit_id:
+        require(actor, "project.create", data.unit)
+    data.stage = project.stage
+    before = audit.snapshot(project, AUDITED)
+    leaders_before = sorted(str(p) for p in project.leaders.all())
+    values = _clean(actor, data)
+    for key, value in values.items():
+        setattr(project, key, value)
+    project.version += 1
+    project.save()
+    project.leaders.set(list(data.leaders))
+    changes = audit.diff(before, audit.snapshot(project, AUDITED))
+    leaders_after = sorted(str(p) for p in data.leaders)
+    if leaders_after != leaders_before:
+        changes["leaders"] = {"before": leaders_before, "after": leaders_after}
+    recompute(project)
+    if changes:
+        audit.record(actor=actor, obj=project, verb="update", changes=changes)
+    return project
+
+
+@transaction.atomic
+def project_step(*, actor: Any, project: Project, action: str, comment: str = "", on: dt.date | None = None) -> Project:
+    """Move the project one stage on (or back, with a reason) along the stage table."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if not can_manage(actor, project):
+        require(actor, "project.manage", project)
+    row = workflow.project_transition(project.stage, action)
+    comment = _text(comment, "comment", 500, required=row.needs_comment, label=_("reason"))
+    day = on or local_today()
+    if day > local_today():
+        raise _fail("on", _("The date cannot be in the future."))
+    before = audit.snapshot(project, ["stage", "actual_start", "actual_finish"])
+    project.stage = row.target
+    if row.target == Stage.CONSTRUCTION and project.actual_start is None:
+        project.actual_start = day
+    if row.target == Stage.COMPLETED and project.actual_finish is None:
+        project.actual_finish = day
+    project.version += 1
+    project.save(update_fields=["stage", "actual_start", "actual_finish", "version", "updated_at"])
+    recompute(project)
+    audit.record(
+        actor=actor,
+        obj=project,
+        verb=f"project.{action}",
+        changes=audit.diff(before, audit.snapshot(project, ["stage", "actual_start", "actual_finish"])),
+        comment=comment,
+    )
+    return project
+
+
+# --- money, milestones, progress ---------------------------------------------------------
+
+
+@transaction.atomic
+def investment_record(
+    *, actor: Any, project: Project, month: dt.date, amount: Any, period: int = 0, note: str = ""
+) -> Investment:
+    """Record (or correct) the investment completed in a month, or in one 旬 of it.
+
+    A month is recorded either as a whole (``period`` 0) or by 旬 (1, 2, 3), not both.
+    """
+    if not can_report(actor, project):
+        require(actor, "project.report", project)
+    value = _money(amount, "amount") or Decimal("0")  # required: None raises
+    note = _text(note, "note", 200, required=False)
+    if period not in (0, 1, 2, 3):
+        raise _fail("period", _("The period is 0 (whole month) or 1, 2, 3 (上旬, 中旬, 下旬)."))
+    first = month_start(month)
+    if first > month_start(local_today()):
+        raise _fail("month", _("Investment cannot be recorded for a month that has not begun."))
+    if first.year < 2000:
+        raise _fail("month", _("The month is too far in the past."))
+    others = Investment.objects.filter(project=project, month=first)
+    if period == 0 and others.exclude(period=0).exists():
+        raise _fail("period", _("This month is recorded by ten-day periods; correct those instead."))
+    if period != 0 and others.filter(period=0).exists():
+        raise _fail("period", _("This month is recorded as a whole; correct the month instead."))
+    row = others.filter(period=period).first()
+    before = row.amount if row else None
+    if row is None:
+        row = Investment.objects.create(
+            project=project, month=first, period=period, amount=value, note=note, recorded_by=actor
+        )
+    else:
+        row.amount, row.note, row.recorded_by = value, note, actor
+        row.save(update_fields=["amount", "note", "recorded_by"])
+    recompute(project)
+    label = first.strftime("%Y-%m") + (f"/{period}" if period else "")
+    audit.record(
+        actor=actor,
+        obj=project,
+        verb="project.investment",
+        changes={f"investment {label}": {"before": None if before is None else str(before), "after": str(value)}},
+    )
+    return row
+
+
+@transaction.atomic
+def milestone_add(*, actor: Any, project: Project, title: str, due_date: dt.date) -> Milestone:
+    if not can_manage(actor, project):
+        require(actor, "project.manage", project)
+    title = _text(title, "title", 120, required=True, label=_("title"))
+    if not dt.date(2000, 1, 1) <= due_date <= dt.date(2100, 12, 31):
+        raise _fail("due_date", _("The date must lie between 2000 and 2100."))
+    milestone = Milestone.objects.create(project=project, title=title, due_date=due_date)
+    recompute(project)
+    audit.record(actor=actor, obj=project, verb="project.milestone", comment=f"+ {title} {due_date.isoformat()}")
+    return milestone
+
+
+@transaction.atomic
+def milestone_set_done(*, actor: Any, milestone: Milestone, done_on: dt.date | None) -> Milestone:
+    project = milestone.project
+    if not can_report(actor, project):
+        require(actor, "project.report", project)
+    if done_on is not None and done_on > local_today():
+        raise _fail("done_on", _("A milestone cannot be done in the future."))
+    milestone.done_on = done_on
+    milestone.save(update_fields=["done_on"])
+    recompute(project)
+    state = done_on.isoformat() if done_on else _("not done")
+    audit.record(actor=actor, obj=project, verb="project.milestone", comment=f"{milestone.title}: {state}")
+    return milestone
+
+
+@transaction.atomic
+def progress_add(*, actor: Any, project: Project, text: str, date: dt.date | None = None) -> ProgressEntry:
+    """Add a 形象进度 entry (photos are added to it by :func:`progress_add_photos`)."""
+    if not can_report(actor, project):
+        require(actor, "project.report", project)
+    text = _text(text, "text", 2000, required=True, label=_("progress"))
+    day = date or local_today()
+    if day > local_today():
+        raise _fail("date", _("The date cannot be in the future."))
+    entry = ProgressEntry.objects.create(project=project, date=day, text=text, created_by=actor)
+    audit.record(actor=actor, obj=project, verb="project.progress", comment=text[:200])
+    return entry
+
+
+# --- problems to coordinate -> tasks -----------------------------------------------------
+
+
+@transaction.atomic
+def problem_add(
+    *,
+    actor: Any,
+    project: Project,
+    kind: str,
+    title: str,
+    unit: Unit,
+    due_date: dt.date,
+    description: str = "",
+    meeting: Any = None,
+) -> Problem:
+    if not can_manage(actor, project):
+        require(actor, "project.manage", project)
+    if kind not in ProblemKind.values:
+        raise _fail("kind", _("Unknown kind of problem."))
+    title = _text(title, "title", 200, required=True, label=_("problem"))
+    description = _text(description, "description", 4000, required=False)
+    if not scope_for(actor).covers(unit) and not can(actor, "unit.view", unit):
+        raise _fail("unit", _("The responsible unit is outside your scope."))
+    if due_date < local_today():
+        raise _fail("due_date", _("The time limit cannot be in the past."))
+    if due_date > dt.date(2100, 12, 31):
+        raise _fail("due_date", _("The date must lie between 2000 and 2100."))
+    problem = Problem.objects.create(
+        project=project,
+        kind=kind,
+        title=title,
+        description=description,
+        unit=unit,
+        due_date=due_date,
+        meeting=meeting,
+        created_by=actor,
+    )
+    recompute(project)
+    audit.record(actor=actor, obj=project, verb="project.problem", comment=title)
+    return problem
+
+
+def _lock_problem(problem: Problem) -> Problem:
+    return Problem.objects.select_for_update(of=("self",)).select_related("project", "unit").get(pk=problem.pk)
+
+
+@transaction.atomic
+def problem_to_task(
+    *,
+    actor: Any,
+    problem: Problem,
+    responsible_leader: Person,
+    deadline: dt.date | None = None,
+    target: str = "",
+    acceptance: str = "",
+) -> links.TaskRef:
+    """Put a problem into the closed loop as an assigned task (one action).
+
+    The task carries the five fixes: the target (what must be true), the
+    responsible leader, the lead unit (the problem's responsible unit), the
+    deadline (the problem's time limit unless given) and the acceptance standard.
+    """
+    problem = _lock_problem(problem)
+    if not can_manage(actor, problem.project):
+        require(actor, "problem.manage", problem)
+    if problem.task_id is not None and problem.status != ProblemStatus.OPEN:
+        raise Conflict(_("This problem is already being handled as a task."), code="problem_has_task")
+    if problem.status == ProblemStatus.SETTLED:
+        raise Conflict(_("This problem is already settled."), code="problem_settled")
+    project = problem.project
+    request = links.TaskRequest(
+        title=_("%(project)s: %(problem)s") % {"project": project.name, "problem": problem.title},
+        target=_text(target, "target", 2000, required=False)
+        or _("Settle the problem so that the project %(project)s can go on: %(problem)s")
+        % {"project": project.name, "problem": problem.title},
+        acceptance=_text(acceptance, "acceptance", 2000, required=False)
+        or _("The project's liaison confirms on the project page that the problem no longer holds the project up."),
+        lead_unit_id=problem.unit_id,
+        responsible_leader_id=responsible_leader.pk,
+        deadline=deadline or problem.due_date,
+        description=(problem.description or problem.title)
+        + "\n\n"
+        + _("Problem to coordinate (%(kind)s) of the key project %(code)s %(project)s.")
+        % {"kind": problem.get_kind_display(), "code": project.code, "project": project.name},
+        origin=f"projects.problem:{problem.pk}",
+    )
+    ref = links.spawn_task(actor=actor, request=request)
+    problem.task_id = ref.id
+    problem.task_status = ref.status
+    problem.status = ProblemStatus.IN_TASK
+    problem.version += 1
+    problem.save(update_fields=["task_id", "task_status", "status", "version"])
+    audit.record(actor=actor, obj=project, verb="project.problem_task", comment=f"{problem.title} → {ref.number}")
+    return ref
+
+
+def _state_from_task(ref: links.TaskRef | None) -> str:
+    if ref is None or not ref.closed:
+        return ProblemStatus.IN_TASK
+    return ProblemStatus.SETTLED if ref.done else ProblemStatus.OPEN
+
+
+@transaction.atomic
+def sync_problem_tasks(*, problems: Iterable[Problem] | None = None, today: dt.date | None = None) -> int:
+    """Pull the state of the problems' tasks back (done → settled, cancelled → open again).
+
+    With no ``problems`` every problem handled as a task is checked. Returns how
+    many problems changed.
+    """
+    rows = (
+        list(problems)
+        if problems is not None
+        else list(Problem.objects.filter(status=ProblemStatus.IN_TASK, task_id__isnull=False))
+    )
+    rows = [p for p in rows if p.task_id is not None]
+    if not rows:
+        return 0
+    states = links.task_states(p.task_id for p in rows)
+    day = today or local_today()
+    touched: set[int] = set()
+    changed = 0
+    for problem in rows:
+        ref = states.get(problem.task_id or 0)
+        status = _state_from_task(ref)
+        task_status = ref.status if ref else problem.task_status
+        if status == problem.status and task_status == problem.task_status:
+            continue
+        update: dict[str, Any] = {"status": status, "task_status": task_status}
+        if status == ProblemStatus.SETTLED and problem.settled_on is None:
+            update["settled_on"] = day
+        if status == ProblemStatus.OPEN:
+            update["task_id"] = None
+        Problem.objects.filter(pk=problem.pk).update(**update)
+        for key, value in update.items():
+            setattr(problem, key, value)
+        touched.add(problem.project_id)
+        changed += 1
+        if status != ProblemStatus.IN_TASK:
+            audit.record(
+                actor=None,
+                obj=problem,
+                verb="project.problem_sync",
+                comment=str(ProblemStatus(status).label),
+            )
+    for project in Project.objects.filter(pk__in=touched):
+        recompute(project, today=day)
+    return changed
+
+
+@transaction.atomic
+def problem_settle(*, actor: Any, problem: Problem, comment: str = "") -> Problem:
+    """Mark a problem settled by hand (one that was settled without a task)."""
+    problem = _lock_problem(problem)
+    if not can_manage(actor, problem.project):
+        require(actor, "problem.manage", problem)
+    if problem.status != ProblemStatus.OPEN:
+        raise Conflict(
+            _("Only an open problem that is not being handled as a task can be settled by hand."),
+            code="problem_not_open",
+        )
+    comment = _text(comment, "comment", 500, required=True, label=_("how it was settled"))
+    problem.status = ProblemStatus.SETTLED
+    problem.settled_on = local_today()
+    problem.version += 1
+    problem.save(update_fields=["status", "settled_on", "version"])
+    recompute(problem.project)
+    audit.record(
+        actor=actor, obj=problem.project, verb="project.problem_settled", comment=f"{problem.title}: {comment}"
+    )
+    return problem
+
+
+# --- the daily job ---------------------------------------------------------------------
+
+
+def refresh_all(*, today: dt.date | None = None, batch_size: int = 500) -> dict[str, int]:
+    """Recompute every project's derived fields (time progress moves every working day)."""
+    day = today or local_today()
+    cal = workdays.calendar()
+    synced = sync_problem_tasks(today=day)
+    changed = 0
+    ids = list(Project.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        changed += _refresh_chunk(chunk, day, cal)
+    return {"projects": len(ids), "changed": changed, "problems_synced": synced}
+
+
+@transaction.atomic
+def _refresh_chunk(ids: list[int], day: dt.date, cal: workdays.WorkCalendar) -> int:
+    """Recompute a batch of projects with four queries (not four per project)."""
+    projects = list(Project.objects.filter(pk__in=ids))
+    plan_years = {p.pk: p.plan_year for p in projects}
+    totals: dict[int, Decimal] = {}
+    years: dict[int, Decimal] = {}
+    lasts: dict[int, dt.date] = {}
+    for pid, month, amount in Investment.objects.filter(project_id__in=ids).values_list(
+        "project_id", "month", "amount"
+    ):
+        totals[pid] = totals.get(pid, Decimal("0")) + amount
+        if month.year == plan_years[pid]:
+            years[pid] = years.get(pid, Decimal("0")) + amount
+        lasts[pid] = max(lasts.get(pid, month), month)
+    milestones: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
+    for pid, due, done in Milestone.objects.filter(project_id__in=ids).values_list("project_id", "due_date", "done_on"):
+        milestones.setdefault(pid, []).append((due, done))
+    problems: dict[int, list[tuple[str, dt.date]]] = {}
+    for pid, status, due in Problem.objects.filter(project_id__in=ids).values_list("project_id", "status", "due_date"):
+        problems.setdefault(pid, []).append((status, due))
+    changed = 0
+    for project in projects:
+        result = compute(
+            stage=project.stage,
+            plan_year=project.plan_year,
+            annual_plan=project.annual_plan,
+            completed_total=totals.get(project.pk, Decimal("0")),
+            completed_year=years.get(project.pk, Decimal("0")),
+            milestones=milestones.get(project.pk, []),
+            problems=problems.get(project.pk, []),
+            today=day,
+            cal=cal,
+            last_reported_month=lasts.get(project.pk),
+        )
+        if _store(project, result, save=True):
+            changed += 1
+    return changed

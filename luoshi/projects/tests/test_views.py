@@ -1,0 +1,144 @@
+"""Pages and API: scoped, paginated, a fixed number of queries, what the page offers the service accepts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from luoshi.projects import services
+from luoshi.projects.models import Investment, Project
+from luoshi.projects.tests.factories import Scene
+
+pytestmark = pytest.mark.django_db
+
+
+def make(s: Scene, n: int, **overrides: Any) -> list[Project]:
+    projects = []
+    for _ in range(n):
+        values: dict[str, Any] = {
+            "name": f"项目{Project.objects.count()}",
+            "unit": s.tree["dept"],
+            "total_investment": "1000",
+            "annual_plan": "500",
+            "plan_year": 2026,
+            "stage": "construction",
+            "leaders": [s.leader_person],
+        }
+        values.update(overrides)
+        projects.append(services.project_create(actor=s.leader, data=services.ProjectData(**values)))
+    return projects
+
+
+def client_for(user: Any) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def queries(c: Client, url: str) -> tuple[int, Any]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = c.get(url)
+    assert response.status_code == 200, response.content[:500]
+    return len(ctx), response
+
+
+@pytest.mark.parametrize("url", ["/projects/", "/projects/board/", "/api/v1/projects", "/projects/mine/"])
+def test_lists_take_the_same_queries_for_3_or_12_projects(s: Scene, fixed_today: dt.date, url: str) -> None:
+    make(s, 3)
+    c = client_for(s.leader)
+    small, _ = queries(c, url)
+    make(s, 9)
+    large, response = queries(c, url)
+    assert large == small
+    text = str(response.json()) if url.startswith("/api/") else response.content.decode()
+    assert "项目11" in text
+
+
+def test_project_page_shows_money_problems_and_milestones(s: Scene, fixed_today: dt.date) -> None:
+    (project,) = make(s, 1)
+    Investment.objects.create(project=project, month=dt.date(2026, 3, 1), amount=Decimal("80"))
+    services.recompute(project)
+    services.problem_add(
+        actor=s.leader,
+        project=project,
+        kind="utilities",
+        title="电杆迁移",
+        unit=s.tree["dept"],
+        due_date=dt.date(2026, 4, 20),
+    )
+    services.milestone_add(actor=s.leader, project=project, title="主体结顶", due_date=dt.date(2026, 4, 10))
+    body = client_for(s.leader).get(f"/projects/{project.pk}/").content.decode()
+    assert "电杆迁移" in body and "主体结顶" in body
+    assert 'data-echarts="plan-actual"' in body
+    assert "滞后" in body, body[body.find("project-status") : body.find("project-status") + 300]  # the late milestone
+    # The stage steps offered are exactly the table's rows from 在建.
+    assert 'data-step="advance"' in body and 'data-step="step_back"' in body
+
+
+def test_outsiders_get_404_and_staff_see_no_manager_actions(s: Scene, fixed_today: dt.date) -> None:
+    (project,) = make(s, 1)
+    assert client_for(s.outsider).get(f"/projects/{project.pk}/").status_code == 404
+    assert client_for(s.outsider).get(f"/api/v1/projects/{project.pk}").status_code == 404
+    body = client_for(s.staff).get(f"/projects/{project.pk}/").content.decode()
+    assert 'data-testid="investment-form"' in body
+    assert "data-step=" not in body
+    response = client_for(s.staff).post(f"/projects/{project.pk}/step/", {"action": "advance"})
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.stage == "construction"
+
+
+def test_phone_investment_entry_with_a_bad_amount_is_refused_in_chinese(s: Scene, fixed_today: dt.date) -> None:
+    (project,) = make(s, 1)
+    c = client_for(s.staff)
+    response = c.post(
+        f"/projects/{project.pk}/investment/",
+        {"month": "2026-04", "period": "0", "amount": "-5", "from": "phone"},
+        follow=True,
+    )
+    assert "0" in response.content.decode() and Investment.objects.count() == 0
+    response = c.post(
+        f"/projects/{project.pk}/investment/", {"month": "2026-04", "period": "0", "amount": "120.5", "from": "phone"}
+    )
+    assert response.status_code == 302 and response["Location"] == f"/projects/{project.pk}/phone/"
+    project.refresh_from_db()
+    assert project.completed_year == Decimal("120.50")
+
+
+def test_home_shows_linked_projects_to_linked_leaders_only(s: Scene, fixed_today: dt.date) -> None:
+    make(s, 2)
+    assert "我挂钩的重点项目" in client_for(s.leader).get("/").content.decode()
+    assert "我挂钩的重点项目" not in client_for(s.staff).get("/").content.decode()
+
+
+def test_api_create_validates_and_lists(s: Scene, fixed_today: dt.date) -> None:
+    c = client_for(s.leader)
+    payload = {
+        "name": "API项目",
+        "unit_id": s.tree["dept"].pk,
+        "total_investment": "500",
+        "plan_year": 2026,
+        "annual_plan": "600",
+        "levels": ["county"],
+    }
+    response = c.post("/api/v1/projects", payload, content_type="application/json")
+    assert response.status_code == 400
+    assert "annual_plan" in response.json()["details"]
+    payload["annual_plan"] = "200"
+    response = c.post("/api/v1/projects", payload, content_type="application/json")
+    assert response.status_code == 201, response.content
+    pid = response.json()["id"]
+    response = c.post(
+        f"/api/v1/projects/{pid}/investments", {"month": "2026-03", "amount": "70"}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["completed_year"] == "70.00"
+    listed = c.get("/api/v1/projects?level=county").json()
+    assert [r["id"] for r in listed["results"]] == [pid]
+    assert c.get("/api/v1/projects?status=behind").json()["count"] == 0

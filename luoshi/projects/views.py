@@ -1,0 +1,387 @@
+"""Key-project pages: thin views that parse, call a selector or a service, and render."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from luoshi.core.errors import LuoshiError
+from luoshi.core.pagination import paginate, querystring_without_page
+from luoshi.core.timeutil import today
+from luoshi.projects import charts, selectors, services, workflow
+from luoshi.projects.forms import (
+    InvestmentForm,
+    MilestoneForm,
+    ProblemForm,
+    ProblemTaskForm,
+    ProgressForm,
+    ProjectForm,
+    SettleForm,
+    StepForm,
+)
+from luoshi.projects.models import Kind, Level, Project, Schedule, Stage
+from luoshi.projects.permissions import can_create_somewhere, can_manage, can_report
+
+BOARD_PAGE = 60
+
+
+def _apply_error(form: Any, exc: LuoshiError) -> None:
+    details = exc.details if isinstance(exc.details, dict) else {}
+    placed = False
+    for name, errors in details.items():
+        if name in form.fields:
+            for error in errors if isinstance(errors, list) else [errors]:
+                form.add_error(name, str(error))
+            placed = True
+    if not placed:
+        form.add_error(None, str(exc.message))
+
+
+def _filter_context(request: HttpRequest, filters: selectors.ProjectFilters) -> dict[str, Any]:
+    return {
+        "filters": filters,
+        "townships": selectors.township_choices(request.user),
+        "kinds": Kind.choices,
+        "levels": Level.choices,
+        "stages": Stage.choices,
+        "schedules": [c for c in Schedule.choices if c[0]],
+        "querystring": querystring_without_page(request),
+        "may_create": can_create_somewhere(request.user),
+    }
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    filters = selectors.ProjectFilters.from_params(request.user, request.GET)
+    qs = selectors.project_list(request.user, filters)
+    page = paginate(request, qs)
+    return render(
+        request,
+        "projects/list.html",
+        {"page_obj": page, "tally": selectors.tally(qs), **_filter_context(request, filters)},
+    )
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    filters = selectors.ProjectFilters.from_params(request.user, request.GET)
+    qs = selectors.project_list(request.user, filters)
+    page = paginate(request, qs, per_page=BOARD_PAGE)
+    return render(
+        request,
+        "projects/board.html",
+        {"page_obj": page, "tally": selectors.tally(qs), **_filter_context(request, filters)},
+    )
+
+
+@login_required
+def project_map(request: HttpRequest) -> HttpResponse:
+    filters = selectors.ProjectFilters.from_params(request.user, request.GET)
+    return render(request, "projects/map.html", _filter_context(request, filters))
+
+
+@login_required
+def map_data(request: HttpRequest) -> HttpResponse:
+    filters = selectors.ProjectFilters.from_params(request.user, request.GET)
+    return JsonResponse(
+        {"projects": selectors.map_points(request.user, filters)}, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+@login_required
+def portfolio(request: HttpRequest) -> HttpResponse:
+    return render(request, "projects/portfolio.html", {"portfolio": selectors.portfolio(request.user)})
+
+
+def _detail_context(request: HttpRequest, project: Project) -> dict[str, Any]:
+    user = request.user
+    problems = list(selectors.project_problems(project))
+    if any(p.task_id for p in problems):
+        services.sync_problem_tasks(problems=[p for p in problems if p.task_id])
+    months = selectors.investment_months(project)
+    manage = can_manage(user, project)
+    return {
+        "project": project,
+        "milestones": selectors.milestone_rows(project),
+        "problems": selectors.problem_rows(problems),
+        "entries": selectors.progress_entries(project),
+        "history": selectors.investment_history(project, limit=24),
+        "months": months,
+        "chart": json.dumps(charts.plan_actual(project, months), ensure_ascii=False),
+        "may_manage": manage,
+        "may_report": can_report(user, project),
+        "steps": [(t, Stage(t.target).label) for t in workflow.project_actions(project.stage)] if manage else [],
+        "investment_form": InvestmentForm(initial={"month": today().strftime("%Y-%m"), "period": 0}),
+        "progress_form": ProgressForm(initial={"date": today()}),
+        "milestone_form": MilestoneForm(),
+        "problem_form": ProblemForm(user=user) if manage else None,
+        "task_form": ProblemTaskForm(user=user) if manage else None,
+        "settle_form": SettleForm(),
+        "activity_url": "",
+    }
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.access_project(request.user, pk)
+    return render(request, "projects/detail.html", _detail_context(request, project))
+
+
+@login_required
+def phone(request: HttpRequest, pk: int) -> HttpResponse:
+    """The phone page of one project: this month's investment and a progress entry, nothing else."""
+    project = selectors.access_project(request.user, pk)
+    if not can_report(request.user, project):
+        return redirect("projects:detail", pk=project.pk)
+    return render(
+        request,
+        "projects/phone.html",
+        {
+            "project": project,
+            "investment_form": InvestmentForm(initial={"month": today().strftime("%Y-%m"), "period": 0}),
+            "progress_form": ProgressForm(initial={"date": today()}),
+            "history": selectors.investment_history(project, limit=6),
+            "entries": selectors.progress_entries(project, limit=5),
+        },
+    )
+
+
+def _data_from(form: ProjectForm) -> services.ProjectData:
+    c = form.cleaned_data
+    return services.ProjectData(
+        name=c["name"],
+        unit=c["unit"],
+        total_investment=c["total_investment"],
+        annual_plan=c["annual_plan"],
+        plan_year=c["plan_year"],
+        kind=c["kind"],
+        levels=c["levels"],
+        description=c["description"],
+        task_force=c["task_force"],
+        liaison=c["liaison"],
+        leaders=list(c["leaders"]),
+        enterprise=c["enterprise"],
+        lat=c["lat"],
+        lng=c["lng"],
+        output_value=c["output_value"],
+        planned_start=c["planned_start"],
+        planned_finish=c["planned_finish"],
+        actual_start=c["actual_start"],
+        actual_finish=c["actual_finish"],
+    )
+
+
+@login_required
+def create(request: HttpRequest) -> HttpResponse:
+    form = ProjectForm(request.POST or None, user=request.user, initial={"plan_year": today().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(actor=request.user, data=_data_from(form))
+        except LuoshiError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Project %(code)s registered.") % {"code": project.code})
+            return redirect("projects:detail", pk=project.pk)
+    return render(request, "projects/form.html", {"form": form, "project": None})
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.access_project(request.user, pk)
+    if not can_manage(request.user, project):
+        return redirect("projects:detail", pk=project.pk)
+    initial = {
+        "name": project.name, "kind": project.kind, "levels": project.levels, "unit": project.unit,
+        "task_force": project.task_force, "liaison": project.liaison, "leaders": list(project.leaders.all()),
+        "enterprise": project.enterprise, "total_investment": project.total_investment,
+        "plan_year": project.plan_year, "annual_plan": project.annual_plan, "output_value": project.output_value,
+        "planned_start": project.planned_start, "planned_finish": project.planned_finish,
+        "actual_start": project.actual_start, "actual_finish": project.actual_finish,
+        "lat": project.lat, "lng": project.lng, "description": project.description,
+    }  # fmt: skip
+    form = ProjectForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(
+                actor=request.user, project=project, data=_data_from(form), version=_int(request.POST.get("version"))
+            )
+        except LuoshiError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Project saved."))
+            return redirect("projects:detail", pk=project.pk)
+    return render(request, "projects/form.html", {"form": form, "project": project})
+
+
+def _int(value: Any) -> int | None:
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+def _back(request: HttpRequest, project: Project) -> HttpResponse:
+    if request.POST.get("from") == "phone":
+        return redirect("projects:phone", pk=project.pk)
+    return redirect("projects:detail", pk=project.pk)
+
+
+def _fail(request: HttpRequest, project: Project, form: Any = None, exc: LuoshiError | None = None) -> HttpResponse:
+    if exc is not None:
+        messages.error(request, str(exc.message))
+    elif form is not None:
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            messages.error(request, f"{label}: {'；'.join(errors)}" if label else "；".join(errors))
+    return _back(request, project)
+
+
+@login_required
+@require_POST
+def step(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.access_project(request.user, pk)
+    form = StepForm(request.POST)
+    if not form.is_valid():
+        return _fail(request, project, form)
+    try:
+        services.project_step(
+            actor=request.user,
+            project=project,
+            action=form.cleaned_data["action"],
+            comment=form.cleaned_data["comment"],
+        )
+    except LuoshiError as exc:
+        return _fail(request, project, exc=exc)
+    messages.success(request, _("Stage changed."))
+    return _back(request, project)
+
+
+@login_required
+@require_POST
+def investment(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.access_project(request.user, pk)
+    form = InvestmentForm(request.POST)
+    if not form.is_valid():
+        return _fail(request, project, form)
+    c = form.cleaned_data
+    try:
+        services.investment_record(
+            actor=request.user,
+            project=project,
+            month=c["month"],
+            amount=c["amount"],
+            period=c["period"],
+            note=c["note"],
+        )
+    except LuoshiError as exc:
+        return _fail(request, project, exc=exc)
+    messages.success(request, _("Investment of %(month)s recorded.") % {"month": c["month"].strftime("%Y-%m")})
+    return _back(request, project)
+
+
+@login_required
+@require_POST
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.access_project(request.user, pk)
+    form = ProgressForm(request.POST)
+    if not form.is_valid():
+        return _fail(request, project, form)
+    try:
+        services.progress_add(
+            actor=request.user, project=project, text=form.cleaned_data["text"], date=form.cleaned_data["date"]
+        )
+    except LuoshiError as exc:
+        return _fail(request, project, exc=exc)
+    messages.success(request, _("Progress entry added."))
+    return _back(request, project)
+
+
+@login_required
+@require_POST
+def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.access_project(request.user, pk)
+    form = MilestoneForm(request.POST)
+    if not form.is_valid():
+        return _fail(request, project, form)
+    try:
+        services.milestone_add(
+            actor=request.user,
+            project=project,
+            title=form.cleaned_data["title"],
+            due_date=form.cleaned_data["due_date"],
+        )
+    except LuoshiError as exc:
+        return _fail(request, project, exc=exc)
+    messages.success(request, _("Milestone added."))
+    return _back(request, project)
+
+
+@login_required
+@require_POST
+def milestone_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = selectors.access_milestone(request.user, pk)
+    try:
+        services.milestone_set_done(
+            actor=request.user, milestone=milestone, done_on=None if milestone.done_on else today()
+        )
+    except LuoshiError as exc:
+        return _fail(request, milestone.project, exc=exc)
+    return _back(request, milestone.project)
+
+
+@login_required
+@require_POST
+def problem_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.access_project(request.user, pk)
+    form = ProblemForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _fail(request, project, form)
+    c = form.cleaned_data
+    try:
+        services.problem_add(
+            actor=request.user, project=project, kind=c["kind"], title=c["title"], unit=c["unit"],
+            due_date=c["due_date"], description=c["description"],
+        )  # fmt: skip
+    except LuoshiError as exc:
+        return _fail(request, project, exc=exc)
+    messages.success(request, _("Problem recorded."))
+    return _back(request, project)
+
+
+@login_required
+@require_POST
+def problem_task(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = selectors.access_problem(request.user, pk)
+    form = ProblemTaskForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _fail(request, problem.project, form)
+    c = form.cleaned_data
+    try:
+        ref = services.problem_to_task(
+            actor=request.user, problem=problem, responsible_leader=c["responsible_leader"],
+            deadline=c["deadline"], target=c["target"], acceptance=c["acceptance"],
+        )  # fmt: skip
+    except LuoshiError as exc:
+        return _fail(request, problem.project, exc=exc)
+    messages.success(request, _("Task %(number)s assigned.") % {"number": ref.number})
+    return _back(request, problem.project)
+
+
+@login_required
+@require_POST
+def problem_settle(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = selectors.access_problem(request.user, pk)
+    form = SettleForm(request.POST)
+    if not form.is_valid():
+        return _fail(request, problem.project, form)
+    try:
+        services.problem_settle(actor=request.user, problem=problem, comment=form.cleaned_data["comment"])
+    except LuoshiError as exc:
+        return _fail(request, problem.project, exc=exc)
+    messages.success(request, _("Problem settled."))
+    return _back(request, problem.project)
