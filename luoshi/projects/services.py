@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from luoshi.core import audit, links, workdays
+from luoshi.core import audit, links, versioning, workdays
 from luoshi.core import lights as core_lights
 from luoshi.core.errors import Conflict, ValidationFailed
 from luoshi.core.timeutil import today as local_today
@@ -50,13 +50,6 @@ BEHIND_MARGIN = 10
 AHEAD_MARGIN = 10
 #: Below this trail (in points) the project is still 正常 but its light turns yellow.
 YELLOW_LAG = 5
-
-
-def _check_version(obj: Any, version: int | None) -> None:
-    if version is not None and int(version) != obj.version:
-        raise Conflict(
-            _("Someone else changed this project in the meantime. Reload the page and try again."), code="stale_version"
-        )
 
 
 def _fail(field_name: str, message: str) -> ValidationFailed:
@@ -423,10 +416,12 @@ def project_create(*, actor: Any, data: ProjectData) -> Project:
 @transaction.atomic
 def project_update(*, actor: Any, project: Project, data: ProjectData, version: int | None = None) -> Project:
     """Edit a project's registry fields. The stage moves only through :func:`project_step`."""
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project = versioning.lock(Project, project.pk)
     if not can_manage(actor, project):
         require(actor, "project.manage", project)
-    _check_version(project, version)
+    versioning.check_version(
+        project, version, message=_("Someone else changed this project in the meantime. Reload the page and try again.")
+    )
     if data.unit.pk != project.unit_id:
         require(actor, "project.create", data.unit)
     data.stage = project.stage
@@ -451,7 +446,7 @@ def project_update(*, actor: Any, project: Project, data: ProjectData, version: 
 @transaction.atomic
 def project_step(*, actor: Any, project: Project, action: str, comment: str = "", on: dt.date | None = None) -> Project:
     """Move the project one stage on (or back, with a reason) along the stage table."""
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project = versioning.lock(Project, project.pk)
     if not can_manage(actor, project):
         require(actor, "project.manage", project)
     row = workflow.project_transition(project.stage, action)
@@ -610,7 +605,7 @@ def problem_add(
 
 
 def _lock_problem(problem: Problem) -> Problem:
-    return Problem.objects.select_for_update(of=("self",)).select_related("project", "unit").get(pk=problem.pk)
+    return versioning.lock(Problem.objects.select_related("project", "unit"), problem.pk)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luoshi.core.errors import LuoshiError
+from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
 from luoshi.core.timeutil import today
 from luoshi.projects import charts, selectors, services, workflow
@@ -30,18 +31,6 @@ from luoshi.projects.models import Kind, Level, Project, Schedule, Stage
 from luoshi.projects.permissions import can_create_somewhere, can_manage, can_report
 
 BOARD_PAGE = 60
-
-
-def _apply_error(form: Any, exc: LuoshiError) -> None:
-    details = exc.details if isinstance(exc.details, dict) else {}
-    placed = False
-    for name, errors in details.items():
-        if name in form.fields:
-            for error in errors if isinstance(errors, list) else [errors]:
-                form.add_error(name, str(error))
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
 
 
 def _filter_context(request: HttpRequest, filters: selectors.ProjectFilters) -> dict[str, Any]:
@@ -185,7 +174,7 @@ def create(request: HttpRequest) -> HttpResponse:
         try:
             project = services.project_create(actor=request.user, data=_data_from(form))
         except LuoshiError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Project %(code)s registered.") % {"code": project.code})
             return redirect("projects:detail", pk=project.pk)
@@ -213,7 +202,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, project=project, data=_data_from(form), version=_int(request.POST.get("version"))
             )
         except LuoshiError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("Project saved."))
             return redirect("projects:detail", pk=project.pk)
