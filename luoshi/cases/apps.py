@@ -9,7 +9,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from luoshi.api.registry import register_router
-        from luoshi.cases import api, demo, home, jobs, permissions
+        from luoshi.cases import api, checks, demo, home, jobs, permissions  # noqa: F401  (checks registers)
         from luoshi.core.registry import NavItem, register_demo, register_home, register_nav
 
         permissions.register_rules()

@@ -305,6 +305,8 @@ LUOSHI_DEMO_PASSWORD = os.environ.get("LUOSHI_DEMO_PASSWORD", "luoshi-demo-2026"
 LUOSHI_PAGE_SIZE = int(os.environ.get("LUOSHI_PAGE_SIZE", "50"))
 LUOSHI_API_TOKEN_PREFIX = "lsk"
 LUOSHI_SITE_URL = os.environ.get("LUOSHI_SITE_URL", "")
+# PostgreSQL: the role the application serves as, when it is not the tables' owner (docs/operations.md).
+LUOSHI_DB_APP_ROLE = os.environ.get("LUOSHI_DB_APP_ROLE", "")
 # Reverse proxies whose X-Forwarded-For entries are believed, counted from the server (luoshi.core.clientip).
 LUOSHI_TRUSTED_PROXIES = int(os.environ.get("LUOSHI_TRUSTED_PROXIES", "0"))
 

@@ -8,4 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from luoshi.core import checks  # noqa: F401  (registers system checks)
+        from luoshi.core.dbguard import register_functions
+
+        connection_created.connect(register_functions, dispatch_uid="luoshi.core.dbguard")

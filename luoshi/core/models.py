@@ -38,7 +38,7 @@ class ActivityLog(models.Model):
 
     Rows are written by :func:`luoshi.core.audit.record` only. There is no code
     path that changes or deletes them, and the database refuses updates too
-    (see migration 0002).
+    (see migrations 0002 and 0005, and docs/operations.md).
     """
 
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)

@@ -9,7 +9,7 @@ class OrgConfig(AppConfig):
 
     def ready(self) -> None:
         from luoshi.core.registry import NavItem, register_demo, register_home, register_nav
-        from luoshi.org import demo, home
+        from luoshi.org import checks, demo, home  # noqa: F401  (checks registers)
         from luoshi.org.permissions import is_org_admin
 
         register_nav(NavItem("org", _("Organisation"), "org:tree", "tree", order=800, mobile=True))

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,29 @@ def static_files_current() -> bool:
     return True
 
 
-def gunicorn_argv(*, host: str, port: str, workers: int, threads: int, worker_connections: int | None) -> list[str]:
+#: A Unix socket's path may not be longer than this (108 bytes on Linux, with the terminating NUL).
+SOCKET_PATH_MAX = 100
+
+
+def control_socket_path(host: str, port: str) -> Path:
+    """gunicorn's control socket for this server: one per data directory, address and port.
+
+    gunicorn's default is one path per machine user (~/.gunicorn/gunicorn.ctl), so a second
+    ``luoshi serve`` — another checkout, another port — took over the first one's socket, and
+    ``gunicornc`` reloaded or stopped the wrong server. The socket lives in ``var/run/``; when that
+    path is too long for a Unix socket, in the temporary directory under a name derived from it.
+    """
+    name = f"gunicorn-{host.strip('[]').replace(':', '_')}-{port}.ctl"
+    path = Path(settings.VAR_DIR) / "run" / name
+    if len(os.fsencode(str(path))) > SOCKET_PATH_MAX:
+        digest = hashlib.sha256(os.fsencode(str(Path(settings.VAR_DIR).resolve()))).hexdigest()[:12]
+        path = Path(tempfile.gettempdir()) / f"luoshi-{digest}" / name
+    return path
+
+
+def gunicorn_argv(
+    *, host: str, port: str, workers: int, threads: int, worker_connections: int | None, control_socket: Path
+) -> list[str]:
     """The gunicorn command line ``serve`` runs (gthread workers when ``threads`` is above 1)."""
     argv = [
         sys.executable,
@@ -45,6 +69,8 @@ def gunicorn_argv(*, host: str, port: str, workers: int, threads: int, worker_co
         str(threads),
         "--access-logfile",
         "-",
+        "--control-socket",
+        str(control_socket),
     ]
     if worker_connections:
         argv += ["--worker-connections", str(worker_connections)]
@@ -79,11 +105,16 @@ class Command(BaseCommand):
         bind = f"{options['host']}:{options['port']}"
         self.stdout.write(f"Luoshi is serving on http://{bind}/ (Ctrl-C stops it)")
         self.stdout.flush()
+        control_socket = control_socket_path(options["host"], options["port"])
+        control_socket.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.stdout.write(f"control socket: {control_socket} (gunicornc -s {control_socket})")
+        self.stdout.flush()
         argv = gunicorn_argv(
             host=options["host"],
             port=options["port"],
             workers=options["workers"],
             threads=options["threads"],
             worker_connections=options["worker_connections"],
+            control_socket=control_socket,
         )
         os.execv(sys.executable, argv)
