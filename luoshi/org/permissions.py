@@ -58,8 +58,11 @@ register("unit.add_child", Rule(MANAGERS, _unit_itself, view_action="unit.view")
 register("unit.manage_people", Rule(MANAGERS, _unit_itself, view_action="unit.view"))
 register("unit.grant_role", Rule(MANAGERS, _unit_itself, view_action="unit.view"))
 register("unit.view_activity", Rule(ALL_ROLES, _unit_itself))
-register("position.edit", Rule(MANAGERS, _unit_of_position, view_action="unit.view"))
-register("role_grant.revoke", Rule(MANAGERS, _unit_of_grant, view_action="unit.view"))
+# The view action of a rule is checked on the same object, so positions and grants have their own.
+register("position.view", Rule(ALL_ROLES, _unit_of_position))
+register("position.edit", Rule(MANAGERS, _unit_of_position, view_action="position.view"))
+register("role_grant.view", Rule(ALL_ROLES, _unit_of_grant))
+register("role_grant.revoke", Rule(MANAGERS, _unit_of_grant, view_action="role_grant.view"))
 
 
 def can(user: Any, action: str, obj: Any) -> bool:

@@ -158,7 +158,7 @@ def test_an_unknown_action_is_refused_as_such(action):
 def test_the_recognised_actions():
     assert list(workflow.ACTIONS) == ACTIONS
     assert list(workflow.TASK_ROLES) == ROLES
-    assert workflow.EXTENSION_ACTIONS == {"request_extension", "approve_extension", "refuse_extension"}
+    assert {"request_extension", "approve_extension", "refuse_extension"} == workflow.EXTENSION_ACTIONS
 
 
 # --- through the service and the API ----------------------------------------------------------
