@@ -121,6 +121,10 @@ EQUIVALENT: dict[str, str] = {
     "due_day: return local_date(due_at - dt.timedelta(microseconds=1)) :: 1 → 2": (
         "due_at is always a local midnight, so stepping back 1 or 2 µs lands on the same day"
     ),
+    # luoshi/org/scope.py
+    '<module>: _CACHE_ATTR = "_luoshi_scope" :: \'_luoshi_scope\' → \'XX_luoshi_scopeXX\'': (
+        "the name of the private attribute the scope is cached under; nothing else reads it"
+    ),
     # luoshi/tasks/lights.py
     "time_progress: if today >= deadline: :: today >= deadline → today > deadline": (
         "on the deadline itself the general formula gives 100 too: the days passed equal the days in the span "
@@ -887,7 +891,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         for rel in modules:
             for m in list_mutants((ROOT / rel).read_text(encoding="utf-8"))[1]:
-                log(f"{rel}#{m.index} {m.label()}")
+                log(f"{rel}#{m.index} {m.label()}\n    key: {m.key}")
         return 0
     if args.check_named:
         _SLOTS.put(0)

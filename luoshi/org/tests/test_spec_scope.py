@@ -144,7 +144,7 @@ def test_superusers_see_all_and_hold_every_role(tree):
     assert Unit.objects.filter(scope.unit_q(roles=frozenset({Role.LEADER}))).count() == 7
 
 
-@pytest.mark.parametrize("who", ["nobody", "anonymous", "inactive", "none"])
+@pytest.mark.parametrize("who", ["nobody", "anonymous", "inactive", "none", "not a login"])
 def test_who_sees_nothing(tree, who):
     from django.contrib.auth.models import AnonymousUser
 
@@ -153,6 +153,7 @@ def test_who_sees_nothing(tree, who):
         "anonymous": AnonymousUser,
         "inactive": lambda: user_with_role(Role.LEADER, tree["a"], is_active=False),
         "none": lambda: None,
+        "not a login": object,
     }[who]()
     scope = scope_for(user)
     assert scope.is_empty and not scope.is_all and scope.roles == frozenset()
