@@ -236,3 +236,44 @@ def test_who_administers_the_organisation(tree):
     assert is_org_admin(user_with_role(Role.ADMIN, tree["grid"]))
     assert is_org_admin(UserFactory(is_superuser=True))
     assert not is_org_admin(user_with_role(Role.LEADER, tree["district"]))
+
+
+# The organisation's permission table: action → who may (all roles, or administrators only).
+ALL = {"leader", "responsible_leader", "supervisor", "unit_staff", "community_staff", "grid_worker",
+       "district_viewer", "admin"}  # fmt: skip
+ORG_TABLE = {
+    "unit.view": ALL,
+    "unit.view_activity": ALL,
+    "unit.edit": {"admin"},
+    "unit.add_child": {"admin"},
+    "unit.manage_people": {"admin"},
+    "unit.grant_role": {"admin"},
+    "position.view": ALL,
+    "position.edit": {"admin"},
+    "role_grant.view": ALL,
+    "role_grant.revoke": {"admin"},
+}
+
+
+@pytest.mark.parametrize("action", list(ORG_TABLE))
+@pytest.mark.parametrize("role", sorted(ALL))
+def test_the_organisation_permission_table(tree, action, role):
+    user = user_with_role(role, tree["district"] if role == "district_viewer" else tree["a"])
+    outsider = user_with_role(role, tree["b"]) if role != "district_viewer" else None
+    objects = {
+        "unit": tree["community"],
+        "position": PositionFactory(unit=tree["community"]),
+        "role_grant": grant(UserFactory(), Role.GRID_WORKER, tree["community"]),
+    }
+    obj = objects[action.split(".")[0]]
+    if role in ORG_TABLE[action]:
+        assert can(user, action, obj)
+        require(user, action, obj)
+    else:
+        assert not can(user, action, obj)
+        with pytest.raises(Forbidden):  # they see it, so they are told they may not
+            require(user, action, obj)
+    if outsider is not None:
+        assert not can(outsider, action, obj)
+        with pytest.raises(NotFound):
+            require(outsider, action, obj)
