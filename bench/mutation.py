@@ -122,7 +122,7 @@ EQUIVALENT: dict[str, str] = {
         "due_at is always a local midnight, so stepping back 1 or 2 µs lands on the same day"
     ),
     # luoshi/org/scope.py
-    '<module>: _CACHE_ATTR = "_luoshi_scope" :: \'_luoshi_scope\' → \'XX_luoshi_scopeXX\'': (
+    "<module>: _CACHE_ATTR = \"_luoshi_scope\" :: '_luoshi_scope' → 'XX_luoshi_scopeXX'": (
         "the name of the private attribute the scope is cached under; nothing else reads it"
     ),
     # luoshi/tasks/lights.py

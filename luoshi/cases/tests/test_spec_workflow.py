@@ -41,31 +41,38 @@ GROUPS = {
     "RESIDENT": {"resident"},
 }
 
-# action | from | to ("=" stays) | who (unit:GROUP) | reason required
+# action | from (a..b: the states from a to b in the order of STATES) | to ("=" stays) | who (unit:GROUP) | reason
 TABLE = """
-accept            | reported                                                | accepted   | owner:COMMAND | -
-decline           | reported                                                | closed     | owner:COMMAND | reason
-refer_up          | reported accepted                                       | reported   | owner:COMMAND | reason
-merge             | reported accepted                                       | merged     | owner:COMMAND | -
-dispatch          | accepted                                                | dispatched | owner:COMMAND | -
-reassign          | dispatched handling                                     | dispatched | owner:COMMAND | reason
-add_co_unit       | dispatched handling                                     | =          | owner:COMMAND | -
-return            | dispatched handling                                     | accepted   | handler:HANDLERS | reason
-start             | dispatched                                              | handling   | handler:HANDLERS | -
-co_reply          | dispatched handling                                     | =          | co_unit:HANDLERS | reason
-request_extension | dispatched handling                                     | =          | handler:HANDLERS | reason
-decide_extension  | dispatched handling                                     | =          | owner:COMMAND | -
-reply             | handling                                                | handled    | handler:HANDLERS | reason
-verify            | handled                                                 | closed     | owner:COMMAND place:FIELD | -
-send_back         | handled                                                 | handling   | owner:COMMAND place:FIELD | reason
-close_unresolved  | accepted dispatched handling handled                    | closed     | owner:COMMAND | reason
-rate              | closed                                                  | rated      | public:RESIDENT owner:COMMAND place:FIELD | -
-reopen            | closed rated                                            | accepted   | owner:COMMAND | reason
-return_visit      | closed rated                                            | =          | owner:COMMAND place:FIELD | reason
-supervise         | reported accepted dispatched handling handled           | =          | owner:COMMAND | -
-mediate           | accepted dispatched handling handled                    | =          | handler:HANDLERS owner:COMMAND place:FIELD | -
-note              | reported accepted dispatched handling handled closed rated | =       | any:ACTIVE | reason
+accept            | reported            | accepted   | owner:COMMAND                              | -
+decline           | reported            | closed     | owner:COMMAND                              | reason
+refer_up          | reported accepted   | reported   | owner:COMMAND                              | reason
+merge             | reported accepted   | merged     | owner:COMMAND                              | -
+dispatch          | accepted            | dispatched | owner:COMMAND                              | -
+reassign          | dispatched handling | dispatched | owner:COMMAND                              | reason
+add_co_unit       | dispatched handling | =          | owner:COMMAND                              | -
+return            | dispatched handling | accepted   | handler:HANDLERS                           | reason
+start             | dispatched          | handling   | handler:HANDLERS                           | -
+co_reply          | dispatched handling | =          | co_unit:HANDLERS                           | reason
+request_extension | dispatched handling | =          | handler:HANDLERS                           | reason
+decide_extension  | dispatched handling | =          | owner:COMMAND                              | -
+reply             | handling            | handled    | handler:HANDLERS                           | reason
+verify            | handled             | closed     | owner:COMMAND place:FIELD                  | -
+send_back         | handled             | handling   | owner:COMMAND place:FIELD                  | reason
+close_unresolved  | accepted..handled   | closed     | owner:COMMAND                              | reason
+rate              | closed              | rated      | public:RESIDENT owner:COMMAND place:FIELD  | -
+reopen            | closed rated        | accepted   | owner:COMMAND                              | reason
+return_visit      | closed rated        | =          | owner:COMMAND place:FIELD                  | reason
+supervise         | reported..handled   | =          | owner:COMMAND                              | -
+mediate           | accepted..handled   | =          | handler:HANDLERS owner:COMMAND place:FIELD | -
+note              | reported..rated     | =          | any:ACTIVE                                 | reason
 """
+
+
+def _states(text: str) -> list[str]:
+    if ".." in text:
+        first, last = text.split("..")
+        return STATES[STATES.index(first) : STATES.index(last) + 1]
+    return text.split()
 
 
 def _spec() -> dict[tuple[str, str], tuple[str | None, set[tuple[str, str]], bool]]:
@@ -76,7 +83,7 @@ def _spec() -> dict[tuple[str, str], tuple[str | None, set[tuple[str, str]], boo
         for item in who.split():
             where, group = item.split(":")
             allowed |= {(where, role) for role in GROUPS[group]}
-        for source in sources.split():
+        for source in _states(sources):
             spec[(source, action)] = (None if target == "=" else target, allowed, reason == "reason")
     return spec
 
@@ -117,14 +124,26 @@ def test_every_state_action_unit_and_role(state, action):
 
 # Who is offered what, in the order of the buttons.
 OFFERED = [
-    ("reported", {"owner": {"supervisor"}, "any": {"supervisor"}},
-     ["accept", "decline", "refer_up", "merge", "supervise", "note"]),
-    ("accepted", {"owner": {"leader"}, "any": {"leader"}},
-     ["refer_up", "merge", "dispatch", "close_unresolved", "supervise", "mediate", "note"]),
-    ("dispatched", {"handler": {"unit_staff"}, "any": {"unit_staff"}},
-     ["return", "start", "request_extension", "mediate", "note"]),
-    ("handling", {"handler": {"unit_staff"}, "any": {"unit_staff"}},
-     ["return", "request_extension", "reply", "mediate", "note"]),
+    (
+        "reported",
+        {"owner": {"supervisor"}, "any": {"supervisor"}},
+        ["accept", "decline", "refer_up", "merge", "supervise", "note"],
+    ),
+    (
+        "accepted",
+        {"owner": {"leader"}, "any": {"leader"}},
+        ["refer_up", "merge", "dispatch", "close_unresolved", "supervise", "mediate", "note"],
+    ),
+    (
+        "dispatched",
+        {"handler": {"unit_staff"}, "any": {"unit_staff"}},
+        ["return", "start", "request_extension", "mediate", "note"],
+    ),
+    (
+        "handling",
+        {"handler": {"unit_staff"}, "any": {"unit_staff"}},
+        ["return", "request_extension", "reply", "mediate", "note"],
+    ),
     ("handling", {"co_unit": {"unit_staff"}, "any": {"unit_staff"}}, ["co_reply", "note"]),
     ("handled", {"place": {"grid_worker"}, "any": {"grid_worker"}}, ["verify", "send_back", "mediate", "note"]),
     ("handled", {"handler": {"unit_staff"}, "any": {"unit_staff"}}, ["mediate", "note"]),
@@ -165,7 +184,7 @@ STAGES = {
 
 def test_stages_and_clock_restarts():
     assert {state: str(stage) for state, stage in workflow.STAGE_OF.items()} == STAGES
-    assert workflow.RESTARTS_STAGE == {"refer_up", "reassign", "reopen"}
+    assert {"refer_up", "reassign", "reopen"} == workflow.RESTARTS_STAGE
 
 
 # --- through the API ------------------------------------------------------------------------------
@@ -226,4 +245,3 @@ def test_a_blank_reason_is_refused_and_nothing_changes(client, w, state, action,
     assert (response.status_code, response.json()["code"]) == (400, "comment_required")
     case.refresh_from_db()
     assert case.status == state
-
