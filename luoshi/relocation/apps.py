@@ -8,11 +8,20 @@ class RelocationConfig(AppConfig):
     verbose_name = _("Land acquisition")
 
     def ready(self) -> None:
+        from luoshi.api.registry import register_router
         from luoshi.core import audit
-        from luoshi.core.registry import NavItem, register_demo, register_home, register_nav
-        from luoshi.relocation import demo, home, permissions, workflow
+        from luoshi.core.registry import (
+            NavItem,
+            PeriodicJob,
+            register_demo,
+            register_home,
+            register_nav,
+            register_periodic,
+        )
+        from luoshi.relocation import api, demo, home, jobs, metrics, permissions, workflow
 
         permissions.register_rules()
+        metrics.register()
         audit.register_verbs({f"relocation.{a}": label for a, label in workflow.ACTION_VERBS.items()})
         register_nav(
             NavItem(
@@ -22,3 +31,5 @@ class RelocationConfig(AppConfig):
         )  # fmt: skip
         register_home(40, home.campaigns_section)
         register_demo(60, "relocation", demo.load)
+        register_router("/relocation", api.router, order=60)
+        register_periodic(PeriodicJob("relocation.daily_watch", 3600, jobs.daily_watch))

@@ -199,3 +199,11 @@ class StepForm(forms.Form):
         if data.get("step") == "pay" and data.get("compensation_paid") is None:
             self.add_error("compensation_paid", _("Enter the amount paid so far."))
         return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        help_text=_("The ledger's columns, as in the template or an export; at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +28,7 @@ from luoshi.core.versioning import check_version, lock
 from luoshi.org.models import Unit
 from luoshi.org.permissions import require
 from luoshi.relocation import selectors, workflow
-from luoshi.relocation.models import Campaign, Household, Parcel
+from luoshi.relocation.models import Campaign, Household, Parcel, Stage
 from luoshi.relocation.permissions import campaign_roles
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{1,23}$")
@@ -83,6 +85,11 @@ def _full_clean(obj: Any, exclude: list[str] | None = None) -> None:
         obj.full_clean(exclude=exclude)
     except ValidationError as error:
         raise _invalid(error) from None
+
+
+def snapshot_household(household: Household) -> dict[str, Any]:
+    """What the activity log keeps of a household (personal fields masked)."""
+    return _snapshot(household, HOUSEHOLD_FIELDS)
 
 
 def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -386,3 +393,79 @@ def household_open(*, actor: Any, campaign: Campaign, pk: int | str) -> tuple[Ho
     reveal = can(actor, "relocation.household.reveal", campaign)
     audit.record(actor=actor, obj=household, verb="view", comment=_("unmasked") if reveal else _("masked"))
     return household, reveal
+
+
+# --- the daily watch ------------------------------------------------------------------------
+
+#: Warn this many days before the signing deadline while households are unsigned.
+SIGNING_WARN_DAYS = 3
+#: Warn this many days before the 净地 target while houses stand.
+CLEARANCE_WARN_DAYS = 7
+WATCH_KIND = "relocation.deadline"
+
+
+def _watch_reason(campaign: Campaign) -> str:
+    f, s = campaign.figures, campaign.schedule  # type: ignore[attr-defined]
+    if not f.all_signed and f.households:
+        if s.signing_days_left < 0:
+            return _("%(n)d households unsigned, the signing deadline passed %(days)d days ago.") % {
+                "n": f.pending,
+                "days": -s.signing_days_left,
+            }
+        if s.signing_days_left <= SIGNING_WARN_DAYS or s.lagging:
+            return _("%(n)d households unsigned (%(rate)s%% signed), %(days)d days to the signing deadline.") % {
+                "n": f.pending,
+                "rate": f.signing_rate,
+                "days": s.signing_days_left,
+            }
+    if f.households and not f.cleared and s.clearance_days_left <= CLEARANCE_WARN_DAYS:
+        return _("%(n)d houses still stand, %(days)d days to the cleared-land date.") % {
+            "n": f.households - f.demolished,
+            "days": s.clearance_days_left,
+        }
+    return ""
+
+
+def _watchers(campaign: Campaign) -> list[Any]:
+    from luoshi.org.models import RoleGrant
+    from luoshi.relocation.permissions import COMMANDERS, TEAM_STAFF
+
+    grants = RoleGrant.objects.filter(
+        Q(unit=campaign.team, role__in=TEAM_STAFF) | Q(unit=campaign.unit, role__in=COMMANDERS),
+        user__is_active=True,
+    ).select_related("user")
+    return list({g.user_id: g.user for g in grants}.values())
+
+
+@transaction.atomic
+def deadline_watch(*, today: dt.date | None = None) -> int:
+    """Tell the task force and the township's commanders, once a day, about campaigns whose signing
+    lags or is near or past its deadline, and whose houses still stand near the 净地 target.
+
+    Returns the number of campaigns warned about. Running it twice on one day warns once.
+    """
+    from luoshi.notifications.models import Notification
+    from luoshi.notifications.services import notify
+
+    day = today or local_today()
+    campaigns = list(Campaign.objects.exclude(stage__in=[Stage.CLEARED, Stage.WRAP_UP]).select_related("unit", "team"))
+    selectors.with_figures(campaigns, day)
+    since = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    warned = set(
+        Notification.objects.filter(kind=WATCH_KIND, created_at__gte=since).values_list("object_id", flat=True)
+    )
+    count = 0
+    for campaign in campaigns:
+        reason = _watch_reason(campaign)
+        if not reason or str(campaign.pk) in warned:
+            continue
+        notify(
+            recipients=_watchers(campaign),
+            kind=WATCH_KIND,
+            title=_("Land acquisition: %(name)s") % {"name": campaign.name},
+            body=reason,
+            url=reverse("relocation:detail", args=[campaign.pk]),
+            obj=campaign,
+        )
+        count += 1
+    return count

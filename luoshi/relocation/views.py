@@ -17,7 +17,7 @@ from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
 from luoshi.core.timeutil import today as local_today
 from luoshi.org.permissions import can, require
-from luoshi.relocation import forms, selectors, services, workflow
+from luoshi.relocation import excel, forms, selectors, services, workflow
 from luoshi.relocation.models import STAGE_ORDER, HouseholdState, Stage
 from luoshi.relocation.permissions import campaign_roles, can_create_somewhere
 from luoshi.relocation.privacy import owner
@@ -349,6 +349,64 @@ def household_form(request: HttpRequest, pk: int, household_id: int | None = Non
             return redirect("relocation:household", campaign.pk, household.pk)
     return render(
         request, "relocation/household_form.html", {"form": form, "campaign": campaign, "household": household}
+    )
+
+
+# --- Excel ------------------------------------------------------------------------------------
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=excel.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'  # codes are ASCII
+    return response
+
+
+@login_required
+def ledger_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ledger as .xlsx: owners unmasked for ledger keepers, masked for other readers (logged)."""
+    campaign = selectors.access_campaign(request.user, pk)
+    reveal = can(request.user, "relocation.household.reveal", campaign)
+    content = excel.export_ledger(actor=request.user, campaign=campaign, reveal=reveal)
+    return _xlsx(content, f"{campaign.code}-{local_today().isoformat()}.xlsx")
+
+
+@login_required
+def ledger_template(request: HttpRequest) -> HttpResponse:
+    return _xlsx(excel.template(), "household-ledger-template.xlsx")
+
+
+def _failure_rows(failure: LuoshiError | None) -> list[tuple[str, list[str]]]:
+    """The errors of a refused import, the file's own first, then row by row."""
+    if failure is None or not isinstance(failure.details, dict):
+        return []
+    items = list(failure.details.items())
+    return sorted(items, key=lambda kv: (kv[0] != "file", int(kv[0]) if kv[0].isdigit() else 0))
+
+
+@login_required
+def ledger_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a ledger: every row added or updated, or none, with every bad row listed."""
+    campaign = selectors.access_campaign(request.user, pk)
+    require(request.user, "relocation.ledger.edit", campaign)
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    failure: LuoshiError | None = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = excel.import_ledger(
+                actor=request.user, campaign=campaign, content=form.cleaned_data["file"].read()
+            )
+        except LuoshiError as exc:
+            failure = exc
+        else:
+            messages.success(
+                request,
+                _("Imported: %(added)d households added, %(changed)d changed, %(same)d unchanged.")
+                % {"added": result.added, "changed": result.changed, "same": result.matched - result.changed},
+            )
+            return redirect("relocation:households", campaign.pk)
+    rows = _failure_rows(failure)
+    return render(
+        request, "relocation/import.html", {"campaign": campaign, "form": form, "failure": failure, "rows": rows}
     )
 
 

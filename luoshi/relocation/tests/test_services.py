@@ -249,3 +249,35 @@ def test_an_outsider_does_not_learn_the_campaign_exists(s: Scene) -> None:
     campaign = make_campaign(s)
     with pytest.raises(NotFound):
         services.campaign_transition(actor=s.outsider, campaign=campaign, action="start_signing")
+
+
+# --- the daily watch ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "warned"),
+    [
+        (START + dt.timedelta(days=5), False),  # 1 of 2 signed, 6 of 30 days gone: on pace
+        (START + dt.timedelta(days=25), True),  # 4 days left, 50 % signed: lagging
+        (START + dt.timedelta(days=26), True),  # 3 days left
+        (START + dt.timedelta(days=40), True),  # past the deadline
+    ],
+)
+def test_the_daily_watch_warns_the_team_and_commanders_once_a_day(s: Scene, day: dt.date, warned: bool) -> None:
+    from luoshi.notifications.models import Notification
+
+    campaign = make_campaign(s, stage=Stage.SIGNING)
+    make_household(campaign, "001", signed_on=START)
+    make_household(campaign, "002")
+    assert services.deadline_watch(today=day) == (1 if warned else 0)
+    assert services.deadline_watch(today=day) == 0  # the same day: once
+    recipients = set(
+        Notification.objects.filter(kind="relocation.deadline").values_list("recipient__username", flat=True)
+    )
+    assert recipients == ({"staff_team", "leader_a"} if warned else set())
+
+
+def test_the_daily_watch_leaves_cleared_campaigns_alone(s: Scene) -> None:
+    campaign = make_campaign(s, stage=Stage.WRAP_UP)
+    make_household(campaign, "001")
+    assert services.deadline_watch(today=START + dt.timedelta(days=100)) == 0

@@ -1,0 +1,178 @@
+"""What the relocation app measures for a unit (its subtree, through the campaign's task force).
+
+Registered in :mod:`luoshi.core.metrics` from ``RelocationConfig.ready()``; see
+docs/metrics.md. Every figure is read from the household ledger (one grouped query
+whatever the number of subjects). A campaign counts for the units above its task
+force, which lies in the campaign's township, so a township's figure covers every
+campaign it runs and a task force's covers its own.
+
+- ``relocation.households_signed``: households that signed in the period (征迁签约户数,
+  the figure that flows into the monthly indicators).
+- ``relocation.households_vacated`` / ``relocation.households_demolished``: the same for
+  the later steps.
+- ``relocation.area_signed``: house area signed in the period, in m².
+- ``relocation.signing_rate``: of the households on ledgers of campaigns whose signing
+  had started by the end of the period, the share signed by then (a stock, not a flow).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from luoshi.core import metrics
+from luoshi.core.metrics import Direction, Figure, Metric, Period, Record, Subject, SubjectKind
+from luoshi.relocation.models import Household
+
+UNIT_PATH = "campaign__team__path"
+UNITS = frozenset({SubjectKind.UNIT})
+STEPS = {"signed": "signed_on", "vacated": "vacated_on", "demolished": "demolished_on"}
+
+
+def _in_period(step: str, period: Period) -> QuerySet[Household]:
+    return Household.objects.filter(**{f"{STEPS[step]}__range": (period.start, period.end)})
+
+
+def _count(step: str) -> metrics.BulkCompute:
+    def compute(subjects: Sequence[Subject], period: Period, param: str) -> Mapping[Subject, Figure]:
+        tally = metrics.tally_queryset(
+            subjects, _in_period(step, period), unit_path=UNIT_PATH, aggregates={"n": Count("id")}
+        )
+        return tally.figures(lambda v: Figure(Decimal(int(v[0])), count=int(v[0])))
+
+    return compute
+
+
+def _records(step: str) -> metrics.RecordLister:
+    def records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
+        rows = (
+            _in_period(step, period)
+            .filter(**{f"{UNIT_PATH}__startswith": subject.path})
+            .order_by(STEPS[step], "id")
+            .values_list("id", "campaign_id", "campaign__name", "number", STEPS[step])[:limit]
+        )
+        return [
+            Record(
+                "relocation.household",
+                pk,
+                f"{name} {number}",
+                reverse("relocation:household", args=[campaign_id, pk]),
+                str(day),
+            )
+            for pk, campaign_id, name, number, day in rows
+        ]
+
+    return records
+
+
+def area_signed(subjects: Sequence[Subject], period: Period, param: str) -> Mapping[Subject, Figure]:
+    tally = metrics.tally_queryset(
+        subjects,
+        _in_period("signed", period),
+        unit_path=UNIT_PATH,
+        aggregates={"area": Sum("house_area"), "n": Count("id")},
+    )
+    return tally.figures(
+        lambda v: Figure(
+            Decimal(str(v[0] or 0)).quantize(metrics.CENT),
+            count=int(v[1]),
+            basis=_("%(n)d households") % {"n": int(v[1])},
+        )
+    )
+
+
+def _started_by(period: Period) -> QuerySet[Household]:
+    return Household.objects.filter(campaign__signing_starts_on__lte=period.end)
+
+
+def signing_rate(subjects: Sequence[Subject], period: Period, param: str) -> Mapping[Subject, Figure]:
+    tally = metrics.tally_queryset(
+        subjects,
+        _started_by(period),
+        unit_path=UNIT_PATH,
+        aggregates={"all": Count("id"), "signed": Count("id", filter=Q(signed_on__lte=period.end))},
+    )
+    return tally.figures(
+        lambda v: Figure(metrics.ratio_pct(v[1], v[0]), count=int(v[0]), basis=f"{int(v[1])} / {int(v[0])}")
+    )
+
+
+def signing_rate_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
+    """The households not signed by the end of the period (what keeps the rate down)."""
+    rows = (
+        _started_by(period)
+        .filter(**{f"{UNIT_PATH}__startswith": subject.path})
+        .filter(Q(signed_on__isnull=True) | Q(signed_on__gt=period.end))
+        .order_by("campaign_id", "number")
+        .values_list("id", "campaign_id", "campaign__name", "number")[:limit]
+    )
+    return [
+        Record(
+            "relocation.household",
+            pk,
+            f"{name} {number}",
+            reverse("relocation:household", args=[campaign_id, pk]),
+            _("not signed by %(date)s") % {"date": period.end.isoformat()},
+        )
+        for pk, campaign_id, name, number in rows
+    ]
+
+
+def register() -> None:
+    """Called from ``RelocationConfig.ready()``."""
+    households = gettext_lazy("households")
+    for step, label, description, order in (
+        ("signed", gettext_lazy("Households signed (land acquisition)"),
+         gettext_lazy("Households whose relocation agreement was signed in the period."), 10),
+        ("vacated", gettext_lazy("Households vacated (land acquisition)"),
+         gettext_lazy("Households that moved out in the period."), 11),
+        ("demolished", gettext_lazy("Houses demolished (land acquisition)"),
+         gettext_lazy("Houses demolished in the period."), 12),
+    ):  # fmt: skip
+        metrics.register_metric(
+            Metric(
+                f"relocation.households_{step}",
+                label,
+                households,
+                Direction.HIGHER,
+                UNITS,
+                _count(step),
+                _records(step),
+                description=description,
+                order=order,
+            )
+        )
+    metrics.register_metric(
+        Metric(
+            "relocation.area_signed",
+            gettext_lazy("House area signed (land acquisition)"),
+            "m²",
+            Direction.HIGHER,
+            UNITS,
+            area_signed,
+            _records("signed"),
+            description=gettext_lazy("House area of the households that signed in the period."),
+            order=13,
+        )
+    )
+    metrics.register_metric(
+        Metric(
+            "relocation.signing_rate",
+            gettext_lazy("Signing rate (land acquisition)"),
+            "%",
+            Direction.HIGHER,
+            UNITS,
+            signing_rate,
+            signing_rate_records,
+            description=gettext_lazy(
+                "Of the households on the ledgers of campaigns whose signing had started, the share signed "
+                "by the end of the period."
+            ),
+            order=14,
+        )
+    )
