@@ -673,10 +673,27 @@ class IndicatorIndex:
 
     def __init__(self, indicators: Iterable[Indicator]) -> None:
         self.by_key: dict[str, Indicator] = {}
+        self.by_code: dict[str, Indicator] = {}
+        #: Every name and other name → code, for the scorecard parser's codes.
+        self.names: dict[str, str] = {}
         for ind in indicators:
+            self.by_code[ind.code] = ind
             for key in [ind.code, ind.name, *(ind.aliases or [])]:
                 self.by_key.setdefault(_norm(key), ind)
+            for key in [ind.name, *(ind.aliases or [])]:
+                self.names.setdefault(str(key), ind.code)
         self._memo: dict[str, Indicator | None] = {}
+
+    def rank_indicator(self, name: str, indicator: Indicator | None) -> Indicator | None:
+        """The catalogue's indicator for the rank of ``name`` (or of ``indicator``): one named
+        "<name>排名" (位次, 名次) or coded "<code>_rank", if the catalogue has one."""
+        names = [name, *([indicator.name, *(indicator.aliases or [])] if indicator is not None else [])]
+        for base in names:
+            for suffix in _RANK_SUFFIXES:
+                found = self.find(base + suffix)
+                if found is not None:
+                    return found
+        return self.by_code.get(f"{indicator.code}_rank") if indicator is not None else None
 
     def find(self, text: str) -> Indicator | None:
         if not text:
@@ -965,6 +982,9 @@ def _places_below(unit: Unit, places: set[str]) -> dict[str, Unit]:
     return {key: units[0] for key, units in found.items() if key in wanted and len(units) == 1}
 
 
+_RANK_SUFFIXES = ("排名", "位次", "名次")
+
+
 def text_preview(*, actor: Any, unit: Unit, text: str, year: int, month: int | None = None) -> ImportBatch:
     """Parse pasted scorecard text for ``unit``; mentions that match the catalogue become rows to save.
 
@@ -983,7 +1003,7 @@ def text_preview(*, actor: Any, unit: Unit, text: str, year: int, month: int | N
     rows: list[list[Any]] = []
     mentions: list[dict[str, Any]] = []
     seen: set[tuple[int, int, int, int]] = set()
-    parsed = parse_text(text)
+    parsed = parse_text(text, catalogue=index.names)
     places = _places_below(unit, {m.place for m in parsed if m.place})
 
     def period_of(mention: Any) -> tuple[int, int] | None:
@@ -1001,7 +1021,8 @@ def text_preview(*, actor: Any, unit: Unit, text: str, year: int, month: int | N
     }
     for number, mention in enumerate(parsed, start=1):
         item = TextMention(mention=mention.as_dict())
-        indicator = index.find(mention.name)
+        # The name as written, else the catalogue entry its short forms fold to (规模以上 = 规上 …).
+        indicator = index.find(mention.name) or (index.by_code.get(mention.code) if mention.code else None)
         # "其中，北白象镇12.3亿元…": a figure of a unit below, saved for that unit when the actor may.
         target = unit if mention.place is None else places.get(_norm(mention.place))
         period = period_of(mention)
@@ -1039,6 +1060,28 @@ def text_preview(*, actor: Any, unit: Unit, text: str, year: int, month: int | N
                 item.value = str(value)
                 yoy = str(_decimal(mention.yoy_pct)) if mention.yoy_pct is not None else None
                 rows.append([target.pk, indicator.pk, period[0], period[1], item.value, yoy, number])
+        # "列全市第5位": saved as the catalogue's rank indicator for this one, where there is one.
+        rank_indicator = index.rank_indicator(mention.name, indicator) if mention.rank is not None else None
+        rank_saved = rank_problem = ""
+        if rank_indicator is not None and mention.rank is not None:
+            rank_target = unit if mention.place is None else places.get(_norm(mention.place))
+            problem = entry_problem(rank_target, rank_indicator) if rank_target is not None else None
+            if period is None or rank_target is None:
+                rank_problem = str(item.problem)
+            elif rank_target.pk != unit.pk and not can(actor, ENTER, rank_target):
+                rank_problem = _("You may not enter indicator values for %(unit)s.") % {"unit": rank_target.name}
+            elif problem:
+                rank_problem = problem
+            elif (rank_target.pk, rank_indicator.pk, *period) in seen:
+                rank_problem = _("Named twice; the first one is saved")
+            else:
+                seen.add((rank_target.pk, rank_indicator.pk, *period))
+                rows.append([rank_target.pk, rank_indicator.pk, period[0], period[1], str(mention.rank), None, number])
+                rank_saved = rank_indicator.name
+                if indicator is None or mention.value is None:
+                    item.problem = ""  # the rank is what this mention gives
+                    if period is not None:
+                        item.year, item.month = period
         if indicator is not None:
             item.indicator_id, item.indicator_name = indicator.pk, indicator.name
         if period is not None:
@@ -1055,6 +1098,9 @@ def text_preview(*, actor: Any, unit: Unit, text: str, year: int, month: int | N
                 "place": mention.place or "",
                 "saved_for": target.name if target is not None and mention.place else "",
                 "problem": str(item.problem),
+                "value_saved": item.value is not None,
+                "rank_saved_as": rank_saved,
+                "rank_problem": str(rank_problem) if rank_indicator is not None else "",
             }
         )
     return ImportBatch.objects.create(

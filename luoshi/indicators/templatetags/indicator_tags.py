@@ -48,6 +48,21 @@ def signed(value: Any, suffix: str = "%") -> str:
 
 
 @register.filter
+def as_written(value: Any) -> str:
+    """A parsed figure as the text wrote it: 14.9 (not 14.9000), 16915 (not 16915.0)."""
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return "" if value is None else str(value)
+    text = format(Decimal(repr(value)) if isinstance(value, float) else Decimal(value), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.filter
+def abs_value(value: Any) -> Any:
+    """The number without its sign (the sign is written as a word or a mark beside it)."""
+    return abs(value) if isinstance(value, (int, float, Decimal)) else value
+
+
+@register.filter
 def gap_text(value: Any) -> str:
     """快于序时进度 3.3 个百分点 / 慢于序时进度 6.7 个百分点."""
     if value is None:

@@ -228,3 +228,45 @@ def test_postgresql_copy_falls_back_to_the_upsert_when_a_key_appeared(tree, ind,
     values = dict(IndicatorValue.objects.filter(indicator=ind["gdp"]).values_list("unit_id", "value"))
     assert values == {tree["a"].pk: Decimal(120), tree["b"].pk: Decimal(130)}
     assert ValueChange.objects.filter(indicator=ind["gdp"]).count() == 2
+
+
+def test_text_preview_saves_ranks_where_the_catalogue_has_a_rank_indicator(tree, ind, people):
+    from luoshi.indicators.tests.factories import IndicatorFactory
+
+    rank = IndicatorFactory(code="t_output_rank", name="规上工业产值排名", unit="位", direction="lower")
+    text = (
+        "1-8月，规模以上工业总产值14.9亿元，完成年度目标20亿元的74.5%，比上年增加1.2亿元，增长8.8%，"
+        "列全区第2位，较上年上升1位；税收收入1.5亿元，居全区第3位；综合考核排名全区第4。"
+    )
+    batch = services.text_preview(actor=people["sup_a"], unit=tree["a"], text=text, year=2026)
+    mentions = batch.summary["mentions"]
+    assert [
+        (m["name"], m["indicator_name"], m["rank"], m["rank_saved_as"], m["rank_problem"], bool(m["problem"]))
+        for m in mentions
+    ] == [
+        # 规模以上工业总产值 is the catalogue's 规上工业总产值 once the short form is folded.
+        ("规模以上工业总产值", "规上工业产值", 2, "规上工业产值排名", "", False),
+        ("税收收入", "税收收入", 3, "", "", False),  # no rank indicator for 税收收入: the rank is shown, not saved
+        ("综合考核", "", 4, "", "", True),  # neither the indicator nor its rank is in the catalogue
+    ]
+    assert mentions[0]["plan_value"] == 20.0 and mentions[0]["yoy_abs"] == 1.2 and mentions[0]["rank_change"] == 1
+    assert batch.rows == [
+        [tree["a"].pk, ind["gdp"].pk, 2026, 8, "149000.0", "8.8", 1],
+        [tree["a"].pk, rank.pk, 2026, 8, "2", None, 1],
+        [tree["a"].pk, ind["tax"].pk, 2026, 8, "1.5", None, 2],
+    ]
+    services.import_commit(actor=people["sup_a"], batch=batch)
+    saved = IndicatorValue.objects.get(unit=tree["a"], indicator=rank, year=2026, month=8)
+    assert (saved.value, saved.source) == (Decimal("2"), Source.PARSED)
+
+
+def test_text_preview_saves_a_rank_that_is_the_whole_mention(tree, ind, people):
+    from luoshi.indicators.tests.factories import IndicatorFactory
+
+    rank = IndicatorFactory(code="t_review_rank", name="综合考核排名", unit="位", direction="lower")
+    batch = services.text_preview(
+        actor=people["sup_a"], unit=tree["a"], text="2026年，综合考核排名全区第4，较上年后移2位。", year=2026
+    )
+    [mention] = batch.summary["mentions"]
+    assert (mention["rank_saved_as"], mention["problem"], mention["rank_change"]) == ("综合考核排名", "", -2)
+    assert batch.rows == [[tree["a"].pk, rank.pk, 2026, 12, "4", None, 1]]

@@ -274,3 +274,44 @@ def test_composite_leaderboards_are_saved_by_name(client, people, filled, django
     assert SavedComposite.objects.count() == 1 and response.context["messages"]
     client.post(f"/indicators/leaderboard/saved/{saved.pk}/delete/")
     assert not SavedComposite.objects.exists()
+
+
+def test_paste_page_shows_plan_change_and_rank_columns_and_saves_the_rank(client, tree, ind, people):
+    from luoshi.indicators.tests.factories import IndicatorFactory
+
+    rank = IndicatorFactory(code="t_output_rank", name="规上工业产值排名", unit="位", direction="lower")
+    client.force_login(people["sup_a"])
+    text = "1-8月，規上工業產值14.9億元，完成年初預算數20億元的74.5%，同比減少1.2億元，列全區第2位，較上年後移1位。"
+    response = client.post(
+        "/indicators/parse/", {"unit": tree["a"].pk, "year": 2026, "month": "", "text": text}, follow=True
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    for header in ('<th class="num">计划数</th>', '<th class="num">比上年增减</th>', "<th>名次</th>"):
+        assert header in page
+    assert '<td class="num">14.9 亿元</td>' in page  # as written, not 14.9000
+    assert '<td class="num" data-testid="mention-plan">20 亿元</td>' in page
+    assert '<td class="num" data-testid="mention-change">−1.2 亿元</td>' in page
+    assert '<td data-testid="mention-rank">全区第2位 <span class="small">下降1位</span></td>' in page
+    assert "规上工业产值排名：第2位" in page
+    batch = response.context["batch"]
+    assert [rank.pk, 2026, 8, "2"] == batch.rows[1][1:5]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (14.9, "14.9"),
+        (16915.0, "16915"),
+        (0.48, "0.48"),
+        (1e-05, "0.00001"),
+        (Decimal("2.50"), "2.5"),
+        (3, "3"),
+        (None, ""),
+    ],
+)
+def test_parsed_figures_are_shown_as_written(value, shown):
+    from luoshi.indicators.templatetags.indicator_tags import abs_value, as_written
+
+    assert as_written(value) == shown
+    assert as_written(abs_value(-value if value is not None else None)) == shown
