@@ -175,7 +175,7 @@ _TOKEN_RE = re.compile(
             rf"(?P<rscope>{_RANK_SCOPE})?(?:[{_CJK}]{{0,8}}中)?第(?P<rnum>{_RANK_NUM})(?![批期届次轮季方梯档阶\d])(?:位|名)?)",
             # Changes in amount (比上年增收1,200万元, 同比减支0.2亿元, 较年初增加12.3亿元).
             rf"(?P<delta>(?:{_COMPARE}|(?:比|较)(?:上年末|上年底|去年末|去年底|年初)){_FILL}"
-            rf"(?P<dverb>增收|增支|多收|增加|增长|增|减收|减支|少收|减少|下降|降低|减)了?{_FILL}"
+            rf"(?P<dverb>增收|增支|多收|增产|净增|增加|增长|增|减收|减支|少收|减产|净减|减少|下降|降低|减)了?{_FILL}"
             rf"(?P<dnum>{_UNUM})\s*(?P<dunit>{_AMOUNT_UNIT})"
             rf"|(?P<dverb2>增收|增支|减收|减支)了?{_FILL}(?P<dnum2>{_UNUM})\s*(?P<dunit2>{_AMOUNT_UNIT}))",
             # Growth rates (同比增长12.4%, 比增28%, 下降3%, 增长1.5倍).
@@ -229,7 +229,7 @@ _NOT_PLACE_PREFIX = (
 # two characters or more; other verbs only a longer one ("引进项目" stays).
 _ACHIEVE_VERBS = re.compile(r"(?:完成|实现|建成(?!区)|达到|录得|取得|累计|共计|合计|服务好|抓好|做好|办好|用好|建好)")
 _SPLIT_VERBS = re.compile(
-    r"(?:落实|办理|引入|引进|投入|帮助|协调|带动|桥接|签订|争取到|争取|启动|现有|拥有|涉及|招引|促成|化解|受理|调处|发放"
+    r"(?:落实|办理|引入|引进|投入|帮助|协调|带动|桥接|签订|争取到|争取|启动|现有|拥有|涉及|招引|促成|化解|受理|调处|发放|实施"
     r"|排查|发力|等)"
 )
 #: Words before 完成/实现 that belong to the name (a qualifier, not a clause).
@@ -302,6 +302,12 @@ def place_only(segment: str) -> str | None:
     return text
 
 
+#: Words that are no name without the verb before them ("完成投资" is, "投资" is not).
+_GENERIC_AFTER_VERB = frozenset({"投资", "产值", "任务", "目标", "收入", "营收", "销售", "税收"})
+#: A name never starts with a comparison ("比上年增产0.3万吨") or a share ("占固定资产投资的比重").
+_NOT_A_NAME_START = re.compile(r"^(?:比上年|比去年|较上年|较去年|同比|比年初|较年初|环比|占)")
+
+
 def clean_name(segment: str) -> str | None:
     """The indicator name in the text before a number, or ``None`` if there is none."""
     text = _QUOTES.sub("", segment).strip()
@@ -326,6 +332,9 @@ def clean_name(segment: str) -> str | None:
             for match in pattern.finditer(text):
                 if len(text) - match.end() >= shortest and (last is None or match.end() > last.end()):
                     last, achieve = match, pattern is _ACHIEVE_VERBS
+        if last is not None and achieve and last.start() == 0 and text[last.end() :] in _GENERIC_AFTER_VERB:
+            # "完成投资112.5亿元": 投资 alone says too little; the catalogue knows 完成投资.
+            break
         if last is not None:
             left, text = text[: last.start()], text[last.end() :]
             if achieve and _QUALIFIER.fullmatch(left) and not _VERBISH.match(left) and not _FUNCTION_CHARS.search(left):
@@ -342,6 +351,8 @@ def clean_name(segment: str) -> str | None:
     if text[-1] in _BAD_END or bad_start or _BAD_WORDS.search(text) or text in _STOP_NAMES:
         return None
     if text.count("(") != text.count(")") or text.count("（") != text.count("）"):
+        return None
+    if _NOT_A_NAME_START.match(text):
         return None
     return text
 
@@ -570,6 +581,8 @@ class _Table:
     unit_col: int | None
     header_unit: str | None
     period: str | None
+    rank: int | None = None
+    rank_scope: str | None = None
 
 
 def _cells(line: str) -> list[str]:
@@ -596,6 +609,8 @@ def _table_header(cells: list[str], doc_year: int | None) -> _Table | None:
     plan = unit_col = None
     yoys: list[int] = []
     plans: list[int] = []
+    ranks: list[int] = []
+    scopes: list[str | None] = []
     candidates: list[tuple[int, int]] = []  # (priority, column)
     header_unit = None
     period = None
@@ -609,6 +624,10 @@ def _table_header(cells: list[str], doc_year: int | None) -> _Table | None:
             plans.append(index)
         elif re.search(r"完成率|完成进度|完成比例", text):
             plans.append(index)  # next to a 年度目标 column: the share of it
+        elif re.search(r"排名|位次|名次", text) and not re.search(r"上年|去年|上月|变化|升降|进退", text):
+            ranks.append(index)
+            rank_scope = re.match(r"全[省市区县镇乡]", text)
+            scopes.append(rank_scope.group() if rank_scope else None)
         elif re.search(r"计划|目标|任务|预算|上年|去年|排名|位次|名次|备注|序时|进度", text):
             continue
         else:
@@ -629,7 +648,12 @@ def _table_header(cells: list[str], doc_year: int | None) -> _Table | None:
         if match.lastgroup in {"period", "wperiod"}:
             period = normalise_period(match.group(), doc_year)
             break
-    return _Table(len(cells), name_col, value, yoy, plan, unit_col, header_unit, period)
+    table = _Table(len(cells), name_col, value, yoy, plan, unit_col, header_unit, period)
+    if ranks:
+        # "本月 | 累计 | 累计同比 | 全区排名": the first rank column (after the value's, if there are several).
+        at = next((i for i, c in enumerate(ranks) if c > value), 0)
+        table.rank, table.rank_scope = ranks[at], scopes[at]
+    return table
 
 
 def _table_row(
@@ -655,7 +679,11 @@ def _table_row(
         match = _CELL_NUMBER.match(cells[column])
         if match and match.group(2) in {None, "%"}:
             setattr(mention, attr, _to_float(match.group(1)))
-    if mention.value is None and mention.yoy_pct is None and mention.plan_pct is None:
+    if table.rank is not None:
+        rank = re.fullmatch(r"\s*(?:第)?(\d{1,3})\s*(?:位|名)?\s*", cells[table.rank])
+        if rank and int(rank.group(1)) > 0:
+            mention.rank, mention.rank_scope = int(rank.group(1)), table.rank_scope
+    if not mention.has_figure():
         return None
     return mention
 
@@ -721,8 +749,10 @@ _HEAD_END = frozenset("额值入资量数率出品积费款税利耗价润")
 _RESPECTIVELY_TAIL = re.compile(r"(?:同比|比上年|较上年)?分别[^，,。；;]{0,4}$")
 #: Words before a rank that only say "the rank of the figure before" ("增速居全市第一").
 _RANK_ATTACH = frozenset(
-    {"增速", "增幅", "增长速度", "总量", "规模", "总额", "排名", "位次", "名次", "综合排名", "总量和增速", "增量"}
+    {"增速", "增幅", "增长速度", "总量", "规模", "总额", "排名", "位次", "名次", "总量和增速", "增量"}
 )
+#: "全区13个镇街中，…": among whom, said at the start of the sentence.
+_AMONG = re.compile(r"(全[省市区县镇乡])[^，,。；;]{0,12}中[，,]")
 #: "全市排名第4": the scope of a rank written before the rank word.
 _TRAILING_SCOPE = re.compile(r"(全[省市区县镇乡])$")
 #: "在全县乡镇综合考核中": what is ranked, and among whom.
@@ -841,12 +871,17 @@ def _rank(state: _LineState, mentions: list[Mention], line: str, line_no: int, m
         segment = segment[: trailing_scope.start()]
     if ranked_in is not None and scope is None:
         scope = ranked_in.group(1)
+    among = _AMONG.search(sentence) if scope is None else None
+    if among is not None:
+        scope = among.group(1)  # "全区13个镇街中，我镇综合排名第4位"
     name = clean_name(segment) if ranked_in is None or ranked_in.start() < len(sentence) - len(segment) else None
     if name is not None:
         # "总量和增速均列全市第一": the rank of the figure before.
         words = _NAME_JOIN.split(re.sub(r"(?:均|都|也|仍|继续|再次|稳定)+$", "", name))
         if all(word in _RANK_ATTACH for word in words):
             name = None
+    if name in {"综合", "总体", "整体"}:
+        name = f"{name}排名"  # "我镇综合排名第4位"
     target = state.current
     if ranked_in is not None and (name is None or name in _RANK_ATTACH or place_only(segment)):
         name = clean_name(ranked_in.group(2))

@@ -488,9 +488,9 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
         [M("规上工业增加值", 45.6, "亿元", 9.1, period="前三季度")],
     ),
     (
-        "共有 is not part of the name; a net increase is not the value",
+        "共有 is not part of the name; a net increase is not the value but the change amount",
         "全县共有规上工业企业256家，比上年末净增23家。",
-        [M("规上工业企业", 256.0, "家")],
+        [M("规上工业企业", 256.0, "家", yoy_abs=23.0, yoy_abs_unit="家")],
     ),
     (
         "kilowatt hours with 亿",
@@ -699,6 +699,21 @@ ROUND_TWO_CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
         "第一产业增加值35.1亿元，增长3.4%，增速居全区第一；入选全省第一批试点。",
         [M("第一产业增加值", 35.1, "亿元", 3.4, rank=1, rank_scope="全区")],
     ),
+    (
+        "rank: among whom said first, 综合排名 is its own item",
+        "全区13个镇街中，我镇综合排名第4位，比去年提升5个位次。",
+        [M("综合排名", rank=4, rank_scope="全区", rank_change=5)],
+    ),
+    (
+        "rank: a table's rank column fills rank; a dash is no rank",
+        "指标名称\t单位\t1-8月累计\t同比增长(%)\t全区排名\n规上工业产值\t亿元\t45.6\t12.1\t3\n"
+        "税收收入\t万元\t8620\t-2.3\t第11位\n固定资产投资\t亿元\t12.3\t5.5\t—",
+        [
+            M("规上工业产值", 45.6, "亿元", 12.1, period="1-8月", rank=3, rank_scope="全区"),
+            M("税收收入", 8620.0, "万元", -2.3, period="1-8月", rank=11, rank_scope="全区"),
+            M("固定资产投资", 12.3, "亿元", 5.5, period="1-8月"),
+        ],
+    ),
     # 2. Budget completion: the plan is a field of the indicator, never an item.
     (
         "plan: 完成年初预算数 N万元 的 P%",
@@ -739,6 +754,19 @@ ROUND_TWO_CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
             M("入库税收", 4862.0, "万元", yoy_abs=536.0, yoy_abs_unit="万元"),
             M("实有市场主体", 5.82, "万户", 8.0, yoy_abs=4316.0, yoy_abs_unit="户"),
         ],
+    ),
+    (
+        "change: 增产 and 净增; a comparison or a share is never a name",
+        "粮食总产量5.8万吨，比上年增产0.3万吨，增长5.5%；工业投资48.7亿元，占固定资产投资的比重为31.2%。",
+        [
+            M("粮食总产量", 5.8, "万吨", 5.5, yoy_abs=0.3, yoy_abs_unit="万吨"),
+            M("工业投资", 48.7, "亿元"),
+        ],
+    ),
+    (
+        "names: 完成投资 keeps its verb, 实施 comes off",
+        "全年共实施重点项目86个，完成投资112.5亿元，完成年度计划的108.3%。",
+        [M("重点项目", 86.0, "个", period="全年"), M("完成投资", 112.5, "亿元", plan=108.3, period="全年")],
     ),
     (
         "change: points are neither an amount nor a rate",
