@@ -168,11 +168,11 @@ _TOKEN_RE = re.compile(
             # Moves in a ranking (较上年前移5位, 上升4位, 提升3个位次).
             rf"(?P<rchg>(?:(?:较|比)(?:上年同期|上年|去年|上半年|上季度|一季度|上月|年初|上期)?)?"
             rf"(?:(?P<rup>上升|前移|提升|提高|前进|进位|上移)|(?:下降|后移|下滑|回落|后退|下移))了?"
-            rf"(?P<rcnum>{_RANK_NUM})\s*个?(?:位次|位|名))",
+            rf"\s*(?P<rcnum>{_RANK_NUM})\s*个?(?:位次|位|名))",
             # Ranks (列全市第5位, 排名升至全区第3位, 居全县第一).
             rf"(?P<rank>(?:(?:排名|排位|位次|名次)(?:在|为|是|居|列)?|位列|位居|名列|跃居|稳居|跻身|列|居|排)"
             rf"(?:升至|上升至|提升至|跃升至|前移至|前进至|降至|下降至|后移至|回落至|退至|于|在)?"
-            rf"(?P<rscope>{_RANK_SCOPE})?(?:[{_CJK}]{{0,8}}中)?第(?P<rnum>{_RANK_NUM})(?![批期届次轮季方梯档阶\d])(?:位|名)?)",
+            rf"(?P<rscope>{_RANK_SCOPE})?(?:[{_CJK}]{{0,8}}中)?第\s*(?P<rnum>{_RANK_NUM})(?!\s*[批期届次轮季方梯档阶\d])(?:\s*(?:位|名))?)",
             # Changes in amount (比上年增收1,200万元, 同比减支0.2亿元, 较年初增加12.3亿元).
             rf"(?P<delta>(?:{_COMPARE}|(?:比|较)(?:上年末|上年底|去年末|去年底|年初)){_FILL}"
             rf"(?P<dverb>增收|增支|多收|增产|净增|增加|增长|增|减收|减支|少收|减产|净减|减少|下降|降低|减)了?{_FILL}"
@@ -186,8 +186,8 @@ _TOKEN_RE = re.compile(
             rf"|(?:{_COMPARE}|与上年同期|与去年同期|与上年|与去年){_FILL}(?P<flat>基本持平|持平))",
             # Shares of a plan whose amount is named (完成年初预算数22,000万元的40.0%).
             rf"(?P<planv>(?:完成|占|为|达到|达|是|相当于)了?(?:全年|年度|年初|本年|今年)?"
-            rf"(?:目标任务|计划任务|目标|计划|预算|任务)数?(?:为)?(?P<pvnum>{_UNUM})\s*(?P<pvunit>{_AMOUNT_UNIT})"
-            rf"的{_FILL}(?P<pvpct>{_UNUM})\s*%)",
+            rf"(?:目标任务|计划任务|目标|计划|预算|任务)数?(?:为)?\s*(?P<pvnum>{_UNUM})\s*(?P<pvunit>{_AMOUNT_UNIT})"
+            rf"\s*的{_FILL}(?P<pvpct>{_UNUM})\s*%)",
             # Shares of the annual plan (完成年度计划的65%).
             rf"(?P<plan>{_PLAN}{_FILL}(?P<pnum>{_UNUM})\s*%)",
             # Ranges of numbers (10-20万元, 3-5年): not one value.

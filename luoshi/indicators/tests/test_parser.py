@@ -714,6 +714,25 @@ ROUND_TWO_CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
             M("固定资产投资", 12.3, "亿元", 5.5, period="1-8月"),
         ],
     ),
+    (
+        "spaces around the figures (copied from a PDF): plan, change and rank still read",
+        "税收收入 8,620 万元，同比增加 536 万元，完成年度目标 9,000 万元的 95.8%，列全市第 5 位，较上年上升 2 位。",
+        [
+            M(
+                "税收收入",
+                8620.0,
+                "万元",
+                plan=95.8,
+                plan_value=9000.0,
+                plan_unit="万元",
+                yoy_abs=536.0,
+                yoy_abs_unit="万元",
+                rank=5,
+                rank_scope="全市",
+                rank_change=2,
+            )
+        ],
+    ),
     # 2. Budget completion: the plan is a field of the indicator, never an item.
     (
         "plan: 完成年初预算数 N万元 的 P%",
