@@ -1198,3 +1198,31 @@ def test_shared_rates_are_given_out_in_order(names, rates, falling, script):
     assert [m.as_dict() for m in mentions] == [
         M(n, yoy=(-r if falling and r else r), period="上半年") for n, r in zip(names, rates, strict=True)
     ]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    pair=st.sampled_from([("旅游总收入", "乡村旅游收入"), ("固定资产投资", "工业投资"), ("财政总收入", "税收收入")]),
+    whole=st.integers(min_value=1000, max_value=99999),
+    part=st.integers(min_value=1, max_value=999),
+    rate=st.integers(min_value=-300, max_value=300),
+    numbered=st.sampled_from(["", "1.", "2、", "（3）", "一是"]),
+    counted=st.tuples(st.sampled_from(["腾退房屋", "征收土地", "拆除违建"]), st.integers(1, 9999), st.integers(1, 999)),
+    script=st.sampled_from(list(SCRIPTS)),
+)
+def test_nested_parts_and_two_figures_of_one_thing(pair, whole, part, rate, numbered, counted, script):
+    """ "A N亿元，其中B M亿元、增长r%": the rate is B's only; a list number is no value; "X n户、m万平方米"
+    is two figures of X."""
+    word = "下降" if rate < 0 else "增长"
+    name, households, area = counted
+    text = (
+        f"{numbered}{pair[0]}{whole / 10}亿元，其中{pair[1]}{part / 10}亿元、同比{word}{abs(rate) / 10}%；"
+        f"累计{name}{households:,}户、{area / 10}万平方米。"
+    )
+    got = [m.as_dict() for m in parse(SCRIPTS[script](text))]
+    assert got == [
+        M(pair[0], whole / 10, "亿元"),
+        M(pair[1], part / 10, "亿元", rate / 10),
+        M(name, float(households), "户"),
+        M(name, area / 10, "万平方米"),
+    ]
