@@ -874,7 +874,10 @@ def _rank(state: _LineState, mentions: list[Mention], line: str, line_no: int, m
     among = _AMONG.search(sentence) if scope is None else None
     if among is not None:
         scope = among.group(1)  # "全区13个镇街中，我镇综合排名第4位"
-    name = clean_name(segment) if ranked_in is None or ranked_in.start() < len(sentence) - len(segment) else None
+    # "柏塘镇在全县乡镇综合考核中排名第3": when the 在…中 phrase is in the text right before the rank,
+    # what it names is ranked; one in an earlier clause only stands in when the text before names nothing.
+    inside = ranked_in is not None and ranked_in.start() >= state.seg_start - state.sentence_start
+    name = None if inside else clean_name(segment)
     if name is not None:
         # "总量和增速均列全市第一": the rank of the figure before.
         words = _NAME_JOIN.split(re.sub(r"(?:均|都|也|仍|继续|再次|稳定)+$", "", name))
