@@ -124,10 +124,12 @@ _COMPARE = (
 _POS = r"(?:增长率|增长|增加|上升|上涨|提高|提升|回升|比增|增幅|增速|涨幅|增|涨)"
 _NEG = r"(?:负增长|下降|减少|回落|降低|下滑|下跌|比降|降幅|减幅|减|降)"
 _FILL = r"(?:了|为|达到|达|至|约|近|超过|超|是|:|：|\s)*"
+# What a share is a share of: 年度目标, 年初预算, 调整预算 (a budget revised during the year) ….
+_PLAN_WORD = r"(?:目标任务|计划任务|目标|计划|(?:调整后?|变动)?预算|任务)"
 _PLAN = (
     r"(?:(?:完成|占|为|达到|达|是|相当于)了?"
-    r"(?:全年|年度|年初|本年|今年)?(?:目标任务|计划任务|目标|计划|预算|任务)数?的?"
-    r"|(?:全年|年度|年初)(?:目标任务|计划任务|目标|计划|预算|任务)?数?的?"
+    rf"(?:全年|年度|年初|本年|今年)?{_PLAN_WORD}数?的?"
+    rf"|(?:全年|年度|年初){_PLAN_WORD}?数?的?"
     r"|(?:全年|年度)?(?:目标任务|计划任务|目标|计划|任务)完成率)"
 )
 
@@ -186,7 +188,7 @@ _TOKEN_RE = re.compile(
             rf"|(?:{_COMPARE}|与上年同期|与去年同期|与上年|与去年){_FILL}(?P<flat>基本持平|持平))",
             # Shares of a plan whose amount is named (完成年初预算数22,000万元的40.0%).
             rf"(?P<planv>(?:完成|占|为|达到|达|是|相当于)了?(?:全年|年度|年初|本年|今年)?"
-            rf"(?:目标任务|计划任务|目标|计划|预算|任务)数?(?:为)?\s*(?P<pvnum>{_UNUM})\s*(?P<pvunit>{_AMOUNT_UNIT})"
+            rf"{_PLAN_WORD}数?(?:为)?\s*(?P<pvnum>{_UNUM})\s*(?P<pvunit>{_AMOUNT_UNIT})"
             rf"\s*的{_FILL}(?P<pvpct>{_UNUM})\s*%)",
             # Shares of the annual plan (完成年度计划的65%).
             rf"(?P<plan>{_PLAN}{_FILL}(?P<pnum>{_UNUM})\s*%)",
@@ -304,8 +306,9 @@ def place_only(segment: str) -> str | None:
 
 #: Words that are no name without the verb before them ("完成投资" is, "投资" is not).
 _GENERIC_AFTER_VERB = frozenset({"投资", "产值", "任务", "目标", "收入", "营收", "销售", "税收"})
-#: A name never starts with a comparison ("比上年增产0.3万吨") or a share ("占固定资产投资的比重").
-_NOT_A_NAME_START = re.compile(r"^(?:比上年|比去年|较上年|较去年|同比|比年初|较年初|环比|占)")
+#: A name never starts with a comparison ("比上年增产0.3万吨"), a share ("占固定资产投资的比重") or a
+#: difference from the budget ("超收4,600万元").
+_NOT_A_NAME_START = re.compile(r"^(?:比上年|比去年|较上年|较去年|同比|比年初|较年初|环比|占|超收|短收|超支|节支)")
 
 
 def clean_name(segment: str) -> str | None:

@@ -752,6 +752,15 @@ ROUND_TWO_CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
         "财政总收入128.6亿元，为预算的103.2%；固定资产投资28.4亿元，完成全年计划的92.6%，提前完成年度目标任务。",
         [M("财政总收入", 128.6, "亿元", plan=103.2), M("固定资产投资", 28.4, "亿元", plan=92.6)],
     ),
+    (
+        "plan: 调整预算 and 变动预算; 超收 and 短收 (against the budget) are no items",
+        "一般公共预算收入完成38.6亿元，完成调整预算的101.2%，超收4,600万元，同比增长5.6%；"
+        "政府性基金预算收入15.6亿元，完成变动预算的72.3%，短收6.0亿元。",
+        [
+            M("一般公共预算收入", 38.6, "亿元", 5.6, 101.2),
+            M("政府性基金预算收入", 15.6, "亿元", plan=72.3),
+        ],
+    ),
     # 3. Change amounts: a signed field of the indicator; the rate after them is its yoy_pct.
     (
         "change: 增支 and 增长",
