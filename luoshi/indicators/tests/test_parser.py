@@ -761,6 +761,11 @@ ROUND_TWO_CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
             M("政府性基金预算收入", 15.6, "亿元", plan=72.3),
         ],
     ),
+    (
+        "plan: 完成年度投资计划的 P% (the plan's subject between 年度 and 计划)",
+        "全年实施重点项目21个，完成年度投资计划的112.6%。",
+        [M("重点项目", 21.0, "个", plan=112.6, period="全年")],
+    ),
     # 3. Change amounts: a signed field of the indicator; the rate after them is its yoy_pct.
     (
         "change: 增支 and 增长",
