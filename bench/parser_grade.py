@@ -153,7 +153,7 @@ def show(value: Any) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--split", choices=["tune", "holdout", "all"], default="tune")
+    parser.add_argument("--split", choices=["tune", "holdout", "holdout2", "all"], default="tune")
     parser.add_argument("--scripts", default="simplified,traditional,pinyin")
     parser.add_argument("--show", nargs="*", metavar="ID", help="print item by item (all, or these passage ids)")
     parser.add_argument(
@@ -167,7 +167,7 @@ def main() -> int:
     catalogue = seed_catalogue()
     scripts = args.scripts.split(",")
     passages = [p for p in corpus if args.split == "all" or p["split"] == args.split]
-    if args.show is not None and not args.holdout and any(p["split"] == "holdout" for p in passages):
+    if args.show is not None and not args.holdout and any(p["split"].startswith("holdout") for p in passages):
         parser.error("--show on held-out passages needs --holdout (grade them item by item only at the end)")
 
     totals = dict.fromkeys(
