@@ -235,7 +235,10 @@ _SPLIT_VERBS = re.compile(
     r"|排查|发力|等)"
 )
 #: Words before 完成/实现 that belong to the name (a qualifier, not a clause).
-_QUALIFIER = re.compile(f"[{_CJK}A-Za-z]{{2,8}}")
+_QUALIFIER = re.compile(
+    # "规上工业企业", and with a threshold before it: "5000万元以上工业项目".
+    rf"(?:\d+(?:\.\d+)?(?:{_MULT})?(?:元|美元)?(?:以上|以下))?[{_CJK}A-Za-z]{{2,8}}"
+)
 _FUNCTION_CHARS = re.compile("[要可后能会将已还再也都就才应需须得让使把被在是的了着过并和与及或等]")
 _VERBISH = re.compile(
     r"坚持|推进|加快|通过|围绕|聚焦|按照|依托|以|在|对|为|将|把|全力|努力|着力|持续|积极|共|累计|已|全年"
@@ -918,6 +921,8 @@ def _scan_line(
             if groups["period"] is not None:
                 state.period, state.has_period, state.pending = value, True, None
             else:
+                if value == "全年" and state.period and re.fullmatch(r"(?:19|20)\d{2}年", state.period):
+                    value = state.period  # "2025年，…；全年新增…": the year already named
                 state.pending, state.pending_end = value, match.end()
                 if value is None:
                     # 今年 with no dateline: no period, but it does replace an earlier one.
@@ -1040,7 +1045,8 @@ def _scan_line(
             state.current = None
             state.sentence = []
             state.sentence_start = match.end()
-        if kind in {"comma", "stop"} and state.pending is not None:
+        if kind in {"comma", "stop"} and state.pending is not None and match.group() != "、":
+            # (、 only separates the items of a list: "全年A、B、C分别增长…" is all 全年.)
             # A weak period counts when a clause mark follows it straight away ("2018年，…").
             if not line[state.pending_end : match.start()].strip():
                 state.period, state.has_period = state.pending or None, True

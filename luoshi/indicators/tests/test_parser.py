@@ -797,6 +797,14 @@ ROUND_TWO_CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
         ],
     ),
     (
+        "names: a threshold qualifies the name before the verb; 全年 after a year is that year",
+        "2025年，全市5000万元以上工业项目完成投资86.2亿元，增长14.7%；全年新增市场主体2,136户。",
+        [
+            M("5000万元以上工业项目投资", 86.2, "亿元", 14.7, period="2025年"),
+            M("新增市场主体", 2136.0, "户", period="2025年"),
+        ],
+    ),
+    (
         "names: 完成投资 keeps its verb, 实施 comes off",
         "全年共实施重点项目86个，完成投资112.5亿元，完成年度计划的108.3%。",
         [M("重点项目", 86.0, "个", period="全年"), M("完成投资", 112.5, "亿元", plan=108.3, period="全年")],
@@ -870,6 +878,15 @@ ROUND_TWO_CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
             M("地区生产总值", 186.4, "亿元", 5.9, period="2025年"),
             M("税收收入", 8620.0, "万元", period="2025年"),
             M("新增市场主体", 1420.0, "户", period="2025年"),
+        ],
+    ),
+    (
+        "shared: a weak period before a list joined by 、 reaches every name",
+        "全年全区农林牧渔业总产值、工业总产值、建筑业总产值分别增长3.1%、7.8%和4.6%。",
+        [
+            M("农林牧渔业总产值", yoy=3.1, period="全年"),
+            M("工业总产值", yoy=7.8, period="全年"),
+            M("建筑业总产值", yoy=4.6, period="全年"),
         ],
     ),
     # 6. Names: no leading verbs or context words.
