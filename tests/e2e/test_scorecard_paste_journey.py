@@ -14,6 +14,10 @@ def test_paste_a_scorecard_with_a_rank_and_save_it(page, demo_org):
     from luoshi.indicators.models import Indicator, IndicatorValue, Source
     from luoshi.org.models import Unit
 
+    # An earlier transactional test may have flushed the seeded catalogue: make sure of the entry.
+    Indicator.objects.get_or_create(
+        code="industrial_output", defaults={"name": "规上工业产值", "unit": "万元", "aliases": ["规模以上工业产值"]}
+    )
     rank = Indicator.objects.create(
         code="industrial_output_rank", name="规上工业产值排名", unit="位", direction="lower"
     )
