@@ -6,7 +6,7 @@ Follows the GeoReport v2 specification (docs/open311.md lists every choice):
 - ``service_request_id`` and ``service_code`` are strings; datetimes are W3C
   with the time-zone offset (Asia/Shanghai);
 - ``GET requests/{id}`` returns a list of one;
-- errors are a list of ``{code, description}`` with status 400, 403 or 404;
+- errors are a list of ``{code, description}`` with status 400, 403, 404 or 429;
 - only public categories are services, and only their cases are listed;
 - ``status`` is ``open`` or ``closed``; the internal state goes in ``status_notes``.
 
@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
+import re
 import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -32,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from luoshi.cases import selectors, services, sla, standards
+from luoshi.cases import ratelimit, selectors, services, sla, standards
 from luoshi.cases.models import (
     DONE_STATUSES,
     AttributeType,
@@ -47,6 +49,7 @@ from luoshi.cases.models import (
 )
 from luoshi.core import workdays
 from luoshi.core.errors import LuoshiError
+from luoshi.core.masking import mask_email, mask_id_no, mask_phone
 from luoshi.org.models import Unit, UnitKind
 
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
@@ -163,7 +166,10 @@ def open311_view(view: View) -> View:
             _check_jurisdiction(request)
             return view(request, fmt, *args, **kwargs)
         except Open311Error as error:
-            return error_response(fmt if fmt in ("json", "xml") else "xml", error)
+            response = error_response(fmt if fmt in ("json", "xml") else "xml", error)
+            if error.status == 429:
+                response["Retry-After"] = str(key_limit()[1])
+            return response
         except LuoshiError as error:
             status = error.status if error.status in (400, 403, 404) else 400
             return error_response(fmt, Open311Error(status, str(error.message), error.code))
@@ -314,13 +320,13 @@ def request_data(case: Case, cal: Any) -> dict[str, Any]:
         "status_notes": status_notes(case, source),
         "service_name": case.category.name,
         "service_code": case.category.code,
-        "description": case.description or case.title,
+        "description": public_description(case),
         "agency_responsible": agency.name if agency else "",
         "service_notice": notice,
         "requested_datetime": w3c(case.reported_at),
         "updated_datetime": w3c(max(case.updated_at, source.updated_at)),
         "expected_datetime": w3c(expected(source, cal)),
-        "address": case.address,
+        "address": redact(case.address),
         "address_id": "",
         "zipcode": "",
         "lat": case.lat,
@@ -329,8 +335,34 @@ def request_data(case: Case, cal: Any) -> dict[str, Any]:
     }
 
 
+#: Channels whose cases are published in ``requests``: reports made to the public (the web form,
+#: Open311 clients) and grid workers' reports of problems in public space. A hotline call, a walk-in
+#: visit, a letter or a staff entry was said to the government, not to the public, and is never listed.
+PUBLIC_CHANNELS = (Channel.WEB, Channel.OPEN311, Channel.GRID)
+
+_PHONE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)|(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
+_ID_NO = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def redact(text: str) -> str:
+    """A resident's text as published: ID numbers, phone numbers and e-mail addresses masked
+    (core.masking's rules), whoever wrote them."""
+    text = _ID_NO.sub(lambda m: mask_id_no(m.group()), text or "")
+    text = _PHONE.sub(lambda m: mask_phone(re.sub(r"\D", "", m.group())), text)
+    return _EMAIL.sub(lambda m: mask_email(m.group()), text)
+
+
+def public_description(case: Case) -> str:
+    """What ``requests`` publishes as a case's description: the redacted text, or for an anonymous
+    report only the service's name (an anonymous resident's own words are never published)."""
+    if case.is_anonymous:
+        return case.category.name
+    return redact(case.description or case.title)
+
+
 def _requests_queryset() -> QuerySet[Case]:
-    return Case.objects.filter(category__is_public=True).select_related(
+    return Case.objects.filter(category__is_public=True, channel__in=PUBLIC_CHANNELS).select_related(
         "category",
         "category__parent",
         "handling_unit",
@@ -442,25 +474,44 @@ def _attributes(request: HttpRequest, category: Category) -> dict[str, Any]:
     return answers
 
 
-def _float(value: str, name: str) -> float:
+def _float(value: str, name: str, bound: float) -> float:
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         raise Open311Error(400, _("%(name)s must be a number.") % {"name": name}) from None
+    if not math.isfinite(number) or abs(number) > bound:
+        raise Open311Error(400, _("%(name)s must be between -%(max)d and %(max)d.") % {"name": name, "max": bound})
+    return number
+
+
+def key_limit() -> tuple[int, int]:
+    """Requests one key may submit per window of seconds (``LUOSHI_OPEN311_KEY_RATE_LIMIT``)."""
+    limit, window = getattr(settings, "LUOSHI_OPEN311_KEY_RATE_LIMIT", (600, 3600))
+    return int(limit), int(window)
 
 
 def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
+    if "api_key" in request.GET:
+        # Addresses end up in access logs and proxies' logs; a key in one must be considered leaked.
+        raise Open311Error(400, _("Send api_key in the request body, not in the address."))
     key = key_for(_param(request, "api_key"))
     if key is None:
         raise Open311Error(403, _("A valid api_key is required to submit requests."))
+    limit, window = key_limit()
+    if not ratelimit.hit(f"open311:{key.pk}", limit=limit, window=window):
+        raise Open311Error(
+            429,
+            _("This api_key has submitted too many requests; try again in %(minutes)d minutes.")
+            % {"minutes": max(1, window // 60)},
+        )
     code = _param(request, "service_code")
     if not code:
         raise Open311Error(400, _("service_code is required."))
     category = _service(code)
     lat_text, lng_text = _param(request, "lat"), _param(request, "long")
     address = _param(request, "address_string") or _param(request, "address_id")
-    lat = _float(lat_text, "lat") if lat_text else None
-    lng = _float(lng_text, "long") if lng_text else None
+    lat = _float(lat_text, "lat", 90) if lat_text else None
+    lng = _float(lng_text, "long", 180) if lng_text else None
     if (lat is None) != (lng is None):
         raise Open311Error(400, _("lat and long must be given together."))
     if lat is None and not address:
@@ -469,6 +520,11 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
     if len(description) > 4000:
         raise Open311Error(400, _("description is longer than 4000 characters."))
     unit = selectors.grid_at(lat, lng) if lat is not None and lng is not None else None
+    if unit is not None and not unit.is_descendant_of(key.unit):
+        # A key files cases only where its township (or district) answers for them.
+        raise Open311Error(
+            400, _("The location lies in %(unit)s, outside this api_key's jurisdiction.") % {"unit": unit.name}
+        )
     if unit is None:
         given = _param(request, "jurisdiction_id")
         chosen = _jurisdiction_unit(given) if given else None
@@ -526,7 +582,11 @@ def request_detail(request: HttpRequest, fmt: str, request_id: str) -> HttpRespo
 @require_http_methods(["GET", "HEAD"])
 @open311_view
 def token_detail(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
-    case = Case.objects.filter(public_token=token, category__is_public=True).only("tracking_no").first()
+    case = (
+        Case.objects.filter(public_token=token, category__is_public=True, channel__in=PUBLIC_CHANNELS)
+        .only("tracking_no")
+        .first()
+    )
     if case is None:
         raise Open311Error(404, _("Unknown token: %(token)s") % {"token": token})
     return respond(fmt, "service_requests", [{"service_request_id": case.tracking_no, "token": token}])
