@@ -402,11 +402,31 @@ class _Builder:
             (park, "approval", "二期用地规划许可办理", "CDD05", 20, ""),
             (road, "funding", "上级补助资金未到位", "CDD12", -3, "区财政补助资金第二批尚未拨付。"),
         ]
+        # Two 会商 meetings: the earlier one's problems are partly settled, the latest raised seed 004's.
+        chair = leader or (others[0] if others else None)
+        earlier = services.meeting_create(
+            actor=self.actor, unit=cd, date=self.today - dt.timedelta(days=28), title="重点项目推进会商会（第一次）",
+            projects=[anzhi, park], chair=chair, attendees="街道班子成员、项目服务组、征迁工作组、供电所",
+            notes="逐个项目过进度，梳理要素保障问题。",
+        )  # fmt: skip
+        for title, kind, settle in (("施工临时用电接入", "utilities", True), ("渣土外运通道", "other", False)):
+            raised = services.problem_add(
+                actor=self.actor, project=anzhi, kind=kind, title=title, unit=self.units["CDD04"],
+                due_date=self.today + dt.timedelta(days=10), meeting=earlier,
+            )  # fmt: skip
+            if settle:
+                services.problem_settle(actor=self.actor, problem=raised, comment="供电所已接入临时用电。")
+        latest = services.meeting_create(
+            actor=self.actor, unit=cd, date=self.today - dt.timedelta(days=7), title="东星片区现场办公会",
+            projects=[anzhi, park, road], chair=chair, attendees="街道党工委书记、征迁工作组、项目服务组、社区",
+            notes="书记现场询问还有哪些事项需要协调。",
+        )  # fmt: skip
         first = None
         for project, kind, title, unit_code, days, description in problems:
             problem = services.problem_add(
                 actor=self.actor, project=project, kind=kind, title=title, unit=self.units[unit_code],
                 due_date=self.today + dt.timedelta(days=max(days, 0)), description=description,
+                meeting=latest if project in (anzhi, park) else None,
             )  # fmt: skip
             if days < 0:
                 Problem.objects.filter(pk=problem.pk).update(due_date=self.today + dt.timedelta(days=days))

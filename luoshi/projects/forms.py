@@ -8,11 +8,13 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from luoshi.core.forms import MultipleFileField, MultipleFileInput
 from luoshi.org.models import Person, Unit, UnitKind
 from luoshi.org.scope import scope_for
-from luoshi.projects.models import Enterprise, Kind, Level, ProblemKind
-from luoshi.projects.permissions import CREATORS, enterprises_visible_to
+from luoshi.projects.models import Enterprise, Kind, Level, ProblemKind, Project
+from luoshi.projects.permissions import CREATORS, MANAGERS, enterprises_visible_to, projects_visible_to
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -113,6 +115,11 @@ class ProgressForm(forms.Form):
     text = forms.CharField(
         label=_("what the site looks like now"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    photos = MultipleFileField(
+        label=_("photos (up to 9)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
 
 
 class MilestoneForm(forms.Form):
@@ -151,3 +158,41 @@ class ProblemTaskForm(forms.Form):
 
 class SettleForm(forms.Form):
     comment = forms.CharField(label=_("how it was settled"), max_length=500)
+
+
+class MeetingForm(forms.Form):
+    unit = UnitField(label=_("unit"), queryset=Unit.objects.none())
+    date = forms.DateField(label=_("date"), widget=DATE)
+    title = forms.CharField(label=_("title"), max_length=120)
+    chair = PersonField(label=_("chair"), queryset=Person.objects.none(), required=False)
+    attendees = forms.CharField(
+        label=_("attendees"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    projects = forms.ModelMultipleChoiceField(
+        label=_("projects discussed"), queryset=Project.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    notes = forms.CharField(
+        label=pgettext_lazy("meeting", "notes"),
+        required=False,
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, user: Any, within: Unit | None = None, **kwargs: Any) -> None:
+        """``within``: offer only the projects led in this unit's subtree (a district has thousands)."""
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = scoped_units(user, MANAGERS)  # type: ignore[attr-defined]
+        self.fields["chair"].queryset = scoped_people(user, leaders_only=True)  # type: ignore[attr-defined]
+        projects = projects_visible_to(user)
+        if within is not None:
+            projects = projects.filter(unit__path__startswith=within.path)
+        self.fields["projects"].queryset = projects.order_by("code").only("id", "code", "name")  # type: ignore[attr-defined]
+
+
+class MeetingProblemForm(ProblemForm):
+    project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.none())
+
+    def __init__(self, *args: Any, user: Any, meeting: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["project"].queryset = meeting.projects.all()  # type: ignore[attr-defined]
+        self.order_fields(["project"])

@@ -322,6 +322,40 @@ class ProgressEntry(models.Model):
         return f"{self.date} {self.text[:30]}"
 
 
+def _photo_path(instance: ProgressPhoto, filename: str) -> str:
+    return f"projects/photos/{instance.entry.project_id}/{filename}"
+
+
+class ProgressPhoto(models.Model):
+    """A photo of a 形象进度 entry, checked by content and stored three times (core.uploads).
+
+    ``evidence`` keeps the camera's EXIF data (where and when it was taken) for staff;
+    ``public`` and ``thumbnail`` carry no metadata.
+    """
+
+    entry = models.ForeignKey(
+        ProgressEntry, verbose_name=_("progress entry"), on_delete=models.CASCADE, related_name="photos"
+    )
+    evidence = models.FileField(_("photo with its camera data"), upload_to=_photo_path, max_length=200)
+    public = models.FileField(_("photo"), upload_to=_photo_path, max_length=200)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=_photo_path, max_length=200)
+    content_type = models.CharField(max_length=32)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lng = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("progress photo")
+        verbose_name_plural = _("progress photos")
+        ordering = ["entry_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}/{self.pk}"
+
+
 class Meeting(models.Model):
     """A consultation meeting (会商) on one or more projects."""
 

@@ -23,15 +23,17 @@ from luoshi.projects.models import (
     Investment,
     Kind,
     Level,
+    Meeting,
     Milestone,
     Problem,
     ProblemStatus,
     ProgressEntry,
+    ProgressPhoto,
     Project,
     Schedule,
     Stage,
 )
-from luoshi.projects.permissions import enterprises_visible_to, person_of, projects_visible_to
+from luoshi.projects.permissions import enterprises_visible_to, meetings_visible_to, person_of, projects_visible_to
 from luoshi.projects.services import YELLOW_DAYS_LEFT, year_time_progress
 
 LIGHT_ORDER = Case(
@@ -263,7 +265,12 @@ def project_problems(project: Project) -> QuerySet[Problem]:
 
 
 def progress_entries(project: Project, *, limit: int = 50) -> list[ProgressEntry]:
-    return list(project.progress_entries.select_related("created_by")[:limit])
+    """The latest entries, each with ``photo_list`` (two queries whatever the number)."""
+    entries = list(project.progress_entries.select_related("created_by")[:limit])
+    photos = photos_of(entries)
+    for entry in entries:
+        entry.photo_list = photos.get(entry.pk, [])  # type: ignore[attr-defined]
+    return entries
 
 
 @dataclass
@@ -400,3 +407,74 @@ class ProjectDirectory:
 
     def visible(self, user: Any, project_id: int) -> bool:
         return projects_visible_to(user).filter(pk=project_id).exists()
+
+
+# --- consultation meetings --------------------------------------------------------------
+
+
+def meeting_list(user: Any) -> QuerySet[Meeting]:
+    return (
+        meetings_visible_to(user)
+        .select_related("unit", "chair")
+        .annotate(project_count=Count("projects", distinct=True), problem_count=Count("problems", distinct=True))
+        .order_by("-date", "-id")
+    )
+
+
+def access_meeting(user: Any, pk: int | str) -> Meeting:
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    meeting = meetings_visible_to(user).select_related("unit", "chair").filter(pk=key).first()
+    if meeting is None:
+        raise NotFound()
+    return meeting
+
+
+@dataclass
+class MeetingReview:
+    """What a meeting raised, and what the meeting before it (same unit) raised: settled or not."""
+
+    raised: list[ProblemRow]
+    previous: Meeting | None
+    settled: list[ProblemRow]
+    unsettled: list[ProblemRow]
+
+
+def meeting_review(meeting: Meeting) -> MeetingReview:
+    raised = problem_rows(meeting.problems.select_related("project", "unit").order_by("due_date", "id"))
+    previous = (
+        Meeting.objects.filter(unit=meeting.unit)
+        .filter(Q(date__lt=meeting.date) | Q(date=meeting.date, pk__lt=meeting.pk))
+        .order_by("-date", "-id")
+        .first()
+    )
+    earlier = (
+        problem_rows(previous.problems.select_related("project", "unit").order_by("due_date", "id")) if previous else []
+    )
+    return MeetingReview(
+        raised=raised,
+        previous=previous,
+        settled=[r for r in earlier if r.problem.status == ProblemStatus.SETTLED],
+        unsettled=[r for r in earlier if r.problem.status != ProblemStatus.SETTLED],
+    )
+
+
+def photos_of(entries: Iterable[ProgressEntry]) -> dict[int, list[ProgressPhoto]]:
+    ids = [e.pk for e in entries]
+    out: dict[int, list[ProgressPhoto]] = {}
+    for photo in ProgressPhoto.objects.filter(entry_id__in=ids).order_by("id"):
+        out.setdefault(photo.entry_id, []).append(photo)
+    return out
+
+
+def access_photo(user: Any, pk: int | str) -> ProgressPhoto:
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    photo = ProgressPhoto.objects.select_related("entry").filter(pk=key).first()
+    if photo is None or not projects_visible_to(user).filter(pk=photo.entry.project_id).exists():
+        raise NotFound()
+    return photo

@@ -10,6 +10,7 @@ the open problems are never typed.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -19,7 +20,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from luoshi.core import audit, links, versioning, workdays
+from luoshi.core import audit, links, uploads, versioning, workdays
 from luoshi.core import lights as core_lights
 from luoshi.core.errors import Conflict, ValidationFailed
 from luoshi.core.timeutil import today as local_today
@@ -32,11 +33,13 @@ from luoshi.projects.models import (
     MAX_MONEY,
     Investment,
     Kind,
+    Meeting,
     Milestone,
     Problem,
     ProblemKind,
     ProblemStatus,
     ProgressEntry,
+    ProgressPhoto,
     Project,
     Stage,
 )
@@ -548,17 +551,47 @@ def milestone_set_done(*, actor: Any, milestone: Milestone, done_on: dt.date | N
     return milestone
 
 
+MAX_PHOTOS = 9
+
+
 @transaction.atomic
-def progress_add(*, actor: Any, project: Project, text: str, date: dt.date | None = None) -> ProgressEntry:
-    """Add a 形象进度 entry (photos are added to it by :func:`progress_add_photos`)."""
+def progress_add(
+    *, actor: Any, project: Project, text: str, date: dt.date | None = None, photos: Sequence[Any] = ()
+) -> ProgressEntry:
+    """Add a 形象进度 entry with up to :data:`MAX_PHOTOS` photos.
+
+    Each photo is checked by its content and re-encoded (``core.uploads.check_image``);
+    one bad photo refuses the whole entry, so nothing is half-saved.
+    """
     if not can_report(actor, project):
         require(actor, "project.report", project)
     text = _text(text, "text", 2000, required=True, label=_("progress"))
     day = date or local_today()
     if day > local_today():
         raise _fail("date", _("The date cannot be in the future."))
+    if day.year < 2000:
+        raise _fail("date", _("The date must lie between 2000 and 2100."))
+    if len(photos) > MAX_PHOTOS:
+        raise _fail("photos", _("At most %(n)d photos per entry.") % {"n": MAX_PHOTOS})
+    checked = [uploads.check_image(photo, field="photos") for photo in photos]
     entry = ProgressEntry.objects.create(project=project, date=day, text=text, created_by=actor)
-    audit.record(actor=actor, obj=project, verb="project.progress", comment=text[:200])
+    for image in checked:
+        stem = uuid.uuid4().hex
+        lat, lng = image.location if image.location else (None, None)
+        ProgressPhoto.objects.create(
+            entry=entry,
+            evidence=image.evidence_file(f"{stem}-exif"),
+            public=image.public_file(stem),
+            thumbnail=image.thumbnail_file(stem),
+            content_type=image.content_type,
+            width=image.width,
+            height=image.height,
+            taken_at=image.taken_at,
+            lat=Decimal(str(lat)) if lat is not None else None,
+            lng=Decimal(str(lng)) if lng is not None else None,
+        )
+    comment = text[:200] + (f" (+{len(checked)} 📷)" if checked else "")
+    audit.record(actor=actor, obj=project, verb="project.progress", comment=comment)
     return entry
 
 
@@ -788,3 +821,62 @@ def _refresh_chunk(ids: list[int], day: dt.date, cal: workdays.WorkCalendar) -> 
         if _store(project, result, save=True):
             changed += 1
     return changed
+
+
+# --- consultation meetings (会商) -------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    actor: Any,
+    unit: Unit,
+    date: dt.date,
+    title: str,
+    projects: Sequence[Project],
+    chair: Person | None = None,
+    attendees: str = "",
+    notes: str = "",
+) -> Meeting:
+    """Record a consultation meeting on one or more projects the actor may see."""
+    require(actor, "meeting.create", unit)
+    title = _text(title, "title", 120, required=True, label=_("title"))
+    attendees = _text(attendees, "attendees", 2000, required=False)
+    notes = _text(notes, "notes", 8000, required=False)
+    if not dt.date(2000, 1, 1) <= date <= local_today():
+        raise _fail("date", _("The meeting date cannot be in the future."))
+    if not projects:
+        raise _fail("projects", _("Choose the projects discussed."))
+    if len(projects) > 100:
+        raise _fail("projects", _("At most 100 projects per meeting."))
+    for project in projects:
+        if not can(actor, "project.view", project) and not can_manage(actor, project):
+            raise _fail("projects", _("%(name)s is outside your scope.") % {"name": project.name})
+    meeting = Meeting.objects.create(
+        unit=unit, date=date, title=title, chair=chair, attendees=attendees, notes=notes, created_by=actor
+    )
+    meeting.projects.set(list(projects))
+    audit.record(actor=actor, obj=meeting, verb="create")
+    return meeting
+
+
+def meeting_problem_add(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    project: Project,
+    kind: str,
+    title: str,
+    unit: Unit,
+    due_date: dt.date,
+    description: str = "",
+) -> Problem:
+    """A problem raised at a meeting: tracked like any other, and listed at the next meeting."""
+    if not meeting.projects.filter(pk=project.pk).exists():
+        raise _fail("project", _("The project was not discussed at this meeting."))
+    if not can(actor, "meeting.manage", meeting):
+        require(actor, "meeting.manage", meeting)
+    return problem_add(
+        actor=actor, project=project, kind=kind, title=title, unit=unit, due_date=due_date,
+        description=description, meeting=meeting,
+    )  # fmt: skip

@@ -21,4 +21,9 @@ urlpatterns = [
     path("milestones/<int:pk>/toggle/", views.milestone_toggle, name="milestone_toggle"),
     path("problems/<int:pk>/task/", views.problem_task, name="problem_task"),
     path("problems/<int:pk>/settle/", views.problem_settle, name="problem_settle"),
+    path("photos/<int:pk>/<str:kind>/", views.photo, name="photo"),
+    path("meetings/", views.meeting_list, name="meetings"),
+    path("meetings/new/", views.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/problems/", views.meeting_problem, name="meeting_problem"),
 ]

@@ -7,18 +7,23 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luoshi.core.errors import LuoshiError
+from luoshi.core.errors import LuoshiError, NotFound
 from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
 from luoshi.core.timeutil import today
+from luoshi.org.permissions import can
+from luoshi.org.scope import scope_for
+from luoshi.org.selectors import access_unit
 from luoshi.projects import charts, selectors, services, workflow
 from luoshi.projects.forms import (
     InvestmentForm,
+    MeetingForm,
+    MeetingProblemForm,
     MilestoneForm,
     ProblemForm,
     ProblemTaskForm,
@@ -28,7 +33,7 @@ from luoshi.projects.forms import (
     StepForm,
 )
 from luoshi.projects.models import Kind, Level, Project, Schedule, Stage
-from luoshi.projects.permissions import can_create_somewhere, can_manage, can_report
+from luoshi.projects.permissions import MANAGERS, can_create_somewhere, can_manage, can_report
 
 BOARD_PAGE = 60
 
@@ -224,10 +229,16 @@ def _fail(request: HttpRequest, project: Project, form: Any = None, exc: LuoshiE
     if exc is not None:
         messages.error(request, str(exc.message))
     elif form is not None:
-        for name, errors in form.errors.items():
-            label = form.fields[name].label if name in form.fields else ""
-            messages.error(request, f"{label}: {'；'.join(errors)}" if label else "；".join(errors))
+        _form_errors(request, form)
     return _back(request, project)
+
+
+def _form_errors(request: HttpRequest, form: Any) -> None:
+    """A refused form on a page that shows no form: each field's errors as a message."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text = "；".join(str(e) for e in errors)
+        messages.error(request, f"{label}: {text}" if label else text)
 
 
 @login_required
@@ -277,13 +288,14 @@ def investment(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.access_project(request.user, pk)
-    form = ProgressForm(request.POST)
+    form = ProgressForm(request.POST, request.FILES)
     if not form.is_valid():
         return _fail(request, project, form)
     try:
         services.progress_add(
-            actor=request.user, project=project, text=form.cleaned_data["text"], date=form.cleaned_data["date"]
-        )
+            actor=request.user, project=project, text=form.cleaned_data["text"], date=form.cleaned_data["date"],
+            photos=form.cleaned_data["photos"],
+        )  # fmt: skip
     except LuoshiError as exc:
         return _fail(request, project, exc=exc)
     messages.success(request, _("Progress entry added."))
@@ -374,3 +386,104 @@ def problem_settle(request: HttpRequest, pk: int) -> HttpResponse:
         return _fail(request, problem.project, exc=exc)
     messages.success(request, _("Problem settled."))
     return _back(request, problem.project)
+
+
+# --- photos ----------------------------------------------------------------------------
+
+
+@login_required
+def photo(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    """A progress photo: ``thumb`` and ``full`` carry no metadata; ``evidence`` keeps the camera's
+    EXIF data (place and time taken) and is for those who may report on the project."""
+    item = selectors.access_photo(request.user, pk)
+    if kind == "evidence":
+        project = selectors.access_project(request.user, item.entry.project_id)
+        if not can_report(request.user, project):
+            raise NotFound()
+        stored = item.evidence
+    elif kind == "full":
+        stored = item.public
+    elif kind == "thumb":
+        stored = item.thumbnail
+    else:
+        raise NotFound()
+    response = FileResponse(stored.open("rb"), content_type=item.content_type)
+    response["Content-Disposition"] = f'inline; filename="{pk}-{kind}"'
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# --- consultation meetings ---------------------------------------------------------------
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.meeting_list(request.user))
+    return render(
+        request,
+        "projects/meeting_list.html",
+        {"page_obj": page, "may_create": bool(scope_for(request.user).roles & MANAGERS)},
+    )
+
+
+@login_required
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    within = None
+    raw = request.GET.get("unit", "")
+    if raw.isdigit() and len(raw) < 10:
+        within = access_unit(request.user, int(raw))
+    form = MeetingForm(request.POST or None, user=request.user, within=within, initial={"date": today()})
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            meeting = services.meeting_create(
+                actor=request.user, unit=c["unit"], date=c["date"], title=c["title"], projects=list(c["projects"]),
+                chair=c["chair"], attendees=c["attendees"], notes=c["notes"],
+            )  # fmt: skip
+        except LuoshiError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Meeting recorded."))
+            return redirect("projects:meeting", pk=meeting.pk)
+    return render(
+        request,
+        "projects/meeting_form.html",
+        {"form": form, "within": within, "townships": selectors.township_choices(request.user)},
+    )
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.access_meeting(request.user, pk)
+    manage = can(request.user, "meeting.manage", meeting)
+    return render(
+        request,
+        "projects/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "projects": list(meeting.projects.select_related("unit").order_by("code")),
+            "review": selectors.meeting_review(meeting),
+            "problem_form": MeetingProblemForm(user=request.user, meeting=meeting) if manage else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def meeting_problem(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.access_meeting(request.user, pk)
+    form = MeetingProblemForm(request.POST, user=request.user, meeting=meeting)
+    if form.is_valid():
+        c = form.cleaned_data
+        try:
+            services.meeting_problem_add(
+                actor=request.user, meeting=meeting, project=c["project"], kind=c["kind"], title=c["title"],
+                unit=c["unit"], due_date=c["due_date"], description=c["description"],
+            )  # fmt: skip
+        except LuoshiError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Problem recorded."))
+    else:
+        _form_errors(request, form)
+    return redirect("projects:meeting", pk=meeting.pk)

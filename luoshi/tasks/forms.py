@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.errors import LuoshiError
+from luoshi.core.forms import MultipleFileField
 from luoshi.org.models import Person, Unit, UnitKind
 from luoshi.org.scope import scope_for
 from luoshi.org.selectors import units_visible_to
@@ -36,22 +37,6 @@ def dispatch_units(user: Any) -> QuerySet[Unit]:
     if not scope.is_all:
         qs = qs.filter(scope.unit_q(roles=DISPATCHERS))
     return qs.exclude(kind=UnitKind.GRID).order_by("path")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
 
 
 class TaskForm(forms.Form):
