@@ -78,3 +78,21 @@ def test_parse_gb18030_table(tmp_path, db):
 def test_missing_file():
     with pytest.raises(CommandError, match="no such file"):
         call_command("scorecard", "parse", "/nonexistent/file.txt", "--json")
+
+
+def test_parse_without_a_catalogue_still_reads_the_figures(tmp_path, monkeypatch):
+    from django.db import OperationalError
+
+    from luoshi.indicators import selectors
+
+    def no_table() -> dict[str, str]:
+        raise OperationalError("no such table: indicators_indicator")
+
+    monkeypatch.setattr(selectors, "catalogue_names", no_table)
+    path = tmp_path / "one.txt"
+    path.write_text("税收收入3.1亿元，列全市第2位。", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("scorecard", "parse", str(path), "--json", "--compact", stdout=out, stderr=err)
+    [item] = json.loads(out.getvalue())
+    assert (item["name"], item["value"], item["rank"], item["code"]) == ("税收收入", 3.1, 2, None)
+    assert "no catalogue" in err.getvalue() and "--no-codes" in err.getvalue()

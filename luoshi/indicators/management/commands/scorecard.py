@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from luoshi.indicators import selectors
 from luoshi.indicators.parser import parse, parse_to_json
@@ -29,11 +30,19 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "parse":
             text = self._read(options["file"])
-            catalogue = None if options["no_codes"] else selectors.catalogue_names()
+            catalogue = None if options["no_codes"] else self._catalogue()
             if options["json"]:
                 self.stdout.write(parse_to_json(text, indent=None if options["compact"] else 2, catalogue=catalogue))
             else:
                 self._table(text, catalogue)
+
+    def _catalogue(self) -> dict[str, str] | None:
+        """The catalogue's names for codes; without a usable database the figures are still read."""
+        try:
+            return selectors.catalogue_names()
+        except DatabaseError as exc:
+            self.stderr.write(f"no catalogue ({exc}); code stays null — run `luoshi migrate`, or pass --no-codes")
+            return None
 
     def _read(self, name: str) -> str:
         if name == "-":
