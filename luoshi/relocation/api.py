@@ -18,6 +18,7 @@ from ninja.responses import Status as HttpStatus
 
 from luoshi.api.pagination import paginate
 from luoshi.api.schemas import ErrorOut, PageOut, PlainOut
+from luoshi.core import links
 from luoshi.core.errors import ValidationFailed
 from luoshi.org.permissions import can
 from luoshi.org.selectors import access_unit
@@ -109,7 +110,17 @@ class RelocationParcelOut(PlainOut):
     figures: RelocationFiguresOut
 
 
+class RelocationProjectOut(PlainOut):
+    id: int
+    code: str
+    name: str
+    url: str
+    stage_label: str
+    status_label: str
+
+
 class RelocationCampaignDetailOut(RelocationCampaignOut):
+    project: RelocationProjectOut | None = Field(None, description="The key project this campaign clears land for")
     description: str
     compensation_standard: str
     allowed_actions: list[str]
@@ -131,6 +142,7 @@ class RelocationCampaignIn(Schema):
     description: str = Field("", max_length=4000)
     compensation_standard: str = Field("", max_length=8000)
     is_public: bool = False
+    project_id: int | None = Field(None, ge=1, description="A key project you may see")
 
 
 class RelocationCampaignPatch(Schema):
@@ -145,6 +157,7 @@ class RelocationCampaignPatch(Schema):
     description: str | None = Field(None, max_length=4000)
     compensation_standard: str | None = Field(None, max_length=8000)
     is_public: bool | None = None
+    project_id: int | None = Field(None, ge=1, description="A key project you may see; null removes the link")
 
 
 class RelocationTransitionIn(Schema):
@@ -337,8 +350,19 @@ def _parcel(p: Parcel) -> dict[str, Any]:
 def _detail(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
     c = selectors.access_campaign(request.user, campaign_id)
     selectors.with_figures([c])
+    ref = links.project_refs([c.project_id]).get(c.project_id or 0)
     return {
         **_campaign(c),
+        "project": None
+        if ref is None
+        else {
+            "id": ref.id,
+            "code": ref.code,
+            "name": ref.name,
+            "url": ref.url,
+            "stage_label": ref.stage_label,
+            "status_label": ref.status_label,
+        },
         "description": c.description,
         "compensation_standard": c.compensation_standard,
         "allowed_actions": workflow.allowed_actions(c.stage, campaign_roles(request.user, c)),

@@ -22,7 +22,7 @@ from typing import Any
 from django.db import transaction
 
 from luoshi.accounts.models import User
-from luoshi.core import audit
+from luoshi.core import audit, links
 from luoshi.core.timeutil import today as local_today
 from luoshi.org.demo import GIVEN, SEED_OFFICIALS, SURNAMES
 from luoshi.org.models import Unit
@@ -34,6 +34,7 @@ from luoshi.relocation.models import (
     Parcel,
     RelocationChoice,
     Stage,
+    id_check_digit,
 )
 
 DONGXING_CODE = "CD-DX4"
@@ -52,15 +53,12 @@ STANDARD = (
     "征收补偿方案、评估结果及签约情况在社区公示栏和本页面同步公开，接受群众监督。"
 )
 
-# Invented ID numbers: 99 is no real province (the demo district's division code is 990101).
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-
 
 def _id_number(rng: random.Random) -> str:
+    """An invented ID number: 99 is no real province (the demo district's division code is 990101)."""
     birth = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 60))
     body = f"990101{birth:%Y%m%d}{rng.randrange(0, 1000):03d}"
-    return body + _ID_CHECK[sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True)) % 11]
+    return body + id_check_digit(body)
 
 
 def _name(rng: random.Random) -> str:
@@ -105,9 +103,26 @@ def load(*, stdout: Any = None) -> dict[str, int]:
     if louqiao is not None:
         force = Unit.objects.filter(code="LQZ1").first() or louqiao  # 娄桥征迁专班
         campaigns.append(_louqiao(rng, louqiao, force, today))
+    _link_projects(campaigns, actor)
     for campaign in campaigns:
         audit.record(actor=actor, obj=campaign, verb="create", comment="demo")
     return {"campaigns": Campaign.objects.count(), "households": Household.objects.count()}
+
+
+#: The key projects (of the projects app's demo) whose land the campaigns clear, by campaign code.
+PROJECTS = {DONGXING_CODE: "东星片区安置房", "CD-DH2": "东星片区安置房"}
+
+
+def _link_projects(campaigns: list[Campaign], actor: Any) -> None:
+    """Link campaigns to their key projects through ``core.links``, as the township's leader sees them
+    (nothing when there is no such project)."""
+    if actor is None:
+        return
+    for campaign in campaigns:
+        name = PROJECTS.get(campaign.code)
+        matches = links.project_choices(actor, q=name, limit=2) if name else []
+        if matches:
+            Campaign.objects.filter(pk=campaign.pk).update(project_id=matches[0].id)
 
 
 def _campaign(unit: Unit, team: Unit, **fields: Any) -> Campaign:

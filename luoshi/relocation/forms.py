@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core import links
 from luoshi.org.models import Unit, UnitKind
 from luoshi.org.scope import scope_for
 from luoshi.relocation.models import (
@@ -93,12 +94,27 @@ class CampaignForm(forms.Form):
     is_public = forms.BooleanField(
         label=_("Publish the public page (阳光征迁): totals and the standard, no personal data"), required=False
     )
+    project_id = forms.TypedChoiceField(
+        label=_("key project"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("The key project this campaign clears land for; its problems to coordinate are kept there."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, user: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = command_townships(user)  # type: ignore[attr-defined]
         self.fields["team"].queryset = team_units(user)  # type: ignore[attr-defined]
+        projects = links.project_choices(user, limit=500)
+        current = self.initial.get("project_id")
+        if current and all(p.id != current for p in projects):
+            projects += list(links.project_refs([current]).values())
+        if projects:
+            self.fields["project_id"].choices = [("", "—"), *((p.id, f"{p.code} {p.name}") for p in projects)]  # type: ignore[attr-defined]
+        else:  # no key projects to link (or the projects app is not installed)
+            del self.fields["project_id"]
         if editing:
             for name in ("code", "unit"):
                 self.fields[name].disabled = True

@@ -9,15 +9,18 @@ Models hold data and invariants only; writes go through
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.validators import no_control_characters
 from luoshi.org.models import Unit
 
 MAX_AREA = Decimal("99999999.99")  # m²
@@ -25,6 +28,27 @@ MAX_MONEY = Decimal("999999999999.99")  # 元
 AREA = [MinValueValidator(Decimal("0")), MaxValueValidator(MAX_AREA)]
 MONEY = [MinValueValidator(Decimal("0")), MaxValueValidator(MAX_MONEY)]
 MAX_LAT, MAX_LNG = Decimal("90"), Decimal("180")
+TEXT = [no_control_characters]
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_ID_RE = re.compile(r"^(\d{15}|\d{17}[\dX])$")
+
+
+def id_check_digit(first17: str) -> str:
+    """The check character of an 18-character resident ID number (GB 11643-1999)."""
+    return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
+
+
+def validate_id_no(value: str) -> None:
+    """An ID number is 15 digits (old cards) or 17 digits and a check character that matches."""
+    if not value:
+        return
+    if not _ID_RE.match(value) or (len(value) == 18 and id_check_digit(value[:17]) != value[17]):
+        raise ValidationError(
+            _("An ID number has 18 characters (17 digits and a check digit or X) and the check digit must match."),
+            code="id_no",
+        )
 
 
 class Stage(models.TextChoices):
@@ -63,7 +87,7 @@ class Campaign(models.Model):
         unique=True,
         help_text=_("Letters, digits and hyphens; used in the public page's address."),
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=TEXT)
     kind = models.CharField(_("kind"), max_length=16, choices=CampaignKind.choices, default=CampaignKind.EXPROPRIATION)
     unit = models.ForeignKey(
         Unit, verbose_name=_("township or subdistrict"), on_delete=models.PROTECT, related_name="relocation_campaigns"
@@ -77,7 +101,7 @@ class Campaign(models.Model):
     )
     stage = models.CharField(_("campaign stage"), max_length=16, choices=Stage.choices, default=Stage.LAUNCHED)
     stage_since = models.DateField(_("in this stage since"), default=timezone.localdate)
-    description = models.TextField(_("description"), max_length=4000, blank=True)
+    description = models.TextField(_("description"), max_length=4000, blank=True, validators=TEXT)
     launched_on = models.DateField(_("launched on"))
     signing_starts_on = models.DateField(_("signing starts on"))
     signing_deadline = models.DateField(_("signing deadline"))
@@ -86,6 +110,7 @@ class Campaign(models.Model):
         _("published compensation standard"),
         max_length=8000,
         blank=True,
+        validators=TEXT,
         help_text=_("The standard as published to residents; shown on the public page."),
     )
     is_public = models.BooleanField(
@@ -95,7 +120,7 @@ class Campaign(models.Model):
     )
     # The key project this campaign clears land for: a plain id (the projects app is another
     # domain app, reached only through luoshi.core.links), empty when there is none.
-    project_id = models.PositiveIntegerField(_("key project"), null=True, blank=True)
+    project_id = models.PositiveIntegerField(_("key project"), null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -137,7 +162,7 @@ class Parcel(models.Model):
     """A plot of land (地块) in a campaign; its households decide when it is cleared (净地)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="parcels")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=TEXT)
     land_area = models.DecimalField(
         _("parcel area (m²)"), max_digits=12, decimal_places=2, validators=AREA, null=True, blank=True
     )
@@ -205,13 +230,13 @@ class Household(models.Model):
         Parcel, verbose_name=_("parcel"), on_delete=models.PROTECT, null=True, blank=True, related_name="households"
     )
     number = models.CharField(
-        _("number"), max_length=32, help_text=_("The ledger number (宗号), unique in a campaign.")
+        _("number"), max_length=32, validators=TEXT, help_text=_("The ledger number (宗号), unique in a campaign.")
     )
     kind = models.CharField(_("kind"), max_length=16, choices=HouseholdKind.choices, default=HouseholdKind.RESIDENCE)
-    owner_name = models.CharField(_("owner"), max_length=64)
-    owner_id_no = models.CharField(_("owner's ID number"), max_length=18, blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
-    address = models.CharField(_("house location"), max_length=200, blank=True)
+    owner_name = models.CharField(_("owner"), max_length=64, validators=TEXT)
+    owner_id_no = models.CharField(_("owner's ID number"), max_length=18, blank=True, validators=[validate_id_no])
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=TEXT)
+    address = models.CharField(_("house location"), max_length=200, blank=True, validators=TEXT)
     house_area = models.DecimalField(
         _("house area (m²)"), max_digits=10, decimal_places=2, validators=AREA, default=Decimal("0")
     )
@@ -230,7 +255,7 @@ class Household(models.Model):
     )
     vacated_on = models.DateField(_("vacated on"), null=True, blank=True)
     demolished_on = models.DateField(_("demolished on"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True, validators=TEXT)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)

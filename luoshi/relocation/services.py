@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.core import audit
+from luoshi.core import audit, links
 from luoshi.core.errors import Conflict, ValidationFailed
 from luoshi.core.masking import mask_id_no, mask_name, mask_phone
 from luoshi.core.timeutil import today as local_today
@@ -136,6 +136,13 @@ def _apply(
 # --- campaigns ------------------------------------------------------------------------------
 
 
+def _check_project(actor: Any, campaign: Campaign) -> None:
+    """A linked key project must be one the actor may see (through ``core.links``; no project app, no link)."""
+    if campaign.project_id is not None and not links.project_visible(actor, campaign.project_id):
+        message = _("No such key project in your scope.")
+        raise ValidationFailed(message, details={"project_id": [message]})
+
+
 def _check_campaign(campaign: Campaign) -> None:
     if not CODE_RE.match(campaign.code or ""):
         raise ValidationFailed(
@@ -187,6 +194,7 @@ def campaign_create(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     _check_campaign(campaign)
+    _check_project(actor, campaign)
     campaign.save()
     audit.record(actor=actor, obj=campaign, verb="create", changes=audit.diff({}, _snapshot(campaign, CAMPAIGN_FIELDS)))
     return campaign
@@ -198,7 +206,14 @@ def campaign_update(*, actor: Any, campaign: Campaign, version: int | None = Non
     locked = lock(Campaign.objects.select_related("unit", "team"), campaign.pk)
     require(actor, "relocation.campaign.edit", locked)
     check_version(locked, version)
-    return _apply(actor=actor, obj=locked, fields=fields, names=CAMPAIGN_FIELDS, check=_check_campaign)
+    before_project = locked.project_id
+
+    def check(obj: Campaign) -> None:
+        _check_campaign(obj)
+        if obj.project_id != before_project:
+            _check_project(actor, obj)
+
+    return _apply(actor=actor, obj=locked, fields=fields, names=CAMPAIGN_FIELDS, check=check)
 
 
 def _needs_met(needs: str, campaign: Campaign) -> None:

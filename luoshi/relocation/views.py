@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luoshi.core import audit
+from luoshi.core import audit, links
 from luoshi.core.errors import LuoshiError, NotFound
 from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
@@ -80,6 +80,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
                 description=d["description"],
                 compensation_standard=d["compensation_standard"],
                 is_public=d["is_public"],
+                project_id=d.get("project_id"),
             )
         except LuoshiError as exc:
             apply_error(form, exc)
@@ -93,12 +94,12 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.access_campaign(request.user, pk)
     require(request.user, "relocation.campaign.edit", campaign)
-    initial = {name: getattr(campaign, name) for name in services.CAMPAIGN_FIELDS if name != "project_id"}
+    initial = {name: getattr(campaign, name) for name in services.CAMPAIGN_FIELDS}
     initial.update(code=campaign.code, unit=campaign.unit, version=campaign.version)
     form = forms.CampaignForm(request.POST or None, initial=initial, user=request.user, editing=True)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        fields = {name: d[name] for name in services.CAMPAIGN_FIELDS if name in d and name != "project_id"}
+        fields = {name: d[name] for name in services.CAMPAIGN_FIELDS if name in form.fields}
         try:
             services.campaign_update(actor=request.user, campaign=campaign, version=d.get("version"), **fields)
         except LuoshiError as exc:
@@ -161,6 +162,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": actions,
             "can_edit": can(request.user, "relocation.campaign.edit", campaign),
             "can_keep": can(request.user, "relocation.ledger.edit", campaign),
+            "project": links.project_refs([campaign.project_id]).get(campaign.project_id or 0),
             "entries": audit.entries_for(campaign, limit=30),
         },
     )

@@ -66,7 +66,7 @@ def make_parcel(campaign: Campaign, name: str = "甲一号地块", **fields: Any
 def make_household(campaign: Campaign, number: str, **fields: Any) -> Household:
     values: dict[str, Any] = {
         "owner_name": "王建国",
-        "owner_id_no": "990101196501011234",
+        "owner_id_no": "990101196501011233",
         "phone": "13912345678",
         "house_area": Decimal("100.00"),
     }

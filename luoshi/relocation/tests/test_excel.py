@@ -131,7 +131,7 @@ def test_export_round_trips_and_masks_for_readers(s: Scene) -> None:
         0
     ]
     assert masked.cell(row=2, column=4).value == "王**"
-    assert masked.cell(row=2, column=5).value == "9901************34"
+    assert masked.cell(row=2, column=5).value == "9901************33"
     assert ActivityLog.objects.filter(verb="relocation.export").count() == 2
 
 

@@ -172,13 +172,13 @@ def test_numbers_are_unique_in_a_campaign(s: Scene) -> None:
 def test_the_activity_log_keeps_owner_data_masked(s: Scene) -> None:
     campaign = make_campaign(s)
     h = services.household_create(
-        actor=s.staff, campaign=campaign, number="001", owner_name="王建国", owner_id_no="990101196501011234",
+        actor=s.staff, campaign=campaign, number="001", owner_name="王建国", owner_id_no="990101196501011233",
         phone="13912345678", house_area=Decimal("80"),
     )  # fmt: skip
     entry = ActivityLog.objects.get(verb="create", object_id=str(h.pk))
     text = str(entry.changes)
-    assert "王建国" not in text and "990101196501011234" not in text and "13912345678" not in text
-    assert "王**" in text and "9901************34" in text and "139****5678" in text
+    assert "王建国" not in text and "990101196501011233" not in text and "13912345678" not in text
+    assert "王**" in text and "9901************33" in text and "139****5678" in text
 
 
 def test_every_opening_is_logged_and_only_keepers_see_the_owner_unmasked(s: Scene) -> None:
@@ -281,3 +281,36 @@ def test_the_daily_watch_leaves_cleared_campaigns_alone(s: Scene) -> None:
     campaign = make_campaign(s, stage=Stage.WRAP_UP)
     make_household(campaign, "001")
     assert services.deadline_watch(today=START + dt.timedelta(days=100)) == 0
+
+
+@pytest.mark.parametrize(
+    ("id_no", "ok"),
+    [
+        ("990101196501011233", True),  # check digit 3
+        ("99010119700202566x", True),  # check X, typed in lower case
+        ("990101650101123", True),  # an old 15-digit number
+        ("990101196501011234", False),  # wrong check digit
+        ("99010119650101123", False),  # 17 characters
+        ("9901011965010112333", False),  # 19: longer than the field
+        ("99010119650101123A", False),
+        ("", True),
+    ],
+)
+def test_id_numbers_are_checked(s: Scene, id_no: str, ok: bool) -> None:
+    campaign = make_campaign(s)
+    call = {"actor": s.staff, "campaign": campaign, "number": "1", "owner_name": "李四", "house_area": Decimal("1")}
+    if ok:
+        services.household_create(**call, owner_id_no=id_no)
+    else:
+        with pytest.raises(ValidationFailed) as exc:
+            services.household_create(**call, owner_id_no=id_no)
+        assert "owner_id_no" in exc.value.details
+
+
+def test_control_characters_are_refused(s: Scene) -> None:
+    campaign = make_campaign(s)
+    with pytest.raises(ValidationFailed) as exc:
+        services.household_create(
+            actor=s.staff, campaign=campaign, number="1", owner_name="李\x1b四", house_area=Decimal("1")
+        )
+    assert "owner_name" in exc.value.details
