@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from luoshi.accounts.models import User
 from luoshi.core import audit, links
@@ -105,7 +106,7 @@ def load(*, stdout: Any = None) -> dict[str, int]:
         campaigns.append(_louqiao(rng, louqiao, force, today))
     _link_projects(campaigns, actor)
     for campaign in campaigns:
-        audit.record(actor=actor, obj=campaign, verb="create", comment="demo")
+        audit.record(actor=actor, obj=campaign, verb="create", comment=_("demo data"))
     return {"campaigns": Campaign.objects.count(), "households": Household.objects.count()}
 
 

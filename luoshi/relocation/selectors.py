@@ -228,7 +228,8 @@ def daily_progress(campaign: Campaign, *, until: dt.date | None = None) -> list[
     """Households signed, vacated and demolished on each day, with running totals.
 
     From the start of signing (or the first recorded step, if earlier) to the last
-    recorded step or ``until`` (today), whichever is later; at most the last
+    recorded step or ``until`` (today), whichever is later (to the last step alone once
+    the land is cleared); at most the last
     :data:`MAX_SERIES_DAYS` days are returned, totals still counting from the start.
     """
     base = Household.objects.filter(campaign=campaign).order_by()
@@ -240,7 +241,9 @@ def daily_progress(campaign: Campaign, *, until: dt.date | None = None) -> list[
     if not days:
         return []
     start = min([campaign.signing_starts_on, *days])
-    end = max([*days, until or local_today()])
+    # A campaign past 净地 ends its series on its last recorded step; one under way runs to today.
+    finished = campaign.stage in (Stage.CLEARED, Stage.WRAP_UP)
+    end = max(days) if finished else max([*days, until or local_today()])
     totals = [0, 0, 0]
     series: list[Day] = []
     for offset in range((end - start).days + 1):
