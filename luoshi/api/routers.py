@@ -11,14 +11,14 @@ from luoshi.org.selectors import person_for_user
 me_router = Router(tags=["me"])
 
 
-class RoleOut(Schema):
+class MyRoleOut(Schema):
     role: str
     role_label: str
     unit_id: int
     unit_name: str
 
 
-class PositionOut(Schema):
+class MyPositionOut(Schema):
     unit_id: int
     unit_name: str
     title: str
@@ -30,8 +30,8 @@ class MeOut(Schema):
     username: str
     full_name: str
     is_superuser: bool
-    roles: list[RoleOut]
-    positions: list[PositionOut]
+    roles: list[MyRoleOut]
+    positions: list[MyPositionOut]
 
 
 @me_router.get("/me", response=MeOut, summary="The current user, their roles and positions")

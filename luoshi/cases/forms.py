@@ -186,7 +186,7 @@ class KeyPersonForm(forms.Form):
 
 
 class KeyPersonVisitForm(forms.Form):
-    visited_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    visited_on = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     method = forms.ChoiceField(label=_("Method"), choices=VisitMethod.choices, initial=VisitMethod.VISIT)
     content = forms.CharField(label=_("What was found"), widget=forms.Textarea(attrs={"rows": 3}))
     risk_level = forms.ChoiceField(label=_("Risk level after"), choices=[("", "—"), *RiskLevel.choices], required=False)

@@ -58,7 +58,15 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, list | tuple | set):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
     return str(value)
+
+
+def _plain_changes(changes: dict[str, dict[str, Any]] | None) -> dict[str, Any]:
+    """``changes`` as JSON can store them: a lazy label (``RiskLevel(x).label``) or a date
+    handed in by a caller becomes text here instead of failing the whole write."""
+    return {str(name): _plain(change) for name, change in (changes or {}).items()}
 
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
@@ -106,7 +114,7 @@ def record(
         content_type=ContentType.objects.get_for_model(type(obj)),
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
-        changes=changes or {},
+        changes=_plain_changes(changes),
         comment=comment,
     )
     entry.save()
@@ -150,7 +158,7 @@ def record_many(*, actor: Any, entries: Iterable[Entry]) -> list[ActivityLog]:
                 content_type=types[model],
                 object_id=str(entry.obj.pk),
                 object_repr=str(entry.obj)[:200],
-                changes=entry.changes or {},
+                changes=_plain_changes(entry.changes),
                 comment=entry.comment,
             )
         )

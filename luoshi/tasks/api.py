@@ -17,7 +17,6 @@ from luoshi.org.models import Person, Unit
 from luoshi.org.selectors import access_unit
 from luoshi.tasks import selectors, services, workflow
 from luoshi.tasks.models import Category, ProgressReport, Status, Task
-from luoshi.tasks.permissions import task_roles
 
 tasks_router = Router(tags=["tasks"])
 goals_router = Router(tags=["goals"])
@@ -83,7 +82,7 @@ class MilestoneOut(Schema):
     done_at: dt.datetime | None
 
 
-class EventOut(Schema):
+class TaskEventOut(Schema):
     id: int
     kind: str
     action: str
@@ -123,11 +122,15 @@ class TaskDetailOut(TaskListItem):
     time_progress: int
     working_days_left: int
     light_reasons: list[str]
-    allowed_actions: list[str]
+    allowed_actions: list[str] = Field(..., description="The workflow actions the server will accept from you now")
+    comment_required: list[str] = Field(..., description="Of allowed_actions, those that need a comment")
+    dispatch_gaps: dict[str, list[str]] = Field(
+        ..., description="For a draft: which of the five fixes (五定) are missing or wrong before it can be assigned"
+    )
     milestones: list[MilestoneOut]
     subtasks: list[TaskListItem]
     extensions: list[ExtensionOut]
-    timeline: list[EventOut]
+    timeline: list[TaskEventOut]
 
 
 class TaskQuery(Schema):
@@ -190,9 +193,13 @@ class TaskPatch(Schema):
     weight: Decimal | None = None
 
 
-class TransitionIn(Schema):
+class TaskTransitionIn(Schema):
     action: str = Field(..., description=", ".join(workflow.ACTIONS))
-    comment: str = ""
+    comment: str = Field(
+        "",
+        max_length=2000,
+        description="Required for the actions listed in comment_required (a reason; for sign_off the review opinion)",
+    )
     version: int | None = Field(None, description="Send the version you read to be protected from lost updates")
     new_deadline: dt.date | None = Field(None, description="For request_extension and approve_extension")
 
@@ -227,7 +234,7 @@ class MilestoneIn(Schema):
     due_date: dt.date
 
 
-class CategoryOut(Schema):
+class GoalCategoryOut(Schema):
     id: int
     parent_id: int | None
     name: str
@@ -254,7 +261,7 @@ class GoalOut(Schema):
 class GoalDetailOut(GoalOut):
     description: str
     assessment: str
-    categories: list[CategoryOut]
+    categories: list[GoalCategoryOut]
 
 
 class GoalIn(Schema):
@@ -341,7 +348,7 @@ def _units(request: HttpRequest, ids: list[int]) -> list[Unit]:
 def task_detail_dict(request: HttpRequest, task: Task) -> dict[str, Any]:
     detail = selectors.task_detail(request.user, task)
     live = services.light_for(task)
-    roles = task_roles(request.user, task)
+    actions = services.available_actions(request.user, task, pending_extension=detail.pending_extension is not None)
     return {
         **TaskListItem.from_orm(task).dict(),
         "description": task.description,
@@ -361,7 +368,9 @@ def task_detail_dict(request: HttpRequest, task: Task) -> dict[str, Any]:
         "time_progress": live.time_progress,
         "working_days_left": live.working_days_left,
         "light_reasons": list(live.reasons),
-        "allowed_actions": workflow.allowed_actions(task.status, roles),
+        "allowed_actions": actions,
+        "comment_required": [a for a in actions if services.comment_required(task, a)],
+        "dispatch_gaps": services.dispatch_gaps(task) if task.status == Status.DRAFT else {},
         "milestones": detail.milestones,
         "subtasks": detail.subtasks,
         "extensions": detail.extensions,
@@ -453,7 +462,7 @@ def update_task(request: HttpRequest, task_id: int, payload: TaskPatch) -> Any:
 @tasks_router.post(
     "/{int:task_id}/transitions", response={200: TaskDetailOut, **ERRORS}, summary="Fire a workflow action"
 )
-def transition_task(request: HttpRequest, task_id: int, payload: TransitionIn) -> Any:
+def transition_task(request: HttpRequest, task_id: int, payload: TaskTransitionIn) -> Any:
     task = selectors.access_task(request.user, task_id)
     services.task_transition(
         actor=request.user,
@@ -556,7 +565,7 @@ def get_goal(request: HttpRequest, goal_id: int) -> Any:
 
 
 @goals_router.post(
-    "/{int:goal_id}/categories", response={201: CategoryOut, **ERRORS}, summary="Add a category or project"
+    "/{int:goal_id}/categories", response={201: GoalCategoryOut, **ERRORS}, summary="Add a category or project"
 )
 def add_category(request: HttpRequest, goal_id: int, payload: CategoryIn) -> Any:
     goal = selectors.access_goal(request.user, goal_id)

@@ -240,12 +240,15 @@ def _load_chengdong(township: Unit) -> int:
                         title=sub_title,
                         lead_unit=units[sub_unit],
                         start_date=task.start_date,
-                        deadline=task.deadline,
+                        deadline=max(task.deadline, today),
                         parent=task,
                         responsible_leader=person,
+                        target=f"{sub_title}按日完成",
+                        acceptance="专班现场核验",
                     ),
                     assign=True,
                 )
+                Task.objects.filter(pk=sub.pk).update(deadline=task.deadline, original_deadline=task.deadline)
                 services.task_transition(actor=admin, task=sub, action=Action.ACCEPT)
                 services.task_report_progress(actor=admin, task=_fresh(sub), percent=percent, text="按日调度推进")
                 created += 1
@@ -279,11 +282,21 @@ def _create(
     lead = units[spec.unit]
     data = services.TaskData(
         title=spec.title, lead_unit=lead, start_date=start, deadline=deadline, source=spec.source, goal=goal,
-        category=category, target=spec.target, measures=spec.measures, acceptance=spec.acceptance,
+        category=category, measures=spec.measures,
+        # The draft keeps what it was given, so its page shows what dispatch still needs.
+        target=spec.target or ("" if spec.state == "draft" else f"{spec.title}按期完成"),
+        acceptance=spec.acceptance or ("" if spec.state == "draft" else "牵头单位报送完成材料，督查室现场核验"),
         responsible_leader=leader, co_units=[units[c] for c in spec.co_units if c in units and units[c] != lead],
         task_force=units.get(spec.force) if spec.force else None, priority=spec.priority, report_cadence=spec.cadence,
     )  # fmt: skip
+    if deadline < today:
+        # Dispatched weeks ago with a deadline then ahead: dispatch today refuses a past
+        # deadline, so dispatch with today's and put the real one back, as history.
+        data.deadline = today
     task = services.task_create(actor=dispatcher, data=data, assign=spec.state != "draft")
+    if deadline < today:
+        Task.objects.filter(pk=task.pk).update(deadline=deadline, original_deadline=deadline)
+        task = _fresh(task)
     if spec.state in {"draft", "assigned"}:
         return _finish(task, spec, today)
     if spec.state == "cancelled":
@@ -380,7 +393,11 @@ def _inspections(township: Unit, units: dict[str, Unit], supervisor: Any, today:
                     else units["CDZ1"]
                 )
                 services.finding_to_task(
-                    actor=supervisor, finding=finding, lead_unit=unit, deadline=today + dt.timedelta(days=7 + 7 * i)
+                    actor=supervisor,
+                    finding=finding,
+                    lead_unit=unit,
+                    deadline=today + dt.timedelta(days=7 + 7 * i),
+                    responsible_leader=inspectors[-1] if inspectors else None,
                 )
                 created += 1
     return created

@@ -43,10 +43,10 @@ COLUMNS: list[tuple[str, str | Promise, bool, str]] = [
     ("source", gettext_lazy("Source"), False, "上级交办"),
     ("goal", gettext_lazy("Goal"), False, ""),
     ("category", gettext_lazy("Category or project"), False, ""),
-    ("target", gettext_lazy("Target"), False, "月底前完成净地"),
-    ("acceptance", gettext_lazy("Acceptance standard"), False, "现场核查无遗留建筑"),
+    ("target", gettext_lazy("Target"), True, "月底前完成净地"),
+    ("acceptance", gettext_lazy("Acceptance standard"), True, "现场核查无遗留建筑"),
     ("measures", gettext_lazy("Measures"), False, "组建专班，每日调度"),
-    ("responsible_leader", gettext_lazy("Responsible leader"), False, ""),
+    ("responsible_leader", gettext_lazy("Responsible leader"), True, "林建华"),
     ("lead_unit", gettext_lazy("Lead unit"), True, "CDD03"),
     ("co_units", gettext_lazy("Co-units"), False, "CD01、CDD04"),
     ("task_force", gettext_lazy("Task force"), False, ""),
@@ -97,7 +97,12 @@ def parse_date(value: Any) -> dt.date:
     for pattern in DATE_PATTERNS:
         m = pattern.match(text)
         if m:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            try:
+                return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                # No such day (month 13, 30 February): Python's own message is English, so
+                # raise the cell's text and let the row say it cannot be read.
+                raise ValueError(text) from None
     raise ValueError(text)
 
 
@@ -126,8 +131,11 @@ def template() -> bytes:
         if required:
             cell.fill = required_fill
         ws.column_dimensions[get_column_letter(col)].width = 18
-    for col, (_key, _header, _required, example) in enumerate(COLUMNS, start=1):
-        ws.cell(row=2, column=col, value=cells.safe_value(example))
+    # The example's dates start today, so the example row itself could be dispatched.
+    start = local_today()
+    dates = {"start_date": start.isoformat(), "deadline": (start + dt.timedelta(days=30)).isoformat()}
+    for col, (key, _header, _required, example) in enumerate(COLUMNS, start=1):
+        ws.cell(row=2, column=col, value=cells.safe_value(dates.get(key, example)))
     notes = wb.create_sheet(_("Instructions"))
     lines = [
         _("Fill one task per row. Columns marked * are required. Delete the example row."),
@@ -282,6 +290,10 @@ def _read_rows(content: bytes) -> tuple[list[tuple[int, dict[str, Any]]], list[s
     return result, []
 
 
+def _column_error(key: str, message: str) -> str:
+    return _("%(column)s: %(message)s") % {"column": _column_label(key), "message": message}
+
+
 def _validate_row(number: int, values: dict[str, Any], lookup: _Lookup) -> RowResult:
     row = RowResult(number=number, values={k: _cell_text(v) for k, v in values.items()})
     text = row.values
@@ -331,7 +343,7 @@ def _validate_row(number: int, values: dict[str, Any], lookup: _Lookup) -> RowRe
     # Checked here too, so a row with other errors lists this one as well.
     start, deadline = resolved.get("start_date"), resolved.get("deadline")
     if start and deadline and deadline < start:
-        errors.append(f"{_column_label('deadline')}: {_('The deadline cannot be before the start date.')}")
+        errors.append(_column_error("deadline", _("The deadline cannot be before the start date.")))
     resolved["source"] = attempt(
         "source", lambda: _choice("source", text.get("source", ""), Source.choices, Source.HIGHER)
     )
@@ -368,9 +380,11 @@ def _validate_row(number: int, values: dict[str, Any], lookup: _Lookup) -> RowRe
         details = exc.details if isinstance(exc.details, dict) else {}
         for key, messages in details.items():
             for message in messages:
-                errors.append(f"{_column_label(key)}: {message}")
+                errors.append(_column_error(key, message))
         if not details:
             errors.append(str(exc.message))
+    for key, messages in services.dispatch_gaps(data, today=local_today()).items():
+        errors.extend(_column_error(key, message) for message in messages)
     if len(text["title"]) > 200:
         errors.append(_("The title is too long (200 characters at most)."))
     if not errors:

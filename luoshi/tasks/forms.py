@@ -17,7 +17,9 @@ from luoshi.tasks import selectors, services
 from luoshi.tasks.models import Cadence, Category, Goal, Priority, Source
 from luoshi.tasks.permissions import DISPATCHERS, goals_visible_to
 
-DATE = forms.DateInput(attrs={"type": "date"})
+#: ``<input type="date">`` takes only ISO dates (2026-06-30); any other format shows an empty box.
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+FOR_DISPATCH = _("Needed to dispatch (交办); a draft may leave it empty.")
 
 
 class UnitChoiceField(forms.ModelChoiceField[Unit]):
@@ -47,15 +49,15 @@ class TaskForm(forms.Form):
     category = forms.ModelChoiceField(label=_("category"), queryset=Category.objects.none(), required=False)
     target = forms.CharField(
         label=_("target"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
-        help_text=_("定目标: what must be achieved, with numbers where possible."),
+        help_text=_("定目标: what must be achieved, with numbers where possible. Needed to dispatch (交办)."),
     )  # fmt: skip
     acceptance = forms.CharField(
         label=_("acceptance standard"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
-        help_text=_("How the reviewer will check that it is done (验收标准)."),
+        help_text=_("How the reviewer will check that it is done (验收标准). Needed to dispatch (交办)."),
     )  # fmt: skip
     measures = forms.CharField(label=_("measures"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     responsible_leader = forms.ModelChoiceField(
-        label=_("responsible leader"), queryset=Person.objects.none(), required=False
+        label=_("responsible leader"), queryset=Person.objects.none(), required=False, help_text=FOR_DISPATCH
     )
     lead_unit = UnitChoiceField(label=_("lead unit"), queryset=Unit.objects.none())
     co_units = UnitMultipleChoiceField(
@@ -188,9 +190,7 @@ class FindingForm(forms.Form):
 class FindingTaskForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200, required=False)
     lead_unit = UnitChoiceField(label=_("lead unit"), queryset=Unit.objects.none())
-    responsible_leader = forms.ModelChoiceField(
-        label=_("responsible leader"), queryset=Person.objects.none(), required=False
-    )
+    responsible_leader = forms.ModelChoiceField(label=_("responsible leader"), queryset=Person.objects.none())
     deadline = forms.DateField(label=_("deadline"), widget=DATE)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.core import audit, uploads, versioning, workdays
-from luoshi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from luoshi.core.errors import Conflict, Forbidden, LuoshiError, NotFound, ValidationFailed
 from luoshi.core.timeutil import today as local_today
 from luoshi.notifications.services import notify
 from luoshi.org.models import Person, Role, RoleGrant, Unit, UnitKind
@@ -385,6 +385,102 @@ def validate_task_data(data: TaskData) -> None:
         raise ValidationFailed(first, details=errors)
 
 
+#: The five fixes (五定) a task needs before it is dispatched, in the order the form shows them.
+FIVE_FIXES: tuple[str, ...] = ("target", "responsible_leader", "lead_unit", "deadline", "acceptance")
+
+
+def dispatch_gaps(task: Task | TaskData, *, today: dt.date | None = None) -> dict[str, list[str]]:
+    """What keeps ``task`` from being dispatched (交办), as field → messages; empty when it may go.
+
+    A draft may lack any of the five fixes; dispatch needs all of them and a deadline
+    that has not already passed (a task must not be born red).
+    """
+    gaps: dict[str, list[str]] = {}
+    if not (task.target or "").strip():
+        gaps["target"] = [_("Give the target (定目标) before dispatching.")]
+    if task.responsible_leader is None:
+        gaps["responsible_leader"] = [_("Choose the responsible leader (定领导) before dispatching.")]
+    if getattr(task, "lead_unit_id", None) is None and getattr(task, "lead_unit", None) is None:
+        gaps["lead_unit"] = [_("Choose the lead unit (定单位) before dispatching.")]
+    if task.deadline is None:
+        gaps["deadline"] = [_("Set the deadline (定时限) before dispatching.")]
+    elif task.deadline < (today or local_today()):
+        gaps["deadline"] = [
+            _("The deadline %(date)s has already passed; choose today or a later day.")
+            % {"date": task.deadline.isoformat()}
+        ]
+    if not (task.acceptance or "").strip():
+        gaps["acceptance"] = [_("Give the acceptance standard (定标准) before dispatching.")]
+    return gaps
+
+
+def _dispatch_refusal(task: Task | TaskData, today: dt.date | None = None) -> ValidationFailed | None:
+    gaps = dispatch_gaps(task, today=today)
+    if not gaps:
+        return None
+    first = next(iter(gaps.values()))[0]
+    message = _("The task cannot be dispatched yet: %(first)s") % {"first": first}
+    return ValidationFailed(message, code="five_fixes_missing", details=gaps)
+
+
+def comment_required(task: Task, action: str) -> bool:
+    """Whether ``action`` on ``task`` needs a comment now (a reason, or the review opinion).
+
+    Submitting for review below 100% asks why; sign-off always takes the reviewer's
+    opinion (审核意见); the table marks the other actions that need a reason.
+    """
+    transition = workflow.lookup(task.status, action)
+    if transition is None:
+        return False
+    if action == Action.SUBMIT:
+        return task.progress < 100
+    return transition.needs_comment
+
+
+def action_refusal(
+    actor: Any,
+    task: Task,
+    action: str,
+    *,
+    roles: frozenset[str] | None = None,
+    pending_extension: bool | None = None,
+    today: dt.date | None = None,
+) -> LuoshiError | None:
+    """Why ``actor`` may not fire ``action`` on ``task`` now, or ``None`` when the service will accept it.
+
+    The one check behind the buttons on the page, ``allowed_actions`` in the API and
+    :func:`task_transition` itself (apart from the comment, which the forms ask for).
+    """
+    try:
+        workflow.require(task.status, action, task_roles(actor, task) if roles is None else roles)
+    except LuoshiError as exc:
+        return exc
+    if action == Action.SIGN_OFF and task.submitted_by_id is not None and task.submitted_by_id == actor.pk:
+        return Forbidden(_("You submitted this task, so someone else must sign it off."), code="self_sign_off")
+    if action in workflow.EXTENSION_ACTIONS:
+        if pending_extension is None:
+            pending_extension = ExtensionRequest.objects.filter(task=task, status=ExtensionStatus.PENDING).exists()
+        if action == Action.REQUEST_EXTENSION and pending_extension:
+            return Conflict(_("An extension request is already waiting for a decision."), code="extension_pending")
+        if action != Action.REQUEST_EXTENSION and not pending_extension:
+            return Conflict(_("There is no extension request to decide."), code="no_extension_pending")
+    if action == Action.ASSIGN:
+        return _dispatch_refusal(task, today)
+    return None
+
+
+def available_actions(
+    actor: Any, task: Task, *, pending_extension: bool | None = None, today: dt.date | None = None
+) -> list[str]:
+    """The workflow actions the service would accept from ``actor`` on ``task`` now, in table order."""
+    roles = task_roles(actor, task)
+    return [
+        a
+        for a in workflow.allowed_actions(task.status, roles)
+        if action_refusal(actor, task, a, roles=roles, pending_extension=pending_extension, today=today) is None
+    ]
+
+
 def _check_refs_visible(actor: Any, data: TaskData) -> None:
     scope = scope_for(actor)
     if not scope.covers(data.lead_unit):
@@ -529,13 +625,19 @@ def task_transition(
     _check_version(task, version)
     roles = task_roles(actor, task)
     transition = workflow.require(task.status, action, roles)
-    if action == Action.SIGN_OFF and task.submitted_by_id is not None and task.submitted_by_id == actor.pk:
-        raise Forbidden(_("You submitted this task, so someone else must sign it off."), code="self_sign_off")
-    if transition.needs_comment:
-        comment = _require_text(comment, _("Please give a reason."))
+    today = local_today()
+    refusal = action_refusal(actor, task, action, roles=roles, today=today)
+    if refusal is not None:
+        raise refusal
+    if comment_required(task, action):
+        if action == Action.SIGN_OFF:
+            comment = _require_text(comment, _("Give your review opinion (审核意见)."))
+        elif action == Action.SUBMIT:
+            comment = _require_text(comment, _("The task is not complete yet; say why it should be reviewed now."))
+        else:
+            comment = _require_text(comment, _("Please give a reason."))
     source = task.status
     now = _now()
-    today = local_today()
     extra: dict[str, Any] = {}
     recipients: list[Any] = []
     title = ""
@@ -882,6 +984,7 @@ def finding_to_task(
         start_date=today,
         deadline=deadline,
         responsible_leader=responsible_leader,
+        target=_("Rectify: %(finding)s") % {"finding": finding.description},
         acceptance=_("The problem found on %(date)s at %(place)s is fixed and checked on site.")
         % {"date": inspection.date.isoformat(), "place": inspection.place},
         report_cadence=Cadence.WEEKLY,

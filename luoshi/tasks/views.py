@@ -234,18 +234,13 @@ def _detail_context(request: HttpRequest, task: Any) -> dict[str, Any]:
     detail = selectors.task_detail(request.user, task)
     live = services.light_for(task)
     roles = task_roles(request.user, task)
-    actions = workflow.allowed_actions(task.status, roles)
-    if detail.pending_extension is None:
-        actions = [a for a in actions if a not in {workflow.Action.APPROVE_EXTENSION, workflow.Action.REFUSE_EXTENSION}]
-    else:
-        actions = [a for a in actions if a != workflow.Action.REQUEST_EXTENSION]
-    if workflow.Action.SIGN_OFF in actions and task.submitted_by_id == request.user.pk:
-        actions.remove(workflow.Action.SIGN_OFF)
+    actions = services.available_actions(request.user, task, pending_extension=detail.pending_extension is not None)
     action_rows = [
         {
             "action": a,
             "label": workflow.ACTION_LABELS[a],
-            "needs_comment": workflow.TABLE[(task.status, a)].needs_comment,
+            "needs_comment": services.comment_required(task, a),
+            "comment_label": workflow.COMMENT_LABELS.get(a, workflow.COMMENT_LABELS["default"]),
             "needs_date": a in {workflow.Action.REQUEST_EXTENSION, workflow.Action.APPROVE_EXTENSION},
         }
         for a in actions
@@ -257,6 +252,7 @@ def _detail_context(request: HttpRequest, task: Any) -> dict[str, Any]:
         "light_reasons": light_reason_texts(live.reasons),
         "roles": roles,
         "action_rows": action_rows,
+        "dispatch_gaps": _dispatch_gap_rows(task, roles),
         "can_report": TaskRole.DOER in roles and task.status == Status.IN_PROGRESS,
         "can_remind": bool(roles & {TaskRole.SUPERVISOR, TaskRole.LEADER, TaskRole.RESPONSIBLE_LEADER})
         and task.is_open,
@@ -272,6 +268,13 @@ def _detail_context(request: HttpRequest, task: Any) -> dict[str, Any]:
         "verbs": workflow.ACTION_VERBS,
         "statuses": dict(Status.choices),
     }
+
+
+def _dispatch_gap_rows(task: Any, roles: frozenset[str]) -> list[str]:
+    """What a dispatcher must still fill in before this draft can be dispatched (shown beside the buttons)."""
+    if task.status != Status.DRAFT or not roles & {TaskRole.SUPERVISOR, TaskRole.LEADER}:
+        return []
+    return [m for messages in services.dispatch_gaps(task).values() for m in messages]
 
 
 @login_required

@@ -77,6 +77,15 @@ ACTION_LABELS: dict[str, str | Promise] = {
     Action.REOPEN: _("Reopen"),
 }
 
+#: What the comment box asks for, per action (the rest ask for a reason).
+COMMENT_LABELS: dict[str, str | Promise] = {
+    "default": _("Reason"),
+    Action.SIGN_OFF: _("Review opinion (审核意见)"),
+    Action.RETURN: _("Review opinion: what must still be done"),
+    Action.SUBMIT: _("Why submit before 100%"),
+    Action.APPROVE_EXTENSION: _("Comment"),
+}
+
 #: What the timeline and activity log say after someone's name.
 ACTION_VERBS: dict[str, str | Promise] = {
     Action.ASSIGN: _("assigned the task"),
@@ -132,7 +141,7 @@ _ROWS: list[Transition] = [
     Transition(Status.IN_PROGRESS, Action.SUSPEND, Status.SUSPENDED, _DISPATCH, needs_comment=True),
     Transition(Status.IN_PROGRESS, Action.CANCEL, Status.CANCELLED, _DISPATCH, needs_comment=True),
     Transition(Status.PENDING_REVIEW, Action.RETURN, Status.IN_PROGRESS, _REVIEW, needs_comment=True),
-    Transition(Status.PENDING_REVIEW, Action.SIGN_OFF, Status.DONE, _REVIEW),
+    Transition(Status.PENDING_REVIEW, Action.SIGN_OFF, Status.DONE, _REVIEW, needs_comment=True),
     Transition(Status.PENDING_REVIEW, Action.APPROVE_EXTENSION, Status.PENDING_REVIEW, _DISPATCH),
     Transition(Status.PENDING_REVIEW, Action.REFUSE_EXTENSION, Status.PENDING_REVIEW, _DISPATCH, needs_comment=True),
     Transition(Status.PENDING_REVIEW, Action.CANCEL, Status.CANCELLED, _DISPATCH, needs_comment=True),

@@ -77,7 +77,10 @@ def test_supervisor_dispatches_unit_reports_leader_returns_then_signs_off(page, 
     page.wait_for_load_state()
     assert "已完成 3 条巷道清理" in page.get_by_test_id("timeline").inner_text()
     assert "50%" in page.get_by_test_id("progress").inner_text()
+    # Submitting at 50% asks why: the browser keeps the form until a reason is given.
     act(page, "submit")
+    assert status(page) == "办理中"
+    act(page, "submit", "主体工程已完成，剩余 2 条巷道请一并验收")
     assert status(page) == "待审核"
 
     # The responsible leader returns it with a reason.
@@ -102,13 +105,14 @@ def test_supervisor_dispatches_unit_reports_leader_returns_then_signs_off(page, 
     # The leader signs it off: closed on time, no light any more.
     switch_user(page, "leader")
     open_task(page, task.pk)
-    act(page, "sign_off")
+    act(page, "sign_off", "现场复查合格，同意销号")
     assert status(page) == "已销号"
     assert "按时办结" in page.get_by_test_id("status-strip").inner_text()
     assert page.get_by_test_id("task-light").count() == 0
     timeline = page.get_by_test_id("timeline").inner_text()
     for verb in ["交办了任务", "签收了任务", "报送了进度", "提交了审核", "退回了任务", "销号了任务"]:
         assert verb in timeline, verb
+    assert "现场复查合格，同意销号" in timeline
 
 
 def test_board_and_timeline_work_on_a_phone(phone_page, demo_org):

@@ -19,7 +19,9 @@ def post(client, url, data):
 
 def test_list_is_scoped_and_filtered(client, s):
     mine = make_task(s, title="甲街道任务")
-    other = make_task(s, title="乙街道任务", lead_unit=s.tree["b_community"], actor=s.outsider, responsible_leader=None)
+    other = make_task(
+        s, title="乙街道任务", lead_unit=s.tree["b_community"], actor=s.outsider, responsible_leader=None, assign=False
+    )
     client.force_login(s.supervisor)
     body = client.get(f"{API}/tasks").json()
     ids = [r["id"] for r in body["results"]]
@@ -40,12 +42,12 @@ def test_co_unit_and_responsible_leader_see_the_task(client, s):
     assert client.get(f"{API}/tasks/{task.pk}").status_code == 200
 
 
-def test_create_then_transitions_and_progress(client, s):
+def test_create_then_transitions_and_progress(client, s, fixed_today):
     client.force_login(s.supervisor)
     response = post(client, f"{API}/tasks", {
         "title": "老旧小区改造", "lead_unit_id": s.tree["dept"].pk, "start_date": "2026-04-01",
         "deadline": "2026-06-30", "assign": True, "responsible_leader_id": s.leader_person.pk,
-        "co_unit_ids": [s.tree["community"].pk],
+        "co_unit_ids": [s.tree["community"].pk], "target": "改造12个小区", "acceptance": "住建部门验收合格",
     })  # fmt: skip
     assert response.status_code == 201, response.content
     task = response.json()
@@ -138,7 +140,7 @@ def test_goals_and_inspections_api(client, s, fixed_today):
     assert r.status_code == 201
     finding = r.json()["findings"][0]
     r = post(client, f"{API}/inspections/findings/{finding['id']}/task", {
-        "lead_unit_id": s.tree["dept"].pk, "deadline": "2026-05-10",
+        "lead_unit_id": s.tree["dept"].pk, "deadline": "2026-05-10", "responsible_leader_id": s.leader_person.pk,
     })  # fmt: skip
     assert r.status_code == 201 and r.json()["source"] == "inspection"
     client.force_login(s.outsider)
@@ -168,13 +170,17 @@ def test_visibility_through_co_unit_task_force_and_leader_in_both_query_shapes(c
     monkeypatch.setattr(permissions, "EXTRA_IDS_LIMIT", limits[1])
     force = task_force(s.tree["b"], code="TBZ1")
     own = make_task(s, title="本街道任务")
-    co = make_task(s, title="配合任务", lead_unit=s.tree["b_community"], actor=s.outsider, responsible_leader=None)
+    co = make_task(
+        s, title="配合任务", lead_unit=s.tree["b_community"], actor=s.outsider, responsible_leader=None, assign=False
+    )
     co.co_units.add(s.tree["community"])
-    other = make_task(s, title="他街道任务", lead_unit=s.tree["b_community"], actor=s.outsider, responsible_leader=None)
+    other = make_task(
+        s, title="他街道任务", lead_unit=s.tree["b_community"], actor=s.outsider, responsible_leader=None, assign=False
+    )
     led = make_task(s, title="我任领导", lead_unit=s.tree["b_community"], actor=s.outsider,
                     responsible_leader=s.leader_person)  # fmt: skip
     forced = make_task(s, title="专班任务", lead_unit=s.tree["b_community"], actor=s.outsider, responsible_leader=None,
-                       task_force=force)  # fmt: skip
+                       task_force=force, assign=False)  # fmt: skip
     client.force_login(s.supervisor)
     ids = {r["id"] for r in client.get(f"{API}/tasks?page_size=100").json()["results"]}
     assert own.pk in ids and co.pk in ids and other.pk not in ids and led.pk not in ids and forced.pk not in ids

@@ -28,7 +28,10 @@ def workbook(rows: list[list[object]], header: list[str] | None = None) -> bytes
 
 
 def row(title="清理河道", lead="TAD1", start="2026-05-01", deadline="2026/6/30", **extra):
-    values = {"title": title, "lead_unit": lead, "start_date": start, "deadline": deadline, **extra}
+    values = {
+        "title": title, "lead_unit": lead, "start_date": start, "deadline": deadline, "target": "河面无漂浮物",
+        "acceptance": "现场抽查合格", "responsible_leader": "副主任", **extra,
+    }  # fmt: skip
     return [values.get(key, "") for key, _h, _r, _e in excel.COLUMNS]
 
 
@@ -38,7 +41,7 @@ def test_template_has_every_column_and_an_example():
     assert ws.cell(row=2, column=1).value
 
 
-def test_good_file_previews_and_imports_everything_assigned(s):
+def test_good_file_previews_and_imports_everything_assigned(s, fixed_today):
     content = workbook([
         row(),
         row(title="修缮社区用房", lead="甲党政办", start=dt.date(2026, 5, 2), deadline="2026年7月31日",
@@ -55,7 +58,7 @@ def test_good_file_previews_and_imports_everything_assigned(s):
     assert list(second.co_units.values_list("code", flat=True)) == ["TA01"]
 
 
-def test_bad_rows_are_each_reported_and_nothing_is_created(s):
+def test_bad_rows_are_each_reported_and_nothing_is_created(s, fixed_today):
     content = workbook([
         row(),
         row(title="", lead="NOPE"),
@@ -64,6 +67,8 @@ def test_bad_rows_are_each_reported_and_nothing_is_created(s):
         row(title="越权", lead="TB01"),
         row(title="优先级", priority="特急"),
         row(title="错上加错", lead="NOPE", start="2026-08-01", deadline="2026-07-01"),
+        row(title="缺五定", target="", acceptance="", responsible_leader=""),
+        row(title="生来逾期", start="2026-03-01", deadline="2026-04-15"),
     ])  # fmt: skip
     preview = excel.import_preview(actor=s.supervisor, content=content)
     assert not preview.ok
@@ -73,9 +78,30 @@ def test_bad_rows_are_each_reported_and_nothing_is_created(s):
     assert errors[4] and errors[5] and errors[6] and errors[7]
     # Every error of a row at once: the unknown unit and the dates in the wrong order.
     assert len(errors[8]) == 2 and any("NOPE" in e for e in errors[8])
+    # Imported tasks are dispatched at once, so each row needs the five fixes and a deadline not yet past.
+    assert errors[9] == [
+        "工作目标：交办前请填写工作目标（定目标）。",
+        "责任领导：交办前请选定责任领导（定领导）。",
+        "验收标准：交办前请填写验收标准（定标准）。",
+    ]
+    assert errors[10] == ["完成时限：完成时限2026-04-15已过，请选择今天或以后的日期。"]
     with pytest.raises(ValidationFailed) as caught:
         excel.import_commit(actor=s.supervisor, content=content)
-    assert set(caught.value.details) == {"3", "4", "5", "6", "7", "8"}
+    assert set(caught.value.details) == {"3", "4", "5", "6", "7", "8", "9", "10"}
+    assert Task.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("cell", "error"),
+    [
+        ("2026-13-01", "完成时限：无法识别“2026-13-01”。"),
+        ("2026年2月30日", "完成时限：无法识别“2026年2月30日”。"),
+        ("2026/6/31", "完成时限：无法识别“2026/6/31”。"),
+    ],
+)
+def test_a_day_that_does_not_exist_is_a_chinese_row_error_not_pythons(s, fixed_today, cell, error):
+    preview = excel.import_preview(actor=s.supervisor, content=workbook([row(deadline=cell)]))
+    assert preview.rows[0].errors == [error]
     assert Task.objects.count() == 0
 
 
@@ -94,7 +120,7 @@ def test_ambiguous_unit_names_ask_for_the_code(s, tree):
     assert preview.rows[0].errors == ["“甲党政办”对应多个单位，请改填单位简码。"]
 
 
-def test_import_pages_preview_then_confirm(client, s, settings, tmp_path):
+def test_import_pages_preview_then_confirm(client, s, settings, tmp_path, fixed_today):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 

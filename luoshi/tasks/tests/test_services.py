@@ -142,8 +142,8 @@ def test_daily_checks_mark_overdue_missed_reports_and_due_soon_once(s):
 def test_signing_off_late_is_recorded(s):
     task = make_task(s, start_date=dt.date(2025, 1, 6), deadline=dt.date(2025, 2, 28))
     accept(s, task)
-    services.task_transition(actor=s.staff, task=fresh(task), action=Action.SUBMIT)
-    services.task_transition(actor=s.resp_leader, task=fresh(task), action=Action.SIGN_OFF)
+    services.task_transition(actor=s.staff, task=fresh(task), action=Action.SUBMIT, comment="已整改完毕")
+    services.task_transition(actor=s.resp_leader, task=fresh(task), action=Action.SIGN_OFF, comment="同意销号")
     task = fresh(task)
     assert task.status == Status.DONE and task.closed_on_time is False and task.light == ""
     assert task.progress == 100

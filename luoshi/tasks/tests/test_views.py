@@ -76,7 +76,9 @@ def test_overview_query_count_is_fixed_whatever_the_page_size(client, s, setting
 
     for i in range(30):
         make_task(s, title=f"任务{i}")
-    other = make_task(s, title="配合任务", lead_unit=s.tree["b_community"], actor=s.outsider, responsible_leader=None)
+    other = make_task(
+        s, title="配合任务", lead_unit=s.tree["b_community"], actor=s.outsider, responsible_leader=None, assign=False
+    )
     other.co_units.add(s.tree["community"])
     client.force_login(s.supervisor)
     client.get(reverse("tasks:overview"))  # warm caches (content types, calendar)
@@ -120,7 +122,9 @@ def _exported_titles(response) -> list[str]:
 def test_every_list_page_links_to_an_export_of_what_it_shows(client, s):
     mine = make_task(s, title="本单位任务")
     make_task(s, title="草稿任务", assign=False)
-    other = make_task(s, title="他单位任务", lead_unit=s.tree["b_community"], actor=s.outsider, responsible_leader=None)
+    other = make_task(
+        s, title="他单位任务", lead_unit=s.tree["b_community"], actor=s.outsider, responsible_leader=None, assign=False
+    )
     client.force_login(s.staff)
     for name in ("tasks:mine", "tasks:unit"):
         page = client.get(reverse(name)).content.decode()
@@ -152,7 +156,12 @@ def test_finding_becomes_a_rectification_task_linked_back(client, s, fixed_today
     client.force_login(s.supervisor)
     response = client.post(
         reverse("tasks:finding_task", args=[finding.pk]),
-        {"lead_unit": s.tree["dept"].pk, "deadline": (fixed_today + dt.timedelta(days=10)).isoformat(), "title": ""},
+        {
+            "lead_unit": s.tree["dept"].pk,
+            "deadline": (fixed_today + dt.timedelta(days=10)).isoformat(),
+            "title": "",
+            "responsible_leader": s.leader_person.pk,
+        },
     )
     assert response.status_code == 302
     task = finding.rectification_tasks.get()
@@ -233,7 +242,7 @@ def test_task_detail_queries_do_not_grow_with_the_timeline(client, s, fixed_toda
     assert count() == few
 
 
-def test_a_new_task_can_carry_files_and_a_bad_file_stops_it(client, s, settings, tmp_path):
+def test_a_new_task_can_carry_files_and_a_bad_file_stops_it(client, s, settings, tmp_path, fixed_today):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from luoshi.tasks.models import Attachment, Task
@@ -243,6 +252,7 @@ def test_a_new_task_can_carry_files_and_a_bad_file_stops_it(client, s, settings,
     form = {
         "title": "整治占道经营", "source": "higher", "lead_unit": s.tree["dept"].pk, "start_date": "2026-04-01",
         "deadline": "2026-05-29", "priority": "normal", "report_cadence": "weekly", "assign": "1",
+        "target": "主干道无占道经营", "acceptance": "城管中队现场复查", "responsible_leader": s.leader_person.pk,
     }  # fmt: skip
     bad = SimpleUploadedFile("交办单.pdf", b"MZ" + b"x" * 50)
     page = client.post(reverse("tasks:create"), {**form, "attachments": [bad]}, HTTP_ACCEPT_LANGUAGE="zh-hans")

@@ -69,7 +69,7 @@ def test_pure_table_every_state_action_role(state):
         assert set(workflow.allowed_actions(state, TASK_ROLES)) == {a for (st_, a) in SPEC if st_ == state}
 
 
-def test_every_state_action_role_through_the_service(s):
+def test_every_state_action_role_through_the_service(s, fixed_today):
     """364 combinations, each in a savepoint that is rolled back."""
     users = {S: s.supervisor, L: s.leader, R: s.resp_leader, D: s.staff}
     task = make_task(s, assign=False)
@@ -117,10 +117,11 @@ def test_the_doer_cannot_sign_off_what_they_submitted(s, tree):
     grant(s.staff, Role.SUPERVISOR, tree["a"])
     task = make_task(s)
     services.task_transition(actor=s.staff, task=task, action=Action.ACCEPT)
-    services.task_transition(actor=s.staff, task=fresh(task), action=Action.SUBMIT)
+    services.task_transition(actor=s.staff, task=fresh(task), action=Action.SUBMIT, comment="主体已完成")
     with pytest.raises(Forbidden):
-        services.task_transition(actor=s.staff, task=fresh(task), action=Action.SIGN_OFF)
-    services.task_transition(actor=s.leader, task=fresh(task), action=Action.SIGN_OFF)
+        services.task_transition(actor=s.staff, task=fresh(task), action=Action.SIGN_OFF, comment="同意")
+    assert Action.SIGN_OFF not in services.available_actions(s.staff, fresh(task))
+    services.task_transition(actor=s.leader, task=fresh(task), action=Action.SIGN_OFF, comment="同意销号")
     assert fresh(task).status == Status.DONE
 
 
@@ -172,7 +173,7 @@ action_and_role = st.tuples(st.sampled_from(ACTIONS), st.sampled_from([S, L, R, 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(action_and_role, min_size=1, max_size=12))
-def test_random_action_sequences_keep_the_invariants(s, steps):
+def test_random_action_sequences_keep_the_invariants(s, fixed_today, steps):
     users = {S: s.supervisor, L: s.leader, R: s.resp_leader, D: s.staff}
     try:
         with transaction.atomic():
