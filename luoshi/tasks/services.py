@@ -445,11 +445,13 @@ def action_refusal(
     roles: frozenset[str] | None = None,
     pending_extension: bool | None = None,
     today: dt.date | None = None,
+    comment: str | None = None,
 ) -> LuoshiError | None:
     """Why ``actor`` may not fire ``action`` on ``task`` now, or ``None`` when the service will accept it.
 
     The one check behind the buttons on the page, ``allowed_actions`` in the API and
-    :func:`task_transition` itself (apart from the comment, which the forms ask for).
+    :func:`task_transition` itself. Listing actions passes no ``comment`` (the forms ask
+    for one where :func:`comment_required` says so); the service passes the one it got.
     """
     try:
         workflow.require(task.status, action, task_roles(actor, task) if roles is None else roles)
@@ -457,6 +459,8 @@ def action_refusal(
         return exc
     if action == Action.SIGN_OFF and task.submitted_by_id is not None and task.submitted_by_id == actor.pk:
         return Forbidden(_("You submitted this task, so someone else must sign it off."), code="self_sign_off")
+    if comment is not None and comment_required(task, action) and not comment.strip():
+        return _comment_refusal(action)
     if action in workflow.EXTENSION_ACTIONS:
         if pending_extension is None:
             pending_extension = ExtensionRequest.objects.filter(task=task, status=ExtensionStatus.PENDING).exists()
@@ -467,6 +471,16 @@ def action_refusal(
     if action == Action.ASSIGN:
         return _dispatch_refusal(task, today)
     return None
+
+
+def _comment_refusal(action: str) -> ValidationFailed:
+    if action == Action.SIGN_OFF:
+        message = _("Give your review opinion (审核意见).")
+    elif action == Action.SUBMIT:
+        message = _("The task is not complete yet; say why it should be reviewed now.")
+    else:
+        message = _("Please give a reason.")
+    return ValidationFailed(message, code="comment_required", details={"comment": [message]})
 
 
 def available_actions(
@@ -626,16 +640,10 @@ def task_transition(
     roles = task_roles(actor, task)
     transition = workflow.require(task.status, action, roles)
     today = local_today()
-    refusal = action_refusal(actor, task, action, roles=roles, today=today)
+    refusal = action_refusal(actor, task, action, roles=roles, today=today, comment=comment or "")
     if refusal is not None:
         raise refusal
-    if comment_required(task, action):
-        if action == Action.SIGN_OFF:
-            comment = _require_text(comment, _("Give your review opinion (审核意见)."))
-        elif action == Action.SUBMIT:
-            comment = _require_text(comment, _("The task is not complete yet; say why it should be reviewed now."))
-        else:
-            comment = _require_text(comment, _("Please give a reason."))
+    comment = (comment or "").strip()
     source = task.status
     now = _now()
     extra: dict[str, Any] = {}

@@ -22,4 +22,6 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
         monkeypatch.setattr(
             f"{module}.local_today" if module != "luoshi.projects.views" else f"{module}.today", lambda: FIXED_TODAY
         )
+    # A problem's task is dispatched by the tasks app, which refuses a deadline already past.
+    monkeypatch.setattr("luoshi.tasks.services.local_today", lambda: FIXED_TODAY)
     return FIXED_TODAY

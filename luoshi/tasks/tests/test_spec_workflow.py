@@ -41,7 +41,7 @@ in_progress     refuse_extension   in_progress     S L     reason
 in_progress     suspend            suspended       S L     reason
 in_progress     cancel             cancelled       S L     reason
 pending_review  return             in_progress     S L R   reason
-pending_review  sign_off           done            S L R   -
+pending_review  sign_off           done            S L R   reason
 pending_review  approve_extension  pending_review  S L     -
 pending_review  refuse_extension   pending_review  S L     reason
 pending_review  cancel             cancelled       S L     reason
@@ -183,8 +183,8 @@ def _to_state(s, task, state: str):
     return fresh(task)
 
 
-def test_fourteen_actions_need_a_reason():
-    assert len(REASONED) == 14
+def test_fifteen_actions_need_a_reason():
+    assert len(REASONED) == 15
 
 
 @pytest.mark.django_db
@@ -245,9 +245,13 @@ def test_every_refusal_the_api_documents(client, s, tree):
     # Whoever submitted may not sign off, even with a reviewer's role.
     grant(s.staff, Role.SUPERVISOR, tree["a"])
     client.force_login(s.staff)
-    assert post(client, url, {"action": "submit"}).status_code == 200
+    # Below 100% a submission says why.
+    refused(s.staff, {"action": "submit"}, 400, "comment_required")
+    assert post(client, url, {"action": "submit", "comment": "主体完成"}).status_code == 200
     refused(s.staff, {"action": "sign_off"}, 403, "self_sign_off")
     client.force_login(s.leader)
-    signed = post(client, url, {"action": "sign_off"})
+    # Sign-off takes the reviewer's opinion.
+    refused(s.leader, {"action": "sign_off"}, 400, "comment_required")
+    signed = post(client, url, {"action": "sign_off", "comment": "同意销号"})
     assert (signed.status_code, signed.json()["status"]) == (200, "done")
     assert fresh(task).status == "done"
