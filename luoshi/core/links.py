@@ -24,16 +24,20 @@ Tasks (registered by ``luoshi.tasks``)
     the caller stores what it needs (a periodic job and each page view refresh it).
 
 Cases (registered by ``luoshi.cases``)
-    :func:`case_counts` tells, for an opaque subject key (e.g.
-    ``"enterprise:42"``), how many cases are linked to it and how many are
-    closed; :func:`case_refs` lists them.
+    :func:`file_case` files a :class:`CaseRequest` into the case loop (the
+    intake every channel uses, as a staff entry). A *subject* is
+    ``"<question code>:<answer>"``: the cases whose answer to that category
+    question is that value, e.g. ``"enterprise:<unified social credit code>"``
+    for the 企业服务（小微管家） category. :func:`case_counts` tells, per
+    subject, how many cases there are and how many are closed;
+    :func:`case_refs` lists them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from luoshi.core.errors import LuoshiError
@@ -171,10 +175,27 @@ class CaseCount:
     closed: int = 0
 
 
+@dataclass(frozen=True)
+class CaseRequest:
+    """A case another app files into the case loop (as a staff entry): category by its code,
+    the place (unit) it concerns, and the answers to the category's questions (``attributes``),
+    which is what links it to a subject (e.g. ``{"enterprise": "<credit code>"}``)."""
+
+    category_code: str
+    unit_id: int
+    title: str
+    description: str = ""
+    attributes: dict[str, str] = field(default_factory=dict)
+    reporter_name: str = ""
+    reporter_phone: str = ""
+
+
 class CaseDirectory(Protocol):
     def counts(self, subjects: Iterable[str]) -> dict[str, CaseCount]: ...
 
     def refs(self, subject: str, *, limit: int = 50) -> list[CaseRef]: ...
+
+    def file(self, *, actor: Any, request: CaseRequest) -> CaseRef: ...
 
 
 _cases: CaseDirectory | None = None
@@ -194,3 +215,10 @@ def case_counts(subjects: Iterable[str]) -> dict[str, CaseCount]:
 
 def case_refs(subject: str, *, limit: int = 50) -> list[CaseRef]:
     return [] if _cases is None else _cases.refs(subject, limit=limit)
+
+
+def file_case(*, actor: Any, request: CaseRequest) -> CaseRef:
+    """File a case through the cases app's intake; raises its errors (scope, category, text)."""
+    if _cases is None:
+        raise LinkUnavailable("The cases app is not installed.")
+    return _cases.file(actor=actor, request=request)

@@ -20,7 +20,7 @@ from luoshi.org.models import Person, Unit
 from luoshi.org.scope import scope_for
 from luoshi.org.selectors import access_unit
 from luoshi.projects import selectors, services
-from luoshi.projects.models import Enterprise, Project
+from luoshi.projects.models import Enterprise, Lead, Project
 from luoshi.projects.permissions import enterprises_visible_to
 
 router = Router(tags=["projects"])
@@ -456,3 +456,245 @@ def my_portfolio(request: HttpRequest) -> Any:
             for r in folio.problems
         ],
     }
+
+
+# --- 招商 leads and enterprises -------------------------------------------------------------
+
+
+class ProjectLeadOut(Schema):
+    id: int
+    name: str
+    investor: str
+    sector: str
+    amount: Decimal
+    source: str
+    referrer_id: int | None
+    unit_id: int
+    cadre_id: int
+    cadre_name: str
+    stage: str
+    stage_label: str
+    found_on: dt.date
+    talks_on: dt.date | None
+    signed_on: dt.date | None
+    landed_on: dt.date | None
+    operating_on: dt.date | None
+    dropped_on: dt.date | None
+    project_id: int | None
+    version: int
+
+
+def _lead(lead: Lead) -> dict[str, Any]:
+    return {
+        "id": lead.pk, "name": lead.name, "investor": lead.investor, "sector": lead.sector, "amount": lead.amount,
+        "source": lead.source, "referrer_id": lead.referrer_id, "unit_id": lead.unit_id, "cadre_id": lead.cadre_id,
+        "cadre_name": lead.cadre.name, "stage": lead.stage, "stage_label": str(lead.get_stage_display()),
+        "found_on": lead.found_on, "talks_on": lead.talks_on, "signed_on": lead.signed_on,
+        "landed_on": lead.landed_on, "operating_on": lead.operating_on, "dropped_on": lead.dropped_on,
+        "project_id": lead.project_id, "version": lead.version,
+    }  # fmt: skip
+
+
+class ProjectLeadQuery(Schema):
+    q: str = Field("", max_length=50)
+    unit: int | None = Field(None, ge=1)
+    stage: str = Field("", max_length=12)
+    source: str = Field("", max_length=12)
+    cadre: int | None = Field(None, ge=1)
+    year: int | None = Field(None, ge=2000, le=2100)
+    page: int = Field(1, ge=1, le=100000)
+    page_size: int = Field(50, ge=1, le=500)
+
+
+@router.get("/leads", response={200: PageOut[ProjectLeadOut], **ERRORS}, summary="List investment leads")
+def list_leads(request: HttpRequest, query: Query[ProjectLeadQuery]) -> Any:
+    filters = selectors.LeadFilters.from_params(
+        request.user, {k: ("" if v is None else v) for k, v in query.dict().items()}
+    )
+    page = paginate(selectors.lead_list(request.user, filters), query.page, query.page_size)
+    page["results"] = [_lead(lead) for lead in page["results"]]
+    return page
+
+
+class ProjectLeadIn(Schema):
+    name: str = Field(..., max_length=120)
+    unit_id: int = Field(..., ge=1)
+    cadre_id: int = Field(..., ge=1)
+    amount: Decimal = Field(..., ge=0, le=Decimal("999999999.99"), decimal_places=2)
+    found_on: dt.date
+    investor: str = Field("", max_length=120)
+    sector: str = Field("", max_length=50)
+    source: str = Field("own", max_length=12)
+    referrer_id: int | None = Field(None, ge=1)
+    note: str = Field("", max_length=4000)
+
+
+def _lead_data(request: HttpRequest, payload: ProjectLeadIn) -> services.LeadData:
+    referrer = None
+    if payload.referrer_id:
+        referrer = enterprises_visible_to(request.user).filter(pk=payload.referrer_id).first()
+        if referrer is None:
+            raise NotFound()
+    return services.LeadData(
+        name=payload.name, unit=access_unit(request.user, payload.unit_id),
+        cadre=_people(request, [payload.cadre_id])[0], amount=payload.amount, found_on=payload.found_on,
+        investor=payload.investor, sector=payload.sector, source=payload.source, referrer=referrer, note=payload.note,
+    )  # fmt: skip
+
+
+@router.post("/leads", response={201: ProjectLeadOut, **ERRORS}, summary="Register an investment lead")
+def create_lead(request: HttpRequest, payload: ProjectLeadIn) -> Any:
+    lead = services.lead_create(actor=request.user, data=_lead_data(request, payload))
+    return HttpStatus(201, _lead(selectors.access_lead(request.user, lead.pk)))
+
+
+@router.get("/leads/{int:lead_id}", response={200: ProjectLeadOut, **ERRORS}, summary="One investment lead")
+def get_lead(request: HttpRequest, lead_id: int) -> Any:
+    return _lead(selectors.access_lead(request.user, lead_id))
+
+
+class ProjectLeadStepIn(Schema):
+    action: str = Field(..., max_length=20, description="talk, sign, land, operate, drop or revive")
+    on: dt.date | None = None
+    comment: str = Field("", max_length=500)
+
+
+@router.post("/leads/{int:lead_id}/steps", response={200: ProjectLeadOut, **ERRORS}, summary="Move a lead on")
+def step_lead(request: HttpRequest, lead_id: int, payload: ProjectLeadStepIn) -> Any:
+    lead = selectors.access_lead(request.user, lead_id)
+    services.lead_step(actor=request.user, lead=lead, action=payload.action, on=payload.on, comment=payload.comment)
+    return _lead(selectors.access_lead(request.user, lead_id))
+
+
+@router.post(
+    "/leads/{int:lead_id}/project",
+    response={201: ProjectDetailOut, **ERRORS},
+    summary="Register a signed lead as a project",
+)
+def lead_project(request: HttpRequest, lead_id: int) -> Any:
+    project = services.lead_to_project(actor=request.user, lead=selectors.access_lead(request.user, lead_id))
+    return HttpStatus(201, _detail(selectors.access_project(request.user, project.pk)))
+
+
+class ProjectFunnelStepOut(Schema):
+    stage: str
+    label: str
+    count: int
+    amount: Decimal
+
+
+class ProjectLeadTallyOut(Schema):
+    id: int
+    name: str
+    leads: int
+    talks: int
+    talks_amount: Decimal
+    signed: int
+    signed_amount: Decimal
+    landed: int
+
+
+class ProjectFunnelOut(Schema):
+    funnel: list[ProjectFunnelStepOut]
+    by_unit: list[ProjectLeadTallyOut]
+    by_cadre: list[ProjectLeadTallyOut]
+
+
+@router.get(
+    "/leads-funnel", response={200: ProjectFunnelOut, **ERRORS}, summary="招商 funnel and tallies by unit and cadre"
+)
+def leads_funnel(request: HttpRequest, query: Query[ProjectLeadQuery]) -> Any:
+    filters = selectors.LeadFilters.from_params(
+        request.user, {k: ("" if v is None else v) for k, v in query.dict().items()}
+    )
+    base = selectors.filtered_leads(request.user, filters)
+    by_unit, by_cadre = selectors.lead_tallies(base)
+
+    def tally(t: selectors.LeadTally) -> dict[str, Any]:
+        return {
+            "id": t.key, "name": t.name, "leads": t.leads, "talks": t.talks, "talks_amount": t.talks_amount,
+            "signed": t.signed, "signed_amount": t.signed_amount, "landed": t.landed,
+        }  # fmt: skip
+
+    return {
+        "funnel": [vars(step) for step in selectors.funnel(base)],
+        "by_unit": [tally(t) for t in by_unit],
+        "by_cadre": [tally(t) for t in by_cadre],
+    }
+
+
+class ProjectEnterpriseOut(Schema):
+    id: int
+    name: str
+    credit_code: str
+    sector: str
+    above_scale: bool
+    above_quota: bool
+    unit_id: int
+    contact_id: int | None
+    address: str
+    lat: Decimal | None
+    lng: Decimal | None
+    requests_total: int
+    requests_closed: int
+    version: int
+
+
+def _enterprise(e: Enterprise, count: Any) -> dict[str, Any]:
+    return {
+        "id": e.pk, "name": e.name, "credit_code": e.credit_code, "sector": e.sector, "above_scale": e.above_scale,
+        "above_quota": e.above_quota, "unit_id": e.unit_id, "contact_id": e.contact_id, "address": e.address,
+        "lat": e.lat, "lng": e.lng, "requests_total": count.total, "requests_closed": count.closed,
+        "version": e.version,
+    }  # fmt: skip
+
+
+class ProjectEnterpriseQuery(Schema):
+    q: str = Field("", max_length=50)
+    scale: str = Field("", max_length=12, description="above_scale or above_quota")
+    page: int = Field(1, ge=1, le=100000)
+    page_size: int = Field(50, ge=1, le=500)
+
+
+@router.get("/enterprises", response={200: PageOut[ProjectEnterpriseOut], **ERRORS}, summary="List enterprises")
+def list_enterprises(request: HttpRequest, query: Query[ProjectEnterpriseQuery]) -> Any:
+    qs = selectors.enterprise_list(request.user, q=query.q, scale=query.scale)
+    page = paginate(qs, query.page, query.page_size)
+    counts = selectors.request_counts(page["results"])
+    page["results"] = [_enterprise(e, counts[e.pk]) for e in page["results"]]
+    return page
+
+
+class ProjectEnterpriseIn(Schema):
+    name: str = Field(..., max_length=100)
+    credit_code: str = Field(..., max_length=18)
+    unit_id: int = Field(..., ge=1)
+    sector: str = Field("", max_length=50)
+    above_scale: bool = False
+    above_quota: bool = False
+    contact_id: int | None = Field(None, ge=1)
+    address: str = Field("", max_length=200)
+    lat: Decimal | None = Field(None, ge=-90, le=90)
+    lng: Decimal | None = Field(None, ge=-180, le=180)
+
+
+@router.post("/enterprises", response={201: ProjectEnterpriseOut, **ERRORS}, summary="Register an enterprise")
+def create_enterprise(request: HttpRequest, payload: ProjectEnterpriseIn) -> Any:
+    enterprise = services.enterprise_create(
+        actor=request.user,
+        data=services.EnterpriseData(
+            name=payload.name, credit_code=payload.credit_code, unit=access_unit(request.user, payload.unit_id),
+            sector=payload.sector, above_scale=payload.above_scale, above_quota=payload.above_quota,
+            contact=_people(request, [payload.contact_id])[0] if payload.contact_id else None,
+            address=payload.address, lat=payload.lat, lng=payload.lng,
+        ),
+    )  # fmt: skip
+    return HttpStatus(201, _enterprise(enterprise, selectors.request_counts([enterprise])[enterprise.pk]))
+
+
+@router.get(
+    "/enterprises/{int:enterprise_id}", response={200: ProjectEnterpriseOut, **ERRORS}, summary="One enterprise"
+)
+def get_enterprise(request: HttpRequest, enterprise_id: int) -> Any:
+    enterprise = selectors.access_enterprise(request.user, enterprise_id)
+    return _enterprise(enterprise, selectors.request_counts([enterprise])[enterprise.pk])

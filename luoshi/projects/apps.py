@@ -19,13 +19,16 @@ class ProjectsConfig(AppConfig):
             register_periodic,
         )
         from luoshi.org.scope import scope_for
-        from luoshi.projects import api, demo, home, jobs, permissions, selectors, workflow
+        from luoshi.projects import api, demo, home, jobs, metrics, permissions, selectors, workflow
 
         permissions.register_rules()
+        metrics.register()
         links.register_project_directory(selectors.ProjectDirectory())
         audit.register_verbs({f"project.{a}": label for a, label in workflow.PROJECT_ACTION_LABELS.items()})
+        audit.register_verbs({f"lead.{a}": label for a, label in workflow.LEAD_ACTION_LABELS.items()})
         audit.register_verbs(
             {
+                "lead.to_project": _("registered the lead as a key project"),
                 "project.investment": _("recorded investment"),
                 "project.milestone": _("updated a milestone"),
                 "project.progress": _("added a progress entry"),

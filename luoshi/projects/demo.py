@@ -78,6 +78,8 @@ def _load() -> dict[str, int]:
     builder.seed_projects()
     builder.taoshan()
     builder.chengdong()
+    builder.leads()
+    builder.enterprise_requests()
     Investment.objects.bulk_create(builder.investments, batch_size=1000)
     Milestone.objects.bulk_create(builder.milestones, batch_size=1000)
     services.refresh_all(today=today)
@@ -434,3 +436,113 @@ class _Builder:
         if first is not None and leader is not None:
             # The unpaid compensation goes into the closed loop at once, as the secretary asked.
             services.problem_to_task(actor=self.actor, problem=first, responsible_leader=resp or leader)
+
+    def leads(self) -> None:
+        """城东: 已签约项目10个 约40亿元, 在谈项目8个 约11亿元 (seed 004), 以企招企 among them; every cadre may own one."""
+        cd = self.units["CD"]
+        cadres = list(
+            Person.objects.filter(
+                positions__unit__path__startswith=cd.path, positions__unit__kind__in=["department", "subdistrict"]
+            )
+            .distinct()
+            .order_by("id")[:12]
+        )
+        staff = Person.objects.filter(user__username="staff").first()
+        if staff is not None:
+            cadres.insert(0, staff)
+        signed = [
+            ("新能源汽车零部件制造基地", "长三角某汽车零部件集团", "汽车零部件", 82000),
+            ("智能物流分拨中心", "某供应链管理公司", "现代物流", 46000),
+            ("生物医药中试基地", "某生物科技公司", "生物医药", 52000),
+            ("跨境电商产业园", "某电子商务集团", "数字贸易", 30000),
+            ("高端鞋服研发总部", "某鞋服集团", "时尚产业", 28000),
+            ("精密模具产业园", "凤山新材料股份有限公司（以企招企）", "装备制造", 35000),
+            ("数据中心二期", "海滨数字科技有限公司（以企招企）", "数字经济", 40000),
+            ("文旅综合体", "某文旅投资公司", "文化旅游", 38000),
+            ("光伏组件扩产项目", "某新能源公司", "新能源", 26000),
+            ("冷链食品加工园", "某食品集团", "食品加工", 23000),
+        ]  # 400,000 万元 = 约40亿元
+        talks = [
+            ("工业机器人装配线", "某机器人公司", "智能装备", 18000),
+            ("半导体封测项目", "某半导体公司", "集成电路", 22000),
+            ("社区商业综合体", "某商业地产公司", "商贸服务", 12000),
+            ("新材料研发中心", "某材料研究院", "新材料", 9000),
+            ("康养服务中心", "某健康产业公司", "康养", 11000),
+            ("电竞产业基地", "某文化传媒公司", "数字文创", 10000),
+            ("储能电池项目", "某能源科技公司", "新能源", 16000),
+            ("直播电商基地", "某电商服务公司", "数字贸易", 12000),
+        ]  # 110,000 万元 = 约11亿元
+        early = [
+            ("总部经济楼宇招引", "", "楼宇经济", 8000),
+            ("智慧农业示范园", "", "现代农业", 5000),
+            ("医疗器械产业园", "", "医疗器械", 15000),
+        ]
+        referrers = {
+            "凤山新材料股份有限公司（以企招企）": "凤山新材料股份有限公司",
+            "海滨数字科技有限公司（以企招企）": "海滨数字科技有限公司",
+        }
+        groups = [(signed, ["talk", "sign"]), (talks, ["talk"]), (early, [])]
+        n = 0
+        for rows, steps in groups:
+            for name, investor, sector, amount in rows:
+                referrer = self.ent.get(referrers.get(investor, ""))
+                lead = services.lead_create(
+                    actor=self.actor,
+                    data=services.LeadData(
+                        name=name, unit=self.units["CDD05"] if n % 3 else cd, cadre=cadres[n % len(cadres)],
+                        amount=Decimal(amount), found_on=self.today - dt.timedelta(days=200 - 6 * n),
+                        investor=referrers.get(investor, investor), sector=sector,
+                        source="referral" if referrer else ("agency" if n % 4 == 1 else "own"), referrer=referrer,
+                    ),
+                )  # fmt: skip
+                for k, action in enumerate(steps):
+                    services.lead_step(
+                        actor=self.actor,
+                        lead=lead,
+                        action=action,
+                        on=self.today - dt.timedelta(days=150 - 6 * n - 40 * k),
+                    )
+                n += 1
+        dropped = services.lead_create(
+            actor=self.actor,
+            data=services.LeadData(
+                name="化工原料仓储项目", unit=cd, cadre=cadres[0], amount=Decimal(6000),
+                found_on=self.today - dt.timedelta(days=120), investor="某化工贸易公司", sector="仓储",
+            ),
+        )  # fmt: skip
+        services.lead_step(actor=self.actor, lead=dropped, action="drop", comment="不符合园区产业导向")
+
+    def enterprise_requests(self) -> None:
+        """小微管家 113起 (seed 003): requests of small enterprises in 永兴街道, filed into the case loop."""
+        yx = self.units["YX"]
+        small = []
+        for i, (name, sector) in enumerate(
+            [("永兴五金制品厂", "五金"), ("园区包装材料有限公司", "包装"), ("永兴电子元件有限公司", "电子"),
+             ("下垟服装加工厂", "服装"), ("沙塘农产品合作社", "农业"), ("永兴汽配有限公司", "汽配")]
+        ):  # fmt: skip
+            small.append(
+                Enterprise.objects.create(
+                    name=name,
+                    credit_code=credit_code(100 + i),
+                    sector=sector,
+                    unit=yx,
+                    contact=next(iter(_leaders(yx)), None),
+                    address="永兴街道园区社区",
+                )
+            )
+        topics = [
+            "用工招聘对接",
+            "水电报装咨询",
+            "融资贷款协调",
+            "厂房租赁纠纷",
+            "消防验收指导",
+            "税费政策咨询",
+            "道路通行许可",
+            "排污许可办理",
+        ]
+        for n in range(113):
+            enterprise = small[n % len(small)]
+            services.enterprise_request(
+                actor=self.actor, enterprise=enterprise, title=f"{enterprise.name}：{topics[n % len(topics)]}",
+                description=f"小微管家上门走访时企业提出：{topics[n % len(topics)]}。",
+            )  # fmt: skip

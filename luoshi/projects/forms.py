@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 from luoshi.core.forms import MultipleFileField, MultipleFileInput
 from luoshi.org.models import Person, Unit, UnitKind
 from luoshi.org.scope import scope_for
-from luoshi.projects.models import Enterprise, Kind, Level, ProblemKind, Project
+from luoshi.projects.models import Enterprise, Kind, LeadSource, Level, ProblemKind, Project
 from luoshi.projects.permissions import CREATORS, MANAGERS, enterprises_visible_to, projects_visible_to
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -196,3 +196,55 @@ class MeetingProblemForm(ProblemForm):
         super().__init__(*args, user=user, **kwargs)
         self.fields["project"].queryset = meeting.projects.all()  # type: ignore[attr-defined]
         self.order_fields(["project"])
+
+
+class LeadForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=120)
+    investor = forms.CharField(label=_("investor"), max_length=120, required=False)
+    sector = forms.CharField(label=_("sector"), max_length=50, required=False)
+    amount = money_field(_("intended investment (万元)"))
+    source = forms.ChoiceField(label=_("source"), choices=LeadSource.choices)
+    referrer = forms.ModelChoiceField(label=_("referred by"), queryset=Enterprise.objects.none(), required=False)
+    unit = UnitField(label=_("unit"), queryset=Unit.objects.none())
+    cadre = PersonField(label=_("cadre responsible"), queryset=Person.objects.none())
+    found_on = forms.DateField(label=_("found on"), widget=DATE)
+    note = forms.CharField(label=_("note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = scoped_units(user)  # type: ignore[attr-defined]
+        self.fields["cadre"].queryset = scoped_people(user)  # type: ignore[attr-defined]
+        self.fields["referrer"].queryset = enterprises_visible_to(user).only("id", "name")  # type: ignore[attr-defined]
+
+
+class LeadStepForm(forms.Form):
+    action = forms.CharField(max_length=20)
+    on = forms.DateField(label=_("on"), widget=DATE, required=False)
+    comment = forms.CharField(label=_("reason"), required=False, max_length=500)
+
+
+class EnterpriseForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=100)
+    credit_code = forms.CharField(label=_("unified social credit code"), max_length=18, min_length=18)
+    sector = forms.CharField(label=_("sector"), max_length=50, required=False)
+    above_scale = forms.BooleanField(label=_("above designated size (规上)"), required=False)
+    above_quota = forms.BooleanField(label=_("above quota (限上)"), required=False)
+    unit = UnitField(label=_("unit"), queryset=Unit.objects.none())
+    contact = PersonField(label=_("linked leader or cadre"), queryset=Person.objects.none(), required=False)
+    address = forms.CharField(label=_("address"), max_length=200, required=False)
+    lat = forms.DecimalField(label=_("latitude"), required=False, min_value=-90, max_value=90, decimal_places=6)
+    lng = forms.DecimalField(label=_("longitude"), required=False, min_value=-180, max_value=180, decimal_places=6)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = scoped_units(user, CREATORS)  # type: ignore[attr-defined]
+        self.fields["contact"].queryset = scoped_people(user)  # type: ignore[attr-defined]
+
+
+class EnterpriseRequestForm(forms.Form):
+    title = forms.CharField(label=_("request"), max_length=200)
+    description = forms.CharField(
+        label=_("description"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    contact_name = forms.CharField(label=_("contact person"), required=False, max_length=64)
+    contact_phone = forms.CharField(label=_("contact phone"), required=False, max_length=32)

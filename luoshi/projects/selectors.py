@@ -22,6 +22,9 @@ from luoshi.projects.models import (
     Enterprise,
     Investment,
     Kind,
+    Lead,
+    LeadSource,
+    LeadStage,
     Level,
     Meeting,
     Milestone,
@@ -33,7 +36,13 @@ from luoshi.projects.models import (
     Schedule,
     Stage,
 )
-from luoshi.projects.permissions import enterprises_visible_to, meetings_visible_to, person_of, projects_visible_to
+from luoshi.projects.permissions import (
+    enterprises_visible_to,
+    leads_visible_to,
+    meetings_visible_to,
+    person_of,
+    projects_visible_to,
+)
 from luoshi.projects.services import YELLOW_DAYS_LEFT, year_time_progress
 
 LIGHT_ORDER = Case(
@@ -478,3 +487,198 @@ def access_photo(user: Any, pk: int | str) -> ProgressPhoto:
     if photo is None or not projects_visible_to(user).filter(pk=photo.entry.project_id).exists():
         raise NotFound()
     return photo
+
+
+# --- 招商 leads --------------------------------------------------------------------------
+
+
+@dataclass
+class LeadFilters:
+    q: str = ""
+    unit: Unit | None = None
+    stage: str = ""
+    source: str = ""
+    cadre: int | None = None
+    year: int | None = None
+
+    @classmethod
+    def from_params(cls, user: Any, params: Any) -> LeadFilters:
+        unit = None
+        raw_unit = str(params.get("unit", "") or "")
+        if raw_unit.isdigit() and len(raw_unit) < 10:
+            candidate = Unit.objects.filter(pk=int(raw_unit)).first()
+            if candidate is not None and scope_for(user).covers(candidate):
+                unit = candidate
+        raw_cadre = str(params.get("cadre", "") or "")
+        raw_year = str(params.get("year", "") or "")
+        stage = str(params.get("stage", "") or "")
+        source = str(params.get("source", "") or "")
+        return cls(
+            q=str(params.get("q", "") or "").strip()[:50],
+            unit=unit,
+            stage=stage if stage in LeadStage.values else "",
+            source=source if source in LeadSource.values else "",
+            cadre=int(raw_cadre) if raw_cadre.isdigit() and len(raw_cadre) < 10 else None,
+            year=int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else None,
+        )
+
+
+def filtered_leads(user: Any, filters: LeadFilters | None = None) -> QuerySet[Lead]:
+    f = filters or LeadFilters()
+    qs = leads_visible_to(user)
+    if f.q:
+        qs = qs.filter(Q(name__icontains=f.q) | Q(investor__icontains=f.q) | Q(sector__icontains=f.q))
+    if f.unit is not None:
+        qs = qs.filter(unit__path__startswith=f.unit.path)
+    if f.stage:
+        qs = qs.filter(stage=f.stage)
+    if f.source:
+        qs = qs.filter(source=f.source)
+    if f.cadre:
+        qs = qs.filter(cadre_id=f.cadre)
+    if f.year:
+        qs = qs.filter(found_on__year=f.year)
+    return qs
+
+
+def lead_list(user: Any, filters: LeadFilters | None = None) -> QuerySet[Lead]:
+    return (
+        filtered_leads(user, filters)
+        .select_related("unit", "cadre", "referrer", "project")
+        .order_by("-found_on", "-id")
+    )
+
+
+def access_lead(user: Any, pk: int | str) -> Lead:
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    lead = leads_visible_to(user).select_related("unit", "cadre", "referrer", "project").filter(pk=key).first()
+    if lead is None:
+        raise NotFound()
+    return lead
+
+
+@dataclass
+class FunnelStep:
+    stage: str
+    label: str
+    count: int
+    amount: Decimal
+
+
+@dataclass
+class LeadTally:
+    key: int
+    name: str
+    leads: int = 0
+    talks: int = 0
+    talks_amount: Decimal = Decimal("0")
+    signed: int = 0
+    signed_amount: Decimal = Decimal("0")
+    landed: int = 0
+
+    @property
+    def signing_rate(self) -> int | None:
+        return round(100 * self.signed / self.leads) if self.leads else None
+
+
+#: The funnel counts every lead that *reached* a stage (dropped ones count up to where they got).
+FUNNEL = [
+    (LeadStage.LEAD, "found_on"),
+    (LeadStage.TALKS, "talks_on"),
+    (LeadStage.SIGNED, "signed_on"),
+    (LeadStage.LANDED, "landed_on"),
+    (LeadStage.OPERATING, "operating_on"),
+]
+
+
+def funnel(qs: QuerySet[Lead]) -> list[FunnelStep]:
+    """How many leads (and how much money) reached each stage: one query."""
+    agg: dict[str, Any] = {}
+    for stage, field_name in FUNNEL:
+        agg[f"n_{stage}"] = Count("pk", filter=Q(**{f"{field_name}__isnull": False}))
+        agg[f"a_{stage}"] = Sum("amount", filter=Q(**{f"{field_name}__isnull": False}))
+    row = qs.order_by().aggregate(**agg)
+    return [
+        FunnelStep(str(stage), str(LeadStage(stage).label), row[f"n_{stage}"] or 0, row[f"a_{stage}"] or Decimal("0"))
+        for stage, _f in FUNNEL
+    ]
+
+
+def _township_of(path: str) -> int:
+    ids = [int(p) for p in path.strip("/").split("/") if p]
+    return ids[1] if len(ids) > 1 else ids[0]
+
+
+def lead_tallies(qs: QuerySet[Lead]) -> tuple[list[LeadTally], list[LeadTally]]:
+    """The 赛马场: tallies by township and by cadre, most signed first (one query, plus the names)."""
+    rows = qs.order_by().values_list(
+        "unit__path", "cadre_id", "cadre__name", "signed_on", "landed_on", "stage", "amount"
+    )
+    units: dict[int, LeadTally] = {}
+    cadres: dict[int, LeadTally] = {}
+    for path, cadre_id, cadre_name, signed_on, landed_on, stage, amount in rows:
+        township = _township_of(path)
+        for table, key, name in ((units, township, ""), (cadres, cadre_id, cadre_name)):
+            t = table.setdefault(key, LeadTally(key=key, name=name))
+            t.leads += 1
+            if stage == LeadStage.TALKS:
+                t.talks += 1
+                t.talks_amount += amount
+            if signed_on is not None and stage != LeadStage.DROPPED:
+                t.signed += 1
+                t.signed_amount += amount
+            if landed_on is not None:
+                t.landed += 1
+    names = dict(Unit.objects.filter(pk__in=list(units)).values_list("pk", "name"))
+    for key, t in units.items():
+        t.name = names.get(key, "")
+
+    def order(t: LeadTally) -> tuple[Any, ...]:
+        return (-t.signed_amount, -t.signed, -t.leads, t.name)
+
+    return sorted(units.values(), key=order), sorted(cadres.values(), key=order)
+
+
+# --- enterprises -----------------------------------------------------------------------
+
+
+def enterprise_list(user: Any, *, q: str = "", unit: Unit | None = None, scale: str = "") -> QuerySet[Enterprise]:
+    qs = enterprises_visible_to(user).select_related("unit", "contact")
+    if q:
+        qs = qs.filter(Q(name__icontains=q[:50]) | Q(credit_code__icontains=q[:18]) | Q(sector__icontains=q[:50]))
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if scale == "above_scale":
+        qs = qs.filter(above_scale=True)
+    elif scale == "above_quota":
+        qs = qs.filter(above_quota=True)
+    return qs.annotate(project_count=Count("projects", distinct=True)).order_by("name", "id")
+
+
+def access_enterprise(user: Any, pk: int | str) -> Enterprise:
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    enterprise = enterprises_visible_to(user).select_related("unit", "contact").filter(pk=key).first()
+    if enterprise is None:
+        raise NotFound()
+    return enterprise
+
+
+def request_counts(enterprises: Iterable[Enterprise]) -> dict[int, links.CaseCount]:
+    """Enterprise requests (小微管家) per enterprise, counted from the case loop."""
+    items = list(enterprises)
+    counts = links.case_counts(f"enterprise:{e.credit_code}" for e in items)
+    return {e.pk: counts.get(f"enterprise:{e.credit_code}", links.CaseCount()) for e in items}
+
+
+def projects_of_enterprise(user: Any, enterprise: Enterprise) -> QuerySet[Project]:
+    return projects_visible_to(user).filter(enterprise=enterprise).select_related("unit").order_by("code")
+
+
+def leads_referred_by(user: Any, enterprise: Enterprise) -> QuerySet[Lead]:
+    return leads_visible_to(user).filter(referrer=enterprise).select_related("cadre", "unit").order_by("-found_on")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
@@ -28,11 +29,18 @@ from luoshi.org.models import Person, Unit, UnitKind
 from luoshi.org.permissions import can, require
 from luoshi.org.scope import scope_for
 from luoshi.projects import workflow
+from luoshi.projects.creditcode import normalise as normalise_credit_code
+from luoshi.projects.creditcode import validate_credit_code
 from luoshi.projects.models import (
     LEVEL_FIELDS,
     MAX_MONEY,
+    Enterprise,
     Investment,
     Kind,
+    Lead,
+    LeadSource,
+    LeadStage,
+    Level,
     Meeting,
     Milestone,
     Problem,
@@ -43,7 +51,7 @@ from luoshi.projects.models import (
     Project,
     Stage,
 )
-from luoshi.projects.permissions import can_manage, can_report
+from luoshi.projects.permissions import can_manage, can_report, person_of
 
 #: Working days before a milestone's or a problem's date when it turns yellow.
 YELLOW_DAYS_LEFT = 3
@@ -879,4 +887,289 @@ def meeting_problem_add(
     return problem_add(
         actor=actor, project=project, kind=kind, title=title, unit=unit, due_date=due_date,
         description=description, meeting=meeting,
+    )  # fmt: skip
+
+
+# --- 招商 leads -------------------------------------------------------------------------
+
+
+@dataclass
+class LeadData:
+    name: str
+    unit: Unit
+    cadre: Person
+    amount: Any
+    found_on: dt.date
+    investor: str = ""
+    sector: str = ""
+    source: str = LeadSource.OWN
+    referrer: Enterprise | None = None
+    note: str = ""
+
+
+def _clean_lead(actor: Any, data: LeadData) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+
+    def check(name: str, func: Any) -> Any:
+        try:
+            return func()
+        except ValidationFailed as exc:
+            for key, messages in (exc.details or {name: [str(exc.message)]}).items():
+                errors.setdefault(key, []).extend(str(m) for m in messages)
+            return None
+
+    values = {
+        "name": check("name", lambda: _text(data.name, "name", 120, required=True, label=_("name"))),
+        "investor": check("investor", lambda: _text(data.investor, "investor", 120, required=False)),
+        "sector": check("sector", lambda: _text(data.sector, "sector", 50, required=False)),
+        "note": check("note", lambda: _text(data.note, "note", 4000, required=False)),
+        "amount": check("amount", lambda: _money(data.amount, "amount")),
+    }
+    if data.source not in LeadSource.values:
+        errors.setdefault("source", []).append(_("Unknown source of the lead."))
+    if data.source == LeadSource.REFERRAL and data.referrer is None:
+        errors.setdefault("referrer", []).append(_("Name the enterprise that referred the lead (以企招企)."))
+    if data.referrer is not None and not can(actor, "enterprise.view", data.referrer):
+        errors.setdefault("referrer", []).append(_("The enterprise is outside your scope."))
+    if not dt.date(2000, 1, 1) <= data.found_on <= local_today():
+        errors.setdefault("found_on", []).append(_("The date cannot be in the future."))
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], details=errors)
+    values.update(
+        unit=data.unit, cadre=data.cadre, source=data.source, found_on=data.found_on,
+        referrer=data.referrer,
+    )  # fmt: skip
+    return values
+
+
+def _is_cadre(actor: Any, lead: Lead) -> bool:
+    person = person_of(actor)
+    return person is not None and lead.cadre_id == person
+
+
+def can_manage_lead(actor: Any, lead: Lead) -> bool:
+    return can(actor, "lead.manage", lead) or _is_cadre(actor, lead)
+
+
+@transaction.atomic
+def lead_create(*, actor: Any, data: LeadData) -> Lead:
+    """Register a lead. 全员招商: anybody with a role at the unit may, and any cadre may own it."""
+    require(actor, "lead.create", data.unit)
+    values = _clean_lead(actor, data)
+    lead = Lead.objects.create(created_by=actor, **values)
+    audit.record(actor=actor, obj=lead, verb="create")
+    return lead
+
+
+LEAD_AUDITED = ("name", "investor", "sector", "amount", "source", "referrer", "unit", "cadre", "found_on", "note")
+
+
+@transaction.atomic
+def lead_update(*, actor: Any, lead: Lead, data: LeadData, version: int | None = None) -> Lead:
+    lead = versioning.lock(Lead, lead.pk)
+    if not can_manage_lead(actor, lead):
+        require(actor, "lead.manage", lead)
+    versioning.check_version(lead, version)
+    if data.unit.pk != lead.unit_id:
+        require(actor, "lead.create", data.unit)
+    before = audit.snapshot(lead, LEAD_AUDITED)
+    for key, value in _clean_lead(actor, data).items():
+        setattr(lead, key, value)
+    lead.version += 1
+    lead.save()
+    changes = audit.diff(before, audit.snapshot(lead, LEAD_AUDITED))
+    if changes:
+        audit.record(actor=actor, obj=lead, verb="update", changes=changes)
+    return lead
+
+
+@transaction.atomic
+def lead_step(*, actor: Any, lead: Lead, action: str, on: dt.date | None = None, comment: str = "") -> Lead:
+    """Move a lead along the pipeline (线索 → 在谈 → 签约 → 落地/开工 → 投产), recording the day of each step."""
+    lead = versioning.lock(Lead, lead.pk)
+    if not can_manage_lead(actor, lead):
+        require(actor, "lead.manage", lead)
+    row = workflow.lead_transition(lead.stage, action)
+    comment = _text(comment, "comment", 500, required=row.needs_comment, label=_("reason"))
+    day = on or local_today()
+    if day > local_today():
+        raise _fail("on", _("The date cannot be in the future."))
+    previous = [getattr(lead, f) for f in ("found_on", "talks_on", "signed_on", "landed_on") if getattr(lead, f)]
+    if action != workflow.REVIVE and previous and day < max(previous):
+        raise _fail("on", _("A step cannot be dated before the step before it."))
+    before = audit.snapshot(lead, ["stage"])
+    lead.stage = row.target
+    date_field = workflow.LEAD_DATE_FIELD.get(row.target)
+    if date_field:
+        setattr(lead, date_field, day)
+    if action == workflow.REVIVE:
+        lead.dropped_on = None
+    lead.version += 1
+    lead.save()
+    audit.record(
+        actor=actor, obj=lead, verb=f"lead.{action}", changes=audit.diff(before, audit.snapshot(lead, ["stage"])),
+        comment=comment,
+    )  # fmt: skip
+    return lead
+
+
+#: Lead stages from which a registry project can be made, and the stage it starts at.
+PROJECT_STAGE_OF_LEAD: dict[str, str] = {
+    LeadStage.SIGNED: Stage.SIGNED,
+    LeadStage.LANDED: Stage.CONSTRUCTION,
+    LeadStage.OPERATING: Stage.OPERATING,
+}
+
+
+@transaction.atomic
+def lead_to_project(*, actor: Any, lead: Lead, unit: Unit | None = None) -> Project:
+    """A signed lead becomes a key project in the registry with one action (and stays linked to it)."""
+    lead = versioning.lock(Lead, lead.pk)
+    if not can_manage_lead(actor, lead):
+        require(actor, "lead.manage", lead)
+    if lead.project_id is not None:
+        raise Conflict(_("This lead already is a registry project."), code="lead_has_project")
+    stage = PROJECT_STAGE_OF_LEAD.get(lead.stage)
+    if stage is None:
+        raise Conflict(_("Only a signed lead can become a registry project."), code="lead_not_signed")
+    day = lead.signed_on or local_today()
+    project = project_create(
+        actor=actor,
+        data=ProjectData(
+            name=lead.name, unit=unit or lead.unit, total_investment=lead.amount, annual_plan=Decimal("0"),
+            plan_year=local_today().year, kind=Kind.INDUSTRY, levels=[Level.TOWNSHIP], stage=stage,
+            description=_("From the investment lead %(name)s (investor %(investor)s, signed %(day)s).")
+            % {"name": lead.name, "investor": lead.investor or "—", "day": day.isoformat()},
+            actual_start=lead.landed_on,
+        ),
+    )  # fmt: skip
+    lead.project = project
+    lead.version += 1
+    lead.save(update_fields=["project", "version"])
+    audit.record(actor=actor, obj=lead, verb="lead.to_project", comment=project.code)
+    return project
+
+
+# --- enterprises -----------------------------------------------------------------------
+
+
+@dataclass
+class EnterpriseData:
+    name: str
+    credit_code: str
+    unit: Unit
+    sector: str = ""
+    above_scale: bool = False
+    above_quota: bool = False
+    contact: Person | None = None
+    address: str = ""
+    lat: Any = None
+    lng: Any = None
+
+
+def _clean_enterprise(data: EnterpriseData, *, exclude_pk: int | None = None) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    code = normalise_credit_code(data.credit_code)
+    try:
+        validate_credit_code(code)
+    except DjangoValidationError as exc:
+        errors["credit_code"] = [str(m) for m in exc.messages]
+    else:
+        clash = Enterprise.objects.filter(credit_code=code)
+        if exclude_pk:
+            clash = clash.exclude(pk=exclude_pk)
+        if clash.exists():
+            errors["credit_code"] = [_("An enterprise with this credit code is already registered.")]
+    values: dict[str, Any] = {"credit_code": code}
+    for name, limit, required in (("name", 100, True), ("sector", 50, False), ("address", 200, False)):
+        try:
+            values[name] = _text(getattr(data, name), name, limit, required=required, label=_("name"))
+        except ValidationFailed as exc:
+            errors[name] = [str(exc.message)]
+    for name, low, high in (("lat", -90, 90), ("lng", -180, 180)):
+        try:
+            values[name] = _coordinate(getattr(data, name), name, low, high)
+        except ValidationFailed as exc:
+            errors[name] = [str(exc.message)]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], details=errors)
+    values.update(
+        unit=data.unit, above_scale=bool(data.above_scale), above_quota=bool(data.above_quota), contact=data.contact
+    )
+    return values
+
+
+ENTERPRISE_AUDITED = (
+    "name",
+    "credit_code",
+    "sector",
+    "above_scale",
+    "above_quota",
+    "unit",
+    "contact",
+    "address",
+    "lat",
+    "lng",
+)
+
+
+@transaction.atomic
+def enterprise_create(*, actor: Any, data: EnterpriseData) -> Enterprise:
+    require(actor, "enterprise.create", data.unit)
+    enterprise = Enterprise.objects.create(**_clean_enterprise(data))
+    audit.record(actor=actor, obj=enterprise, verb="create")
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(
+    *, actor: Any, enterprise: Enterprise, data: EnterpriseData, version: int | None = None
+) -> Enterprise:
+    enterprise = versioning.lock(Enterprise, enterprise.pk)
+    require(actor, "enterprise.manage", enterprise)
+    versioning.check_version(enterprise, version)
+    if data.unit.pk != enterprise.unit_id:
+        require(actor, "enterprise.create", data.unit)
+    before = audit.snapshot(enterprise, ENTERPRISE_AUDITED)
+    for key, value in _clean_enterprise(data, exclude_pk=enterprise.pk).items():
+        setattr(enterprise, key, value)
+    enterprise.version += 1
+    enterprise.save()
+    changes = audit.diff(before, audit.snapshot(enterprise, ENTERPRISE_AUDITED))
+    if changes:
+        audit.record(actor=actor, obj=enterprise, verb="update", changes=changes)
+    return enterprise
+
+
+#: The case category of enterprise requests (小微管家) and the question that names the enterprise.
+ENTERPRISE_CATEGORY = "08009"
+ENTERPRISE_QUESTION = "enterprise"
+
+
+def enterprise_subject(enterprise: Enterprise) -> str:
+    return f"{ENTERPRISE_QUESTION}:{enterprise.credit_code}"
+
+
+def enterprise_request(
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    title: str,
+    description: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+) -> links.CaseRef:
+    """File an enterprise's request into the case loop (助企服务), linked to the enterprise by its credit code."""
+    if not can(actor, "enterprise.view", enterprise):
+        require(actor, "enterprise.view", enterprise)
+    title = _text(title, "title", 200, required=True, label=_("request"))
+    description = _text(description, "description", 4000, required=False)
+    return links.file_case(
+        actor=actor,
+        request=links.CaseRequest(
+            category_code=ENTERPRISE_CATEGORY, unit_id=enterprise.unit_id, title=title,
+            description=description or title, attributes={ENTERPRISE_QUESTION: enterprise.credit_code},
+            reporter_name=_text(contact_name, "contact_name", 64, required=False),
+            reporter_phone=_text(contact_phone, "contact_phone", 32, required=False),
+        ),
     )  # fmt: skip

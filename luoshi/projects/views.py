@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from luoshi.core import audit, links
 from luoshi.core.errors import LuoshiError, NotFound
 from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
@@ -21,7 +22,11 @@ from luoshi.org.scope import scope_for
 from luoshi.org.selectors import access_unit
 from luoshi.projects import charts, selectors, services, workflow
 from luoshi.projects.forms import (
+    EnterpriseForm,
+    EnterpriseRequestForm,
     InvestmentForm,
+    LeadForm,
+    LeadStepForm,
     MeetingForm,
     MeetingProblemForm,
     MilestoneForm,
@@ -32,8 +37,8 @@ from luoshi.projects.forms import (
     SettleForm,
     StepForm,
 )
-from luoshi.projects.models import Kind, Level, Project, Schedule, Stage
-from luoshi.projects.permissions import MANAGERS, can_create_somewhere, can_manage, can_report
+from luoshi.projects.models import Kind, LeadSource, LeadStage, Level, Project, Schedule, Stage
+from luoshi.projects.permissions import MANAGERS, can_create_somewhere, can_manage, can_report, person_of
 
 BOARD_PAGE = 60
 
@@ -428,6 +433,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meeting_create(request: HttpRequest) -> HttpResponse:
+    if not scope_for(request.user).roles & MANAGERS:
+        return redirect("projects:meetings")
     within = None
     raw = request.GET.get("unit", "")
     if raw.isdigit() and len(raw) < 10:
@@ -487,3 +494,246 @@ def meeting_problem(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         _form_errors(request, form)
     return redirect("projects:meeting", pk=meeting.pk)
+
+
+# --- 招商 leads -------------------------------------------------------------------------
+
+
+@login_required
+def lead_list(request: HttpRequest) -> HttpResponse:
+    filters = selectors.LeadFilters.from_params(request.user, request.GET)
+    base = selectors.filtered_leads(request.user, filters)
+    by_unit, by_cadre = selectors.lead_tallies(base)
+    return render(
+        request,
+        "projects/lead_list.html",
+        {
+            "page_obj": paginate(request, selectors.lead_list(request.user, filters)),
+            "funnel": selectors.funnel(base),
+            "by_unit": by_unit[:30],
+            "by_cadre": by_cadre[:30],
+            "filters": filters,
+            "townships": selectors.township_choices(request.user),
+            "stages": LeadStage.choices,
+            "sources": LeadSource.choices,
+            "querystring": querystring_without_page(request),
+        },
+    )
+
+
+def _lead_data(form: LeadForm) -> services.LeadData:
+    c = form.cleaned_data
+    return services.LeadData(
+        name=c["name"], unit=c["unit"], cadre=c["cadre"], amount=c["amount"], found_on=c["found_on"],
+        investor=c["investor"], sector=c["sector"], source=c["source"], referrer=c["referrer"], note=c["note"],
+    )  # fmt: skip
+
+
+@login_required
+def lead_create(request: HttpRequest) -> HttpResponse:
+    initial: dict[str, Any] = {"found_on": today()}
+    me = person_of(request.user)
+    if me is not None:
+        initial["cadre"] = me
+    raw = request.GET.get("referrer", "")
+    if raw.isdigit() and len(raw) < 10:
+        initial.update(referrer=int(raw), source=LeadSource.REFERRAL)
+    form = LeadForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lead = services.lead_create(actor=request.user, data=_lead_data(form))
+        except LuoshiError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Lead registered."))
+            return redirect("projects:lead", pk=lead.pk)
+    return render(request, "projects/lead_form.html", {"form": form, "lead": None})
+
+
+@login_required
+def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = selectors.access_lead(request.user, pk)
+    if not services.can_manage_lead(request.user, lead):
+        return redirect("projects:lead", pk=lead.pk)
+    initial = {
+        f: getattr(lead, f)
+        for f in ("name", "investor", "sector", "amount", "source", "referrer", "unit", "cadre", "found_on", "note")
+    }
+    form = LeadForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.lead_update(
+                actor=request.user, lead=lead, data=_lead_data(form), version=_int(request.POST.get("version"))
+            )
+        except LuoshiError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Lead saved."))
+            return redirect("projects:lead", pk=lead.pk)
+    return render(request, "projects/lead_form.html", {"form": form, "lead": lead})
+
+
+@login_required
+def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = selectors.access_lead(request.user, pk)
+    manage = services.can_manage_lead(request.user, lead)
+    steps = [
+        (t, LeadStage(t.target).label, workflow.LEAD_ACTION_LABELS[t.action]) for t in workflow.lead_actions(lead.stage)
+    ]
+    return render(
+        request,
+        "projects/lead_detail.html",
+        {
+            "lead": lead,
+            "steps": steps if manage else [],
+            "may_convert": manage and lead.project_id is None and lead.stage in services.PROJECT_STAGE_OF_LEAD,
+            "entries": audit.entries_for(lead),
+        },
+    )
+
+
+@login_required
+@require_POST
+def lead_step(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = selectors.access_lead(request.user, pk)
+    form = LeadStepForm(request.POST)
+    if form.is_valid():
+        c = form.cleaned_data
+        try:
+            services.lead_step(actor=request.user, lead=lead, action=c["action"], on=c["on"], comment=c["comment"])
+        except LuoshiError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Lead moved on."))
+    else:
+        _form_errors(request, form)
+    return redirect("projects:lead", pk=lead.pk)
+
+
+@login_required
+@require_POST
+def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = selectors.access_lead(request.user, pk)
+    try:
+        project = services.lead_to_project(actor=request.user, lead=lead)
+    except LuoshiError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("projects:lead", pk=lead.pk)
+    messages.success(request, _("Project %(code)s registered from the lead.") % {"code": project.code})
+    return redirect("projects:detail", pk=project.pk)
+
+
+# --- enterprises -----------------------------------------------------------------------
+
+
+@login_required
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:50]
+    scale = request.GET.get("scale", "")
+    scale = scale if scale in ("above_scale", "above_quota") else ""
+    unit = None
+    raw = request.GET.get("unit", "")
+    if raw.isdigit() and len(raw) < 10:
+        candidate = access_unit(request.user, int(raw))
+        unit = candidate
+    page = paginate(request, selectors.enterprise_list(request.user, q=q, unit=unit, scale=scale))
+    counts = selectors.request_counts(page.object_list)
+    for enterprise in page.object_list:
+        enterprise.requests = counts[enterprise.pk]
+    return render(
+        request,
+        "projects/enterprise_list.html",
+        {
+            "page_obj": page,
+            "q": q,
+            "scale": scale,
+            "unit": unit,
+            "townships": selectors.township_choices(request.user),
+            "querystring": querystring_without_page(request),
+            "may_create": can_create_somewhere(request.user),
+        },
+    )
+
+
+def _enterprise_data(form: EnterpriseForm) -> services.EnterpriseData:
+    c = form.cleaned_data
+    return services.EnterpriseData(
+        name=c["name"], credit_code=c["credit_code"], unit=c["unit"], sector=c["sector"],
+        above_scale=c["above_scale"], above_quota=c["above_quota"], contact=c["contact"], address=c["address"],
+        lat=c["lat"], lng=c["lng"],
+    )  # fmt: skip
+
+
+@login_required
+def enterprise_create(request: HttpRequest) -> HttpResponse:
+    form = EnterpriseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = services.enterprise_create(actor=request.user, data=_enterprise_data(form))
+        except LuoshiError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Enterprise registered."))
+            return redirect("projects:enterprise", pk=enterprise.pk)
+    return render(request, "projects/enterprise_form.html", {"form": form, "enterprise": None})
+
+
+@login_required
+def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = selectors.access_enterprise(request.user, pk)
+    if not can(request.user, "enterprise.manage", enterprise):
+        return redirect("projects:enterprise", pk=enterprise.pk)
+    names = ("name", "credit_code", "sector", "above_scale", "above_quota", "unit", "contact", "address", "lat", "lng")
+    form = EnterpriseForm(request.POST or None, user=request.user, initial={n: getattr(enterprise, n) for n in names})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enterprise_update(
+                actor=request.user, enterprise=enterprise, data=_enterprise_data(form),
+                version=_int(request.POST.get("version")),
+            )  # fmt: skip
+        except LuoshiError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Enterprise saved."))
+            return redirect("projects:enterprise", pk=enterprise.pk)
+    return render(request, "projects/enterprise_form.html", {"form": form, "enterprise": enterprise})
+
+
+@login_required
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = selectors.access_enterprise(request.user, pk)
+    subject = services.enterprise_subject(enterprise)
+    return render(
+        request,
+        "projects/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "projects": list(selectors.projects_of_enterprise(request.user, enterprise)),
+            "leads": list(selectors.leads_referred_by(request.user, enterprise)),
+            "cases": links.case_refs(subject, limit=100),
+            "count": links.case_counts([subject]).get(subject, links.CaseCount()),
+            "request_form": EnterpriseRequestForm(),
+            "may_manage": can(request.user, "enterprise.manage", enterprise),
+        },
+    )
+
+
+@login_required
+@require_POST
+def enterprise_request(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = selectors.access_enterprise(request.user, pk)
+    form = EnterpriseRequestForm(request.POST)
+    if form.is_valid():
+        c = form.cleaned_data
+        try:
+            ref = services.enterprise_request(
+                actor=request.user, enterprise=enterprise, title=c["title"], description=c["description"],
+                contact_name=c["contact_name"], contact_phone=c["contact_phone"],
+            )  # fmt: skip
+        except LuoshiError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Request %(number)s filed into the case loop.") % {"number": ref.number})
+    else:
+        _form_errors(request, form)
+    return redirect("projects:enterprise", pk=enterprise.pk)

@@ -1,0 +1,148 @@
+"""What the projects app measures for a unit (its subtree, by the lead unit) or a person.
+
+Registered in :mod:`luoshi.core.metrics` from ``ProjectsConfig.ready()`` (see docs/metrics.md).
+Each figure is one grouped query whatever the number of subjects.
+
+- ``projects.investment_completed``: key-project investment recorded for the months of the
+  period, in 万元 (unit: by the project's lead unit; person: the projects linked to them).
+- ``projects.leads_signed`` / ``projects.leads_signed_amount``: 招商 leads signed in the period
+  (count; intended investment in 万元), not dropped (unit: the lead's unit; person: its cadre).
+- ``projects.leads_in_talks`` / ``projects.leads_in_talks_amount``: leads in talks at the end of
+  the period (a stock: talks started by then, neither signed nor dropped by then).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+
+from luoshi.core import metrics
+from luoshi.core.metrics import Direction, Figure, Metric, Period, Record, Subject, SubjectKind
+from luoshi.projects.models import Investment, Lead, LeadStage
+
+BOTH = frozenset({SubjectKind.UNIT, SubjectKind.PERSON})
+TEN_THOUSAND = gettext_lazy("10,000 yuan")
+
+
+def _investments(period: Period) -> QuerySet[Investment]:
+    return Investment.objects.filter(month__range=(period.start, period.end))
+
+
+def investment_completed(subjects: Sequence[Subject], period: Period, param: str) -> Mapping[Subject, Figure]:
+    tally = metrics.tally_queryset(
+        subjects,
+        _investments(period),
+        unit_path="project__unit__path",
+        person="project__leaders",
+        aggregates={"amount": Sum("amount"), "n": Count("project_id", distinct=True)},
+    )
+    return tally.figures(lambda v: Figure(Decimal(v[0]).quantize(metrics.CENT), count=int(v[1])))
+
+
+def investment_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
+    qs = _investments(period)
+    if subject.kind == SubjectKind.UNIT:
+        qs = qs.filter(project__unit__path__startswith=subject.path)
+    else:
+        qs = qs.filter(project__leaders=subject.id)
+    rows = (
+        qs.values("project_id", "project__code", "project__name")
+        .annotate(amount=Sum("amount"))
+        .order_by("-amount", "project_id")[:limit]
+    )
+    return [
+        Record(
+            "projects.project",
+            r["project_id"],
+            f"{r['project__code']} {r['project__name']}",
+            reverse("projects:detail", args=[r["project_id"]]),
+            f"{r['amount']} 万元",
+        )
+        for r in rows
+    ]
+
+
+def _signed(period: Period) -> QuerySet[Lead]:
+    return Lead.objects.filter(signed_on__range=(period.start, period.end)).exclude(stage=LeadStage.DROPPED)
+
+
+def _in_talks(period: Period) -> QuerySet[Lead]:
+    end = period.end
+    return Lead.objects.filter(talks_on__lte=end).filter(
+        Q(signed_on__isnull=True) | Q(signed_on__gt=end), Q(dropped_on__isnull=True) | Q(dropped_on__gt=end)
+    )
+
+
+def _lead_metric(source: str, *, amount: bool) -> metrics.BulkCompute:
+    def compute(subjects: Sequence[Subject], period: Period, param: str) -> Mapping[Subject, Figure]:
+        qs = _signed(period) if source == "signed" else _in_talks(period)
+        tally = metrics.tally_queryset(
+            subjects, qs, unit_path="unit__path", person="cadre_id",
+            aggregates={"n": Count("id"), "amount": Sum("amount")},
+        )  # fmt: skip
+        if amount:
+            return tally.figures(lambda v: Figure(Decimal(v[1]).quantize(metrics.CENT), count=int(v[0])))
+        return tally.figures(lambda v: Figure(Decimal(int(v[0])), count=int(v[0])))
+
+    return compute
+
+
+def _lead_records(source: str) -> metrics.RecordLister:
+    def records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
+        qs = _signed(period) if source == "signed" else _in_talks(period)
+        if subject.kind == SubjectKind.UNIT:
+            qs = qs.filter(unit__path__startswith=subject.path)
+        else:
+            qs = qs.filter(cadre_id=subject.id)
+        return [
+            Record("projects.lead", pk, name, reverse("projects:lead", args=[pk]), f"{amount} 万元")
+            for pk, name, amount in qs.order_by("-amount", "id").values_list("id", "name", "amount")[:limit]
+        ]
+
+    return records
+
+
+def register() -> None:
+    """Called from ``ProjectsConfig.ready()``."""
+    leads = gettext_lazy("leads")
+    metrics.register_metric(
+        Metric(
+            "projects.investment_completed",
+            gettext_lazy("Key-project investment completed"),
+            TEN_THOUSAND,
+            Direction.HIGHER,
+            BOTH,
+            investment_completed,
+            investment_records,
+            description=gettext_lazy("Investment recorded for the key projects in the months of the period."),
+            order=10,
+        )
+    )
+    for source, amount, label, unit, description, order in (
+        ("signed", False, gettext_lazy("Investment leads signed"), leads,
+         gettext_lazy("Leads signed in the period (not dropped since)."), 20),
+        ("signed", True, gettext_lazy("Investment signed"), TEN_THOUSAND,
+         gettext_lazy("Intended investment of the leads signed in the period."), 21),
+        ("talks", False, gettext_lazy("Investment leads in talks"), leads,
+         gettext_lazy("Leads in talks at the end of the period."), 22),
+        ("talks", True, gettext_lazy("Investment in talks"), TEN_THOUSAND,
+         gettext_lazy("Intended investment of the leads in talks at the end of the period."), 23),
+    ):  # fmt: skip
+        key = f"projects.leads_{'signed' if source == 'signed' else 'in_talks'}{'_amount' if amount else ''}"
+        metrics.register_metric(
+            Metric(
+                key,
+                label,
+                unit,
+                Direction.HIGHER,
+                BOTH,
+                _lead_metric(source, amount=amount),
+                _lead_records(source),
+                description=description,
+                order=order,
+            )
+        )
