@@ -75,6 +75,11 @@ MODULES: dict[str, list[str]] = {
         "luoshi/tasks/tests/test_spec_lights.py",
         "luoshi/tasks/tests/test_lights.py",
     ],
+    "luoshi/core/lights.py": [
+        "luoshi/tasks/tests/test_spec_lights.py",
+        "luoshi/projects/tests/test_compute.py",
+        "luoshi/tasks/tests/test_lights.py",
+    ],
     "luoshi/cases/workflow.py": [
         "luoshi/cases/tests/test_spec_workflow.py",
         "luoshi/cases/tests/test_workflow.py",
