@@ -106,8 +106,10 @@ def split_unit(unit: str) -> tuple[Decimal, str]:
     """``"亿元"`` → ``(10⁸, "元")``; ``"万平方米"`` → ``(10⁴, "平方米")``; ``"万"`` → ``(10⁴, "")``."""
     unit = _fold(unit)
     factor = Decimal(1)
+    # 千克, 千米, 千瓦 and 千瓦时 need no exception: 千 read as a multiplier gives the same
+    # 1000 × 克, 米, 瓦, 瓦时 (pinned in tests/test_spec_numbers.py).
     for word, value in MULTIPLIERS.items():
-        if (unit.startswith(word) and unit not in {"千克", "千米", "千瓦", "千瓦时"}) or unit == word:
+        if unit.startswith(word):
             factor, unit = value, unit[len(word) :]
             break
     if unit in _UNIT_ALIASES:

@@ -154,12 +154,13 @@ def test_places_gained():
 
 
 def test_composite_scores_scale_weigh_and_skip():
+    # Parts without weight or without any figure come first: they are skipped, not the end of the list.
     parts = [
+        calc.Part("ignored", D(0), True),
+        calc.Part("nobody", D(5), True),
+        calc.Part("negative", D(-2), True),
         calc.Part("gdp", D(3), True),
         calc.Part("accidents", D(1), False),
-        calc.Part("ignored", D(0), True),
-        calc.Part("negative", D(-2), True),
-        calc.Part("nobody", D(5), True),
     ]
     data = {
         ("a", "gdp"): D(200), ("b", "gdp"): D(100), ("c", "gdp"): D(150),
@@ -167,7 +168,8 @@ def test_composite_scores_scale_weigh_and_skip():
         ("a", "ignored"): D(1), ("b", "ignored"): D(99),
         ("a", "negative"): D(1), ("b", "negative"): D(99),
     }  # fmt: skip
-    scores = calc.composite_scores(parts, lambda u, k: data.get((u, k)), ["a", "b", "c", "d"])
+    # d (no figure at all) and c (no accidents figure) come before the units that have them.
+    scores = calc.composite_scores(parts, lambda u, k: data.get((u, k)), ["d", "c", "a", "b"])
     # gdp: a 100, b 0, c 50; accidents (lower better): a 0, b 100; c has no accidents figure.
     assert scores == {"a": D("75.00"), "b": D("25.00"), "c": D("50.00"), "d": None}
 
@@ -205,6 +207,8 @@ PERIODS = [
     ("1-8月", (2026, 8)),
     ("1-12月", (2026, 12)),
     ("8月", (2026, 8)),
+    ("1月", (2026, 1)),
+    ("12月", (2026, 12)),
     ("8月底", (2026, 8)),
     ("8月末", (2026, 8)),
     ("截至8月底", (2026, 8)),

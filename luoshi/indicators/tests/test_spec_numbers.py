@@ -49,6 +49,9 @@ UNITS = [
     ("万方", "10000", "立方米"),
     ("亩", "1", "亩"),
     ("万亩", "10000", "亩"),
+    # Units that merely end like one: 厘米 is not a thousand of anything.
+    ("厘米", "1", "厘米"),
+    ("兆瓦", "1", "兆瓦"),
     # Percentages, full-width or not.
     ("%", "1", "%"),
     ("％", "1", "%"),
@@ -66,6 +69,7 @@ CONVERSIONS = [
     ("6.19", "亿元", "万元", "61900"),
     ("16915", "万元", "亿元", "1.6915"),
     ("3", "千元", "万元", "0.3"),
+    ("3", "元", "万元", "0.0003"),
     ("1.2", "亿", "万元", "12000"),  # a bare multiplier takes the target's base unit
     ("5", "万", "个", "50000"),
     ("12", "", "万元", "12"),  # no unit: as given
@@ -99,6 +103,8 @@ QUANTITIES = [
     ("+5", "5", ""),
     ("-5", "-5", ""),
     ("−5", "-5", ""),  # a minus sign
+    ("–5", "-5", ""),  # an en dash, as word processors write it
+    ("﹣5", "-5", ""),  # a small hyphen-minus
     ("负5.5%", "-5.5", "%"),
     ("５％", "5", "%"),
     ("1，234", "1234", ""),  # full-width comma
