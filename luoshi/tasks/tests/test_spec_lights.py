@@ -249,3 +249,36 @@ def test_rollup(items, expected):
     result = lights.rollup(items)
     assert result == Decimal(expected)
     assert str(result) == expected
+
+
+# --- the shared maths for dated items and schedules (luoshi/core/lights.py, used by key projects) ---------
+
+
+@pytest.mark.parametrize(
+    ("today", "done_on", "expected"),
+    [
+        ("2026-03-23", None, ("green", 4, False)),  # Monday: 24, 25, 26, 27 March left
+        ("2026-03-24", None, ("yellow", 3, False)),  # 3 working days left
+        ("2026-03-27", None, ("yellow", 0, False)),  # the due day itself
+        ("2026-03-28", None, ("red", 0, True)),  # Saturday after: overdue, though no working day has passed
+        ("2026-03-30", None, ("red", -1, True)),
+        ("2026-03-30", "2026-03-30", ("", -1, False)),  # done: no light
+    ],
+)
+def test_the_light_of_a_dated_item(today, done_on, expected):
+    from luoshi.core import lights as core_lights
+
+    result = core_lights.due_light(CAL, due=day("2026-03-27"), today=day(today),
+                                   done_on=day(done_on) if done_on else None)  # fmt: skip
+    assert (result.light, result.working_days_left, result.overdue) == expected
+
+
+@pytest.mark.parametrize(
+    ("done", "time", "status"),
+    [(50, 60, "behind"), (50.5, 60, "on_track"), (60, 60, "on_track"), (69.5, 60, "on_track"), (70, 60, "ahead"),
+     (0, 10, "behind"), (110, 100, "ahead")],
+)  # fmt: skip
+def test_ahead_on_track_or_behind_by_ten_points(done, time, status):
+    from luoshi.core import lights as core_lights
+
+    assert core_lights.schedule_status(done_share=done, time_share=time) == status
