@@ -114,8 +114,10 @@ def test_working_days_between(start, end, count):
 
 
 def test_a_weekday_listed_as_worked_and_a_weekend_listed_as_holiday_change_nothing():
-    cal = WorkCalendar(holidays=frozenset({day("2026-03-07")}), workdays=frozenset({day("2026-03-04")}))
+    # A Saturday listed as a holiday, and a Friday (already worked) listed as worked.
+    cal = WorkCalendar(holidays=frozenset({day("2026-03-07")}), workdays=frozenset({day("2026-03-06")}))
     assert cal.working_days_between(day("2026-03-02"), day("2026-03-09")) == 5
+    assert cal.working_days_between(day("2026-03-05"), day("2026-03-06")) == 1
 
 
 def test_negative_counts_are_refused():
