@@ -935,8 +935,8 @@ def write_results(runs: list[dict[str, Any]], command: str, seconds: float, name
         "is killed when its tests fail, time out or the module stops importing; the score is",
         "killed / (mutants − equivalent).",
         "",
-        "| module | mutants | killed | timed out | survived | not covered | equivalent | score | tests per mutant |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| module | mutants | killed | timed out | survived | not covered | equivalent | score | tests | mode |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     details: list[str] = []
     for run in runs:
@@ -944,7 +944,8 @@ def write_results(runs: list[dict[str, Any]], command: str, seconds: float, name
         tests = ", ".join(f"`{Path(t).name}`" for t in run["tests"])
         lines.append(
             f"| `{run['module']}` | {s['total']} | {s['killed']} | {s['timeout']} | {s['survived']} | "
-            f"{s['not_covered']} | {s['equivalent']} | **{s['score']:.1f} %** | {tests} |"
+            f"{s['not_covered']} | {s['equivalent']} | **{s['score']:.1f} %** | {tests} | "
+            f"{'fresh interpreter' if run['module'] in FRESH_PROCESS else 'fork'} |"
         )
         details.append(f"### `{run['module']}`")
         details.append("")
@@ -1063,8 +1064,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{s['equivalent']} equivalent, {len(s['survivors'])} left)")  # fmt: skip
     if args.record or not args.modules:
         named, _ = check_named(log)
-        write_results(runs, "make mutation  # " + " ".join(["bench/mutation.py", *argv]), time.monotonic() - started,
-                      named)  # fmt: skip
+        command = os.environ.get("LUOSHI_MUTATION_COMMAND") or " ".join([".venv/bin/python bench/mutation.py", *argv])
+        write_results(runs, command, time.monotonic() - started, named)
         log(f"wrote {RESULTS.relative_to(ROOT)}")
     return 0
 
