@@ -135,7 +135,11 @@ class FiguresOut(BaseModel):
     target: float | None
     completion_pct: float | None
     time_progress_pct: float | None
-    gap_points: float | None = Field(description="Completion minus time progress; positive is ahead")
+    gap_points: float | None = Field(description="Completion minus time progress, in points")
+    gap_is_good: bool | None = Field(
+        description="Whether gap_points is on the good side: ahead for most indicators, under time progress "
+        "for those where less is better (信访总量, 安全生产事故)"
+    )
     light: str
 
 
@@ -261,6 +265,7 @@ def _figures(fig: selectors.Figures) -> dict[str, Any]:
         "completion_pct": _f(fig.completion),
         "time_progress_pct": _f(fig.time_progress),
         "gap_points": _f(fig.gap),
+        "gap_is_good": fig.gap_good,
         "light": fig.light,
     }
 

@@ -15,6 +15,8 @@ from luoshi.indicators.selectors import History, Leaderboard, Scorecard, TrendSe
 
 BRAND = "#b91c1c"
 COLOURS = {"green": "#15803d", "yellow": "#eab308", "red": "#b91c1c", "": "#94a3b8"}
+#: Bars that rank without judging (a composite score): neither the brand red nor a light.
+NEUTRAL = "#475569"
 
 
 def _f(value: Decimal | None) -> float | None:
@@ -71,7 +73,7 @@ def leaderboard_bars(board: Leaderboard) -> dict[str, Any]:
                 "data": [
                     {
                         "value": _f(r.metric),
-                        "itemStyle": {"color": COLOURS.get(r.figures.light, BRAND) if board.indicator else BRAND},
+                        "itemStyle": {"color": COLOURS.get(r.figures.light, NEUTRAL) if board.indicator else NEUTRAL},
                     }
                     for r in rows
                 ],

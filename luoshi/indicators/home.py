@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from luoshi.core.registry import HomeItem, HomeSection
 from luoshi.indicators import selectors
-from luoshi.indicators.templatetags.indicator_tags import gap_text
+from luoshi.indicators.templatetags.indicator_tags import gap_words
 from luoshi.org.models import Role, Unit, UnitKind
 from luoshi.org.scope import scope_for
 
@@ -34,7 +34,7 @@ def behind_time_progress(request: Any, user: Any) -> HomeSection | None:
     items.sort(key=lambda i: order.get(i.light, 2))
     return HomeSection(
         key="indicators_behind",
-        title=gettext_lazy("Indicators behind time progress"),
+        title=gettext_lazy("Lagging indicators"),
         items=items[:MAX_ITEMS],
         count=len(items) or None,
         empty_text=gettext_lazy("Every indicator with a target is on track."),
@@ -53,7 +53,11 @@ def _unit_items(user: Any, unit: Unit) -> list[HomeItem]:
         HomeItem(
             title=f"{unit.name} · {row.indicator.name}",
             url=url,
-            meta=gap_text(row.figures.gap) if row.figures.gap is not None else _("below target"),
+            meta=gap_words(row.figures)
+            if row.figures.gap is not None
+            else _("below target")
+            if row.figures.higher_is_better
+            else _("over the ceiling"),
             light=row.figures.light,
         )
         for row in card.rows

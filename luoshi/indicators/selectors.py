@@ -179,6 +179,21 @@ class Figures:
     time_progress: Decimal | None = None
     gap: Decimal | None = None
     light: str = ""
+    #: The indicator's direction: for 信访总量 or 安全生产事故 less is better, so a
+    #: completion under time progress is good and every judgement turns round.
+    higher_is_better: bool = True
+
+    @property
+    def gap_good(self) -> bool | None:
+        """Whether the gap to time progress is on the good side (``None``: no gap)."""
+        if self.gap is None:
+            return None
+        return self.gap >= 0 if self.higher_is_better else self.gap <= 0
+
+    @property
+    def gap_class(self) -> str:
+        good = self.gap_good
+        return "" if good is None else "gap-ahead" if good else "gap-behind"
 
     def metric(self, name: str) -> Decimal | None:
         if name == "completion":
@@ -198,7 +213,7 @@ def compute(
     target: Decimal | None,
 ) -> Figures:
     cumulative = indicator.kind == IndicatorKind.CUMULATIVE
-    fig = Figures(value=value, previous=previous, target=target)
+    fig = Figures(value=value, previous=previous, target=target, higher_is_better=indicator.higher_is_better)
     if indicator.kind == IndicatorKind.RATIO:
         fig.yoy, fig.yoy_points = calc.yoy_points(value, previous), True
     else:

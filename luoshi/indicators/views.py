@@ -297,8 +297,8 @@ def _board_rows(
                 "value": tags.num(f.value, decimals),
                 "yoy": yoy + ("*" if f.yoy_reported else ""),
                 "completion": tags.pct(f.completion),
-                "gap": tags.gap_text(f.gap),
-                "gap_class": "" if f.gap is None else "gap-ahead" if f.gap >= 0 else "gap-behind",
+                "gap": tags.gap_words(f),
+                "gap_class": f.gap_class,
                 "move": tags.movement(row.move),
             }
         )

@@ -63,14 +63,30 @@ def abs_value(value: Any) -> Any:
 
 
 @register.filter
-def gap_text(value: Any) -> str:
-    """快于序时进度 3.3 个百分点 / 慢于序时进度 6.7 个百分点."""
+def gap_text(value: Any, higher_is_better: bool = True) -> str:
+    """The gap to time progress in words, judged by the indicator's direction.
+
+    Higher is better: 快于序时进度 3.3 个百分点 / 慢于序时进度 6.7 个百分点. Lower is
+    better (信访总量): a completion under time progress is good, so 低于序时进度 … is
+    the good side and 高于序时进度 … the bad one.
+    """
     if value is None:
         return ""
     number = _quantize(Decimal(str(value)), 1)
-    if number >= 0:
-        return _("%(n)s points ahead of time progress") % {"n": f"{number:.1f}"}
-    return _("%(n)s points behind time progress") % {"n": f"{abs(number):.1f}"}
+    n = f"{abs(number):.1f}"
+    if higher_is_better:
+        if number >= 0:
+            return _("%(n)s points ahead of time progress") % {"n": n}
+        return _("%(n)s points behind time progress") % {"n": n}
+    if number <= 0:
+        return _("%(n)s points under time progress (less is better)") % {"n": n}
+    return _("%(n)s points over time progress (less is better)") % {"n": n}
+
+
+@register.filter
+def gap_words(figures: Any) -> str:
+    """:func:`gap_text` for a :class:`~luoshi.indicators.selectors.Figures` (its gap and direction)."""
+    return gap_text(figures.gap, figures.higher_is_better)
 
 
 @register.filter
