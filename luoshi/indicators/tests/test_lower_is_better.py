@@ -83,7 +83,8 @@ def test_composite_bars_do_not_paint_the_winner_red(tree, ind, people, c_town):
         people["district"], tree["district"], [(ind["tax"], Decimal(1)), (ind["accidents"], Decimal(1))], 2026, 8
     )
     # 甲 has the most tax and the fewest accidents: first, with the full 100.
-    assert [(r.unit_name, r.rank, r.metric) for r in board.rows][0] == ("甲街道", 1, Decimal("100.00"))
+    first = board.rows[0]
+    assert (first.unit_name, first.rank, first.metric) == ("甲街道", 1, Decimal("100.00"))
     colours = {d["itemStyle"]["color"] for d in charts.leaderboard_bars(board)["series"][0]["data"]}
     assert colours == {charts.NEUTRAL} and charts.NEUTRAL not in charts.COLOURS.values()
 
