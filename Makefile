@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 # Tests run on every core (pytest-xdist); override e.g. PYTEST_ARGS="-k tree -n 0".
 PYTEST_ARGS ?= -n auto
 
-.PHONY: demo test install lint typecheck pytest messages clean serve mutation
+.PHONY: demo test install lint typecheck pytest messages clean serve walks mutation
 
 demo: install
 	$(BIN)/luoshi demo
@@ -54,3 +54,7 @@ clean:
 MUTATION_ARGS ?=
 mutation: install
 	$(BIN)/python bench/mutation.py $(MUTATION_ARGS)
+
+# Every demo role walks every page of its navigation, desktop and phone (screenshots in var/walks/).
+walks: install
+	LUOSHI_WALKS=1 $(BIN)/pytest -n 2 -q tests/e2e/test_role_walks.py

@@ -91,11 +91,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
-    "axes",
+    "luoshi.core.thirdparty.LockoutConfig",  # django-axes, with a Chinese name in the admin
     "csp",
     "ninja",
     "django_tasks",
-    "django_tasks_db",
+    "luoshi.core.thirdparty.BackgroundJobsConfig",  # django_tasks_db, with a Chinese name in the admin
 ]
 
 MIDDLEWARE = [

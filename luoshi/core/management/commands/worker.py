@@ -49,7 +49,9 @@ def due_jobs(jobs: list[PeriodicJob], state: dict[str, float], now: float) -> li
 
 
 def database_queue_enabled() -> bool:
-    if "django_tasks_db" not in settings.INSTALLED_APPS:
+    from django.apps import apps
+
+    if not apps.is_installed("django_tasks_db"):
         return False
     backend = getattr(settings, "TASKS", {}).get("default", {}).get("BACKEND", "")
     return "django_tasks_db" in str(backend)
