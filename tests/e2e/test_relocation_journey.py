@@ -47,7 +47,7 @@ def make_campaign() -> object:
 
 def test_staff_record_a_signing_on_the_phone_and_the_public_page_shows_totals_only(phone_page, page, demo_org):
     campaign = make_campaign()
-    pk = campaign.pk  # type: ignore[attr-defined]
+    pk = campaign.pk
 
     # On site, on a phone: the staff member finds the household by its owner and records the signing.
     login(phone_page, "staff")
