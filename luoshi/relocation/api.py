@@ -49,23 +49,28 @@ ERRORS: dict[int, type[Schema]] = {
 # --- schemas ----------------------------------------------------------------------------------
 
 
-class RelocationFiguresOut(PlainOut):
+class RelocationFiguresBriefOut(PlainOut):
+    """What lists carry for each campaign or parcel (the campaign's own record has the sums of money too)."""
+
     households: int
     signed: int
     vacated: int
     demolished: int
     pending: int
-    not_fully_paid: int
     signing_rate: Decimal | None = Field(None, description="Percent with one decimal; null for an empty ledger")
-    house_area: Decimal
     house_area_signed: Decimal
+    cleared_on: dt.date | None = Field(
+        None, description="净地: the day the last household was demolished, once all are"
+    )
+
+
+class RelocationFiguresOut(RelocationFiguresBriefOut):
+    not_fully_paid: int
+    house_area: Decimal
     compensation_agreed: Decimal
     compensation_paid: Decimal
     first_signed: dt.date | None
     last_signed: dt.date | None
-    cleared_on: dt.date | None = Field(
-        None, description="净地: the day the last household was demolished, once all are"
-    )
 
 
 class RelocationScheduleOut(PlainOut):
@@ -94,7 +99,7 @@ class RelocationCampaignOut(PlainOut):
     is_public: bool
     project_id: int | None
     version: int
-    figures: RelocationFiguresOut
+    figures: RelocationFiguresBriefOut
     schedule: RelocationScheduleOut
 
 
@@ -107,7 +112,7 @@ class RelocationParcelOut(PlainOut):
     boundary: list[list[float]]
     transferred_on: dt.date | None
     version: int
-    figures: RelocationFiguresOut
+    figures: RelocationFiguresBriefOut
 
 
 class RelocationProjectOut(PlainOut):
@@ -120,6 +125,7 @@ class RelocationProjectOut(PlainOut):
 
 
 class RelocationCampaignDetailOut(RelocationCampaignOut):
+    figures: RelocationFiguresOut
     project: RelocationProjectOut | None = Field(None, description="The key project this campaign clears land for")
     description: str
     compensation_standard: str
@@ -419,7 +425,7 @@ def list_campaigns(request: HttpRequest, filters: Query[RelocationCampaignQuery]
         request.user, selectors.CampaignFilters(q=filters.q.strip(), stage=filters.stage or "", active=filters.active)
     )
     page = paginate(qs, filters.page, filters.page_size)
-    page["results"] = [_campaign(c) for c in selectors.with_figures(page["results"])]
+    page["results"] = [_campaign(c) for c in selectors.with_figures(page["results"], brief=True)]
     return page
 
 

@@ -21,18 +21,31 @@ ZERO = Decimal("0")
 LAG_POINTS = 10
 
 
-def aggregates(prefix: str = "") -> dict[str, Any]:
-    """The aggregate expressions over household rows (``prefix`` is e.g. ``"households__"``)."""
+def aggregates(prefix: str = "", *, brief: bool = False) -> dict[str, Any]:
+    """The aggregate expressions over household rows (``prefix`` is e.g. ``"households__"``).
+
+    ``brief`` keeps what lists show (the counts, the area signed, the last demolition):
+    those columns lie in one index, so a page of campaigns is summed from the index alone.
+    Rows are counted by ``campaign_id`` (in that index) rather than by the primary key.
+    """
     p = prefix
+    row = f"{p}campaign_id"
     signed = Q(**{f"{p}signed_on__isnull": False})
     zero = Decimal("0.00")
+    counts: dict[str, Any] = {
+        "n_households": Count(row),
+        "n_signed": Count(row, filter=signed),
+        "n_vacated": Count(row, filter=Q(**{f"{p}vacated_on__isnull": False})),
+        "n_demolished": Count(row, filter=Q(**{f"{p}demolished_on__isnull": False})),
+        "sum_house_area_signed": Coalesce(Sum(f"{p}house_area", filter=signed), zero),
+        "last_demolished": Max(f"{p}demolished_on"),
+    }
+    if brief:
+        return counts
     return {
-        "n_households": Count(f"{p}id"),
-        "n_signed": Count(f"{p}id", filter=signed),
-        "n_vacated": Count(f"{p}id", filter=Q(**{f"{p}vacated_on__isnull": False})),
-        "n_demolished": Count(f"{p}id", filter=Q(**{f"{p}demolished_on__isnull": False})),
+        **counts,
         "n_unpaid": Count(
-            f"{p}id",
+            row,
             filter=signed
             & (
                 Q(**{f"{p}compensation_agreed__isnull": True})
@@ -40,13 +53,11 @@ def aggregates(prefix: str = "") -> dict[str, Any]:
             ),
         ),
         "sum_house_area": Coalesce(Sum(f"{p}house_area"), zero),
-        "sum_house_area_signed": Coalesce(Sum(f"{p}house_area", filter=signed), zero),
         "sum_land_area": Coalesce(Sum(f"{p}land_area"), zero),
         "sum_agreed": Coalesce(Sum(f"{p}compensation_agreed"), zero),
         "sum_paid": Coalesce(Sum(f"{p}compensation_paid"), zero),
         "first_signed": Min(f"{p}signed_on"),
         "last_signed": Max(f"{p}signed_on"),
-        "last_demolished": Max(f"{p}demolished_on"),
     }
 
 
@@ -80,19 +91,20 @@ class Figures:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Figures:
+        """Figures from one row of :func:`aggregates` (a brief row leaves the sums of money at zero)."""
         return cls(
             households=row["n_households"],
             signed=row["n_signed"],
             vacated=row["n_vacated"],
             demolished=row["n_demolished"],
-            unpaid=row["n_unpaid"],
-            house_area=_cents(row["sum_house_area"]),
+            unpaid=row.get("n_unpaid", 0),
+            house_area=_cents(row.get("sum_house_area")),
             house_area_signed=_cents(row["sum_house_area_signed"]),
-            land_area=_cents(row["sum_land_area"]),
-            compensation_agreed=_cents(row["sum_agreed"]),
-            compensation_paid=_cents(row["sum_paid"]),
-            first_signed=row["first_signed"],
-            last_signed=row["last_signed"],
+            land_area=_cents(row.get("sum_land_area")),
+            compensation_agreed=_cents(row.get("sum_agreed")),
+            compensation_paid=_cents(row.get("sum_paid")),
+            first_signed=row.get("first_signed"),
+            last_signed=row.get("last_signed"),
             last_demolished=row["last_demolished"],
         )
 

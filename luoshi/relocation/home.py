@@ -14,7 +14,7 @@ from luoshi.relocation.permissions import may_open_campaigns
 
 HOME_LIMIT = 6
 #: Campaigns looked at for the section (the most recently launched active ones).
-SCAN_LIMIT = 50
+SCAN_LIMIT = 30
 
 
 def _meta(campaign: Any) -> str:
@@ -47,7 +47,7 @@ def campaigns_section(request: Any, user: Any) -> HomeSection | None:
     active = list(selectors.campaign_list(user, selectors.CampaignFilters(active=True))[:SCAN_LIMIT])
     if not active:
         return None
-    selectors.with_figures(active)
+    selectors.with_figures(active, brief=True)
     ordered = sorted(
         active,
         key=lambda c: (not c.schedule.lagging, c.figures.all_signed, c.schedule.signing_days_left),  # type: ignore[attr-defined]

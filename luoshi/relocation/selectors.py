@@ -68,8 +68,10 @@ def access_campaign(user: Any, pk: int | str) -> Campaign:
         raise NotFound() from None
 
 
-def figures_for(campaign_ids: list[int]) -> dict[int, Figures]:
-    """The ledger figures of each campaign, in one grouped query (zeros for an empty ledger)."""
+def figures_for(campaign_ids: list[int], *, brief: bool = False) -> dict[int, Figures]:
+    """The ledger figures of each campaign, in one grouped query (zeros for an empty ledger).
+
+    ``brief``: only what lists show (see :func:`luoshi.relocation.figures.aggregates`)."""
     result = {pk: Figures() for pk in campaign_ids}
     if not campaign_ids:
         return result
@@ -91,9 +93,9 @@ def schedule_of(campaign: Campaign, figures: Figures, today: dt.date | None = No
     )
 
 
-def with_figures(campaigns: list[Campaign], today: dt.date | None = None) -> list[Campaign]:
+def with_figures(campaigns: list[Campaign], today: dt.date | None = None, *, brief: bool = False) -> list[Campaign]:
     """Attach ``figures`` and ``schedule`` to each campaign (one query for all of them)."""
-    figures = figures_for([c.pk for c in campaigns])
+    figures = figures_for([c.pk for c in campaigns], brief=brief)
     day = today or local_today()
     for c in campaigns:
         c.figures = figures[c.pk]  # type: ignore[attr-defined]
@@ -115,7 +117,7 @@ def parcels_with_figures(campaign: Campaign) -> list[Parcel]:
         Household.objects.filter(campaign=campaign, parcel__isnull=False)
         .order_by()
         .values("parcel_id")
-        .annotate(**aggregates())
+        .annotate(**aggregates(brief=True))
     )
     by_parcel = {row["parcel_id"]: Figures.from_row(row) for row in rows}
     for p in parcels:

@@ -464,7 +464,7 @@ def deadline_watch(*, today: dt.date | None = None) -> int:
 
     day = today or local_today()
     campaigns = list(Campaign.objects.exclude(stage__in=[Stage.CLEARED, Stage.WRAP_UP]).select_related("unit", "team"))
-    selectors.with_figures(campaigns, day)
+    selectors.with_figures(campaigns, day, brief=True)
     since = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     warned = set(
         Notification.objects.filter(kind=WATCH_KIND, created_at__gte=since).values_list("object_id", flat=True)

@@ -44,7 +44,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         active=True if request.GET.get("active") else None,
     )
     page = paginate(request, selectors.campaign_list(request.user, filters))
-    selectors.with_figures(list(page.object_list))
+    selectors.with_figures(list(page.object_list), brief=True)
     return render(
         request,
         "relocation/list.html",
@@ -417,7 +417,7 @@ def ledger_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 def public_index(request: HttpRequest) -> HttpResponse:
     campaigns = list(selectors.public_campaigns()[:100])
-    selectors.with_figures(campaigns)
+    selectors.with_figures(campaigns, brief=True)
     return render(request, "relocation/public/index.html", {"campaigns": campaigns})
 
 
