@@ -209,6 +209,8 @@ def _jurisdiction_unit(code: str) -> Unit | None:
 # --- Discovery and services -------------------------------------------------------------------
 
 
+@csrf_exempt
+@require_http_methods(["GET", "HEAD"])
 @open311_view
 def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     base = request.build_absolute_uri(reverse("open311:services", kwargs={"fmt": "json"})).rsplit("/", 1)[0] + "/"
@@ -239,6 +241,8 @@ def public_services() -> QuerySet[Category]:
     )
 
 
+@csrf_exempt
+@require_http_methods(["GET", "HEAD"])
 @open311_view
 def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
     with_attributes = set(CategoryAttribute.objects.values_list("category_id", flat=True))
@@ -264,6 +268,8 @@ def _service(code: str) -> Category:
     return category
 
 
+@csrf_exempt
+@require_http_methods(["GET", "HEAD"])
 @open311_view
 def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpResponse:
     category = _service(code)
@@ -484,6 +490,20 @@ def _float(value: str, name: str, bound: float) -> float:
     return number
 
 
+#: The longest value each submitted field may have (docs/open311.md); longer is refused, never cut.
+FIELD_LIMITS = {
+    "address_string": 200,
+    "address_id": 200,
+    "email": 254,
+    "phone": 32,
+    "first_name": 30,
+    "last_name": 30,
+    "device_id": 45,
+    "account_id": 45,
+    "media_url": 500,
+}
+
+
 def key_limit() -> tuple[int, int]:
     """Requests one key may submit per window of seconds (``LUOSHI_OPEN311_KEY_RATE_LIMIT``)."""
     limit, window = getattr(settings, "LUOSHI_OPEN311_KEY_RATE_LIMIT", (600, 3600))
@@ -504,6 +524,9 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
             _("This api_key has submitted too many requests; try again in %(minutes)d minutes.")
             % {"minutes": max(1, window // 60)},
         )
+    for name, longest in FIELD_LIMITS.items():
+        if len(_param(request, name)) > longest:
+            raise Open311Error(400, _("%(name)s is longer than %(max)d characters.") % {"name": name, "max": longest})
     code = _param(request, "service_code")
     if not code:
         raise Open311Error(400, _("service_code is required."))
@@ -570,6 +593,7 @@ def requests_endpoint(request: HttpRequest, fmt: str) -> HttpResponse:
     return _list_requests(request, fmt)
 
 
+@csrf_exempt
 @require_http_methods(["GET", "HEAD"])
 @open311_view
 def request_detail(request: HttpRequest, fmt: str, request_id: str) -> HttpResponse:
@@ -579,6 +603,7 @@ def request_detail(request: HttpRequest, fmt: str, request_id: str) -> HttpRespo
     return _render_requests(fmt, [case])
 
 
+@csrf_exempt
 @require_http_methods(["GET", "HEAD"])
 @open311_view
 def token_detail(request: HttpRequest, fmt: str, token: str) -> HttpResponse:

@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A POST repeated with the same Idempotency-Key (API) or form token (pages) gets the first answer.
+    "luoshi.core.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # django-csp, with a fixed strict policy for JSON responses (luoshi.core.middleware).
     "luoshi.core.middleware.CSPMiddleware",

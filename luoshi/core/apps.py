@@ -14,3 +14,8 @@ class CoreConfig(AppConfig):
         from luoshi.core.dbguard import register_functions
 
         connection_created.connect(register_functions, dispatch_uid="luoshi.core.dbguard")
+
+        from luoshi.core import idempotency
+        from luoshi.core.registry import PeriodicJob, register_periodic
+
+        register_periodic(PeriodicJob("core.purge_idempotency", 3600, idempotency.purge))

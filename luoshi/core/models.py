@@ -101,3 +101,22 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+class IdempotencyRecord(models.Model):
+    """One POST made with an idempotency key, and the answer it got (kept 24 hours; luoshi.core.idempotency)."""
+
+    scope = models.CharField(max_length=64)
+    key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=200, blank=True)
+    location = models.CharField(max_length=1000, blank=True)
+    body = models.BinaryField(default=b"", blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_scope_key_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status or '…'})"

@@ -109,3 +109,25 @@ def test_published_text_is_redacted_and_an_anonymous_reporters_words_are_never_p
     listed = client.get(f"{V2}/requests.json").content.decode()
     for secret in ("13912345678", "330302199001011234", "zhang@example.cn", "李明", "王大妈"):
         assert secret not in listed
+
+
+@pytest.mark.parametrize(
+    ("field", "longest"),
+    [("address_string", 200), ("email", 254), ("phone", 32), ("first_name", 30), ("device_id", 45), ("media_url", 500)],
+)
+def test_overlong_fields_are_refused_not_cut(client, w, api_key, field, longest):
+    body = {"api_key": api_key, "address_string": "解放路 1 号"}
+    assert _post(client, {**body, field: "a" * longest}).status_code == 200
+    before = Case.objects.count()
+    response = _post(client, {**body, field: "a" * (longest + 1)})
+    assert response.status_code == 400
+    assert response.json()[0]["description"] == f"{field} 不能超过 {longest} 个字符。"
+    assert Case.objects.count() == before
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_read_only_resources_answer_405_with_allow(client, w, method):
+    for path in ("discovery.json", "services.json", "services/01001.json", "tokens/abc.json"):
+        response = getattr(client, method)(f"{V2}/{path}")
+        assert response.status_code == 405, path
+        assert response["Allow"] == "GET, HEAD"
