@@ -16,7 +16,7 @@ from luoshi.org.scope import scope_for
 from luoshi.projects.models import Enterprise, Kind, LeadSource, Level, ProblemKind, Project
 from luoshi.projects.permissions import CREATORS, MANAGERS, enterprises_visible_to, projects_visible_to
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class UnitField(forms.ModelChoiceField[Unit]):

@@ -106,10 +106,21 @@ def _detail_context(request: HttpRequest, project: Project) -> dict[str, Any]:
         services.sync_problem_tasks(problems=[p for p in problems if p.task_id])
     months = selectors.investment_months(project)
     manage = can_manage(user, project)
+    rows = selectors.problem_rows(problems)
+    if manage:
+        # One form per open problem (ids prefixed, so labels stay unique on the page); the
+        # leaders' list is read once and shared.
+        leaders = list(ProblemTaskForm(user=user).fields["responsible_leader"].choices)  # type: ignore[attr-defined]
+        for row in rows:
+            if row.problem.status == "open":
+                form = ProblemTaskForm(user=user, auto_id=f"id_p{row.problem.pk}_%s")
+                form.fields["responsible_leader"].choices = leaders  # type: ignore[attr-defined]
+                row.task_form = form  # type: ignore[attr-defined]
+                row.settle_form = SettleForm(auto_id=f"id_s{row.problem.pk}_%s")  # type: ignore[attr-defined]
     return {
         "project": project,
         "milestones": selectors.milestone_rows(project),
-        "problems": selectors.problem_rows(problems),
+        "problems": rows,
         "entries": selectors.progress_entries(project),
         "history": selectors.investment_history(project, limit=24),
         "months": months,
@@ -117,12 +128,12 @@ def _detail_context(request: HttpRequest, project: Project) -> dict[str, Any]:
         "may_manage": manage,
         "may_report": can_report(user, project),
         "steps": [(t, Stage(t.target).label) for t in workflow.project_actions(project.stage)] if manage else [],
-        "investment_form": InvestmentForm(initial={"month": today().strftime("%Y-%m"), "period": 0}),
-        "progress_form": ProgressForm(initial={"date": today()}),
-        "milestone_form": MilestoneForm(),
-        "problem_form": ProblemForm(user=user) if manage else None,
-        "task_form": ProblemTaskForm(user=user) if manage else None,
-        "settle_form": SettleForm(),
+        "investment_form": InvestmentForm(
+            initial={"month": today().strftime("%Y-%m"), "period": 0}, auto_id="id_inv_%s"
+        ),
+        "progress_form": ProgressForm(initial={"date": today()}, auto_id="id_prog_%s"),
+        "milestone_form": MilestoneForm(auto_id="id_ms_%s"),
+        "problem_form": ProblemForm(user=user, auto_id="id_pb_%s") if manage else None,
         "activity_url": "",
     }
 

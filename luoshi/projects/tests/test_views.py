@@ -142,3 +142,10 @@ def test_api_create_validates_and_lists(s: Scene, fixed_today: dt.date) -> None:
     listed = c.get("/api/v1/projects?level=county").json()
     assert [r["id"] for r in listed["results"]] == [pid]
     assert c.get("/api/v1/projects?status=behind").json()["count"] == 0
+
+
+def test_date_inputs_carry_iso_dates(s: Scene, fixed_today: dt.date) -> None:
+    """A date input only takes YYYY-MM-DD; the zh-Hans format (2026/04/16) would leave it empty."""
+    (project,) = make(s, 1)
+    body = client_for(s.staff).get(f"/projects/{project.pk}/phone/").content.decode()
+    assert 'type="date" name="date" value="2026-04-16"' in body
