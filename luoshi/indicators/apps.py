@@ -10,8 +10,15 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         from luoshi.api.registry import register_router
         from luoshi.core import audit
-        from luoshi.core.registry import NavItem, register_demo, register_home, register_nav
-        from luoshi.indicators import api, demo, home, permissions, services
+        from luoshi.core.registry import (
+            NavItem,
+            PeriodicJob,
+            register_demo,
+            register_home,
+            register_nav,
+            register_periodic,
+        )
+        from luoshi.indicators import api, computed, demo, home, permissions, services
 
         permissions.register_rules()
         audit.register_verbs(dict(services.VERBS))
@@ -20,3 +27,4 @@ class IndicatorsConfig(AppConfig):
         register_nav(NavItem("leaderboards", _("Leaderboards"), "indicators:leaderboard", "flag", order=310))
         register_home(40, home.behind_time_progress)
         register_demo(40, "indicators", demo.load)
+        register_periodic(PeriodicJob("indicators.computed_values", 3600, computed.refresh))

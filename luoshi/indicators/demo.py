@@ -27,6 +27,7 @@ from typing import Any
 from django.db import transaction
 
 from luoshi.core.timeutil import today as local_today
+from luoshi.indicators import computed
 from luoshi.indicators.models import Aggregation, Indicator, IndicatorKind, IndicatorValue, Source, Target
 from luoshi.org.models import Unit, UnitKind
 
@@ -115,6 +116,8 @@ def ensure_catalogue() -> None:
 
     seed = importlib.import_module("luoshi.indicators.migrations.0002_seed_catalogue").seed
     seed(apps, None)
+    bind = importlib.import_module("luoshi.indicators.migrations.0007_computed_from_metrics").bind
+    bind(apps, None)
 
 
 def is_loaded() -> bool:
@@ -165,7 +168,9 @@ def load(*, stdout: Any = None, today: dt.date | None = None) -> dict[str, int]:
         batch_size=1000,
         ignore_conflicts=True,
     )
-    return {"values": len(rows), "targets": len(targets)}
+    bound = computed.bound_indicators()
+    written = computed.compute_months(year, range(1, last_month + 1), indicators=bound) if bound else {}
+    return {"values": len(rows), "targets": len(targets), "computed": sum(written.values())}
 
 
 def _d(value: float | Decimal, places: int = 2) -> Decimal:
@@ -230,10 +235,14 @@ def _township(
         round_to = 0 if indicator.unit in ("个", "户", "人", "件", "起") else max(places, 2)
         for month, figure in enumerate(before, start=1):
             values[(town.pk, indicator.pk, year - 1, month)] = (_d(figure, round_to), None)
+        # This year's values of indicators computed from other apps' records (key projects, 招商,
+        # 征迁) are not typed: computed.compute_months writes them after the loop.
+        typed = not indicator.metric
         for month, figure in enumerate(now, start=1):
-            values[(town.pk, indicator.pk, year, month)] = (_d(figure, round_to), None)
+            if typed:
+                values[(town.pk, indicator.pk, year, month)] = (_d(figure, round_to), None)
         for month, raw, growth_pct in seeded:
-            if month <= last_month:
+            if month <= last_month and typed:
                 values[(town.pk, indicator.pk, year, month)] = (
                     Decimal(raw),
                     Decimal(growth_pct) if growth_pct else None,

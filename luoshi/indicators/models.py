@@ -9,6 +9,8 @@ month *m*; for a ratio it is the ratio then. Quarters are their last month
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -52,6 +54,7 @@ class Source(models.TextChoices):
     PARSED = "parsed", _("From scorecard text")
     API = "api", _("Through the API")
     AGGREGATED = "aggregated", _("Sum of child units")
+    COMPUTED = "computed", _("Computed from the records of another app")
     DEMO = "demo", _("Demo data")
 
 
@@ -88,6 +91,22 @@ class Indicator(models.Model):
         _("parent values"), max_length=8, choices=Aggregation.choices, default=Aggregation.NONE
     )
     decimals = models.PositiveSmallIntegerField(_("decimal places"), default=0, validators=[MaxValueValidator(4)])
+    metric = models.CharField(
+        _("computed from"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "A registered metric (luoshi.core.metrics), e.g. projects.investment_completed: the values are then "
+            "computed every day from the records behind it and are not typed (一数一源)."
+        ),
+    )
+    metric_scale = models.DecimalField(
+        _("scale of the computed figure"),
+        max_digits=12,
+        decimal_places=6,
+        default=Decimal("1"),
+        help_text=_("The metric's figure is multiplied by this, e.g. 0.0001 from 万元 to 亿元."),
+    )
     description = models.TextField(_("description"), blank=True)
     sort_order = models.IntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
