@@ -28,6 +28,14 @@ BOTH = frozenset({SubjectKind.UNIT, SubjectKind.PERSON})
 TEN_THOUSAND = gettext_lazy("10,000 yuan")
 
 
+ZERO = Decimal("0.00")
+
+
+def _cents(value: Decimal) -> Decimal:
+    """Money to the cent (most subjects have nothing: skip the arithmetic for them)."""
+    return value.quantize(metrics.CENT) if value else ZERO
+
+
 def _investments(period: Period) -> QuerySet[Investment]:
     return Investment.objects.filter(month__range=(period.start, period.end))
 
@@ -40,7 +48,7 @@ def investment_completed(subjects: Sequence[Subject], period: Period, param: str
         person="project__leaders",
         aggregates={"amount": Sum("amount"), "n": Count("project_id", distinct=True)},
     )
-    return tally.figures(lambda v: Figure(Decimal(v[0]).quantize(metrics.CENT), count=int(v[1])))
+    return tally.figures(lambda v: Figure(_cents(v[0]), count=int(v[1])))
 
 
 def investment_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
@@ -85,7 +93,7 @@ def _lead_metric(source: str, *, amount: bool) -> metrics.BulkCompute:
             aggregates={"n": Count("id"), "amount": Sum("amount")},
         )  # fmt: skip
         if amount:
-            return tally.figures(lambda v: Figure(Decimal(v[1]).quantize(metrics.CENT), count=int(v[0])))
+            return tally.figures(lambda v: Figure(_cents(v[1]), count=int(v[0])))
         return tally.figures(lambda v: Figure(Decimal(int(v[0])), count=int(v[0])))
 
     return compute

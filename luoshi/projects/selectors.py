@@ -327,9 +327,11 @@ class Portfolio:
     problems: list[ProblemRow] = field(default_factory=list)
     enterprises: list[Enterprise] = field(default_factory=list)
     tally: Tally = field(default_factory=Tally)
+    more: bool = False  # more linked projects than shown (the list page has them all)
 
 
-PORTFOLIO_LIMIT = 200
+#: Cards on the portfolio page (a leader linked to more sees the rest in the list, ?mine=1).
+PORTFOLIO_LIMIT = 48
 
 
 def portfolio(user: Any, *, person: Person | None = None) -> Portfolio:
@@ -342,8 +344,10 @@ def portfolio(user: Any, *, person: Person | None = None) -> Portfolio:
     projects = list(
         linked.select_related("unit")
         .annotate(light_rank=LIGHT_ORDER)
-        .order_by("light_rank", "next_milestone_due", "code")[:PORTFOLIO_LIMIT]
+        .order_by("light_rank", "next_milestone_due", "code")[: PORTFOLIO_LIMIT + 1]
     )
+    more = len(projects) > PORTFOLIO_LIMIT
+    projects = projects[:PORTFOLIO_LIMIT]
     late = [p for p in projects if p.light == "red"]
     problems = (
         Problem.objects.filter(project__in=linked)
@@ -359,6 +363,7 @@ def portfolio(user: Any, *, person: Person | None = None) -> Portfolio:
         problems=problem_rows(problems),
         enterprises=enterprises,
         tally=tally(linked),
+        more=more,
     )
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luoshi.core import audit, links
+from luoshi.core import audit, links, uploads
 from luoshi.core.errors import LuoshiError, NotFound
 from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
@@ -20,7 +20,7 @@ from luoshi.core.timeutil import today
 from luoshi.org.permissions import can
 from luoshi.org.scope import scope_for
 from luoshi.org.selectors import access_unit
-from luoshi.projects import charts, selectors, services, workflow
+from luoshi.projects import charts, excel, selectors, services, workflow
 from luoshi.projects.forms import (
     EnterpriseForm,
     EnterpriseRequestForm,
@@ -748,3 +748,47 @@ def enterprise_request(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         _form_errors(request, form)
     return redirect("projects:enterprise", pk=enterprise.pk)
+
+
+# --- Excel ---------------------------------------------------------------------------
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    filters = selectors.ProjectFilters.from_params(request.user, request.GET)
+    qs = selectors.project_list(request.user, filters)[: excel.MAX_IMPORT_ROWS]
+    response = HttpResponse(
+        excel.export_projects(qs),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="projects-{today().isoformat()}.xlsx"'
+    return response
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        excel.template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="investment-template.xlsx"'
+    return response
+
+
+@login_required
+def import_investment(request: HttpRequest) -> HttpResponse:
+    errors: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors = [_("Choose an Excel file (.xlsx).")]
+        else:
+            try:
+                uploads.check_size(upload, uploads.MAX_SPREADSHEET_BYTES)
+                count = excel.import_investment(actor=request.user, content=upload.read())
+            except LuoshiError as exc:
+                details = exc.details if isinstance(exc.details, dict) else {}
+                errors = [str(exc.message)] + [str(e) for e in details.get("rows", [])]
+            else:
+                messages.success(request, _("%(n)d rows of investment imported.") % {"n": count})
+                return redirect("projects:list")
+    return render(request, "projects/import.html", {"errors": errors})

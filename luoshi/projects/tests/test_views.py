@@ -149,3 +149,14 @@ def test_date_inputs_carry_iso_dates(s: Scene, fixed_today: dt.date) -> None:
     (project,) = make(s, 1)
     body = client_for(s.staff).get(f"/projects/{project.pk}/phone/").content.decode()
     assert 'type="date" name="date" value="2026-04-16"' in body
+
+
+def test_api_lists_match_their_schemas(s: Scene, fixed_today: dt.date) -> None:
+    from luoshi.projects.api import ProjectListItem, ProjectPortfolioOut
+
+    make(s, 2)
+    c = client_for(s.leader)
+    for row in c.get("/api/v1/projects").json()["results"]:
+        ProjectListItem.model_validate(row)
+    folio = ProjectPortfolioOut.model_validate(c.get("/api/v1/projects/portfolio").json())
+    assert len(folio.projects) == 2

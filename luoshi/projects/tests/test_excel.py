@@ -1,0 +1,115 @@
+"""Excel: the registry export and the all-or-nothing import of monthly investment."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from openpyxl import Workbook, load_workbook
+
+from luoshi.core.errors import ValidationFailed
+from luoshi.projects import excel, services
+from luoshi.projects.models import Investment, Project
+from luoshi.projects.tests.factories import Scene
+
+pytestmark = pytest.mark.django_db
+
+
+def project(s: Scene, name: str) -> Project:
+    return services.project_create(
+        actor=s.leader,
+        data=services.ProjectData(
+            name=name,
+            unit=s.tree["dept"],
+            total_investment="1000",
+            annual_plan="500",
+            plan_year=2026,
+            stage="construction",
+        ),
+    )
+
+
+def workbook(rows: list[list[Any]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["项目编号", "月份", "旬", "金额", "备注"])
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_good_file_is_written_whole(s: Scene, fixed_today: dt.date) -> None:
+    a, b = project(s, "甲"), project(s, "乙")
+    content = workbook(
+        [
+            [a.code, "2026-03", 0, 120.5, "三月"],
+            [b.code, "2026年4月", "", "80", ""],
+            [a.code, dt.date(2026, 2, 1), 1, 10, ""],
+        ]
+    )
+    assert excel.import_investment(actor=s.staff, content=content) == 3
+    a.refresh_from_db()
+    assert a.completed_year == Decimal("130.50")
+    assert Investment.objects.count() == 3
+
+
+def test_every_bad_row_is_reported_and_nothing_is_written(s: Scene, fixed_today: dt.date) -> None:
+    a = project(s, "甲")
+    content = workbook(
+        [
+            [a.code, "2026-03", 0, 100, ""],  # good
+            ["XM-NOPE", "2026-03", 0, 100, ""],  # unknown project
+            [a.code, "三月", 0, 100, ""],  # bad month
+            [a.code, "2026-02", 5, 100, ""],  # bad period
+            [a.code, "2026-01", 0, -1, ""],  # negative
+            [a.code, "2026-03", 0, 50, ""],  # duplicate of row 2
+        ]
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        excel.import_investment(actor=s.staff, content=content)
+    rows = exc.value.details["rows"]
+    assert [r.split("：")[0].split(":")[0] for r in rows] == [
+        "第 3 行",
+        "第 4 行",
+        "第 5 行",
+        "第 6 行",
+        "第 7 行",
+    ] or len(rows) == 5
+    assert Investment.objects.count() == 0
+    with pytest.raises(ValidationFailed):  # a month still to come, known only to the service
+        excel.import_investment(
+            actor=s.staff, content=workbook([[a.code, "2026-03", 0, 1, ""], [a.code, "2026-09", 0, 1, ""]])
+        )
+    assert Investment.objects.count() == 0
+
+
+def test_outsiders_cannot_import_and_not_a_workbook_is_refused(s: Scene, fixed_today: dt.date) -> None:
+    a = project(s, "甲")
+    with pytest.raises(ValidationFailed) as exc:
+        excel.import_investment(actor=s.outsider, content=workbook([[a.code, "2026-03", 0, 1, ""]]))
+    assert "XM2026" in str(exc.value.details["rows"][0])
+    with pytest.raises(ValidationFailed):
+        excel.import_investment(actor=s.staff, content=b"MZ\x90 not a workbook")
+
+
+def test_export_has_the_registry_and_the_months_with_safe_cells(s: Scene, fixed_today: dt.date) -> None:
+    a = project(s, "=HYPERLINK(1)")
+    services.investment_record(actor=s.staff, project=a, month=dt.date(2026, 3, 1), amount="120")
+    c = Client()
+    c.force_login(s.leader)
+    response = c.get("/projects/export.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    first, second = book.worksheets
+    assert first.cell(2, 1).value == a.code
+    assert first.cell(2, 2).value == "=HYPERLINK(1)" and first.cell(2, 2).data_type == "s"
+    assert [c.value for c in second[2]] == [a.code, "2026-03", 0, 120, None]
+    page = c.post("/projects/import/", {"file": io.BytesIO(b"not excel")})
+    assert page.status_code == 200 and 'data-testid="import-errors"' in page.content.decode()
