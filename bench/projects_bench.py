@@ -172,7 +172,15 @@ def measure(runs: int) -> list[tuple[str, str, float, float, int]]:
                 times.append((time.perf_counter() - started) * 1000)
                 assert response.status_code == 200
             times.sort()
-            out.append((username, label, statistics.median(times), times[int(len(times) * 0.95) - 1], len(ctx)))
+            out.append(
+                (
+                    username,
+                    label,
+                    statistics.median(times),
+                    times[int(len(times) * 0.95) - 1],
+                    len(ctx.captured_queries),
+                )
+            )
     return out
 
 

@@ -707,3 +707,108 @@ def create_enterprise(request: HttpRequest, payload: ProjectEnterpriseIn) -> Any
 def get_enterprise(request: HttpRequest, enterprise_id: int) -> Any:
     enterprise = selectors.access_enterprise(request.user, enterprise_id)
     return _enterprise(enterprise, selectors.request_counts([enterprise])[enterprise.pk])
+
+
+# --- consultation meetings --------------------------------------------------------------
+
+
+class ProjectMeetingOut(Schema):
+    id: int
+    unit_id: int
+    date: dt.date
+    title: str
+    chair_id: int | None
+    attendees: str
+    notes: str
+    project_ids: list[int]
+    raised: list[ProjectProblemOut]
+    previous_id: int | None = Field(None, description="The unit's meeting before this one")
+    previous_settled: list[ProjectProblemOut]
+    previous_unsettled: list[ProjectProblemOut]
+
+
+def _problem_out(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.problem.pk, "kind": r.problem.kind, "title": r.problem.title, "unit_id": r.problem.unit_id,
+        "unit_name": r.problem.unit.name, "due_date": r.problem.due_date, "status": r.problem.status,
+        "light": r.light, "task_id": r.problem.task_id, "task_status": r.problem.task_status,
+    }  # fmt: skip
+
+
+def _meeting(meeting: Any) -> dict[str, Any]:
+    review = selectors.meeting_review(meeting)
+    return {
+        "id": meeting.pk, "unit_id": meeting.unit_id, "date": meeting.date, "title": meeting.title,
+        "chair_id": meeting.chair_id, "attendees": meeting.attendees, "notes": meeting.notes,
+        "project_ids": sorted(meeting.projects.values_list("pk", flat=True)),
+        "raised": [_problem_out(r) for r in review.raised],
+        "previous_id": review.previous.pk if review.previous else None,
+        "previous_settled": [_problem_out(r) for r in review.settled],
+        "previous_unsettled": [_problem_out(r) for r in review.unsettled],
+    }  # fmt: skip
+
+
+class ProjectMeetingListItem(Schema):
+    id: int
+    unit_id: int
+    date: dt.date
+    title: str
+    chair_id: int | None
+
+
+class ProjectPageQuery(Schema):
+    page: int = Field(1, ge=1, le=100000)
+    page_size: int = Field(50, ge=1, le=500)
+
+
+@router.get("/meetings", response={200: PageOut[ProjectMeetingListItem], **ERRORS}, summary="Consultation meetings")
+def list_meetings(request: HttpRequest, query: Query[ProjectPageQuery]) -> Any:
+    page = paginate(selectors.meeting_list(request.user), query.page, query.page_size)
+    page["results"] = [
+        {"id": m.pk, "unit_id": m.unit_id, "date": m.date, "title": m.title, "chair_id": m.chair_id}
+        for m in page["results"]
+    ]
+    return page
+
+
+class ProjectMeetingIn(Schema):
+    unit_id: int = Field(..., ge=1)
+    date: dt.date
+    title: str = Field(..., max_length=120)
+    project_ids: list[int] = Field(..., min_length=1, max_length=100)
+    chair_id: int | None = Field(None, ge=1)
+    attendees: str = Field("", max_length=2000)
+    notes: str = Field("", max_length=8000)
+
+
+@router.post("/meetings", response={201: ProjectMeetingOut, **ERRORS}, summary="Record a consultation meeting")
+def create_meeting(request: HttpRequest, payload: ProjectMeetingIn) -> Any:
+    projects = [selectors.access_project(request.user, pk) for pk in dict.fromkeys(payload.project_ids)]
+    meeting = services.meeting_create(
+        actor=request.user, unit=access_unit(request.user, payload.unit_id), date=payload.date, title=payload.title,
+        projects=projects, chair=_people(request, [payload.chair_id])[0] if payload.chair_id else None,
+        attendees=payload.attendees, notes=payload.notes,
+    )  # fmt: skip
+    return HttpStatus(201, _meeting(meeting))
+
+
+@router.get("/meetings/{int:meeting_id}", response={200: ProjectMeetingOut, **ERRORS}, summary="One meeting")
+def get_meeting(request: HttpRequest, meeting_id: int) -> Any:
+    return _meeting(selectors.access_meeting(request.user, meeting_id))
+
+
+class ProjectMeetingProblemIn(ProjectProblemIn):
+    project_id: int = Field(..., ge=1)
+
+
+@router.post(
+    "/meetings/{int:meeting_id}/problems", response={201: ProjectMeetingOut, **ERRORS}, summary="A problem raised"
+)
+def meeting_problem(request: HttpRequest, meeting_id: int, payload: ProjectMeetingProblemIn) -> Any:
+    meeting = selectors.access_meeting(request.user, meeting_id)
+    services.meeting_problem_add(
+        actor=request.user, meeting=meeting, project=selectors.access_project(request.user, payload.project_id),
+        kind=payload.kind, title=payload.title, unit=access_unit(request.user, payload.unit_id),
+        due_date=payload.due_date, description=payload.description,
+    )  # fmt: skip
+    return HttpStatus(201, _meeting(meeting))

@@ -113,3 +113,26 @@ def test_the_next_meeting_lists_what_was_settled_and_what_was_not(s: Scene, fixe
     body = c.get(f"/projects/meetings/{second.pk}/").content.decode()
     assert "用地报批" in body and "电杆迁移" in body
     assert c.get("/projects/meetings/").status_code == 200
+
+
+def test_meetings_api(s: Scene, fixed_today: dt.date) -> None:
+    p = project(s)
+    c = Client()
+    c.force_login(s.leader)
+    body = {"unit_id": s.tree["a"].pk, "date": "2026-04-10", "title": "会商", "project_ids": [p.pk]}
+    response = c.post("/api/v1/projects/meetings", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    mid = response.json()["id"]
+    problem = {
+        "project_id": p.pk,
+        "kind": "land",
+        "title": "用地",
+        "unit_id": s.tree["dept"].pk,
+        "due_date": "2026-05-01",
+    }
+    response = c.post(f"/api/v1/projects/meetings/{mid}/problems", problem, content_type="application/json")
+    assert [r["title"] for r in response.json()["raised"]] == ["用地"]
+    assert c.get("/api/v1/projects/meetings").json()["count"] == 1
+    outsider = Client()
+    outsider.force_login(s.outsider)
+    assert outsider.get(f"/api/v1/projects/meetings/{mid}").status_code == 404
