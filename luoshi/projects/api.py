@@ -427,7 +427,7 @@ class ProjectPortfolioOut(Schema):
 @router.get(
     "/portfolio",
     response={200: ProjectPortfolioOut, **ERRORS},
-    summary="My linked projects (挂钩领导): the first 48, reddest first; the list with mine=true has them all",
+    summary="My linked projects (挂钩领导): the first 24, reddest first; the list with mine=true has them all",
 )
 def my_portfolio(request: HttpRequest) -> Any:
     folio = selectors.portfolio(request.user)

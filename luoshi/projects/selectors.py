@@ -331,7 +331,7 @@ class Portfolio:
 
 
 #: Cards on the portfolio page (a leader linked to more sees the rest in the list, ?mine=1).
-PORTFOLIO_LIMIT = 48
+PORTFOLIO_LIMIT = 24
 
 
 def portfolio(user: Any, *, person: Person | None = None) -> Portfolio:
@@ -353,7 +353,7 @@ def portfolio(user: Any, *, person: Person | None = None) -> Portfolio:
         Problem.objects.filter(project__in=linked)
         .exclude(status=ProblemStatus.SETTLED)
         .select_related("project", "unit")
-        .order_by("due_date", "id")[:50]
+        .order_by("due_date", "id")[:20]
     )
     enterprises = list(enterprises_visible_to(user).filter(contact_id=pid).select_related("unit")[:100])
     return Portfolio(
