@@ -27,4 +27,6 @@ class IndicatorsConfig(AppConfig):
         register_nav(NavItem("leaderboards", _("Leaderboards"), "indicators:leaderboard", "flag", order=310))
         register_home(40, home.behind_time_progress)
         register_demo(40, "indicators", demo.load)
+        # Computed values once more at the end, when the apps loaded after this one (征迁) have records.
+        register_demo(900, "indicators_computed", demo.load_computed)
         register_periodic(PeriodicJob("indicators.computed_values", 3600, computed.refresh))
