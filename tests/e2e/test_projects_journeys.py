@@ -43,9 +43,11 @@ def _project(name: str, *, leaders: list[Any], liaison: Any = None) -> Any:
     )  # fmt: skip
 
 
-def act(page: Any, action: str) -> None:
+def act(page: Any, action: str, status: str) -> None:
+    from playwright.sync_api import expect
+
     page.locator(f"form[data-action={action}]").get_by_test_id(f"action-{action}").click()
-    page.wait_for_load_state()
+    expect(page.get_by_test_id("task-status")).to_have_text(status)
 
 
 def test_leader_turns_a_problem_into_a_task_and_sees_it_settled(page: Any, demo_org: Any) -> None:
@@ -84,15 +86,15 @@ def test_leader_turns_a_problem_into_a_task_and_sees_it_settled(page: Any, demo_
     # The unit accepts and submits; the leader signs it off.
     switch_user(page, "staff")
     page.goto(f"{page.base_url}/tasks/{problem.task_id}/")
-    act(page, "accept")
+    act(page, "accept", "办理中")
     page.fill("#id_percent", "100")
     page.fill("#id_text", "青苗补偿款已全部发放到户")
     page.get_by_test_id("submit-progress").click()
     page.wait_for_load_state()
-    act(page, "submit")
+    act(page, "submit", "待审核")
     switch_user(page, "leader")
     page.goto(f"{page.base_url}/tasks/{problem.task_id}/")
-    act(page, "sign_off")
+    act(page, "sign_off", "已销号")
 
     # Back on the project page the problem is settled and no longer counts as open.
     page.goto(f"{page.base_url}/projects/{project.pk}/")
