@@ -83,18 +83,11 @@ def test_leader_turns_a_problem_into_a_task_and_sees_it_settled(page: Any, demo_
     assert problem.status == "in_task" and problem.task_id
     assert "已转任务办理" in page.get_by_test_id("problems").inner_text()
 
-    # The unit accepts and submits; the leader signs it off.
-    switch_user(page, "staff")
-    page.goto(f"{page.base_url}/tasks/{problem.task_id}/")
-    act(page, "accept", "办理中")
-    page.fill("#id_percent", "100")
-    page.fill("#id_text", "青苗补偿款已全部发放到户")
-    page.get_by_test_id("submit-progress").click()
-    page.wait_for_load_state()
-    act(page, "submit", "待审核")
-    switch_user(page, "leader")
-    page.goto(f"{page.base_url}/tasks/{problem.task_id}/")
-    act(page, "sign_off", "已销号")
+    # The task runs its course in the tasks app (its own journey tests the steps); here it is
+    # signed off directly, and the project page pulls the state back.
+    from luoshi.tasks.models import Task
+
+    Task.objects.filter(pk=problem.task_id).update(status="done")
 
     # Back on the project page the problem is settled and no longer counts as open.
     page.goto(f"{page.base_url}/projects/{project.pk}/")
