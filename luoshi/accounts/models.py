@@ -14,6 +14,8 @@ class User(AbstractUser):
     """A login. The person behind it (name, positions) lives in ``org.Person``."""
 
     full_name = models.CharField(_("full name"), max_length=64, blank=True)
+    # 大字模式 (GB/T 37668-2019, 适老化): pages for this person use larger text (about 18 px).
+    large_text = models.BooleanField(_("large text"), default=False)
 
     class Meta:
         verbose_name = _("user")

@@ -53,6 +53,23 @@ def api_token_create(*, user: User, name: str, days: int | None = None) -> tuple
 
 
 @transaction.atomic
+def user_set_large_text(*, user: User, enabled: bool) -> User:
+    """Turn 大字模式 (large-text mode) on or off for ``user``; the choice follows them to every device."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.large_text != enabled:
+        audit.record(
+            actor=user,
+            obj=locked,
+            verb="update",
+            changes={"large_text": {"before": locked.large_text, "after": enabled}},
+        )
+        locked.large_text = enabled
+        locked.save(update_fields=["large_text"])
+    user.large_text = enabled
+    return locked
+
+
+@transaction.atomic
 def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
     token = ApiToken.objects.select_for_update().filter(user=user, pk=token_id).first()
     if token is None:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -57,6 +58,20 @@ def profile(request: HttpRequest) -> HttpResponse:
         "accounts/profile.html",
         {"person": person_for_user(request.user), "grants": grants, "scope": scope_for(request.user)},
     )
+
+
+@login_required
+@require_POST
+def text_size(request: HttpRequest) -> HttpResponse:
+    """Switch 大字模式 on (large_text=1) or off (anything else) and go back to the page the person was on."""
+    user: Any = request.user
+    services.user_set_large_text(user=user, enabled=request.POST.get("large_text") == "1")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = str(reverse_lazy("accounts:profile"))
+    return redirect(target)
 
 
 @login_required

@@ -96,6 +96,10 @@ class _PlaceForm(forms.Form):
         return [t for t in str(raw).split(",") if t.strip()][:10]
 
 
+# A phone number field: phones show the number pad; the input stays text for Django's length checks.
+TEL = {"type": "tel", "inputmode": "tel"}
+
+
 class StaffIntakeForm(_PlaceForm):
     """A hotline call, a visit, a letter or a petition entered by staff."""
 
@@ -105,7 +109,7 @@ class StaffIntakeForm(_PlaceForm):
     )
     title = forms.CharField(label=_("Title"), max_length=200, required=False, help_text=_("Optional; a short summary."))
     reporter_name = forms.CharField(label=_("Reporter"), max_length=64, required=False)
-    reporter_phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    reporter_phone = forms.CharField(label=_("Phone"), max_length=32, required=False, widget=forms.TextInput(TEL))
     reporter_id_no = forms.CharField(label=_("ID number"), max_length=18, required=False)
     is_anonymous = forms.BooleanField(label=_("The reporter asks to stay anonymous"), required=False)
     urgent = forms.BooleanField(label=_("Urgent"), required=False)
@@ -119,7 +123,9 @@ class GridReportForm(_PlaceForm):
     """The grid worker's phone form: what, where (with the phone's location), a photo."""
 
     reporter_name = forms.CharField(label=_("Resident's name (if a resident told you)"), max_length=64, required=False)
-    reporter_phone = forms.CharField(label=_("Resident's phone"), max_length=32, required=False)
+    reporter_phone = forms.CharField(
+        label=_("Resident's phone"), max_length=32, required=False, widget=forms.TextInput(TEL)
+    )
     urgent = forms.BooleanField(label=_("Urgent"), required=False)
     field_order = ["category", "unit", "description", "address", "photos", "reporter_name", "reporter_phone", "urgent"]
 
@@ -128,9 +134,14 @@ class PublicReportForm(_PlaceForm):
     """The resident's form: no account; contact data goes to the office only. The places are
     grouped by township, so a resident finds their community without scrolling a district."""
 
-    reporter_name = forms.CharField(label=_("Your name"), max_length=64, required=False)
+    reporter_name = forms.CharField(
+        label=_("Your name"), max_length=64, required=False, widget=forms.TextInput({"autocomplete": "name"})
+    )
     reporter_phone = forms.CharField(
-        label=_("Your phone"), max_length=32, help_text=_("So that the office can call you back. Never shown publicly.")
+        label=_("Your phone"),
+        max_length=32,
+        help_text=_("So that the office can call you back. Never shown publicly."),
+        widget=forms.TextInput({**TEL, "autocomplete": "tel"}),
     )
     is_anonymous = forms.BooleanField(label=_("Keep my name from the handling unit"), required=False)
     website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))

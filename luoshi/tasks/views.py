@@ -263,8 +263,8 @@ def _detail_context(request: HttpRequest, task: Any) -> dict[str, Any]:
         and not task.is_closed,
         "progress_form": ProgressForm(initial={"percent": task.reported_progress, "reported_on": today()}),
         "reminder_form": ReminderForm(),
-        "milestone_form": MilestoneForm(),
-        "attachment_form": AttachmentForm(),
+        "milestone_form": MilestoneForm(auto_id="milestone_%s"),
+        "attachment_form": AttachmentForm(auto_id="upload_%s"),
         "verbs": workflow.ACTION_VERBS,
         "statuses": dict(Status.choices),
     }

@@ -56,6 +56,7 @@ def test_import_a_month_then_scorecard_and_leaderboard(page, demo_org, tmp_path)
 
     page.goto(page.base_url + f"/indicators/?year={year}&month={month}")
     page.select_option("#f-month", str(month))
+    page.click(".period-form button[type=submit]")
     page.wait_for_url(f"**month={month}**")
     table = page.get_by_test_id("scorecard")
     assert "19,876" in table.locator("tr[data-indicator=public_budget_revenue]").inner_text()
@@ -65,6 +66,7 @@ def test_import_a_month_then_scorecard_and_leaderboard(page, demo_org, tmp_path)
     page.click("text=下级单位排名")
     page.wait_for_url("**/indicators/leaderboard/**")
     page.select_option("#f-month", str(last))  # the communities' last reported month
+    page.click(".period-form button[type=submit]")
     page.wait_for_url(f"**month={last}**")
     assert "城东街道擂台" in page.get_by_test_id("leaderboard-title").inner_text()
     rows = page.get_by_test_id("leaderboard").locator("tbody tr")
@@ -85,6 +87,7 @@ def test_district_viewer_sees_the_township_leaderboard(page, demo_org):
     rows.first.wait_for()
     assert rows.count() == 14, page.content()[:3000]
     page.select_option("[data-testid=pick-indicator]", "fiscal_revenue")
+    page.click(".period-form button[type=submit]")
     page.wait_for_url("**indicator=fiscal_revenue**")
     _canvas_has_size(page, "bar-chart")
     assert "北白象镇" in page.get_by_test_id("leaderboard").inner_text()

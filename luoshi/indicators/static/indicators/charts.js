@@ -37,13 +37,8 @@
     charts.forEach(function (c) { c.resize(); });
   });
 
-  // Period and indicator pickers submit on change (the button stays for keyboards and no-JS).
-  document.addEventListener("change", function (event) {
-    var field = event.target;
-    if (field && field.closest && field.closest("form[data-autosubmit]") && field.tagName === "SELECT") {
-      field.form.submit();
-    }
-  });
+  // Period and indicator pickers do not submit on change: one arrow key in a select must not reload
+  // the page (WCAG 3.2.2); the form's 查看 button applies the choice.
   // Print button.
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("[data-print]") : null;

@@ -19,6 +19,20 @@
       });
     }
   });
+  // A form came back with errors: move focus to the error summary (or, without one, to the first
+  // field marked invalid) so keyboard and screen-reader users land on what needs fixing.
+  function focusErrors() {
+    var summary = document.querySelector("main .form-errors");
+    var target = summary || document.querySelector("main [aria-invalid=true]");
+    if (!target) { return; }
+    if (target === summary && !summary.hasAttribute("tabindex")) { summary.setAttribute("tabindex", "-1"); }
+    target.focus();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusErrors);
+  } else {
+    focusErrors();
+  }
   // Tree: expand or collapse every node.
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("[data-tree-toggle]") : null;
