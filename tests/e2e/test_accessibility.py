@@ -62,6 +62,10 @@ def axe_violations(page: Any, url: str) -> list[str]:
 
 @pytest.fixture
 def demo_all(db: Any) -> None:
+    from luoshi.cases.tests.factories import ensure_categories
+
+    # A transactional test that ran before may have emptied the case categories a data migration made.
+    ensure_categories()
     call_command("loaddemo", "--quiet-logins", verbosity=0, stdout=io.StringIO())
 
 
