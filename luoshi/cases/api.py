@@ -20,7 +20,7 @@ from luoshi.api.schemas import ErrorOut, PageOut, PlainOut
 from luoshi.cases import selectors, services, sla, standards
 from luoshi.cases.models import Case, CaseKind, Category, Channel
 from luoshi.cases.workflow import Action
-from luoshi.core import workdays
+from luoshi.core import bounds, workdays
 from luoshi.core.errors import NotFound, ValidationFailed
 from luoshi.org.models import Unit
 from luoshi.org.scope import scope_for
@@ -110,14 +110,14 @@ class CaseDetailOut(CaseOut):
 
 class CaseIn(Schema):
     category: str = Field(..., description="Sub-category code, e.g. 01001")
-    unit_id: int = Field(..., description="Where it happened: a grid, community, village or township")
+    unit_id: bounds.Id = Field(..., description="Where it happened: a grid, community, village or township")
     title: str = Field("", max_length=200)
     description: str = Field("", max_length=4000)
     kind: CaseKind = CaseKind.REQUEST
     channel: Channel = Channel.API
     address: str = Field("", max_length=255)
-    lat: float | None = None
-    lng: float | None = None
+    lat: bounds.Latitude | None = None
+    lng: bounds.Longitude | None = None
     reporter_name: str = Field("", max_length=64)
     reporter_phone: str = Field("", max_length=32)
     reporter_id_no: str = Field("", max_length=18)
@@ -128,36 +128,36 @@ class CaseIn(Schema):
 
 class TransitionIn(Schema):
     action: Action
-    version: int | None = Field(None, description="The version you read; a stale one gets 409")
-    comment: str = Field("", description="Reason, reply or note (required by some actions)")
-    handling_unit_id: int | None = Field(None, description="dispatch, reassign")
-    co_unit_ids: list[int] = Field([], description="dispatch, add_co_unit")
+    version: bounds.Version | None = Field(None, description="The version you read; a stale one gets 409")
+    comment: bounds.Text = Field("", description="Reason, reply or note (required by some actions)")
+    handling_unit_id: bounds.Id | None = Field(None, description="dispatch, reassign")
+    co_unit_ids: list[bounds.Id] = Field([], description="dispatch, add_co_unit")
     original: str | None = Field(None, description="merge: tracking number of the original case")
-    days: int | None = Field(None, description="request_extension, decide_extension")
+    days: bounds.Days | None = Field(None, description="request_extension, decide_extension")
     approve: bool | None = Field(None, description="decide_extension")
     rating: str | None = Field(None, description="rate, return_visit: satisfied, basic, unsatisfied")
     level: str | None = Field(None, description="supervise: normal, yellow, red")
     method: str | None = Field(None, description="return_visit: phone, visit, talk, other")
-    held_on: dt.date | None = Field(None, description="mediate")
-    mediators: str | None = None
-    parties: str | None = None
+    held_on: bounds.Day | None = Field(None, description="mediate")
+    mediators: bounds.Text | None = None
+    parties: bounds.Text | None = None
     outcome: str | None = Field(None, description="mediate: agreed, partial, failed, adjourned")
-    agreement: str | None = None
-    place: str | None = None
+    agreement: bounds.Text | None = None
+    place: bounds.Text | None = None
 
 
 class CaseFilterIn(Schema):
     box: str = Field("all", description="accept, dispatch, handle, verify, overdue, visits, mine, all")
     q: str = ""
     status: str = ""
-    category: int | None = None
+    category: bounds.Id | None = None
     kind: str = ""
     channel: str = ""
-    unit: int | None = Field(None, description="Only cases at or handled within this unit's subtree")
+    unit: bounds.Id | None = Field(None, description="Only cases at or handled within this unit's subtree")
     light: str = Field("", description="green, yellow or red")
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    page: int = 1
+    date_from: bounds.Day | None = None
+    date_to: bounds.Day | None = None
+    page: bounds.Page = 1
     page_size: int = 50
 
 

@@ -17,6 +17,8 @@ from luoshi.cases.models import (
 )
 from luoshi.cases.selectors import categories_for_intake
 from luoshi.cases.standards import TOWNSHIP_KINDS
+from luoshi.core import bounds
+from luoshi.core.params import MAX_INT
 from luoshi.org.models import Unit
 
 STAFF_CHANNELS = [Channel.HOTLINE, Channel.VISIT, Channel.LETTER, Channel.STAFF, Channel.GRID]
@@ -74,8 +76,10 @@ class _PlaceForm(forms.Form):
     unit = forms.ChoiceField(label=_("Where it happened"))
     description = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
     address = forms.CharField(label=_("Address or landmark"), max_length=255, required=False)
-    lat = forms.FloatField(label=_("Latitude"), required=False, widget=forms.HiddenInput)
-    lng = forms.FloatField(label=_("Longitude"), required=False, widget=forms.HiddenInput)
+    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lng = forms.FloatField(
+        label=_("Longitude"), required=False, min_value=-180, max_value=180, widget=forms.HiddenInput
+    )
     photos = MultipleFileField(label=_("Photos"))
     kept = forms.CharField(required=False, widget=forms.HiddenInput)  # photos kept from a failed submit
 
@@ -181,7 +185,7 @@ class KeyPersonForm(forms.Form):
     risk_level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices, initial=RiskLevel.MEDIUM)
     cadre = forms.ChoiceField(label=_("Responsible cadre (包保责任人)"), required=False)
     background = forms.CharField(label=_("Background"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=0, max_value=MAX_INT, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, units: list[Unit], cadres: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -197,7 +201,11 @@ class KeyPersonForm(forms.Form):
 
 
 class KeyPersonVisitForm(forms.Form):
-    visited_on = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    visited_on = forms.DateField(
+        validators=[bounds.date_in_range],
+        label=_("Date"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
     method = forms.ChoiceField(label=_("Method"), choices=VisitMethod.choices, initial=VisitMethod.VISIT)
     content = forms.CharField(label=_("What was found"), widget=forms.Textarea(attrs={"rows": 3}))
     risk_level = forms.ChoiceField(label=_("Risk level after"), choices=[("", "—"), *RiskLevel.choices], required=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -38,7 +37,7 @@ from luoshi.cases.models import (
 )
 from luoshi.cases.permissions import GRID_ADMINS, STATS_ROLES
 from luoshi.cases.workflow import ACTION_BUTTONS, Action, transition_for
-from luoshi.core import uploads, workdays
+from luoshi.core import params, uploads, workdays
 from luoshi.core.errors import LuoshiError, NotFound, ValidationFailed
 from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
@@ -58,22 +57,6 @@ def _box_labels() -> list[tuple[str, str]]:
         ("mine", _("Reported by me")),
         ("all", _("All cases")),
     ]
-
-
-def _date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 def place_units(user: Any) -> list[Unit]:
@@ -127,8 +110,8 @@ def quick_page(
     (``after=`` / ``before=``) so that the next page is found by seeking in the list's index
     order rather than by skipping rows; a bare ``page=N`` still works with an offset."""
     size = per_page or int(settings.LUOSHI_PAGE_SIZE)
-    number = max(1, min(_int_or_none(request.GET.get("page")) or 1, 10_000))
-    after, before = _int_or_none(request.GET.get("after")), _int_or_none(request.GET.get("before"))
+    number = params.get_page(request.GET)
+    after, before = params.get_id(request.GET, "after"), params.get_id(request.GET, "before")
     seeked = None
     if box is not None and number > 1 and (after or before):
         seeked = selectors.seek(qs, box, int(after or before or 0), forward=bool(after))
@@ -164,13 +147,13 @@ def _filters(request: HttpRequest, box: str) -> selectors.CaseFilters:
         box=box,
         q=get.get("q", "").strip(),
         status=get.get("status", "") if get.get("status", "") in Status.values else "",
-        category=_int_or_none(get.get("category")),
+        category=params.get_id(get, "category"),
         kind=get.get("kind", "") if get.get("kind", "") in CaseKind.values else "",
         channel=get.get("channel", "") if get.get("channel", "") in Channel.values else "",
         unit=unit,
         light=get.get("light", "") if get.get("light", "") in (sla.GREEN, sla.YELLOW, sla.RED) else "",
-        date_from=_date(get.get("date_from")),
-        date_to=_date(get.get("date_to")),
+        date_from=params.get_date(get, "date_from"),
+        date_to=params.get_date(get, "date_to"),
         urgent=get.get("urgent") == "1",
     )
 
@@ -327,7 +310,7 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             case=case,
             action=action,
-            version=_int_or_none(post.get("version")),
+            version=params.get_int(post, "version", minimum=0, maximum=params.MAX_INT),
             comment=post.get("comment", ""),
             handling_unit=post.get("handling_unit") or None,
             co_units=[u for u in post.getlist("co_units") if u],
@@ -463,7 +446,7 @@ def grid_report(request: HttpRequest) -> HttpResponse:
 @login_required
 def similar(request: HttpRequest) -> HttpResponse:
     """htmx: open cases like the one being entered (same category, near the same place)."""
-    category_id = _int_or_none(request.GET.get("category"))
+    category_id = params.get_id(request.GET, "category")
     found: list[Case] = []
     if category_id:
         try:
@@ -476,20 +459,13 @@ def similar(request: HttpRequest) -> HttpResponse:
                 unit = access_unit(request.user, request.GET["unit"])
             except NotFound:
                 unit = None
-        lat = _float(request.GET.get("lat"))
-        lng = _float(request.GET.get("lng"))
+        lat = params.get_float(request.GET, "lat", minimum=-90, maximum=90)
+        lng = params.get_float(request.GET, "lng", minimum=-180, maximum=180)
         if category is not None:
             found = selectors.similar_open_cases(
                 selectors.cases_visible_to(request.user), category=category, lat=lat, lng=lng, unit=unit
             )
     return render(request, "cases/_similar.html", {"similar": found})
-
-
-def _float(value: str | None) -> float | None:
-    try:
-        return float(value) if value else None
-    except ValueError:
-        return None
 
 
 # --- Map and statistics -----------------------------------------------------------------------------------
@@ -563,7 +539,7 @@ def grid_import(request: HttpRequest) -> HttpResponse:
 
 
 def _choose(request: HttpRequest, townships: list[Unit]) -> Unit | None:
-    wanted = _int_or_none(request.GET.get("township"))
+    wanted = params.get_id(request.GET, "township")
     if wanted:
         return next((t for t in townships if t.pk == wanted), None)
     return townships[0] if len(townships) == 1 else None
@@ -582,8 +558,8 @@ def stats(request: HttpRequest) -> HttpResponse:
     if not (scope.is_all or scope.roles & STATS_ROLES):
         raise PermissionDenied
     today = timezone.localdate()
-    start = _date(request.GET.get("start")) or today.replace(day=1)
-    end = _date(request.GET.get("end")) or today
+    start = params.get_date(request.GET, "start", default=today.replace(day=1))
+    end = params.get_date(request.GET, "end", default=today)
     error = ""
     if end < start or (end - start).days > 366:
         error = _("The period must run forwards and be at most a year.")
@@ -715,7 +691,7 @@ def keyperson_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "kp": kp,
             "visits": list(kp.visits.select_related("visited_by")),
-            "cases": list(kp.cases.select_related("category").order_by("-reported_at")[:50]),
+            "cases": selectors.linked_cases(request.user, kp.cases.order_by("-reported_at")[:50]),
             "can_edit": can_edit,
             "can_visit": can_edit or (kp.cadre is not None and kp.cadre.user_id == request.user.pk),
             "visit_form": visit_form,
@@ -748,7 +724,7 @@ def keyperson_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = forms.KeyPersonForm(request.POST or None, initial=initial, units=units, cadres=_cadres(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        cadre_id = _int_or_none(data.get("cadre"))
+        cadre_id = params.get_id(data, "cadre")
         cadre = Person.objects.filter(pk=cadre_id).first() if cadre_id else None
         fields = {
             "name": data["name"],
@@ -827,7 +803,7 @@ def daily(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "") or request.POST.get("kind", "")
     if kind not in DailyKind.values:
         kind = DailyKind.SCREENING
-    day = _date(request.GET.get("day")) or timezone.localdate()
+    day = params.get_date(request.GET, "day", default=timezone.localdate())
     units = _daily_units(request.user, kind) if kind != DailyKind.CADRE else []
     cadre = services.cadre_person(request.user) if kind == DailyKind.CADRE else None
     if kind == DailyKind.CADRE and cadre is not None:

@@ -117,6 +117,8 @@ MIDDLEWARE = [
     "luoshi.core.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "luoshi.core.middleware.LuoshiErrorMiddleware",
+    # Control characters, lone surrogates, numbers past 64 bits and impossible dates: refused here.
+    "luoshi.core.middleware.InputGuardMiddleware",
     # Axes must be last: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
 ]

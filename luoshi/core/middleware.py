@@ -1,15 +1,20 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import csp.constants
 import csp.middleware
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import UnreadablePostError
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from luoshi.core import inputguard
 from luoshi.core.errors import LuoshiError
 
 
@@ -31,6 +36,44 @@ class LuoshiErrorMiddleware:
             {"error": exception, "status": exception.status},
             status=exception.status,
         )
+
+
+def _pairs(data: QueryDict) -> list[tuple[str, str]]:
+    return [(key, str(value)) for key, values in data.lists() for value in values]
+
+
+class InputGuardMiddleware:
+    """Refuse input nothing in the platform can take, before any view sees it (luoshi.core.inputguard)."""
+
+    JSON_PREFIXES = ("/api/", "/open311/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            self.check(request)
+        except LuoshiError as exc:
+            if request.path.startswith(self.JSON_PREFIXES):
+                body = json.dumps(exc.as_dict(), ensure_ascii=False)
+                return HttpResponse(body, status=exc.status, content_type="application/json; charset=utf-8")
+            return render(request, "core/error.html", {"error": exc, "status": exc.status}, status=exc.status)
+        return self.get_response(request)
+
+    @staticmethod
+    def check(request: HttpRequest) -> None:
+        inputguard.check_query(_pairs(request.GET))
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return
+        try:
+            if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                inputguard.check_form(_pairs(request.POST))
+            elif (request.content_type or "").endswith("json"):
+                data = inputguard.parse_json(request.body)
+                if data is not None:
+                    inputguard.check_json(data)
+        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, UnreadablePostError, MultiPartParserError):
+            return  # the view (or the API's own middleware) answers these
 
 
 class LanguageMiddleware:

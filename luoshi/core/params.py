@@ -30,6 +30,8 @@ T = TypeVar("T")
 
 #: The largest row id (a 64-bit signed integer, the primary keys' type).
 MAX_ID = 2**63 - 1
+#: The largest 32-bit integer (versions, counts, sort orders stored as integer columns).
+MAX_INT = 2**31 - 1
 #: The last page number any list answers (deeper pages are refused, not computed).
 MAX_PAGE = 10_000
 #: Dates accepted anywhere in the platform (filters, deadlines, reports).

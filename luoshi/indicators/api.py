@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from luoshi.api.pagination import paginate
 from luoshi.api.schemas import ErrorOut, PageOut
+from luoshi.core import bounds
 from luoshi.core.errors import NotFound, ValidationFailed
 from luoshi.indicators import selectors, services
 from luoshi.indicators.models import ImportKind, Indicator, IndicatorValue, Source, Target
@@ -78,11 +79,11 @@ class TargetOut(Schema):
 
 
 class ValueFilters(Schema):
-    unit: int | None = Field(None, description="Unit id")
+    unit: bounds.Id | None = Field(None, description="Unit id")
     indicator: str | None = Field(None, description="Indicator code")
     year: int | None = None
     month: int | None = None
-    page: int = 1
+    page: bounds.Page = 1
     page_size: int = Field(100, description="1 to 500")
 
 
@@ -91,8 +92,8 @@ class ValueIn(Schema):
     indicator: str = Field(..., description="Indicator code or name")
     year: int = Field(..., ge=2000, le=2100)
     month: int = Field(..., ge=1, le=12)
-    value: Decimal = Field(..., description="In the indicator's unit; cumulative indicators: January to month")
-    yoy_pct: Decimal | None = Field(None, description="Growth as reported, used when last year's value is unknown")
+    value: bounds.Amount = Field(..., description="In the indicator's unit; cumulative indicators: January to month")
+    yoy_pct: bounds.YoyPct | None = Field(None, description="Growth as reported, when last year's value is unknown")
 
 
 class ValuesIn(Schema):
@@ -111,7 +112,7 @@ class TargetIn(Schema):
     unit: int | str
     indicator: str
     year: int = Field(..., ge=2000, le=2100)
-    value: Decimal
+    value: bounds.Amount
 
 
 class TargetsIn(Schema):

@@ -43,7 +43,7 @@ from luoshi.indicators.models import (
 )
 from luoshi.indicators.numbers import convert, parse_quantity
 from luoshi.indicators.parser import parse as parse_text
-from luoshi.indicators.permissions import ENTER, SET_TARGETS, VIEW, can_manage_catalogue
+from luoshi.indicators.permissions import ENTER, ENTERERS, SET_TARGETS, VIEW, can_manage_catalogue
 from luoshi.indicators.textnorm import normalise
 from luoshi.org.models import Unit
 from luoshi.org.permissions import can
@@ -99,6 +99,21 @@ def _check_value(value: Decimal) -> Decimal:
     if not value.is_finite() or abs(value) >= _LIMIT:
         raise ValidationFailed(_("The number %(value)s is too large.") % {"value": value}, code="too_large")
     return value.quantize(Decimal(1).scaleb(-MONEY_PLACES))
+
+
+#: Growth rates (percent) kept well inside the column (numeric(12, 2)); anything beyond is a typo.
+YOY_LIMIT = Decimal("1000000")
+
+
+def _check_yoy(yoy: Decimal | None) -> Decimal | None:
+    if yoy is None:
+        return None
+    if not yoy.is_finite() or abs(yoy) >= YOY_LIMIT:
+        raise ValidationFailed(
+            _("The growth rate %(value)s%% is out of range (less than ±1,000,000%%).") % {"value": yoy},
+            code="too_large",
+        )
+    return yoy.quantize(calc.CENT)
 
 
 def _check_period(year: int, month: int) -> None:
@@ -185,7 +200,7 @@ def values_save(
                 code="duplicate",
             )
         seen.add(key)
-        yoy = row.yoy_reported.quantize(calc.CENT) if row.yoy_reported is not None else None
+        yoy = _check_yoy(row.yoy_reported)
         clean.append(ValueRow(row.unit, row.indicator, row.year, row.month, _check_value(row.value), yoy))
     if batch is None:
         batch = ImportBatch.objects.create(kind=kind, status=ImportStatus.COMMITTED, created_by=_user(actor))
@@ -797,8 +812,11 @@ def import_preview(
     Every problem is reported with its row and column; the batch keeps the
     checked rows so the commit does not read the file again.
     """
-    if scope_for(actor).is_empty:
+    scope = scope_for(actor)
+    if scope.is_empty:
         raise NotFound()
+    if not scope.is_all and not scope.roles & ENTERERS:
+        raise Forbidden(_("Only leaders, supervisors and administrators can import indicator values."))
     try:
         sheet = excel.read_workbook(data)
     except excel.ExcelError as exc:
@@ -851,6 +869,9 @@ def import_preview(
         yoy, yoy_error = cell_pct(raw.yoy)
         if yoy_error:
             error(raw, yoy_error)
+            continue
+        if yoy is not None and abs(yoy) >= YOY_LIMIT:
+            error(raw, _("The growth rate %(value)s%% is out of range (less than ±1,000,000%%).") % {"value": yoy})
             continue
         key = _key(unit.pk, indicator.pk, row_year, row_month)
         if key in seen:

@@ -15,14 +15,21 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luoshi.core.errors import LuoshiError, NotFound, ValidationFailed
+from luoshi.core.errors import Forbidden, LuoshiError, NotFound, ValidationFailed
 from luoshi.core.pagination import querystring_without_page
 from luoshi.core.timeutil import today
 from luoshi.indicators import charts, selectors, services
 from luoshi.indicators.excel import scorecard_workbook, template_workbook
 from luoshi.indicators.forms import MONTH_CHOICES, ImportForm, IndicatorForm, ParseForm
 from luoshi.indicators.models import Category, ImportKind, ImportStatus, Indicator, SavedComposite
-from luoshi.indicators.permissions import ENTER, SET_TARGETS, VIEW, can_manage_catalogue, can_set_targets_below
+from luoshi.indicators.permissions import (
+    ENTER,
+    ENTERERS,
+    SET_TARGETS,
+    VIEW,
+    can_manage_catalogue,
+    can_set_targets_below,
+)
 from luoshi.indicators.templatetags import indicator_tags as tags
 from luoshi.org.models import Unit
 from luoshi.org.permissions import can, require
@@ -461,6 +468,9 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not scope.is_empty and not scope.is_all and not scope.roles & ENTERERS:
+        raise Forbidden(_("Only leaders, supervisors and administrators can import indicator values."))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

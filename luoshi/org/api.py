@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from luoshi.api.pagination import paginate
 from luoshi.api.schemas import ErrorOut, PageOut
+from luoshi.core import bounds
 from luoshi.org import selectors, services
 from luoshi.org.models import Unit, UnitKind
 
@@ -71,32 +72,32 @@ class TreeNodeOut(Schema):
 class UnitFilters(Schema):
     q: str = Field("", description="Name contains, exact short code, or division code prefix")
     kind: UnitKind | None = None
-    parent: int | None = Field(None, description="Only direct children of this unit")
-    within: int | None = Field(None, description="Only units in this unit's subtree")
-    page: int = 1
+    parent: bounds.Id | None = Field(None, description="Only direct children of this unit")
+    within: bounds.Id | None = Field(None, description="Only units in this unit's subtree")
+    page: bounds.Page = 1
     page_size: int = Field(50, description="1 to 500")
 
 
 class UnitIn(Schema):
-    parent_id: int
+    parent_id: bounds.Id
     name: str = Field(..., min_length=1, max_length=100)
     kind: UnitKind
     code: str = Field(..., min_length=2, max_length=12)
     division_code: str = ""
-    sort_order: int = 0
-    description: str = ""
+    sort_order: bounds.SortOrder = 0
+    description: bounds.Text = ""
 
 
 class UnitPatch(Schema):
-    version: int = Field(..., description="The version you read; a stale one gets 409")
+    version: bounds.Version = Field(..., description="The version you read; a stale one gets 409")
     name: str | None = None
     kind: UnitKind | None = None
     code: str | None = None
     division_code: str | None = None
-    sort_order: int | None = None
-    description: str | None = None
+    sort_order: bounds.SortOrder | None = None
+    description: bounds.Text | None = None
     is_active: bool | None = None
-    parent_id: int | None = Field(None, description="Move the unit (and its subtree) under another unit")
+    parent_id: bounds.Id | None = Field(None, description="Move the unit (and its subtree) under another unit")
 
 
 @router.get("", response={200: PageOut[UnitListItem], **ERRORS}, summary="List units in your scope")

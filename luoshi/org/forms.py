@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core import bounds
+from luoshi.core.params import MAX_INT
 from luoshi.org.models import Role, UnitKind
 
 
@@ -20,9 +22,11 @@ class UnitForm(forms.Form):
         required=False,
         help_text=_("Optional. 12 digits: county (6) + township (3) + community or village (3)."),
     )
-    sort_order = forms.IntegerField(label=_("order"), initial=0, required=False)
+    sort_order = forms.IntegerField(
+        label=_("order"), initial=0, required=False, min_value=-bounds.SORT_ORDER_MAX, max_value=bounds.SORT_ORDER_MAX
+    )
     description = forms.CharField(label=_("description"), widget=forms.Textarea, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(min_value=0, max_value=MAX_INT, widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, kinds: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -160,3 +160,43 @@ def person_for_user(user: Any) -> Person | None:
         .prefetch_related(Prefetch("positions", queryset=Position.objects.select_related("unit")))
         .first()
     )
+
+
+def person_entries(user: Any, person: Person, limit: int = 200) -> list[Any]:
+    """The person's activity log as ``user`` may read it: a position at a unit outside the user's
+    scope (another township) shows as "a position outside your scope", without unit or title."""
+    from django.utils.translation import gettext as _
+
+    from luoshi.core import audit
+
+    entries = audit.entries_for(person, limit=limit)
+    unit_ids: set[int] = set()
+    names: set[str] = set()
+    for entry in entries:
+        change = entry.changes.get("positions") or {}
+        if change.get("unit_id"):
+            unit_ids.add(int(change["unit_id"]))
+        for text in (change.get("before"), change.get("after")):
+            if text:
+                names.add(str(text).split(" · ", 1)[0])
+    visible = units_visible_to(user)
+    seen_ids = set(visible.filter(pk__in=unit_ids).values_list("pk", flat=True)) if unit_ids else set()
+    seen_names = set(visible.filter(name__in=names).values_list("name", flat=True)) if names else set()
+    hidden = _("a position outside your scope")
+    for entry in entries:
+        change = entry.changes.get("positions")
+        if not change:
+            continue
+        if change.get("unit_id"):
+            shown = int(change["unit_id"]) in seen_ids
+        else:  # entries written before the unit was recorded: judged by the unit's name
+            text = change.get("before") or change.get("after") or ""
+            shown = str(text).split(" · ", 1)[0] in seen_names
+        if not shown:
+            entry.change_rows = [  # type: ignore[attr-defined]
+                (label, hidden if before else before, hidden if after else after)
+                if label == audit.field_label(Person, "positions")
+                else (label, before, after)
+                for label, before, after in entry.change_rows  # type: ignore[attr-defined]
+            ]
+    return entries

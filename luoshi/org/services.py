@@ -241,7 +241,7 @@ def position_create(
         actor=actor,
         obj=person,
         verb="update",
-        changes={"positions": {"before": None, "after": f"{unit.name} · {title}"}},
+        changes={"positions": {"before": None, "after": f"{unit.name} · {title}", "unit_id": unit.pk}},
     )
     return position
 
@@ -252,7 +252,8 @@ def position_delete(*, actor: Any, position: Position) -> None:
     label = f"{position.unit.name} · {position.title}"
     person = position.person
     position.delete()
-    audit.record(actor=actor, obj=person, verb="update", changes={"positions": {"before": label, "after": None}})
+    change = {"before": label, "after": None, "unit_id": position.unit_id}
+    audit.record(actor=actor, obj=person, verb="update", changes={"positions": change})
 
 
 @transaction.atomic

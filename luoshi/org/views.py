@@ -233,7 +233,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "positions": scope_positions,
             "can_edit": can(request.user, "person.edit", person),
-            "entries": audit.entries_for(person),
+            "entries": selectors.person_entries(request.user, person),
         },
     )
 

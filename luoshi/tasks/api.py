@@ -12,6 +12,7 @@ from ninja.responses import Status as HttpStatus
 
 from luoshi.api.pagination import paginate
 from luoshi.api.schemas import ErrorOut, PageOut
+from luoshi.core import bounds
 from luoshi.core.errors import NotFound, ValidationFailed
 from luoshi.org.models import Person, Unit
 from luoshi.org.selectors import access_unit
@@ -135,18 +136,18 @@ class TaskDetailOut(TaskListItem):
 
 class TaskQuery(Schema):
     q: str = Field("", description="Title contains, or exact task number")
-    unit: int | None = Field(None, description="Lead unit in this unit's subtree")
-    leader: int | None = Field(None, description="Responsible leader (person id)")
-    goal: int | None = None
-    category: int | None = Field(None, description="This category or the projects under it")
+    unit: bounds.Id | None = Field(None, description="Lead unit in this unit's subtree")
+    leader: bounds.Id | None = Field(None, description="Responsible leader (person id)")
+    goal: bounds.Id | None = None
+    category: bounds.Id | None = Field(None, description="This category or the projects under it")
     light: str = Field("", description="green, yellow, red, or none")
     status: str = Field("", description="A status, or `open` for all open ones")
     overdue: bool | None = Field(None, description="Only overdue (or closed late) tasks, or only the others")
     source: str = ""
     priority: str = ""
-    due_before: dt.date | None = None
-    due_after: dt.date | None = None
-    page: int = 1
+    due_before: bounds.Day | None = None
+    due_after: bounds.Day | None = None
+    page: bounds.Page = 1
     page_size: int = Field(50, description="1 to 500")
 
     def to_filters(self) -> selectors.TaskFilters:
@@ -158,39 +159,39 @@ class TaskQuery(Schema):
 
 class TaskIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
-    lead_unit_id: int
-    start_date: dt.date
-    deadline: dt.date
-    description: str = ""
+    lead_unit_id: bounds.Id
+    start_date: bounds.Day
+    deadline: bounds.Day
+    description: bounds.Text = ""
     source: str = "higher"
-    goal_id: int | None = None
-    category_id: int | None = None
-    parent_id: int | None = None
-    target: str = ""
-    acceptance: str = ""
-    measures: str = ""
-    responsible_leader_id: int | None = None
-    co_unit_ids: list[int] = []
-    task_force_id: int | None = None
+    goal_id: bounds.Id | None = None
+    category_id: bounds.Id | None = None
+    parent_id: bounds.Id | None = None
+    target: bounds.Text = ""
+    acceptance: bounds.Text = ""
+    measures: bounds.Text = ""
+    responsible_leader_id: bounds.Id | None = None
+    co_unit_ids: list[bounds.Id] = []
+    task_force_id: bounds.Id | None = None
     priority: str = "normal"
     report_cadence: str = "weekly"
-    weight: Decimal | None = None
+    weight: bounds.Weight | None = None
     assign: bool = Field(False, description="Assign at once (otherwise the task stays a draft)")
 
 
 class TaskPatch(Schema):
-    version: int = Field(..., description="The version you read; a stale one gets 409")
+    version: bounds.Version = Field(..., description="The version you read; a stale one gets 409")
     title: str | None = None
-    description: str | None = None
-    target: str | None = None
-    acceptance: str | None = None
-    measures: str | None = None
+    description: bounds.Text | None = None
+    target: bounds.Text | None = None
+    acceptance: bounds.Text | None = None
+    measures: bounds.Text | None = None
     priority: str | None = None
     report_cadence: str | None = None
-    deadline: dt.date | None = None
-    start_date: dt.date | None = None
-    responsible_leader_id: int | None = None
-    weight: Decimal | None = None
+    deadline: bounds.Day | None = None
+    start_date: bounds.Day | None = None
+    responsible_leader_id: bounds.Id | None = None
+    weight: bounds.Weight | None = None
 
 
 class TaskTransitionIn(Schema):
@@ -200,14 +201,14 @@ class TaskTransitionIn(Schema):
         max_length=2000,
         description="Required for the actions listed in comment_required (a reason; for sign_off the review opinion)",
     )
-    version: int | None = Field(None, description="Send the version you read to be protected from lost updates")
-    new_deadline: dt.date | None = Field(None, description="For request_extension and approve_extension")
+    version: bounds.Version | None = Field(None, description="The version you read, against lost updates")
+    new_deadline: bounds.Day | None = Field(None, description="For request_extension and approve_extension")
 
 
 class ProgressIn(Schema):
     percent: int = Field(..., ge=0, le=100)
-    text: str = Field(..., min_length=1)
-    reported_on: dt.date | None = None
+    text: bounds.Text = Field(..., min_length=1)
+    reported_on: bounds.Day | None = None
 
 
 class ProgressOut(Schema):
@@ -226,12 +227,12 @@ class AttachmentOut(Schema):
 
 
 class ReminderIn(Schema):
-    comment: str = ""
+    comment: bounds.Text = ""
 
 
 class MilestoneIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
-    due_date: dt.date
+    due_date: bounds.Day
 
 
 class GoalCategoryOut(Schema):
@@ -245,7 +246,7 @@ class GoalCategoryOut(Schema):
 
 class GoalOut(Schema):
     id: int
-    year: int
+    year: int = Field(..., ge=2000, le=2099)
     title: str
     owner_unit_id: int
     owner_unit_name: str
@@ -265,20 +266,20 @@ class GoalDetailOut(GoalOut):
 
 
 class GoalIn(Schema):
-    owner_unit_id: int
-    year: int
+    owner_unit_id: bounds.Id
+    year: int = Field(..., ge=2000, le=2099)
     title: str = Field(..., min_length=1, max_length=200)
-    description: str = ""
-    weight: Decimal = Decimal("0")
-    assessment: str = ""
+    description: bounds.Text = ""
+    weight: bounds.Weight = Decimal("0")
+    assessment: bounds.Text = ""
 
 
 class CategoryIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
-    parent_id: int | None = None
+    parent_id: bounds.Id | None = None
     code: str = ""
-    weight: Decimal | None = None
-    sort_order: int = 0
+    weight: bounds.Weight | None = None
+    sort_order: bounds.SortOrder = 0
 
 
 class FindingOut(Schema):
@@ -308,25 +309,25 @@ class InspectionDetailOut(InspectionOut):
 
 
 class InspectionIn(Schema):
-    unit_id: int
-    date: dt.date
+    unit_id: bounds.Id
+    date: bounds.Day
     place: str = Field(..., min_length=1, max_length=200)
     unannounced: bool = True
-    inspector_ids: list[int] = []
-    summary: str = ""
+    inspector_ids: list[bounds.Id] = []
+    summary: bounds.Text = ""
     findings: list[str] = []
 
 
 class FindingIn(Schema):
-    description: str = Field(..., min_length=1)
-    unit_id: int | None = None
+    description: bounds.Text = Field(..., min_length=1)
+    unit_id: bounds.Id | None = None
 
 
 class FindingTaskIn(Schema):
-    lead_unit_id: int
-    deadline: dt.date
-    responsible_leader_id: int | None = None
-    title: str = ""
+    lead_unit_id: bounds.Id
+    deadline: bounds.Day
+    responsible_leader_id: bounds.Id | None = None
+    title: bounds.Title = ""
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -451,7 +452,7 @@ def get_task(request: HttpRequest, task_id: int) -> Any:
 @tasks_router.patch("/{int:task_id}", response={200: TaskDetailOut, **ERRORS}, summary="Edit a task")
 def update_task(request: HttpRequest, task_id: int, payload: TaskPatch) -> Any:
     task = selectors.access_task(request.user, task_id)
-    data = payload.dict(exclude_unset=True)
+    data = bounds.refuse_nulls(payload.dict(exclude_unset=True), nullable=("responsible_leader_id", "weight"))
     version = data.pop("version")
     if "responsible_leader_id" in data:
         data["responsible_leader"] = _person(request, data.pop("responsible_leader_id"))

@@ -25,13 +25,13 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from luoshi.core import audit, cells, uploads
-from luoshi.core.errors import ValidationFailed
+from luoshi.core.errors import Forbidden, ValidationFailed
 from luoshi.core.timeutil import today as local_today
 from luoshi.org.models import Person, Unit, UnitKind
 from luoshi.org.selectors import units_visible_to
 from luoshi.tasks import selectors, services
 from luoshi.tasks.models import Cadence, Category, Goal, Light, Priority, Source, Status, Task
-from luoshi.tasks.permissions import can_create_task_in, goals_visible_to
+from luoshi.tasks.permissions import can_create_task_in, can_dispatch_somewhere, goals_visible_to
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 2000
@@ -400,7 +400,9 @@ def _column_label(key: str) -> str:
 
 
 def import_preview(*, actor: Any, content: bytes) -> Preview:
-    """Validate every row; write nothing."""
+    """Validate every row; write nothing. Only those who may create tasks somewhere may import."""
+    if not can_dispatch_somewhere(actor):
+        raise Forbidden(_("Only supervisors and leaders can import task lists."))
     rows, file_errors = _read_rows(content)
     if file_errors:
         return Preview(rows=[], file_errors=file_errors)

@@ -8,8 +8,10 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core import bounds
 from luoshi.core.errors import LuoshiError
 from luoshi.core.forms import MultipleFileField
+from luoshi.core.params import MAX_INT
 from luoshi.org.models import Person, Unit, UnitKind
 from luoshi.org.scope import scope_for
 from luoshi.org.selectors import units_visible_to
@@ -65,8 +67,8 @@ class TaskForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )  # fmt: skip
     task_force = UnitChoiceField(label=_("task force"), queryset=Unit.objects.none(), required=False)
-    start_date = forms.DateField(label=_("start date"), widget=DATE)
-    deadline = forms.DateField(label=_("deadline"), widget=DATE)
+    start_date = forms.DateField(validators=[bounds.date_in_range], label=_("start date"), widget=DATE)
+    deadline = forms.DateField(validators=[bounds.date_in_range], label=_("deadline"), widget=DATE)
     priority = forms.ChoiceField(label=_("priority"), choices=Priority.choices, initial=Priority.NORMAL)
     report_cadence = forms.ChoiceField(
         label=_("progress report cadence"), choices=Cadence.choices, initial=Cadence.WEEKLY
@@ -75,7 +77,7 @@ class TaskForm(forms.Form):
     attachments = MultipleFileField(
         label=_("attachments"), required=False, help_text=_("E.g. the assignment sheet (交办单) or the plan.")
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(min_value=0, max_value=MAX_INT, widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, user: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -111,14 +113,16 @@ class TaskForm(forms.Form):
 class TransitionForm(forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
     comment = forms.CharField(label=_("comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    new_deadline = forms.DateField(label=_("new deadline"), widget=DATE, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    new_deadline = forms.DateField(
+        validators=[bounds.date_in_range], label=_("new deadline"), widget=DATE, required=False
+    )
+    version = forms.IntegerField(min_value=0, max_value=MAX_INT, widget=forms.HiddenInput, required=False)
 
 
 class ProgressForm(forms.Form):
     percent = forms.IntegerField(label=_("percent complete"), min_value=0, max_value=100)
     text = forms.CharField(label=_("what has been done"), widget=forms.Textarea(attrs={"rows": 3}))
-    reported_on = forms.DateField(label=_("date"), widget=DATE, required=False)
+    reported_on = forms.DateField(validators=[bounds.date_in_range], label=_("date"), widget=DATE, required=False)
     attachments = MultipleFileField(label=_("attachments"), required=False)
 
 
@@ -128,7 +132,7 @@ class ReminderForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("milestone"), max_length=200)
-    due_date = forms.DateField(label=_("due date"), widget=DATE)
+    due_date = forms.DateField(validators=[bounds.date_in_range], label=_("due date"), widget=DATE)
 
 
 class AttachmentForm(forms.Form):
@@ -161,7 +165,7 @@ class CategoryForm(forms.Form):
 
 class InspectionForm(forms.Form):
     unit = UnitChoiceField(label=_("inspected unit"), queryset=Unit.objects.none())
-    date = forms.DateField(label=_("date"), widget=DATE)
+    date = forms.DateField(validators=[bounds.date_in_range], label=_("date"), widget=DATE)
     place = forms.CharField(label=_("place"), max_length=200)
     unannounced = forms.BooleanField(
         label=_("unannounced (四不两直)"), required=False, initial=True,
@@ -191,7 +195,7 @@ class FindingTaskForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200, required=False)
     lead_unit = UnitChoiceField(label=_("lead unit"), queryset=Unit.objects.none())
     responsible_leader = forms.ModelChoiceField(label=_("responsible leader"), queryset=Person.objects.none())
-    deadline = forms.DateField(label=_("deadline"), widget=DATE)
+    deadline = forms.DateField(validators=[bounds.date_in_range], label=_("deadline"), widget=DATE)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -10,7 +10,8 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from luoshi.core.errors import NotFound, ValidationFailed
+from luoshi.core import params as params_
+from luoshi.core.errors import NotFound
 from luoshi.core.timeutil import today as local_today
 from luoshi.org.models import Person, Position, Unit
 from luoshi.org.scope import scope_for
@@ -72,30 +73,13 @@ class TaskFilters:
         """Parse query parameters (a QueryDict or dict); bad values raise ValidationFailed."""
 
         def integer(name: str) -> int | None:
-            raw = (params.get(name) or "").strip() if hasattr(params, "get") else ""
-            if not raw:
-                return None
-            try:
-                return int(raw)
-            except ValueError:
-                raise ValidationFailed(
-                    _("%(name)s must be a number.") % {"name": name}, details={name: [_("Not a number.")]}
-                ) from None
+            return params_.get_id(params, name) if hasattr(params, "get") else None
 
         def choice(name: str, allowed: list[str]) -> str:
-            raw = (params.get(name) or "").strip()
-            if raw and raw not in allowed:
-                raise ValidationFailed(_("Unknown %(name)s: %(value)s") % {"name": name, "value": raw})
-            return str(raw)
+            return str(params_.get_choice(params, name, allowed, default=""))
 
         def date(name: str) -> dt.date | None:
-            raw = (params.get(name) or "").strip()
-            if not raw:
-                return None
-            try:
-                return dt.date.fromisoformat(raw)
-            except ValueError:
-                raise ValidationFailed(_("%(name)s must be a date like 2026-05-31.") % {"name": name}) from None
+            return params_.get_date(params, name)
 
         overdue_raw = (params.get("overdue") or "").strip().lower()
         return cls(

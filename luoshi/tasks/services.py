@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.core import audit, uploads, versioning, workdays
+from luoshi.core import audit, bounds, uploads, versioning, workdays
 from luoshi.core.errors import Conflict, Forbidden, LuoshiError, NotFound, ValidationFailed
 from luoshi.core.timeutil import today as local_today
 from luoshi.notifications.services import notify
@@ -380,6 +380,12 @@ def validate_task_data(data: TaskData) -> None:
         errors.setdefault("co_units", []).append(_("The lead unit cannot also be a co-unit."))
     if data.weight is not None and data.weight < 0:
         errors.setdefault("weight", []).append(_("The weight cannot be negative."))
+    bounds.check(errors, "weight", data.weight, maximum=bounds.WEIGHT_MAX)
+    bounds.check(errors, "start_date", data.start_date)
+    bounds.check(errors, "deadline", data.deadline)
+    for name in ("description", "target", "acceptance", "measures"):
+        bounds.check(errors, name, getattr(data, name, None), max_length=bounds.TEXT_MAX)
+    bounds.check(errors, "title", data.title)  # length checked above
     if errors:
         first = next(iter(errors.values()))[0]
         raise ValidationFailed(first, details=errors)

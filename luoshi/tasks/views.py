@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luoshi.core.errors import LuoshiError, NotFound
+from luoshi.core.errors import Forbidden, LuoshiError, NotFound
 from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
 from luoshi.core.timeutil import today
@@ -676,6 +676,8 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
+    if not can_dispatch_somewhere(request.user):
+        raise Forbidden(_("Only supervisors and leaders can import task lists."))
     form = ImportForm(request.POST or None, request.FILES or None)
     preview = None
     if request.method == "POST" and "confirm" in request.POST:

@@ -22,9 +22,11 @@ from luoshi.cases.selectors.visibility import (
     INBOX_HANDLER_ROLES,
     LIST_RELATED,
     TOWNSHIP_LEVEL,
+    LinkedCase,
     access_case,
     case_openable_by,
     cases_visible_to,
+    linked_cases,
 )
 from luoshi.cases.selectors.workflow import (
     BOXES,
@@ -65,6 +67,7 @@ __all__ = [
     "BoardRow",
     "CaseFilters",
     "CaseView",
+    "LinkedCase",
     "Row",
     "StatRow",
     "access_case",
@@ -85,6 +88,7 @@ __all__ = [
     "inbox_counts",
     "key_person_list",
     "key_persons_visible_to",
+    "linked_cases",
     "list_order",
     "map_data",
     "may_open_registry",

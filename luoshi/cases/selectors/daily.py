@@ -14,8 +14,10 @@ from luoshi.cases.models import (
     DailyKind,
     DailyReport,
 )
+from luoshi.cases.selectors.keypersons import may_open_registry
 from luoshi.cases.selectors.visibility import _units
 from luoshi.core import workdays
+from luoshi.core.masking import mask_name
 from luoshi.org.models import Person, RoleGrant, Unit
 from luoshi.org.scope import scope_for
 
@@ -85,15 +87,18 @@ def daily_board(user: Any, *, kind: str, day: dt.date, days: int = 7) -> list[Bo
         )
         counts = dict(covered.values_list("person_id").annotate(n=Count("pk")).values_list("person_id", "n"))
         today_by_person = {r.person_id: _daily_line(r) for r in period.filter(report_date=day).only(*_LINE_FIELDS)}
+        # Cadres are named after the key persons they look after: only those who may open the
+        # registry see names and what was reported; others (a district viewer) see who is late, masked.
+        named = may_open_registry(user)
         return [
             BoardRow(
                 f"p{p.pk}",
-                p.name,
+                p.name if named else mask_name(p.name),
                 None,
                 p.pk in today_by_person,
                 counts.get(p.pk, 0),
                 expected,
-                today_by_person.get(p.pk, ""),
+                today_by_person.get(p.pk, "") if named else "",
                 expected_today,
             )
             for p in people

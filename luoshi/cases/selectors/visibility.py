@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -156,3 +158,31 @@ def access_case(user: Any, pk: int | str) -> Case:
         return qs.get(pk=int(pk))
     except (Case.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+@dataclass(frozen=True)
+class LinkedCase:
+    """A case linked to the one shown (a merge, a key person's cases), as this user may see it.
+
+    Outside the user's scope only the fact that there is one shows: no tracking number,
+    title or status, and no link (the template says "a case outside your scope").
+    """
+
+    pk: int
+    visible: bool
+    tracking_no: str = ""
+    title: str = ""
+    status_label: str = ""
+
+
+def linked_cases(user: Any, cases: Iterable[Case]) -> list[LinkedCase]:
+    """``cases`` as :class:`LinkedCase` for ``user``: one query for which of them are in scope."""
+    cases = list(cases)
+    ids = [c.pk for c in cases]
+    visible = set(cases_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    return [
+        LinkedCase(c.pk, True, c.tracking_no, c.title, str(c.get_status_display()))
+        if c.pk in visible
+        else LinkedCase(c.pk, False)
+        for c in cases
+    ]

@@ -29,14 +29,17 @@ from luoshi.cases.selectors.intake import similar_open_cases
 from luoshi.cases.selectors.visibility import (
     INBOX_HANDLER_ROLES,
     LIST_RELATED,
+    LinkedCase,
     _co_unit_case_ids,
     _units,
     access_case,
     cases_visible_to,
+    linked_cases,
 )
 from luoshi.cases.workflow import Action, Where
 from luoshi.core import workdays
 from luoshi.core.errors import NotFound
+from luoshi.core.masking import mask_names
 from luoshi.org.models import Unit
 from luoshi.org.scope import scope_for
 
@@ -263,7 +266,8 @@ class CaseView:
     attachments: list[Any]
     mediations: list[Any]
     return_visits: list[Any]
-    duplicates: list[Case]
+    duplicates: list[LinkedCase]
+    original: LinkedCase | None = None
     similar: list[Case] = field(default_factory=list)
     suggested_handler: Unit | None = None
 
@@ -295,10 +299,18 @@ def case_view(user: Any, pk: int | str) -> CaseView:
         )
     if Action.DISPATCH in actions:
         suggested = standards.default_handler(case.category, standards.lineage(case.unit))
+    contact = privacy.reporter_contact(user, case, roles)
+    mediations = list(case.mediations.select_related("recorded_by"))
+    for session in mediations:  # the parties are residents: masked by the same rule as the reporter
+        session.parties_shown = mask_names(session.parties) if contact.is_masked else session.parties  # type: ignore[attr-defined]
+    duplicates = linked_cases(user, case.duplicates.only("pk", "tracking_no", "title", "status", "reported_at"))
+    original = None
+    if case.duplicate_of_id is not None and case.duplicate_of is not None:
+        original = linked_cases(user, [case.duplicate_of])[0]
     return CaseView(
         case=case,
         roles=roles,
-        contact=privacy.reporter_contact(user, case, roles),
+        contact=contact,
         actions=actions,
         light=sla.light(now, case.warn_at, case.due_at) if is_open else "",
         remaining=sla.remaining(now, case.due_at, workdays.calendar()) if is_open and case.due_at else None,
@@ -308,9 +320,10 @@ def case_view(user: Any, pk: int | str) -> CaseView:
         pending_extension=next((e for e in extensions if e.status == ExtensionStatus.PENDING), None),
         cards=list(case.cards.select_related("unit", "issued_by")),
         attachments=list(case.attachments.all()),
-        mediations=list(case.mediations.select_related("recorded_by")),
+        mediations=mediations,
         return_visits=list(case.return_visits.select_related("visited_by")),
-        duplicates=list(case.duplicates.only("pk", "tracking_no", "title", "reported_at")),
+        duplicates=duplicates,
+        original=original,
         similar=similar,
         suggested_handler=suggested,
     )

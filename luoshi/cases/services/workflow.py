@@ -45,7 +45,7 @@ from luoshi.cases.services._common import (
     card_points,
 )
 from luoshi.cases.workflow import Action, Where
-from luoshi.core import workdays
+from luoshi.core import bounds, workdays
 from luoshi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from luoshi.org.models import Unit
 from luoshi.org.scope import scope_for
@@ -722,6 +722,11 @@ def _original_param(actor: Any, value: Any) -> Case:
 def case_act(*, actor: Any, case: Case, action: str, version: int | None = None, **params: Any) -> Any:
     """Run workflow ``action`` with its parameters (as sent by a page or the API)."""
     comment = str(params.get("comment") or "")
+    errors: dict[str, list[str]] = {}
+    for name in ("comment", "mediators", "parties", "agreement", "place"):
+        bounds.check(errors, name, str(params.get(name) or ""), max_length=bounds.TEXT_MAX)
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], code="invalid_text", details=errors)
     common: dict[str, Any] = {"actor": actor, "case": case, "version": version}
     if action == Action.ACCEPT:
         return case_accept(**common, comment=comment)

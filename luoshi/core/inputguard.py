@@ -1,0 +1,122 @@
+"""A guard in front of every view: input no part of the platform can take is refused at the door.
+
+Checked on every request, before any view, form, API schema or query sees it:
+
+- **Query strings**: no control characters or lone surrogates; no whole number longer than
+  18 digits (beyond the 64-bit integers ids and counts are stored in); anything shaped like
+  a date (``YYYY-MM-DD``) must be a real date between 2000-01-01 and 2099-12-31.
+- **Form posts** (pages, Open311): no control characters (NUL, escape …; tab and line
+  breaks are fine) and no lone surrogates in any field name or value.
+- **JSON bodies** (the API): the same for every string, key and value at any depth; no
+  integer outside the 64-bit range, no ``NaN`` or ``Infinity``, no date-shaped string that
+  is not a real date in range, and no nesting deeper than :data:`MAX_DEPTH`.
+
+Refusals are :class:`~luoshi.core.errors.ValidationFailed` (400) with a Chinese message
+that names the parameter or field; the middleware renders them as JSON under ``/api/``
+and ``/open311/`` and as the error page elsewhere. Fields still have their own, tighter
+bounds in forms, schemas and services (docs/limits.md); this guard makes sure nothing
+slips past one of them into a query or an export.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from luoshi.core import params
+from luoshi.core.errors import ValidationFailed
+from luoshi.core.validators import has_control_characters
+
+#: Deepest nesting of a JSON body.
+MAX_DEPTH = 32
+_LONG_NUMBER = re.compile(r"^[+-]?\d{19,}$")
+_DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
+
+
+def _refuse(field: str, message: str, code: str) -> ValidationFailed:
+    return ValidationFailed(message, code=code, details={field[:60]: [message]})
+
+
+def _text(field: str, value: str) -> None:
+    if has_control_characters(value):
+        raise _refuse(
+            field,
+            _("%(field)s contains control characters (for example from a copied file); please retype it.")
+            % {"field": _shown(field)},
+            "control_characters",
+        )
+
+
+def _shown(field: str) -> str:
+    cleaned = "".join(ch if ch.isprintable() and not ("\ud800" <= ch <= "\udfff") else "?" for ch in field)
+    return cleaned[:60] or "?"
+
+
+def _date_shaped(field: str, value: str) -> None:
+    if _DATE_SHAPE.match(value):
+        params.parse_date(value, _shown(field))
+
+
+def check_query(items: Iterable[tuple[str, str]]) -> None:
+    """Check the query string's (name, value) pairs."""
+    for name, value in items:
+        _text("?", name)
+        _text(name, value)
+        stripped = value.strip()
+        if _LONG_NUMBER.match(stripped):
+            raise _refuse(
+                name,
+                _("%(field)s: the number is too large.") % {"field": _shown(name)},
+                "number_too_large",
+            )
+        _date_shaped(name, stripped)
+
+
+def check_form(items: Iterable[tuple[str, str]]) -> None:
+    """Check a posted form's (name, value) pairs (files are checked by luoshi.core.uploads)."""
+    for name, value in items:
+        _text("?", name)
+        _text(name, value)
+
+
+def check_json(data: Any, path: str = "", depth: int = 0) -> None:
+    """Check a decoded JSON body, recursively."""
+    if depth > MAX_DEPTH:
+        raise _refuse(path or "body", _("The data is nested too deeply."), "too_deep")
+    if isinstance(data, str):
+        _text(path or "body", data)
+        _date_shaped(path or "body", data)
+    elif isinstance(data, bool) or data is None:
+        return
+    elif isinstance(data, int):
+        if not _INT_MIN <= data <= _INT_MAX:
+            raise _refuse(
+                path or "body", _("%(field)s: the number is too large.") % {"field": _shown(path)}, "number_too_large"
+            )
+    elif isinstance(data, float):
+        if not math.isfinite(data):
+            raise _refuse(path or "body", _("%(field)s must be a number.") % {"field": _shown(path)}, "not_a_number")
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            _text(path or "body", str(key))
+            check_json(value, str(key), depth + 1)
+    elif isinstance(data, list):
+        for value in data:
+            check_json(value, path, depth + 1)
+
+
+def parse_json(body: bytes) -> Any:
+    """The body decoded as JSON, or a refusal for nesting Python cannot follow; None if it is no JSON at all
+    (the view answers that itself)."""
+    try:
+        return json.loads(body)
+    except RecursionError:
+        raise _refuse("body", _("The data is nested too deeply."), "too_deep") from None
+    except (ValueError, UnicodeDecodeError):
+        return None
