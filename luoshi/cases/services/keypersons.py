@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -129,7 +129,12 @@ def keyperson_visit(
     next_step: str = "",
 ) -> KeyPersonVisit:
     """A visit or follow-up by the responsible cadre or the community."""
-    kp = KeyPerson.objects.select_for_update().select_related("unit", "cadre").get(pk=key_person.pk)
+    # The cadre is nullable: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+    kp = (
+        KeyPerson.objects.select_for_update(of=("self",) if connection.features.has_select_for_update_of else ())
+        .select_related("unit", "cadre")
+        .get(pk=key_person.pk)
+    )
     if not _is_cadre(actor, kp):
         require(actor, "keyperson.edit", kp)
     content = _require_text(content, str(_("what was found")))
