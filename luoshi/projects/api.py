@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 
@@ -235,7 +236,8 @@ def _people(request: HttpRequest, ids: list[int]) -> list[Person]:
 
     found = list(people_visible_to(request.user).filter(pk__in=ids))
     if len(found) != len(set(ids)):
-        raise ValidationFailed("找不到所选人员。", details={"leader_ids": ["找不到所选人员。"]})
+        message = _("The chosen person was not found.")
+        raise ValidationFailed(message, details={"leader_ids": [message]})
     return found
 
 
@@ -307,7 +309,8 @@ def record_investment(request: HttpRequest, project_id: int, payload: ProjectInv
     try:
         month = dt.date.fromisoformat(payload.month + "-01")
     except ValueError:
-        raise ValidationFailed("月份无效。", details={"month": ["月份无效。"]}) from None
+        message = _("The month is not valid (YYYY-MM).")
+        raise ValidationFailed(message, details={"month": [message]}) from None
     services.investment_record(
         actor=request.user,
         project=project,
