@@ -37,6 +37,7 @@ from luoshi.projects.forms import (
     ProjectForm,
     SettleForm,
     StepForm,
+    outline_text,
 )
 from luoshi.projects.models import Kind, LeadSource, LeadStage, Level, Project, Schedule, Stage
 from luoshi.projects.permissions import MANAGERS, can_create_somewhere, can_manage, can_report, person_of
@@ -135,7 +136,8 @@ def _detail_context(request: HttpRequest, project: Project) -> dict[str, Any]:
         "progress_form": ProgressForm(initial={"date": today()}, auto_id="id_prog_%s"),
         "milestone_form": MilestoneForm(auto_id="id_ms_%s"),
         "problem_form": ProblemForm(user=user, auto_id="id_pb_%s") if manage else None,
-        "activity_url": "",
+        # The project's change history (registry edits, stage steps, milestones, problems, entries).
+        "activity": audit.entries_for(project, limit=50),
     }
 
 
@@ -181,6 +183,7 @@ def _data_from(form: ProjectForm) -> services.ProjectData:
         enterprise=c["enterprise"],
         lat=c["lat"],
         lng=c["lng"],
+        polygon=c["polygon"],
         output_value=c["output_value"],
         planned_start=c["planned_start"],
         planned_finish=c["planned_finish"],
@@ -213,6 +216,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "planned_start": project.planned_start, "planned_finish": project.planned_finish,
         "actual_start": project.actual_start, "actual_finish": project.actual_finish,
         "lat": project.lat, "lng": project.lng, "description": project.description,
+        "polygon": outline_text(project.polygon),
     }  # fmt: skip
     form = ProjectForm(request.POST or None, user=request.user, initial=initial)
 
