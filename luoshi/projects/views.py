@@ -731,8 +731,8 @@ def import_template(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
-def import_investment(request: HttpRequest) -> HttpResponse:
+def _import(request: HttpRequest, run: Callable[[bytes], str], template: str) -> HttpResponse:
+    """An all-or-nothing Excel import page: size-checked upload, every bad row listed on refusal."""
     errors: list[str] = []
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -741,11 +741,41 @@ def import_investment(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 uploads.check_size(upload, uploads.MAX_SPREADSHEET_BYTES)
-                count = excel.import_investment(actor=request.user, content=upload.read())
+                done = run(upload.read())
             except LuoshiError as exc:
                 details = exc.details if isinstance(exc.details, dict) else {}
                 errors = [str(exc.message)] + [str(e) for e in details.get("rows", [])]
             else:
-                messages.success(request, _("%(n)d rows of investment imported.") % {"n": count})
+                messages.success(request, done)
                 return redirect("projects:list")
-    return render(request, "projects/import.html", {"errors": errors})
+    return render(request, template, {"errors": errors})
+
+
+@login_required
+def import_investment(request: HttpRequest) -> HttpResponse:
+    def run(content: bytes) -> str:
+        count = excel.import_investment(actor=request.user, content=content)
+        return _("%(n)d rows of investment imported.") % {"n": count}
+
+    return _import(request, run, "projects/import.html")
+
+
+@login_required
+def import_registry(request: HttpRequest) -> HttpResponse:
+    if not can_create_somewhere(request.user):
+        return redirect("projects:list")
+
+    def run(content: bytes) -> str:
+        count = excel.import_registry(actor=request.user, content=content)
+        return _("%(n)d projects registered.") % {"n": count}
+
+    return _import(request, run, "projects/import_registry.html")
+
+
+@login_required
+def registry_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        excel.registry_template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="projects-template.xlsx"'
+    return response
