@@ -177,7 +177,7 @@ def test_the_page_takes_the_file_and_lists_the_errors(s: Scene, fixed_today: dt.
     c.force_login(s.leader)
     assert c.get("/projects/import/projects/").status_code == 200
     template = c.get("/projects/import/projects/template.xlsx")
-    assert load_workbook(io.BytesIO(template.content)).active.max_row == 2  # type: ignore[union-attr]
+    assert load_workbook(io.BytesIO(template.content)).active.max_row == 2
     bad = registry_book([["", "产业", "", "TAD1", "", 1, 2026, 1, None, None, "", None, None, ""]])
     response = c.post("/projects/import/projects/", {"file": SimpleUploadedFile("p.xlsx", bad)})
     assert response.status_code == 200 and 'data-testid="import-errors"' in response.content.decode()
