@@ -78,6 +78,8 @@ def test_leader_turns_a_problem_into_a_task_and_sees_it_settled(page: Any, demo_
     section.wait_for()
     page.get_by_role("link", name="东星片区安置房（一期）").first.click()
     page.get_by_test_id("project-name").wait_for()
+    # The plan-against-actual chart is drawn (ECharts loads after the page's own script).
+    page.locator("[data-echarts='plan-actual'][data-rendered='1']").wait_for()
     problems = page.get_by_test_id("problems")
     assert "村民种植青苗补偿款未付" in problems.inner_text()
     assert problems.locator(f"[data-problem='{problem.pk}'] [data-light]").get_attribute("data-light") == "yellow"

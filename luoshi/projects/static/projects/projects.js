@@ -98,5 +98,6 @@
   }
 
   function init() { charts(); projectMap(); outlineDraw(); }
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
+  // A deferred script runs before the ones after it (ECharts, Leaflet): start once all are in.
+  if (document.readyState === "complete") { init(); } else { document.addEventListener("DOMContentLoaded", init); }
 })();
