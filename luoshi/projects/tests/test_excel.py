@@ -148,7 +148,10 @@ def test_the_registry_is_imported_whole_with_labels_codes_and_names(s: Scene, fi
     assert (first.on_city_list, first.on_county_list, first.on_province_list) == (True, True, False)
     assert list(first.leaders.all()) == [s.leader_person] and first.planned_start == dt.date(2026, 3, 1)
     assert (second.code, second.stage, second.total_investment, second.unit) == (
-        "XM2026-00002", "planning", Decimal("5000.00"), s.tree["dept"]
+        "XM2026-00002",
+        "planning",
+        Decimal("5000.00"),
+        s.tree["dept"],
     )
 
 
