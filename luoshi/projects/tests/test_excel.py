@@ -118,7 +118,7 @@ def test_export_has_the_registry_and_the_months_with_safe_cells(s: Scene, fixed_
 # --- the registry import ---------------------------------------------------------------------
 
 HEAD = ["项目名称", "类型", "级别", "牵头单位", "阶段", "总投资", "计划年度", "年度计划", "计划开工", "计划竣工",
-        "挂钩领导", "纬度", "经度", "简介"]  # fmt: skip
+        "挂钩领导", "纬度", "经度", "说明"]  # fmt: skip
 
 
 def registry_book(rows: list[list[Any]]) -> bytes:
