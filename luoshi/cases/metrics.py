@@ -524,7 +524,7 @@ def register() -> None:
                 "within the time limit. Accept and verify count for the command unit, handling for the handling "
                 "unit and the person who replied."
             ),
-            param=MetricParam(gettext_lazy("Stage"), _stage_choices),
+            param=MetricParam(pgettext_lazy("metric parameter", "Stage"), _stage_choices),
             order=10,
         ),
         Metric(

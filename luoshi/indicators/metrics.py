@@ -292,7 +292,7 @@ def register() -> None:
         Metric(
             key="indicators.progress_gap",
             label=gettext_lazy("Ahead of time progress"),
-            unit=pgettext_lazy("unit of measure", "points"),
+            unit=pgettext_lazy("unit of measure", "percentage points"),
             direction=Direction.HIGHER,
             subject_kinds=UNITS,
             compute=progress_gap,
