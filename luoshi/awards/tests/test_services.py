@@ -15,6 +15,7 @@ from luoshi.awards.models import ListIssue, ListStatus, RoundStatus
 from luoshi.awards.workflow import Action
 from luoshi.core.errors import Conflict, Forbidden, ValidationFailed
 
+
 @contextmanager
 def raises(exc: type[Exception], code: str) -> Iterator[None]:
     with pytest.raises(exc) as info:
