@@ -69,8 +69,10 @@ def _star(award_type: AwardType, district: Unit, period: str, admin: User, users
     picks: list[tuple[int, str, str]] = [
         (c.id, c.name, f"{c.value}（{c.basis}）" if c.basis else str(c.value)) for c in candidates[:3]
     ]
-    if not picks:  # nominations only (创新之星), or no figures: the first eligible ones
-        picks = [(s.id, name, "") for s, name in selectors.eligible(rnd)[1:4]]
+    if not picks:  # nominations only (创新之星), or no figures: three eligible ones, a different three per award
+        everyone = selectors.eligible(rnd)
+        start = (award_type.sort_order // 10 * 3) % max(1, len(everyone))
+        picks = [(s.id, name, "") for s, name in (everyone[start:] + everyone[:start])[:3]]
     if not picks:
         return 1
     nominations = []

@@ -4,6 +4,7 @@ transition tables in :mod:`luoshi.awards.workflow` and written to the activity l
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -264,38 +265,61 @@ def cite(*, actor: Any, nomination: Nomination, citation: str) -> Nomination:
 # --- 红黑榜 ------------------------------------------------------------------------------------------
 
 
-def _picked(rule: ListRule, metric: metrics.Metric, figures: dict[Subject, metrics.Figure]) -> list[Subject]:
+def _picked(
+    rule: ListRule, metric: metrics.Metric, figures: dict[Subject, metrics.Figure]
+) -> list[tuple[Subject, int]]:
+    """The subjects a rule puts on its list, each with its place (equal figures share a place).
+
+    A best-N or worst-N rule needs more subjects with a figure than N, and never lists a
+    subject whose figure equals the other end's (with every figure equal, or two units of
+    which one is "best" and "worst" at once, nobody is better or worse than the rest).
+    """
     present = [(s, f.value) for s, f in figures.items() if f.value is not None]
     higher = metric.higher_is_better
     if rule.mode in (ListMode.BEST, ListMode.WORST):
+        if len(present) <= rule.count:
+            return []
         best_first = sorted(present, key=lambda p: p[1], reverse=higher)
         ordered = best_first if rule.mode == ListMode.BEST else list(reversed(best_first))
-        if not ordered:
+        other_end = ordered[-1][1]
+        cut = ordered[rule.count - 1][1]
+        chosen = [(s, v) for i, (s, v) in enumerate(ordered) if (i < rule.count or v == cut) and v != other_end]
+    else:
+        if rule.threshold is None:
             return []
-        cut = ordered[min(rule.count, len(ordered)) - 1][1]
-        edge = [s for s, v in ordered[: rule.count]]
-        ties = [s for s, v in ordered[rule.count :] if v == cut]  # equal figures at the edge all come in
-        return edge + ties
-    if rule.threshold is None:
-        return []
-    threshold = Decimal(rule.threshold)
-    if rule.mode == ListMode.AT_LEAST:
-        hits = [(s, v) for s, v in present if v is not None and v >= threshold]
-    else:
-        hits = [(s, v) for s, v in present if v is not None and v <= threshold]
-    return [s for s, _v in sorted(hits, key=lambda p: p[1], reverse=rule.mode == ListMode.AT_LEAST)]
+        threshold = Decimal(rule.threshold)
+        at_least = rule.mode == ListMode.AT_LEAST
+        hits = [(s, v) for s, v in present if (v >= threshold if at_least else v <= threshold)]
+        # The furthest past the threshold first: the most cards, the lowest rate …
+        chosen = sorted(hits, key=lambda p: p[1], reverse=at_least)
+    places: list[tuple[Subject, int]] = []
+    for i, (subject, value) in enumerate(chosen):
+        place = places[-1][1] if i and chosen[i - 1][1] == value else i + 1
+        places.append((subject, place))
+    return places
 
 
-def _reason(rule: ListRule, metric: metrics.Metric, figure: metrics.Figure, place: int) -> str:
-    value = f"{figure.value}{metric.unit}" if str(metric.unit) == "%" else f"{figure.value} {metric.unit}"
-    if rule.mode == ListMode.BEST:
-        how = _("no. %(place)s among the best %(n)s") % {"place": place, "n": rule.count}
-    elif rule.mode == ListMode.WORST:
-        how = _("no. %(place)s among the worst %(n)s") % {"place": place, "n": rule.count}
+def _number(value: Decimal | None) -> str:
+    """A figure as people write it: 1, 98.5, 98.50 for a rate (rates keep their two places)."""
+    if value is None:
+        return "—"
+    return f"{value:f}" if value != value.to_integral_value() else f"{value.to_integral_value():f}"
+
+
+def _reason(rule: ListRule, metric: metrics.Metric, figure: metrics.Figure, place: int, tied: bool) -> str:
+    shown = f"{figure.value}" if str(metric.unit) == "%" else _number(figure.value)
+    value = f"{shown}{metric.unit}" if str(metric.unit) == "%" else f"{shown} {metric.unit}"
+    if rule.mode in (ListMode.BEST, ListMode.WORST):
+        if rule.mode == ListMode.BEST:
+            how = _("no. %(place)s among the best %(n)s") % {"place": place, "n": rule.count}
+        else:
+            how = _("no. %(place)s among the worst %(n)s") % {"place": place, "n": rule.count}
+        if tied:
+            how = _("%(how)s (tied)") % {"how": how}
     elif rule.mode == ListMode.AT_LEAST:
-        how = _("at or above %(t)s") % {"t": rule.threshold}
+        how = _("at or above %(t)s") % {"t": _number(rule.threshold)}
     else:
-        how = _("at or below %(t)s") % {"t": rule.threshold}
+        how = _("at or below %(t)s") % {"t": _number(rule.threshold)}
     basis = f"（{figure.basis}）" if figure.basis else ""
     return f"{metric.label} {value}{basis}，{how}"[:300]
 
@@ -331,7 +355,9 @@ def list_build(*, actor: Any, unit: Unit, period: str) -> ListIssue:
             figures = metrics.compute(rule.metric, list(subjects), p, rule.metric_param)
         except ValueError:
             continue
-        for place, subject in enumerate(_picked(rule, metric, figures), start=1):
+        picked = _picked(rule, metric, figures)
+        shared = Counter(place for _s, place in picked)
+        for subject, place in picked:
             positions[rule.color] += 1
             u = subjects[subject]
             rows.append(
@@ -343,7 +369,7 @@ def list_build(*, actor: Any, unit: Unit, period: str) -> ListIssue:
                     unit=u,
                     unit_name=u.name,
                     value=figures[subject].value,
-                    reason=_reason(rule, metric, figures[subject], place),
+                    reason=_reason(rule, metric, figures[subject], place, shared[place] > 1),
                     position=positions[rule.color],
                 )
             )

@@ -185,3 +185,18 @@ def test_red_and_black_lists_from_rules(org: dict[str, Any]) -> None:
     with pytest.raises(Conflict):  # published lists are not recomputed
         services.list_build(actor=w["supervisor"], unit=w["a"], period="2026-11")
     assert ListIssue.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_list_rules_share_places_on_ties_and_need_a_difference(org: dict[str, Any]) -> None:
+    w = org
+    equal = services.list_build(actor=w["supervisor"], unit=w["a"], period="2026-10")
+    assert list(equal.entries.all()) == []  # with every figure equal nobody is best, worst or below 75
+    tied = services.list_build(actor=w["supervisor"], unit=w["a"], period="2026-12")
+    red = [(e.unit_name, e.reason) for e in tied.entries.filter(color="red").order_by("position")]
+    assert [name for name, _r in red] == ["甲一社区", "甲二社区"]
+    assert red[0][1] == red[1][1]  # the same figure, the same shared place
+    with translation.override("en"):
+        again = services.list_build(actor=w["supervisor"], unit=w["a"], period="2026-12")
+    assert again.entries.filter(color="red").first().reason.endswith("no. 1 among the best 2 (tied)")
+    assert [e.unit_name for e in again.entries.filter(color="black")] == ["甲三社区"]
