@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
-import statistics
 import sys
 import time
 from decimal import Decimal
@@ -30,30 +28,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import timing  # noqa: E402
+
 
 def setup_django() -> None:
-    if not os.environ.get("DATABASE_URL"):
-        bench_dir = ROOT / "var" / "bench"
-        bench_dir.mkdir(parents=True, exist_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{bench_dir / 'projects.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.config.settings")
-    os.environ.setdefault("LUOSHI_TESTING", "1")
-    import django
-
-    django.setup()
-
-
-def reset_database() -> None:
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    else:
-        path = Path(connection.settings_dict["NAME"])
-        connection.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    timing.setup_django("projects.sqlite3")
 
 
 def generate(n_projects: int, n_months: int, n_units: int, seed: int = 20261205) -> None:
@@ -138,49 +117,33 @@ def generate(n_projects: int, n_months: int, n_units: int, seed: int = 20261205)
     del admin
 
 
-def measure(runs: int) -> list[tuple[str, str, float, float, int]]:
-    from django.conf import settings
-    from django.db import connection
+def measure(runs: int, only: str = "") -> list[timing.Result]:
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from luoshi.accounts.models import User
+    from luoshi.accounts.services import api_token_create
 
-    settings.ALLOWED_HOSTS = ["*"]
     cases = [
-        ("list page", "/projects/"),
-        ("list page, red, page 3", "/projects/?light=red&page=3"),
-        ("board", "/projects/board/"),
-        ("portfolio (200 linked projects)", "/projects/mine/"),
-        ("API list page_size=50", "/api/v1/projects?page_size=50"),
-        ("API list behind, page 5", "/api/v1/projects?status=behind&page=5"),
-        ("API portfolio", "/api/v1/projects/portfolio"),
+        ("list page", "/projects/", "session"),
+        ("list page, red, page 3", "/projects/?light=red&page=3", "session"),
+        ("board", "/projects/board/", "session"),
+        ("portfolio (200 linked projects)", "/projects/mine/", "session"),
+        ("API list page_size=50", "/api/v1/projects?page_size=50", "token"),
+        ("API list behind, page 5", "/api/v1/projects?status=behind&page=5", "token"),
+        ("API portfolio", "/api/v1/projects/portfolio", "token"),
     ]
+    users = (("bench_admin", "district admin (all 5,000)"), ("bench_leader", "leader (1 subdistrict + 200 linked)"))
     out = []
-    for username in ("bench_admin", "bench_leader"):
-        client = Client()
-        client.force_login(User.objects.get(username=username))
-        for label, url in cases:
-            for _ in range(3):
-                assert client.get(url).status_code == 200, url
-            with CaptureQueriesContext(connection) as ctx:
-                client.get(url)
-            times = []
-            for _ in range(runs):
-                started = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-                assert response.status_code == 200
-            times.sort()
-            out.append(
-                (
-                    username,
-                    label,
-                    statistics.median(times),
-                    times[int(len(times) * 0.95) - 1],
-                    len(ctx.captured_queries),
-                )
-            )
+    for username, who in users:
+        user = User.objects.get(username=username)
+        browser = Client()
+        browser.force_login(user)
+        _token, raw = api_token_create(user=user, name=f"bench {time.time():.0f}")
+        clients = {"session": browser, "token": Client(HTTP_AUTHORIZATION=f"Bearer {raw}")}
+        for label, url, auth in cases:
+            if only and only not in label:
+                continue
+            out.append(timing.time_get(clients[auth], url, runs, user=who, label=label))
     return out
 
 
@@ -206,24 +169,29 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=1300)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--only", default="", help="only the requests whose label contains this")
+    parser.add_argument("--no-job", action="store_true", help="skip the indicator job")
     args = parser.parse_args()
     setup_django()
     from django.db import connection
 
     from luoshi.projects.models import Project
 
-    if not args.keep or not Project.objects.exists():
-        reset_database()
+    if not args.keep or not timing.has_rows(Project):
+        timing.reset_database()
         started = time.perf_counter()
         generate(args.projects, args.months, args.units)
         print(f"generated in {time.perf_counter() - started:.0f} s")
-    print(f"\n{connection.vendor}: {Project.objects.count()} projects\n")
-    print("| user | request | median ms | p95 ms | queries |\n|---|---|---:|---:|---:|")
-    for user, label, median, p95, queries in measure(args.runs):
-        print(f"| {user} | {label} | {median:.1f} | {p95:.1f} | {queries} |")
-    print(
-        f"\nindicator job (6 bound indicators, {args.units} units, 2 months): {measure_indicator_job(args.units):.2f} s"
-    )
+    print(f"\n{connection.vendor}: {Project.objects.count()} projects, {args.runs} runs each")
+    print(timing.server_settings())
+    print(f"load average before: {timing.load()}\n")
+    print(timing.HEADER)
+    for result in measure(args.runs, args.only):
+        print(result.row(), flush=True)
+    print(f"\nload average after: {timing.load()}")
+    if not args.no_job:
+        seconds = measure_indicator_job(args.units)
+        print(f"\nindicator job (bound indicators, {args.units} units, 2 months): {seconds:.2f} s")
 
 
 if __name__ == "__main__":

@@ -26,31 +26,23 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
-import statistics
 import sys
 import time
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import timing  # noqa: E402
+
 TOWNSHIPS = 10
 
 
 def setup_django() -> None:
-    if not os.environ.get("DATABASE_URL"):
-        bench_dir = ROOT / "var" / "bench"
-        bench_dir.mkdir(parents=True, exist_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{bench_dir / 'relocation.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.config.settings")
-    os.environ.setdefault("LUOSHI_TESTING", "1")  # fast password hashing, finder-served static files
-    import django
-
-    django.setup()
+    timing.setup_django("relocation.sqlite3")
 
 
 def _unit(name: str, kind: str, code: str, parent: Any) -> Any:
@@ -137,28 +129,13 @@ def generate(n_households: int, n_campaigns: int, seed: int = 20260630) -> None:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
-@dataclass
-class Result:
-    user: str
-    label: str
-    median_ms: float
-    p95_ms: float
-    cpu_ms: float
-    queries: int
-    load: float
-
-
-def measure(runs: int, only: str = "") -> list[Result]:
-    from django.conf import settings
-    from django.db import connection
+def measure(runs: int, only: str = "") -> list[timing.Result]:
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from luoshi.accounts.models import User
     from luoshi.accounts.services import api_token_create
     from luoshi.relocation.models import Campaign, Household
 
-    settings.ALLOWED_HOSTS = ["*"]
     campaign = Campaign.objects.filter(team__code="BZT0Z", stage="vacating").order_by("id").first()
     assert campaign is not None
     household = Household.objects.filter(campaign=campaign).order_by("id").first()
@@ -186,6 +163,7 @@ def measure(runs: int, only: str = "") -> list[Result]:
     results = []
     for username in ("bench_district", "bench_staff"):
         user = User.objects.get(username=username)
+        who = "district viewer (500 campaigns)" if username == "bench_district" else "task force staff (50 campaigns)"
         browser = Client()
         browser.force_login(user)
         _token, raw = api_token_create(user=user, name=f"bench {time.time():.0f}")
@@ -195,65 +173,8 @@ def measure(runs: int, only: str = "") -> list[Result]:
                 continue
             if auth == "anonymous" and username != "bench_district":
                 continue
-            client = clients[auth]
-            for _i in range(3):
-                assert client.get(url).status_code == 200, url  # warm up
-            with CaptureQueriesContext(connection) as ctx:
-                client.get(url)
-            queries = len(ctx.captured_queries)
-            times, cpu = [], []
-            for _i in range(runs):
-                started, cpu_started = time.perf_counter(), time.process_time()
-                response = client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-                cpu.append((time.process_time() - cpu_started) * 1000)
-                assert response.status_code == 200, (url, response.status_code)
-            times.sort()
-            p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
-            results.append(
-                Result(username, label, statistics.median(times), p95, statistics.median(cpu), queries,
-                       os.getloadavg()[0])
-            )  # fmt: skip
+            results.append(timing.time_get(clients[auth], url, runs, user=who, label=label))
     return results
-
-
-def server_settings() -> str:
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        import sqlite3
-
-        return f"SQLite {sqlite3.sqlite_version}"
-    values = []
-    with connection.cursor() as cursor:
-        for name in ("server_version", "random_page_cost", "shared_buffers", "work_mem", "jit"):
-            cursor.execute(f"SHOW {name}")
-            values.append(f"{name}={cursor.fetchone()[0]}")
-    return "PostgreSQL " + ", ".join(values)
-
-
-def _has_data() -> bool:
-    from django.db.utils import DatabaseError
-
-    from luoshi.relocation.models import Household
-
-    try:
-        return Household.objects.exists()
-    except DatabaseError:
-        return False
-
-
-def _reset() -> None:
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        name = Path(str(connection.settings_dict["NAME"]))
-        connection.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{name}{suffix}").unlink(missing_ok=True)
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
 
 
 def main() -> None:
@@ -270,10 +191,10 @@ def main() -> None:
 
     from luoshi.relocation.models import Campaign, Household
 
-    if args.keep and _has_data():
+    if args.keep and timing.has_rows(Household):
         call_command("migrate", verbosity=0)
     else:
-        _reset()
+        timing.reset_database()
         started = time.perf_counter()
         generate(args.households, args.campaigns)
         print(
@@ -281,16 +202,12 @@ def main() -> None:
         )
     print(f"\n{connection.vendor}: {Household.objects.count()} households in {Campaign.objects.count()} campaigns, "
           f"{args.runs} runs each")  # fmt: skip
-    print(server_settings())
-    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
-    print("| user | request | median ms | p95 ms | CPU ms | SQL queries | load |")
-    print("|---|---|---:|---:|---:|---:|---:|")
-    for r in measure(args.runs, args.only):
-        who = "district viewer (500 campaigns)" if r.user == "bench_district" else "task force staff (50 campaigns)"
-        print(
-            f"| {who} | {r.label} | {r.median_ms:.1f} | {r.p95_ms:.1f} | {r.cpu_ms:.1f} | {r.queries} | {r.load:.2f} |"
-        )
-    print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(timing.server_settings())
+    print(f"load average before: {timing.load()}\n")
+    print(timing.HEADER)
+    for result in measure(args.runs, args.only):
+        print(result.row(), flush=True)
+    print(f"\nload average after: {timing.load()}")
 
 
 if __name__ == "__main__":

@@ -27,28 +27,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
-import statistics
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import timing  # noqa: E402
+
 
 def setup_django() -> None:
-    if not os.environ.get("DATABASE_URL"):
-        bench_dir = ROOT / "var" / "bench"
-        bench_dir.mkdir(parents=True, exist_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{bench_dir / 'tasks.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.config.settings")
-    os.environ.setdefault("LUOSHI_TESTING", "1")  # fast password hashing, finder-served static files
-    import django
-
-    django.setup()
+    timing.setup_django("tasks.sqlite3")
 
 
 def generate(n_tasks: int, n_units: int, seed: int = 20260501) -> None:
@@ -151,28 +142,13 @@ def _flush(batch: list, co_rows: list[tuple[int, int]]) -> None:
     _offset += len(batch)
 
 
-@dataclass
-class Result:
-    user: str
-    label: str
-    median_ms: float
-    p95_ms: float
-    cpu_ms: float
-    queries: int
-    load: float
-
-
-def measure(runs: int, only: str = "") -> list[Result]:
-    from django.conf import settings
-    from django.db import connection
+def measure(runs: int, only: str = "") -> list[timing.Result]:
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from luoshi.accounts.models import User
     from luoshi.accounts.services import api_token_create
     from luoshi.org.models import Unit
 
-    settings.ALLOWED_HOSTS = ["*"]
     results = []
     town0 = Unit.objects.get(code="BZT0")
     # (label, url, auth): "session" is a logged-in browser, "token" an API client
@@ -197,43 +173,9 @@ def measure(runs: int, only: str = "") -> list[Result]:
             if only and only not in label:
                 continue
             client = browser if auth == "session" else api
-            for _i in range(3):
-                assert client.get(url).status_code == 200, url  # warm up
-            # Queries are counted on one more request; the timed ones run without the
-            # debug cursor wrapper that counting needs.
-            with CaptureQueriesContext(connection) as ctx:
-                client.get(url)
-            queries = len(ctx.captured_queries)
-            times, cpu = [], []
-            for _i in range(runs):
-                started, cpu_started = time.perf_counter(), time.process_time()
-                response = client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-                cpu.append((time.process_time() - cpu_started) * 1000)
-                assert response.status_code == 200, (url, response.status_code)
-            times.sort()
-            p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
-            results.append(
-                Result(username, label, statistics.median(times), p95, statistics.median(cpu), queries,
-                       os.getloadavg()[0])
-            )  # fmt: skip
+            who = "district supervisor (all)" if username == "bench_district" else "subdistrict supervisor (1/10)"
+            results.append(timing.time_get(client, url, runs, user=who, label=label))
     return results
-
-
-def server_settings() -> str:
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        import sqlite3
-
-        return f"SQLite {sqlite3.sqlite_version}"
-    names = ("server_version", "random_page_cost", "shared_buffers", "work_mem", "effective_cache_size", "jit")
-    with connection.cursor() as cursor:
-        values = []
-        for name in names:
-            cursor.execute(f"SHOW {name}")
-            values.append(f"{name}={cursor.fetchone()[0]}")
-    return "PostgreSQL " + ", ".join(values)
 
 
 def main() -> None:
@@ -258,10 +200,10 @@ def main() -> None:
 
     from luoshi.tasks.models import Task
 
-    if args.keep and _has_data():
+    if args.keep and timing.has_rows(Task):
         call_command("migrate", verbosity=0)
     else:
-        _reset()
+        timing.reset_database()
         started = time.perf_counter()
         generate(args.tasks, args.units)
         print(f"generated {Task.objects.count()} tasks in {time.perf_counter() - started:.1f}s", file=sys.stderr)
@@ -278,40 +220,12 @@ def main() -> None:
     from luoshi.org.models import Unit
 
     print(f"\n{connection.vendor}: {Task.objects.count()} tasks, {Unit.objects.count()} units, {args.runs} runs each")
-    print(f"{server_settings()}")
-    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
-    print("| user | request | median ms | p95 ms | CPU ms | SQL queries | load |")
-    print("|---|---|---:|---:|---:|---:|---:|")
-    for r in measure(args.runs, args.only):
-        who = "district supervisor (all)" if r.user == "bench_district" else "subdistrict supervisor (1/10)"
-        print(
-            f"| {who} | {r.label} | {r.median_ms:.1f} | {r.p95_ms:.1f} | {r.cpu_ms:.1f} | {r.queries} | {r.load:.2f} |"
-        )
-    print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-
-
-def _has_data() -> bool:
-    from django.db.utils import DatabaseError
-
-    from luoshi.tasks.models import Task
-
-    try:
-        return Task.objects.exists()
-    except DatabaseError:
-        return False
-
-
-def _reset() -> None:
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        name = Path(str(connection.settings_dict["NAME"]))
-        connection.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{name}{suffix}").unlink(missing_ok=True)
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    print(timing.server_settings((*timing.PG_SETTINGS, "effective_cache_size")))
+    print(f"load average before: {timing.load()}\n")
+    print(timing.HEADER)
+    for result in measure(args.runs, args.only):
+        print(result.row(), flush=True)
+    print(f"\nload average after: {timing.load()}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ intake of every channel, as a staff entry.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -76,6 +77,20 @@ class CaseLinks:
             .order_by("-reported_at", "-pk")
         )
         return [_ref(c) for c in qs[: max(1, min(limit, 500))]]
+
+    def closed_by_unit(self, subject_code: str, start_at: dt.datetime, end_at: dt.datetime) -> dict[str, int]:
+        if not subject_code.isidentifier():
+            return {}
+        rows = (
+            Case.objects.filter(
+                status__in=sorted(DONE_STATUSES), closed_at__gte=start_at, closed_at__lt=end_at,
+                attributes__has_key=subject_code,
+            )
+            .values("unit__path")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )  # fmt: skip
+        return {row["unit__path"]: row["n"] for row in rows}
 
     def file(self, *, actor: Any, request: CaseRequest) -> CaseRef:
         category = Category.objects.filter(code=request.category_code, is_active=True).first()

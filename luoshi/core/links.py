@@ -197,6 +197,8 @@ class CaseDirectory(Protocol):
 
     def file(self, *, actor: Any, request: CaseRequest) -> CaseRef: ...
 
+    def closed_by_unit(self, subject_code: str, start_at: dt.datetime, end_at: dt.datetime) -> dict[str, int]: ...
+
 
 _cases: CaseDirectory | None = None
 
@@ -215,6 +217,12 @@ def case_counts(subjects: Iterable[str]) -> dict[str, CaseCount]:
 
 def case_refs(subject: str, *, limit: int = 50) -> list[CaseRef]:
     return [] if _cases is None else _cases.refs(subject, limit=limit)
+
+
+def cases_closed_by_unit(subject_code: str, start_at: dt.datetime, end_at: dt.datetime) -> dict[str, int]:
+    """``{unit path: n}``: cases linked to a subject of kind ``subject_code`` (e.g. ``"enterprise"``)
+    closed in ``start_at <= closed_at < end_at``, by the unit they concern (empty without the cases app)."""
+    return {} if _cases is None else _cases.closed_by_unit(subject_code, start_at, end_at)
 
 
 def file_case(*, actor: Any, request: CaseRequest) -> CaseRef:

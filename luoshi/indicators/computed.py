@@ -31,6 +31,16 @@ def bound_indicators() -> list[Indicator]:
     return [i for i in Indicator.objects.filter(is_active=True).exclude(metric="") if i.metric in known]
 
 
+def computed_from(indicator: Indicator) -> str | None:
+    """The label of the registered metric ``indicator`` is computed from, or ``None`` when it is typed."""
+    if not indicator.metric:
+        return None
+    try:
+        return str(metrics.get_metric(indicator.metric).label)
+    except metrics.UnknownMetric:
+        return None
+
+
 def _subjects(indicator: Indicator) -> list[Subject]:
     kinds = list(indicator.unit_kinds or [])
     units = Unit.objects.filter(is_active=True, kind__in=kinds).only("pk", "path")

@@ -89,7 +89,6 @@ SEEDS: dict[tuple[str, str, int], tuple[str, str | None]] = {
     ("BBX", "new_product_output", 3): ("264000", None),
     ("WM", "trade_catering_sales", 3): ("445200", "17.2"),
     ("LQ", "acquisition_households", 3): ("1198", None),
-    ("YX", "enterprise_problems_solved", 3): ("113", None),
 }
 # Figures of the year before the demo year, growth as reported (no value two years back).
 PREVIOUS_YEAR_SEEDS: dict[tuple[str, str, int], tuple[str, str | None]] = {
@@ -116,8 +115,8 @@ def ensure_catalogue() -> None:
 
     seed = importlib.import_module("luoshi.indicators.migrations.0002_seed_catalogue").seed
     seed(apps, None)
-    bind = importlib.import_module("luoshi.indicators.migrations.0007_computed_from_metrics").bind
-    bind(apps, None)
+    for migration in ("0007_computed_from_metrics", "0008_enterprise_requests_computed"):
+        importlib.import_module(f"luoshi.indicators.migrations.{migration}").bind(apps, None)
 
 
 def is_loaded() -> bool:
@@ -242,7 +241,7 @@ def _township(
         for month, figure in enumerate(before, start=1):
             values[(town.pk, indicator.pk, year - 1, month)] = (_d(figure, round_to), None)
         # This year's values of indicators computed from other apps' records (key projects, 招商,
-        # 征迁) are not typed: computed.compute_months writes them after the loop.
+        # 征迁, enterprise requests) are not typed: computed.compute_months writes them after the loop.
         typed = not indicator.metric
         for month, figure in enumerate(now, start=1):
             if typed:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from luoshi.core import audit
 from luoshi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from luoshi.indicators import computations as calc
-from luoshi.indicators import excel
+from luoshi.indicators import computed, excel
 from luoshi.indicators.models import (
     MONEY_DIGITS,
     MONEY_PLACES,
@@ -125,6 +125,12 @@ def entry_problem(unit: Unit, indicator: Indicator) -> str | None:
     """Why ``unit`` cannot report ``indicator`` directly, or ``None``."""
     if not indicator.is_active:
         return _("Indicator %(name)s is no longer in use.") % {"name": indicator.name}
+    source = computed.computed_from(indicator)
+    if source:
+        return _(
+            "%(name)s is computed from the records (%(source)s, 一数一源): it cannot be typed, imported or read "
+            "from text."
+        ) % {"name": indicator.name, "source": source}
     if not indicator.reported_by(unit):
         if indicator.aggregation == Aggregation.SUM:
             return _("%(unit)s does not report %(name)s: its value is the sum of its sub-units.") % {

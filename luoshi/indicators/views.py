@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from luoshi.core.errors import Forbidden, LuoshiError, NotFound, ValidationFailed
 from luoshi.core.pagination import querystring_without_page
 from luoshi.core.timeutil import today
-from luoshi.indicators import charts, selectors, services
+from luoshi.indicators import charts, computed, selectors, services
 from luoshi.indicators.excel import scorecard_workbook, template_workbook
 from luoshi.indicators.forms import MONTH_CHOICES, ImportForm, IndicatorForm, ParseForm
 from luoshi.indicators.models import Category, ImportKind, ImportStatus, Indicator, SavedComposite
@@ -381,6 +381,8 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, ENTER, unit)
     card = selectors.scorecard(request.user, unit, year, month)
     rows = [r for r in card.rows if r.indicator.reported_by(unit)]
+    # Computed indicators (一数一源) are shown with their source and no input: they are not typed.
+    computed_from = {r.indicator.pk: computed.computed_from(r.indicator) for r in rows}
     errors: dict[int, str] = {}
     if request.method == "POST":
         values: list[services.ValueRow] = []
@@ -417,6 +419,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
         "errors": errors,
         "posted": posted,
         "posted_yoy": posted_yoy,
+        "computed_from": computed_from,
         **_period_context(year, month),
     }
     return render(request, "indicators/entry.html", context)
@@ -503,12 +506,12 @@ def import_template(request: HttpRequest) -> HttpResponse:
     catalogue = list(selectors.indicator_list())
     if request.GET.get("for") == "self":
         units = [parent] if can(request.user, ENTER, parent) else []
-        indicators = [i for i in catalogue if i.reported_by(parent)]
+        indicators = [i for i in catalogue if i.reported_by(parent) and not computed.computed_from(i)]
     else:
         kinds = selectors.peer_kinds_for(parent, catalogue, request.GET.get("kind", ""))
         children = units_visible_to(request.user).filter(parent=parent, is_active=True, kind__in=list(kinds))
         units = [u for u in children.order_by("sort_order", "name") if can(request.user, ENTER, u)]
-        indicators = [i for i in catalogue if frozenset(i.unit_kinds or []) & kinds]
+        indicators = [i for i in catalogue if frozenset(i.unit_kinds or []) & kinds and not computed.computed_from(i)]
     response = HttpResponse(template_workbook(units, indicators, year, month), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="template-{parent.code}-{year}-{month:02d}.xlsx"'
     return response

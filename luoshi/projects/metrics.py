@@ -9,6 +9,9 @@ Each figure is one grouped query whatever the number of subjects.
   (count; intended investment in 万元), not dropped (unit: the lead's unit; person: its cadre).
 - ``projects.leads_in_talks`` / ``projects.leads_in_talks_amount``: leads in talks at the end of
   the period (a stock: talks started by then, neither signed nor dropped by then).
+- ``projects.enterprise_requests_closed``: enterprise requests (小微管家, cases linked to an
+  enterprise) closed in the period, by the unit the case concerns (counted by the cases app
+  through :func:`luoshi.core.links.cases_closed_by_unit`).
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from luoshi.core import metrics
+from luoshi.core import links, metrics
 from luoshi.core.metrics import Direction, Figure, Metric, Period, Record, Subject, SubjectKind
 from luoshi.projects.models import Investment, Lead, LeadStage
+from luoshi.projects.services import ENTERPRISE_QUESTION
 
 BOTH = frozenset({SubjectKind.UNIT, SubjectKind.PERSON})
 TEN_THOUSAND = gettext_lazy("10,000 yuan")
@@ -114,6 +118,13 @@ def _lead_records(source: str) -> metrics.RecordLister:
     return records
 
 
+def enterprise_requests_closed(subjects: Sequence[Subject], period: Period, param: str) -> Mapping[Subject, Figure]:
+    tally = metrics.Tally(subjects)
+    for path, n in links.cases_closed_by_unit(ENTERPRISE_QUESTION, period.start_at, period.end_at).items():
+        tally.add_path(path, n)
+    return tally.figures(lambda v: Figure(Decimal(int(v[0])), count=int(v[0])))
+
+
 def register() -> None:
     """Called from ``ProjectsConfig.ready()``."""
     leads = gettext_lazy("leads")
@@ -154,3 +165,17 @@ def register() -> None:
                 order=order,
             )
         )
+    metrics.register_metric(
+        Metric(
+            "projects.enterprise_requests_closed",
+            gettext_lazy("Enterprise requests closed"),
+            gettext_lazy("requests"),
+            Direction.HIGHER,
+            frozenset({SubjectKind.UNIT}),
+            enterprise_requests_closed,
+            description=gettext_lazy(
+                "Requests of enterprises (小微管家) closed in the case loop in the period, by the place they concern."
+            ),
+            order=30,
+        )
+    )

@@ -81,4 +81,26 @@ def test_the_seeded_catalogue_is_bound_to_the_projects_and_relocation_metrics(db
         "projects_in_talks": "projects.leads_in_talks",
         "talks_amount": "projects.leads_in_talks_amount",
         "acquisition_households": "relocation.households_signed",
+        "enterprise_problems_solved": "projects.enterprise_requests_closed",
     }
+
+
+# --- A computed indicator is never typed: entry, import and text are refused with the reason ---------
+
+
+def test_typing_a_computed_value_is_refused_with_its_source(tree: dict[str, Any], fake_metric: Any) -> None:
+    from luoshi.core.errors import ValidationFailed
+    from luoshi.indicators import services
+    from luoshi.org.tests.factories import user_with_role
+
+    bound = indicator("fake_bound", IndicatorKind.POINT)
+    admin = user_with_role("admin", tree["district"], username="adm")
+    with pytest.raises(ValidationFailed) as caught:
+        services.values_save(actor=admin, rows=[services.ValueRow(tree["a"], bound, 2026, 3, Decimal(5))])
+    assert "fake_bound" in str(caught.value.message) and "一数一源" in str(caught.value.message)
+    assert not IndicatorValue.objects.filter(indicator=bound).exists()
+    assert services.entry_problem(tree["a"], bound) == str(caught.value.message)
+    # Unbound (typed) indicators are not affected.
+    bound.metric = ""
+    bound.save()
+    assert services.entry_problem(tree["a"], bound) is None

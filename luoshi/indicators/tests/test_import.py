@@ -270,3 +270,26 @@ def test_text_preview_saves_a_rank_that_is_the_whole_mention(tree, ind, people):
     [mention] = batch.summary["mentions"]
     assert (mention["rank_saved_as"], mention["problem"], mention["rank_change"]) == ("综合考核排名", "", -2)
     assert batch.rows == [[tree["a"].pk, rank.pk, 2026, 12, "4", None, 1]]
+
+
+def test_a_computed_indicator_is_refused_per_row_on_import(tree, ind, people):
+    from luoshi.core import metrics
+    from luoshi.core.metrics import Direction, Metric, SubjectKind
+
+    metrics.register_metric(
+        Metric("fake.count", "假的台账", "个", Direction.HIGHER, frozenset({SubjectKind.UNIT}), lambda s, p, q: {})
+    )
+    try:
+        ind["gdp"].metric = "fake.count"
+        ind["gdp"].save()
+        data = _xlsx(
+            [["单位", "指标", "年份", "月份", "数值"], ["TA", "t_output", 2026, 8, 1], ["TA", "t_tax", 2026, 8, 1]]
+        )
+        batch = services.import_preview(actor=people["sup_a"], data=data, file_name="c.xlsx")
+        assert [e["row"] for e in batch.errors] == [2]
+        assert "假的台账" in batch.errors[0]["message"] and "一数一源" in batch.errors[0]["message"]
+        with pytest.raises(ValidationFailed):
+            services.import_commit(actor=people["sup_a"], batch=batch)
+        assert not IndicatorValue.objects.exists()
+    finally:
+        metrics.unregister_metric("fake.count")

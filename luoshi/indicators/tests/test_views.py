@@ -115,6 +115,28 @@ def test_entry_form(client, people, filled, ind):
     assert client.get(url).status_code == 403
 
 
+def test_entry_form_has_no_input_for_a_computed_indicator_and_refuses_a_forged_one(client, people, filled, ind):
+    from luoshi.core import metrics
+    from luoshi.core.metrics import Direction, Metric, SubjectKind
+
+    metrics.register_metric(
+        Metric("fake.count", "假的台账", "个", Direction.HIGHER, frozenset({SubjectKind.UNIT}), lambda s, p, q: {})
+    )
+    try:
+        ind["gdp"].metric = "fake.count"
+        ind["gdp"].save()
+        client.force_login(people["sup_a"])
+        url = f"/indicators/units/{filled['a'].pk}/entry/?year=2026&month=9"
+        page = client.get(url).content.decode()
+        assert f'name="v_{ind["gdp"].pk}"' not in page and f'name="v_{ind["tax"].pk}"' in page
+        assert "假的台账" in page
+        forged = client.post(url, {f"v_{ind['gdp'].pk}": "16.5亿"})
+        assert forged.status_code == 200 and "一数一源" in forged.content.decode()
+        assert not IndicatorValue.objects.filter(unit=filled["a"], indicator=ind["gdp"], month=9).exists()
+    finally:
+        metrics.unregister_metric("fake.count")
+
+
 def test_targets_form(client, people, filled, ind):
     client.force_login(people["dsup"])
     url = f"/indicators/units/{filled['district'].pk}/targets/?year=2027"

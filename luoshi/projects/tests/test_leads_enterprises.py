@@ -228,3 +228,31 @@ def test_metrics_for_units_and_people(s: Scene, fixed_today: dt.date) -> None:
     assert metrics.compute("projects.leads_in_talks", [town], april)[town].value == Decimal(1)
     assert metrics.compute("projects.leads_in_talks_amount", [town], april)[town].value == Decimal("300.00")
     assert [r.label for r in metrics.records("projects.leads_in_talks", town, april)] == ["乙"]
+
+
+def test_enterprise_requests_closed_are_counted_for_the_unit_and_its_parents(
+    s: Scene, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from luoshi.core import metrics
+    from luoshi.core.metrics import Period, Subject
+
+    asked: list[tuple[str, dt.datetime, dt.datetime]] = []
+
+    class Fake:
+        def closed_by_unit(self, subject_code: str, start_at: dt.datetime, end_at: dt.datetime) -> dict[str, int]:
+            asked.append((subject_code, start_at, end_at))
+            return {s.tree["dept"].path: 3, s.tree["b"].path: 1}
+
+    monkeypatch.setattr(links, "_cases", Fake())
+    tree = s.tree
+    subjects = [Subject.unit(tree[k]) for k in ("district", "a", "dept", "b", "community")]
+    march = Period.month(2026, 3)
+    found = metrics.compute("projects.enterprise_requests_closed", subjects, march)
+    assert {k: found[Subject.unit(tree[k])].value for k in ("district", "a", "dept", "b", "community")} == {
+        "district": Decimal(4),
+        "a": Decimal(3),
+        "dept": Decimal(3),
+        "b": Decimal(1),
+        "community": Decimal(0),
+    }
+    assert asked == [("enterprise", march.start_at, march.end_at)]
