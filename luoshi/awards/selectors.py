@@ -265,10 +265,12 @@ def published_periods(user: Any) -> list[str]:
 
 
 def board(user: Any, period: str) -> list[BoardCard]:
-    """The published rounds of a period with their winners (two queries)."""
+    """The published rounds of a period (and of its months) with their winners (two queries)."""
+    # A quarter's board also shows the titles given for its months (冲刺单项冠军 is monthly).
+    keys = [period] + [f"{y}-{m:02d}" for y, m in Period.parse(period).months()]
     rounds = list(
         rounds_visible_to(user)
-        .filter(status=RoundStatus.PUBLISHED, period=period)
+        .filter(status=RoundStatus.PUBLISHED, period__in=sorted(set(keys)))
         .order_by("award_type__sort_order", "unit__path", "id")
     )
     winners: dict[int, list[Nomination]] = defaultdict(list)

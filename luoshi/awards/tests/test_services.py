@@ -78,6 +78,7 @@ def test_a_round_from_suggestion_to_publication(org: dict[str, Any]) -> None:
     assert rnd.status == RoundStatus.PUBLISHED and rnd.published_at is not None
     cards = selectors.board(w["district"], "2026-Q3")
     assert [(c.award_type.name, [n.nominee_name for n in c.winners]) for c in cards] == [("惠民之星", ["甲一社区"])]
+    assert selectors.board(w["district"], "2026-09") == []  # a month's board does not show the quarter's stars
     assert cards[0].winners[0].citation == "民有所呼、我有所应。"
 
 

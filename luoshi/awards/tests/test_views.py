@@ -41,6 +41,9 @@ def test_board_shows_the_published_stars_and_exports_them(client: Any, org: dict
     assert page.status_code == 200
     html = page.content.decode()
     assert "惠民之星" in html and "甲一社区" in html and "用心用情，群众点赞。" in html
+    published(w, "champion", "2026-08", "c3")  # a monthly title shows on its quarter's board
+    html = client.get("/awards/?period=2026-Q3").content.decode()
+    assert 'data-testid="champions"' in html and "甲三社区" in html
     rows = sheet_rows(client.get("/awards/board.xlsx?period=2026-Q3").content)
     assert rows[1] == ("比情怀", "惠民之星", "甲街道", "2026-Q3", "甲一社区", "用心用情，群众点赞。")
     client.force_login(w["tongtai"])  # another township sees none of a's awards
