@@ -40,7 +40,9 @@ def demo_awards() -> None:
                              reason="红牌督办 2 张，达到或超过 1", position=1)  # fmt: skip
 
 
-def test_viewer_sees_the_stars_and_lists_and_a_supervisor_runs_a_round(page: Any, demo_org: Any, tmp_path: Any) -> None:
+def test_viewer_sees_the_stars_and_lists_and_a_supervisor_runs_a_round(
+    page: Any, phone_page: Any, demo_org: Any, tmp_path: Any
+) -> None:
     demo_awards()
     # The district viewer opens the award board: six stars, each with its 比, the winner and the citation.
     login(page, "district")
@@ -56,6 +58,11 @@ def test_viewer_sees_the_stars_and_lists_and_a_supervisor_runs_a_round(page: Any
     page.get_by_test_id("to-lists").click()
     assert "群众满意率前三" in page.get_by_test_id("red-list").inner_text()
     assert "被红牌督办" in page.get_by_test_id("black-list").inner_text()
+    # The same pages on a phone: one column, no sideways scrolling.
+    login(phone_page, "district")
+    for url in ("/awards/", "/awards/lists/"):
+        phone_page.goto(phone_page.base_url + url)
+        assert phone_page.evaluate("document.documentElement.scrollWidth") <= 392, url
 
     # The supervisor of 城东街道 opens a round for the communities, nominates with evidence, votes, decides, publishes.
     page.context.clear_cookies()
