@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -184,17 +183,6 @@ def _event_lister(key: str) -> metrics.RecordLister:
     return records
 
 
-#: The timeline metrics: key, label, description (what they count is in EVENT_FILTERS).
-EVENT_METRICS: tuple[tuple[str, Promise, Promise], ...] = (
-    ("tasks.missed_reports", gettext_lazy("Missed progress reports"),
-     gettext_lazy("Required progress reports not filed on time during the period.")),
-    ("tasks.reminders", gettext_lazy("Reminders received"),
-     gettext_lazy("Reminders (催办) a supervisor sent on the tasks during the period.")),
-    ("tasks.returned", gettext_lazy("Returned submissions"),
-     gettext_lazy("Submissions sent back by the reviewer during the period.")),
-)  # fmt: skip
-
-
 def register() -> None:
     times = pgettext_lazy("unit of measure", "times")
     for metric in [
@@ -222,20 +210,38 @@ def register() -> None:
             description=gettext_lazy("Tasks past their deadline and not finished at the end of the period."),
             order=20,
         ),
+        Metric(
+            key="tasks.missed_reports",
+            label=gettext_lazy("Missed progress reports"),
+            unit=times,
+            direction=Direction.LOWER,
+            subject_kinds=BOTH,
+            compute=_event_counter("tasks.missed_reports"),
+            records=_event_lister("tasks.missed_reports"),
+            description=gettext_lazy("Required progress reports not filed on time during the period."),
+            order=30,
+        ),
+        Metric(
+            key="tasks.reminders",
+            label=gettext_lazy("Reminders received"),
+            unit=times,
+            direction=Direction.LOWER,
+            subject_kinds=BOTH,
+            compute=_event_counter("tasks.reminders"),
+            records=_event_lister("tasks.reminders"),
+            description=gettext_lazy("Reminders (催办) a supervisor sent on the tasks during the period."),
+            order=40,
+        ),
+        Metric(
+            key="tasks.returned",
+            label=gettext_lazy("Returned submissions"),
+            unit=times,
+            direction=Direction.LOWER,
+            subject_kinds=BOTH,
+            compute=_event_counter("tasks.returned"),
+            records=_event_lister("tasks.returned"),
+            description=gettext_lazy("Submissions sent back by the reviewer during the period."),
+            order=50,
+        ),
     ]:
         metrics.register_metric(metric)
-    # The timeline counts differ only in which events they count (EVENT_FILTERS).
-    for order, (key, label, description) in enumerate(EVENT_METRICS, start=3):
-        metrics.register_metric(
-            Metric(
-                key=key,
-                label=label,
-                unit=times,
-                direction=Direction.LOWER,
-                subject_kinds=BOTH,
-                compute=_event_counter(key),
-                records=_event_lister(key),
-                description=description,
-                order=order * 10,
-            )
-        )
