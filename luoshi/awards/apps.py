@@ -14,7 +14,7 @@ class AwardsConfig(AppConfig):
         from luoshi.core.registry import NavItem, register_demo, register_nav
 
         audit.register_verbs(dict(workflow.ACTION_VERBS))
-        register_nav(NavItem("awards", _("Awards and lists"), "awards:board", "flag", order=690, mobile=False))
+        register_nav(NavItem("awards", _("Awards and lists"), "awards:board", "flag", order=680, mobile=False))
         register_router("/awards", api.router, order=90)
         # After every app whose records the metrics read (the computed indicators load at 900).
         register_demo(950, "awards", demo.load)

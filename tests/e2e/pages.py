@@ -56,6 +56,11 @@ EXPECTED: dict[str, list[str]] = {
 }
 
 
+# The awards (评先争优 · 红黑榜, order 680 in the menu) come right before the common tail, for every role.
+for _paths in EXPECTED.values():
+    _paths.insert(_paths.index("/notifications/"), "/awards/")
+
+
 def nav_paths(user: Any) -> list[str]:
     """Home, then every page the navigation offers ``user``, each once, in menu order."""
     from django.urls import reverse
@@ -75,8 +80,3 @@ def pages_for(username: str) -> list[str]:
     from luoshi.accounts.models import User
 
     return nav_paths(User.objects.get(username=username))
-
-
-# The awards (评先争优 · 红黑榜, order 690 in the menu) come right before the common tail, for every role.
-for _paths in EXPECTED.values():
-    _paths.insert(_paths.index("/notifications/"), "/awards/")
