@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "luoshi.tasks",
     "luoshi.cases",
     "luoshi.indicators",
+    "luoshi.awards",
     "luoshi.relocation",
     "luoshi.projects",
     "luoshi.api",

@@ -56,6 +56,11 @@ EXPECTED: dict[str, list[str]] = {
 }
 
 
+# The awards (评先争优 · 红黑榜, order 680 in the menu) come right before the common tail, for every role.
+for _paths in EXPECTED.values():
+    _paths.insert(_paths.index("/notifications/"), "/awards/")
+
+
 def nav_paths(user: Any) -> list[str]:
     """Home, then every page the navigation offers ``user``, each once, in menu order."""
     from django.urls import reverse
