@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "luoshi.indicators",
     "luoshi.relocation",
     "luoshi.projects",
+    "luoshi.assessment",
     "luoshi.api",
     "django.contrib.admin",
     "django.contrib.auth",

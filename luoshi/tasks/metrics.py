@@ -33,6 +33,19 @@ def _subject_q(subject: Subject, prefix: str = "") -> Q:
     return Q(**{f"{prefix}{PERSON}": subject.id})
 
 
+def _bulk_q(subjects: Sequence[Subject], prefix: str = "") -> Q:
+    """Rows that count for any of ``subjects``: in a unit subject's subtree or naming a person subject."""
+    units = [s for s in subjects if s.kind == SubjectKind.UNIT]
+    people = [s.id for s in subjects if s.kind == SubjectKind.PERSON]
+    q = Q(pk__in=[])
+    if units:
+        narrowed = metrics.subtree_q(f"{prefix}{UNIT_PATH}", units)
+        q |= narrowed if narrowed else Q(**{f"{prefix}{UNIT_PATH}__startswith": "/"})
+    if people:
+        q |= Q(**{f"{prefix}{PERSON}__in": people})
+    return q
+
+
 def _task_url(pk: int) -> str:
     return reverse("tasks:detail", args=[pk])
 
@@ -67,23 +80,34 @@ def on_time_rate(subjects: Sequence[Subject], period: Period, param: str) -> Map
     )
 
 
+_ON_TIME_FIELDS = ("id", "number", "title", "deadline", "closed_at", "closed_on_time")
+
+
+def _on_time_record(pk: int, number: str, title: str, deadline: dt.date, closed_at: object, on_time: bool) -> Record:
+    if on_time:
+        note = _("due %(due)s, done on time") % {"due": deadline}
+    elif closed_at is not None:
+        note = _("due %(due)s, done late") % {"due": deadline}
+    else:
+        note = _("due %(due)s, not done") % {"due": deadline}
+    return Record("tasks.task", pk, _label(number, title), _task_url(pk), note)
+
+
 def on_time_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
+    rows = _due_in(period).filter(_subject_q(subject)).order_by("deadline", "id").values_list(*_ON_TIME_FIELDS)
+    return [_on_time_record(*row) for row in rows[:limit]]
+
+
+def on_time_records_bulk(
+    subjects: Sequence[Subject], period: Period, param: str, limit: int
+) -> Mapping[Subject, Sequence[Record]]:
     rows = (
         _due_in(period)
-        .filter(_subject_q(subject))
+        .filter(_bulk_q(subjects))
         .order_by("deadline", "id")
-        .values_list("id", "number", "title", "deadline", "closed_at", "closed_on_time")[:limit]
+        .values_list(UNIT_PATH, PERSON, *_ON_TIME_FIELDS)
     )
-    out = []
-    for pk, number, title, deadline, closed_at, on_time in rows:
-        if on_time:
-            note = _("due %(due)s, done on time") % {"due": deadline}
-        elif closed_at is not None:
-            note = _("due %(due)s, done late") % {"due": deadline}
-        else:
-            note = _("due %(due)s, not done") % {"due": deadline}
-        out.append(Record("tasks.task", pk, _label(number, title), _task_url(pk), note))
-    return out
+    return metrics.spread_rows(subjects, ((r[0], r[1], _on_time_record(*r[2:])) for r in rows.iterator()), limit)
 
 
 # --- Overdue open tasks at the end of the period ---------------------------------------------------
@@ -108,6 +132,16 @@ def overdue_open(subjects: Sequence[Subject], period: Period, param: str) -> Map
     return tally.figures(lambda v: Figure(v[0], count=int(v[0])))
 
 
+def _overdue_record(end: dt.date, pk: int, number: str, title: str, due: dt.date) -> Record:
+    return Record(
+        "tasks.task",
+        pk,
+        _label(number, title),
+        _task_url(pk),
+        _("due %(due)s, %(days)s days overdue on %(day)s") % {"due": due, "days": (end - due).days, "day": end},
+    )
+
+
 def overdue_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
     end = min(period.end, timeutil.today())
     rows = (
@@ -116,16 +150,20 @@ def overdue_records(subject: Subject, period: Period, param: str, limit: int) ->
         .order_by("deadline", "id")
         .values_list("id", "number", "title", "deadline")[:limit]
     )
-    return [
-        Record(
-            "tasks.task",
-            pk,
-            _label(number, title),
-            _task_url(pk),
-            _("due %(due)s, %(days)s days overdue on %(day)s") % {"due": due, "days": (end - due).days, "day": end},
-        )
-        for pk, number, title, due in rows
-    ]
+    return [_overdue_record(end, *row) for row in rows]
+
+
+def overdue_records_bulk(
+    subjects: Sequence[Subject], period: Period, param: str, limit: int
+) -> Mapping[Subject, Sequence[Record]]:
+    end = min(period.end, timeutil.today())
+    rows = (
+        _overdue_at_end(period)
+        .filter(_bulk_q(subjects))
+        .order_by("deadline", "id")
+        .values_list(UNIT_PATH, PERSON, "id", "number", "title", "deadline")
+    )
+    return metrics.spread_rows(subjects, ((r[0], r[1], _overdue_record(end, *r[2:])) for r in rows.iterator()), limit)
 
 
 # --- Events on the timeline: missed reports, reminders, returns ------------------------------------------
@@ -159,6 +197,17 @@ def _event_counter(key: str) -> metrics.BulkCompute:
     return compute
 
 
+def _event_record(row: Mapping[str, object], period: Period) -> Record:
+    pk = int(row["task_id"])  # type: ignore[call-overload]
+    return Record(
+        "tasks.task",
+        pk,
+        _label(str(row["task__number"]), str(row["task__title"])),
+        _task_url(pk),
+        _("%(n)s times in %(period)s") % {"n": row["n"], "period": period.label},
+    )
+
+
 def _event_lister(key: str) -> metrics.RecordLister:
     def records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
         rows = (
@@ -169,16 +218,28 @@ def _event_lister(key: str) -> metrics.RecordLister:
             .annotate(n=Count("id"))
             .order_by("-n", "task_id")[:limit]
         )
-        return [
-            Record(
-                "tasks.task",
-                r["task_id"],
-                _label(r["task__number"], r["task__title"]),
-                _task_url(r["task_id"]),
-                _("%(n)s times in %(period)s") % {"n": r["n"], "period": period.label},
-            )
-            for r in rows
-        ]
+        return [_event_record(r, period) for r in rows]
+
+    return records
+
+
+def _event_bulk_lister(key: str) -> metrics.BulkRecordLister:
+    def records(
+        subjects: Sequence[Subject], period: Period, param: str, limit: int
+    ) -> Mapping[Subject, Sequence[Record]]:
+        rows = (
+            _events(key, period)
+            .filter(_bulk_q(subjects, "task__"))
+            .order_by()
+            .values("task_id", "task__number", "task__title", f"task__{UNIT_PATH}", f"task__{PERSON}")
+            .annotate(n=Count("id"))
+            .order_by("-n", "task_id")
+        )
+        return metrics.spread_rows(
+            subjects,
+            ((r[f"task__{UNIT_PATH}"], r[f"task__{PERSON}"], _event_record(r, period)) for r in rows.iterator()),
+            limit,
+        )
 
     return records
 
@@ -194,6 +255,7 @@ def register() -> None:
             subject_kinds=BOTH,
             compute=on_time_rate,
             records=on_time_records,
+            records_bulk=on_time_records_bulk,
             description=gettext_lazy(
                 "Of the tasks due in the period (deadline passed or already signed off), the share signed off on time."
             ),
@@ -207,6 +269,7 @@ def register() -> None:
             subject_kinds=BOTH,
             compute=overdue_open,
             records=overdue_records,
+            records_bulk=overdue_records_bulk,
             description=gettext_lazy("Tasks past their deadline and not finished at the end of the period."),
             order=20,
         ),
@@ -218,6 +281,7 @@ def register() -> None:
             subject_kinds=BOTH,
             compute=_event_counter("tasks.missed_reports"),
             records=_event_lister("tasks.missed_reports"),
+            records_bulk=_event_bulk_lister("tasks.missed_reports"),
             description=gettext_lazy("Required progress reports not filed on time during the period."),
             order=30,
         ),
@@ -229,6 +293,7 @@ def register() -> None:
             subject_kinds=BOTH,
             compute=_event_counter("tasks.reminders"),
             records=_event_lister("tasks.reminders"),
+            records_bulk=_event_bulk_lister("tasks.reminders"),
             description=gettext_lazy("Reminders (催办) a supervisor sent on the tasks during the period."),
             order=40,
         ),
@@ -240,6 +305,7 @@ def register() -> None:
             subject_kinds=BOTH,
             compute=_event_counter("tasks.returned"),
             records=_event_lister("tasks.returned"),
+            records_bulk=_event_bulk_lister("tasks.returned"),
             description=gettext_lazy("Submissions sent back by the reviewer during the period."),
             order=50,
         ),
