@@ -8,7 +8,8 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self) -> None:
-        from luoshi.assessment import demo, permissions, workflow
+        from luoshi.api.registry import register_router
+        from luoshi.assessment import api, demo, permissions, workflow
         from luoshi.core import audit
         from luoshi.core.registry import NavItem, register_demo, register_nav
 
@@ -24,3 +25,4 @@ class AssessmentConfig(AppConfig):
             NavItem("assessment", _("Assessment"), "assessment:index", "flag", order=320, visible=permissions.may_open)
         )
         register_demo(950, "assessment", demo.load)
+        register_router("/assessment", api.router, order=90)

@@ -50,22 +50,6 @@ def _has(key: str) -> bool:
     return True
 
 
-def _picked(app: str, subject_kind: SubjectKind, count: int) -> list[tuple[metrics.Metric, str]]:
-    """The first ``count`` metrics of ``app`` for the subjects (with the first parameter choice, if any)."""
-    found: list[tuple[metrics.Metric, str]] = []
-    for metric in metrics.all_metrics(subject_kind):
-        if metric.app != app or len(found) >= count:
-            continue
-        param = ""
-        if metric.param is not None:
-            choices = list(metric.param.choices())
-            if not choices:
-                continue
-            param = choices[0].value
-        found.append((metric, param))
-    return found
-
-
 def _auto_rule(metric: metrics.Metric, points: Decimal) -> dict[str, Any]:
     """A sensible rule for a metric the demo does not know by name: linear for rates, per event for counts."""
     if str(metric.unit) == "%":
@@ -85,6 +69,14 @@ def _item(actor: Any, section: Any, name: str, points: str, key: str = "", rule:
     )  # fmt: skip
 
 
+def _first_param(key: str, preferred: str = "") -> str:
+    metric = metrics.get_metric(key)
+    if metric.param is None:
+        return ""
+    values = [c.value for c in metric.param.choices()]
+    return preferred if preferred in values else (values[0] if values else "")
+
+
 def _township_scheme(admin: User, district: Unit) -> Scheme:
     scheme = services.scheme_create(
         actor=admin, owner=district, name=TOWNSHIP_SCHEME, subject_type=SubjectType.UNIT,
@@ -93,27 +85,38 @@ def _township_scheme(admin: User, district: Unit) -> Scheme:
     )  # fmt: skip
     version = scheme.versions.get()
     work = services.section_save(actor=admin, version=version, name="重点工作落实", weight="1")
-    _item(admin, work, "任务按期完成率", "30", "tasks.on_time_rate", {"kind": "linear", "worst": "60", "best": "100"},
+    _item(admin, work, "任务按期完成率", "25", "tasks.on_time_rate", {"kind": "linear", "worst": "60", "best": "100"},
           description="按期完成率60%得0分，100%得满分，其间按比例计分")  # fmt: skip
-    _item(admin, work, "逾期未办结任务", "20", "tasks.overdue_open", {"kind": "per_event", "each": "2", "cap": "20"},
-          description="月末每有1项逾期未办结任务扣2分，扣完为止")  # fmt: skip
+    _item(admin, work, "逾期未办结任务", "15", "tasks.overdue_open",
+          {"kind": "per_event", "each": "1.5", "cap": "15"},
+          description="月末每有1项逾期未办结任务扣1.5分，扣完为止")  # fmt: skip
     _item(admin, work, "进展报告按时报送", "10", "tasks.missed_reports",
           {"kind": "per_event", "each": "1", "cap": "10"}, description="每缺报1次扣1分")  # fmt: skip
     governance = services.section_save(actor=admin, version=version, name="基层治理", weight="1")
-    picked = _picked("cases", SubjectKind.UNIT, 2)
-    for metric, param in picked:
-        _item(admin, governance, str(metric.label)[:100], "10", metric.key, _auto_rule(metric, Decimal(10)), param)
-    if not picked:
+    if _has("cases.on_time_rate"):
+        _item(admin, governance, "事件按时办结率", "10", "cases.on_time_rate",
+              {"kind": "linear", "worst": "60", "best": "100"}, _first_param("cases.on_time_rate", "handle"),
+              description="按时办结率60%得0分，100%得满分")  # fmt: skip
+    else:
+        _item(
+            admin, governance, "退回重办次数", "10", "tasks.returned", {"kind": "per_event", "each": "1", "cap": "10"}
+        )
+    if _has("cases.satisfaction_rate"):
+        _item(admin, governance, "群众满意率", "10", "cases.satisfaction_rate",
+              {"kind": "linear", "worst": "80", "best": "100"}, description="满意率80%得0分，100%得满分")  # fmt: skip
+    else:
         _item(admin, governance, "被催办次数", "10", "tasks.reminders", {"kind": "per_event", "each": "1", "cap": "10"})
     _item(admin, governance, "群众评议", "10", description="由区委督查室根据走访和民意调查打分")
     economy = services.section_save(actor=admin, version=version, name="经济发展", weight="1")
-    picked = _picked("indicators", SubjectKind.UNIT, 1)
-    for metric, param in picked:
-        _item(admin, economy, str(metric.label)[:100], "15", metric.key, _auto_rule(metric, Decimal(15)), param)
+    rank_table = [str(Decimal(10) - Decimal("0.5") * i) for i in range(14)]
+    if _has("indicators.progress_gap"):
+        _item(admin, economy, "主要指标序时进度", "10", "indicators.progress_gap",
+              {"kind": "linear", "worst": "-20", "best": "0"}, _first_param("indicators.progress_gap"),
+              description="达到序时进度得满分，落后20个百分点得0分")  # fmt: skip
     if _has("projects.investment_completed"):
-        _item(admin, economy, "重点项目完成投资", "15", "projects.investment_completed",
-              {"kind": "rank", "table": RANK_TABLE, "rest": "8", "no_data": "zero"},
-              description="按完成投资额排名：第1名15分，依次递减0.5分")  # fmt: skip
+        _item(admin, economy, "重点项目完成投资", "10" if _has("indicators.progress_gap") else "20",
+              "projects.investment_completed", {"kind": "rank", "table": rank_table, "rest": "3", "no_data": "zero"},
+              description="按完成投资额排名：第1名10分，依次递减0.5分")  # fmt: skip
     bonus = services.section_save(actor=admin, version=version, name="加分项", kind=SectionKind.BONUS, weight="1")
     if _has("relocation.households_signed"):
         _item(admin, bonus, "征迁攻坚签约", "3", "relocation.households_signed",
@@ -123,6 +126,9 @@ def _township_scheme(admin: User, district: Unit) -> Scheme:
     )
     _item(admin, deduction, "被督查催办", "5", "tasks.reminders", {"kind": "per_event", "each": "0.5", "cap": "5"},
           description="每被催办1次扣0.5分，最多扣5分")  # fmt: skip
+    if _has("cases.red_cards"):
+        _item(admin, deduction, "红牌督办", "5", "cases.red_cards", {"kind": "per_event", "each": "1", "cap": "5"},
+              description="每张红牌扣1分，最多扣5分")  # fmt: skip
     services.version_publish(actor=admin, version=version)
     return scheme
 
@@ -139,12 +145,12 @@ def _cadre_scheme(admin: User, chengdong: Unit) -> Scheme:
     for metric in picked:
         if metric.param is None:
             _item(admin, results, str(metric.label)[:100], "20", metric.key, _auto_rule(metric, Decimal(20)))
-    _item(admin, results, "岗位实绩评价", "40", description="由街道督查办结合台账和走访评定")
+    _item(admin, results, "岗位实绩评价", "30", description="由街道督查办结合台账和走访评定")
     tasks = services.section_save(actor=admin, version=version, name="任务落实", weight="1")
     _item(
-        admin, tasks, "牵头任务按期完成率", "20", "tasks.on_time_rate", {"kind": "linear", "worst": "60", "best": "100"}
+        admin, tasks, "牵头任务按期完成率", "15", "tasks.on_time_rate", {"kind": "linear", "worst": "60", "best": "100"}
     )
-    _item(admin, tasks, "逾期未办结任务", "20", "tasks.overdue_open", {"kind": "per_event", "each": "5", "cap": "20"})
+    _item(admin, tasks, "逾期未办结任务", "15", "tasks.overdue_open", {"kind": "per_event", "each": "5", "cap": "15"})
     services.version_publish(actor=admin, version=version)
     return scheme
 

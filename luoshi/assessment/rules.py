@@ -50,6 +50,15 @@ class RuleKind(StrEnum):
     GATE = "gate"
 
 
+#: What each kind of rule is called on the pages (translated there; this module stays free of Django).
+RULE_LABELS: dict[str, str] = {
+    "linear": "Linear between two values",
+    "rank": "Points by rank",
+    "per_event": "Per event, with a cap",
+    "gate": "Pass or fail",
+}
+
+
 class NoData(StrEnum):
     FULL = "full"
     ZERO = "zero"

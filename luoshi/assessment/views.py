@@ -12,12 +12,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luoshi.assessment import engine, excel, forms, permissions, selectors, services, workflow
+from luoshi.assessment import engine, excel, forms, permissions, rules, selectors, services, workflow
 from luoshi.assessment.models import (
     AppealState,
     Evidence,
     Item,
     ItemKind,
+    Post,
     Result,
     Run,
     RunState,
@@ -26,13 +27,13 @@ from luoshi.assessment.models import (
     SubjectType,
 )
 from luoshi.assessment.workflow import Action, RunRole
-from luoshi.core import params
+from luoshi.core import metrics, params
 from luoshi.core.errors import LuoshiError, NotFound
 from luoshi.core.forms import apply_error
 from luoshi.core.metrics import Period
 from luoshi.core.pagination import paginate
 from luoshi.core.timeutil import today as local_today
-from luoshi.org.models import Unit
+from luoshi.org.models import Unit, UnitKind
 from luoshi.org.permissions import can
 from luoshi.org.scope import scope_for
 
@@ -112,6 +113,11 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         sections = list(shown.sections.prefetch_related("items"))
     subject_kind = "person" if scheme.subject_type == SubjectType.PERSON else "unit"
     last = Period.containing(local_today(), scheme.period_kind).previous()
+    labels = {m.key: f"{m.label}（{m.unit}）" for m in metrics.all_metrics()}
+    for section in sections:
+        for item in section.items.all():
+            item.metric_label = labels.get(item.metric_key, item.metric_key)  # type: ignore[attr-defined]
+            item.rule_label = _rule_label(item.rule)  # type: ignore[attr-defined]
     return render(
         request,
         "assessment/scheme.html",
@@ -128,6 +134,8 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "runs": selectors.run_list(request.user, scheme)[:24],
             "last_period": last.key,
             "bands": shown.bands if shown else [],
+            "kind_labels": [str(UnitKind(k).label) for k in scheme.unit_kinds if k in UnitKind.values],
+            "post_labels": [str(Post(p).label) for p in scheme.posts if p in Post.values],
         },
     )
 
@@ -205,6 +213,15 @@ def version_preview(request: HttpRequest, pk: int) -> HttpResponse:
         {"version": version, "scheme": version.scheme, "structure": structure, "scored": scored[:200],
          "period": key, "error": error, "total_count": len(scored)},
     )  # fmt: skip
+
+
+def _rule_label(rule: Any) -> str:
+    """The rule's kind in words and its figures, e.g. 两值之间线性计分 60 → 100."""
+    try:
+        parsed = rules.Rule.from_json(rule or {})
+    except rules.RuleError:
+        return ""
+    return f"{_(rules.RULE_LABELS[parsed.kind])} {parsed.describe()}"
 
 
 def _section_or_404(user: Any, section_id: int) -> Section:
@@ -472,7 +489,7 @@ def item_trace(request: HttpRequest, pk: int, subject_id: int, item_id: int) -> 
         request,
         "assessment/trace.html",
         {"run": run, "result": result, "line": line, "entry": entry, "records": records, "snapshot": snapshot,
-         "manual": manual, "rule": item.rule},
+         "manual": manual, "rule": _rule_label(item.rule.to_json()) if item.rule else ""},
     )  # fmt: skip
 
 

@@ -13,9 +13,10 @@
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", charts);
-  } else {
+  // Deferred scripts run in order and ECharts may come after this one: draw once all have run.
+  if (document.readyState === "complete") {
     charts();
+  } else {
+    document.addEventListener("DOMContentLoaded", charts);
   }
 }());
