@@ -328,12 +328,9 @@ def transition_run(request: HttpRequest, run_id: int, payload: AssessmentTransit
 def list_results(request: HttpRequest, run_id: int, filters: Query[AssessmentResultQuery]) -> Any:
     run = selectors.access_run(request.user, run_id)
     rows = selectors.run_results(request.user, run, sort=filters.sort, band=filters.band.strip(), q=filters.q.strip())
-    start = (filters.page - 1) * filters.page_size
-    chunk = rows[start : start + filters.page_size]
-    return {
-        "count": len(rows), "page": filters.page, "page_size": filters.page_size,
-        "pages": max(1, -(-len(rows) // filters.page_size)), "results": [_result(r) for r in chunk],
-    }  # fmt: skip
+    page = paginate(rows, filters.page, filters.page_size)  # type: ignore[arg-type]
+    page["results"] = [_result(r) for r in page["results"]]
+    return page
 
 
 @router.get(

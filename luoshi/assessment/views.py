@@ -385,7 +385,7 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.access_run(request.user, pk)
     structure = selectors.structure_of(run)
     results = selectors.run_results(request.user, run)
-    return _xlsx(excel.run_table(run, structure, results), f"assessment-{run.pk}-{run.period_key}.xlsx")
+    return _xlsx(excel.run_table(run, structure, list(results)), f"assessment-{run.pk}-{run.period_key}.xlsx")
 
 
 @login_required

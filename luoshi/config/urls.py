@@ -20,10 +20,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/", include("luoshi.tasks.urls")),
     path("cases/", include("luoshi.cases.urls")),
     path("indicators/", include("luoshi.indicators.urls")),
+    path("assessment/", include("luoshi.assessment.urls")),
     path("relocation/", include("luoshi.relocation.urls")),
     path("sunshine/", include("luoshi.relocation.public_urls")),
     path("projects/", include("luoshi.projects.urls")),
-    path("assessment/", include("luoshi.assessment.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -522,7 +522,7 @@ def tally_queryset(
 
 def spread_rows(
     subjects: Sequence[Subject],
-    rows: Iterable[tuple[str | None, int | None, Record]],
+    rows: Iterable[tuple[str | None, int | None, Record | Callable[[], Record]]],
     limit: int,
 ) -> dict[Subject, list[Record]]:
     """Hand out ``(unit path, person id, record)`` rows, already in display order, to the requested
@@ -530,19 +530,25 @@ def spread_rows(
     subject the rows naming that person; each subject keeps its first ``limit`` rows.
 
     The helper behind a metric's ``records_bulk``: one query over the subjects' subtrees
-    (:func:`subtree_q`) gives the rows, this puts them in their places.
+    (:func:`subtree_q`) gives the rows, this puts them in their places. A row's record may be
+    given as a function that makes it: it is then made only if some subject still wants it.
     """
     out: dict[Subject, list[Record]] = {s: [] for s in subjects}
     by_unit = {s.id: s for s in subjects if s.kind == SubjectKind.UNIT}
     by_person = {s.id: s for s in subjects if s.kind == SubjectKind.PERSON}
-    for path, person_id, record in rows:
+    for path, person_id, given in rows:
+        wanting: list[Subject] = []
         if path and by_unit:
             for part in path.strip("/").split("/"):
                 subject = by_unit.get(int(part)) if part else None
                 if subject is not None and len(out[subject]) < limit:
-                    out[subject].append(record)
+                    wanting.append(subject)
         if person_id is not None and by_person:
             subject = by_person.get(person_id)
             if subject is not None and len(out[subject]) < limit:
+                wanting.append(subject)
+        if wanting:
+            record = given() if callable(given) else given
+            for subject in wanting:
                 out[subject].append(record)
     return out

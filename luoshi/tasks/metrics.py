@@ -8,7 +8,8 @@ grouped queries at most whatever the number of subjects.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
@@ -50,6 +51,12 @@ def _task_url(pk: int) -> str:
     return reverse("tasks:detail", args=[pk])
 
 
+def _task_urls() -> Callable[[int], str]:
+    """A task's page address without resolving the URL each time (a frozen run lists thousands)."""
+    head, tail = reverse("tasks:detail", args=[987654321]).split("987654321")
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 def _label(number: str, title: str) -> str:
     return f"{number} {title}".strip()
 
@@ -83,19 +90,22 @@ def on_time_rate(subjects: Sequence[Subject], period: Period, param: str) -> Map
 _ON_TIME_FIELDS = ("id", "number", "title", "deadline", "closed_at", "closed_on_time")
 
 
-def _on_time_record(pk: int, number: str, title: str, deadline: dt.date, closed_at: object, on_time: bool) -> Record:
-    if on_time:
-        note = _("due %(due)s, done on time") % {"due": deadline}
-    elif closed_at is not None:
-        note = _("due %(due)s, done late") % {"due": deadline}
-    else:
-        note = _("due %(due)s, not done") % {"due": deadline}
-    return Record("tasks.task", pk, _label(number, title), _task_url(pk), note)
+def _on_time_maker() -> Callable[..., Record]:
+    """Makes the record of one due task; the notes translated and the URL resolved once."""
+    on_time, late, not_done = _("due %(due)s, done on time"), _("due %(due)s, done late"), _("due %(due)s, not done")
+    url = _task_urls()
+
+    def make(pk: int, number: str, title: str, deadline: dt.date, closed_at: object, done_on_time: bool) -> Record:
+        note = on_time if done_on_time else (late if closed_at is not None else not_done)
+        return Record("tasks.task", pk, _label(number, title), url(pk), note % {"due": deadline})
+
+    return make
 
 
 def on_time_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
     rows = _due_in(period).filter(_subject_q(subject)).order_by("deadline", "id").values_list(*_ON_TIME_FIELDS)
-    return [_on_time_record(*row) for row in rows[:limit]]
+    make = _on_time_maker()
+    return [make(*row) for row in rows[:limit]]
 
 
 def on_time_records_bulk(
@@ -107,7 +117,8 @@ def on_time_records_bulk(
         .order_by("deadline", "id")
         .values_list(UNIT_PATH, PERSON, *_ON_TIME_FIELDS)
     )
-    return metrics.spread_rows(subjects, ((r[0], r[1], _on_time_record(*r[2:])) for r in rows.iterator()), limit)
+    make = _on_time_maker()
+    return metrics.spread_rows(subjects, ((r[0], r[1], partial(make, *r[2:])) for r in rows.iterator()), limit)
 
 
 # --- Overdue open tasks at the end of the period ---------------------------------------------------
@@ -132,14 +143,16 @@ def overdue_open(subjects: Sequence[Subject], period: Period, param: str) -> Map
     return tally.figures(lambda v: Figure(v[0], count=int(v[0])))
 
 
-def _overdue_record(end: dt.date, pk: int, number: str, title: str, due: dt.date) -> Record:
-    return Record(
-        "tasks.task",
-        pk,
-        _label(number, title),
-        _task_url(pk),
-        _("due %(due)s, %(days)s days overdue on %(day)s") % {"due": due, "days": (end - due).days, "day": end},
-    )
+def _overdue_maker(end: dt.date) -> Callable[..., Record]:
+    note = _("due %(due)s, %(days)s days overdue on %(day)s")
+    url = _task_urls()
+
+    def make(pk: int, number: str, title: str, due: dt.date) -> Record:
+        return Record(
+            "tasks.task", pk, _label(number, title), url(pk), note % {"due": due, "days": (end - due).days, "day": end}
+        )
+
+    return make
 
 
 def overdue_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
@@ -150,7 +163,8 @@ def overdue_records(subject: Subject, period: Period, param: str, limit: int) ->
         .order_by("deadline", "id")
         .values_list("id", "number", "title", "deadline")[:limit]
     )
-    return [_overdue_record(end, *row) for row in rows]
+    make = _overdue_maker(end)
+    return [make(*row) for row in rows]
 
 
 def overdue_records_bulk(
@@ -163,7 +177,8 @@ def overdue_records_bulk(
         .order_by("deadline", "id")
         .values_list(UNIT_PATH, PERSON, "id", "number", "title", "deadline")
     )
-    return metrics.spread_rows(subjects, ((r[0], r[1], _overdue_record(end, *r[2:])) for r in rows.iterator()), limit)
+    make = _overdue_maker(end)
+    return metrics.spread_rows(subjects, ((r[0], r[1], partial(make, *r[2:])) for r in rows.iterator()), limit)
 
 
 # --- Events on the timeline: missed reports, reminders, returns ------------------------------------------
@@ -197,15 +212,15 @@ def _event_counter(key: str) -> metrics.BulkCompute:
     return compute
 
 
-def _event_record(row: Mapping[str, object], period: Period) -> Record:
-    pk = int(row["task_id"])  # type: ignore[call-overload]
-    return Record(
-        "tasks.task",
-        pk,
-        _label(str(row["task__number"]), str(row["task__title"])),
-        _task_url(pk),
-        _("%(n)s times in %(period)s") % {"n": row["n"], "period": period.label},
-    )
+def _event_maker(period: Period) -> Callable[[Mapping[str, object]], Record]:
+    note, label, url = _("%(n)s times in %(period)s"), period.label, _task_urls()
+
+    def make(row: Mapping[str, object]) -> Record:
+        pk = int(row["task_id"])  # type: ignore[call-overload]
+        title = _label(str(row["task__number"]), str(row["task__title"]))
+        return Record("tasks.task", pk, title, url(pk), note % {"n": row["n"], "period": label})
+
+    return make
 
 
 def _event_lister(key: str) -> metrics.RecordLister:
@@ -218,7 +233,8 @@ def _event_lister(key: str) -> metrics.RecordLister:
             .annotate(n=Count("id"))
             .order_by("-n", "task_id")[:limit]
         )
-        return [_event_record(r, period) for r in rows]
+        make = _event_maker(period)
+        return [make(r) for r in rows]
 
     return records
 
@@ -235,9 +251,10 @@ def _event_bulk_lister(key: str) -> metrics.BulkRecordLister:
             .annotate(n=Count("id"))
             .order_by("-n", "task_id")
         )
+        make = _event_maker(period)
         return metrics.spread_rows(
             subjects,
-            ((r[f"task__{UNIT_PATH}"], r[f"task__{PERSON}"], _event_record(r, period)) for r in rows.iterator()),
+            ((r[f"task__{UNIT_PATH}"], r[f"task__{PERSON}"], partial(make, r)) for r in rows.iterator()),
             limit,
         )
 
