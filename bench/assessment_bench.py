@@ -120,11 +120,13 @@ def generate(n_units: int, n_tasks: int, seed: int = 20260601) -> None:
 def build_scheme(n_items: int) -> object:
     from luoshi.accounts.models import User
     from luoshi.assessment import services
-    from luoshi.assessment.models import Scheme
+    from luoshi.assessment.models import Result, Run, Scheme
     from luoshi.core import metrics
     from luoshi.core.metrics import Direction, SubjectKind
     from luoshi.org.models import Unit, UnitKind
 
+    Result.objects.all().delete()  # a kept database: start the scheme and its runs afresh
+    Run.objects.all().delete()
     Scheme.objects.all().delete()
     sup = User.objects.get(username="bench_sup")
     district = Unit.objects.get(code="BS")
