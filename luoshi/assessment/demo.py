@@ -35,7 +35,6 @@ from luoshi.org.models import Unit, UnitKind
 
 TOWNSHIP_SCHEME = "乡镇（街道）月度综合考核方案（2026版）"
 CADRE_SCHEME = "城东街道一线岗位干部赛马考核（征迁岗·招商岗）"
-RANK_TABLE = ["15", "14.5", "14", "13.5", "13", "12.5", "12", "11.5", "11", "10.5", "10", "9.5", "9", "8.5"]
 
 
 def is_loaded() -> bool:
@@ -58,7 +57,9 @@ def _auto_rule(metric: metrics.Metric, points: Decimal) -> dict[str, Any]:
         return {"kind": "linear", "worst": "20", "best": "0"}
     if metric.direction == Direction.LOWER:
         return {"kind": "per_event", "each": "1", "cap": str(points)}
-    return {"kind": "rank", "table": [str(min(Decimal(p), points)) for p in RANK_TABLE], "rest": "8"}
+    if "万元" in str(metric.unit):  # an amount: 0.02 points per 万元, up to full points
+        return {"kind": "per_event", "each": "0.02", "cap": str(points)}
+    return {"kind": "per_event", "each": str(points / 5), "cap": str(points)}  # a count: a fifth per record
 
 
 def _item(actor: Any, section: Any, name: str, points: str, key: str = "", rule: Any = None, param: str = "",

@@ -195,7 +195,7 @@ def trend(user: Any, run: Run, subject_id: int, *, periods: int = 12) -> list[tu
 
 
 def manual_scores(run: Run, subject_id: int) -> dict[int, ManualScore]:
-    rows = ManualScore.objects.filter(run=run, subject_id=subject_id).select_related("entered_by")
+    rows = ManualScore.objects.filter(run=run, subject_id=subject_id).select_related("entered_by", "item")
     scores = {m.item_id: m for m in rows}
     files = Evidence.objects.filter(manual_score__in=list(scores.values()))
     by_score: dict[int, list[Evidence]] = {}

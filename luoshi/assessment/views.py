@@ -406,19 +406,30 @@ def run_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _chart_data(lines: list[selectors.SectionLine], trend: list[tuple[str, Decimal, int | None]]) -> dict[str, Any]:
     base = [ln for ln in lines if ln.section.kind == "base" and ln.full]
+    shares = [
+        float(round(Decimal(ln.subtotal) * 100 / (ln.full * ln.section.weight), 1)) if ln.full else 0 for ln in base
+    ]
+    if len(base) < 3:  # a radar needs three axes: bars then
+        radar = {
+            "xAxis": {"type": "category", "data": [ln.section.name for ln in base]},
+            "yAxis": {"type": "value", "max": 100},
+            "series": [{"type": "bar", "data": shares, "label": {"show": True}}],
+        }
+        return {"radar": radar, "trend": _trend_chart(trend)}
     radar = {
         "radar": {"indicator": [{"name": ln.section.name, "max": 100} for ln in base]},
-        "series": [{"type": "radar", "data": [{"value": [
-            float(round(Decimal(ln.subtotal) * 100 / (ln.full * ln.section.weight), 1)) if ln.full else 0
-            for ln in base]}]}],
-    }  # fmt: skip
-    line = {
+        "series": [{"type": "radar", "data": [{"value": shares}]}],
+    }
+    return {"radar": radar, "trend": _trend_chart(trend)}
+
+
+def _trend_chart(trend: list[tuple[str, Decimal, int | None]]) -> dict[str, Any]:
+    return {
         "xAxis": {"type": "category", "data": [p for p, _t, _r in trend]},
         "yAxis": {"type": "value"},
         "tooltip": {"trigger": "axis"},
         "series": [{"type": "line", "data": [float(t) for _p, t, _r in trend], "label": {"show": True}}],
     }
-    return {"radar": radar, "trend": line}
 
 
 @login_required
