@@ -159,7 +159,7 @@ class AssessmentAppealOut(PlainOut):
 
 
 class AssessmentRunQuery(Schema):
-    scheme_id: int | None = Field(None, ge=1)
+    scheme_id: int | None = Field(None, ge=1, le=2_147_483_647)
     page: int = Field(1, ge=1)
     page_size: int = Field(50, ge=1, le=200)
 
@@ -183,13 +183,13 @@ class AssessmentTransitionIn(Schema):
 
 
 class AssessmentManualScoreIn(Schema):
-    item_id: int = Field(..., ge=1)
+    item_id: int = Field(..., ge=1, le=2_147_483_647)
     points: Decimal = Field(..., ge=0, le=1000, decimal_places=2)
     reason: str = Field(..., min_length=1, max_length=2000)
 
 
 class AssessmentAppealIn(Schema):
-    item_id: int = Field(..., ge=1)
+    item_id: int = Field(..., ge=1, le=2_147_483_647)
     reason: str = Field(..., min_length=1, max_length=2000)
 
 

@@ -48,6 +48,7 @@ def w(tree: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         "admin": user_with_role(Role.ADMIN, tree["district"], username="adm"),
         "viewer": user_with_role(Role.DISTRICT_VIEWER, tree["district"], username="viewer"),
         "a_leader": user_with_role(Role.LEADER, tree["a"], username="a_leader"),
+        "a_resp_leader": user_with_role(Role.RESPONSIBLE_LEADER, tree["a"], username="a_resp"),
         "a_staff": user_with_role(Role.UNIT_STAFF, tree["a"], username="a_staff"),
         "b_supervisor": user_with_role(Role.SUPERVISOR, tree["b"], username="b_sup"),
         "community": user_with_role(Role.COMMUNITY_STAFF, tree["community"], username="comm"),
@@ -62,6 +63,7 @@ MATRIX = {
     "admin": (200, 200, 200, 200, 200, 200, 200),
     "viewer": (200, 200, 200, 200, 200, 200, 404),
     "a_leader": (200, 200, 200, 404, 200, 404, 404),
+    "a_resp_leader": (200, 200, 200, 404, 200, 404, 404),
     "a_staff": (200, 200, 200, 404, 200, 404, 404),
     "b_supervisor": (200, 200, 404, 200, 404, 404, 404),
     "community": (200, 404, 404, 404, 404, 404, 404),
@@ -88,7 +90,7 @@ def test_permission_matrix(w: dict[str, Any], role: str) -> None:
 @pytest.mark.parametrize(
     ("role", "archive", "appeal"),
     [("organiser", True, False), ("admin", True, False), ("viewer", False, False), ("a_leader", False, True),
-     ("a_staff", False, True), ("b_supervisor", False, False)],
+     ("a_staff", False, True), ("a_resp_leader", False, True), ("b_supervisor", False, False)],
 )  # fmt: skip
 def test_actions_offered_are_those_the_service_accepts(
     w: dict[str, Any], role: str, archive: bool, appeal: bool
