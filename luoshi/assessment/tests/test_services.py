@@ -212,3 +212,39 @@ def test_compute_costs_the_same_queries_for_many_subjects(
         services.run_transition(actor=w["organiser"], run=run, action=Action.RECOMPUTE)
     assert Result.objects.filter(run=run).count() == 32
     assert len(many) == len(few)
+
+
+@pytest.mark.django_db
+def test_a_cadre_scheme_scores_the_people_on_its_posts(tree: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from luoshi.assessment.models import SubjectType
+    from luoshi.org.tests.factories import PersonFactory, PositionFactory
+
+    monkeypatch.setattr("luoshi.tasks.metrics.timeutil.today", lambda: dt.date(2026, 4, 16))
+    force = UnitFactory(name="甲征迁专班", kind=UnitKind.TASK_FORCE, code="TAZ1", parent=tree["a"])
+    on_force = PositionFactory(unit=force, title="专班成员", person=PersonFactory(name="征迁甲")).person
+    PositionFactory(unit=tree["dept"], title="招商专员", person=PersonFactory(name="招商乙"))
+    PositionFactory(unit=tree["dept"], title="科员", person=PersonFactory(name="旁人丙"))
+    PositionFactory(unit=UnitFactory(name="外区征迁组", code="OUT1"), title="组员")  # outside the organiser's tree
+    TaskFactory(
+        lead_unit=tree["a"], deadline=dt.date(2026, 3, 5), status=Status.IN_PROGRESS, responsible_leader=on_force
+    )
+    organiser = user_with_role(Role.SUPERVISOR, tree["a"], username="a_sup")
+    scheme = services.scheme_create(
+        actor=organiser, owner=tree["a"], name="甲街道干部赛马", subject_type=SubjectType.PERSON,
+        posts=["relocation", "investment"], effective_from=dt.date(2026, 1, 1),
+    )  # fmt: skip
+    version = scheme.versions.get()
+    section = services.section_save(actor=organiser, version=version, name="任务")
+    rule = {"kind": "per_event", "each": "5", "cap": "10"}
+    item = services.item_save(actor=organiser, section=section, name="逾期任务", kind="auto", points="10",
+                              metric_key="tasks.overdue_open", rule=rule)  # fmt: skip
+    services.version_publish(actor=organiser, version=version)
+    run = services.run_compute(actor=organiser, scheme=scheme, period_key="2026-03")
+    results = {r.name: r for r in Result.objects.filter(run=run)}
+    assert set(results) == {"征迁甲", "招商乙"}
+    assert (results["征迁甲"].item(item.pk)["c"], results["征迁甲"].total) == (1, Decimal("5.00"))
+    assert (results["征迁甲"].unit_id, results["招商乙"].unit_id) == (force.pk, tree["dept"].pk)
+    with pytest.raises(ValidationFailed):  # a unit-only metric cannot score cadres
+        services.item_save(actor=organiser, section=section, name="x", kind="auto", points="5",
+                           metric_key="relocation.households_signed", rule={"kind": "gate", "threshold": "1"},
+                           )  # fmt: skip
