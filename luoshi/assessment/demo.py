@@ -42,11 +42,12 @@ def is_loaded() -> bool:
 
 
 def _has(key: str) -> bool:
+    """Is the metric registered, and (if it takes a parameter) is there a value to give it?"""
     try:
-        metrics.get_metric(key)
+        metric = metrics.get_metric(key)
     except metrics.UnknownMetric:
         return False
-    return True
+    return metric.param is None or bool(list(metric.param.choices()))
 
 
 def _auto_rule(metric: metrics.Metric, points: Decimal) -> dict[str, Any]:
