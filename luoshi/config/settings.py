@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "luoshi.cases",
     "luoshi.indicators",
     "luoshi.awards",
+    "luoshi.assessment",
     "luoshi.relocation",
     "luoshi.projects",
     "luoshi.api",

@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cases/", include("luoshi.cases.urls")),
     path("indicators/", include("luoshi.indicators.urls")),
     path("awards/", include("luoshi.awards.urls")),
+    path("assessment/", include("luoshi.assessment.urls")),
     path("relocation/", include("luoshi.relocation.urls")),
     path("sunshine/", include("luoshi.relocation.public_urls")),
     path("projects/", include("luoshi.projects.urls")),
