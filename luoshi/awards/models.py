@@ -62,7 +62,9 @@ class AwardType(models.Model):
         help_text=_("A registered metric; empty: candidates come from nominations only."),
     )
     metric_param = models.CharField(_("metric parameter"), max_length=60, blank=True)
-    period_kind = models.CharField(_("period"), max_length=8, choices=PeriodKind.choices, default=PeriodKind.QUARTER)
+    period_kind = models.CharField(
+        pgettext_lazy("award", "period"), max_length=8, choices=PeriodKind.choices, default=PeriodKind.QUARTER
+    )
     suggest = models.PositiveSmallIntegerField(_("candidates suggested"), default=3)
     winners = models.PositiveSmallIntegerField(_("winners at most"), default=1)
     streak = models.PositiveSmallIntegerField(
@@ -97,7 +99,7 @@ class AwardRound(models.Model):
 
     award_type = models.ForeignKey(AwardType, verbose_name=_("award"), on_delete=models.PROTECT, related_name="rounds")
     unit = models.ForeignKey(Unit, verbose_name=_("organised by"), on_delete=models.PROTECT, related_name="+")
-    period = models.CharField(_("period"), max_length=8)
+    period = models.CharField(pgettext_lazy("award", "period"), max_length=8)
     unit_kinds = models.JSONField(_("kinds of unit"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=RoundStatus.choices, default=RoundStatus.NOMINATING)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -269,7 +271,7 @@ class ListIssue(models.Model):
     """The red and black lists of one unit's subtree for one period (a draft until published)."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
-    period = models.CharField(_("period"), max_length=8)
+    period = models.CharField(pgettext_lazy("award", "period"), max_length=8)
     status = models.CharField(_("status"), max_length=10, choices=ListStatus.choices, default=ListStatus.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
