@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "luoshi.indicators",
     "luoshi.relocation",
     "luoshi.projects",
+    "luoshi.bulletins",
     "luoshi.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -307,6 +308,9 @@ TASKS = {
 # --- Luoshi -------------------------------------------------------------------
 LUOSHI_DEMO_PASSWORD = os.environ.get("LUOSHI_DEMO_PASSWORD", "luoshi-demo-2026")
 LUOSHI_PAGE_SIZE = int(os.environ.get("LUOSHI_PAGE_SIZE", "50"))
+# Render an issued bulletin's PDF with headless LibreOffice at issue time (off in tests: slow;
+# the tests that check the PDF turn it on). See docs/bulletins.md.
+LUOSHI_BULLETIN_PDF = env_bool("LUOSHI_BULLETIN_PDF", not TESTING)
 LUOSHI_API_TOKEN_PREFIX = "lsk"
 LUOSHI_SITE_URL = os.environ.get("LUOSHI_SITE_URL", "")
 # PostgreSQL: the role the application serves as, when it is not the tables' owner (docs/operations.md).

@@ -30,7 +30,7 @@ ROLES: tuple[str, ...] = (
 
 _LEADING = ["/", "/tasks/overview/", "/projects/", "/relocation/", "/cases/", "/cases/map/", "/cases/daily/"]
 _FIGURES = ["/cases/keypersons/", "/cases/stats/", "/indicators/", "/indicators/leaderboard/"]
-_COMMON_TAIL = ["/notifications/", "/org/", "/org/people/", "/accounts/me/"]
+_COMMON_TAIL = ["/bulletins/", "/notifications/", "/org/", "/org/people/", "/accounts/me/"]
 
 #: Home first, then the navigation's entries in their order.
 EXPECTED: dict[str, list[str]] = {

@@ -1,0 +1,149 @@
+"""Bulletin sections of the cases app (registered in ``CasesConfig.ready``).
+
+As of ``until``: a case counts as reported in the period by ``reported_at``, as
+closed by ``closed_at`` (on time when it never went overdue, which is final
+once it is closed), as rated by ``rated_at``; supervision cards (督办) by
+``issued_at``. Closed and rated cases are looked for among those reported up to
+:data:`LOOKBACK_DAYS` before the period, so the query stays on the
+township/time index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, F, Q, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from luoshi.cases.models import CardLevel, Rating, Status, SupervisionCard
+from luoshi.cases.models import Case as CaseModel
+from luoshi.core import bulletin_sections as bs
+from luoshi.org.models import Unit, UnitKind
+
+LOOKBACK_DAYS = 120
+PLACE_KINDS = (UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT)
+
+
+def _group(unit: Unit) -> tuple[str, str, str]:
+    """By township for a district (or anything above townships), by handling unit inside one."""
+    if unit.kind in PLACE_KINDS or unit.depth > 1:
+        return "handling_unit_id", "handling_unit__name", _("Handling unit")
+    return "township_id", "township__name", _("Township")
+
+
+def build_townships(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.SectionContent:
+    """Cases on time and satisfaction by township."""
+    key, name, label = _group(unit)
+    base = CaseModel.objects.filter(township__path__startswith=unit.path).exclude(status=Status.MERGED)
+    window = base.filter(reported_at__gte=since - dt.timedelta(days=LOOKBACK_DAYS), reported_at__lt=until)
+    closed_q = Q(closed_at__gte=since, closed_at__lt=until)
+    rated_q = Q(rated_at__gte=since, rated_at__lt=until)
+    rows: dict[Any, dict[str, Any]] = {}
+    for d in window.values(key, name).annotate(
+        reported=Count("pk", filter=Q(reported_at__gte=since)),
+        closed=Count("pk", filter=closed_q),
+        on_time=Count("pk", filter=closed_q & Q(was_overdue=False)),
+        rated=Count("pk", filter=rated_q & ~Q(rating="")),
+        satisfied=Count("pk", filter=rated_q & Q(rating__in=[Rating.SATISFIED, Rating.BASIC])),
+    ):
+        if d["reported"] or d["closed"] or d["rated"]:
+            rows[d[key]] = d
+    ordered = sorted(rows.values(), key=lambda d: (-(d["reported"]), str(d[name] or "")))
+    header = [label, _("Received"), _("Closed"), _("On time"), _("On-time rate"), _("Rated"), _("Satisfaction")]
+    table = [
+        [d[name] or _("Not dispatched yet"), str(d["reported"]), str(d["closed"]), str(d["on_time"]),
+         bs.percent(d["on_time"], d["closed"]), str(d["rated"]), bs.percent(d["satisfied"], d["rated"])]
+        for d in ordered
+    ]  # fmt: skip
+    reported = sum(d["reported"] for d in ordered)
+    closed = sum(d["closed"] for d in ordered)
+    on_time = sum(d["on_time"] for d in ordered)
+    rated = sum(d["rated"] for d in ordered)
+    satisfied = sum(d["satisfied"] for d in ordered)
+    text = _(
+        "In the period %(reported)d requests were received and %(closed)d closed, %(on_time)s of them on time; "
+        "%(rated)d residents rated the handling, %(satisfied)s satisfied or basically satisfied."
+    ) % {
+        "reported": reported, "closed": closed, "on_time": bs.percent(on_time, closed),
+        "rated": rated, "satisfied": bs.percent(satisfied, rated),
+    }  # fmt: skip
+    content = bs.SectionContent(paragraphs=[text])
+    if table:
+        content.tables.append(bs.Table(header, bs.cap(table), _("Requests on time and satisfaction")))
+        content.annexes.append(bs.Annex(_("Requests by unit"), header, table))
+    return content
+
+
+def build_cards(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.SectionContent:
+    """Supervision cards (督办) issued in the period, per unit."""
+    cards = SupervisionCard.objects.filter(unit__path__startswith=unit.path, issued_at__gte=since, issued_at__lt=until)
+    per_unit = list(
+        cards.values("unit_id", "unit__parent_id", unit_name=F("unit__name"), parent_name=F("unit__parent__name"))
+        .annotate(
+            total=Count("pk"),
+            yellow=Count("pk", filter=Q(level=CardLevel.YELLOW)),
+            red=Count("pk", filter=Q(level=CardLevel.RED)),
+            points=Sum("points"),
+        )
+        .order_by("-red", "-yellow", "-total", "unit_name")
+    )
+    header = [_("Unit"), _("Cards"), _("Yellow cards"), _("Red cards"), _("Points")]
+    for d in per_unit:
+        d["unit_name"] = bs.unit_label(d["unit_name"], d["unit__parent_id"], d["parent_name"], unit)
+    table = [
+        [d["unit_name"], str(d["total"]), str(d["yellow"]), str(d["red"]), str(d["points"] or 0)] for d in per_unit
+    ]
+    total = sum(d["total"] for d in per_unit)
+    text = _("%(total)d supervision cards were issued in the period, to %(units)d units.") % {
+        "total": total,
+        "units": len(per_unit),
+    }
+    content = bs.SectionContent(paragraphs=[text])
+    if table:
+        content.tables.append(bs.Table(header, bs.cap(table), _("Supervision cards by unit")))
+        detail = cards.order_by("issued_at", "pk").values_list(
+            "issued_at",
+            "unit__name",
+            "level",
+            "points",
+            "case__tracking_no",
+            "comment",
+            "unit__parent_id",
+            "unit__parent__name",
+        )
+        levels = dict(CardLevel.choices)
+        content.annexes.append(
+            bs.Annex(
+                _("Supervision cards"),
+                [_("Issued"), _("Unit"), _("Level"), _("Points"), _("Case"), _("Instruction")],
+                [
+                    [
+                        at.isoformat(timespec="minutes"),
+                        bs.unit_label(u, pid, pn, unit),
+                        str(levels.get(lv, lv)),
+                        p,
+                        no,
+                        c,
+                    ]
+                    for at, u, lv, p, no, c, pid, pn in detail
+                ],
+            )
+        )
+    return content
+
+
+def register() -> None:
+    bs.register_section(
+        bs.SectionProvider(
+            "cases.townships", gettext_lazy("Requests on time and satisfaction"), 30,
+            frozenset({bs.WEEKLY, bs.MONTHLY, bs.SPECIAL, bs.RANKING}), build_townships,
+        )
+    )  # fmt: skip
+    bs.register_section(
+        bs.SectionProvider(
+            "cases.cards", gettext_lazy("Supervision cards issued"), 25,
+            frozenset({bs.WEEKLY, bs.MONTHLY, bs.SPECIAL}), build_cards,
+        )
+    )  # fmt: skip

@@ -1,0 +1,157 @@
+"""Bulletin sections of the tasks app (registered in ``TasksConfig.ready``).
+
+Everything is read as of ``until``: a task is open when it was assigned before
+``until`` and not closed before it; its deadline is the one in force then (an
+extension approved later is undone); its progress is the last report made
+before ``until``; its light is the task light rule on that day, without the
+missed-report part (the report schedule of the past is not kept).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from luoshi.core import bulletin_sections as bs
+from luoshi.core import workdays
+from luoshi.org.models import Unit
+from luoshi.tasks import lights
+from luoshi.tasks.models import ExtensionRequest, ExtensionStatus, ProgressReport, Task
+
+
+def _tasks(unit: Unit, until: dt.datetime) -> Any:
+    return Task.objects.filter(lead_unit__path__startswith=unit.path, assigned_at__lt=until)
+
+
+def _open_as_of(unit: Unit, until: dt.datetime) -> list[dict[str, Any]]:
+    """Open tasks on ``until`` with the deadline and progress of that moment."""
+    later_extension = ExtensionRequest.objects.filter(
+        task=OuterRef("pk"), status=ExtensionStatus.APPROVED, decided_at__gte=until
+    ).order_by("decided_at", "id")
+    last_report = ProgressReport.objects.filter(task=OuterRef("pk"), created_at__lt=until).order_by(
+        "-created_at", "-id"
+    )
+    rows = (
+        _tasks(unit, until)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=until))
+        .annotate(
+            old_deadline=Subquery(later_extension.values("old_deadline")[:1]),
+            percent=Subquery(last_report.values("percent")[:1]),
+            unit_name=F("lead_unit__name"),
+            unit_parent_id=F("lead_unit__parent_id"),
+            unit_parent_name=F("lead_unit__parent__name"),
+        )
+        .values(
+            "pk",
+            "number",
+            "title",
+            "unit_name",
+            "lead_unit_id",
+            "start_date",
+            "deadline",
+            "old_deadline",
+            "percent",
+            "unit_parent_id",
+            "unit_parent_name",
+        )
+        .order_by("deadline", "pk")
+    )
+    cal = workdays.calendar()
+    day = timezone.localdate(until - dt.timedelta(microseconds=1))
+    out = []
+    for r in rows:
+        deadline = r["old_deadline"] or r["deadline"]
+        result = lights.compute(
+            status="in_progress", start=r["start_date"], deadline=deadline, today=day,
+            progress=float(r["percent"] or 0), cal=cal,
+        )  # fmt: skip
+        r["unit_name"] = bs.unit_label(r["unit_name"], r["unit_parent_id"], r["unit_parent_name"], unit)
+        out.append({**r, "deadline": deadline, "light": result.light, "overdue_days": (day - deadline).days})
+    return out
+
+
+def build_flow(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.SectionContent:
+    """Assigned, closed and overdue since the last bulletin."""
+    tasks = _tasks(unit, until)
+    assigned = tasks.filter(assigned_at__gte=since).count()
+    closed = tasks.filter(closed_at__gte=since, closed_at__lt=until, closed_on_time__isnull=False).count()
+    on_time = tasks.filter(closed_at__gte=since, closed_at__lt=until, closed_on_time=True).count()
+    open_rows = _open_as_of(unit, until)
+    overdue = [r for r in open_rows if r["overdue_days"] > 0]
+    text = _(
+        "From %(since)s to %(until)s, %(assigned)d tasks were assigned and %(closed)d signed off "
+        "(%(on_time)d of them on time); %(open)d tasks are open, %(overdue)d of them overdue."
+    ) % {
+        "since": _day(since), "until": _day(until - dt.timedelta(seconds=1)), "assigned": assigned,
+        "closed": closed, "on_time": on_time, "open": len(open_rows), "overdue": len(overdue),
+    }  # fmt: skip
+    header = [_("Number"), _("Task"), _("Lead unit"), _("Deadline"), _("Days overdue")]
+    overdue.sort(key=lambda r: (-r["overdue_days"], r["pk"]))
+    rows = [
+        [r["number"], r["title"], r["unit_name"], r["deadline"].isoformat(), str(r["overdue_days"])] for r in overdue
+    ]
+    content = bs.SectionContent(paragraphs=[text])
+    if rows:
+        content.tables.append(bs.Table(header, bs.cap(rows), _("Overdue tasks (longest first)")))
+        content.annexes.append(bs.Annex(_("Overdue tasks"), header, rows))
+    return content
+
+
+def build_lights(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.SectionContent:
+    """Red and yellow lights by lead unit."""
+    open_rows = _open_as_of(unit, until)
+    red: Counter[str] = Counter()
+    yellow: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for r in open_rows:
+        total[r["unit_name"]] += 1
+        if r["light"] == lights.RED:
+            red[r["unit_name"]] += 1
+        elif r["light"] == lights.YELLOW:
+            yellow[r["unit_name"]] += 1
+    names = sorted(total, key=lambda n: (-red[n], -yellow[n], n))
+    header = [_("Unit"), _("Open tasks"), _("Red lights"), _("Yellow lights")]
+    rows = [[n, str(total[n]), str(red[n]), str(yellow[n])] for n in names if red[n] or yellow[n]]
+    text = _("On %(day)s, %(red)d open tasks show a red light and %(yellow)d a yellow light, in %(units)d units.") % {
+        "day": _day(until - dt.timedelta(seconds=1)),
+        "red": sum(red.values()),
+        "yellow": sum(yellow.values()),
+        "units": len(rows),
+    }
+    content = bs.SectionContent(paragraphs=[text])
+    if rows:
+        content.tables.append(bs.Table(header, bs.cap(rows), _("Units with red or yellow lights")))
+        lit = [r for r in open_rows if r["light"] in (lights.RED, lights.YELLOW)]
+        content.annexes.append(
+            bs.Annex(
+                _("Red and yellow tasks"),
+                [_("Number"), _("Task"), _("Lead unit"), _("Deadline"), _("Light")],
+                [
+                    [r["number"], r["title"], r["unit_name"], r["deadline"].isoformat(),
+                     _("Red") if r["light"] == lights.RED else _("Yellow")]
+                    for r in lit
+                ],
+            )
+        )  # fmt: skip
+    return content
+
+
+def _day(moment: dt.datetime) -> str:
+    d = timezone.localdate(moment)
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def register() -> None:
+    kinds = frozenset({bs.WEEKLY, bs.MONTHLY, bs.SPECIAL})
+    bs.register_section(
+        bs.SectionProvider("tasks.flow", gettext_lazy("Tasks assigned, closed and overdue"), 10, kinds, build_flow)
+    )
+    bs.register_section(
+        bs.SectionProvider("tasks.lights", gettext_lazy("Red and yellow lights by unit"), 20, kinds, build_lights)
+    )
