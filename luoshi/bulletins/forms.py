@@ -20,10 +20,11 @@ class NewBulletinForm(forms.Form):
         label=_("Issuing unit"), queryset=Unit.objects.none(), empty_label=None
     )
     as_of = forms.DateField(
-        label=_("As of (the record at the end of this day)"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("As of (the record at the end of this day)"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     period_start = forms.DateField(
-        label=_("Period from"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Period from"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text=_("Leave empty: the day after the last bulletin of this kind, or the usual span of the kind."),
     )  # fmt: skip
     subject = forms.CharField(label=_("Matter (special bulletins)"), max_length=120, required=False)
