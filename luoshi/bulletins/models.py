@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from luoshi.org.models import Unit
 
@@ -25,8 +26,8 @@ class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     REVIEW = "review", _("Waiting for review")
     APPROVED = "approved", _("Reviewed")
-    ISSUED = "issued", _("Issued")
-    DISCARDED = "discarded", _("Discarded")
+    ISSUED = "issued", pgettext_lazy("bulletin status", "Issued")
+    DISCARDED = "discarded", pgettext_lazy("bulletin status", "Discarded")
 
 
 def _file_path(instance: Bulletin, filename: str) -> str:

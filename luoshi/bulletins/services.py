@@ -182,7 +182,7 @@ def create_draft(*, actor: Any, data: DraftData, schedule: Schedule | None = Non
             Section.objects.create(
                 bulletin=bulletin,
                 key="text.1",
-                title=_title_zh(gettext_lazy("Overview")),
+                title=_title_zh(gettext_lazy("Overall situation")),
                 position=position,
                 text=data.text.strip(),
             )
