@@ -163,9 +163,7 @@ def generate(n_cases: int, n_tasks: int, seed: int = 20261205) -> None:
             batch_size=5000,
         )
         Indicator.objects.filter(code__startswith="JZ").delete()
-        indicators = [
-            Indicator(code=f"JZ{i:03d}", name=f"基准指标{i}", unit="万元", unit_kinds=[]) for i in range(60)
-        ]
+        indicators = [Indicator(code=f"JZ{i:03d}", name=f"基准指标{i}", unit="万元", unit_kinds=[]) for i in range(60)]
         Indicator.objects.bulk_create(indicators)
         places = list(
             Unit.objects.filter(

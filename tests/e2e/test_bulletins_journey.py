@@ -58,7 +58,7 @@ def test_supervisor_builds_edits_issues_and_downloads_this_weeks_bulletin(page: 
         page.get_by_test_id("download-docx").click()
     download = info.value
     assert download.suggested_filename == f"{number}.docx"
-    doc = Document(io.BytesIO(open(download.path(), "rb").read()))  # noqa: SIM115,PTH123
+    doc = Document(io.BytesIO(open(download.path(), "rb").read()))  # noqa: SIM115
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == "城东街道督查督办工作领导小组办公室"
     assert number in texts and ADDED in texts
