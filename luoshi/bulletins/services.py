@@ -187,12 +187,13 @@ def create_draft(*, actor: Any, data: DraftData, schedule: Schedule | None = Non
                 text=data.text.strip(),
             )
             position += 1
-        for provider in providers:
-            Section.objects.create(
-                bulletin=bulletin, key=provider.key, title=_title_zh(provider.title), position=position,
-                content=_build(provider, data.unit, since, until),
-            )  # fmt: skip
-            position += 1
+        with bs.build_session():
+            for provider in providers:
+                Section.objects.create(
+                    bulletin=bulletin, key=provider.key, title=_title_zh(provider.title), position=position,
+                    content=_build(provider, data.unit, since, until),
+                )  # fmt: skip
+                position += 1
         _event(bulletin, actor, "create", "", Status.DRAFT)
         audit.record(actor=actor, obj=bulletin, verb="bulletin.create")
     return bulletin
@@ -207,7 +208,7 @@ def rebuild(*, actor: Any, bulletin: Bulletin) -> Bulletin:
     """Build the content of every data section again (same date, same period); edits stay."""
     _require_draft_editor(actor, bulletin)
     since, until = window(bulletin)
-    with transaction.atomic():
+    with transaction.atomic(), bs.build_session():
         for section in bulletin.sections.all():
             provider = bs.provider(section.key)
             if provider is not None:

@@ -21,7 +21,9 @@ See docs/bulletins.md.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -117,6 +119,29 @@ def provider(key: str) -> SectionProvider | None:
 
 def all_providers() -> list[SectionProvider]:
     return sorted(_providers.values(), key=lambda p: (p.order, p.key))
+
+
+_build: ContextVar[dict[Any, Any] | None] = ContextVar("bulletin_build", default=None)
+
+
+@contextmanager
+def build_session() -> Iterator[None]:
+    """While a bulletin's sections are built: :func:`memo` keeps what several sections read."""
+    token = _build.set({})
+    try:
+        yield
+    finally:
+        _build.reset(token)
+
+
+def memo(key: Any, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per key within one :func:`build_session` (always computed outside one)."""
+    cache = _build.get()
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
 
 
 def unit_label(name: str, parent_id: int | None, parent_name: str | None, scope: Unit) -> str:

@@ -29,7 +29,34 @@ def _tasks(unit: Unit, until: dt.datetime) -> Any:
     return Task.objects.filter(lead_unit__path__startswith=unit.path, assigned_at__lt=until)
 
 
+class _PrefixCalendar(workdays.WorkCalendar):
+    """The same calendar, counting working days between two dates in a range from a running total."""
+
+    def __init__(self, base: workdays.WorkCalendar, first: dt.date, last: dt.date) -> None:
+        super().__init__(base.holidays, base.workdays)
+        totals, count, day = [0], 0, first
+        while day < last:
+            day += dt.timedelta(days=1)
+            count += self.is_working_day(day)
+            totals.append(count)
+        object.__setattr__(self, "_first", first)
+        object.__setattr__(self, "_last", last)
+        object.__setattr__(self, "_totals", totals)
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        first, last, totals = self._first, self._last, self._totals  # type: ignore[attr-defined]
+        if first <= start <= last and first <= end <= last:
+            return int(totals[(end - first).days] - totals[(start - first).days])
+        return super().working_days_between(start, end)
+
+
 def _open_as_of(unit: Unit, until: dt.datetime) -> list[dict[str, Any]]:
+    """Read once per bulletin build: the flow and the lights sections share the list."""
+    rows: list[dict[str, Any]] = bs.memo(("tasks.open", unit.pk, until), lambda: _read_open_as_of(unit, until))
+    return rows
+
+
+def _read_open_as_of(unit: Unit, until: dt.datetime) -> list[dict[str, Any]]:
     """Open tasks on ``until`` with the deadline and progress of that moment."""
     later_extension = ExtensionRequest.objects.filter(
         task=OuterRef("pk"), status=ExtensionStatus.APPROVED, decided_at__gte=until
@@ -62,8 +89,10 @@ def _open_as_of(unit: Unit, until: dt.datetime) -> list[dict[str, Any]]:
         )
         .order_by("deadline", "pk")
     )
-    cal = workdays.calendar()
     day = timezone.localdate(until - dt.timedelta(microseconds=1))
+    rows = list(rows)
+    dates = [day] + [r["start_date"] for r in rows] + [r["old_deadline"] or r["deadline"] for r in rows]
+    cal = _PrefixCalendar(workdays.calendar(), min(dates), max(dates))
     out = []
     for r in rows:
         deadline = r["old_deadline"] or r["deadline"]

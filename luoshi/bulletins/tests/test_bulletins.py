@@ -223,3 +223,32 @@ def test_schedule_makes_one_draft_a_week(w: Any) -> None:
         Status.DRAFT,
     )
     assert services.run_schedules(monday + dt.timedelta(days=1)) == 0
+
+
+def test_the_counting_calendar_agrees_with_the_calendar() -> None:
+    import random
+
+    from luoshi.core import workdays
+    from luoshi.tasks.bulletin import _PrefixCalendar
+
+    base = workdays.calendar()
+    first, last = dt.date(2025, 12, 1), dt.date(2027, 2, 1)
+    fast = _PrefixCalendar(base, first, last)
+    rng = random.Random(13)
+    for _ in range(500):
+        a = first + dt.timedelta(days=rng.randint(-30, 460))
+        b = first + dt.timedelta(days=rng.randint(-30, 460))
+        assert fast.working_days_between(a, b) == base.working_days_between(a, b), (a, b)
+
+
+def test_memo_keeps_values_only_within_one_build() -> None:
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert bs.memo("k", compute) == 1 and bs.memo("k", compute) == 2  # outside a build: always computed
+    with bs.build_session():
+        assert bs.memo("k", compute) == 3 and bs.memo("k", compute) == 3
+    assert bs.memo("k", compute) == 4
