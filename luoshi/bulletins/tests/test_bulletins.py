@@ -252,3 +252,35 @@ def test_memo_keeps_values_only_within_one_build() -> None:
     with bs.build_session():
         assert bs.memo("k", compute) == 3 and bs.memo("k", compute) == 3
     assert bs.memo("k", compute) == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_numbers_taken_at_the_same_time_never_repeat() -> None:
+    import threading
+
+    from django.db import connection, transaction
+
+    from luoshi.org.tests.factories import small_tree
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the row lock matters on PostgreSQL")
+    unit = small_tree()["a"]
+    taken: list[int] = []
+    barrier = threading.Barrier(6)
+
+    def issue() -> None:
+        from django.db import connection as own
+
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                taken.append(services.next_number(unit, 2026))
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=issue) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(taken) == [1, 2, 3, 4, 5, 6]
