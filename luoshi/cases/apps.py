@@ -9,13 +9,12 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from luoshi.api.registry import register_router
-        from luoshi.cases import api, bulletin, checks, demo, home, jobs, permissions  # noqa: F401  (checks registers)
+        from luoshi.cases import api, checks, demo, home, jobs, permissions  # noqa: F401  (checks registers)
         from luoshi.cases.links import CaseLinks
         from luoshi.core import links
         from luoshi.core.registry import NavItem, register_demo, register_home, register_nav
 
         permissions.register_rules()
-        bulletin.register()
         jobs.register()
         links.register_case_directory(CaseLinks())
         register_router("/cases", api.router, order=30)

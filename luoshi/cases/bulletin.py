@@ -1,4 +1,4 @@
-"""Bulletin sections of the cases app (registered in ``CasesConfig.ready``).
+"""Bulletin sections of the cases app (found by ``core.bulletin_sections.autodiscover``).
 
 As of ``until``: a case counts as reported in the period by ``reported_at``, as
 closed by ``closed_at`` (on time when it never went overdue, which is final
@@ -14,8 +14,6 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, F, Q, Sum
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from luoshi.cases.models import CardLevel, Rating, Status, SupervisionCard
 from luoshi.cases.models import Case as CaseModel
@@ -29,8 +27,8 @@ PLACE_KINDS = (UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT)
 def _group(unit: Unit) -> tuple[str, str, str]:
     """By township for a district (or anything above townships), by handling unit inside one."""
     if unit.kind in PLACE_KINDS or unit.depth > 1:
-        return "handling_unit_id", "handling_unit__name", _("Handling unit")
-    return "township_id", "township__name", _("Township")
+        return "handling_unit_id", "handling_unit__name", "承办单位"
+    return "township_id", "township__name", "镇（街道）"
 
 
 def build_townships(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.SectionContent:
@@ -53,9 +51,9 @@ def build_townships(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.Se
         if d["reported"] or d["closed"] or d["rated"]:
             rows[d[key]] = d
     ordered = sorted(rows.values(), key=lambda d: (-(d["reported"]), str(d[name] or "")))
-    header = [label, _("Received"), _("Closed"), _("On time"), _("On-time rate"), _("Rated"), _("Satisfaction")]
+    header = [label, "受理量", "办结量", "按期办结", "按期办结率", "评价数", "满意率"]
     table = [
-        [d[name] or _("Not dispatched yet"), str(d["reported"]), str(d["closed"]), str(d["on_time"]),
+        [d[name] or "尚未派遣", str(d["reported"]), str(d["closed"]), str(d["on_time"]),
          bs.percent(d["on_time"], d["closed"]), str(d["rated"]), bs.percent(d["satisfied"], d["rated"])]
         for d in ordered
     ]  # fmt: skip
@@ -64,17 +62,14 @@ def build_townships(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.Se
     on_time = sum(d["on_time"] for d in ordered)
     rated = sum(d["rated"] for d in ordered)
     satisfied = sum(d["satisfied"] for d in ordered)
-    text = _(
-        "In the period %(reported)d requests were received and %(closed)d closed, %(on_time)s of them on time; "
-        "%(rated)d residents rated the handling, %(satisfied)s satisfied or basically satisfied."
-    ) % {
-        "reported": reported, "closed": closed, "on_time": bs.percent(on_time, closed),
-        "rated": rated, "satisfied": bs.percent(satisfied, rated),
-    }  # fmt: skip
+    text = (
+        f"本期共受理群众诉求{reported}件，办结{closed}件，按期办结率{bs.percent(on_time, closed)}；"
+        f"群众评价{rated}件，满意及基本满意率{bs.percent(satisfied, rated)}。"
+    )
     content = bs.SectionContent(paragraphs=[text])
     if table:
-        content.tables.append(bs.Table(header, bs.cap(table), _("Requests on time and satisfaction")))
-        content.annexes.append(bs.Annex(_("Requests by unit"), header, table))
+        content.tables.append(bs.Table(header, bs.cap(table), "诉求办理按期率和满意率"))
+        content.annexes.append(bs.Annex("各单位诉求办理情况", header, table))
     return content
 
 
@@ -91,20 +86,17 @@ def build_cards(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.Sectio
         )
         .order_by("-red", "-yellow", "-total", "unit_name")
     )
-    header = [_("Unit"), _("Cards"), _("Yellow cards"), _("Red cards"), _("Points")]
+    header = ["单位", "督办数", "黄牌", "红牌", "扣分"]
     for d in per_unit:
         d["unit_name"] = bs.unit_label(d["unit_name"], d["unit__parent_id"], d["parent_name"], unit)
     table = [
         [d["unit_name"], str(d["total"]), str(d["yellow"]), str(d["red"]), str(d["points"] or 0)] for d in per_unit
     ]
     total = sum(d["total"] for d in per_unit)
-    text = _("%(total)d supervision cards were issued in the period, to %(units)d units.") % {
-        "total": total,
-        "units": len(per_unit),
-    }
+    text = f"本期共发出督办单{total}份，涉及{len(per_unit)}个单位。"
     content = bs.SectionContent(paragraphs=[text])
     if table:
-        content.tables.append(bs.Table(header, bs.cap(table), _("Supervision cards by unit")))
+        content.tables.append(bs.Table(header, bs.cap(table), "各单位督办情况"))
         detail = cards.order_by("issued_at", "pk").values_list(
             "issued_at",
             "unit__name",
@@ -118,8 +110,8 @@ def build_cards(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.Sectio
         levels = dict(CardLevel.choices)
         content.annexes.append(
             bs.Annex(
-                _("Supervision cards"),
-                [_("Issued"), _("Unit"), _("Level"), _("Points"), _("Case"), _("Instruction")],
+                "督办单清单",
+                ["督办时间", "单位", "级别", "扣分", "诉求编号", "督办意见"],
                 [
                     [
                         at.isoformat(timespec="minutes"),
@@ -139,13 +131,13 @@ def build_cards(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.Sectio
 def register() -> None:
     bs.register_section(
         bs.SectionProvider(
-            "cases.townships", gettext_lazy("Requests on time and satisfaction"), 30,
+            "cases.townships", "诉求办理按期率和满意率", 30,
             frozenset({bs.WEEKLY, bs.MONTHLY, bs.SPECIAL, bs.RANKING}), build_townships,
         )
     )  # fmt: skip
     bs.register_section(
         bs.SectionProvider(
-            "cases.cards", gettext_lazy("Supervision cards issued"), 25,
+            "cases.cards", "督办单发出情况", 25,
             frozenset({bs.WEEKLY, bs.MONTHLY, bs.SPECIAL}), build_cards,
         )
     )  # fmt: skip

@@ -75,12 +75,12 @@ INSTALLED_APPS = [
     "luoshi.accounts",
     "luoshi.org",
     "luoshi.notifications",
+    "luoshi.bulletins",  # reads the domain apps only through core.bulletin_sections
     "luoshi.tasks",
     "luoshi.cases",
     "luoshi.indicators",
     "luoshi.relocation",
     "luoshi.projects",
-    "luoshi.bulletins",
     "luoshi.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,8 +1,8 @@
 """The registry of bulletin sections (通报板块): domain apps say what they can report.
 
 The bulletins app imports no domain app. Each domain app registers one
-:class:`SectionProvider` per section from its ``AppConfig.ready`` (in its own
-``bulletin.py``); a bulletin asks :func:`providers_for` which sections its kind
+:class:`SectionProvider` per section from ``register()`` in its own
+``bulletin.py`` (found by :func:`autodiscover`); a bulletin asks :func:`providers_for` which sections its kind
 takes and calls ``build(unit, since, until)`` for each.
 
 A provider must answer **from the record as of** ``until``: only rows whose
@@ -11,6 +11,11 @@ history or timestamps, not from the current status, so that building the same
 bulletin again later gives the same content. ``since``/``until`` are aware
 datetimes (``since`` inclusive, ``until`` exclusive); ``unit`` is the issuing
 unit, and the section covers its subtree.
+
+Domain apps take part by having a ``bulletin.py`` with a ``register()`` function: the bulletins
+app calls :func:`autodiscover` from its ``ready`` (so no domain app's ``apps.py`` changes, and
+the bulletins app names none of them). The text of a section is written in Chinese directly, not
+through gettext: it is the text of an official document (GB/T 9704), the same whoever reads it.
 
 A :class:`SectionContent` holds plain paragraphs, real tables (header and rows,
 written as Word tables) and annex rows (the full lists, written to the .xlsx).
@@ -26,6 +31,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
@@ -107,6 +113,26 @@ def register_section(provider: SectionProvider) -> None:
     if unknown:
         raise ValueError(f"unknown bulletin kinds {sorted(unknown)} for section {provider.key!r}")
     _providers[provider.key] = provider
+
+
+def autodiscover() -> list[str]:
+    """Import ``<app>.bulletin`` of every installed app that has one and call its ``register()``.
+
+    Called once from the bulletins app's ``ready`` (apps are ready by then); a domain app takes
+    part by having a ``bulletin.py`` with a ``register()`` function, nothing else.
+    """
+    from django.apps import apps
+    from django.utils.module_loading import module_has_submodule
+
+    found = []
+    for config in apps.get_app_configs():
+        if config.name.startswith("luoshi.") and module_has_submodule(config.module, "bulletin"):
+            module = import_module(f"{config.name}.bulletin")
+            register = getattr(module, "register", None)
+            if callable(register):
+                register()
+                found.append(config.label)
+    return found
 
 
 def providers_for(kind: str) -> list[SectionProvider]:

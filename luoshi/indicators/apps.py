@@ -18,10 +18,9 @@ class IndicatorsConfig(AppConfig):
             register_nav,
             register_periodic,
         )
-        from luoshi.indicators import api, bulletin, computed, demo, home, permissions, services
+        from luoshi.indicators import api, computed, demo, home, permissions, services
 
         permissions.register_rules()
-        bulletin.register()
         audit.register_verbs(dict(services.VERBS))
         register_router("/indicators", api.router, order=40)
         register_nav(NavItem("indicators", _("Scorecards"), "indicators:home", "chart", order=300, mobile=True))

@@ -13,8 +13,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from luoshi.core import bulletin_sections as bs
 from luoshi.indicators.models import Direction, Indicator, IndicatorValue, ValueChange
@@ -68,13 +66,13 @@ def build_ranks(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.Sectio
     values = values_as_of(list(peers), start, until)
     periods = sorted({(y, m) for (_u, _i, y, m) in values if (y, m) <= (day.year, day.month)}, reverse=True)
     if not periods:
-        return bs.SectionContent(paragraphs=[_("No indicator values were recorded for the units below yet.")])
+        return bs.SectionContent(paragraphs=["下级单位尚未填报指标数据。"])
     year, month = periods[0]
     prev = (year, month - 1) if month > 1 else (year - 1, 12)
     indicators = Indicator.objects.filter(pk__in={k[1] for k in values if (k[2], k[3]) == (year, month)}).order_by(
         "sort_order", "code"
     )
-    summary_header = [_("Indicator"), _("First"), _("Last"), _("Biggest rise"), _("Biggest fall")]
+    summary_header = ["指标", "第一名", "末位", "进位最多", "退位最多"]
     summary: list[list[str]] = []
     annex: list[list[object]] = []
     for ind in indicators:
@@ -96,18 +94,14 @@ def build_ranks(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.Sectio
         )
         for u in order:
             annex.append([ind.name, peers[u], now[u], ranks[u], old.get(u), moves.get(u)])
-    text = _(
-        "Ranks of %(units)d units on %(count)d indicators for %(year)d-%(month)02d, compared with the month before."
-    ) % {
-        "units": len(peers), "count": len(summary), "year": year, "month": month,
-    }  # fmt: skip
+    text = f"{year}年{month}月，{len(peers)}个单位{len(summary)}项指标排名及较上月进退位情况如下。"
     return bs.SectionContent(
         paragraphs=[text],
-        tables=[bs.Table(summary_header, bs.cap(summary, 40), _("Indicator ranks"))],
+        tables=[bs.Table(summary_header, bs.cap(summary, 40), "指标排名")],
         annexes=[
             bs.Annex(
-                _("Indicator ranks"),
-                [_("Indicator"), _("Unit"), _("Value"), _("Rank"), _("Rank the month before"), _("Movement")],
+                "指标排名",
+                ["指标", "单位", "数值", "名次", "上月排名", "进退位"],
                 annex,
             )
         ],
@@ -117,7 +111,7 @@ def build_ranks(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.Sectio
 def register() -> None:
     bs.register_section(
         bs.SectionProvider(
-            "indicators.ranks", gettext_lazy("Indicator ranks and movement"), 40,
+            "indicators.ranks", "指标排名及进退位情况", 40,
             frozenset({bs.MONTHLY, bs.RANKING, bs.SPECIAL}), build_ranks,
         )
     )  # fmt: skip

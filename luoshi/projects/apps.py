@@ -19,10 +19,9 @@ class ProjectsConfig(AppConfig):
             register_periodic,
         )
         from luoshi.org.scope import scope_for
-        from luoshi.projects import api, bulletin, demo, home, jobs, metrics, permissions, selectors, workflow
+        from luoshi.projects import api, demo, home, jobs, metrics, permissions, selectors, workflow
 
         permissions.register_rules()
-        bulletin.register()
         metrics.register()
         links.register_project_directory(selectors.ProjectDirectory())
         audit.register_verbs({f"project.{a}": label for a, label in workflow.PROJECT_ACTION_LABELS.items()})

@@ -14,8 +14,6 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from luoshi.core import bulletin_sections as bs
 from luoshi.org.models import Unit
@@ -64,27 +62,21 @@ def build_lagging(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.Sect
             ]
         )  # fmt: skip
     header = [
-        _("Code"), _("Project"), _("Lead unit"), _("Annual plan (10k yuan)"), _("Invested (10k yuan)"),
-        _("Completion"), _("Time progress"), _("Late milestones"),
+        "编号", "项目", "牵头单位", "年度计划（万元）", "已完成投资（万元）",
+        "完成率", "序时进度", "滞后节点",
     ]  # fmt: skip
-    text = _(
-        "Of %(total)d key projects under way, %(lagging)d are lagging: "
-        "a milestone is late or the investment is behind the year."
-    ) % {
-        "total": len(projects),
-        "lagging": len(rows),
-    }
+    text = f"在建重点项目{len(projects)}个，其中进度滞后{len(rows)}个（节点逾期或投资完成率落后于时间进度）。"
     content = bs.SectionContent(paragraphs=[text])
     if rows:
-        content.tables.append(bs.Table(header, bs.cap(rows), _("Lagging key projects")))
-        content.annexes.append(bs.Annex(_("Lagging key projects"), header, rows))
+        content.tables.append(bs.Table(header, bs.cap(rows), "进度滞后重点项目"))
+        content.annexes.append(bs.Annex("进度滞后重点项目", header, rows))
     return content
 
 
 def register() -> None:
     bs.register_section(
         bs.SectionProvider(
-            "projects.lagging", gettext_lazy("Lagging key projects"), 50,
+            "projects.lagging", "进度滞后重点项目", 50,
             frozenset({bs.WEEKLY, bs.MONTHLY, bs.SPECIAL}), build_lagging,
         )
     )  # fmt: skip

@@ -18,11 +18,10 @@ class TasksConfig(AppConfig):
             register_nav,
             register_periodic,
         )
-        from luoshi.tasks import api, bulletin, demo, home, jobs, metrics, permissions, workflow
+        from luoshi.tasks import api, demo, home, jobs, metrics, permissions, workflow
         from luoshi.tasks.links import TaskLinks
 
         permissions.register_rules()
-        bulletin.register()
         metrics.register()
         links.register_task_spawner(TaskLinks())
         audit.register_verbs({f"task.{a}": label for a, label in workflow.ACTION_VERBS.items()})

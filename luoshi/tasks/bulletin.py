@@ -1,4 +1,4 @@
-"""Bulletin sections of the tasks app (registered in ``TasksConfig.ready``).
+"""Bulletin sections of the tasks app (found by ``core.bulletin_sections.autodiscover``).
 
 Everything is read as of ``until``: a task is open when it was assigned before
 ``until`` and not closed before it; its deadline is the one in force then (an
@@ -15,8 +15,6 @@ from typing import Any
 
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from luoshi.core import bulletin_sections as bs
 from luoshi.core import workdays
@@ -113,22 +111,19 @@ def build_flow(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.Section
     on_time = tasks.filter(closed_at__gte=since, closed_at__lt=until, closed_on_time=True).count()
     open_rows = _open_as_of(unit, until)
     overdue = [r for r in open_rows if r["overdue_days"] > 0]
-    text = _(
-        "From %(since)s to %(until)s, %(assigned)d tasks were assigned and %(closed)d signed off "
-        "(%(on_time)d of them on time); %(open)d tasks are open, %(overdue)d of them overdue."
-    ) % {
-        "since": _day(since), "until": _day(until - dt.timedelta(seconds=1)), "assigned": assigned,
-        "closed": closed, "on_time": on_time, "open": len(open_rows), "overdue": len(overdue),
-    }  # fmt: skip
-    header = [_("Number"), _("Task"), _("Lead unit"), _("Deadline"), _("Days overdue")]
+    text = (
+        f"{_day(since)}至{_day(until - dt.timedelta(seconds=1))}，新交办任务{assigned}项，"
+        f"办结{closed}项（其中按期办结{on_time}项）；在办任务{len(open_rows)}项，其中逾期{len(overdue)}项。"
+    )
+    header = ["编号", "任务名称", "牵头单位", "完成时限", "逾期天数"]
     overdue.sort(key=lambda r: (-r["overdue_days"], r["pk"]))
     rows = [
         [r["number"], r["title"], r["unit_name"], r["deadline"].isoformat(), str(r["overdue_days"])] for r in overdue
     ]
     content = bs.SectionContent(paragraphs=[text])
     if rows:
-        content.tables.append(bs.Table(header, bs.cap(rows), _("Overdue tasks (longest first)")))
-        content.annexes.append(bs.Annex(_("Overdue tasks"), header, rows))
+        content.tables.append(bs.Table(header, bs.cap(rows), "逾期任务（按逾期天数排列）"))
+        content.annexes.append(bs.Annex("逾期任务", header, rows))
     return content
 
 
@@ -145,25 +140,23 @@ def build_lights(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.Secti
         elif r["light"] == lights.YELLOW:
             yellow[r["unit_name"]] += 1
     names = sorted(total, key=lambda n: (-red[n], -yellow[n], n))
-    header = [_("Unit"), _("Open tasks"), _("Red lights"), _("Yellow lights")]
+    header = ["单位", "在办任务", "红灯", "黄灯"]
     rows = [[n, str(total[n]), str(red[n]), str(yellow[n])] for n in names if red[n] or yellow[n]]
-    text = _("On %(day)s, %(red)d open tasks show a red light and %(yellow)d a yellow light, in %(units)d units.") % {
-        "day": _day(until - dt.timedelta(seconds=1)),
-        "red": sum(red.values()),
-        "yellow": sum(yellow.values()),
-        "units": len(rows),
-    }
+    text = (
+        f"截至{_day(until - dt.timedelta(seconds=1))}，在办任务亮红灯{sum(red.values())}项、"
+        f"亮黄灯{sum(yellow.values())}项，涉及{len(rows)}个单位。"
+    )
     content = bs.SectionContent(paragraphs=[text])
     if rows:
-        content.tables.append(bs.Table(header, bs.cap(rows), _("Units with red or yellow lights")))
+        content.tables.append(bs.Table(header, bs.cap(rows), "亮灯单位情况"))
         lit = [r for r in open_rows if r["light"] in (lights.RED, lights.YELLOW)]
         content.annexes.append(
             bs.Annex(
-                _("Red and yellow tasks"),
-                [_("Number"), _("Task"), _("Lead unit"), _("Deadline"), _("Light")],
+                "亮灯任务清单",
+                ["编号", "任务名称", "牵头单位", "完成时限", "亮灯"],
                 [
                     [r["number"], r["title"], r["unit_name"], r["deadline"].isoformat(),
-                     _("Red") if r["light"] == lights.RED else _("Yellow")]
+                     "红灯" if r["light"] == lights.RED else "黄灯"]
                     for r in lit
                 ],
             )
@@ -178,9 +171,5 @@ def _day(moment: dt.datetime) -> str:
 
 def register() -> None:
     kinds = frozenset({bs.WEEKLY, bs.MONTHLY, bs.SPECIAL})
-    bs.register_section(
-        bs.SectionProvider("tasks.flow", gettext_lazy("Tasks assigned, closed and overdue"), 10, kinds, build_flow)
-    )
-    bs.register_section(
-        bs.SectionProvider("tasks.lights", gettext_lazy("Red and yellow lights by unit"), 20, kinds, build_lights)
-    )
+    bs.register_section(bs.SectionProvider("tasks.flow", "任务交办、办结和逾期情况", 10, kinds, build_flow))
+    bs.register_section(bs.SectionProvider("tasks.lights", "各单位亮灯情况", 20, kinds, build_lights))

@@ -30,7 +30,7 @@ ROLES: tuple[str, ...] = (
 
 _LEADING = ["/", "/tasks/overview/", "/projects/", "/relocation/", "/cases/", "/cases/map/", "/cases/daily/"]
 _FIGURES = ["/cases/keypersons/", "/cases/stats/", "/indicators/", "/indicators/leaderboard/"]
-_COMMON_TAIL = ["/bulletins/", "/notifications/", "/org/", "/org/people/", "/accounts/me/"]
+_COMMON_TAIL = ["/notifications/", "/org/", "/org/people/", "/accounts/me/"]
 
 #: Home first, then the navigation's entries in their order.
 EXPECTED: dict[str, list[str]] = {
@@ -75,3 +75,8 @@ def pages_for(username: str) -> list[str]:
     from luoshi.accounts.models import User
 
     return nav_paths(User.objects.get(username=username))
+
+
+# The bulletins (督查通报) entry comes right before the notifications, for every role.
+for _paths in EXPECTED.values():
+    _paths.insert(_paths.index("/notifications/"), "/bulletins/")
