@@ -79,4 +79,4 @@ def pages_for(username: str) -> list[str]:
 
 # The bulletins (督查通报) entry comes right before the notifications, for every role.
 for _paths in EXPECTED.values():
-    _paths.insert(_paths.index("/notifications/"), "/bulletins/")
+    _paths.insert(_paths.index("/notifications/") if "/notifications/" in _paths else len(_paths), "/bulletins/")
