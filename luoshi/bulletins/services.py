@@ -73,9 +73,12 @@ def window(bulletin: Bulletin) -> tuple[dt.datetime, dt.datetime]:
 
 
 def default_period_start(kind: str, unit: Unit, as_of: dt.date) -> dt.date:
-    """The day after the last issued bulletin of this kind (within a month), else the kind's usual span."""
+    """Weekly: the day after the last issued weekly bulletin of the unit (within a month), else the 7 days
+    up to the date; monthly and ranking: the month up to the date; special: the 30 days up to the date."""
     if kind in (Kind.MONTHLY, Kind.RANKING):
         return as_of.replace(day=1)
+    if kind == Kind.SPECIAL:  # one matter: the 30 days up to the date, whatever was issued before
+        return as_of - dt.timedelta(days=29)
     last = (
         Bulletin.objects.filter(unit=unit, kind=kind, status=Status.ISSUED, as_of__lt=as_of)
         .filter(as_of__gte=as_of - dt.timedelta(days=31))
@@ -85,7 +88,7 @@ def default_period_start(kind: str, unit: Unit, as_of: dt.date) -> dt.date:
     )
     if last is not None:
         return last + dt.timedelta(days=1)
-    return as_of - dt.timedelta(days=6 if kind == Kind.WEEKLY else 29)
+    return as_of - dt.timedelta(days=6)
 
 
 def default_title(kind: str, as_of: dt.date, subject: str = "") -> str:
