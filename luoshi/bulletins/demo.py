@@ -14,6 +14,13 @@ from django.utils import timezone, translation
 from luoshi.bulletins import services, workflow
 from luoshi.bulletins.models import Bulletin, Kind, Schedule
 
+#: What the supervisor added to the requests section before issuing (invented).
+NOTES = [
+    "本周东星、东海社区诉求办理按期率偏低，请对照清单逐件复核，确保按时办结、群众满意。",
+    "霞美社区反映的背街小巷照明问题已交城市管理组限期整改，下周督查组将现场复查。",
+    "请各社区落实首接负责制，对群众不满意的诉求在三个工作日内完成回访。",
+]
+
 
 def load(*, stdout: Any = None) -> dict[str, int]:
     from luoshi.accounts.models import User
@@ -34,6 +41,7 @@ def load(*, stdout: Any = None) -> dict[str, int]:
         for weeks_back in (3, 2, 1):
             as_of = last_sunday - dt.timedelta(weeks=weeks_back)
             draft = services.create_draft(actor=supervisor, data=services.DraftData(Kind.WEEKLY, township, as_of))
+            draft.sections.filter(key="cases.townships").update(text=NOTES[weeks_back % len(NOTES)])
             services.act(
                 actor=supervisor, bulletin=draft, action=workflow.ISSUE, issue_day=as_of + dt.timedelta(days=1)
             )

@@ -136,3 +136,18 @@ def test_lists_keep_their_query_count(demo: dict[str, Any]) -> None:
         )
         services.act(actor=supervisor, bulletin=d, action=workflow.ISSUE)
     assert (count("/bulletins/"), count("/api/v1/bulletins")) == before
+
+
+def test_demo_bulletins(demo_org: Any) -> None:
+    from luoshi.bulletins import demo
+
+    assert demo.load() == {"bulletins": 5}
+    assert demo.load() == {"bulletins": 0}  # idempotent
+    issued = list(
+        Bulletin.objects.filter(status=Status.ISSUED).order_by("as_of", "pk").values_list("doc_number", "kind")
+    )
+    year = {n[:-1].split("〔")[1].split("〕")[0] for n, _k in issued}
+    assert len(issued) == 4 and len(year) <= 2
+    assert [k for _n, k in issued] == ["weekly", "weekly", "weekly", "monthly"]
+    assert Bulletin.objects.filter(status=Status.DRAFT, unit__code="CD").count() == 1
+    assert all(b.docx for b in Bulletin.objects.filter(status=Status.ISSUED))
