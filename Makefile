@@ -37,6 +37,7 @@ typecheck: $(PY_STAMP)
 
 pytest: install
 	@scripts/ensure-chromium
+	@scripts/ensure-libreoffice
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 serve: install

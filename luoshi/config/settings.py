@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "luoshi.accounts",
     "luoshi.org",
     "luoshi.notifications",
+    "luoshi.bulletins",  # reads the domain apps only through core.bulletin_sections
     "luoshi.tasks",
     "luoshi.cases",
     "luoshi.indicators",
@@ -309,6 +310,9 @@ TASKS = {
 # --- Luoshi -------------------------------------------------------------------
 LUOSHI_DEMO_PASSWORD = os.environ.get("LUOSHI_DEMO_PASSWORD", "luoshi-demo-2026")
 LUOSHI_PAGE_SIZE = int(os.environ.get("LUOSHI_PAGE_SIZE", "50"))
+# Render an issued bulletin's PDF with headless LibreOffice at issue time (off in tests: slow;
+# the tests that check the PDF turn it on). See docs/bulletins.md.
+LUOSHI_BULLETIN_PDF = env_bool("LUOSHI_BULLETIN_PDF", not TESTING)
 LUOSHI_API_TOKEN_PREFIX = "lsk"
 LUOSHI_SITE_URL = os.environ.get("LUOSHI_SITE_URL", "")
 # PostgreSQL: the role the application serves as, when it is not the tables' owner (docs/operations.md).

@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("luoshi.accounts.urls")),
     path("org/", include("luoshi.org.urls")),
     path("notifications/", include("luoshi.notifications.urls")),
+    path("bulletins/", include("luoshi.bulletins.urls")),
     path("tasks/", include("luoshi.tasks.urls")),
     path("cases/", include("luoshi.cases.urls")),
     path("indicators/", include("luoshi.indicators.urls")),

@@ -81,3 +81,8 @@ def pages_for(username: str) -> list[str]:
     from luoshi.accounts.models import User
 
     return nav_paths(User.objects.get(username=username))
+
+
+# The bulletins (督查通报) entry comes right before the notifications, for every role.
+for _paths in EXPECTED.values():
+    _paths.insert(_paths.index("/notifications/") if "/notifications/" in _paths else len(_paths), "/bulletins/")

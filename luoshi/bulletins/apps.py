@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BulletinsConfig(AppConfig):
+    name = "luoshi.bulletins"
+    label = "bulletins"
+    verbose_name = _("Bulletins")
+
+    def ready(self) -> None:
+        from luoshi.api.registry import register_router
+        from luoshi.bulletins import api, demo, jobs, permissions, workflow
+        from luoshi.core import audit, bulletin_sections
+        from luoshi.core.registry import NavItem, PeriodicJob, register_demo, register_nav, register_periodic
+        from luoshi.org.scope import scope_for
+
+        permissions.register_rules()
+        # every app's bulletin.py (tasks, cases, indicators, projects, and any later one) registers its sections
+        bulletin_sections.autodiscover()
+        audit.register_verbs({f"bulletin.{a}": label for a, label in workflow.ACTION_LABELS.items()})
+        audit.register_verbs({"bulletin.create": _("built a bulletin draft"), "bulletin.edit": _("edited a bulletin")})
+        register_nav(
+            NavItem(
+                "bulletins", _("Bulletins"), "bulletins:list", "inbox", order=690,
+                visible=lambda user: not scope_for(user).is_empty,
+            )
+        )  # fmt: skip
+        # after every domain app's demo data, so the bulletins report on it
+        register_demo(90, "bulletins", demo.load)
+        register_periodic(PeriodicJob("bulletins.schedules", 600, jobs.run_schedules))
+        register_periodic(PeriodicJob("bulletins.pending_pdfs", 900, jobs.render_pending_pdfs))
+        register_router("/bulletins", api.router, order=60)

@@ -1,0 +1,73 @@
+"""The PDF beside the .docx, rendered once at issue time by headless LibreOffice.
+
+LibreOffice (Debian's libreoffice-writer) is installed by ``scripts/ensure-libreoffice``.
+Each conversion uses its own throw-away profile so two conversions at the same time
+do not fight over one. Fonts the document names but the machine lacks (仿宋_GB2312,
+方正小标宋简体) fall back to a CJK font from Debian (fonts-noto-cjk).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+TIMEOUT_SECONDS = 180
+
+
+class RenderFailed(Exception):
+    pass
+
+
+def soffice() -> str | None:
+    configured = os.environ.get("LUOSHI_SOFFICE", "")
+    if configured and Path(configured).is_file():
+        return configured
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def for_libreoffice(docx: bytes) -> bytes:
+    """The same document with a line grid only.
+
+    Word and WPS squeeze 28 characters of 16 pt into the 156 mm line (the character grid
+    of GB/T 9704); LibreOffice gives each character that does not fit one grid cell two
+    cells, which would spread the text. For the PDF the grid keeps its 22 lines and the
+    characters run at their natural width (27 to a line).
+    """
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    doc = Document(io.BytesIO(docx))
+    for section in doc.sections:
+        grid = section._sectPr.find(qn("w:docGrid"))
+        if grid is not None:
+            grid.set(qn("w:type"), "lines")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def docx_to_pdf(docx: bytes) -> bytes:
+    docx = for_libreoffice(docx)
+    exe = soffice()
+    if exe is None:
+        raise RenderFailed("LibreOffice (soffice) is not installed: run scripts/ensure-libreoffice")
+    with tempfile.TemporaryDirectory(prefix="luoshi-pdf-") as tmp:
+        folder = Path(tmp)
+        source = folder / "bulletin.docx"
+        source.write_bytes(docx)
+        command = [
+            exe, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
+            "--convert-to", "pdf", "--outdir", str(folder), str(source),
+        ]  # fmt: skip
+        try:
+            subprocess.run(command, check=True, capture_output=True, timeout=TIMEOUT_SECONDS)  # noqa: S603
+        except (subprocess.SubprocessError, OSError) as exc:
+            raise RenderFailed(f"LibreOffice could not convert the bulletin: {exc}") from exc
+        target = folder / "bulletin.pdf"
+        if not target.is_file():
+            raise RenderFailed("LibreOffice wrote no PDF")
+        return target.read_bytes()

@@ -1,0 +1,68 @@
+"""Reads of bulletins, scoped: a user sees the bulletins of the units in their subtrees and the
+issued ones addressed to them; drafts only where they edit or review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from luoshi.bulletins.models import Bulletin, Section, Status
+from luoshi.bulletins.workflow import EDITORS, REVIEWERS
+from luoshi.core.errors import NotFound
+from luoshi.org.models import Unit
+from luoshi.org.scope import scope_for
+
+
+def bulletins_visible_to(user: Any) -> QuerySet[Bulletin]:
+    scope = scope_for(user)
+    qs = Bulletin.objects.exclude(status=Status.DISCARDED)
+    if scope.is_all:
+        return qs
+    if scope.is_empty:
+        return qs.none()
+    issued = Q(status=Status.ISSUED) & (scope.unit_q("unit") | Q(pk__in=_addressed_to(scope)))
+    drafts = ~Q(status=Status.ISSUED) & scope.unit_q("unit", roles=EDITORS | REVIEWERS)
+    return qs.filter(issued | drafts)
+
+
+def _addressed_to(scope: Any) -> QuerySet[Any]:
+    through = Bulletin.recipients.through
+    return through.objects.filter(scope.unit_q("unit")).values("bulletin_id")
+
+
+def bulletin_list(user: Any, *, status: str = "", kind: str = "", unit: Unit | None = None) -> QuerySet[Bulletin]:
+    qs = bulletins_visible_to(user).select_related("unit")
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    return qs.order_by("-as_of", "-id")
+
+
+def access_bulletin(user: Any, pk: int | str) -> Bulletin:
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    bulletin = bulletins_visible_to(user).select_related("unit").filter(pk=key).first()
+    if bulletin is None:
+        raise NotFound()
+    return bulletin
+
+
+def sections_of(bulletin: Bulletin) -> list[Section]:
+    return list(bulletin.sections.order_by("position", "id"))
+
+
+def units_for_new(user: Any) -> QuerySet[Unit]:
+    """Units where this user may make a bulletin (supervisor or administrator there)."""
+    scope = scope_for(user)
+    qs = Unit.objects.filter(is_active=True).exclude(kind__in=["grid", "community", "village"])
+    if scope.is_all:
+        return qs.filter(depth__lte=1).order_by("depth", "sort_order", "pk")
+    return qs.filter(pk__in=[g.unit_id for g in scope.grants if g.role in EDITORS]).order_by(
+        "depth", "sort_order", "pk"
+    )
