@@ -10,6 +10,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from luoshi.api.registry import register_router
         from luoshi.cases import api, checks, demo, home, jobs, metrics, permissions  # noqa: F401  (checks registers)
+        from luoshi.cases import aggregates, api, checks, cockpit, demo, home, jobs, permissions  # noqa: F401
         from luoshi.cases.links import CaseLinks
         from luoshi.core import links
         from luoshi.core.registry import NavItem, register_demo, register_home, register_nav
@@ -17,6 +18,8 @@ class CasesConfig(AppConfig):
         permissions.register_rules()
         jobs.register()
         metrics.register()
+        aggregates.register()
+        cockpit.register()
         links.register_case_directory(CaseLinks())
         register_router("/cases", api.router, order=30)
         register_nav(NavItem("cases", _("Cases"), "cases:inbox", "inbox", order=200, mobile=True))

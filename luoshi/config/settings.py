@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "luoshi.assessment",
     "luoshi.relocation",
     "luoshi.projects",
+    "luoshi.cockpit",
     "luoshi.api",
     "django.contrib.admin",
     "django.contrib.auth",

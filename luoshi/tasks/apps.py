@@ -18,11 +18,13 @@ class TasksConfig(AppConfig):
             register_nav,
             register_periodic,
         )
-        from luoshi.tasks import api, demo, home, jobs, metrics, permissions, workflow
+        from luoshi.tasks import aggregates, api, cockpit, demo, home, jobs, metrics, permissions, workflow
         from luoshi.tasks.links import TaskLinks
 
         permissions.register_rules()
         metrics.register()
+        aggregates.register()
+        cockpit.register()
         links.register_task_spawner(TaskLinks())
         audit.register_verbs({f"task.{a}": label for a, label in workflow.ACTION_VERBS.items()})
         audit.register_verbs(
