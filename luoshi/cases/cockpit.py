@@ -96,7 +96,7 @@ def cases_panel(user: Any, today: dt.date) -> Panel | None:
         key="cases",
         title=gettext_lazy("Cases this month · SLA heat by township"),
         figures=figures,
-        head=[_("Township"), _("Cases"), _("On time"), _("Satisfied"), _("Overdue open")],
+        head=[_("Township"), _("Cases"), _("On time"), _("Satisfaction"), _("Overdue open")],
         rows=table,
         chart=_trend(user, today),
         more_url=reverse("cases:stats") + "?" + urlencode({"group": "township"}),
@@ -127,8 +127,7 @@ def _trend(user: Any, today: dt.date) -> PanelChart | None:
         kind="line",
         title=gettext_lazy("Cases reported per day, last 30 days"),
         x=[f"{d:%m-%d}" for d in days],
-        series=[{"name": _("Reported"), "data": reported}],
-        unit=gettext_lazy("cases"),
+        series=[{"name": _("Reported per day"), "data": reported}],
     )
 
 

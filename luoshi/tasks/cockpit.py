@@ -78,7 +78,7 @@ def tasks_panel(user: Any, today: dt.date) -> Panel | None:
         key="tasks",
         title=gettext_lazy("Tasks by light · key goals"),
         figures=figures,
-        head=[_("Key goal"), _("Owner"), _("Progress")],
+        head=[_("Key goal"), _("Owner unit"), _("Progress")],
         rows=rows,
         more_url=_overview(status="open"),
         empty_text=gettext_lazy("No key goals this year."),
