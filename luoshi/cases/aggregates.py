@@ -109,16 +109,45 @@ def build_categories(first: dt.date, last: dt.date) -> Iterator[Row]:
 
 
 def changed_days(since: dt.datetime, now: dt.datetime) -> set[dt.date]:
-    """Days whose cases were touched since ``since``, or whose open cases fell overdue since then."""
+    """Days whose cases were touched (``updated_at``) since ``since``: every figure may differ."""
     day = TruncDate("reported_at", tzinfo=sla.local_tz())
     touched = Case.objects.filter(updated_at__gte=since).annotate(d=day).order_by().values_list("d", flat=True)
+    return set(touched.distinct())
+
+
+def clock_days(since: dt.datetime, now: dt.datetime) -> set[dt.date]:
+    """Days with an open case whose due time passed since ``since``: only "overdue while open" moved."""
+    day = TruncDate("reported_at", tzinfo=sla.local_tz())
     overdue = (
         Case.objects.filter(status__in=list(OPEN_STATUSES), due_at__gte=since, due_at__lt=now)
         .annotate(d=day)
         .order_by()
         .values_list("d", flat=True)
     )
-    return set(touched.distinct()) | set(overdue.distinct())
+    return set(overdue.distinct())
+
+
+def _clock_rows(first: dt.date, last: dt.date, unit_field: str, dim_field: str) -> Iterator[Row]:
+    """Only ``overdue_open`` of the days ``first..last`` (open cases past their due time)."""
+    now = timezone.now()
+    keys = ["d", "township_id"] + [f for f in (unit_field, dim_field) if f]
+    data = (
+        reported_between(first, last)
+        .filter(status__in=list(OPEN_STATUSES), due_at__lt=now)
+        .annotate(d=TruncDate("reported_at", tzinfo=sla.local_tz()))
+        .order_by()
+        .values(*keys)
+        .annotate(n=Count("pk"))
+    )
+    for d in data:
+        yield Row(
+            day=d["d"],
+            measure="overdue_open",
+            value=d["n"],
+            unit=(d[unit_field] or 0) if unit_field else 0,
+            area=d["township_id"] or 0,
+            dim=(d[dim_field] or 0) if dim_field else 0,
+        )
 
 
 # --- daily reports ---------------------------------------------------------------------------
@@ -153,6 +182,25 @@ def daily_changed(since: dt.datetime, now: dt.datetime) -> Iterable[dt.date]:
 
 
 def register() -> None:
-    register_aggregate(AggregateFamily(UNIT_FAMILY, build_units, changed_days, MEASURES))
-    register_aggregate(AggregateFamily(CATEGORY_FAMILY, build_categories, changed_days, MEASURES))
+    clock = {"clock_measures": ("overdue_open",), "clock_days": clock_days}
+    register_aggregate(
+        AggregateFamily(
+            UNIT_FAMILY,
+            build_units,
+            changed_days,
+            MEASURES,
+            build_clock=lambda a, b: _clock_rows(a, b, "handling_unit_id", ""),
+            **clock,  # type: ignore[arg-type]
+        )
+    )
+    register_aggregate(
+        AggregateFamily(
+            CATEGORY_FAMILY,
+            build_categories,
+            changed_days,
+            MEASURES,
+            build_clock=lambda a, b: _clock_rows(a, b, "", "category_id"),
+            **clock,  # type: ignore[arg-type]
+        )
+    )
     register_aggregate(AggregateFamily(DAILY_FAMILY, build_daily, daily_changed, ("owed", "filed"), backfill_days=62))

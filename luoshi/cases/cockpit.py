@@ -25,7 +25,16 @@ from luoshi.cases.selectors.keypersons import key_persons_visible_to, may_open_r
 from luoshi.cases.selectors.stats import _stat_areas, case_stats
 from luoshi.cases.selectors.visibility import cases_visible_to
 from luoshi.core import aggregates, workdays
-from luoshi.core.panels import Panel, PanelChart, PanelFigure, PanelRow, Warning, register_panel, register_warnings
+from luoshi.core.panels import (
+    Panel,
+    PanelChart,
+    PanelFigure,
+    PanelMap,
+    PanelRow,
+    Warning,
+    register_panel,
+    register_warnings,
+)
 from luoshi.org.models import Unit
 from luoshi.org.scope import scope_for
 
@@ -128,6 +137,23 @@ def _trend(user: Any, today: dt.date) -> PanelChart | None:
         title=gettext_lazy("Cases reported per day, last 30 days"),
         x=[f"{d:%m-%d}" for d in days],
         series=[{"name": _("Reported per day"), "data": reported}],
+    )
+
+
+def map_panel(user: Any, today: dt.date) -> Panel | None:
+    """The case map: grids shaded by their open cases, open cases as points (as on /cases/map/)."""
+    if not may_see_stats(user):
+        return None
+    return Panel(
+        key="case_map",
+        title=gettext_lazy("Case map"),
+        map=PanelMap(
+            data_url=reverse("cases:map_data"),
+            list_url=_inbox(),
+            label=gettext_lazy("Open cases and grids"),
+            record_url=reverse("cases:detail", args=[0]),
+        ),
+        more_url=reverse("cases:map"),
     )
 
 
@@ -254,6 +280,7 @@ def warnings(user: Any, today: dt.date) -> list[Warning]:
 
 def register() -> None:
     register_panel("cases", 20, cases_panel)
+    register_panel("case_map", 25, map_panel)
     register_panel("daily", 30, daily_panel)
     register_panel("keypersons", 40, keypersons_panel)
     register_warnings("cases", warnings)

@@ -57,6 +57,19 @@ class PanelChart:
 
 
 @dataclass
+class PanelMap:
+    """A Leaflet map of records and areas. ``data_url`` answers JSON: ``grids`` (a GeoJSON
+    FeatureCollection whose properties carry ``name``, ``open`` and ``red``) and ``cases``
+    (points: ``id``, ``no``, ``title``, ``status``, ``lat``, ``lng``, ``light``).
+    ``list_url`` lists the same records (the map's text alternative)."""
+
+    data_url: str
+    list_url: str
+    label: str | Promise = ""
+    record_url: str = ""  # a point's page: this with its id in place of 0
+
+
+@dataclass
 class Panel:
     key: str
     title: str | Promise
@@ -65,6 +78,7 @@ class Panel:
     head: list[str | Promise] = field(default_factory=list)
     rows: list[PanelRow] = field(default_factory=list)
     chart: PanelChart | None = None
+    map: PanelMap | None = None
     more_url: str = ""
     as_of: dt.datetime | None = None
     empty_text: str | Promise = ""

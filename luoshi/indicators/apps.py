@@ -22,6 +22,10 @@ class IndicatorsConfig(AppConfig):
 
         permissions.register_rules()
         metrics.register()
+        from luoshi.indicators import api, cockpit, computed, demo, home, permissions, services
+
+        permissions.register_rules()
+        cockpit.register()
         audit.register_verbs(dict(services.VERBS))
         register_router("/indicators", api.router, order=40)
         register_nav(NavItem("indicators", _("Scorecards"), "indicators:home", "chart", order=300, mobile=True))

@@ -19,10 +19,11 @@ class ProjectsConfig(AppConfig):
             register_periodic,
         )
         from luoshi.org.scope import scope_for
-        from luoshi.projects import api, demo, home, jobs, metrics, permissions, selectors, workflow
+        from luoshi.projects import api, cockpit, demo, home, jobs, metrics, permissions, selectors, workflow
 
         permissions.register_rules()
         metrics.register()
+        cockpit.register()
         links.register_project_directory(selectors.ProjectDirectory())
         audit.register_verbs({f"project.{a}": label for a, label in workflow.PROJECT_ACTION_LABELS.items()})
         audit.register_verbs({f"lead.{a}": label for a, label in workflow.LEAD_ACTION_LABELS.items()})

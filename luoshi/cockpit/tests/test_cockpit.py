@@ -92,10 +92,10 @@ def test_anonymous_visitors_are_sent_to_log_in(client, records):
 @pytest.mark.parametrize(
     ("who", "panels"),
     [
-        ("leader", ["tasks", "cases", "daily", "keypersons"]),
-        ("supervisor", ["tasks", "cases", "daily", "keypersons"]),
+        ("leader", ["tasks", "cases", "case_map", "daily", "keypersons", "indicators"]),
+        ("supervisor", ["tasks", "cases", "case_map", "daily", "keypersons", "indicators"]),
         # The district viewer sees figures but may not open the key-person registry.
-        ("viewer", ["tasks", "cases", "daily"]),
+        ("viewer", ["tasks", "cases", "case_map", "daily", "indicators"]),
     ],
 )
 def test_each_role_sees_the_panels_it_may_see(client, records, who, panels):
