@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +19,7 @@ from luoshi.org.models import Unit
 from luoshi.org.scope import scope_for
 from luoshi.tasks import selectors
 from luoshi.tasks.aggregates import LIGHTS_FAMILY
+from luoshi.tasks.permissions import goals_visible_to
 
 #: Goals shown (the heaviest first).
 GOALS_SHOWN = 6
@@ -31,21 +33,34 @@ def tasks_panel(user: Any, today: dt.date) -> Panel | None:
     scope = scope_for(user)
     if scope.is_empty and not scope.is_all:
         return None
-    counts = selectors.light_counts(user, selectors.TaskFilters(status="open"))
+    yesterday = today - dt.timedelta(days=1)
+    open_tasks = selectors.task_list(user, selectors.TaskFilters(status="open")).order_by()
+    # One index-only scan (status, light, deadline) for the lights and the tasks past their
+    # deadline; the figure links to exactly that list (open, due on or before yesterday).
+    counts = {"red": 0, "yellow": 0, "green": 0}
+    overdue_count = 0
+    for light, n, late in (
+        open_tasks.values_list("light")
+        .annotate(n=Count("*"), late=Count("deadline", filter=Q(deadline__lte=yesterday)))
+        .values_list("light", "n", "late")
+    ):
+        if light in counts:
+            counts[light] += n
+        overdue_count += late
     labels = {"red": _("Red light"), "yellow": _("Yellow light"), "green": _("Green light")}
     figures = [
         PanelFigure(f"tasks_{light}", labels[light], str(counts[light]), _overview(status="open", light=light),
                     light=light)
         for light in ("red", "yellow", "green")
     ]  # fmt: skip
-    overdue = selectors.task_list(user, selectors.TaskFilters(status="open", overdue=True))
-    overdue_count = overdue.order_by().count()
+    overdue = open_tasks.filter(deadline__lte=yesterday)  # the scope is resolved once
+    overdue_url = _overview(status="open", due_before=yesterday.isoformat())
     figures.append(
         PanelFigure(
             "tasks_overdue",
-            _("Overdue tasks"),
+            _("Past their deadline"),
             str(overdue_count),
-            _overview(status="open", overdue="1"),
+            overdue_url,
             light="red" if overdue_count else "green",
         )
     )
@@ -63,8 +78,8 @@ def tasks_panel(user: Any, today: dt.date) -> Panel | None:
             )
         )
     goals = list(
-        selectors.goal_list(user, year=today.year)
-        .filter(is_active=True)
+        goals_visible_to(user)
+        .filter(year=today.year, is_active=True)
         .order_by("-weight", "title", "pk")
         .values("pk", "title", "progress", "owner_unit__name")[:GOALS_SHOWN]
     )
