@@ -182,7 +182,7 @@ def daily_panel(user: Any, today: dt.date) -> Panel | None:
                 f"{filed}/{owed}",
                 url,
                 light="red" if missing else "green",
-                note=_("%(n)s missing") % {"n": missing},
+                note=_("%(n)s missing") % {"n": missing} if working else _("A day off: no report is owed."),
             )
         )
         rows.append(PanelRow([str(labels[kind]), str(owed), str(filed), str(missing)], url=url))

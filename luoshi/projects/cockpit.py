@@ -32,7 +32,8 @@ def projects_panel(user: Any, today: dt.date) -> Panel | None:
         PanelFigure("projects_behind", _("Behind schedule"), str(t.behind), _list(schedule=Schedule.BEHIND),
                     light="red" if t.behind else "green"),
         PanelFigure("projects_year_share", _("Annual plan invested"), f"{t.year_share}%", _list(),
-                    note=_("%(done)s of %(plan)s (10,000 yuan)") % {"done": t.completed_year, "plan": t.annual_plan}),
+                    note=_("%(done)s of %(plan)s (10,000 yuan)")
+                    % {"done": f"{t.completed_year:,.0f}", "plan": f"{t.annual_plan:,.0f}"}),
         PanelFigure("projects_problems", _("Open problems"), str(t.open_problems), _list(),
                     light="yellow" if t.open_problems else ""),
     ]  # fmt: skip
