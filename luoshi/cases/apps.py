@@ -9,8 +9,17 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from luoshi.api.registry import register_router
-        from luoshi.cases import api, checks, demo, home, jobs, metrics, permissions  # noqa: F401  (checks registers)
-        from luoshi.cases import aggregates, api, checks, cockpit, demo, home, jobs, permissions  # noqa: F401
+        from luoshi.cases import (  # noqa: F401  (checks registers)
+            aggregates,
+            api,
+            checks,
+            cockpit,
+            demo,
+            home,
+            jobs,
+            metrics,
+            permissions,
+        )
         from luoshi.cases.links import CaseLinks
         from luoshi.core import links
         from luoshi.core.registry import NavItem, register_demo, register_home, register_nav

@@ -18,13 +18,10 @@ class IndicatorsConfig(AppConfig):
             register_nav,
             register_periodic,
         )
-        from luoshi.indicators import api, computed, demo, home, metrics, permissions, services
+        from luoshi.indicators import api, cockpit, computed, demo, home, metrics, permissions, services
 
         permissions.register_rules()
         metrics.register()
-        from luoshi.indicators import api, cockpit, computed, demo, home, permissions, services
-
-        permissions.register_rules()
         cockpit.register()
         audit.register_verbs(dict(services.VERBS))
         register_router("/indicators", api.router, order=40)
