@@ -9,17 +9,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from luoshi.api.registry import register_router
-        from luoshi.cases import (  # noqa: F401  (checks registers)
-            aggregates,
-            api,
-            checks,
-            cockpit,
-            demo,
-            home,
-            jobs,
-            metrics,
-            permissions,
-        )
+        from luoshi.cases import api, checks, demo, home, jobs, metrics, permissions  # noqa: F401  (checks registers)
         from luoshi.cases.links import CaseLinks
         from luoshi.core import links
         from luoshi.core.registry import NavItem, register_demo, register_home, register_nav
@@ -27,8 +17,6 @@ class CasesConfig(AppConfig):
         permissions.register_rules()
         jobs.register()
         metrics.register()
-        aggregates.register()
-        cockpit.register()
         links.register_case_directory(CaseLinks())
         register_router("/cases", api.router, order=30)
         register_nav(NavItem("cases", _("Cases"), "cases:inbox", "inbox", order=200, mobile=True))
@@ -41,6 +29,12 @@ class CasesConfig(AppConfig):
         register_home(30, home.my_cases)
         register_home(31, home.my_daily_report)
         register_demo(30, "cases", demo.load)
+
+        # The cockpit: daily aggregates and panels (docs/cockpit.md).
+        from luoshi.cases import aggregates, cockpit
+
+        aggregates.register()
+        cockpit.register()
 
 
 def _registry(user: object) -> bool:

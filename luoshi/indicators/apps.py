@@ -18,11 +18,10 @@ class IndicatorsConfig(AppConfig):
             register_nav,
             register_periodic,
         )
-        from luoshi.indicators import api, cockpit, computed, demo, home, metrics, permissions, services
+        from luoshi.indicators import api, computed, demo, home, metrics, permissions, services
 
         permissions.register_rules()
         metrics.register()
-        cockpit.register()
         audit.register_verbs(dict(services.VERBS))
         register_router("/indicators", api.router, order=40)
         register_nav(NavItem("indicators", _("Scorecards"), "indicators:home", "chart", order=300, mobile=True))
@@ -32,3 +31,8 @@ class IndicatorsConfig(AppConfig):
         # Computed values once more at the end, when the apps loaded after this one (征迁) have records.
         register_demo(900, "indicators_computed", demo.load_computed)
         register_periodic(PeriodicJob("indicators.computed_values", 3600, computed.refresh))
+
+        # The cockpit: daily aggregates and panels (docs/cockpit.md).
+        from luoshi.indicators import cockpit
+
+        cockpit.register()

@@ -19,11 +19,10 @@ class ProjectsConfig(AppConfig):
             register_periodic,
         )
         from luoshi.org.scope import scope_for
-        from luoshi.projects import api, cockpit, demo, home, jobs, metrics, permissions, selectors, workflow
+        from luoshi.projects import api, demo, home, jobs, metrics, permissions, selectors, workflow
 
         permissions.register_rules()
         metrics.register()
-        cockpit.register()
         links.register_project_directory(selectors.ProjectDirectory())
         audit.register_verbs({f"project.{a}": label for a, label in workflow.PROJECT_ACTION_LABELS.items()})
         audit.register_verbs({f"lead.{a}": label for a, label in workflow.LEAD_ACTION_LABELS.items()})
@@ -50,3 +49,8 @@ class ProjectsConfig(AppConfig):
         register_periodic(PeriodicJob("projects.daily_refresh", 3600, jobs.daily_refresh))
         register_periodic(PeriodicJob("projects.sync_problems", 600, jobs.sync_problems))
         register_router("/projects", api.router, order=40)
+
+        # The cockpit: daily aggregates and panels (docs/cockpit.md).
+        from luoshi.projects import cockpit
+
+        cockpit.register()

@@ -18,13 +18,11 @@ class TasksConfig(AppConfig):
             register_nav,
             register_periodic,
         )
-        from luoshi.tasks import aggregates, api, cockpit, demo, home, jobs, metrics, permissions, workflow
+        from luoshi.tasks import api, demo, home, jobs, metrics, permissions, workflow
         from luoshi.tasks.links import TaskLinks
 
         permissions.register_rules()
         metrics.register()
-        aggregates.register()
-        cockpit.register()
         links.register_task_spawner(TaskLinks())
         audit.register_verbs({f"task.{a}": label for a, label in workflow.ACTION_VERBS.items()})
         audit.register_verbs(
@@ -58,3 +56,9 @@ class TasksConfig(AppConfig):
         register_router("/tasks", api.tasks_router, order=20)
         register_router("/goals", api.goals_router, order=21)
         register_router("/inspections", api.inspections_router, order=22)
+
+        # The cockpit: daily aggregates and panels (docs/cockpit.md).
+        from luoshi.tasks import aggregates, cockpit
+
+        aggregates.register()
+        cockpit.register()
