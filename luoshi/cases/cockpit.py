@@ -109,7 +109,7 @@ def cases_panel(user: Any, today: dt.date) -> Panel | None:
         rows=table,
         chart=_trend(user, today),
         more_url=reverse("cases:stats") + "?" + urlencode({"group": "township"}),
-        as_of=rows.as_of,
+        as_of=getattr(rows, "as_of", None),
         empty_text=gettext_lazy("No cases reported this month."),
     )
 

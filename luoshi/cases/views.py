@@ -595,7 +595,7 @@ def stats(request: HttpRequest) -> HttpResponse:
         "cases/stats.html",
         {
             "rows": rows,
-            "as_of": rows.as_of,
+            "as_of": getattr(rows, "as_of", None),
             "totals": totals,
             "cards": cards,
             "start": start,
