@@ -15,7 +15,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from luoshi.cases import aggregates as case_aggregates
 from luoshi.cases.models import DailyKind, DailyReport, RiskLevel
@@ -190,7 +190,7 @@ def daily_panel(user: Any, today: dt.date) -> Panel | None:
         key="daily",
         title=gettext_lazy("Daily reports today"),
         figures=figures,
-        head=[_("Report"), _("Owed"), _("Filed"), _("Missing")],
+        head=[_("Report"), _("Owed"), pgettext("daily report", "filed"), _("Missing")],
         rows=rows,
         more_url=reverse("cases:daily"),
         empty_text=gettext_lazy("Nothing owed today."),
