@@ -30,6 +30,12 @@ class CasesConfig(AppConfig):
         register_home(31, home.my_daily_report)
         register_demo(30, "cases", demo.load)
 
+        # The cockpit: daily aggregates and panels (docs/cockpit.md).
+        from luoshi.cases import aggregates, cockpit
+
+        aggregates.register()
+        cockpit.register()
+
 
 def _registry(user: object) -> bool:
     from luoshi.cases.permissions import KEYPERSON_ROLES

@@ -595,6 +595,7 @@ def stats(request: HttpRequest) -> HttpResponse:
         "cases/stats.html",
         {
             "rows": rows,
+            "as_of": getattr(rows, "as_of", None),
             "totals": totals,
             "cards": cards,
             "start": start,

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "luoshi.assessment",
     "luoshi.relocation",
     "luoshi.projects",
+    "luoshi.cockpit",
     "luoshi.api",
     "django.contrib.admin",
     "django.contrib.auth",

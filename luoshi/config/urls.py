@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("relocation/", include("luoshi.relocation.urls")),
     path("sunshine/", include("luoshi.relocation.public_urls")),
     path("projects/", include("luoshi.projects.urls")),
+    path("cockpit/", include("luoshi.cockpit.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -19,3 +19,7 @@ class CoreConfig(AppConfig):
         from luoshi.core.registry import PeriodicJob, register_periodic
 
         register_periodic(PeriodicJob("core.purge_idempotency", 3600, idempotency.purge))
+
+        from luoshi.core import aggregates
+
+        register_periodic(PeriodicJob("core.refresh_aggregates", 300, aggregates.refresh_job))

@@ -120,3 +120,50 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.status or '…'})"
+
+
+class DailyFigure(models.Model):
+    """One precomputed number: ``measure`` of the aggregate ``family`` on ``day`` for one unit.
+
+    Written only by :mod:`luoshi.core.aggregates` (a whole day of a family is replaced at
+    once); read by the cockpit and the statistics pages. ``unit``, ``area`` and ``dim`` are
+    plain ids (0: not used) so that the store knows no domain model: ``unit`` is the unit the
+    figure counts for, ``area`` an enclosing unit it is filtered by (e.g. the township), and
+    ``dim`` a second dimension chosen by the family (e.g. a case category).
+    """
+
+    family = models.CharField(max_length=48)
+    day = models.DateField()
+    unit = models.PositiveIntegerField(default=0)
+    area = models.PositiveIntegerField(default=0)
+    dim = models.PositiveIntegerField(default=0)
+    measure = models.CharField(max_length=24)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily figure")
+        verbose_name_plural = _("daily figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["family", "day", "area", "unit", "dim", "measure"], name="core_dailyfigure_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["family", "area", "day"], name="core_dailyfigure_area_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.family} {self.day} {self.unit}/{self.area}/{self.dim} {self.measure}={self.value}"
+
+
+class AggregateState(models.Model):
+    """When each aggregate family was last refreshed (the "as of" of the pages that read it)."""
+
+    family = models.CharField(max_length=48, unique=True)
+    refreshed_at = models.DateTimeField()
+    first_day = models.DateField(null=True, blank=True)  # the oldest day built so far
+
+    class Meta:
+        verbose_name = _("aggregate state")
+        verbose_name_plural = _("aggregate states")
+
+    def __str__(self) -> str:
+        return f"{self.family} @ {self.refreshed_at:%Y-%m-%d %H:%M}"

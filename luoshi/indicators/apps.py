@@ -31,3 +31,8 @@ class IndicatorsConfig(AppConfig):
         # Computed values once more at the end, when the apps loaded after this one (征迁) have records.
         register_demo(900, "indicators_computed", demo.load_computed)
         register_periodic(PeriodicJob("indicators.computed_values", 3600, computed.refresh))
+
+        # The cockpit: daily aggregates and panels (docs/cockpit.md).
+        from luoshi.indicators import cockpit
+
+        cockpit.register()

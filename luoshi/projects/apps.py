@@ -49,3 +49,8 @@ class ProjectsConfig(AppConfig):
         register_periodic(PeriodicJob("projects.daily_refresh", 3600, jobs.daily_refresh))
         register_periodic(PeriodicJob("projects.sync_problems", 600, jobs.sync_problems))
         register_router("/projects", api.router, order=40)
+
+        # The cockpit: daily aggregates and panels (docs/cockpit.md).
+        from luoshi.projects import cockpit
+
+        cockpit.register()

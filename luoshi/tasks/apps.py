@@ -56,3 +56,9 @@ class TasksConfig(AppConfig):
         register_router("/tasks", api.tasks_router, order=20)
         register_router("/goals", api.goals_router, order=21)
         register_router("/inspections", api.inspections_router, order=22)
+
+        # The cockpit: daily aggregates and panels (docs/cockpit.md).
+        from luoshi.tasks import aggregates, cockpit
+
+        aggregates.register()
+        cockpit.register()

@@ -76,6 +76,12 @@ def nav_paths(user: Any) -> list[str]:
     return paths
 
 
+# The cockpit (驾驶舱, order 50 in the menu) comes right after home for the leader, the
+# responsible leader, the supervisors, the district viewer and the administrator.
+for _role in ("admin", "leader", "resp_leader", "supervisor", "district", "tongtai"):
+    EXPECTED[_role].insert(1, "/cockpit/")
+
+
 def pages_for(username: str) -> list[str]:
     """The pages of one demo login (from the database: the demo data must be loaded)."""
     from luoshi.accounts.models import User

@@ -116,6 +116,151 @@ def case_stats(
     return out
 
 
+# --- From the daily aggregates (decision 0500) ----------------------------------------------------
+#
+# ``case_stats`` above counts every case of the period; ``_case_stats_stored`` below (bound to
+# the same name at the end) reads the finished days from the daily aggregates, today live.
+
+from luoshi.cases import aggregates as case_aggregates  # noqa: E402
+from luoshi.cases.selectors.visibility import _township_ids  # noqa: E402
+from luoshi.core import aggregates  # noqa: E402
+
+_live_case_stats = case_stats
+
+
+class StatRows(list[StatRow]):
+    """The rows of :func:`case_stats`, and when the finished days among them were counted
+    (``as_of``: None when everything was counted live)."""
+
+    as_of: dt.datetime | None = None
+
+
+_COUNTS = ("total", "open", "closed", "on_time", "overdue_open", "rated", "satisfied", "basic", "unsatisfied")
+
+
+def _stat_areas(user: Any, township: Unit | None) -> tuple[bool, list[int] | None]:
+    """(whether the aggregates can answer for ``user``, the townships to read — None: all).
+
+    They can when the user sees whole townships (the district, or grants at township level):
+    the aggregates are kept per township. Everyone else is counted live.
+    """
+    scope = scope_for(user)
+    if scope.is_empty and not scope.is_all:
+        return False, None
+    if scope.is_all:
+        return True, None if township is None else [township.pk]
+    townships = _township_ids(scope)
+    if townships is None:
+        return False, None
+    if township is not None:
+        return True, [township.pk] if township.pk in townships else []
+    return True, townships
+
+
+def _live(
+    user: Any, *, start: dt.date, end: dt.date, key: str, township: Unit | None, category: Category | None
+) -> dict[Any, dict[str, int]]:
+    qs = case_aggregates.reported_between(start, end, cases_visible_to(user))
+    if township is not None:
+        qs = qs.filter(township=township)
+    if category is not None:
+        qs = qs.filter(Q(category=category) | Q(category__parent=category))
+    out: dict[Any, dict[str, int]] = {}
+    for d in qs.order_by().values(key).annotate(**case_aggregates.measure_annotations(timezone.now())):
+        out[d[key]] = {m: int(d[m] or 0) for m in case_aggregates.MEASURES}
+    return out
+
+
+def _stored(*, start: dt.date, end: dt.date, group: str, areas: list[int] | None) -> dict[Any, dict[str, int]]:
+    """The finished days from the daily aggregates, keyed like :func:`_live`."""
+    if group in {"handling_unit", "township"}:
+        by = "unit" if group == "handling_unit" else "area"
+        sums = aggregates.sum_figures(case_aggregates.UNIT_FAMILY, first=start, last=end, by=by, areas=areas)
+        return {(k or None): v for k, v in sums.items()}
+    sums = aggregates.sum_figures(case_aggregates.CATEGORY_FAMILY, first=start, last=end, by="dim", areas=areas)
+    if group == "subcategory":
+        return {(k or None): v for k, v in sums.items()}
+    parents = dict(Category.objects.filter(pk__in=list(sums)).values_list("pk", "parent_id"))
+    out: dict[Any, dict[str, int]] = {}
+    for k, v in sums.items():
+        _add(out, parents.get(k), v)
+    return out
+
+
+def _add(into: dict[Any, dict[str, int]], key: Any, values: dict[str, int]) -> None:
+    row = into.setdefault(key, {})
+    for m, n in values.items():
+        row[m] = row.get(m, 0) + n
+
+
+def _names(group: str, keys: list[Any]) -> dict[Any, str]:
+    ids = [k for k in keys if k is not None] or [0]  # one query whatever the rows (never an empty IN)
+    if group in {"handling_unit", "township"}:
+        return dict(Unit.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return dict(Category.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+def _case_stats_stored(
+    user: Any,
+    *,
+    start: dt.date,
+    end: dt.date,
+    group: str = "handling_unit",
+    township: Unit | None = None,
+    category: Category | None = None,
+) -> StatRows:
+    """Volume, on-time rate, average time to close and satisfaction per group.
+
+    The finished days come from the daily aggregates (``cases.unit`` / ``cases.category``,
+    refreshed by the worker; a few hundred rows whatever the number of cases) when they
+    cover the period and the user sees whole townships; today, and everything else, is
+    counted live from the cases in one query. ``as_of`` says when the stored part was counted.
+    """
+    if group not in GROUPS:
+        group = "handling_unit"
+    key = GROUPS[group][0]
+    today = timezone.localdate()
+    stored_last = min(end, today - dt.timedelta(days=1))
+    usable, areas = (False, None) if category is not None else _stat_areas(user, township)
+    family = case_aggregates.CATEGORY_FAMILY if group in {"category", "subcategory"} else case_aggregates.UNIT_FAMILY
+    covered = aggregates.covered_from(family) if usable and start <= stored_last else None
+    values: dict[Any, dict[str, int]] = {}
+    as_of = None
+    if covered is not None and covered <= start:
+        as_of = aggregates.as_of(family)
+        for k, v in _stored(start=start, end=stored_last, group=group, areas=areas).items():
+            _add(values, k, v)
+        if end > stored_last:
+            live = _live(
+                user, start=stored_last + dt.timedelta(days=1), end=end, key=key, township=township, category=category
+            )
+            for k, v in live.items():
+                _add(values, k, v)
+    else:
+        rows = StatRows(_live_case_stats(user, start=start, end=end, group=group, township=township, category=category))
+        return rows
+    names = _names(group, list(values))
+    out = StatRows()
+    out.as_of = as_of
+    for k, v in values.items():
+        if not v.get("total"):
+            continue
+        n = v.get("handle_n", 0)
+        out.append(
+            StatRow(
+                key=k,
+                name=names.get(k) or (_("Not dispatched yet") if group == "handling_unit" else "—"),
+                avg_days=round(v.get("handle_sum", 0) / n / 86400, 1) if n else None,
+                **{c: v.get(c, 0) for c in _COUNTS},
+            )
+        )
+    out.sort(key=lambda r: (-r.total, r.name))
+    return out
+
+
+case_stats = _case_stats_stored  # the statistics read the aggregates from here on
+
+
 def card_points_by_unit(
     user: Any, *, start: dt.date, end: dt.date, township: Unit | None = None
 ) -> list[dict[str, Any]]:

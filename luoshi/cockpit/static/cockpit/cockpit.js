@@ -1,0 +1,87 @@
+// Cockpit trend charts (ECharts). Each chart has a table beside it (its text alternative);
+// the aria option lets screen readers hear a description of the chart as well.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!window.echarts) { return; }
+    var dark = document.body.classList.contains("cockpit-screen");
+    var charts = [];
+    document.querySelectorAll(".cockpit-chart[data-chart]").forEach(function (el) {
+      var data = JSON.parse(el.getAttribute("data-chart") || "{}");
+      if (!data.x || !data.x.length) { el.hidden = true; return; }
+      var chart = window.echarts.init(el, dark ? "dark" : null);
+      chart.setOption({
+        aria: { enabled: true },
+        backgroundColor: "transparent",
+        tooltip: { trigger: "axis" },
+        grid: { left: 40, right: 16, top: 24, bottom: 28 },
+        xAxis: { type: "category", data: data.x },
+        yAxis: { type: "value", name: data.unit || "" },
+        series: (data.series || []).map(function (s) {
+          return { name: s.name, type: data.kind === "bar" ? "bar" : "line", data: s.data, symbol: "circle",
+                   itemStyle: { color: dark ? "#93c5fd" : "#1d4ed8" } };
+        })
+      });
+      charts.push(chart);
+    });
+    window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+  });
+})();
+
+// Cockpit map (Leaflet): areas shaded by their open records, records as points coloured by
+// light; no tile server needed. The link under the map lists the same records.
+(function () {
+  "use strict";
+  var COLOURS = { green: "#15803d", yellow: "#eab308", red: "#b91c1c" };
+
+  function shade(open) {
+    if (!open) { return "#e2e8f0"; }
+    if (open < 3) { return "#fde68a"; }
+    if (open < 10) { return "#fb923c"; }
+    return "#dc2626";
+  }
+
+  function text(value) {
+    var div = document.createElement("div");
+    div.textContent = value == null ? "" : String(value);
+    return div.innerHTML;
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!window.L) { return; }
+    document.querySelectorAll(".cockpit-map[data-url]").forEach(function (el) {
+      var map = L.map(el, { preferCanvas: true, zoomSnap: 0.25, attributionControl: false });
+      map.setView([28.0, 120.7], 12);
+      var recordUrl = el.getAttribute("data-record-url") || "";
+      fetch(el.getAttribute("data-url"), { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          var grids = L.geoJSON(data.grids, {
+            style: function (f) {
+              return { color: "#475569", weight: 1, fillColor: shade(f.properties.open), fillOpacity: 0.55 };
+            },
+            onEachFeature: function (f, layer) {
+              layer.bindPopup("<strong>" + text(f.properties.name) + "</strong><br>" +
+                text(el.getAttribute("data-label-open")) + ": " + text(f.properties.open) + " · " +
+                text(el.getAttribute("data-label-red")) + ": " + text(f.properties.red));
+            }
+          }).addTo(map);
+          (data.cases || []).forEach(function (c) {
+            var link = recordUrl ? '<a href="' + text(recordUrl.replace("/0/", "/" + Number(c.id) + "/")) + '">' +
+              text(c.no) + "</a>" : text(c.no);
+            L.circleMarker([c.lat, c.lng], {
+              radius: 4, color: "#fff", weight: 1, fillColor: COLOURS[c.light] || "#64748b", fillOpacity: 0.95
+            }).bindPopup(link + "<br>" + text(c.title) + "<br>" + text(c.status)).addTo(map);
+          });
+          var bounds = grids.getBounds();
+          if (bounds.isValid()) {
+            map.fitBounds(bounds, { padding: [6, 6] });
+          } else if (data.cases && data.cases.length) {
+            map.fitBounds(L.latLngBounds(data.cases.map(function (c) { return [c.lat, c.lng]; })));
+          }
+          el.setAttribute("data-loaded", String((data.cases || []).length));
+        })
+        .catch(function () { el.setAttribute("data-loaded", "error"); });
+    });
+  });
+})();
