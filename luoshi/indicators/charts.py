@@ -1,7 +1,8 @@
 """ECharts options as plain JSON, written into the page as data (CSP: no inline script).
 
-``static/indicators/charts.js`` finds ``[data-echarts]`` elements, reads the
-JSON block they name and calls ``echarts.init(el).setOption(option)``.
+The templates write them with ``{% chart %}`` (luoshi/core/templatetags/charts.py) and
+``static/luoshi/js/charts.js`` draws them, with ECharts' aria option and the table that carries
+the figures (docs/frontend.md).
 """
 
 from __future__ import annotations

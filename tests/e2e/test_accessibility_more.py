@@ -248,3 +248,30 @@ def test_keyboard_only_log_in_skip_filter_dispatch_a_task_and_sign_it_off(page: 
     page.keyboard.press("Enter")
     page.wait_for_load_state()
     assert page.get_by_test_id("task-status").inner_text() == "已销号"
+
+
+def test_keyboard_only_a_resident_reports_a_case_and_lands_on_the_errors(page: Any, demo_org: None) -> None:
+    from luoshi.cases.models import Case, Category
+    from luoshi.cases.tests.factories import ensure_categories
+    from luoshi.org.models import Unit
+
+    ensure_categories()
+    page.goto(page.base_url + "/cases/public/")
+    choose(page, "#id_category", str(Category.objects.filter(name="暴露垃圾", is_public=True).first().pk))
+    choose(page, "#id_unit", str(Unit.objects.get(code="CD01").pk))
+    tab_to(page, "#id_description")
+    page.keyboard.type("东星小区东门口的垃圾堆了三天没人清")
+    tab_to(page, "[data-testid=submit-public]")
+    page.keyboard.press("Enter")
+    # No phone number: the page comes back with the focus on the error summary, the text kept.
+    page.get_by_test_id("form-errors").wait_for()
+    assert page.evaluate("document.activeElement.classList.contains('form-errors')")
+    assert page.input_value("#id_description") == "东星小区东门口的垃圾堆了三天没人清"
+    tab_to(page, "#id_reporter_phone")
+    assert page.get_attribute("#id_reporter_phone", "type") == "tel"
+    page.keyboard.type("13900001234")
+    tab_to(page, "[data-testid=submit-public]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/cases/public/c/**")
+    number = page.get_by_test_id("public-tracking-no").inner_text()
+    assert Case.objects.get(tracking_no=number).description == "东星小区东门口的垃圾堆了三天没人清"
