@@ -143,12 +143,12 @@ def history(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "unit": unit,
         "indicator": indicator,
         "history": data,
+        # The tables (one a year) that carry the chart's figures.
+        "history_tables": " ".join(f"history-{y.year}" for y in data.years),
         "months": range(1, 13),
         "ancestors": unit_ancestors(request.user, unit),
         "can_enter": can(request.user, ENTER, unit),
         "chart": charts.history_lines(data),
-        # The tables (one a year) that carry the chart's figures.
-        "history_tables": " ".join(f"history-{y.year}" for y in data.years),
         "year": _int(request.GET.get("year")),
         "month": _int(request.GET.get("month")),
     }

@@ -6,6 +6,11 @@
     if (!el || !window.LuoshiCharts) { return; }
     var data = JSON.parse(el.getAttribute("data-chart") || "{}");
     if (!data.names || !data.names.length) { el.hidden = true; return; }
+    // An image named by the table's caption, described by the table that carries all its figures.
+    var caption = document.querySelector("#stats-table caption");
+    el.setAttribute("role", "img");
+    el.setAttribute("aria-label", caption ? caption.textContent.trim() : "");
+    el.setAttribute("data-chart-table", "stats-table");
     // Drawn by the shared helper (luoshi/static/luoshi/js/charts.js): ECharts' aria on, the table linked.
     window.LuoshiCharts.render(el, {
       tooltip: { trigger: "axis" },
