@@ -75,7 +75,9 @@
         box.appendChild(el);
       }
     }
-    var chart = window.echarts.init(el, null, { renderer: "canvas", locale: locale });
+    // data-chart-theme="dark" for a dark page (ECharts' own dark theme is in the build).
+    var theme = el.getAttribute("data-chart-theme") || null;
+    var chart = window.echarts.init(el, theme, { renderer: "canvas", locale: locale });
     chart.setOption(withAria(el, option));
     el.setAttribute("data-rendered", "1");
     charts.push(chart);
