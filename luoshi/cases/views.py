@@ -483,7 +483,7 @@ def case_map(request: HttpRequest) -> HttpResponse:
     townships = list(_townships(request.user))
     township = _choose(request, townships)
     # The map's text alternative: every grid with its open and overdue cases, as a table.
-    grid_page = paginate(request, selectors.grid_counts(request.user, township=township))  # type: ignore[arg-type]
+    grid_page = paginate(request, selectors.grids.grid_counts(request.user, township=township))  # type: ignore[arg-type]
     return render(
         request,
         "cases/map.html",

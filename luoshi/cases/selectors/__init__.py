@@ -8,7 +8,7 @@ command unit, its handling unit or one of its co-units. Everything else is
 from __future__ import annotations
 
 from luoshi.cases.selectors.daily import BoardRow, daily_board, missing_daily_reports
-from luoshi.cases.selectors.grids import grid_at, grid_counts, map_data
+from luoshi.cases.selectors.grids import grid_at, map_data
 from luoshi.cases.selectors.intake import categories_for_intake, similar_open_cases, similar_window
 from luoshi.cases.selectors.keypersons import (
     access_key_person,
@@ -85,7 +85,6 @@ __all__ = [
     "dispatch_units",
     "effective",
     "grid_at",
-    "grid_counts",
     "inbox_counts",
     "key_person_list",
     "key_persons_visible_to",

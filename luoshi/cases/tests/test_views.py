@@ -273,15 +273,15 @@ def test_the_map_lists_its_grids_with_their_open_and_overdue_cases(client, w):
     # The list costs the same few queries however many grids there are.
     from luoshi.cases import selectors
 
-    selectors.grid_counts(w.supervisor)  # the person's scope, read once and kept
+    selectors.grids.grid_counts(w.supervisor)  # the person's scope, read once and kept
     with CaptureQueriesContext(connection) as one:
-        assert len(selectors.grid_counts(w.supervisor)) == 1
+        assert len(selectors.grids.grid_counts(w.supervisor)) == 1
     for unit in (w.community_unit, w.dept):
         GridBoundary.objects.create(
             unit=unit, geometry={"type": "Polygon", "coordinates": [ring]}, min_lat=0, max_lat=0, min_lng=0, max_lng=0
         )
     with CaptureQueriesContext(connection) as three:
-        assert len(selectors.grid_counts(w.supervisor)) == 3
+        assert len(selectors.grids.grid_counts(w.supervisor)) == 3
     assert len(three.captured_queries) == len(one.captured_queries) == 2
 
 
