@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PY_STAMP   := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+# The small ECharts build (only the charts and components the pages use; docs/frontend.md).
+CHARTS_JS  := build/charts/echarts.min.js
 # Tests run on every core (pytest-xdist); override e.g. PYTEST_ARGS="-k tree -n 0".
 PYTEST_ARGS ?= -n auto
 
@@ -12,7 +14,7 @@ PYTEST_ARGS ?= -n auto
 demo: install
 	$(BIN)/luoshi demo
 
-install: $(PY_STAMP) $(NODE_STAMP)
+install: $(PY_STAMP) $(NODE_STAMP) $(CHARTS_JS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +27,9 @@ $(PY_STAMP): pyproject.toml | $(BIN)/python
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+$(CHARTS_JS): assets/echarts.js $(NODE_STAMP)
+	npm run --silent build
 
 test: install lint typecheck pytest
 
@@ -48,7 +53,7 @@ messages: $(PY_STAMP)
 	$(BIN)/python scripts/messages.py
 
 clean:
-	rm -rf $(VENV) node_modules var/static
+	rm -rf $(VENV) node_modules var/static build/charts
 
 # Mutation testing of the core rule modules (not part of `make test`; see docs/testing.md).
 # MUTATION_ARGS e.g. "luoshi/cases/sla.py" or "--survivors" or "-j 2".

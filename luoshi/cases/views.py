@@ -482,10 +482,15 @@ def _townships(user: Any) -> QuerySet[Unit]:
 def case_map(request: HttpRequest) -> HttpResponse:
     townships = list(_townships(request.user))
     township = _choose(request, townships)
+    # The map's text alternative: every grid with its open and overdue cases, as a table.
+    grid_page = paginate(request, selectors.grids.grid_counts(request.user, township=township))  # type: ignore[arg-type]
     return render(
         request,
         "cases/map.html",
         {
+            "grid_page": grid_page,
+            "page_obj": grid_page,
+            "querystring": querystring_without_page(request),
             "townships": townships,
             "township": township,
             "tile_url": getattr(settings, "LUOSHI_MAP_TILE_URL", ""),
@@ -552,6 +557,15 @@ def map_data(request: HttpRequest) -> HttpResponse:
     return JsonResponse(selectors.map_data(request.user, township=township), json_dumps_params={"ensure_ascii": False})
 
 
+def _stat_groups() -> list[tuple[str, str]]:
+    return [
+        ("handling_unit", _("Handling unit")),
+        ("category", _("Category")),
+        ("subcategory", _("Sub-category")),
+        ("township", _("Township")),
+    ]
+
+
 @login_required
 def stats(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
@@ -590,6 +604,7 @@ def stats(request: HttpRequest) -> HttpResponse:
         avg_days=None,
     )
     cards = selectors.card_points_by_unit(request.user, start=start, end=end, township=township)
+    groups = _stat_groups()
     return render(
         request,
         "cases/stats.html",
@@ -601,12 +616,9 @@ def stats(request: HttpRequest) -> HttpResponse:
             "start": start,
             "end": end,
             "group": group,
-            "groups": [
-                ("handling_unit", _("Handling unit")),
-                ("category", _("Category")),
-                ("subcategory", _("Sub-category")),
-                ("township", _("Township")),
-            ],
+            "groups": groups,
+            # The table's first column head: what the rows are.
+            "group_label": dict(groups)[group],
             "townships": townships,
             "township": township,
             "error": error,

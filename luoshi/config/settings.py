@@ -273,6 +273,10 @@ STATICFILES_DIRS: list[Any] = [PACKAGE_DIR / "static"]
 for _prefix, _dist in (("vendor/echarts", "echarts/dist"), ("vendor/leaflet", "leaflet/dist")):
     if (_NODE_MODULES / _dist).is_dir():
         STATICFILES_DIRS.append((_prefix, _NODE_MODULES / _dist))
+# The project's own small ECharts build (`npm run build`, run by `make install`; docs/frontend.md).
+CHARTS_BUILD_DIR = BASE_DIR / "build" / "charts"
+if CHARTS_BUILD_DIR.is_dir():
+    STATICFILES_DIRS.append(("vendor/charts", CHARTS_BUILD_DIR))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES: dict[str, Any] = {

@@ -8,14 +8,14 @@ from django.core.checks import CheckMessage, Warning, register
 
 @register()
 def frontend_assets(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
-    """Warn when the npm assets (ECharts, Leaflet) have not been installed."""
+    """Warn when the npm assets (ECharts, Leaflet) have not been installed or the chart build not made."""
     prefixes = {d[0] for d in settings.STATICFILES_DIRS if isinstance(d, tuple)}
-    missing = {"vendor/echarts", "vendor/leaflet"} - prefixes
+    missing = {"vendor/echarts", "vendor/leaflet", "vendor/charts"} - prefixes
     if missing:
         return [
             Warning(
                 "Front-end assets are missing: " + ", ".join(sorted(missing)),
-                hint="Run `npm ci` (make does this for you).",
+                hint="Run `make install` (npm ci, then npm run build for the charts' ECharts build).",
                 id="luoshi.W001",
             )
         ]

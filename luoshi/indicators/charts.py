@@ -1,7 +1,8 @@
 """ECharts options as plain JSON, written into the page as data (CSP: no inline script).
 
-``static/indicators/charts.js`` finds ``[data-echarts]`` elements, reads the
-JSON block they name and calls ``echarts.init(el).setOption(option)``.
+The templates write them with ``{% chart %}`` (luoshi/core/templatetags/charts.py) and
+``static/luoshi/js/charts.js`` draws them, with ECharts' aria option and the table that carries
+the figures (docs/frontend.md).
 """
 
 from __future__ import annotations
@@ -55,14 +56,13 @@ def scorecard_chart(card: Scorecard) -> dict[str, Any] | None:
 
 
 def leaderboard_bars(board: Leaderboard) -> dict[str, Any]:
-    """Every peer's figure as a horizontal bar, best first; long lists scroll."""
+    """Every peer's figure as a horizontal bar, best first; long lists scroll (the page's chart box)."""
     rows = [r for r in board.rows if r.metric is not None]
-    many = len(rows) > 25
     # A composite score runs from 0 to 100; it is not a percentage.
     percent = board.metric in ("completion", "yoy")
     unit = "" if board.indicator is None else "%" if percent else board.indicator.unit
     option: dict[str, Any] = {
-        "grid": {"left": 8, "right": 56 if not many else 72, "top": 16, "bottom": 8, "containLabel": True},
+        "grid": {"left": 8, "right": 56, "top": 16, "bottom": 8, "containLabel": True},
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "xAxis": {"type": "value"},
         "yAxis": {"type": "category", "inverse": True, "data": [r.unit_name for r in rows]},
@@ -77,7 +77,7 @@ def leaderboard_bars(board: Leaderboard) -> dict[str, Any]:
                     }
                     for r in rows
                 ],
-                "label": {"show": not many, "position": "right", "formatter": "{c}" + unit},
+                "label": {"show": True, "position": "right", "formatter": "{c}" + unit},
             }
         ],
     }
@@ -88,11 +88,6 @@ def leaderboard_bars(board: Leaderboard) -> dict[str, Any]:
             "label": {"formatter": _("Time progress") + " {c}%"},
             "data": [{"xAxis": _f(rows[0].figures.time_progress)}],
         }
-    if many:
-        option["dataZoom"] = [
-            {"type": "slider", "yAxisIndex": 0, "startValue": 0, "endValue": 24, "right": 8, "width": 16},
-            {"type": "inside", "yAxisIndex": 0, "startValue": 0, "endValue": 24},
-        ]
     return option
 
 
@@ -102,7 +97,7 @@ def trend_lines(board: Leaderboard, trend: list[TrendSeries]) -> dict[str, Any]:
     return {
         "grid": {"left": 8, "right": 16, "top": 40, "bottom": 8, "containLabel": True},
         "tooltip": {"trigger": "axis"},
-        "legend": {"type": "scroll", "top": 0},
+        "legend": {"top": 0},
         "xAxis": {"type": "category", "data": months, "boundaryGap": False},
         "yAxis": {"type": "value", "scale": True},
         "series": [

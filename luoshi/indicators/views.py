@@ -143,6 +143,8 @@ def history(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "unit": unit,
         "indicator": indicator,
         "history": data,
+        # The tables (one a year) that carry the chart's figures.
+        "history_tables": " ".join(f"history-{y.year}" for y in data.years),
         "months": range(1, 13),
         "ancestors": unit_ancestors(request.user, unit),
         "can_enter": can(request.user, ENTER, unit),
@@ -232,6 +234,9 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
         "ancestors": unit_ancestors(request.user, parent),
         "bar_chart": charts.leaderboard_bars(board),
         "trend_chart": charts.trend_lines(board, trend) if board.ranked and trend else None,
+        # The trend chart's figures as a table (its text alternative).
+        "trend": trend,
+        "trend_months": range(1, month + 1),
         **_period_context(year, month),
     }
     return render(request, "indicators/leaderboard.html", context)

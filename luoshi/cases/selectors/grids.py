@@ -36,13 +36,13 @@ def grid_at(lat: float, lng: float) -> Unit | None:
 # --- Map ------------------------------------------------------------------------------------------------
 
 
-def map_data(user: Any, *, township: Unit | None = None, limit: int = 1500) -> dict[str, Any]:
-    """Grid boundaries in scope with open-case counts per grid, and the newest open cases with a location."""
+def _map_scope(user: Any, township: Unit | None) -> tuple[Any, Any, dict[int, dict[str, int]]]:
+    """The grid boundaries and open cases in scope, and each grid's open and overdue counts."""
     from luoshi.cases.models import GridBoundary
 
     scope = scope_for(user)
     now = timezone.now()
-    boundaries = GridBoundary.objects.filter(unit__is_active=True).select_related("unit")
+    boundaries = GridBoundary.objects.filter(unit__is_active=True)
     cases = cases_visible_to(user).filter(status__in=list(OPEN_STATUSES))
     if not scope.is_all:
         boundaries = boundaries.filter(unit__in=_units(scope))
@@ -53,8 +53,35 @@ def map_data(user: Any, *, township: Unit | None = None, limit: int = 1500) -> d
         row["unit_id"]: row
         for row in cases.values("unit_id").annotate(open=Count("pk"), red=Count("pk", filter=Q(due_at__lte=now)))
     }
+    return boundaries, cases, counts
+
+
+def grid_counts(user: Any, *, township: Unit | None = None) -> list[dict[str, Any]]:
+    """The map's grids as a list (its text alternative): name, code, open and overdue cases, busiest first.
+
+    Two queries whatever the number of grids; a district has a few hundred grids at most, and the page
+    paginates the list."""
+    boundaries, _cases, counts = _map_scope(user, township)
+    rows = [
+        {
+            "id": b["unit_id"],
+            "name": b["unit__name"],
+            "code": b["unit__code"],
+            "open": counts.get(b["unit_id"], {}).get("open", 0),
+            "red": counts.get(b["unit_id"], {}).get("red", 0),
+        }
+        for b in boundaries.values("unit_id", "unit__name", "unit__code")
+    ]
+    rows.sort(key=lambda r: (-r["open"], -r["red"], r["name"]))
+    return rows
+
+
+def map_data(user: Any, *, township: Unit | None = None, limit: int = 1500) -> dict[str, Any]:
+    """Grid boundaries in scope with open-case counts per grid, and the newest open cases with a location."""
+    boundaries, cases, counts = _map_scope(user, township)
+    now = timezone.now()
     features = []
-    for b in boundaries:
+    for b in boundaries.select_related("unit"):
         c = counts.get(b.unit_id, {})
         features.append(
             {

@@ -229,7 +229,60 @@ def test_stats_name_undispatched_cases_and_leave_rates_without_closed_cases_blan
     rates = dict(zip(chart["names"], chart["on_time"], strict=True))
     assert rates["尚未派遣"] is None  # a gap in the line, not 0 %
     assert [rate for name, rate in rates.items() if name != "尚未派遣"] == [100.0]
-    assert "<td>尚未派遣</td>" in stats.content.decode()
+    assert '<th scope="row">尚未派遣</th>' in stats.content.decode()
+
+
+def test_stats_table_has_a_first_header_and_row_headers_and_the_chart_names_it(client, w):
+    to_state(w, "rated")
+    page = login(client, w.supervisor).get(reverse("cases:stats"), {"group": "category"}).content.decode()
+    table = page[page.index('id="stats-table"') :]
+    head = table[table.index("<thead>") : table.index("</thead>")]
+    assert head.startswith('<thead><tr><th scope="col">类别</th>')  # what the rows are, not an empty cell
+    assert "<th></th>" not in page
+    body = table[table.index("<tbody>") : table.index("</tbody>")]
+    assert body.count('<th scope="row">') == 1 and body.index('<th scope="row">') < body.index("<td")
+    # The chart (drawn by stats.js) is named by this caption and described by the table.
+    assert '<caption class="visually-hidden">按类别统计的事件</caption>' in page
+
+
+def test_the_map_lists_its_grids_with_their_open_and_overdue_cases(client, w):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from luoshi.cases.models import GridBoundary
+
+    ring = [[120.69, 27.99], [120.71, 27.99], [120.71, 28.01], [120.69, 28.01], [120.69, 27.99]]
+    GridBoundary.objects.create(
+        unit=w.grid_unit, geometry={"type": "Polygon", "coordinates": [ring]},
+        min_lat=27.99, max_lat=28.01, min_lng=120.69, max_lng=120.71,
+    )  # fmt: skip
+    to_state(w, "handling")
+    late = to_state(w, "handling")
+    Case.objects.filter(pk=late.pk).update(due_at=timezone.now() - dt.timedelta(hours=1))
+    to_state(w, "closed")  # closed: not counted
+    c = login(client, w.supervisor)
+    response = c.get(reverse("cases:map"))
+    rows = list(response.context["grid_page"].object_list)
+    assert [(r["name"], r["open"], r["red"]) for r in rows] == [(w.grid_unit.name, 2, 1)]
+    page = response.content.decode()
+    assert 'data-testid="grid-list"' in page
+    assert f'?box=all&amp;unit={w.grid_unit.pk}">{w.grid_unit.name}</a>' in page
+    assert '<td class="num">2</td><td class="num">1</td>' in page
+    assert "data-autosubmit" not in page  # the township choice applies with its button (WCAG 3.2.2)
+    # The list costs the same few queries however many grids there are.
+    from luoshi.cases import selectors
+
+    selectors.grids.grid_counts(w.supervisor)  # the person's scope, read once and kept
+    with CaptureQueriesContext(connection) as one:
+        assert len(selectors.grids.grid_counts(w.supervisor)) == 1
+    for unit in (w.community_unit, w.dept):
+        GridBoundary.objects.create(
+            unit=unit, geometry={"type": "Polygon", "coordinates": [ring]}, min_lat=0, max_lat=0, min_lng=0, max_lng=0
+        )
+    with CaptureQueriesContext(connection) as three:
+        assert len(selectors.grids.grid_counts(w.supervisor)) == 3
+    assert len(three.captured_queries) == len(one.captured_queries) == 2
 
 
 def test_public_form_rate_limit_and_rating(client, w, settings):

@@ -9,6 +9,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -95,11 +96,20 @@ def light_label(value: str) -> str:
 
 
 @register.simple_tag
-def sparkline(series: list[Decimal | None], month: int, width: int = 96, height: int = 24) -> SafeString:
-    """An inline SVG line of the year's monthly values; the chosen month is marked."""
+def sparkline(
+    series: list[Decimal | None], month: int, name: str = "", places: int = 0, width: int = 96, height: int = 24
+) -> SafeString:
+    """An inline SVG line of the year's monthly values; the chosen month is marked.
+
+    Its accessible name is its own: the indicator's ``name`` and every month's value (``places``
+    decimals), e.g. "一般公共预算收入，今年各月：1月 12.0，2月 25.3，…" (WCAG 1.1.1)."""
     points = [(i, v) for i, v in enumerate(series) if v is not None]
     if len(points) < 2:
         return mark_safe('<span class="muted small">—</span>')
+    spoken = pgettext("list separator", ", ").join(
+        _("month %(m)s: %(value)s") % {"m": i + 1, "value": num(v, places)} for i, v in points
+    )
+    label = _("%(name)s, monthly values this year: %(values)s") % {"name": name, "values": spoken} if name else spoken
     low = min(v for _i, v in points)
     high = max(v for _i, v in points)
     span = (high - low) or Decimal(1)
@@ -121,7 +131,7 @@ def sparkline(series: list[Decimal | None], month: int, width: int = 96, height:
         height,
         width,
         height,
-        _("Monthly values this year"),
+        label,
         coords,
         marker,
     )

@@ -34,7 +34,12 @@ def test_scorecard_page(client, people, filled, django_assert_max_num_queries):
     assert "+50.0%" in html
     assert 'data-echarts="scorecard-chart"' in html
     assert 'id="scorecard-chart" type="application/json"' in html
+    assert 'aria-describedby="scorecard-table"' in html and 'id="scorecard-table"' in html
     assert "<script>" not in html  # CSP: no inline scripts
+    # Each sparkline speaks its own indicator and its months' values (not one label for all).
+    labels = [part.split('aria-label="')[1].split('"')[0] for part in html.split('<svg class="sparkline"')[1:]]
+    assert labels and len(set(labels)) == len(labels)
+    assert all("今年各月" in label and "8月 " in label for label in labels)
     assert client.get(f"/indicators/units/{filled['b'].pk}/").status_code == 404
 
 
@@ -68,7 +73,9 @@ def test_leaderboard_page(client, people, filled, django_assert_max_num_queries)
     assert board.rows[0].unit_name == "甲街道" and len(board.rows) == 33
     html = response.content.decode()
     assert 'data-echarts="bar-chart"' in html and 'data-echarts="trend-chart"' in html
-    assert '"dataZoom"' in html  # 33 units: the bar chart scrolls
+    assert 'data-rows="33"' in html  # 33 units: the bar chart grows, and its box scrolls
+    assert 'aria-describedby="leaderboard-table"' in html and 'aria-describedby="trend-table"' in html
+    assert 'id="trend-table"' in html  # the trend chart's figures as a table
     composite = client.get(url, {"parent": filled["district"].pk, "composite": "1", "w_t_output": "2", "w_t_tax": "1"})
     assert composite.status_code == 200
     assert composite.context["board"].indicator is None
@@ -199,6 +206,7 @@ def test_history_page_shows_every_month_and_year(client, people, filled, ind, dj
     assert [(c.before, c.after) for c in history.changes][:1] == [(Decimal("149976"), Decimal("150000"))]
     html = response.content.decode()
     assert 'data-echarts="history-chart"' in html and "<script>" not in html
+    assert 'aria-describedby="history-2026 history-2025"' in html and 'id="history-2025"' in html
     # The scorecard links each indicator to its history.
     card = client.get(f"/indicators/units/{filled['a'].pk}/", {"year": 2026, "month": 8}).content.decode()
     assert f"/indicators/units/{filled['a'].pk}/indicators/t_output/" in card

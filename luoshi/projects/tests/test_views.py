@@ -75,7 +75,7 @@ def test_project_page_shows_money_problems_and_milestones(s: Scene, fixed_today:
     services.milestone_add(actor=s.leader, project=project, title="主体结顶", due_date=dt.date(2026, 4, 10))
     body = client_for(s.leader).get(f"/projects/{project.pk}/").content.decode()
     assert "电杆迁移" in body and "主体结顶" in body
-    assert 'data-echarts="plan-actual"' in body
+    assert 'data-echarts="plan-actual"' in body and 'aria-describedby="plan-actual-table"' in body
     assert "滞后" in body, body[body.find("project-status") : body.find("project-status") + 300]  # the late milestone
     # The stage steps offered are exactly the table's rows from 在建.
     assert 'data-step="advance"' in body and 'data-step="step_back"' in body

@@ -116,9 +116,6 @@
       });
       similar(form);
     });
-    document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-      select.addEventListener("change", function () { select.form.submit(); });
-    });
   });
 
   document.addEventListener("click", function (event) {

@@ -3,11 +3,16 @@
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
     var el = document.getElementById("stats-chart");
-    if (!el || !window.echarts) { return; }
+    if (!el || !window.LuoshiCharts) { return; }
     var data = JSON.parse(el.getAttribute("data-chart") || "{}");
     if (!data.names || !data.names.length) { el.hidden = true; return; }
-    var chart = window.echarts.init(el);
-    chart.setOption({
+    // An image named by the table's caption, described by the table that carries all its figures.
+    var caption = document.querySelector("#stats-table caption");
+    el.setAttribute("role", "img");
+    el.setAttribute("aria-label", caption ? caption.textContent.trim() : "");
+    el.setAttribute("data-chart-table", "stats-table");
+    // Drawn by the shared helper (luoshi/static/luoshi/js/charts.js): ECharts' aria on, the table linked.
+    window.LuoshiCharts.render(el, {
       tooltip: { trigger: "axis" },
       legend: { data: [el.getAttribute("data-label-total"), el.getAttribute("data-label-ontime")] },
       grid: { left: 40, right: 40, bottom: 80 },
@@ -18,6 +23,5 @@
         { name: el.getAttribute("data-label-ontime"), type: "line", yAxisIndex: 1, data: data.on_time, itemStyle: { color: "#15803d" } }
       ]
     });
-    window.addEventListener("resize", function () { chart.resize(); });
   });
 })();

@@ -3,19 +3,9 @@
 (function () {
   "use strict";
 
-  function charts() {
-    if (!window.echarts) { return; }
-    document.querySelectorAll("[data-echarts]").forEach(function (el) {
-      var source = document.getElementById(el.getAttribute("data-echarts"));
-      if (!source) { return; }
-      var option;
-      try { option = JSON.parse(source.textContent); } catch (err) { return; }
-      var chart = window.echarts.init(el, null, { renderer: "canvas" });
-      chart.setOption(option);
-      el.setAttribute("data-rendered", "1");
-      window.addEventListener("resize", function () { chart.resize(); });
-    });
-  }
+  // The plan-against-actual chart is drawn by the shared chart helper (luoshi/static/luoshi/js/charts.js,
+  // docs/frontend.md), with ECharts' aria option and its table linked; nothing to do here.
+  function charts() {}
 
   var COLOURS = { red: "#b91c1c", yellow: "#a16207", green: "#15803d", "": "#64748b" };
 

@@ -11,15 +11,14 @@
 
   function progressChart(el) {
     var d = data(el.getAttribute("data-progress-chart"));
-    if (!d || !window.echarts) { return; }
-    var chart = window.echarts.init(el, null, { renderer: "canvas" });
-    chart.setOption({
+    if (!d || !window.LuoshiCharts) { return; }
+    // Drawn by the shared helper (luoshi/static/luoshi/js/charts.js): ECharts' aria on, the table linked.
+    window.LuoshiCharts.render(el, {
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
-      grid: { left: 48, right: 48, top: 36, bottom: 48 },
+      grid: { left: 48, right: 48, top: 36, bottom: 32 },
       xAxis: { type: "category", data: d.days },
       yAxis: [{ type: "value", max: d.total || null, minInterval: 1 }, { type: "value", minInterval: 1, splitLine: { show: false } }],
-      dataZoom: d.days.length > 60 ? [{ type: "slider", start: 0, end: 100 }] : [],
       series: [
         { name: d.labels.signed, type: "line", data: d.signed, showSymbol: false, lineStyle: { width: 3 } },
         { name: d.labels.vacated, type: "line", data: d.vacated, showSymbol: false, lineStyle: { type: "dashed" } },
@@ -27,8 +26,6 @@
         { name: d.labels.daily, type: "bar", yAxisIndex: 1, data: d.daily, barMaxWidth: 8, itemStyle: { opacity: 0.45 } }
       ]
     });
-    el.setAttribute("data-rendered", "1");
-    window.addEventListener("resize", function () { chart.resize(); });
   }
 
   function shade(rate) {

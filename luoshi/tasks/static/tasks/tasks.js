@@ -1,4 +1,4 @@
-// Task pages: submit filter forms when a select or checkbox changes (no inline handlers: CSP).
+// Task pages: filter-box behaviour (no inline handlers: CSP).
 (function () {
   "use strict";
   // On a phone the filter box starts folded unless a filter is set, so the list comes first.
@@ -8,12 +8,11 @@
       box.removeAttribute("open");
     });
   });
+  // Filters apply with the Filter button only: a change of a select must not reload the page (one
+  // arrow key in a closed select would, WCAG 3.2.2). A category belongs to one goal, so choosing
+  // another goal clears the category choice.
   document.addEventListener("change", function (event) {
     var el = event.target;
-    if (el && el.hasAttribute && el.hasAttribute("data-autosubmit") && el.form) {
-      // A category belongs to one goal: choosing another goal starts from all its categories.
-      if (el.name === "goal" && el.form.elements.category) { el.form.elements.category.value = ""; }
-      el.form.submit();
-    }
+    if (el && el.name === "goal" && el.form && el.form.elements.category) { el.form.elements.category.value = ""; }
   });
 })();
