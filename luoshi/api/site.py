@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
 
 from luoshi.api.auth import AUTH
+from luoshi.api.openapi import tighten_requests
 from luoshi.api.registry import routers
 from luoshi.core.errors import LuoshiError
 
@@ -59,6 +60,7 @@ class LuoshiAPI(NinjaAPI):
                     if status not in responses and str(status) not in responses:
                         content = {"application/json": {"schema": ERROR_REF}}
                         responses[status] = {"description": description, "content": content}
+        tighten_requests(schema)
         return schema
 
 

@@ -19,6 +19,7 @@ from luoshi.api.pagination import MAX_PAGE_SIZE, paginate
 from luoshi.api.schemas import ErrorOut, PageOut, PlainOut
 from luoshi.cases import selectors, services, sla, standards
 from luoshi.cases.models import Case, CaseKind, Category, Channel
+from luoshi.cases.permissions import require_stats
 from luoshi.cases.workflow import Action
 from luoshi.core import bounds, workdays
 from luoshi.core.errors import NotFound, ValidationFailed
@@ -158,7 +159,7 @@ class CaseFilterIn(Schema):
     date_from: bounds.Day | None = None
     date_to: bounds.Day | None = None
     page: bounds.Page = 1
-    page_size: int = 50
+    page_size: bounds.PageSize = 50
 
 
 class CategoryOut(Schema):
@@ -416,6 +417,7 @@ def stats(
     group: str = "handling_unit",
     township_id: int | None = None,
 ) -> Any:
+    require_stats(request.user)
     if end < start or (end - start).days > 366:
         raise ValidationFailed(_("The period must run forwards and be at most a year."), code="invalid_period")
     township = access_unit(request.user, township_id) if township_id else None

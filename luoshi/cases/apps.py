@@ -39,8 +39,6 @@ def _registry(user: object) -> bool:
 
 
 def _stats(user: object) -> bool:
-    from luoshi.cases.permissions import STATS_ROLES
-    from luoshi.org.scope import scope_for
+    from luoshi.cases.permissions import may_see_stats
 
-    scope = scope_for(user)
-    return scope.is_all or bool(scope.roles & STATS_ROLES)
+    return may_see_stats(user)

@@ -35,6 +35,11 @@ Weight = Annotated[Decimal, Field(ge=0, le=WEIGHT_MAX, max_digits=6, decimal_pla
 Title = Annotated[str, Field(max_length=TITLE_MAX)]
 Text = Annotated[str, Field(max_length=TEXT_MAX)]
 Days = Annotated[int, Field(ge=0, le=3650)]
+#: Rows per page of an API list (luoshi.api.pagination.MAX_PAGE_SIZE).
+PageSize = Annotated[int, Field(ge=1, le=500)]
+#: A reporting year and month (indicators: 2000 – 2100, months 1 – 12).
+Year = Annotated[int, Field(ge=2000, le=2100)]
+Month = Annotated[int, Field(ge=1, le=12)]
 
 
 def CONTROL_MESSAGE() -> str:  # noqa: N802 - reads like the constant it stands for

@@ -24,8 +24,11 @@ import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import UnreadablePostError
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,7 +75,11 @@ def _key_and_fingerprint(request: HttpRequest) -> tuple[str, str]:
         return key, _digest(request.get_full_path(), request.body)
     if not _is_api(request) and request.content_type in FORM_TYPES:
         # A form token stands for one showing of one form: the path is enough.
-        return request.POST.get(FIELD, ""), _digest(request.get_full_path())
+        try:
+            token = request.POST.get(FIELD, "")
+        except (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, UnreadablePostError):
+            return "", ""  # a body that cannot be read: the view (or Django) answers 400 for it
+        return token, _digest(request.get_full_path())
     return "", ""
 
 

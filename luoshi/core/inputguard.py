@@ -2,8 +2,8 @@
 
 Checked on every request, before any view, form, API schema or query sees it:
 
-- **Query strings**: no control characters or lone surrogates; no whole number longer than
-  18 digits (beyond the 64-bit integers ids and counts are stored in); anything shaped like
+- **Query strings**: no control characters or lone surrogates; no whole number outside the
+  64-bit integers ids and counts are stored in; anything shaped like
   a date (``YYYY-MM-DD``) must be a real date between 2000-01-01 and 2099-12-31.
 - **Form posts** (pages, Open311): no control characters (NUL, escape …; tab and line
   breaks are fine) and no lone surrogates in any field name or value.
@@ -69,7 +69,7 @@ def check_query(items: Iterable[tuple[str, str]]) -> None:
         _text("?", name)
         _text(name, value)
         stripped = value.strip()
-        if _LONG_NUMBER.match(stripped):
+        if _LONG_NUMBER.match(stripped) and not _INT_MIN <= int(stripped) <= _INT_MAX:
             raise _refuse(
                 name,
                 _("%(field)s: the number is too large.") % {"field": _shown(name)},

@@ -75,7 +75,7 @@ class UnitFilters(Schema):
     parent: bounds.Id | None = Field(None, description="Only direct children of this unit")
     within: bounds.Id | None = Field(None, description="Only units in this unit's subtree")
     page: bounds.Page = 1
-    page_size: int = Field(50, description="1 to 500")
+    page_size: bounds.PageSize = Field(50, description="1 to 500")
 
 
 class UnitIn(Schema):

@@ -148,7 +148,7 @@ class TaskQuery(Schema):
     due_before: bounds.Day | None = None
     due_after: bounds.Day | None = None
     page: bounds.Page = 1
-    page_size: int = Field(50, description="1 to 500")
+    page_size: bounds.PageSize = Field(50, description="1 to 500")
 
     def to_filters(self) -> selectors.TaskFilters:
         params = {k: "" if v is None else str(v) for k, v in self.dict().items()}
@@ -532,7 +532,9 @@ def add_milestone(request: HttpRequest, task_id: int, payload: MilestoneIn) -> A
 
 
 @goals_router.get("", response={200: PageOut[GoalOut], **ERRORS}, summary="List goals in your scope")
-def list_goals(request: HttpRequest, year: int | None = None, page: int = 1, page_size: int = 50) -> Any:
+def list_goals(
+    request: HttpRequest, year: bounds.Year | None = None, page: bounds.Page = 1, page_size: bounds.PageSize = 50
+) -> Any:
     return paginate(selectors.goal_list(request.user, year=year), page, page_size)
 
 
@@ -591,7 +593,7 @@ def add_category(request: HttpRequest, goal_id: int, payload: CategoryIn) -> Any
 
 
 @inspections_router.get("", response={200: PageOut[InspectionOut], **ERRORS}, summary="List inspections")
-def list_inspections(request: HttpRequest, page: int = 1, page_size: int = 50) -> Any:
+def list_inspections(request: HttpRequest, page: bounds.Page = 1, page_size: bounds.PageSize = 50) -> Any:
     return paginate(selectors.inspection_list(request.user), page, page_size)
 
 

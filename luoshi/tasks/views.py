@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from luoshi.core import versioning
 from luoshi.core.errors import Forbidden, LuoshiError, NotFound
 from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
@@ -364,7 +365,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         d = dict(form.cleaned_data)
         version = d.pop("version", None)
         try:
-            services.task_update(actor=request.user, task=task, version=version, **d)
+            services.task_update(actor=request.user, task=task, version=versioning.required(version), **d)
         except LuoshiError as exc:
             apply_error(form, exc)
         else:
