@@ -148,7 +148,11 @@ class TransitionIn(Schema):
 
 
 class CaseFilterIn(Schema):
-    box: str = Field("all", description="accept, dispatch, handle, verify, overdue, visits, mine, all")
+    box: str = Field(
+        "all",
+        description="accept, dispatch, handle, verify, overdue, visits, mine, all",
+        json_schema_extra={"enum": ["accept", "dispatch", "handle", "verify", "overdue", "visits", "mine", "all"]},
+    )
     q: str = ""
     status: str = ""
     category: bounds.Id | None = None

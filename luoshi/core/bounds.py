@@ -42,6 +42,12 @@ Year = Annotated[int, Field(ge=2000, le=2100)]
 Month = Annotated[int, Field(ge=1, le=12)]
 
 
+def one_of(values: Any, default: str = "", description: str | None = None) -> Any:
+    """A text parameter that must be one of ``values`` (or empty): the OpenAPI document lists them
+    (``enum``); the handler still refuses anything else itself (params.get_choice, 400)."""
+    return Field(default, description=description, json_schema_extra={"enum": ["", *values]})
+
+
 def CONTROL_MESSAGE() -> str:  # noqa: N802 - reads like the constant it stands for
     return _("The text contains control characters (for example from a copied file); please retype it.")
 

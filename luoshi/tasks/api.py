@@ -17,7 +17,7 @@ from luoshi.core.errors import NotFound, ValidationFailed
 from luoshi.org.models import Person, Unit
 from luoshi.org.selectors import access_unit
 from luoshi.tasks import selectors, services, workflow
-from luoshi.tasks.models import Category, ProgressReport, Status, Task
+from luoshi.tasks.models import Category, Light, Priority, ProgressReport, Source, Status, Task
 
 tasks_router = Router(tags=["tasks"])
 goals_router = Router(tags=["goals"])
@@ -140,11 +140,11 @@ class TaskQuery(Schema):
     leader: bounds.Id | None = Field(None, description="Responsible leader (person id)")
     goal: bounds.Id | None = None
     category: bounds.Id | None = Field(None, description="This category or the projects under it")
-    light: str = Field("", description="green, yellow, red, or none")
-    status: str = Field("", description="A status, or `open` for all open ones")
+    light: str = bounds.one_of([*Light.values, "none"], description="green, yellow, red, or none")
+    status: str = bounds.one_of([*Status.values, "open"], description="A status, or `open` for all open ones")
     overdue: bool | None = Field(None, description="Only overdue (or closed late) tasks, or only the others")
-    source: str = ""
-    priority: str = ""
+    source: str = bounds.one_of(Source.values)
+    priority: str = bounds.one_of(Priority.values)
     due_before: bounds.Day | None = None
     due_after: bounds.Day | None = None
     page: bounds.Page = 1
