@@ -20,6 +20,7 @@ slips past one of them into a query or an export.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import math
 import re
@@ -120,3 +121,41 @@ def parse_json(body: bytes) -> Any:
         raise _refuse("body", _("The data is nested too deeply."), "too_deep") from None
     except (ValueError, UnicodeDecodeError):
         return None
+
+
+# --- Page forms: the error goes back to the form, with the input --------------------------------
+
+#: The fields of the current page request whose control characters were removed ({name: message}).
+FORM_ERRORS: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("luoshi_form_errors", default=None)
+_STRIP = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def form_errors(items: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Every posted field holding control characters, with the message for it (empty: all fine)."""
+    found: dict[str, str] = {}
+    for name, value in items:
+        if name not in found and (has_control_characters(name) or has_control_characters(value)):
+            message = _("%(field)s contains control characters (for example from a copied file); please retype it.")
+            found[name] = message % {"field": _shown(name)}
+    return found
+
+
+def strip_control(text: str) -> str:
+    """``text`` without the characters :func:`has_control_characters` finds."""
+    return _STRIP.sub("", text)
+
+
+def mark_bound_form(form: Any) -> None:
+    """Called after a bound Django form has cleaned itself: puts the input guard's findings for this
+    request on the form's own fields (so the page shows the form again, with what was typed and the
+    message beside the field), or at the top of the form when no field of it is named."""
+    errors = FORM_ERRORS.get()
+    if not errors or not form.is_bound:
+        return
+    placed = False
+    for name, field_name in ((form.add_prefix(n), n) for n in form.fields):
+        if name in errors:
+            form.add_error(field_name, errors[name])
+            placed = True
+    if not placed:
+        form.add_error(None, next(iter(errors.values())))

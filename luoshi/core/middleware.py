@@ -44,6 +44,15 @@ def _pairs(data: QueryDict) -> list[tuple[str, str]]:
     return [(key, str(value)) for key, values in data.lists() for value in values]
 
 
+def _stripped(data: QueryDict) -> QueryDict:
+    """A copy of ``data`` without control characters in any name or value."""
+    clean = QueryDict(mutable=True)
+    for key, values in data.lists():
+        clean.setlist(inputguard.strip_control(key), [inputguard.strip_control(str(v)) for v in values])
+    clean._mutable = False
+    return clean
+
+
 def _open311_error(path: str, exc: LuoshiError) -> HttpResponse:
     """A refusal in Open311's own error format: a list of {code, description}, XML for ``.xml`` paths."""
     if path.endswith(".xml"):
@@ -65,7 +74,16 @@ class InputGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = None
         try:
+            if self._page_form(request):
+                errors = inputguard.form_errors(_pairs(request.POST))
+                if errors:
+                    # A page form: the view runs with the characters removed and every bound form
+                    # shows the message on the field, the typed input kept (core.apps installs the
+                    # hook); a view without a form stores the cleaned text. Never the error page.
+                    request.POST = _stripped(request.POST)  # type: ignore[assignment]
+                    token = inputguard.FORM_ERRORS.set(errors)
             self.check(request)
         except LuoshiError as exc:
             if request.path.startswith("/open311/"):
@@ -74,7 +92,22 @@ class InputGuardMiddleware:
                 body = json.dumps(exc.as_dict(), ensure_ascii=False)
                 return HttpResponse(body, status=exc.status, content_type="application/json; charset=utf-8")
             return render(request, "core/error.html", {"error": exc, "status": exc.status}, status=exc.status)
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            if token is not None:
+                inputguard.FORM_ERRORS.reset(token)
+
+    def _page_form(self, request: HttpRequest) -> bool:
+        if request.method != "POST" or request.path.startswith(self.JSON_PREFIXES):
+            return False
+        if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return False
+        try:
+            request.POST  # noqa: B018 - parse it once here
+        except (MultiPartParserError, UnreadablePostError, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+            return False  # check() below answers these
+        return True
 
     @staticmethod
     def check(request: HttpRequest) -> None:
