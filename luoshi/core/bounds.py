@@ -85,14 +85,14 @@ Amount = Annotated[Decimal, Field(gt=-(10**16), lt=10**16)]
 def refuse_nulls(data: dict[str, Any], nullable: tuple[str, ...] = ()) -> dict[str, Any]:
     """``data`` (a PATCH body) unchanged, or ValidationFailed naming every field sent as ``null``
     that cannot be empty (``"description": null`` means nothing; send ``""`` to clear text)."""
-    from luoshi.core.errors import ValidationFailed
+    from luoshi.core.errors import ErrorCode, ValidationFailed
 
     wrong = sorted(k for k, v in data.items() if v is None and k not in nullable)
     if wrong:
         message = _("These fields cannot be null: %(fields)s. Leave a field out to keep it as it is.") % {
             "fields": ", ".join(wrong)
         }
-        raise ValidationFailed(message, code="null_not_allowed", details={k: [message] for k in wrong})
+        raise ValidationFailed(message, code=ErrorCode.NULL_NOT_ALLOWED, details={k: [message] for k in wrong})
     return data
 
 

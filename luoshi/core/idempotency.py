@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.core.clientip import client_ip
-from luoshi.core.errors import Conflict, ValidationFailed
+from luoshi.core.errors import Conflict, ErrorCode, ValidationFailed
 from luoshi.core.models import IdempotencyRecord
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
@@ -125,16 +125,16 @@ class IdempotencyMiddleware:
             return self.get_response(request)
         if len(key) > MAX_KEY_LENGTH:
             message = _("The idempotency key is longer than %(n)d characters.") % {"n": MAX_KEY_LENGTH}
-            return _error(request, ValidationFailed(message, code="idempotency_key_too_long"), 400)
+            return _error(request, ValidationFailed(message, code=ErrorCode.IDEMPOTENCY_KEY_TOO_LONG), 400)
         scope = caller_scope(request)
         existing = _claim(scope, key, fingerprint)
         if existing is not None:
             if existing.fingerprint != fingerprint:
                 message = _("This idempotency key was already used for a different request.")
-                return _error(request, ValidationFailed(message, code="idempotency_key_reused"), 422)
+                return _error(request, ValidationFailed(message, code=ErrorCode.IDEMPOTENCY_KEY_REUSED), 422)
             if existing.status is None:
                 message = _("The same request is still being processed; wait for its answer.")
-                return _error(request, Conflict(message, code="idempotency_in_progress"), 409)
+                return _error(request, Conflict(message, code=ErrorCode.IDEMPOTENCY_IN_PROGRESS), 409)
             return _replay(existing)
         try:
             response = self.get_response(request)

@@ -30,7 +30,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from luoshi.core import params
-from luoshi.core.errors import ValidationFailed
+from luoshi.core.errors import ErrorCode, ValidationFailed
 from luoshi.core.validators import has_control_characters
 
 #: Deepest nesting of a JSON body.
@@ -40,7 +40,7 @@ _DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
 
 
-def _refuse(field: str, message: str, code: str) -> ValidationFailed:
+def _refuse(field: str, message: str, code: ErrorCode) -> ValidationFailed:
     return ValidationFailed(message, code=code, details={field[:60]: [message]})
 
 
@@ -50,7 +50,7 @@ def _text(field: str, value: str) -> None:
             field,
             _("%(field)s contains control characters (for example from a copied file); please retype it.")
             % {"field": _shown(field)},
-            "control_characters",
+            ErrorCode.CONTROL_CHARACTERS,
         )
 
 
@@ -74,7 +74,7 @@ def check_query(items: Iterable[tuple[str, str]]) -> None:
             raise _refuse(
                 name,
                 _("%(field)s: the number is too large.") % {"field": _shown(name)},
-                "number_too_large",
+                ErrorCode.NUMBER_TOO_LARGE,
             )
         _date_shaped(name, stripped)
 
@@ -89,7 +89,7 @@ def check_form(items: Iterable[tuple[str, str]]) -> None:
 def check_json(data: Any, path: str = "", depth: int = 0) -> None:
     """Check a decoded JSON body, recursively."""
     if depth > MAX_DEPTH:
-        raise _refuse(path or "body", _("The data is nested too deeply."), "too_deep")
+        raise _refuse(path or "body", _("The data is nested too deeply."), ErrorCode.TOO_DEEP)
     if isinstance(data, str):
         _text(path or "body", data)
         _date_shaped(path or "body", data)
@@ -98,11 +98,15 @@ def check_json(data: Any, path: str = "", depth: int = 0) -> None:
     elif isinstance(data, int):
         if not _INT_MIN <= data <= _INT_MAX:
             raise _refuse(
-                path or "body", _("%(field)s: the number is too large.") % {"field": _shown(path)}, "number_too_large"
+                path or "body",
+                _("%(field)s: the number is too large.") % {"field": _shown(path)},
+                ErrorCode.NUMBER_TOO_LARGE,
             )
     elif isinstance(data, float):
         if not math.isfinite(data):
-            raise _refuse(path or "body", _("%(field)s must be a number.") % {"field": _shown(path)}, "not_a_number")
+            raise _refuse(
+                path or "body", _("%(field)s must be a number.") % {"field": _shown(path)}, ErrorCode.NOT_A_NUMBER
+            )
     elif isinstance(data, dict):
         for key, value in data.items():
             _text(path or "body", str(key))
@@ -118,7 +122,7 @@ def parse_json(body: bytes) -> Any:
     try:
         return json.loads(body)
     except RecursionError:
-        raise _refuse("body", _("The data is nested too deeply."), "too_deep") from None
+        raise _refuse("body", _("The data is nested too deeply."), ErrorCode.TOO_DEEP) from None
     except (ValueError, UnicodeDecodeError):
         return None
 

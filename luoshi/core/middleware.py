@@ -17,7 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from luoshi.core import inputguard
-from luoshi.core.errors import LuoshiError, ValidationFailed
+from luoshi.core.errors import ErrorCode, LuoshiError, ValidationFailed
 
 
 class LuoshiErrorMiddleware:
@@ -125,7 +125,7 @@ class InputGuardMiddleware:
             # A body that cannot be parsed (e.g. multipart without a boundary): refused here, once,
             # instead of failing again in every middleware and view that reads request.POST.
             raise ValidationFailed(
-                _("The request's content could not be read. Send the form again."), code="unreadable_body"
+                _("The request's content could not be read. Send the form again."), code=ErrorCode.UNREADABLE_BODY
             ) from None
         except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
             return  # the view (or the API's own middleware) answers these

@@ -22,12 +22,12 @@ from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.errors import Conflict
+from luoshi.core.errors import Conflict, ErrorCode
 
 M = TypeVar("M", bound=Model)
 
 #: The one error code for "someone else changed this in the meantime".
-STALE = "stale"
+STALE = ErrorCode.STALE
 
 DEFAULT_MESSAGE = _("Someone else changed this in the meantime. Reload the page and try again.")
 
@@ -61,7 +61,7 @@ def lock_checked(
 
 
 #: The error code for an edit posted without the version it was read at.
-MISSING = "version_missing"
+MISSING = ErrorCode.VERSION_MISSING
 
 MISSING_MESSAGE = _(
     "The form did not say which version of the record you edited, so it was not saved (it could overwrite "
