@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luoshi.core import audit, links, uploads, versioning
+from luoshi.core import audit, links, uploads
 from luoshi.core.errors import LuoshiError, NotFound
 from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
@@ -220,10 +220,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.project_update(
-                actor=request.user,
-                project=project,
-                data=_data_from(form),
-                version=versioning.required(request.POST.get("version")),
+                actor=request.user, project=project, data=_data_from(form), version=_int(request.POST.get("version"))
             )
         except LuoshiError as exc:
             apply_error(form, exc)
@@ -231,6 +228,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Project saved."))
             return redirect("projects:detail", pk=project.pk)
     return render(request, "projects/form.html", {"form": form, "project": project})
+
+
+def _int(value: Any) -> int | None:
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) < 10 else None
 
 
 def _back(request: HttpRequest, project: Project) -> HttpResponse:
@@ -572,10 +574,7 @@ def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.lead_update(
-                actor=request.user,
-                lead=lead,
-                data=_lead_data(form),
-                version=versioning.required(request.POST.get("version")),
+                actor=request.user, lead=lead, data=_lead_data(form), version=_int(request.POST.get("version"))
             )
         except LuoshiError as exc:
             apply_error(form, exc)
@@ -701,7 +700,7 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.enterprise_update(
                 actor=request.user, enterprise=enterprise, data=_enterprise_data(form),
-                version=versioning.required(request.POST.get("version")),
+                version=_int(request.POST.get("version")),
             )  # fmt: skip
         except LuoshiError as exc:
             apply_error(form, exc)
