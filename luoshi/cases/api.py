@@ -110,7 +110,7 @@ class CaseDetailOut(CaseOut):
 
 
 class CaseIn(Schema):
-    category: str = Field(..., description="Sub-category code, e.g. 01001")
+    category: str = Field(..., max_length=16, description="Sub-category code, e.g. 01001")
     unit_id: bounds.Id = Field(..., description="Where it happened: a grid, community, village or township")
     title: str = Field("", max_length=200)
     description: str = Field("", max_length=4000)
@@ -133,16 +133,16 @@ class TransitionIn(Schema):
     comment: bounds.Text = Field("", description="Reason, reply or note (required by some actions)")
     handling_unit_id: bounds.Id | None = Field(None, description="dispatch, reassign")
     co_unit_ids: list[bounds.Id] = Field([], description="dispatch, add_co_unit")
-    original: str | None = Field(None, description="merge: tracking number of the original case")
+    original: str | None = Field(None, max_length=40, description="merge: tracking number of the original case")
     days: bounds.Days | None = Field(None, description="request_extension, decide_extension")
     approve: bool | None = Field(None, description="decide_extension")
-    rating: str | None = Field(None, description="rate, return_visit: satisfied, basic, unsatisfied")
-    level: str | None = Field(None, description="supervise: normal, yellow, red")
-    method: str | None = Field(None, description="return_visit: phone, visit, talk, other")
+    rating: str | None = Field(None, max_length=20, description="rate, return_visit: satisfied, basic, unsatisfied")
+    level: str | None = Field(None, max_length=20, description="supervise: normal, yellow, red")
+    method: str | None = Field(None, max_length=20, description="return_visit: phone, visit, talk, other")
     held_on: bounds.Day | None = Field(None, description="mediate")
     mediators: bounds.Text | None = None
     parties: bounds.Text | None = None
-    outcome: str | None = Field(None, description="mediate: agreed, partial, failed, adjourned")
+    outcome: str | None = Field(None, max_length=20, description="mediate: agreed, partial, failed, adjourned")
     agreement: bounds.Text | None = None
     place: bounds.Text | None = None
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
@@ -88,8 +88,8 @@ class ValueFilters(Schema):
 
 
 class ValueIn(Schema):
-    unit: int | str = Field(..., description="Unit id or short code")
-    indicator: str = Field(..., description="Indicator code or name")
+    unit: bounds.Id | Annotated[str, Field(max_length=40)] = Field(..., description="Unit id or short code")
+    indicator: str = Field(..., max_length=60, description="Indicator code or name")
     year: int = Field(..., ge=2000, le=2100)
     month: int = Field(..., ge=1, le=12)
     value: bounds.Amount = Field(..., description="In the indicator's unit; cumulative indicators: January to month")
@@ -109,8 +109,8 @@ class SaveOut(Schema):
 
 
 class TargetIn(Schema):
-    unit: int | str
-    indicator: str
+    unit: bounds.Id | Annotated[str, Field(max_length=40)]
+    indicator: str = Field(..., max_length=60)
     year: int = Field(..., ge=2000, le=2100)
     value: bounds.Amount
 

@@ -163,7 +163,7 @@ class TaskIn(Schema):
     start_date: bounds.Day
     deadline: bounds.Day
     description: bounds.Text = ""
-    source: str = "higher"
+    source: str = Field("higher", max_length=20)
     goal_id: bounds.Id | None = None
     category_id: bounds.Id | None = None
     parent_id: bounds.Id | None = None
@@ -173,21 +173,21 @@ class TaskIn(Schema):
     responsible_leader_id: bounds.Id | None = None
     co_unit_ids: list[bounds.Id] = []
     task_force_id: bounds.Id | None = None
-    priority: str = "normal"
-    report_cadence: str = "weekly"
+    priority: str = Field("normal", max_length=20)
+    report_cadence: str = Field("weekly", max_length=20)
     weight: bounds.Weight | None = None
     assign: bool = Field(False, description="Assign at once (otherwise the task stays a draft)")
 
 
 class TaskPatch(Schema):
     version: bounds.Version = Field(..., description="The version you read; a stale one gets 409")
-    title: str | None = None
+    title: str | None = Field(None, min_length=1, max_length=200)
     description: bounds.Text | None = None
     target: bounds.Text | None = None
     acceptance: bounds.Text | None = None
     measures: bounds.Text | None = None
-    priority: str | None = None
-    report_cadence: str | None = None
+    priority: str | None = Field(None, max_length=20)
+    report_cadence: str | None = Field(None, max_length=20)
     deadline: bounds.Day | None = None
     start_date: bounds.Day | None = None
     responsible_leader_id: bounds.Id | None = None
@@ -195,7 +195,7 @@ class TaskPatch(Schema):
 
 
 class TaskTransitionIn(Schema):
-    action: str = Field(..., description=", ".join(workflow.ACTIONS))
+    action: str = Field(..., max_length=40, description=", ".join(workflow.ACTIONS))
     comment: str = Field(
         "",
         max_length=2000,
@@ -277,7 +277,7 @@ class GoalIn(Schema):
 class CategoryIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
     parent_id: bounds.Id | None = None
-    code: str = ""
+    code: str = Field("", max_length=20)
     weight: bounds.Weight | None = None
     sort_order: bounds.SortOrder = 0
 

@@ -101,3 +101,32 @@ def test_dates_decimals_and_pages_are_bounded_as_the_validators_are(document_and
     assert not re.match(weight["string"]["pattern"], "1.234")
     goals = {p["name"]: p["schema"] for p in document["paths"]["/api/v1/goals"]["get"]["parameters"]}
     assert (goals["page"]["minimum"], goals["page_size"]["minimum"], goals["page_size"]["maximum"]) == (1, 1, 500)
+
+
+def test_every_text_field_of_a_request_body_has_a_maximum(document_and_clashes):
+    """Issue 15, finding 3: no unbounded text in what the org, tasks, cases and indicators APIs take."""
+    from luoshi.api.openapi import _refs
+
+    document, _clashes = document_and_clashes
+    prefixes = ("/api/v1/units", "/api/v1/tasks", "/api/v1/goals", "/api/v1/inspections", "/api/v1/cases",
+                "/api/v1/indicators")  # fmt: skip
+    names: set[str] = set()
+    for path, operations in document["paths"].items():
+        if path.startswith(prefixes):
+            for operation in operations.values():
+                _refs(operation.get("requestBody", {}), names)
+    components = document["components"]["schemas"]
+    seen: set[str] = set()
+    while names - seen:
+        name = sorted(names - seen)[0]
+        seen.add(name)
+        _refs(components.get(name, {}), names)
+    unbounded = []
+    for name in sorted(seen):
+        for field, schema in components.get(name, {}).get("properties", {}).items():
+            for leaf in _leaves(schema):
+                text = leaf.get("type") == "string" and leaf.get("format") not in ("date", "binary")
+                numeral = leaf.get("pattern", "").startswith(("^[0-9]", "^-?[0-9]"))
+                if text and not numeral and "maxLength" not in leaf and "enum" not in leaf:
+                    unbounded.append(f"{name}.{field}")
+    assert unbounded == []
