@@ -85,12 +85,8 @@ def _missing_file(response: Any) -> bool:
         details = json.loads(response.content or b"null").get("details")
     except (ValueError, AttributeError):
         return False
-    return (
-        isinstance(details, list)
-        and bool(details)
-        and all(
-            isinstance(d, dict) and d.get("loc", [None])[0] == "file" and d.get("type") == "missing" for d in details
-        )
+    return isinstance(details, list) and any(
+        isinstance(d, dict) and d.get("loc", [None])[0] == "file" and d.get("type") == "missing" for d in details
     )
 
 

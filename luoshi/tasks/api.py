@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, JsonResponse
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status as HttpStatus
+from pydantic import StrictBool
+from pydantic.json_schema import SkipJsonSchema
 
 from luoshi.api.pagination import paginate
 from luoshi.api.schemas import ErrorOut, PageOut
@@ -180,16 +182,19 @@ class TaskIn(Schema):
 
 
 class TaskPatch(Schema):
+    """A change: leave a field out to keep it. Only the leader and the weight can be cleared (null);
+    the others are not nullable in the schema (``"description": null`` is refused: null_not_allowed)."""
+
     version: bounds.Version = Field(..., description="The version you read; a stale one gets 409")
-    title: str | None = Field(None, min_length=1, max_length=200)
-    description: bounds.Text | None = None
-    target: bounds.Text | None = None
-    acceptance: bounds.Text | None = None
-    measures: bounds.Text | None = None
-    priority: str | None = Field(None, max_length=20)
-    report_cadence: str | None = Field(None, max_length=20)
-    deadline: bounds.Day | None = None
-    start_date: bounds.Day | None = None
+    title: Annotated[str, Field(min_length=1, max_length=200)] | SkipJsonSchema[None] = None
+    description: bounds.Text | SkipJsonSchema[None] = None
+    target: bounds.Text | SkipJsonSchema[None] = None
+    acceptance: bounds.Text | SkipJsonSchema[None] = None
+    measures: bounds.Text | SkipJsonSchema[None] = None
+    priority: Annotated[str, Field(max_length=20)] | SkipJsonSchema[None] = None
+    report_cadence: Annotated[str, Field(max_length=20)] | SkipJsonSchema[None] = None
+    deadline: bounds.Day | SkipJsonSchema[None] = None
+    start_date: bounds.Day | SkipJsonSchema[None] = None
     responsible_leader_id: bounds.Id | None = None
     weight: bounds.Weight | None = None
 
@@ -312,7 +317,7 @@ class InspectionIn(Schema):
     unit_id: bounds.Id
     date: bounds.Day
     place: str = Field(..., min_length=1, max_length=200)
-    unannounced: bool = True
+    unannounced: StrictBool = True
     inspector_ids: list[bounds.Id] = []
     summary: bounds.Text = ""
     findings: list[str] = []
