@@ -87,6 +87,15 @@ CALLS: dict[str, Call] = {
     "page POST /cases/report/": Call("POST", "/cases/report/", lambda d: {
         "category": d.ids["category_id"], "unit": d.ids["grid_id"], "description": "矩阵：井盖缺失"}, page=True),
     "page GET /cases/stats/": Call("GET", "/cases/stats/", page=True),
+    "page POST /cases/{case_id}/act/": Call("POST", "/cases/{case_id}/act/", lambda d: {
+        "action": "note", "comment": "矩阵备注", "version": d.ids["case_version"]}, page=True),
+    "page GET /cases/keypersons/": Call("GET", "/cases/keypersons/", page=True),
+    "page POST /cases/keypersons/{keyperson_id}/visit/": Call(
+        "POST", "/cases/keypersons/{keyperson_id}/visit/", lambda d: {
+            "visited_on": d.ids["yesterday"], "method": "visit", "content": "矩阵走访"}, page=True),
+    "page GET /org/units/{unit_id}/edit/": Call("GET", "/org/units/{community_id}/edit/", page=True),
+    "page GET /tasks/{task_id}/edit/": Call("GET", "/tasks/{task_id}/edit/", page=True),
+    "page GET /indicators/units/{unit_id}/entry/": Call("GET", "/indicators/units/{community_id}/entry/", page=True),
     "GET /api/v1/cases/stats": Call("GET", "/api/v1/cases/stats?start=2026-01-01&end=2026-01-31"),
 }  # fmt: skip
 
@@ -122,6 +131,14 @@ TABLE: dict[str, str] = {
     "page POST /tasks/{task_id}/transition/":               "302 302 302 302 302 302 302 404 302 404",
     "page POST /cases/report/":                             "302 302 302 302 302 404 302 302 200 200",
     "page GET /cases/stats/":                               "302 200 200 200 200 403 403 403 200 200",
+    "page POST /cases/{case_id}/act/":                      "302 302 302 302 302 404 404 404 403 404",
+    # The key-person registry: the roles in cases.permissions.KEYPERSON_ROLES, each at their own places.
+    "page GET /cases/keypersons/":                          "302 200 200 200 200 404 200 404 404 200",
+    "page POST /cases/keypersons/{keyperson_id}/visit/":    "302 302 302 302 302 404 302 404 404 404",
+    # Edit forms open only for those whose save the service accepts (the task's opened for everyone).
+    "page GET /org/units/{unit_id}/edit/":                  "302 200 403 403 403 404 403 404 403 404",
+    "page GET /tasks/{task_id}/edit/":                      "302 200 200 403 200 403 403 404 403 404",
+    "page GET /indicators/units/{unit_id}/entry/":          "302 200 200 403 200 404 403 404 403 404",
 }
 # fmt: on
 
@@ -134,7 +151,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
     from luoshi.accounts.models import User
     from luoshi.accounts.services import api_token_create
     from luoshi.cases import demo as cases_demo
-    from luoshi.cases.models import OPEN_STATUSES, Case
+    from luoshi.cases.models import OPEN_STATUSES, Case, KeyPerson
     from luoshi.cases.models import Category as CaseCategory
     from luoshi.core.models import ActivityLog
     from luoshi.core.registry import demo_loaders
@@ -166,6 +183,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
         category = CaseCategory.objects.filter(parent__isnull=False, is_active=True).order_by("pk").first()
         grant = RoleGrant.objects.filter(unit=community).order_by("pk").first()
         position = Position.objects.filter(unit=community).order_by("pk").first()
+        key_person = KeyPerson.objects.filter(unit__path__startswith=community.path).order_by("pk").first()
         indicator = next(i for i in Indicator.objects.filter(is_active=True).order_by("pk") if i.reported_by(community))
         leader_person = Person.objects.get(name="蒋一诺")
         assert all([task, goal, inspection, finding, case, category, grant, position, indicator])
@@ -184,6 +202,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
             "inspection_id": inspection.pk, "finding_id": finding.pk, "case_id": case.pk,
             "category_code": category.code, "category_id": category.pk, "grant_id": grant.pk,
             "position_id": position.pk, "indicator": indicator.code, "leader_person_id": leader_person.pk,
+            "case_version": case.version, "keyperson_id": key_person.pk,
             "yesterday": (timeutil.today() - dt.timedelta(days=1)).isoformat(),
             "text_file": lambda: SimpleUploadedFile("说明.txt", "矩阵附件".encode(), content_type="text/plain"),
         }  # fmt: skip
