@@ -11,7 +11,9 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, JsonResponse
-from ninja import Field, Query, Router, Schema
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status as HttpStatus
 
 from luoshi.api.pagination import paginate
@@ -235,7 +237,8 @@ def _people(request: HttpRequest, ids: list[int]) -> list[Person]:
 
     found = list(people_visible_to(request.user).filter(pk__in=ids))
     if len(found) != len(set(ids)):
-        raise ValidationFailed("找不到所选人员。", details={"leader_ids": ["找不到所选人员。"]})
+        message = _("The chosen person was not found.")
+        raise ValidationFailed(message, details={"leader_ids": [message]})
     return found
 
 
@@ -307,7 +310,8 @@ def record_investment(request: HttpRequest, project_id: int, payload: ProjectInv
     try:
         month = dt.date.fromisoformat(payload.month + "-01")
     except ValueError:
-        raise ValidationFailed("月份无效。", details={"month": ["月份无效。"]}) from None
+        message = _("The month is not valid (YYYY-MM).")
+        raise ValidationFailed(message, details={"month": [message]}) from None
     services.investment_record(
         actor=request.user,
         project=project,
@@ -351,17 +355,60 @@ class ProjectProgressIn(Schema):
     date: dt.date | None = None
 
 
+class ProjectPhotoOut(Schema):
+    id: int
+    width: int
+    height: int
+    thumbnail_url: str
+    url: str = Field(..., description="The picture without its metadata (EXIF location removed)")
+
+
 class ProjectProgressOut(Schema):
     id: int
     date: dt.date
     text: str
+    photos: list[ProjectPhotoOut] = []
+
+
+def _progress_out(entry: Any) -> dict[str, Any]:
+    return {
+        "id": entry.pk,
+        "date": entry.date,
+        "text": entry.text,
+        "photos": [
+            {
+                "id": p.pk, "width": p.width, "height": p.height,
+                "thumbnail_url": reverse("projects:photo", args=[p.pk, "thumb"]),
+                "url": reverse("projects:photo", args=[p.pk, "full"]),
+            }
+            for p in entry.photos.order_by("id")
+        ],
+    }  # fmt: skip
 
 
 @router.post("/{int:project_id}/progress", response={201: ProjectProgressOut, **ERRORS}, summary="Add a progress entry")
 def add_progress(request: HttpRequest, project_id: int, payload: ProjectProgressIn) -> Any:
     project = selectors.access_project(request.user, project_id)
     entry = services.progress_add(actor=request.user, project=project, text=payload.text, date=payload.date)
-    return HttpStatus(201, {"id": entry.pk, "date": entry.date, "text": entry.text})
+    return HttpStatus(201, _progress_out(entry))
+
+
+@router.post(
+    "/{int:project_id}/progress/photos",
+    response={201: ProjectProgressOut, **ERRORS},
+    summary="Add a progress entry with photos (multipart: `text`, optional `date`, up to 9 `photos`; each "
+    "photo is checked by its content, size-capped and re-encoded, its location kept for staff only)",
+)
+def add_progress_with_photos(
+    request: HttpRequest,
+    project_id: int,
+    text: Form[str],
+    photos: File[list[UploadedFile]],
+    date: Form[dt.date | None] = None,
+) -> Any:
+    project = selectors.access_project(request.user, project_id)
+    entry = services.progress_add(actor=request.user, project=project, text=text, date=date, photos=photos)
+    return HttpStatus(201, _progress_out(entry))
 
 
 class ProjectProblemIn(Schema):
@@ -687,18 +734,37 @@ class ProjectEnterpriseIn(Schema):
     lng: Decimal | None = Field(None, ge=-180, le=180)
 
 
+def _enterprise_data(request: HttpRequest, payload: ProjectEnterpriseIn) -> services.EnterpriseData:
+    return services.EnterpriseData(
+        name=payload.name, credit_code=payload.credit_code, unit=access_unit(request.user, payload.unit_id),
+        sector=payload.sector, above_scale=payload.above_scale, above_quota=payload.above_quota,
+        contact=_people(request, [payload.contact_id])[0] if payload.contact_id else None,
+        address=payload.address, lat=payload.lat, lng=payload.lng,
+    )  # fmt: skip
+
+
 @router.post("/enterprises", response={201: ProjectEnterpriseOut, **ERRORS}, summary="Register an enterprise")
 def create_enterprise(request: HttpRequest, payload: ProjectEnterpriseIn) -> Any:
-    enterprise = services.enterprise_create(
-        actor=request.user,
-        data=services.EnterpriseData(
-            name=payload.name, credit_code=payload.credit_code, unit=access_unit(request.user, payload.unit_id),
-            sector=payload.sector, above_scale=payload.above_scale, above_quota=payload.above_quota,
-            contact=_people(request, [payload.contact_id])[0] if payload.contact_id else None,
-            address=payload.address, lat=payload.lat, lng=payload.lng,
-        ),
-    )  # fmt: skip
+    enterprise = services.enterprise_create(actor=request.user, data=_enterprise_data(request, payload))
     return HttpStatus(201, _enterprise(enterprise, selectors.request_counts([enterprise])[enterprise.pk]))
+
+
+class ProjectEnterprisePatch(ProjectEnterpriseIn):
+    version: int = Field(..., ge=1)
+
+
+@router.put(
+    "/enterprises/{int:enterprise_id}", response={200: ProjectEnterpriseOut, **ERRORS}, summary="Edit an enterprise"
+)
+def update_enterprise(request: HttpRequest, enterprise_id: int, payload: ProjectEnterprisePatch) -> Any:
+    enterprise = selectors.access_enterprise(request.user, enterprise_id)
+    enterprise = services.enterprise_update(
+        actor=request.user,
+        enterprise=enterprise,
+        data=_enterprise_data(request, payload),
+        version=payload.version,
+    )
+    return _enterprise(enterprise, selectors.request_counts([enterprise])[enterprise.pk])
 
 
 @router.get(

@@ -1,5 +1,5 @@
 """Excel for key projects: export the (filtered) registry and its monthly investment; import a
-month's investment for many projects at once.
+month's investment for many projects at once; register many projects from one workbook.
 
 The import is all-or-nothing per file: every row is checked first and every bad row is
 reported (row number, column, reason in Chinese); only a file without errors is written,
@@ -11,20 +11,23 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook, load_workbook
 
 from luoshi.core import cells, uploads
 from luoshi.core.errors import LuoshiError, ValidationFailed
+from luoshi.org.models import Person, Unit
 from luoshi.projects import services
-from luoshi.projects.models import Investment, Project
+from luoshi.projects.models import Investment, Kind, Level, Project, Stage
 from luoshi.projects.permissions import can_report, projects_visible_to
 
 MAX_IMPORT_ROWS = 20_000
@@ -202,3 +205,191 @@ def import_investment(*, actor: Any, content: bytes) -> int:
                 details={"rows": [_("Row %(n)d: %(e)s") % {"n": row.number, "e": exc.message}]},
             ) from exc
     return len(report.rows)
+
+
+# --- the registry: many projects registered from one workbook ---------------------------------
+
+REGISTRY_COLUMNS = (
+    "name", "kind", "levels", "unit", "stage", "total_investment", "plan_year", "annual_plan", "planned_start",
+    "planned_finish", "leaders", "lat", "lng", "description",
+)  # fmt: skip
+MAX_REGISTRY_ROWS = 2_000
+
+
+def _registry_headers() -> list[str]:
+    return [
+        _("Project name"), _("Type"), _("Levels (、 between)"), _("Lead unit (code or name)"), _("Stage"),
+        _("Total investment (万元)"), _("Plan year"), _("Annual plan (万元)"), _("Planned start"),
+        _("Planned finish"), _("Linked leaders (names, 、 between)"), _("Latitude"), _("Longitude"),
+        _("Description"),
+    ]  # fmt: skip
+
+
+def registry_template() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = _("Key projects")
+    sheet.append(_registry_headers())
+    sheet.append(
+        [
+            "天一智能装备产业园（一期）", str(Kind.INDUSTRY.label), "市、区县", "CD", str(Stage.CONSTRUCTION.label),
+            20000, 2026, 8000, "2026-03-01", "2027-06-30", "", 28.01, 120.69, _("example row: delete it"),
+        ]
+    )  # fmt: skip
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _choices(enum: Any, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Cell text → value: the value itself, its label in Chinese and in English, and ``extra``."""
+    out: dict[str, str] = {}
+    for value, label in enum.choices:
+        out[value] = value
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                out[str(label).lower()] = value
+    out.update(extra or {})
+    return out
+
+
+LEVEL_WORDS = {"省": "province", "省级": "province", "市": "city", "市级": "city", "区": "county", "区县": "county",
+               "县": "county", "区级": "county", "县级": "county", "乡镇": "township", "镇": "township",
+               "乡": "township", "街道": "township"}  # fmt: skip
+
+
+def _date(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(_text(value).replace("/", "-").replace(".", "-"))
+
+
+def _names(value: Any) -> list[str]:
+    return [n.strip() for n in re.split(r"[、,，;；\s]+", _text(value)) if n.strip()]
+
+
+def _registry_rows(content: bytes) -> list[tuple[int, list[Any]]]:
+    uploads.check_xlsx(content)
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise ValidationFailed(
+            _("The file cannot be read as an Excel workbook."), details={"file": [str(exc)[:200]]}
+        ) from exc
+    sheet = book.worksheets[0]
+    raw = list(sheet.iter_rows(min_row=2, max_col=len(REGISTRY_COLUMNS), values_only=True))
+    uploads.check_row_count(len(raw) + 1, max_rows=MAX_REGISTRY_ROWS)
+    rows = [
+        (number, (list(values) + [None] * len(REGISTRY_COLUMNS))[: len(REGISTRY_COLUMNS)])
+        for number, values in enumerate(raw, start=2)
+        if values and not all(v in (None, "") for v in values)
+    ]
+    if not rows:
+        raise ValidationFailed(_("The sheet has no rows to import."), details={"file": [_("No rows.")]})
+    return rows
+
+
+@transaction.atomic
+def import_registry(*, actor: Any, content: bytes) -> int:
+    """Register one project per row, or none: every row goes through
+    :func:`luoshi.projects.services.project_create` (permission, every rule, the activity log) in
+    a savepoint; when any row is refused, the whole file is rolled back and every bad row is
+    reported with the column and the reason."""
+    from luoshi.projects.forms import scoped_people, scoped_units
+    from luoshi.projects.permissions import CREATORS
+
+    rows = _registry_rows(content)
+    units = list(scoped_units(actor, CREATORS).only("id", "code", "name", "kind", "path"))
+    by_code = {u.code: u for u in units if u.code}
+    by_name: dict[str, list[Unit]] = {}
+    for u in units:
+        by_name.setdefault(u.name, []).append(u)
+    leaders: dict[str, list[Person]] = {}
+    for person in scoped_people(actor, leaders_only=True).only("id", "name"):
+        leaders.setdefault(person.name, []).append(person)
+    kinds, stages = _choices(Kind), _choices(Stage)
+    levels = _choices(Level, LEVEL_WORDS)
+    headers = _registry_headers()
+    column = dict(zip(REGISTRY_COLUMNS, headers, strict=True))
+    errors: list[str] = []
+    created = 0
+
+    def bad(number: int, name: str, message: str) -> None:
+        errors.append(_("Row %(n)d, %(column)s: %(e)s") % {"n": number, "column": column.get(name, name), "e": message})
+
+    for number, values in rows:
+        cell = dict(zip(REGISTRY_COLUMNS, values, strict=True))
+        before = len(errors)
+        unit_text = _text(cell["unit"])
+        unit = by_code.get(unit_text)
+        if unit is None:
+            found = by_name.get(unit_text, [])
+            if len(found) == 1:
+                unit = found[0]
+            else:
+                bad(number, "unit", _("unit %(unit)s not found among the units where you may register projects")
+                    % {"unit": unit_text or "—"})  # fmt: skip
+        kind = kinds.get(_text(cell["kind"]).lower() or Kind.OTHER.value)
+        if kind is None:
+            bad(number, "kind", _("unknown type %(text)s") % {"text": _text(cell["kind"])})
+        level_values = []
+        for word in _names(cell["levels"]):
+            level = levels.get(word.lower()) or levels.get(word.removesuffix("重点").removesuffix("重点项目"))
+            if level is None:
+                bad(number, "levels", _("unknown level %(text)s") % {"text": word})
+            else:
+                level_values.append(level)
+        stage = stages.get(_text(cell["stage"]).lower() or Stage.PLANNING.value)
+        if stage is None:
+            bad(number, "stage", _("unknown stage %(text)s") % {"text": _text(cell["stage"])})
+        linked: list[Person] = []
+        for name in _names(cell["leaders"]):
+            found_people = leaders.get(name, [])
+            if len(found_people) != 1:
+                bad(
+                    number, "leaders", _("leader %(name)s not found (or not one person) in your scope") % {"name": name}
+                )
+            else:
+                linked.append(found_people[0])
+        dates: dict[str, dt.date | None] = {}
+        for name in ("planned_start", "planned_finish"):
+            try:
+                dates[name] = _date(cell[name])
+            except ValueError:
+                bad(number, name, _("the date must look like 2026-03-01"))
+        year_text = _text(cell["plan_year"])
+        if not (year_text.isdigit() and len(year_text) == 4):
+            bad(number, "plan_year", _("the plan year must be a year such as 2026"))
+        if len(errors) > before or unit is None:
+            continue
+        data = services.ProjectData(
+            name=_text(cell["name"]), unit=unit, kind=kind or Kind.OTHER, levels=level_values,
+            stage=stage or Stage.PLANNING, total_investment=_text(cell["total_investment"]).replace(",", ""),
+            plan_year=int(year_text), annual_plan=_text(cell["annual_plan"]).replace(",", ""),
+            planned_start=dates.get("planned_start"), planned_finish=dates.get("planned_finish"), leaders=linked,
+            lat=_text(cell["lat"]) or None, lng=_text(cell["lng"]) or None, description=_text(cell["description"]),
+        )  # fmt: skip
+        try:
+            with transaction.atomic():
+                services.project_create(actor=actor, data=data)
+        except LuoshiError as exc:
+            details = exc.details if isinstance(exc.details, dict) else {}
+            if not details:
+                bad(number, "", str(exc.message))
+            for name, messages in details.items():
+                for message in messages if isinstance(messages, list) else [messages]:
+                    bad(number, name, str(message))
+            continue
+        created += 1
+    if errors:
+        raise ValidationFailed(
+            _("Nothing was imported: %(n)d rows have errors.") % {"n": len(rows) - created},
+            code="import_rows",
+            details={"rows": errors},
+        )
+    return created

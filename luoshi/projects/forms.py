@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
+import re
 from typing import Any
 
 from django import forms
@@ -56,6 +59,70 @@ def money_field(label: Any, *, required: bool = True) -> forms.DecimalField:
     )
 
 
+#: Most points an outline may have (the service's GeoJSON check allows 2,000 per ring).
+MAX_OUTLINE_POINTS = 2000
+
+
+def outline_text(polygon: Any) -> str:
+    """A stored GeoJSON polygon as the form shows it: its outer ring, one "lng, lat" a line."""
+    try:
+        ring = polygon["coordinates"][0]
+        return "\n".join(f"{pt[0]}, {pt[1]}" for pt in ring)
+    except (TypeError, KeyError, IndexError):
+        return ""
+
+
+class OutlineField(forms.CharField):
+    """An optional outline (polygon): pasted GeoJSON, or points one a line as "lng, lat" (a
+    comma, a space or a tab between), drawn on the map of the form or pasted from a survey
+    sheet. The ring is closed if it is not; every bad line is named."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "data-outline": "1"})
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 100_000)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        text = str(super().to_python(value) or "").strip()
+        if not text:
+            return None
+        if text.startswith("{"):
+            try:
+                return json.loads(text)
+            except ValueError:
+                raise forms.ValidationError(_("The outline is not valid GeoJSON.")) from None
+        points: list[list[float]] = []
+        errors: list[str] = []
+        for number, line in enumerate(re.split(r"[\n;]", text), start=1):
+            line = line.strip().strip(",，").strip("[]()")
+            if not line:
+                continue
+            parts = [p for p in re.split(r"[,，\s]+", line) if p]
+            try:
+                lng, lat = (float(p) for p in parts)
+            except ValueError:
+                errors.append(
+                    _("Point %(n)d (“%(text)s”) is not a longitude and a latitude.") % {"n": number, "text": line[:40]}
+                )
+                continue
+            if not (-180 <= lng <= 180 and -90 <= lat <= 90) or not (math.isfinite(lng) and math.isfinite(lat)):
+                errors.append(
+                    _("Point %(n)d (“%(text)s”) is out of range (longitude first).") % {"n": number, "text": line[:40]}
+                )
+                continue
+            points.append([lng, lat])
+        if errors:
+            raise forms.ValidationError(errors[:20])
+        if points and points[0] != points[-1]:
+            points.append(list(points[0]))
+        if len({tuple(p) for p in points}) < 3:
+            raise forms.ValidationError(_("An outline needs at least three different points."))
+        if len(points) > MAX_OUTLINE_POINTS:
+            raise forms.ValidationError(_("An outline may have at most %(n)d points.") % {"n": MAX_OUTLINE_POINTS})
+        return {"type": "Polygon", "coordinates": [points]}
+
+
 class ProjectForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=120)
     kind = forms.ChoiceField(label=_("type"), choices=Kind.choices)
@@ -80,6 +147,11 @@ class ProjectForm(forms.Form):
     lat = forms.DecimalField(label=_("latitude"), required=False, min_value=-90, max_value=90, decimal_places=6)
     lng = forms.DecimalField(label=_("longitude"), required=False, min_value=-180, max_value=180, decimal_places=6)
     description = forms.CharField(label=_("description"), required=False, max_length=4000, widget=forms.Textarea)
+    polygon = OutlineField(
+        label=_("outline (optional)"),
+        required=False,
+        help_text=_("Click the corners on the map below, or paste them: one “longitude, latitude” a line, or GeoJSON."),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

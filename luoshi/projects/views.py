@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -36,6 +37,7 @@ from luoshi.projects.forms import (
     ProjectForm,
     SettleForm,
     StepForm,
+    outline_text,
 )
 from luoshi.projects.models import Kind, LeadSource, LeadStage, Level, Project, Schedule, Stage
 from luoshi.projects.permissions import MANAGERS, can_create_somewhere, can_manage, can_report, person_of
@@ -134,7 +136,8 @@ def _detail_context(request: HttpRequest, project: Project) -> dict[str, Any]:
         "progress_form": ProgressForm(initial={"date": today()}, auto_id="id_prog_%s"),
         "milestone_form": MilestoneForm(auto_id="id_ms_%s"),
         "problem_form": ProblemForm(user=user, auto_id="id_pb_%s") if manage else None,
-        "activity_url": "",
+        # The project's change history (registry edits, stage steps, milestones, problems, entries).
+        "activity": audit.entries_for(project, limit=50),
     }
 
 
@@ -180,6 +183,7 @@ def _data_from(form: ProjectForm) -> services.ProjectData:
         enterprise=c["enterprise"],
         lat=c["lat"],
         lng=c["lng"],
+        polygon=c["polygon"],
         output_value=c["output_value"],
         planned_start=c["planned_start"],
         planned_finish=c["planned_finish"],
@@ -191,15 +195,12 @@ def _data_from(form: ProjectForm) -> services.ProjectData:
 @login_required
 def create(request: HttpRequest) -> HttpResponse:
     form = ProjectForm(request.POST or None, user=request.user, initial={"plan_year": today().year})
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = services.project_create(actor=request.user, data=_data_from(form))
-        except LuoshiError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, _("Project %(code)s registered.") % {"code": project.code})
-            return redirect("projects:detail", pk=project.pk)
-    return render(request, "projects/form.html", {"form": form, "project": None})
+
+    def save(c: dict[str, Any]) -> tuple[str, HttpResponse]:
+        project = services.project_create(actor=request.user, data=_data_from(form))
+        return _("Project %(code)s registered.") % {"code": project.code}, redirect("projects:detail", pk=project.pk)
+
+    return _save(request, form, save) or render(request, "projects/form.html", {"form": form, "project": None})
 
 
 @login_required
@@ -215,19 +216,16 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "planned_start": project.planned_start, "planned_finish": project.planned_finish,
         "actual_start": project.actual_start, "actual_finish": project.actual_finish,
         "lat": project.lat, "lng": project.lng, "description": project.description,
+        "polygon": outline_text(project.polygon),
     }  # fmt: skip
     form = ProjectForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.project_update(
-                actor=request.user, project=project, data=_data_from(form), version=_int(request.POST.get("version"))
-            )
-        except LuoshiError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, _("Project saved."))
-            return redirect("projects:detail", pk=project.pk)
-    return render(request, "projects/form.html", {"form": form, "project": project})
+
+    def save(c: dict[str, Any]) -> tuple[str, HttpResponse]:
+        version = _int(request.POST.get("version"))
+        services.project_update(actor=request.user, project=project, data=_data_from(form), version=version)
+        return _("Project saved."), redirect("projects:detail", pk=project.pk)
+
+    return _save(request, form, save) or render(request, "projects/form.html", {"form": form, "project": project})
 
 
 def _int(value: Any) -> int | None:
@@ -241,12 +239,43 @@ def _back(request: HttpRequest, project: Project) -> HttpResponse:
     return redirect("projects:detail", pk=project.pk)
 
 
-def _fail(request: HttpRequest, project: Project, form: Any = None, exc: LuoshiError | None = None) -> HttpResponse:
-    if exc is not None:
-        messages.error(request, str(exc.message))
-    elif form is not None:
+def _act(
+    request: HttpRequest,
+    form: Any,
+    act: Callable[[dict[str, Any]], str],
+    back: Callable[[], HttpResponse],
+) -> HttpResponse:
+    """An action posted from a page that shows no form of its own: check ``form`` (if any), run
+    ``act`` with its data (the service call; it returns what to tell the user), say what happened
+    or why it was refused, and go ``back``."""
+    if form is not None and not form.is_valid():
         _form_errors(request, form)
-    return _back(request, project)
+        return back()
+    try:
+        done = act(form.cleaned_data if form is not None else {})
+    except LuoshiError as exc:
+        messages.error(request, str(exc.message))
+        return back()
+    if done:
+        messages.success(request, done)
+    return back()
+
+
+Saver = Callable[[dict[str, Any]], tuple[str, HttpResponse]]
+
+
+def _save(request: HttpRequest, form: Any, save: Saver) -> HttpResponse | None:
+    """A page with its own form: on a valid POST run ``save`` (returns the message and where to go);
+    ``None`` when the page is to be shown (again), refusals on the form's fields."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        message, response = save(form.cleaned_data)
+    except LuoshiError as exc:
+        apply_error(form, exc)
+        return None
+    messages.success(request, message)
+    return response
 
 
 def _form_errors(request: HttpRequest, form: Any) -> None:
@@ -261,147 +290,107 @@ def _form_errors(request: HttpRequest, form: Any) -> None:
 @require_POST
 def step(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.access_project(request.user, pk)
-    form = StepForm(request.POST)
-    if not form.is_valid():
-        return _fail(request, project, form)
-    try:
-        services.project_step(
-            actor=request.user,
-            project=project,
-            action=form.cleaned_data["action"],
-            comment=form.cleaned_data["comment"],
-        )
-    except LuoshiError as exc:
-        return _fail(request, project, exc=exc)
-    messages.success(request, _("Stage changed."))
-    return _back(request, project)
+
+    def act(c: dict[str, Any]) -> str:
+        services.project_step(actor=request.user, project=project, action=c["action"], comment=c["comment"])
+        return _("Stage changed.")
+
+    return _act(request, StepForm(request.POST), act, lambda: _back(request, project))
 
 
 @login_required
 @require_POST
 def investment(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.access_project(request.user, pk)
-    form = InvestmentForm(request.POST)
-    if not form.is_valid():
-        return _fail(request, project, form)
-    c = form.cleaned_data
-    try:
+
+    def act(c: dict[str, Any]) -> str:
         services.investment_record(
-            actor=request.user,
-            project=project,
-            month=c["month"],
-            amount=c["amount"],
-            period=c["period"],
+            actor=request.user, project=project, month=c["month"], amount=c["amount"], period=c["period"],
             note=c["note"],
-        )
-    except LuoshiError as exc:
-        return _fail(request, project, exc=exc)
-    messages.success(request, _("Investment of %(month)s recorded.") % {"month": c["month"].strftime("%Y-%m")})
-    return _back(request, project)
+        )  # fmt: skip
+        return _("Investment of %(month)s recorded.") % {"month": c["month"].strftime("%Y-%m")}
+
+    return _act(request, InvestmentForm(request.POST), act, lambda: _back(request, project))
 
 
 @login_required
 @require_POST
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.access_project(request.user, pk)
-    form = ProgressForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _fail(request, project, form)
-    try:
-        services.progress_add(
-            actor=request.user, project=project, text=form.cleaned_data["text"], date=form.cleaned_data["date"],
-            photos=form.cleaned_data["photos"],
-        )  # fmt: skip
-    except LuoshiError as exc:
-        return _fail(request, project, exc=exc)
-    messages.success(request, _("Progress entry added."))
-    return _back(request, project)
+
+    def act(c: dict[str, Any]) -> str:
+        services.progress_add(actor=request.user, project=project, text=c["text"], date=c["date"], photos=c["photos"])
+        return _("Progress entry added.")
+
+    return _act(request, ProgressForm(request.POST, request.FILES), act, lambda: _back(request, project))
 
 
 @login_required
 @require_POST
 def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.access_project(request.user, pk)
-    form = MilestoneForm(request.POST)
-    if not form.is_valid():
-        return _fail(request, project, form)
-    try:
-        services.milestone_add(
-            actor=request.user,
-            project=project,
-            title=form.cleaned_data["title"],
-            due_date=form.cleaned_data["due_date"],
-        )
-    except LuoshiError as exc:
-        return _fail(request, project, exc=exc)
-    messages.success(request, _("Milestone added."))
-    return _back(request, project)
+
+    def act(c: dict[str, Any]) -> str:
+        services.milestone_add(actor=request.user, project=project, title=c["title"], due_date=c["due_date"])
+        return _("Milestone added.")
+
+    return _act(request, MilestoneForm(request.POST), act, lambda: _back(request, project))
 
 
 @login_required
 @require_POST
 def milestone_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = selectors.access_milestone(request.user, pk)
-    try:
-        services.milestone_set_done(
-            actor=request.user, milestone=milestone, done_on=None if milestone.done_on else today()
-        )
-    except LuoshiError as exc:
-        return _fail(request, milestone.project, exc=exc)
-    return _back(request, milestone.project)
+
+    def act(c: dict[str, Any]) -> str:
+        done_on = None if milestone.done_on else today()
+        services.milestone_set_done(actor=request.user, milestone=milestone, done_on=done_on)
+        return ""
+
+    return _act(request, None, act, lambda: _back(request, milestone.project))
 
 
 @login_required
 @require_POST
 def problem_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.access_project(request.user, pk)
-    form = ProblemForm(request.POST, user=request.user)
-    if not form.is_valid():
-        return _fail(request, project, form)
-    c = form.cleaned_data
-    try:
+
+    def act(c: dict[str, Any]) -> str:
         services.problem_add(
             actor=request.user, project=project, kind=c["kind"], title=c["title"], unit=c["unit"],
             due_date=c["due_date"], description=c["description"],
         )  # fmt: skip
-    except LuoshiError as exc:
-        return _fail(request, project, exc=exc)
-    messages.success(request, _("Problem recorded."))
-    return _back(request, project)
+        return _("Problem recorded.")
+
+    return _act(request, ProblemForm(request.POST, user=request.user), act, lambda: _back(request, project))
 
 
 @login_required
 @require_POST
 def problem_task(request: HttpRequest, pk: int) -> HttpResponse:
     problem = selectors.access_problem(request.user, pk)
-    form = ProblemTaskForm(request.POST, user=request.user)
-    if not form.is_valid():
-        return _fail(request, problem.project, form)
-    c = form.cleaned_data
-    try:
+
+    def act(c: dict[str, Any]) -> str:
         ref = services.problem_to_task(
             actor=request.user, problem=problem, responsible_leader=c["responsible_leader"],
             deadline=c["deadline"], target=c["target"], acceptance=c["acceptance"],
         )  # fmt: skip
-    except LuoshiError as exc:
-        return _fail(request, problem.project, exc=exc)
-    messages.success(request, _("Task %(number)s assigned.") % {"number": ref.number})
-    return _back(request, problem.project)
+        return _("Task %(number)s assigned.") % {"number": ref.number}
+
+    form = ProblemTaskForm(request.POST, user=request.user)
+    return _act(request, form, act, lambda: _back(request, problem.project))
 
 
 @login_required
 @require_POST
 def problem_settle(request: HttpRequest, pk: int) -> HttpResponse:
     problem = selectors.access_problem(request.user, pk)
-    form = SettleForm(request.POST)
-    if not form.is_valid():
-        return _fail(request, problem.project, form)
-    try:
-        services.problem_settle(actor=request.user, problem=problem, comment=form.cleaned_data["comment"])
-    except LuoshiError as exc:
-        return _fail(request, problem.project, exc=exc)
-    messages.success(request, _("Problem settled."))
-    return _back(request, problem.project)
+
+    def act(c: dict[str, Any]) -> str:
+        services.problem_settle(actor=request.user, problem=problem, comment=c["comment"])
+        return _("Problem settled.")
+
+    return _act(request, SettleForm(request.POST), act, lambda: _back(request, problem.project))
 
 
 # --- photos ----------------------------------------------------------------------------
@@ -451,19 +440,15 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     if raw.isdigit() and len(raw) < 10:
         within = access_unit(request.user, int(raw))
     form = MeetingForm(request.POST or None, user=request.user, within=within, initial={"date": today()})
-    if request.method == "POST" and form.is_valid():
-        c = form.cleaned_data
-        try:
-            meeting = services.meeting_create(
-                actor=request.user, unit=c["unit"], date=c["date"], title=c["title"], projects=list(c["projects"]),
-                chair=c["chair"], attendees=c["attendees"], notes=c["notes"],
-            )  # fmt: skip
-        except LuoshiError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, _("Meeting recorded."))
-            return redirect("projects:meeting", pk=meeting.pk)
-    return render(
+
+    def save(c: dict[str, Any]) -> tuple[str, HttpResponse]:
+        meeting = services.meeting_create(
+            actor=request.user, unit=c["unit"], date=c["date"], title=c["title"], projects=list(c["projects"]),
+            chair=c["chair"], attendees=c["attendees"], notes=c["notes"],
+        )  # fmt: skip
+        return _("Meeting recorded."), redirect("projects:meeting", pk=meeting.pk)
+
+    return _save(request, form, save) or render(
         request,
         "projects/meeting_form.html",
         {"form": form, "within": within, "townships": selectors.township_choices(request.user)},
@@ -490,21 +475,16 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def meeting_problem(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.access_meeting(request.user, pk)
+
+    def act(c: dict[str, Any]) -> str:
+        services.meeting_problem_add(
+            actor=request.user, meeting=meeting, project=c["project"], kind=c["kind"], title=c["title"],
+            unit=c["unit"], due_date=c["due_date"], description=c["description"],
+        )  # fmt: skip
+        return _("Problem recorded.")
+
     form = MeetingProblemForm(request.POST, user=request.user, meeting=meeting)
-    if form.is_valid():
-        c = form.cleaned_data
-        try:
-            services.meeting_problem_add(
-                actor=request.user, meeting=meeting, project=c["project"], kind=c["kind"], title=c["title"],
-                unit=c["unit"], due_date=c["due_date"], description=c["description"],
-            )  # fmt: skip
-        except LuoshiError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("Problem recorded."))
-    else:
-        _form_errors(request, form)
-    return redirect("projects:meeting", pk=meeting.pk)
+    return _act(request, form, act, lambda: redirect("projects:meeting", pk=meeting.pk))
 
 
 # --- 招商 leads -------------------------------------------------------------------------
@@ -550,15 +530,12 @@ def lead_create(request: HttpRequest) -> HttpResponse:
     if raw.isdigit() and len(raw) < 10:
         initial.update(referrer=int(raw), source=LeadSource.REFERRAL)
     form = LeadForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            lead = services.lead_create(actor=request.user, data=_lead_data(form))
-        except LuoshiError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, _("Lead registered."))
-            return redirect("projects:lead", pk=lead.pk)
-    return render(request, "projects/lead_form.html", {"form": form, "lead": None})
+
+    def save(c: dict[str, Any]) -> tuple[str, HttpResponse]:
+        lead = services.lead_create(actor=request.user, data=_lead_data(form))
+        return _("Lead registered."), redirect("projects:lead", pk=lead.pk)
+
+    return _save(request, form, save) or render(request, "projects/lead_form.html", {"form": form, "lead": None})
 
 
 @login_required
@@ -571,17 +548,13 @@ def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
         for f in ("name", "investor", "sector", "amount", "source", "referrer", "unit", "cadre", "found_on", "note")
     }
     form = LeadForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.lead_update(
-                actor=request.user, lead=lead, data=_lead_data(form), version=_int(request.POST.get("version"))
-            )
-        except LuoshiError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, _("Lead saved."))
-            return redirect("projects:lead", pk=lead.pk)
-    return render(request, "projects/lead_form.html", {"form": form, "lead": lead})
+
+    def save(c: dict[str, Any]) -> tuple[str, HttpResponse]:
+        version = _int(request.POST.get("version"))
+        services.lead_update(actor=request.user, lead=lead, data=_lead_data(form), version=version)
+        return _("Lead saved."), redirect("projects:lead", pk=lead.pk)
+
+    return _save(request, form, save) or render(request, "projects/lead_form.html", {"form": form, "lead": lead})
 
 
 @login_required
@@ -607,18 +580,12 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def lead_step(request: HttpRequest, pk: int) -> HttpResponse:
     lead = selectors.access_lead(request.user, pk)
-    form = LeadStepForm(request.POST)
-    if form.is_valid():
-        c = form.cleaned_data
-        try:
-            services.lead_step(actor=request.user, lead=lead, action=c["action"], on=c["on"], comment=c["comment"])
-        except LuoshiError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("Lead moved on."))
-    else:
-        _form_errors(request, form)
-    return redirect("projects:lead", pk=lead.pk)
+
+    def act(c: dict[str, Any]) -> str:
+        services.lead_step(actor=request.user, lead=lead, action=c["action"], on=c["on"], comment=c["comment"])
+        return _("Lead moved on.")
+
+    return _act(request, LeadStepForm(request.POST), act, lambda: redirect("projects:lead", pk=lead.pk))
 
 
 @login_required
@@ -678,15 +645,13 @@ def _enterprise_data(form: EnterpriseForm) -> services.EnterpriseData:
 @login_required
 def enterprise_create(request: HttpRequest) -> HttpResponse:
     form = EnterpriseForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            enterprise = services.enterprise_create(actor=request.user, data=_enterprise_data(form))
-        except LuoshiError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, _("Enterprise registered."))
-            return redirect("projects:enterprise", pk=enterprise.pk)
-    return render(request, "projects/enterprise_form.html", {"form": form, "enterprise": None})
+
+    def save(c: dict[str, Any]) -> tuple[str, HttpResponse]:
+        enterprise = services.enterprise_create(actor=request.user, data=_enterprise_data(form))
+        return _("Enterprise registered."), redirect("projects:enterprise", pk=enterprise.pk)
+
+    context = {"form": form, "enterprise": None}
+    return _save(request, form, save) or render(request, "projects/enterprise_form.html", context)
 
 
 @login_required
@@ -696,18 +661,15 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("projects:enterprise", pk=enterprise.pk)
     names = ("name", "credit_code", "sector", "above_scale", "above_quota", "unit", "contact", "address", "lat", "lng")
     form = EnterpriseForm(request.POST or None, user=request.user, initial={n: getattr(enterprise, n) for n in names})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.enterprise_update(
-                actor=request.user, enterprise=enterprise, data=_enterprise_data(form),
-                version=_int(request.POST.get("version")),
-            )  # fmt: skip
-        except LuoshiError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, _("Enterprise saved."))
-            return redirect("projects:enterprise", pk=enterprise.pk)
-    return render(request, "projects/enterprise_form.html", {"form": form, "enterprise": enterprise})
+
+    def save(c: dict[str, Any]) -> tuple[str, HttpResponse]:
+        version = _int(request.POST.get("version"))
+        data = _enterprise_data(form)
+        services.enterprise_update(actor=request.user, enterprise=enterprise, data=data, version=version)
+        return _("Enterprise saved."), redirect("projects:enterprise", pk=enterprise.pk)
+
+    context = {"form": form, "enterprise": enterprise}
+    return _save(request, form, save) or render(request, "projects/enterprise_form.html", context)
 
 
 @login_required
@@ -733,21 +695,16 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def enterprise_request(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = selectors.access_enterprise(request.user, pk)
+
+    def act(c: dict[str, Any]) -> str:
+        ref = services.enterprise_request(
+            actor=request.user, enterprise=enterprise, title=c["title"], description=c["description"],
+            contact_name=c["contact_name"], contact_phone=c["contact_phone"],
+        )  # fmt: skip
+        return _("Request %(number)s filed into the case loop.") % {"number": ref.number}
+
     form = EnterpriseRequestForm(request.POST)
-    if form.is_valid():
-        c = form.cleaned_data
-        try:
-            ref = services.enterprise_request(
-                actor=request.user, enterprise=enterprise, title=c["title"], description=c["description"],
-                contact_name=c["contact_name"], contact_phone=c["contact_phone"],
-            )  # fmt: skip
-        except LuoshiError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("Request %(number)s filed into the case loop.") % {"number": ref.number})
-    else:
-        _form_errors(request, form)
-    return redirect("projects:enterprise", pk=enterprise.pk)
+    return _act(request, form, act, lambda: redirect("projects:enterprise", pk=enterprise.pk))
 
 
 # --- Excel ---------------------------------------------------------------------------
@@ -774,8 +731,8 @@ def import_template(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
-def import_investment(request: HttpRequest) -> HttpResponse:
+def _import(request: HttpRequest, run: Callable[[bytes], str], template: str) -> HttpResponse:
+    """An all-or-nothing Excel import page: size-checked upload, every bad row listed on refusal."""
     errors: list[str] = []
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -784,11 +741,41 @@ def import_investment(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 uploads.check_size(upload, uploads.MAX_SPREADSHEET_BYTES)
-                count = excel.import_investment(actor=request.user, content=upload.read())
+                done = run(upload.read())
             except LuoshiError as exc:
                 details = exc.details if isinstance(exc.details, dict) else {}
                 errors = [str(exc.message)] + [str(e) for e in details.get("rows", [])]
             else:
-                messages.success(request, _("%(n)d rows of investment imported.") % {"n": count})
+                messages.success(request, done)
                 return redirect("projects:list")
-    return render(request, "projects/import.html", {"errors": errors})
+    return render(request, template, {"errors": errors})
+
+
+@login_required
+def import_investment(request: HttpRequest) -> HttpResponse:
+    def run(content: bytes) -> str:
+        count = excel.import_investment(actor=request.user, content=content)
+        return _("%(n)d rows of investment imported.") % {"n": count}
+
+    return _import(request, run, "projects/import.html")
+
+
+@login_required
+def import_registry(request: HttpRequest) -> HttpResponse:
+    if not can_create_somewhere(request.user):
+        return redirect("projects:list")
+
+    def run(content: bytes) -> str:
+        count = excel.import_registry(actor=request.user, content=content)
+        return _("%(n)d projects registered.") % {"n": count}
+
+    return _import(request, run, "projects/import_registry.html")
+
+
+@login_required
+def registry_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        excel.registry_template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="projects-template.xlsx"'
+    return response

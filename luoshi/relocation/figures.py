@@ -89,6 +89,15 @@ class Figures:
     last_signed: dt.date | None = None
     last_demolished: dt.date | None = None
 
+    @property
+    def agreed_wan(self) -> Decimal:
+        """Compensation agreed in 万元 (to the cent of 万元): the unit the pages read out."""
+        return (self.compensation_agreed / 10000).quantize(Decimal("0.01"))
+
+    @property
+    def paid_wan(self) -> Decimal:
+        return (self.compensation_paid / 10000).quantize(Decimal("0.01"))
+
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Figures:
         """Figures from one row of :func:`aggregates` (a brief row leaves the sums of money at zero)."""

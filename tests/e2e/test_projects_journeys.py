@@ -1,8 +1,8 @@
 """Journeys of the key-project pages: the linked leader and the staff on site.
 
 - The leader sees their linked project on the home page with its light and open problem,
-  turns the problem into a task, the unit carries it out, the leader signs it off, and the
-  project page shows the problem settled.
+  turns the problem into a task, the unit's staff accept and finish it on the task page, the
+  leader signs it off there with a review opinion, and the project page shows the problem settled.
 - Staff of the lead unit record this month's investment and a progress entry with a photo
   from the phone layout.
 - A lead is followed from 线索 through 在谈 and 签约 to a registry project.
@@ -43,11 +43,21 @@ def _project(name: str, *, leaders: list[Any], liaison: Any = None) -> Any:
     )  # fmt: skip
 
 
-def act(page: Any, action: str, status: str) -> None:
-    from playwright.sync_api import expect
+def open_task(page: Any, task_id: int) -> None:
+    page.goto(f"{page.base_url}/tasks/{task_id}/")
+    page.get_by_test_id("task-title").wait_for()
 
-    page.locator(f"form[data-action={action}]").get_by_test_id(f"action-{action}").click()
-    expect(page.get_by_test_id("task-status")).to_have_text(status)
+
+def task_act(page: Any, action: str, comment: str = "") -> None:
+    form = page.locator(f"form[data-action={action}]")
+    if comment:
+        form.locator("textarea").fill(comment)
+    form.get_by_test_id(f"action-{action}").click()
+    page.wait_for_load_state()
+
+
+def task_status(page: Any) -> str:
+    return str(page.get_by_test_id("task-status").inner_text())
 
 
 def test_leader_turns_a_problem_into_a_task_and_sees_it_settled(page: Any, demo_org: Any) -> None:
@@ -68,6 +78,8 @@ def test_leader_turns_a_problem_into_a_task_and_sees_it_settled(page: Any, demo_
     section.wait_for()
     page.get_by_role("link", name="东星片区安置房（一期）").first.click()
     page.get_by_test_id("project-name").wait_for()
+    # The plan-against-actual chart is drawn (ECharts loads after the page's own script).
+    page.locator("[data-echarts='plan-actual'][data-rendered='1']").wait_for()
     problems = page.get_by_test_id("problems")
     assert "村民种植青苗补偿款未付" in problems.inner_text()
     assert problems.locator(f"[data-problem='{problem.pk}'] [data-light]").get_attribute("data-light") == "yellow"
@@ -83,11 +95,22 @@ def test_leader_turns_a_problem_into_a_task_and_sees_it_settled(page: Any, demo_
     assert problem.status == "in_task" and problem.task_id
     assert "已转任务办理" in page.get_by_test_id("problems").inner_text()
 
-    # The task runs its course in the tasks app (its own journey tests the steps); here it is
-    # signed off directly, and the project page pulls the state back.
-    from luoshi.tasks.models import Task
-
-    Task.objects.filter(pk=problem.task_id).update(status="done")
+    # The task runs its course in the tasks app: the unit's staff accept it, report it done and
+    # submit it; the leader who assigned it signs it off with a review opinion (审核意见).
+    switch_user(page, "staff")
+    open_task(page, problem.task_id)
+    task_act(page, "accept")
+    assert task_status(page) == "办理中"
+    page.fill("#id_percent", "100")
+    page.fill("#id_text", "补偿款已发放到户，电线杆迁改完成")
+    page.get_by_test_id("submit-progress").click()
+    page.wait_for_load_state()
+    task_act(page, "submit")
+    assert task_status(page) == "待审核"
+    switch_user(page, "leader")
+    open_task(page, problem.task_id)
+    task_act(page, "sign_off", "现场核实补偿到位，同意销号")
+    assert task_status(page) == "已销号"
 
     # Back on the project page the problem is settled and no longer counts as open.
     page.goto(f"{page.base_url}/projects/{project.pk}/")

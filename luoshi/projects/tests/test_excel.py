@@ -113,3 +113,83 @@ def test_export_has_the_registry_and_the_months_with_safe_cells(s: Scene, fixed_
     assert [c.value for c in second[2]] == [a.code, "2026-03", 0, 120, None]
     page = c.post("/projects/import/", {"file": io.BytesIO(b"not excel")})
     assert page.status_code == 200 and 'data-testid="import-errors"' in page.content.decode()
+
+
+# --- the registry import ---------------------------------------------------------------------
+
+HEAD = ["项目名称", "类型", "级别", "牵头单位", "阶段", "总投资", "计划年度", "年度计划", "计划开工", "计划竣工",
+        "挂钩领导", "纬度", "经度", "说明"]  # fmt: skip
+
+
+def registry_book(rows: list[list[Any]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEAD)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+GOOD = [
+    ["天一智能装备产业园", "产业", "市、区县", "TAD1", "在建", 20000, 2026, 8000, "2026-03-01", "2027-06-30",
+     "书记甲", 28.01, 120.69, "一期 51 亩"],
+    ["东星安置房", "民生", "", "甲党政办", "", "5,000", 2026, 1000, None, None, "", None, None, ""],
+]  # fmt: skip
+
+
+def test_the_registry_is_imported_whole_with_labels_codes_and_names(s: Scene, fixed_today: dt.date) -> None:
+    assert excel.import_registry(actor=s.leader, content=registry_book(GOOD)) == 2
+    first, second = Project.objects.order_by("code")
+    assert (first.code, first.name, first.kind, first.stage) == ("XM2026-00001", "天一智能装备产业园", "industry",
+                                                                  "construction")  # fmt: skip
+    assert (first.on_city_list, first.on_county_list, first.on_province_list) == (True, True, False)
+    assert list(first.leaders.all()) == [s.leader_person] and first.planned_start == dt.date(2026, 3, 1)
+    assert (second.code, second.stage, second.total_investment, second.unit) == (
+        "XM2026-00002",
+        "planning",
+        Decimal("5000.00"),
+        s.tree["dept"],
+    )
+
+
+def test_every_bad_row_is_reported_and_nothing_is_registered(s: Scene, fixed_today: dt.date) -> None:
+    rows = [
+        GOOD[0],
+        ["", "工业", "国家级", "TB", "开工", 100, "明年", 200, "3月1日", None, "无名氏", None, None, ""],
+        ["超计划", "产业", "", "TAD1", "", 100, 2026, 200, None, None, "", 95, 120, ""],
+    ]
+    with pytest.raises(ValidationFailed) as caught:
+        excel.import_registry(actor=s.leader, content=registry_book(rows))
+    messages = caught.value.details["rows"]
+    row3 = [m for m in messages if "第 3 行" in m or "Row 3" in m]
+    # Row 3: the type, the level, the unit outside the leader's scope, the stage, the year, the
+    # date and the leader are each named; row 4: the service's rules (plan above total, latitude).
+    assert len(row3) == 7, messages
+    row4 = [m for m in messages if "第 4 行" in m or "Row 4" in m]
+    assert len(row4) == 2, messages
+    assert Project.objects.count() == 0
+
+
+def test_the_page_takes_the_file_and_lists_the_errors(s: Scene, fixed_today: dt.date) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = Client()
+    c.force_login(s.leader)
+    assert c.get("/projects/import/projects/").status_code == 200
+    template = c.get("/projects/import/projects/template.xlsx")
+    assert load_workbook(io.BytesIO(template.content)).active.max_row == 2
+    bad = registry_book([["", "产业", "", "TAD1", "", 1, 2026, 1, None, None, "", None, None, ""]])
+    response = c.post("/projects/import/projects/", {"file": SimpleUploadedFile("p.xlsx", bad)})
+    assert response.status_code == 200 and 'data-testid="import-errors"' in response.content.decode()
+    response = c.post("/projects/import/projects/", {"file": SimpleUploadedFile("p.xlsx", registry_book(GOOD))})
+    assert response.status_code == 302 and Project.objects.count() == 2
+    # Not an Excel file: refused with the reason, not a 500.
+    response = c.post("/projects/import/projects/", {"file": SimpleUploadedFile("p.xlsx", b"MZ" + b"\0" * 50)})
+    assert response.status_code == 200 and 'data-testid="import-errors"' in response.content.decode()
+    # A district viewer (who may not register projects) is sent back to the list.
+    viewer = Client()
+    viewer.force_login(s.viewer)
+    assert viewer.get("/projects/import/projects/").status_code == 302

@@ -256,3 +256,28 @@ def test_enterprise_requests_closed_are_counted_for_the_unit_and_its_parents(
         "community": Decimal(0),
     }
     assert asked == [("enterprise", march.start_at, march.end_at)]
+
+
+def test_api_edits_an_enterprise_with_its_version(s: Scene, fixed_today: dt.date) -> None:
+    import json
+
+    firm = enterprise(s)
+    c = Client()
+    c.force_login(s.leader)
+    url = f"/api/v1/projects/enterprises/{firm.pk}"
+    payload = {
+        "name": "凤山新材料股份", "credit_code": CODE, "unit_id": s.tree["a"].pk, "sector": "新材料",
+        "above_scale": True, "version": firm.version,
+    }  # fmt: skip
+    response = c.put(url, json.dumps(payload), content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["name"] == "凤山新材料股份" and response.json()["version"] == firm.version + 1
+    # The same version again is a conflict; a bad credit code is refused with the field named.
+    stale = c.put(url, json.dumps(payload), content_type="application/json")
+    assert stale.status_code == 409
+    bad = {**payload, "credit_code": "91110000600037341X", "version": firm.version + 1}
+    response = c.put(url, json.dumps(bad), content_type="application/json")
+    assert response.status_code == 400 and "credit_code" in response.json()["details"]
+    outsider = Client()
+    outsider.force_login(s.outsider)
+    assert outsider.put(url, json.dumps(payload), content_type="application/json").status_code == 404

@@ -136,3 +136,34 @@ def test_meetings_api(s: Scene, fixed_today: dt.date) -> None:
     outsider = Client()
     outsider.force_login(s.outsider)
     assert outsider.get(f"/api/v1/projects/meetings/{mid}").status_code == 404
+
+
+def test_api_adds_a_progress_entry_with_photos_and_refuses_a_fake_one(
+    s: Scene, fixed_today: dt.date, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
+    p = project(s)
+    c = Client()
+    c.force_login(s.staff)
+    url = f"/api/v1/projects/{p.pk}/progress/photos"
+    good = SimpleUploadedFile("site.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    response = c.post(url, {"text": "主体施工至三层", "date": "2026-04-01", "photos": [good]})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["text"] == "主体施工至三层" and body["date"] == "2026-04-01"
+    (photo,) = body["photos"]
+    assert photo["url"].endswith("/full/") and photo["thumbnail_url"].endswith("/thumb/")
+    assert c.get(photo["url"]).status_code == 200
+    # A program under a picture's name: 400 with the reason, nothing saved.
+    fake = SimpleUploadedFile("site2.jpg", b"MZ\x90\x00" + b"\x00" * 100, content_type="image/jpeg")
+    response = c.post(url, {"text": "再报", "photos": [fake]})
+    assert response.status_code == 400 and "photos" in response.json()["details"]
+    assert ProgressEntry.objects.filter(project=p).count() == 1
+    # Outsiders do not see the project; a viewer may not report on it.
+    outsider = Client()
+    outsider.force_login(s.outsider)
+    assert outsider.post(url, {"text": "x", "photos": [good]}).status_code == 404
+    viewer = Client()
+    viewer.force_login(s.viewer)
+    good.seek(0)
+    assert viewer.post(url, {"text": "x", "photos": [good]}).status_code == 403

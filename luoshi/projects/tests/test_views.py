@@ -160,3 +160,74 @@ def test_api_lists_match_their_schemas(s: Scene, fixed_today: dt.date) -> None:
         ProjectListItem.model_validate(row)
     folio = ProjectPortfolioOut.model_validate(c.get("/api/v1/projects/portfolio").json())
     assert len(folio.projects) == 2
+
+
+# --- The outline (polygon) in the form, and the change history on the project page ------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", None),
+        ("120.1, 28.0\n120.2, 28.0\n120.2 28.1", [[120.1, 28.0], [120.2, 28.0], [120.2, 28.1], [120.1, 28.0]]),
+        ("120.1,28.0;120.2，28.0;[120.2, 28.1],", [[120.1, 28.0], [120.2, 28.0], [120.2, 28.1], [120.1, 28.0]]),
+        (
+            "120.1, 28.0\n120.2, 28.0\n120.2, 28.1\n120.1, 28.0",
+            [[120.1, 28.0], [120.2, 28.0], [120.2, 28.1], [120.1, 28.0]],
+        ),
+    ],
+)
+def test_outline_text_becomes_a_closed_geojson_ring(text: str, expected: Any) -> None:
+    from luoshi.projects.forms import OutlineField
+
+    value = OutlineField(required=False).clean(text)
+    assert value == (None if expected is None else {"type": "Polygon", "coordinates": [expected]})
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("120.1, 28.0\n东门口\n120.2, 28.1", "第 2 个点"),
+        ("28.0, 120.1\n28.0, 120.2\n28.1, 120.2", "超出范围"),
+        ("120.1, 28.0\n120.1, 28.0\n120.2, 28.1", "至少需要三个"),
+        ("120.1, 28.0, 5\n120.2, 28.0\n120.2, 28.1", "第 1 个点"),
+        ("nan, 28\n120.2, 28.0\n120.2, 28.1", "超出范围"),
+        ("{not json", "GeoJSON"),
+    ],
+)
+def test_a_bad_outline_is_refused_naming_the_point(text: str, message: str) -> None:
+    from django import forms
+    from django.utils import translation
+
+    from luoshi.projects.forms import OutlineField
+
+    with translation.override("zh-hans"), pytest.raises(forms.ValidationError) as caught:
+        OutlineField(required=False).clean(text)
+    assert message in " ".join(str(m) for m in caught.value.messages)
+
+
+def test_the_form_saves_the_drawn_outline_and_the_page_shows_the_history(s: Scene, fixed_today: dt.date) -> None:
+    (project,) = make(s, 1)
+    c = client_for(s.leader)
+    page = c.get(f"/projects/{project.pk}/edit/").content.decode()
+    assert 'data-outline="1"' in page and 'data-testid="outline-map"' in page
+    data = {
+        "name": "东星片区安置房", "kind": "industry", "unit": s.tree["dept"].pk, "total_investment": "1000",
+        "plan_year": "2026", "annual_plan": "500", "leaders": [s.leader_person.pk], "version": project.version,
+        "polygon": "120.1, 28.0\n120.2, 28.0\n120.2, 28.1",
+    }  # fmt: skip
+    response = c.post(f"/projects/{project.pk}/edit/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    project.refresh_from_db()
+    assert project.polygon == {
+        "type": "Polygon",
+        "coordinates": [[[120.1, 28.0], [120.2, 28.0], [120.2, 28.1], [120.1, 28.0]]],
+    }
+    # The edit form shows it back as text, and saving without touching it keeps it.
+    page = c.get(f"/projects/{project.pk}/edit/").content.decode()
+    assert "120.2, 28.1" in page
+    bad = c.post(f"/projects/{project.pk}/edit/", {**data, "version": project.version, "polygon": "120.1 28\n东门"})
+    assert bad.status_code == 200 and "第 2 个点" in bad.content.decode()
+    body = c.get(f"/projects/{project.pk}/").content.decode()
+    history = body[body.index('data-testid="project-history"') :]
+    assert "东星片区安置房" in history and "项目0" in history  # the renaming, before → after

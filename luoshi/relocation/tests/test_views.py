@@ -116,6 +116,7 @@ def test_the_dashboard_and_the_battle_map(s: Scene, campaign) -> None:
     c = client_for(s.staff)
     html = c.get(f"/relocation/{campaign.pk}/").content.decode()
     assert 'data-testid="progress-chart"' in html and 'id="progress-chart"' in html
+    assert "约定 90.00 万元，已付 0.00 万元" in html  # money read out in 万元, not a nine-digit 元 figure
     html = c.get(f"/relocation/{campaign.pk}/map/").content.decode()
     assert 'id="parcel-data"' in html and "50.0%" in html
     assert 'data-testid="board-count-pending">1<' in html and 'data-testid="board-count-signed">1<' in html
@@ -125,6 +126,7 @@ def test_the_public_page_has_totals_and_the_standard_and_no_personal_data(s: Sce
     html = Client().get(f"/sunshine/{campaign.code}/").content.decode()
     assert "甲一号地块征收项目" in html and "9,200 元/平方米" in html
     assert 'data-testid="fig-signed">1' in html
+    assert 'data-testid="public-paid">0.00 万元' in html
     for personal in ("王", "李秀英", "9901", "139", "001", "002"):
         assert personal not in html.split('data-testid="public-campaign"')[1]
 
