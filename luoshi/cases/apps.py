@@ -9,13 +9,14 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from luoshi.api.registry import register_router
-        from luoshi.cases import api, checks, demo, home, jobs, permissions  # noqa: F401  (checks registers)
+        from luoshi.cases import api, checks, demo, home, jobs, metrics, permissions  # noqa: F401  (checks registers)
         from luoshi.cases.links import CaseLinks
         from luoshi.core import links
         from luoshi.core.registry import NavItem, register_demo, register_home, register_nav
 
         permissions.register_rules()
         jobs.register()
+        metrics.register()
         links.register_case_directory(CaseLinks())
         register_router("/cases", api.router, order=30)
         register_nav(NavItem("cases", _("Cases"), "cases:inbox", "inbox", order=200, mobile=True))
@@ -39,6 +40,8 @@ def _registry(user: object) -> bool:
 
 
 def _stats(user: object) -> bool:
-    from luoshi.cases.permissions import may_see_stats
+    from luoshi.cases.permissions import STATS_ROLES
+    from luoshi.org.scope import scope_for
 
-    return may_see_stats(user)
+    scope = scope_for(user)
+    return scope.is_all or bool(scope.roles & STATS_ROLES)
