@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "luoshi.tasks",
     "luoshi.cases",
     "luoshi.indicators",
+    "luoshi.awards",
+    "luoshi.assessment",
     "luoshi.relocation",
     "luoshi.projects",
     "luoshi.api",

@@ -20,6 +20,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/", include("luoshi.tasks.urls")),
     path("cases/", include("luoshi.cases.urls")),
     path("indicators/", include("luoshi.indicators.urls")),
+    path("awards/", include("luoshi.awards.urls")),
+    path("assessment/", include("luoshi.assessment.urls")),
     path("relocation/", include("luoshi.relocation.urls")),
     path("sunshine/", include("luoshi.relocation.public_urls")),
     path("projects/", include("luoshi.projects.urls")),

@@ -13,7 +13,10 @@ here without importing the domain app. A metric has
   in a few queries (an assessment run asks for 1,300 units at once), and
 - a ``records(subject, period, param, limit)`` that lists the records behind one
   subject's figure, each a label, a link, a kind and an id, so every point of a
-  score traces back to the tasks, cases or values that made it.
+  score traces back to the tasks, cases or values that made it, and
+- optionally a BULK ``records_bulk(subjects, period, param, limit)`` that lists them for
+  many subjects at once in a few queries (what freezing an assessment run uses);
+  :func:`records_bulk` falls back to ``records`` per subject for metrics without one.
 
 See docs/metrics.md for the contract and an example.
 """
@@ -285,6 +288,7 @@ class MetricParam:
 
 BulkCompute = Callable[[Sequence[Subject], Period, str], Mapping[Subject, Figure]]
 RecordLister = Callable[[Subject, Period, str, int], Sequence[Record]]
+BulkRecordLister = Callable[[Sequence[Subject], Period, str, int], Mapping[Subject, Sequence[Record]]]
 
 
 class Direction(StrEnum):
@@ -304,6 +308,7 @@ class Metric:
     description: str | Promise = ""
     param: MetricParam | None = None
     order: int = 100
+    records_bulk: BulkRecordLister | None = None
 
     def __post_init__(self) -> None:
         if not re.match(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$", self.key):
@@ -379,6 +384,30 @@ def records(key: str, subject: Subject, period: Period, param: str = "", *, limi
     if metric.records is None:
         return []
     return list(metric.records(subject, period, param, max(1, min(limit, 1000))))
+
+
+def records_bulk(
+    key: str, subjects: Sequence[Subject], period: Period, param: str = "", *, limit: int = 20
+) -> dict[Subject, list[Record]]:
+    """The records behind many subjects' figures, at most ``limit`` per subject.
+
+    Uses the metric's own ``records_bulk`` (a few queries whatever the number of subjects)
+    when it has one, else asks ``records`` once per subject. Subjects with nothing behind
+    them get an empty list.
+    """
+    metric = get_metric(key)
+    subjects = list(dict.fromkeys(subjects))
+    _check(metric, subjects, param)
+    limit = max(1, min(limit, 1000))
+    if not subjects:
+        return {}
+    if metric.records_bulk is not None:
+        found = metric.records_bulk(subjects, period, param, limit)
+        return {s: list(found.get(s, ()))[:limit] for s in subjects}
+    if metric.records is None:
+        return {s: [] for s in subjects}
+    lister = metric.records
+    return {s: list(lister(s, period, param, limit)) for s in subjects}
 
 
 # --- Helpers for compute functions -----------------------------------------------------------
@@ -489,3 +518,37 @@ def tally_queryset(
         for row in rows:
             tally.add_person(row[person], *(row[n] for n in names))
     return tally
+
+
+def spread_rows(
+    subjects: Sequence[Subject],
+    rows: Iterable[tuple[str | None, int | None, Record | Callable[[], Record]]],
+    limit: int,
+) -> dict[Subject, list[Record]]:
+    """Hand out ``(unit path, person id, record)`` rows, already in display order, to the requested
+    subjects they count for: a unit subject takes the rows recorded anywhere in its subtree, a person
+    subject the rows naming that person; each subject keeps its first ``limit`` rows.
+
+    The helper behind a metric's ``records_bulk``: one query over the subjects' subtrees
+    (:func:`subtree_q`) gives the rows, this puts them in their places. A row's record may be
+    given as a function that makes it: it is then made only if some subject still wants it.
+    """
+    out: dict[Subject, list[Record]] = {s: [] for s in subjects}
+    by_unit = {s.id: s for s in subjects if s.kind == SubjectKind.UNIT}
+    by_person = {s.id: s for s in subjects if s.kind == SubjectKind.PERSON}
+    for path, person_id, given in rows:
+        wanting: list[Subject] = []
+        if path and by_unit:
+            for part in path.strip("/").split("/"):
+                subject = by_unit.get(int(part)) if part else None
+                if subject is not None and len(out[subject]) < limit:
+                    wanting.append(subject)
+        if person_id is not None and by_person:
+            subject = by_person.get(person_id)
+            if subject is not None and len(out[subject]) < limit:
+                wanting.append(subject)
+        if wanting:
+            record = given() if callable(given) else given
+            for subject in wanting:
+                out[subject].append(record)
+    return out

@@ -18,9 +18,10 @@ class IndicatorsConfig(AppConfig):
             register_nav,
             register_periodic,
         )
-        from luoshi.indicators import api, computed, demo, home, permissions, services
+        from luoshi.indicators import api, computed, demo, home, metrics, permissions, services
 
         permissions.register_rules()
+        metrics.register()
         audit.register_verbs(dict(services.VERBS))
         register_router("/indicators", api.router, order=40)
         register_nav(NavItem("indicators", _("Scorecards"), "indicators:home", "chart", order=300, mobile=True))

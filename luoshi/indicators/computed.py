@@ -26,8 +26,8 @@ from luoshi.org.models import Unit
 
 
 def bound_indicators() -> list[Indicator]:
-    """Active indicators whose metric is registered (an unknown key is left alone, not an error)."""
-    known = {m.key for m in metrics.all_metrics()}
+    """Active indicators whose metric is registered and takes no parameter (others are left alone, not an error)."""
+    known = {m.key for m in metrics.all_metrics() if m.param is None}
     return [i for i in Indicator.objects.filter(is_active=True).exclude(metric="") if i.metric in known]
 
 

@@ -78,12 +78,36 @@ def _load() -> dict[str, int]:
     builder.seed_projects()
     builder.taoshan()
     builder.chengdong()
+    builder.site_photos()
     builder.leads()
     builder.enterprise_requests()
     Investment.objects.bulk_create(builder.investments, batch_size=1000)
     Milestone.objects.bulk_create(builder.milestones, batch_size=1000)
     services.refresh_all(today=today)
     return {"projects": Project.objects.count(), "created": builder.count}
+
+
+def _site_picture(floors: int, rng: random.Random) -> bytes:
+    """A small JPEG of a building site: sky, ground, a crane and a block of ``floors`` floors."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 480), (176, 205, 230))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 360, 640, 480), fill=(150, 120, 90))
+    left = 180 + rng.randint(-20, 20)
+    for floor in range(floors):
+        top = 360 - (floor + 1) * 22
+        draw.rectangle((left, top, left + 220, top + 20), fill=(190, 190, 185), outline=(110, 110, 110))
+        for window in range(6):
+            x = left + 12 + window * 34
+            draw.rectangle((x, top + 5, x + 18, top + 15), fill=(90, 110, 130))
+    draw.line((470, 360, 470, 90), fill=(220, 170, 30), width=8)
+    draw.line((380, 100, 600, 100), fill=(220, 170, 30), width=6)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    return out.getvalue()
 
 
 def _leaders(unit: Unit) -> list[Person]:
@@ -304,6 +328,18 @@ class _Builder:
                 milestones=[("节点" + str(k + 1), self.rng.randint(-60, 120), self.rng.random() < 0.4) for k in range(self.rng.randint(1, 3))],
             )  # fmt: skip
             del last_year
+
+    def site_photos(self) -> None:
+        """形象进度 with dated site photos for the 城东 projects under construction (drawn here: a
+        building that grows a few floors from one entry to the next)."""
+        texts = ["基础施工完成，开始主体施工", "主体施工至{n}层", "主体施工至{n}层，同步推进外墙脚手架"]
+        for project in Project.objects.filter(unit__path__startswith=self.units["CD"].path, stage=Stage.CONSTRUCTION):
+            for k, days_ago in enumerate((75, 40, 8)):
+                floors = 2 + 4 * k
+                services.progress_add(
+                    actor=self.actor, project=project, date=self.today - dt.timedelta(days=days_ago),
+                    text=texts[k].format(n=floors), photos=[_site_picture(floors, self.rng)],
+                )  # fmt: skip
 
     def chengdong(self) -> None:
         """城东街道: linked leaders (蒋一诺, 汪振华), the on-site problems of seed 004, one as a task."""

@@ -8,7 +8,8 @@ grouped queries at most whatever the number of subjects.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
@@ -33,8 +34,27 @@ def _subject_q(subject: Subject, prefix: str = "") -> Q:
     return Q(**{f"{prefix}{PERSON}": subject.id})
 
 
+def _bulk_q(subjects: Sequence[Subject], prefix: str = "") -> Q:
+    """Rows that count for any of ``subjects``: in a unit subject's subtree or naming a person subject."""
+    units = [s for s in subjects if s.kind == SubjectKind.UNIT]
+    people = [s.id for s in subjects if s.kind == SubjectKind.PERSON]
+    q = Q(pk__in=[])
+    if units:
+        narrowed = metrics.subtree_q(f"{prefix}{UNIT_PATH}", units)
+        q |= narrowed if narrowed else Q(**{f"{prefix}{UNIT_PATH}__startswith": "/"})
+    if people:
+        q |= Q(**{f"{prefix}{PERSON}__in": people})
+    return q
+
+
 def _task_url(pk: int) -> str:
     return reverse("tasks:detail", args=[pk])
+
+
+def _task_urls() -> Callable[[int], str]:
+    """A task's page address without resolving the URL each time (a frozen run lists thousands)."""
+    head, tail = reverse("tasks:detail", args=[987654321]).split("987654321")
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def _label(number: str, title: str) -> str:
@@ -67,23 +87,38 @@ def on_time_rate(subjects: Sequence[Subject], period: Period, param: str) -> Map
     )
 
 
+_ON_TIME_FIELDS = ("id", "number", "title", "deadline", "closed_at", "closed_on_time")
+
+
+def _on_time_maker() -> Callable[..., Record]:
+    """Makes the record of one due task; the notes translated and the URL resolved once."""
+    on_time, late, not_done = _("due %(due)s, done on time"), _("due %(due)s, done late"), _("due %(due)s, not done")
+    url = _task_urls()
+
+    def make(pk: int, number: str, title: str, deadline: dt.date, closed_at: object, done_on_time: bool) -> Record:
+        note = on_time if done_on_time else (late if closed_at is not None else not_done)
+        return Record("tasks.task", pk, _label(number, title), url(pk), note % {"due": deadline})
+
+    return make
+
+
 def on_time_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
+    rows = _due_in(period).filter(_subject_q(subject)).order_by("deadline", "id").values_list(*_ON_TIME_FIELDS)
+    make = _on_time_maker()
+    return [make(*row) for row in rows[:limit]]
+
+
+def on_time_records_bulk(
+    subjects: Sequence[Subject], period: Period, param: str, limit: int
+) -> Mapping[Subject, Sequence[Record]]:
     rows = (
         _due_in(period)
-        .filter(_subject_q(subject))
+        .filter(_bulk_q(subjects))
         .order_by("deadline", "id")
-        .values_list("id", "number", "title", "deadline", "closed_at", "closed_on_time")[:limit]
+        .values_list(UNIT_PATH, PERSON, *_ON_TIME_FIELDS)
     )
-    out = []
-    for pk, number, title, deadline, closed_at, on_time in rows:
-        if on_time:
-            note = _("due %(due)s, done on time") % {"due": deadline}
-        elif closed_at is not None:
-            note = _("due %(due)s, done late") % {"due": deadline}
-        else:
-            note = _("due %(due)s, not done") % {"due": deadline}
-        out.append(Record("tasks.task", pk, _label(number, title), _task_url(pk), note))
-    return out
+    make = _on_time_maker()
+    return metrics.spread_rows(subjects, ((r[0], r[1], partial(make, *r[2:])) for r in rows.iterator()), limit)
 
 
 # --- Overdue open tasks at the end of the period ---------------------------------------------------
@@ -108,6 +143,18 @@ def overdue_open(subjects: Sequence[Subject], period: Period, param: str) -> Map
     return tally.figures(lambda v: Figure(v[0], count=int(v[0])))
 
 
+def _overdue_maker(end: dt.date) -> Callable[..., Record]:
+    note = _("due %(due)s, %(days)s days overdue on %(day)s")
+    url = _task_urls()
+
+    def make(pk: int, number: str, title: str, due: dt.date) -> Record:
+        return Record(
+            "tasks.task", pk, _label(number, title), url(pk), note % {"due": due, "days": (end - due).days, "day": end}
+        )
+
+    return make
+
+
 def overdue_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
     end = min(period.end, timeutil.today())
     rows = (
@@ -116,16 +163,22 @@ def overdue_records(subject: Subject, period: Period, param: str, limit: int) ->
         .order_by("deadline", "id")
         .values_list("id", "number", "title", "deadline")[:limit]
     )
-    return [
-        Record(
-            "tasks.task",
-            pk,
-            _label(number, title),
-            _task_url(pk),
-            _("due %(due)s, %(days)s days overdue on %(day)s") % {"due": due, "days": (end - due).days, "day": end},
-        )
-        for pk, number, title, due in rows
-    ]
+    make = _overdue_maker(end)
+    return [make(*row) for row in rows]
+
+
+def overdue_records_bulk(
+    subjects: Sequence[Subject], period: Period, param: str, limit: int
+) -> Mapping[Subject, Sequence[Record]]:
+    end = min(period.end, timeutil.today())
+    rows = (
+        _overdue_at_end(period)
+        .filter(_bulk_q(subjects))
+        .order_by("deadline", "id")
+        .values_list(UNIT_PATH, PERSON, "id", "number", "title", "deadline")
+    )
+    make = _overdue_maker(end)
+    return metrics.spread_rows(subjects, ((r[0], r[1], partial(make, *r[2:])) for r in rows.iterator()), limit)
 
 
 # --- Events on the timeline: missed reports, reminders, returns ------------------------------------------
@@ -159,6 +212,17 @@ def _event_counter(key: str) -> metrics.BulkCompute:
     return compute
 
 
+def _event_maker(period: Period) -> Callable[[Mapping[str, object]], Record]:
+    note, label, url = _("%(n)s times in %(period)s"), period.label, _task_urls()
+
+    def make(row: Mapping[str, object]) -> Record:
+        pk = int(row["task_id"])  # type: ignore[call-overload]
+        title = _label(str(row["task__number"]), str(row["task__title"]))
+        return Record("tasks.task", pk, title, url(pk), note % {"n": row["n"], "period": label})
+
+    return make
+
+
 def _event_lister(key: str) -> metrics.RecordLister:
     def records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
         rows = (
@@ -169,16 +233,30 @@ def _event_lister(key: str) -> metrics.RecordLister:
             .annotate(n=Count("id"))
             .order_by("-n", "task_id")[:limit]
         )
-        return [
-            Record(
-                "tasks.task",
-                r["task_id"],
-                _label(r["task__number"], r["task__title"]),
-                _task_url(r["task_id"]),
-                _("%(n)s times in %(period)s") % {"n": r["n"], "period": period.label},
-            )
-            for r in rows
-        ]
+        make = _event_maker(period)
+        return [make(r) for r in rows]
+
+    return records
+
+
+def _event_bulk_lister(key: str) -> metrics.BulkRecordLister:
+    def records(
+        subjects: Sequence[Subject], period: Period, param: str, limit: int
+    ) -> Mapping[Subject, Sequence[Record]]:
+        rows = (
+            _events(key, period)
+            .filter(_bulk_q(subjects, "task__"))
+            .order_by()
+            .values("task_id", "task__number", "task__title", f"task__{UNIT_PATH}", f"task__{PERSON}")
+            .annotate(n=Count("id"))
+            .order_by("-n", "task_id")
+        )
+        make = _event_maker(period)
+        return metrics.spread_rows(
+            subjects,
+            ((r[f"task__{UNIT_PATH}"], r[f"task__{PERSON}"], partial(make, r)) for r in rows.iterator()),
+            limit,
+        )
 
     return records
 
@@ -194,6 +272,7 @@ def register() -> None:
             subject_kinds=BOTH,
             compute=on_time_rate,
             records=on_time_records,
+            records_bulk=on_time_records_bulk,
             description=gettext_lazy(
                 "Of the tasks due in the period (deadline passed or already signed off), the share signed off on time."
             ),
@@ -207,6 +286,7 @@ def register() -> None:
             subject_kinds=BOTH,
             compute=overdue_open,
             records=overdue_records,
+            records_bulk=overdue_records_bulk,
             description=gettext_lazy("Tasks past their deadline and not finished at the end of the period."),
             order=20,
         ),
@@ -218,6 +298,7 @@ def register() -> None:
             subject_kinds=BOTH,
             compute=_event_counter("tasks.missed_reports"),
             records=_event_lister("tasks.missed_reports"),
+            records_bulk=_event_bulk_lister("tasks.missed_reports"),
             description=gettext_lazy("Required progress reports not filed on time during the period."),
             order=30,
         ),
@@ -229,6 +310,7 @@ def register() -> None:
             subject_kinds=BOTH,
             compute=_event_counter("tasks.reminders"),
             records=_event_lister("tasks.reminders"),
+            records_bulk=_event_bulk_lister("tasks.reminders"),
             description=gettext_lazy("Reminders (催办) a supervisor sent on the tasks during the period."),
             order=40,
         ),
@@ -240,6 +322,7 @@ def register() -> None:
             subject_kinds=BOTH,
             compute=_event_counter("tasks.returned"),
             records=_event_lister("tasks.returned"),
+            records_bulk=_event_bulk_lister("tasks.returned"),
             description=gettext_lazy("Submissions sent back by the reviewer during the period."),
             order=50,
         ),

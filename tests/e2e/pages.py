@@ -31,15 +31,16 @@ ROLES: tuple[str, ...] = (
 _LEADING = ["/", "/tasks/overview/", "/projects/", "/relocation/", "/cases/", "/cases/map/", "/cases/daily/"]
 _FIGURES = ["/cases/keypersons/", "/cases/stats/", "/indicators/", "/indicators/leaderboard/"]
 _COMMON_TAIL = ["/notifications/", "/org/", "/org/people/", "/accounts/me/"]
+_ASSESSMENT = ["/assessment/"]
 
 #: Home first, then the navigation's entries in their order.
 EXPECTED: dict[str, list[str]] = {
-    "admin": [*_LEADING, *_FIGURES, *_COMMON_TAIL, "/admin/"],
-    "leader": [*_LEADING, *_FIGURES, *_COMMON_TAIL],
-    "resp_leader": ["/", "/tasks/", *_LEADING[2:], *_FIGURES, *_COMMON_TAIL],
-    "supervisor": [*_LEADING, *_FIGURES, *_COMMON_TAIL],
-    "staff": ["/", "/tasks/", *_LEADING[2:], "/indicators/", "/indicators/leaderboard/", *_COMMON_TAIL],
-    "community": ["/", "/tasks/", *_LEADING[2:], *_FIGURES[:1], *_FIGURES[2:], *_COMMON_TAIL],
+    "admin": [*_LEADING, *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL, "/admin/"],
+    "leader": [*_LEADING, *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL],
+    "resp_leader": ["/", "/tasks/", *_LEADING[2:], *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL],
+    "supervisor": [*_LEADING, *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL],
+    "staff": ["/", "/tasks/", *_LEADING[2:], "/indicators/", "/indicators/leaderboard/", *_ASSESSMENT, *_COMMON_TAIL],
+    "community": ["/", "/tasks/", *_LEADING[2:], *_FIGURES[:1], *_FIGURES[2:], *_ASSESSMENT, *_COMMON_TAIL],
     "grid": [
         "/",
         "/tasks/",
@@ -51,9 +52,14 @@ EXPECTED: dict[str, list[str]] = {
         "/indicators/leaderboard/",
         *_COMMON_TAIL,
     ],
-    "district": ["/", "/tasks/", *_LEADING[2:], *_FIGURES[1:], *_COMMON_TAIL],
-    "tongtai": [*_LEADING, *_FIGURES, *_COMMON_TAIL],
+    "district": ["/", "/tasks/", *_LEADING[2:], *_FIGURES[1:], *_ASSESSMENT, *_COMMON_TAIL],
+    "tongtai": [*_LEADING, *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL],
 }
+
+
+# The awards (评先争优 · 红黑榜, order 680 in the menu) come right before the common tail, for every role.
+for _paths in EXPECTED.values():
+    _paths.insert(_paths.index("/notifications/"), "/awards/")
 
 
 def nav_paths(user: Any) -> list[str]:

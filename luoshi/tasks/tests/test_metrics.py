@@ -138,3 +138,17 @@ def test_any_number_of_subjects_costs_two_queries(world: dict[str, Any], django_
         with django_assert_num_queries(2):
             metrics.compute(key, many, MARCH)
     assert Task.objects.count() == 8
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "key", ["tasks.on_time_rate", "tasks.overdue_open", "tasks.missed_reports", "tasks.reminders", "tasks.returned"]
+)
+def test_bulk_records_match_the_records_of_each_subject_in_one_query(
+    world: dict[str, Any], key: str, django_assert_num_queries: Any
+) -> None:
+    every = list(subjects(world).values())
+    with django_assert_num_queries(1):
+        bulk = metrics.records_bulk(key, every, MARCH, limit=3)
+    for subject in every:
+        assert bulk[subject] == metrics.records(key, subject, MARCH, limit=3), (key, subject)

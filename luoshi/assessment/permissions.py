@@ -1,0 +1,118 @@
+"""Who sees which schemes, runs and results, and who may act on them.
+
+- **Organisers** — supervisors (督查) and administrators over a scheme's organising unit —
+  edit the scheme, compute runs, enter manual scores, freeze, publish, decide appeals and
+  archive. Everyone else holding a role over the organising unit (leaders, district
+  viewers …) reads the whole run once it is computed.
+- A scored unit's people (any role at or above the unit) see the unit's own result of a
+  published run; leaders, responsible leaders, supervisors and staff there may appeal it.
+- A scored cadre sees their own result (and may appeal it); leaders over the cadre's unit
+  see their scope's cadres.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from luoshi.assessment.models import Result, Run, RunState, Scheme
+from luoshi.assessment.workflow import RunRole
+from luoshi.org.models import Role, Unit
+from luoshi.org.permissions import ALL_ROLES, Rule, register
+from luoshi.org.scope import scope_for
+
+ORGANISERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
+APPELLANTS = frozenset({Role.LEADER, Role.RESPONSIBLE_LEADER, Role.SUPERVISOR, Role.UNIT_STAFF, Role.ADMIN})
+READERS = frozenset(Role.values) - {Role.GRID_WORKER}
+PUBLIC_STATES = (RunState.PUBLISHED, RunState.ARCHIVED)
+
+VIEW = "assessment.scheme.view"
+EDIT = "assessment.scheme.edit"
+
+
+def _owner(obj: Scheme) -> Unit:
+    return obj.owner
+
+
+def register_rules() -> None:
+    register(VIEW, Rule(ALL_ROLES, _owner))
+    register(EDIT, Rule(ORGANISERS, _owner, view_action=VIEW))
+
+
+def may_open(user: Any) -> bool:
+    """The menu entry (no query: nav runs on every page)."""
+    scope = scope_for(user)
+    return scope.is_all or bool(scope.roles & READERS)
+
+
+def can_create_scheme(user: Any) -> bool:
+    scope = scope_for(user)
+    return scope.is_all or bool(scope.roles & ORGANISERS)
+
+
+def organiser_units_q(user: Any, field: str = "") -> Q:
+    return scope_for(user).unit_q(field, ORGANISERS)
+
+
+def schemes_visible_to(user: Any) -> QuerySet[Scheme]:
+    scope = scope_for(user)
+    if scope.is_empty:
+        return Scheme.objects.none()
+    return Scheme.objects.filter(scope.unit_q("owner"))
+
+
+def _own_result_q(user: Any) -> Q:
+    return Q(person__user_id=user.pk) if getattr(user, "pk", None) else Q(pk__in=[])
+
+
+def runs_visible_to(user: Any) -> QuerySet[Run]:
+    """Runs of schemes the user's scope covers, and published runs that score something in it (or them)."""
+    scope = scope_for(user)
+    if scope.is_all:
+        return Run.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return Run.objects.none()
+    mine = Result.objects.filter(run=OuterRef("pk"), is_current=True).filter(
+        (scope.unit_q("unit") if not scope.is_empty else Q(pk__in=[])) | _own_result_q(user)
+    )
+    owned = scope.unit_q("scheme__owner") if not scope.is_empty else Q(pk__in=[])
+    return Run.objects.filter(owned | (Q(state__in=PUBLIC_STATES) & Exists(mine)))
+
+
+def sees_whole_run(user: Any, run: Run) -> bool:
+    return scope_for(user).covers(run.scheme.owner)
+
+
+def results_visible_to(user: Any, run: Run) -> QuerySet[Result]:
+    """The run's current results the user may read (all of them for readers over the organising unit)."""
+    base = Result.objects.filter(run=run, is_current=True)
+    if sees_whole_run(user, run):
+        return base
+    scope = scope_for(user)
+    q = _own_result_q(user)
+    if not scope.is_empty:
+        q |= scope.unit_q("unit")
+    return base.filter(q)
+
+
+def run_roles(user: Any, run: Run) -> frozenset[str]:
+    roles: set[str] = set()
+    scope = scope_for(user)
+    if scope.roles_at(run.scheme.owner) & ORGANISERS:
+        roles.add(RunRole.ORGANISER)
+    return frozenset(roles)
+
+
+def result_roles(user: Any, run: Run, result: Result) -> frozenset[str]:
+    """The user's roles towards one result: organiser of the run, and ``subject`` if they may appeal it."""
+    roles = set(run_roles(user, run))
+    scope = scope_for(user)
+    if result.person_id is not None:
+        if (result.person is not None and result.person.user_id == getattr(user, "pk", None)) or scope.roles_at(
+            result.unit
+        ) & {Role.LEADER, Role.RESPONSIBLE_LEADER}:
+            roles.add(RunRole.SUBJECT)
+    elif scope.roles_at(result.unit) & APPELLANTS and RunRole.ORGANISER not in roles and not scope.is_all:
+        roles.add(RunRole.SUBJECT)
+    return frozenset(roles)

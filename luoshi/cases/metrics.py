@@ -1,0 +1,611 @@
+"""What the cases app measures for a unit (its subtree) or a person (the handler who replied).
+
+Registered in :mod:`luoshi.core.metrics` from ``CasesConfig.ready()``; see docs/metrics.md.
+Every compute answers in a fixed number of queries whatever the number of subjects.
+
+Who a case counts for:
+
+- the **command unit** (``owner_unit``) for the accept and verify stages,
+- the **handling unit** for the handle stage, satisfaction and reopened cases,
+- the **township where it happened** for the referred-up rate,
+- the **unit a card was issued against** for supervision cards,
+- a **person**: the cadre whose login replied to the case (the handler), and for daily
+  reports the responsible cadre who owes the 一日一报告.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from luoshi.cases import sla, standards
+from luoshi.cases.models import (
+    DONE_STATUSES,
+    CardLevel,
+    Case,
+    CaseEvent,
+    DailyKind,
+    DailyReport,
+    ExtensionRequest,
+    ExtensionStatus,
+    Outcome,
+    Rating,
+    Stage,
+    Status,
+    SupervisionCard,
+)
+from luoshi.core import metrics, timeutil, workdays
+from luoshi.core.metrics import Choice, Direction, Figure, Metric, MetricParam, Period, Record, Subject, SubjectKind
+from luoshi.org.models import Person, Unit
+
+BOTH = frozenset({SubjectKind.UNIT, SubjectKind.PERSON})
+UNITS = frozenset({SubjectKind.UNIT})
+HANDLER_PATH = "handling_unit__path"
+OWNER_PATH = "owner_unit__path"
+HANDLER_PERSON = "replied_by__person"
+
+
+def _case_url(pk: int) -> str:
+    return reverse("cases:detail", args=[pk])
+
+
+def _label(tracking_no: str, title: str) -> str:
+    return f"{tracking_no} {title}".strip()
+
+
+def _in(field: str, period: Period) -> Q:
+    """``field`` (a datetime) inside the period, reckoned in Asia/Shanghai."""
+    return Q(**{f"{field}__gte": period.start_at, f"{field}__lt": period.end_at})
+
+
+def _subject_q(subject: Subject, unit_path: str, person: str | None) -> Q:
+    if subject.kind == SubjectKind.UNIT:
+        return Q(**{f"{unit_path}__startswith": subject.path})
+    if person is None:
+        return Q(pk__in=[])
+    return Q(**{person: subject.id})
+
+
+def _rate(v: list[Decimal]) -> Figure:
+    return Figure(metrics.ratio_pct(v[1], v[0]), count=int(v[0]), basis=f"{int(v[1])} / {int(v[0])}")
+
+
+def _local(moment: dt.datetime | None) -> str:
+    if moment is None:
+        return ""
+    return moment.astimezone(metrics.LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+# --- On-time rate per stage ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _StageSpec:
+    start: str  # when the stage's clock started
+    end: str  # when the stage ended
+    unit_kind: str  # the acting unit's kind (for the category's limits)
+    unit_path: str  # who the stage counts for
+    person: str | None  # the person it counts for, if any
+    ended: Q  # which cases ended the stage this way
+
+
+STAGES: dict[str, _StageSpec] = {
+    Stage.ACCEPT: _StageSpec("reported_at", "accepted_at", "owner_unit__kind", OWNER_PATH, None, Q()),
+    Stage.HANDLE: _StageSpec(
+        "dispatched_at",
+        "replied_at",
+        "handling_unit__kind",
+        HANDLER_PATH,
+        HANDLER_PERSON,
+        Q(handling_unit__isnull=False),
+    ),
+    Stage.VERIFY: _StageSpec(
+        "replied_at", "closed_at", "owner_unit__kind", OWNER_PATH, None, Q(outcome=Outcome.RESOLVED)
+    ),
+}
+
+
+def _stage_choices() -> list[Choice]:
+    return [Choice(s.value, str(s.label)) for s in (Stage.ACCEPT, Stage.HANDLE, Stage.VERIFY)]
+
+
+def _spec(param: str) -> _StageSpec:
+    try:
+        return STAGES[param]
+    except KeyError:
+        raise ValueError(f"not a case stage: {param!r}") from None
+
+
+def _stage_rows(period: Period, stage: str, where: Q) -> list[tuple[int, str, str, str | None, int | None, bool, str]]:
+    """Every stage of kind ``stage`` that ended in the period: (id, number, title, unit path, person, late, note).
+
+    A stage is on time when it ended before the end of its last working day: its start plus the
+    category's limit for the acting unit's kind plus the extension days approved on it (the same
+    arithmetic as the live clock, :func:`luoshi.cases.sla.deadline`). A stage restarted by a send-back
+    is measured from its first start to its last end.
+    """
+    spec = _spec(stage)
+    extension = Subquery(
+        ExtensionRequest.objects.filter(case=OuterRef("pk"), stage=stage, status=ExtensionStatus.APPROVED)
+        .order_by()
+        .values("case")
+        .annotate(s=Sum("approved_days"))
+        .values("s"),
+        output_field=IntegerField(),
+    )
+    rows = (
+        Case.objects.filter(_in(spec.end, period), spec.ended, **{f"{spec.start}__isnull": False})
+        .exclude(status=Status.MERGED)
+        .filter(where)
+        .annotate(ext=extension)
+        .order_by(spec.end, "id")
+        .values_list(
+            "id",
+            "tracking_no",
+            "title",
+            "category_id",
+            spec.unit_kind,
+            spec.unit_path,
+            spec.person or "id",
+            spec.start,
+            spec.end,
+            "ext",
+        )
+    )
+    cal = workdays.calendar()
+    out = []
+    for pk, number, title, category_id, kind, path, person, start, end, ext in rows:
+        limit = standards.limits_for(category_id, kind).for_stage(stage)
+        due = sla.deadline(start, limit, ext or 0, cal)
+        late = end >= due.due_at
+        note = (_("due %(due)s, done %(done)s (late)") if late else _("due %(due)s, done %(done)s")) % {
+            "due": due.due_date.isoformat(),
+            "done": _local(end),
+        }
+        out.append((pk, number, title, path, person if spec.person else None, late, note))
+    return out
+
+
+def _where(subjects: Sequence[Subject], unit_path: str, person: str | None) -> Q:
+    """The rows any of the subjects may count: inside a unit subject's subtree, or carried by a person subject."""
+    units = [s for s in subjects if s.kind == SubjectKind.UNIT]
+    people = [s.id for s in subjects if s.kind == SubjectKind.PERSON]
+    parts: list[Q] = []
+    if units:
+        unit_q = metrics.subtree_q(unit_path, units)
+        if not unit_q:  # too many separate subtrees to narrow by: read them all
+            return Q()
+        parts.append(unit_q)
+    if people and person:
+        parts.append(Q(**{f"{person}__in": people}))
+    if not parts:
+        return Q(pk__in=[])
+    where = parts[0]
+    for part in parts[1:]:
+        where |= part
+    return where
+
+
+def on_time_rate(subjects: Sequence[Subject], period: Period, param: str) -> Mapping[Subject, Figure]:
+    spec = _spec(param)
+    tally = metrics.Tally(subjects, width=2)
+    for _pk, _no, _title, path, person, late, _note in _stage_rows(
+        period, param, _where(subjects, spec.unit_path, spec.person)
+    ):
+        tally.add_path(path, 1, 0 if late else 1)
+        tally.add_person(person, 1, 0 if late else 1)
+    return tally.figures(_rate)
+
+
+def on_time_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
+    spec = _spec(param)
+    rows = _stage_rows(period, param, _subject_q(subject, spec.unit_path, spec.person))
+    rows.sort(key=lambda r: not r[5])  # the late ones first
+    return [
+        Record("cases.case", pk, _label(no, title), _case_url(pk), note) for pk, no, title, _p, _x, _l, note in rows
+    ][:limit]
+
+
+# --- Satisfaction -------------------------------------------------------------------------------------
+
+SATISFIED = [Rating.SATISFIED, Rating.BASIC]
+
+
+def _rated(period: Period) -> QuerySet[Case]:
+    return Case.objects.filter(_in("rated_at", period)).exclude(rating="").exclude(status=Status.MERGED)
+
+
+def satisfaction_rate(subjects: Sequence[Subject], period: Period, param: str) -> Mapping[Subject, Figure]:
+    tally = metrics.tally_queryset(
+        subjects,
+        _rated(period),
+        unit_path=HANDLER_PATH,
+        person=HANDLER_PERSON,
+        aggregates={"rated": Count("id"), "ok": Count("id", filter=Q(rating__in=SATISFIED))},
+    )
+    return tally.figures(_rate)
+
+
+def satisfaction_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
+    rows = (
+        _rated(period)
+        .filter(_subject_q(subject, HANDLER_PATH, HANDLER_PERSON))
+        .order_by("rated_at", "id")
+        .values_list("id", "tracking_no", "title", "rating", "rated_at")[:limit]
+    )
+    return [
+        Record(
+            "cases.case",
+            pk,
+            _label(no, title),
+            _case_url(pk),
+            _("rated %(rating)s on %(day)s") % {"rating": Rating(rating).label, "day": _local(at)[:10]},
+        )
+        for pk, no, title, rating, at in rows
+    ]
+
+
+# --- Supervision cards (督办) ---------------------------------------------------------------------------
+
+
+def _cards(period: Period, level: str = "") -> QuerySet[SupervisionCard]:
+    qs = SupervisionCard.objects.filter(_in("issued_at", period))
+    return qs.filter(level=level) if level else qs
+
+
+def card_points(subjects: Sequence[Subject], period: Period, param: str) -> Mapping[Subject, Figure]:
+    tally = metrics.tally_queryset(
+        subjects, _cards(period), unit_path="unit__path", aggregates={"points": Sum("points"), "n": Count("id")}
+    )
+    return tally.figures(
+        lambda v: Figure(Decimal(int(v[0])), count=int(v[1]), basis=_("%(n)d cards") % {"n": int(v[1])})
+    )
+
+
+def red_cards(subjects: Sequence[Subject], period: Period, param: str) -> Mapping[Subject, Figure]:
+    tally = metrics.tally_queryset(
+        subjects, _cards(period, CardLevel.RED), unit_path="unit__path", aggregates={"n": Count("id")}
+    )
+    return tally.figures(lambda v: Figure(Decimal(int(v[0])), count=int(v[0])))
+
+
+def _card_lister(level: str) -> metrics.RecordLister:
+    def records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
+        rows = (
+            _cards(period, level)
+            .filter(unit__path__startswith=subject.path)
+            .order_by("issued_at", "id")
+            .values_list("case_id", "case__tracking_no", "case__title", "level", "points", "issued_at", "unit__name")[
+                :limit
+            ]
+        )
+        return [
+            Record(
+                "cases.case",
+                case_id,
+                _label(no, title),
+                _case_url(case_id),
+                _("%(level)s against %(unit)s on %(day)s, %(points)s points")
+                % {"level": CardLevel(lvl).label, "unit": unit, "day": _local(at)[:10], "points": points},
+            )
+            for case_id, no, title, lvl, points, at, unit in rows
+        ]
+
+    return records
+
+
+# --- Referred up, reopened ---------------------------------------------------------------------------------
+
+
+def _has_event(action: str) -> Exists:
+    return Exists(CaseEvent.objects.filter(case=OuterRef("pk"), action=action))
+
+
+def _reported(period: Period) -> QuerySet[Case]:
+    return Case.objects.filter(_in("reported_at", period)).exclude(status=Status.MERGED)
+
+
+def referred_up_rate(subjects: Sequence[Subject], period: Period, param: str) -> Mapping[Subject, Figure]:
+    tally = metrics.tally_queryset(
+        subjects,
+        _reported(period),
+        unit_path="township__path",
+        aggregates={"n": Count("id"), "up": Count("id", filter=_has_event("refer_up"))},
+    )
+    return tally.figures(_rate)
+
+
+def referred_up_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
+    rows = (
+        _reported(period)
+        .filter(_has_event("refer_up"), township__path__startswith=subject.path)
+        .order_by("reported_at", "id")
+        .values_list("id", "tracking_no", "title", "reported_at", "owner_unit__name")[:limit]
+    )
+    return [
+        Record(
+            "cases.case",
+            pk,
+            _label(no, title),
+            _case_url(pk),
+            _("reported %(day)s, referred up to %(unit)s") % {"day": _local(at)[:10], "unit": owner},
+        )
+        for pk, no, title, at, owner in rows
+    ]
+
+
+def _closed(period: Period) -> QuerySet[Case]:
+    return (
+        Case.objects.filter(_in("closed_at", period), status__in=list(DONE_STATUSES), handling_unit__isnull=False)
+        .exclude(outcome=Outcome.DECLINED)
+        .exclude(duplicate_of__isnull=False)
+    )
+
+
+def reopened_rate(subjects: Sequence[Subject], period: Period, param: str) -> Mapping[Subject, Figure]:
+    tally = metrics.tally_queryset(
+        subjects,
+        _closed(period),
+        unit_path=HANDLER_PATH,
+        person=HANDLER_PERSON,
+        aggregates={"n": Count("id"), "reopened": Count("id", filter=_has_event("reopen"))},
+    )
+    return tally.figures(_rate)
+
+
+def reopened_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
+    rows = (
+        _closed(period)
+        .filter(_has_event("reopen"))
+        .filter(_subject_q(subject, HANDLER_PATH, HANDLER_PERSON))
+        .order_by("closed_at", "id")
+        .values_list("id", "tracking_no", "title", "closed_at")[:limit]
+    )
+    return [
+        Record(
+            "cases.case",
+            pk,
+            _label(no, title),
+            _case_url(pk),
+            _("closed %(day)s after being reopened") % {"day": _local(at)[:10]},
+        )
+        for pk, no, title, at in rows
+    ]
+
+
+# --- Daily reports (一日一排查 · 一日一研判 · 一日一报告) -----------------------------------------------------
+
+#: Which kinds of unit owe which daily report.
+UNIT_REPORTS: dict[str, frozenset[str]] = {
+    DailyKind.SCREENING: standards.PLACE_KINDS,
+    DailyKind.ASSESSMENT: standards.TOWNSHIP_KINDS,
+}
+
+
+def _working_days(period: Period) -> list[dt.date]:
+    """The period's working days up to today (reports are owed on working days only)."""
+    cal = workdays.calendar()
+    last = min(period.end, timeutil.today())
+    days = (last - period.start).days + 1
+    return [d for d in (period.start + dt.timedelta(days=i) for i in range(max(0, days))) if cal.is_working_day(d)]
+
+
+def _owing_units(subjects: Sequence[Subject]) -> QuerySet[Unit]:
+    kinds = sorted(standards.PLACE_KINDS | standards.TOWNSHIP_KINDS)
+    return Unit.objects.filter(metrics.subtree_q("path", subjects), kind__in=kinds, is_active=True)
+
+
+def _unit_filed(days: list[dt.date]) -> QuerySet[DailyReport]:
+    owed = Q()
+    for kind, unit_kinds in UNIT_REPORTS.items():
+        owed |= Q(kind=kind, unit__kind__in=sorted(unit_kinds))
+    return DailyReport.objects.filter(owed, person__isnull=True, report_date__in=days, unit__is_active=True)
+
+
+def _cadres(person_ids: list[int] | None = None) -> QuerySet[Person]:
+    """Responsible cadres who owe a daily report: those looking after a key person under watch."""
+    qs = Person.objects.filter(key_persons__is_active=True)
+    if person_ids is not None:
+        qs = qs.filter(pk__in=person_ids)
+    return qs.distinct()
+
+
+def daily_compliance(subjects: Sequence[Subject], period: Period, param: str) -> Mapping[Subject, Figure]:
+    tally = metrics.Tally(subjects, width=2)
+    days = _working_days(period)
+    units = [s for s in subjects if s.kind == SubjectKind.UNIT]
+    if units and days:
+        for path in _owing_units(units).values_list("path", flat=True):
+            tally.add_path(path, len(days), 0)
+        filed = (
+            _unit_filed(days)
+            .filter(metrics.subtree_q("unit__path", units))
+            .order_by()
+            .values("unit__path")
+            .annotate(n=Count("id"))
+        )
+        for row in filed:
+            tally.add_path(row["unit__path"], 0, row["n"])
+    if tally.person_ids and days:
+        for pk in _cadres(tally.person_ids).values_list("pk", flat=True):
+            tally.add_person(pk, len(days), 0)
+        filed = (
+            DailyReport.objects.filter(kind=DailyKind.CADRE, person_id__in=tally.person_ids, report_date__in=days)
+            .order_by()
+            .values("person_id")
+            .annotate(n=Count("id"))
+        )
+        for row in filed:
+            tally.add_person(row["person_id"], 0, row["n"])
+    return tally.figures(_rate)
+
+
+def _daily_url(kind: str, day: dt.date) -> str:
+    return f"{reverse('cases:daily')}?{urlencode({'kind': kind, 'day': day.isoformat()})}"
+
+
+def _missing_note(missing: list[dt.date], owed: int) -> str:
+    shown = "、".join(d.strftime("%m-%d") for d in missing[:10])
+    more = "…" if len(missing) > 10 else ""
+    return _("%(n)s of %(owed)s working days missing: %(days)s%(more)s") % {
+        "n": len(missing),
+        "owed": owed,
+        "days": shown,
+        "more": more,
+    }
+
+
+def daily_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
+    """Who missed reports in the period: one row per unit (or the cadre) with the days missed."""
+    days = _working_days(period)
+    if not days:
+        return []
+    out: list[Record] = []
+    if subject.kind == SubjectKind.PERSON:
+        person = _cadres([subject.id]).values_list("pk", "name").first()
+        if person is None:
+            return []
+        filed = set(
+            DailyReport.objects.filter(kind=DailyKind.CADRE, person_id=subject.id, report_date__in=days).values_list(
+                "report_date", flat=True
+            )
+        )
+        missing = [d for d in days if d not in filed]
+        if missing:
+            out.append(
+                Record("org.person", person[0], person[1], _daily_url(DailyKind.CADRE, missing[0]),
+                       _missing_note(missing, len(days)))
+            )  # fmt: skip
+        return out
+    filed_by_unit: dict[int, set[dt.date]] = defaultdict(set)
+    for unit_id, day in (
+        _unit_filed(days).filter(unit__path__startswith=subject.path).values_list("unit_id", "report_date")
+    ):
+        filed_by_unit[unit_id].add(day)
+    units = Unit.objects.filter(path__startswith=subject.path, is_active=True).filter(
+        kind__in=sorted(standards.PLACE_KINDS | standards.TOWNSHIP_KINDS)
+    )
+    for pk, name, kind in units.order_by("path").values_list("pk", "name", "kind"):
+        missing = [d for d in days if d not in filed_by_unit[pk]]
+        if not missing:
+            continue
+        report_kind = DailyKind.SCREENING if kind in standards.PLACE_KINDS else DailyKind.ASSESSMENT
+        out.append(Record("org.unit", pk, name, _daily_url(report_kind, missing[0]), _missing_note(missing, len(days))))
+        if len(out) >= limit:
+            break
+    return out
+
+
+# --- Registration ----------------------------------------------------------------------------------
+
+
+def register() -> None:
+    """Called from ``CasesConfig.ready()``."""
+    for metric in [
+        Metric(
+            key="cases.on_time_rate",
+            label=gettext_lazy("Case stages done on time"),
+            unit="%",
+            direction=Direction.HIGHER,
+            subject_kinds=BOTH,
+            compute=on_time_rate,
+            records=on_time_records,
+            description=gettext_lazy(
+                "Of the case stages (accept, handle or verify) that ended in the period, the share that ended "
+                "within the time limit. Accept and verify count for the command unit, handling for the handling "
+                "unit and the person who replied."
+            ),
+            param=MetricParam(pgettext_lazy("metric parameter", "Stage"), _stage_choices),
+            order=10,
+        ),
+        Metric(
+            key="cases.satisfaction_rate",
+            label=gettext_lazy("Satisfaction with cases"),
+            unit="%",
+            direction=Direction.HIGHER,
+            subject_kinds=BOTH,
+            compute=satisfaction_rate,
+            records=satisfaction_records,
+            description=gettext_lazy(
+                "Of the cases rated in the period, the share rated satisfied or basically satisfied "
+                "(by the handling unit and the person who replied)."
+            ),
+            order=20,
+        ),
+        Metric(
+            key="cases.card_points",
+            label=gettext_lazy("Supervision card points"),
+            unit=pgettext_lazy("unit of measure", "points"),
+            direction=Direction.HIGHER,
+            subject_kinds=UNITS,
+            compute=card_points,
+            records=_card_lister(""),
+            description=gettext_lazy(
+                "The points of the supervision cards (督办) issued against the unit in the period; deductions are "
+                "negative, so closer to zero is better."
+            ),
+            order=30,
+        ),
+        Metric(
+            key="cases.red_cards",
+            label=gettext_lazy("Red supervision cards"),
+            unit=pgettext_lazy("unit of measure", "cards"),
+            direction=Direction.LOWER,
+            subject_kinds=UNITS,
+            compute=red_cards,
+            records=_card_lister(CardLevel.RED),
+            description=gettext_lazy("Red supervision cards issued against the unit in the period."),
+            order=31,
+        ),
+        Metric(
+            key="cases.referred_up_rate",
+            label=gettext_lazy("Cases referred up"),
+            unit="%",
+            direction=Direction.LOWER,
+            subject_kinds=UNITS,
+            compute=referred_up_rate,
+            records=referred_up_records,
+            description=gettext_lazy(
+                "Of the cases reported in the period in the unit's area, the share referred up a level."
+            ),
+            order=40,
+        ),
+        Metric(
+            key="cases.reopened_rate",
+            label=gettext_lazy("Cases reopened"),
+            unit="%",
+            direction=Direction.LOWER,
+            subject_kinds=BOTH,
+            compute=reopened_rate,
+            records=reopened_records,
+            description=gettext_lazy(
+                "Of the cases closed in the period, the share that had been reopened (by the handling unit and "
+                "the person who replied)."
+            ),
+            order=50,
+        ),
+        Metric(
+            key="cases.daily_compliance",
+            label=gettext_lazy("Daily reports filed"),
+            unit="%",
+            direction=Direction.HIGHER,
+            subject_kinds=BOTH,
+            compute=daily_compliance,
+            records=daily_records,
+            description=gettext_lazy(
+                "Of the daily reports owed on the working days of the period (community screening, township "
+                "assessment, a responsible cadre's report), the share filed."
+            ),
+            order=60,
+        ),
+    ]:
+        metrics.register_metric(metric)
