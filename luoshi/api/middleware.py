@@ -14,25 +14,27 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import gettext as _
 
+from luoshi.core.errors import ErrorCode
+
 API_PREFIX = "/api/"
 
 
 def _messages() -> dict[int, tuple[str, str]]:
     return {
-        400: ("bad_request", _("The request could not be processed.")),
-        401: ("not_authenticated", _("Please log in or send a valid API token.")),
-        403: ("forbidden", _("You are not allowed to do this.")),
-        404: ("no_such_path", _("There is no such API address.")),
-        405: ("method_not_allowed", _("This address does not take this method.")),
-        413: ("too_large", _("The request body is too large.")),
-        429: ("too_many_requests", _("Too many requests: please wait a little and try again.")),
-        500: ("server_error", _("The server could not answer this request; it has been logged.")),
+        400: (ErrorCode.BAD_REQUEST, _("The request could not be processed.")),
+        401: (ErrorCode.NOT_AUTHENTICATED, _("Please log in or send a valid API token.")),
+        403: (ErrorCode.FORBIDDEN, _("You are not allowed to do this.")),
+        404: (ErrorCode.NO_SUCH_PATH, _("There is no such API address.")),
+        405: (ErrorCode.METHOD_NOT_ALLOWED, _("This address does not take this method.")),
+        413: (ErrorCode.TOO_LARGE, _("The request body is too large.")),
+        429: (ErrorCode.TOO_MANY_REQUESTS, _("Too many requests: please wait a little and try again.")),
+        500: (ErrorCode.SERVER_ERROR, _("The server could not answer this request; it has been logged.")),
     }
 
 
 def json_error(status: int, code: str | None = None, message: str | None = None) -> HttpResponse:
     default_code, default_message = _messages().get(status, ("error", _("The request could not be processed.")))
-    body = {"code": code or default_code, "message": message or default_message}
+    body = {"code": str(code or default_code), "message": message or default_message}
     return HttpResponse(
         json.dumps(body, ensure_ascii=False), status=status, content_type="application/json; charset=utf-8"
     )

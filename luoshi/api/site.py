@@ -12,8 +12,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
 
 from luoshi.api.auth import AUTH
+from luoshi.api.openapi import tighten_requests
 from luoshi.api.registry import routers
-from luoshi.core.errors import LuoshiError
+from luoshi.core.errors import ErrorCode, LuoshiError
 
 #: Statuses every operation may answer, whatever its handler declares: authentication (401), scope
 #: and permission (403/404), validation (400/422) and state (409). Operations with a body can also
@@ -59,6 +60,7 @@ class LuoshiAPI(NinjaAPI):
                     if status not in responses and str(status) not in responses:
                         content = {"application/json": {"schema": ERROR_REF}}
                         responses[status] = {"description": description, "content": content}
+        tighten_requests(schema)
         return schema
 
 
@@ -77,7 +79,7 @@ def build_api() -> NinjaAPI:
     )
 
     def error(request: HttpRequest, status: int, code: str, message: str, details: Any = None) -> HttpResponse:
-        body: dict[str, Any] = {"code": code, "message": message}
+        body: dict[str, Any] = {"code": str(code), "message": message}
         if details is not None:
             body["details"] = details
         return api.create_response(request, body, status=status)
@@ -91,23 +93,28 @@ def build_api() -> NinjaAPI:
         details = [
             {"loc": list(e.get("loc", [])), "msg": str(e.get("msg", "")), "type": e.get("type", "")} for e in exc.errors
         ]
-        return error(request, 422, "invalid", _("Some of the data is not valid."), details)
+        return error(request, 422, ErrorCode.INVALID, _("Some of the data is not valid."), details)
 
     @api.exception_handler(AuthenticationError)
     def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return error(request, 401, "not_authenticated", _("Please log in or send a valid API token."))
+        return error(request, 401, ErrorCode.NOT_AUTHENTICATED, _("Please log in or send a valid API token."))
 
     @api.exception_handler(AuthorizationError)
     def authz_error(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
-        return error(request, 403, "forbidden", _("You are not allowed to do this."))
+        return error(request, 403, ErrorCode.FORBIDDEN, _("You are not allowed to do this."))
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return error(request, 404, "not_found", _("The object does not exist or is outside your scope."))
+        return error(request, 404, ErrorCode.NOT_FOUND, _("The object does not exist or is outside your scope."))
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return error(request, exc.status_code, "http_error", str(exc.message))
+        if exc.status_code == 400 and str(exc.message) == "Cannot parse request body":
+            # django-ninja's words for a body that is not JSON (or not the declared form encoding).
+            message = _("The request body could not be read: send JSON (Content-Type: application/json).")
+            return error(request, 400, ErrorCode.UNREADABLE_BODY, message)
+        codes = {401: ErrorCode.NOT_AUTHENTICATED, 403: ErrorCode.FORBIDDEN, 404: ErrorCode.NOT_FOUND}
+        return error(request, exc.status_code, codes.get(exc.status_code, ErrorCode.BAD_REQUEST), str(exc.message))
 
     for prefix, router in routers():
         api.add_router(prefix, router)

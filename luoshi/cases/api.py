@@ -19,6 +19,7 @@ from luoshi.api.pagination import MAX_PAGE_SIZE, paginate
 from luoshi.api.schemas import ErrorOut, PageOut, PlainOut
 from luoshi.cases import selectors, services, sla, standards
 from luoshi.cases.models import Case, CaseKind, Category, Channel
+from luoshi.cases.permissions import require_stats
 from luoshi.cases.workflow import Action
 from luoshi.core import bounds, workdays
 from luoshi.core.errors import NotFound, ValidationFailed
@@ -109,7 +110,7 @@ class CaseDetailOut(CaseOut):
 
 
 class CaseIn(Schema):
-    category: str = Field(..., description="Sub-category code, e.g. 01001")
+    category: str = Field(..., max_length=16, description="Sub-category code, e.g. 01001")
     unit_id: bounds.Id = Field(..., description="Where it happened: a grid, community, village or township")
     title: str = Field("", max_length=200)
     description: str = Field("", max_length=4000)
@@ -132,22 +133,26 @@ class TransitionIn(Schema):
     comment: bounds.Text = Field("", description="Reason, reply or note (required by some actions)")
     handling_unit_id: bounds.Id | None = Field(None, description="dispatch, reassign")
     co_unit_ids: list[bounds.Id] = Field([], description="dispatch, add_co_unit")
-    original: str | None = Field(None, description="merge: tracking number of the original case")
+    original: str | None = Field(None, max_length=40, description="merge: tracking number of the original case")
     days: bounds.Days | None = Field(None, description="request_extension, decide_extension")
     approve: bool | None = Field(None, description="decide_extension")
-    rating: str | None = Field(None, description="rate, return_visit: satisfied, basic, unsatisfied")
-    level: str | None = Field(None, description="supervise: normal, yellow, red")
-    method: str | None = Field(None, description="return_visit: phone, visit, talk, other")
+    rating: str | None = Field(None, max_length=20, description="rate, return_visit: satisfied, basic, unsatisfied")
+    level: str | None = Field(None, max_length=20, description="supervise: normal, yellow, red")
+    method: str | None = Field(None, max_length=20, description="return_visit: phone, visit, talk, other")
     held_on: bounds.Day | None = Field(None, description="mediate")
     mediators: bounds.Text | None = None
     parties: bounds.Text | None = None
-    outcome: str | None = Field(None, description="mediate: agreed, partial, failed, adjourned")
+    outcome: str | None = Field(None, max_length=20, description="mediate: agreed, partial, failed, adjourned")
     agreement: bounds.Text | None = None
     place: bounds.Text | None = None
 
 
 class CaseFilterIn(Schema):
-    box: str = Field("all", description="accept, dispatch, handle, verify, overdue, visits, mine, all")
+    box: str = Field(
+        "all",
+        description="accept, dispatch, handle, verify, overdue, visits, mine, all",
+        json_schema_extra={"enum": ["accept", "dispatch", "handle", "verify", "overdue", "visits", "mine", "all"]},
+    )
     q: str = ""
     status: str = ""
     category: bounds.Id | None = None
@@ -158,7 +163,7 @@ class CaseFilterIn(Schema):
     date_from: bounds.Day | None = None
     date_to: bounds.Day | None = None
     page: bounds.Page = 1
-    page_size: int = 50
+    page_size: bounds.PageSize = 50
 
 
 class CategoryOut(Schema):
@@ -416,6 +421,7 @@ def stats(
     group: str = "handling_unit",
     township_id: int | None = None,
 ) -> Any:
+    require_stats(request.user)
     if end < start or (end - start).days > 366:
         raise ValidationFailed(_("The period must run forwards and be at most a year."), code="invalid_period")
     township = access_unit(request.user, township_id) if township_id else None

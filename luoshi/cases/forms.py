@@ -172,7 +172,9 @@ class PublicRateForm(forms.Form):
         choices=[("satisfied", _("Satisfied")), ("basic", _("Basically satisfied")), ("unsatisfied", _("Unsatisfied"))],
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=bounds.TEXT_MAX
+    )
 
 
 class KeyPersonForm(forms.Form):
@@ -184,7 +186,9 @@ class KeyPersonForm(forms.Form):
     classification = forms.ChoiceField(label=_("Classification"), choices=KeyPersonClass.choices)
     risk_level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices, initial=RiskLevel.MEDIUM)
     cadre = forms.ChoiceField(label=_("Responsible cadre (包保责任人)"), required=False)
-    background = forms.CharField(label=_("Background"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    background = forms.CharField(
+        label=_("Background"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=bounds.TEXT_MAX
+    )
     version = forms.IntegerField(min_value=0, max_value=MAX_INT, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, units: list[Unit], cadres: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -207,7 +211,9 @@ class KeyPersonVisitForm(forms.Form):
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     method = forms.ChoiceField(label=_("Method"), choices=VisitMethod.choices, initial=VisitMethod.VISIT)
-    content = forms.CharField(label=_("What was found"), widget=forms.Textarea(attrs={"rows": 3}))
+    content = forms.CharField(
+        label=_("What was found"), widget=forms.Textarea(attrs={"rows": 3}), max_length=bounds.TEXT_MAX
+    )
     risk_level = forms.ChoiceField(label=_("Risk level after"), choices=[("", "—"), *RiskLevel.choices], required=False)
     next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
 
@@ -217,7 +223,9 @@ class DailyReportForm(forms.Form):
     unit = forms.ChoiceField(label=_("Unit"))
     nothing_to_report = forms.BooleanField(label=_("Nothing unusual today"), required=False)
     issues_found = forms.IntegerField(label=_("Issues found"), min_value=0, max_value=999, initial=0, required=False)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    summary = forms.CharField(
+        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=bounds.TEXT_MAX
+    )
 
     def __init__(self, *args: Any, units: list[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

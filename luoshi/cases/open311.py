@@ -415,6 +415,9 @@ def _render_requests(fmt: str, cases: Iterable[Case], status: int = 200) -> Http
 
 def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     qs = _requests_queryset()
+    # Checked even when service_request_id makes them moot: a malformed request is refused either way.
+    page = _positive(_param(request, "page"), "page", 1, 1_000_000)
+    size = _positive(_param(request, "page_size"), "page_size", MAX_PAGE_SIZE, MAX_PAGE_SIZE)
     ids = _split(_param(request, "service_request_id"))
     if ids:
         # The spec: service_request_id overrides every other parameter.
@@ -448,8 +451,6 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
             qs = qs.exclude(closed_q)
         elif statuses == ["closed"]:
             qs = qs.filter(closed_q)
-    page = _positive(_param(request, "page"), "page", 1, 1_000_000)
-    size = _positive(_param(request, "page_size"), "page_size", MAX_PAGE_SIZE, MAX_PAGE_SIZE)
     qs = qs.order_by("-reported_at", "-id")[(page - 1) * size : page * size]
     return _render_requests(fmt, qs)
 

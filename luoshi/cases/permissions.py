@@ -49,6 +49,22 @@ def register_rules() -> None:
     register("daily.assessment", Rule(ASSESSMENT_ROLES, _unit_itself))
 
 
+def may_see_stats(user: Any) -> bool:
+    """May ``user`` open the case statistics (page, API and navigation ask this one question)?"""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    scope = scope_for(user)
+    return scope.is_all or bool(scope.roles & STATS_ROLES)
+
+
+def require_stats(user: Any) -> None:
+    """:class:`Forbidden` unless :func:`may_see_stats` (issue 15, finding 8: the API asked nothing)."""
+    from luoshi.core.errors import Forbidden
+
+    if not may_see_stats(user):
+        raise Forbidden()
+
+
 def actor_roles(user: Any, case: Case, co_units: Iterable[Unit] | None = None) -> dict[Where, frozenset[str]]:
     """The roles ``user`` holds at each of the case's units (see :class:`workflow.Where`)."""
     if user is None or not getattr(user, "is_authenticated", False):

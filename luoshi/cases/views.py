@@ -35,9 +35,9 @@ from luoshi.cases.models import (
     Status,
     VisitMethod,
 )
-from luoshi.cases.permissions import GRID_ADMINS, STATS_ROLES
+from luoshi.cases.permissions import GRID_ADMINS, require_stats
 from luoshi.cases.workflow import ACTION_BUTTONS, Action, transition_for
-from luoshi.core import params, uploads, workdays
+from luoshi.core import params, uploads, versioning, workdays
 from luoshi.core.errors import LuoshiError, NotFound, ValidationFailed
 from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
@@ -568,9 +568,7 @@ def _stat_groups() -> list[tuple[str, str]]:
 
 @login_required
 def stats(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    if not (scope.is_all or scope.roles & STATS_ROLES):
-        raise PermissionDenied
+    require_stats(request.user)
     today = timezone.localdate()
     start = params.get_date(request.GET, "start", default=today.replace(day=1))
     end = params.get_date(request.GET, "end", default=today)
@@ -754,7 +752,9 @@ def keyperson_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             if kp is None:
                 kp = services.keyperson_create(actor=request.user, **fields)
             else:
-                kp = services.keyperson_update(actor=request.user, key_person=kp, version=data.get("version"), **fields)
+                kp = services.keyperson_update(
+                    actor=request.user, key_person=kp, version=versioning.required(data.get("version")), **fields
+                )
         except LuoshiError as exc:
             apply_error(form, exc)
         else:

@@ -23,3 +23,17 @@ class CoreConfig(AppConfig):
         from luoshi.core import aggregates
 
         register_periodic(PeriodicJob("core.refresh_aggregates", 300, aggregates.refresh_job))
+        # Every bound form hears from the input guard (luoshi.core.inputguard.mark_bound_form).
+        from django import forms
+
+        from luoshi.core.inputguard import mark_bound_form
+
+        if not getattr(forms.BaseForm.full_clean, "luoshi_guarded", False):
+            original = forms.BaseForm.full_clean
+
+            def full_clean(self: forms.BaseForm) -> None:
+                original(self)
+                mark_bound_form(self)
+
+            full_clean.luoshi_guarded = True  # type: ignore[attr-defined]
+            forms.BaseForm.full_clean = full_clean  # type: ignore[method-assign]

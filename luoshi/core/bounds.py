@@ -35,6 +35,17 @@ Weight = Annotated[Decimal, Field(ge=0, le=WEIGHT_MAX, max_digits=6, decimal_pla
 Title = Annotated[str, Field(max_length=TITLE_MAX)]
 Text = Annotated[str, Field(max_length=TEXT_MAX)]
 Days = Annotated[int, Field(ge=0, le=3650)]
+#: Rows per page of an API list (luoshi.api.pagination.MAX_PAGE_SIZE).
+PageSize = Annotated[int, Field(ge=1, le=500)]
+#: A reporting year and month (indicators: 2000 – 2100, months 1 – 12).
+Year = Annotated[int, Field(ge=2000, le=2100)]
+Month = Annotated[int, Field(ge=1, le=12)]
+
+
+def one_of(values: Any, default: str = "", description: str | None = None) -> Any:
+    """A text parameter that must be one of ``values`` (or empty): the OpenAPI document lists them
+    (``enum``); the handler still refuses anything else itself (params.get_choice, 400)."""
+    return Field(default, description=description, json_schema_extra={"enum": ["", *values]})
 
 
 def CONTROL_MESSAGE() -> str:  # noqa: N802 - reads like the constant it stands for
@@ -74,14 +85,14 @@ Amount = Annotated[Decimal, Field(gt=-(10**16), lt=10**16)]
 def refuse_nulls(data: dict[str, Any], nullable: tuple[str, ...] = ()) -> dict[str, Any]:
     """``data`` (a PATCH body) unchanged, or ValidationFailed naming every field sent as ``null``
     that cannot be empty (``"description": null`` means nothing; send ``""`` to clear text)."""
-    from luoshi.core.errors import ValidationFailed
+    from luoshi.core.errors import ErrorCode, ValidationFailed
 
     wrong = sorted(k for k, v in data.items() if v is None and k not in nullable)
     if wrong:
         message = _("These fields cannot be null: %(fields)s. Leave a field out to keep it as it is.") % {
             "fields": ", ".join(wrong)
         }
-        raise ValidationFailed(message, code="null_not_allowed", details={k: [message] for k in wrong})
+        raise ValidationFailed(message, code=ErrorCode.NULL_NOT_ALLOWED, details={k: [message] for k in wrong})
     return data
 
 

@@ -6,15 +6,47 @@ Every error carries a stable machine code (``code``), a message for people
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
+class ErrorCode(StrEnum):
+    """The machine codes every app shares (the ``code`` of a 4xx body). Each app's own conditions
+    ("comment_required", "five_fixes_missing" …) are its own; these are the platform's, one
+    spelling each (issue 15: no synonyms such as ``stale`` / ``stale_version``).
+    A StrEnum member *is* its string, so bodies, tests and clients compare it as text."""
+
+    BAD_REQUEST = "bad_request"
+    INVALID = "invalid"  # validation: the details say which fields
+    NOT_AUTHENTICATED = "not_authenticated"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"  # missing, or outside the caller's scope
+    CONFLICT = "conflict"
+    STALE = "stale"  # someone else changed the object since it was read (core.versioning)
+    VERSION_MISSING = "version_missing"  # an edit without the version it was read at
+    BAD_PARAMETER = "bad_parameter"  # a query parameter out of its bounds (core.params)
+    CONTROL_CHARACTERS = "control_characters"  # core.inputguard / core.validators
+    NUMBER_TOO_LARGE = "number_too_large"
+    NOT_A_NUMBER = "not_a_number"
+    TOO_DEEP = "too_deep"
+    NULL_NOT_ALLOWED = "null_not_allowed"
+    UNREADABLE_BODY = "unreadable_body"  # not JSON, or a multipart body without a boundary
+    NO_SUCH_PATH = "no_such_path"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    TOO_LARGE = "too_large"
+    TOO_MANY_REQUESTS = "too_many_requests"
+    SERVER_ERROR = "server_error"
+    IDEMPOTENCY_KEY_TOO_LONG = "idempotency_key_too_long"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    IDEMPOTENCY_IN_PROGRESS = "idempotency_in_progress"
+
+
 class LuoshiError(Exception):
     status: int = 400
-    default_code: str = "bad_request"
+    default_code: str = ErrorCode.BAD_REQUEST
     default_message: str | Promise = _("The request could not be processed.")
 
     def __init__(
@@ -30,7 +62,7 @@ class LuoshiError(Exception):
         super().__init__(str(self.message))
 
     def as_dict(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"code": self.code, "message": str(self.message)}
+        body: dict[str, Any] = {"code": str(self.code), "message": str(self.message)}
         if self.details is not None:
             body["details"] = self.details
         return body
@@ -38,19 +70,19 @@ class LuoshiError(Exception):
 
 class ValidationFailed(LuoshiError):
     status = 400
-    default_code = "invalid"
+    default_code = ErrorCode.INVALID
     default_message = _("Some of the data is not valid.")
 
 
 class NotAuthenticated(LuoshiError):
     status = 401
-    default_code = "not_authenticated"
+    default_code = ErrorCode.NOT_AUTHENTICATED
     default_message = _("Please log in first.")
 
 
 class Forbidden(LuoshiError):
     status = 403
-    default_code = "forbidden"
+    default_code = ErrorCode.FORBIDDEN
     default_message = _("You are not allowed to do this.")
 
 
@@ -58,11 +90,11 @@ class NotFound(LuoshiError):
     """Raised both for missing objects and for objects outside the user's scope."""
 
     status = 404
-    default_code = "not_found"
+    default_code = ErrorCode.NOT_FOUND
     default_message = _("The object does not exist or is outside your scope.")
 
 
 class Conflict(LuoshiError):
     status = 409
-    default_code = "conflict"
+    default_code = ErrorCode.CONFLICT
     default_message = _("The object was changed by someone else or is in the wrong state.")

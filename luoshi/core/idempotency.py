@@ -24,14 +24,17 @@ import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import UnreadablePostError
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.core.clientip import client_ip
-from luoshi.core.errors import Conflict, ValidationFailed
+from luoshi.core.errors import Conflict, ErrorCode, ValidationFailed
 from luoshi.core.models import IdempotencyRecord
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
@@ -72,7 +75,11 @@ def _key_and_fingerprint(request: HttpRequest) -> tuple[str, str]:
         return key, _digest(request.get_full_path(), request.body)
     if not _is_api(request) and request.content_type in FORM_TYPES:
         # A form token stands for one showing of one form: the path is enough.
-        return request.POST.get(FIELD, ""), _digest(request.get_full_path())
+        try:
+            token = request.POST.get(FIELD, "")
+        except (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, UnreadablePostError):
+            return "", ""  # a body that cannot be read: the view (or Django) answers 400 for it
+        return token, _digest(request.get_full_path())
     return "", ""
 
 
@@ -118,16 +125,16 @@ class IdempotencyMiddleware:
             return self.get_response(request)
         if len(key) > MAX_KEY_LENGTH:
             message = _("The idempotency key is longer than %(n)d characters.") % {"n": MAX_KEY_LENGTH}
-            return _error(request, ValidationFailed(message, code="idempotency_key_too_long"), 400)
+            return _error(request, ValidationFailed(message, code=ErrorCode.IDEMPOTENCY_KEY_TOO_LONG), 400)
         scope = caller_scope(request)
         existing = _claim(scope, key, fingerprint)
         if existing is not None:
             if existing.fingerprint != fingerprint:
                 message = _("This idempotency key was already used for a different request.")
-                return _error(request, ValidationFailed(message, code="idempotency_key_reused"), 422)
+                return _error(request, ValidationFailed(message, code=ErrorCode.IDEMPOTENCY_KEY_REUSED), 422)
             if existing.status is None:
                 message = _("The same request is still being processed; wait for its answer.")
-                return _error(request, Conflict(message, code="idempotency_in_progress"), 409)
+                return _error(request, Conflict(message, code=ErrorCode.IDEMPOTENCY_IN_PROGRESS), 409)
             return _replay(existing)
         try:
             response = self.get_response(request)

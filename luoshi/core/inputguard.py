@@ -2,8 +2,8 @@
 
 Checked on every request, before any view, form, API schema or query sees it:
 
-- **Query strings**: no control characters or lone surrogates; no whole number longer than
-  18 digits (beyond the 64-bit integers ids and counts are stored in); anything shaped like
+- **Query strings**: no control characters or lone surrogates; no whole number outside the
+  64-bit integers ids and counts are stored in; anything shaped like
   a date (``YYYY-MM-DD``) must be a real date between 2000-01-01 and 2099-12-31.
 - **Form posts** (pages, Open311): no control characters (NUL, escape …; tab and line
   breaks are fine) and no lone surrogates in any field name or value.
@@ -20,6 +20,7 @@ slips past one of them into a query or an export.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import math
 import re
@@ -29,7 +30,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from luoshi.core import params
-from luoshi.core.errors import ValidationFailed
+from luoshi.core.errors import ErrorCode, ValidationFailed
 from luoshi.core.validators import has_control_characters
 
 #: Deepest nesting of a JSON body.
@@ -39,7 +40,7 @@ _DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
 
 
-def _refuse(field: str, message: str, code: str) -> ValidationFailed:
+def _refuse(field: str, message: str, code: ErrorCode) -> ValidationFailed:
     return ValidationFailed(message, code=code, details={field[:60]: [message]})
 
 
@@ -49,7 +50,7 @@ def _text(field: str, value: str) -> None:
             field,
             _("%(field)s contains control characters (for example from a copied file); please retype it.")
             % {"field": _shown(field)},
-            "control_characters",
+            ErrorCode.CONTROL_CHARACTERS,
         )
 
 
@@ -69,11 +70,11 @@ def check_query(items: Iterable[tuple[str, str]]) -> None:
         _text("?", name)
         _text(name, value)
         stripped = value.strip()
-        if _LONG_NUMBER.match(stripped):
+        if _LONG_NUMBER.match(stripped) and not _INT_MIN <= int(stripped) <= _INT_MAX:
             raise _refuse(
                 name,
                 _("%(field)s: the number is too large.") % {"field": _shown(name)},
-                "number_too_large",
+                ErrorCode.NUMBER_TOO_LARGE,
             )
         _date_shaped(name, stripped)
 
@@ -88,7 +89,7 @@ def check_form(items: Iterable[tuple[str, str]]) -> None:
 def check_json(data: Any, path: str = "", depth: int = 0) -> None:
     """Check a decoded JSON body, recursively."""
     if depth > MAX_DEPTH:
-        raise _refuse(path or "body", _("The data is nested too deeply."), "too_deep")
+        raise _refuse(path or "body", _("The data is nested too deeply."), ErrorCode.TOO_DEEP)
     if isinstance(data, str):
         _text(path or "body", data)
         _date_shaped(path or "body", data)
@@ -97,11 +98,15 @@ def check_json(data: Any, path: str = "", depth: int = 0) -> None:
     elif isinstance(data, int):
         if not _INT_MIN <= data <= _INT_MAX:
             raise _refuse(
-                path or "body", _("%(field)s: the number is too large.") % {"field": _shown(path)}, "number_too_large"
+                path or "body",
+                _("%(field)s: the number is too large.") % {"field": _shown(path)},
+                ErrorCode.NUMBER_TOO_LARGE,
             )
     elif isinstance(data, float):
         if not math.isfinite(data):
-            raise _refuse(path or "body", _("%(field)s must be a number.") % {"field": _shown(path)}, "not_a_number")
+            raise _refuse(
+                path or "body", _("%(field)s must be a number.") % {"field": _shown(path)}, ErrorCode.NOT_A_NUMBER
+            )
     elif isinstance(data, dict):
         for key, value in data.items():
             _text(path or "body", str(key))
@@ -117,6 +122,44 @@ def parse_json(body: bytes) -> Any:
     try:
         return json.loads(body)
     except RecursionError:
-        raise _refuse("body", _("The data is nested too deeply."), "too_deep") from None
+        raise _refuse("body", _("The data is nested too deeply."), ErrorCode.TOO_DEEP) from None
     except (ValueError, UnicodeDecodeError):
         return None
+
+
+# --- Page forms: the error goes back to the form, with the input --------------------------------
+
+#: The fields of the current page request whose control characters were removed ({name: message}).
+FORM_ERRORS: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("luoshi_form_errors", default=None)
+_STRIP = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def form_errors(items: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Every posted field holding control characters, with the message for it (empty: all fine)."""
+    found: dict[str, str] = {}
+    for name, value in items:
+        if name not in found and (has_control_characters(name) or has_control_characters(value)):
+            message = _("%(field)s contains control characters (for example from a copied file); please retype it.")
+            found[name] = message % {"field": _shown(name)}
+    return found
+
+
+def strip_control(text: str) -> str:
+    """``text`` without the characters :func:`has_control_characters` finds."""
+    return _STRIP.sub("", text)
+
+
+def mark_bound_form(form: Any) -> None:
+    """Called after a bound Django form has cleaned itself: puts the input guard's findings for this
+    request on the form's own fields (so the page shows the form again, with what was typed and the
+    message beside the field), or at the top of the form when no field of it is named."""
+    errors = FORM_ERRORS.get()
+    if not errors or not form.is_bound:
+        return
+    placed = False
+    for name, field_name in ((form.add_prefix(n), n) for n in form.fields):
+        if name in errors:
+            form.add_error(field_name, errors[name])
+            placed = True
+    if not placed:
+        form.add_error(None, next(iter(errors.values())))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from html import escape
 
 import csp.constants
 import csp.middleware
@@ -13,9 +14,10 @@ from django.http.request import UnreadablePostError
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 from luoshi.core import inputguard
-from luoshi.core.errors import LuoshiError
+from luoshi.core.errors import ErrorCode, LuoshiError, ValidationFailed
 
 
 class LuoshiErrorMiddleware:
@@ -42,6 +44,27 @@ def _pairs(data: QueryDict) -> list[tuple[str, str]]:
     return [(key, str(value)) for key, values in data.lists() for value in values]
 
 
+def _stripped(data: QueryDict) -> QueryDict:
+    """A copy of ``data`` without control characters in any name or value."""
+    clean = QueryDict(mutable=True)
+    for key, values in data.lists():
+        clean.setlist(inputguard.strip_control(key), [inputguard.strip_control(str(v)) for v in values])
+    clean._mutable = False
+    return clean
+
+
+def _open311_error(path: str, exc: LuoshiError) -> HttpResponse:
+    """A refusal in Open311's own error format: a list of {code, description}, XML for ``.xml`` paths."""
+    if path.endswith(".xml"):
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?>\n<errors><error>'
+            f"<code>{exc.status}</code><description>{escape(str(exc.message))}</description></error></errors>"
+        )
+        return HttpResponse(body, status=exc.status, content_type="text/xml; charset=utf-8")
+    body = json.dumps([{"code": exc.status, "description": str(exc.message)}], ensure_ascii=False)
+    return HttpResponse(body, status=exc.status, content_type="application/json; charset=utf-8")
+
+
 class InputGuardMiddleware:
     """Refuse input nothing in the platform can take, before any view sees it (luoshi.core.inputguard)."""
 
@@ -51,14 +74,40 @@ class InputGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = None
         try:
+            if self._page_form(request):
+                errors = inputguard.form_errors(_pairs(request.POST))
+                if errors:
+                    # A page form: the view runs with the characters removed and every bound form
+                    # shows the message on the field, the typed input kept (core.apps installs the
+                    # hook); a view without a form stores the cleaned text. Never the error page.
+                    request.POST = _stripped(request.POST)  # type: ignore[assignment]
+                    token = inputguard.FORM_ERRORS.set(errors)
             self.check(request)
         except LuoshiError as exc:
+            if request.path.startswith("/open311/"):
+                return _open311_error(request.path, exc)
             if request.path.startswith(self.JSON_PREFIXES):
                 body = json.dumps(exc.as_dict(), ensure_ascii=False)
                 return HttpResponse(body, status=exc.status, content_type="application/json; charset=utf-8")
             return render(request, "core/error.html", {"error": exc, "status": exc.status}, status=exc.status)
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            if token is not None:
+                inputguard.FORM_ERRORS.reset(token)
+
+    def _page_form(self, request: HttpRequest) -> bool:
+        if request.method != "POST" or request.path.startswith(self.JSON_PREFIXES):
+            return False
+        if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return False
+        try:
+            request.POST  # noqa: B018 - parse it once here
+        except (MultiPartParserError, UnreadablePostError, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+            return False  # check() below answers these
+        return True
 
     @staticmethod
     def check(request: HttpRequest) -> None:
@@ -72,7 +121,13 @@ class InputGuardMiddleware:
                 data = inputguard.parse_json(request.body)
                 if data is not None:
                     inputguard.check_json(data)
-        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, UnreadablePostError, MultiPartParserError):
+        except (MultiPartParserError, UnreadablePostError):
+            # A body that cannot be parsed (e.g. multipart without a boundary): refused here, once,
+            # instead of failing again in every middleware and view that reads request.POST.
+            raise ValidationFailed(
+                _("The request's content could not be read. Send the form again."), code=ErrorCode.UNREADABLE_BODY
+            ) from None
+        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
             return  # the view (or the API's own middleware) answers these
 
 

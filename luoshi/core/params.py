@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
 
-from luoshi.core.errors import ValidationFailed
+from luoshi.core.errors import ErrorCode, ValidationFailed
 from luoshi.core.validators import has_control_characters
 
 T = TypeVar("T")
@@ -42,7 +42,7 @@ MAX_TEXT = 200
 #: Longest number written as text that is even looked at.
 _MAX_DIGITS = 30
 
-CODE = "bad_parameter"
+CODE = ErrorCode.BAD_PARAMETER
 
 
 def _fail(name: str, message: str) -> ValidationFailed:

@@ -22,12 +22,12 @@ from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.core.errors import Conflict
+from luoshi.core.errors import Conflict, ErrorCode
 
 M = TypeVar("M", bound=Model)
 
 #: The one error code for "someone else changed this in the meantime".
-STALE = "stale"
+STALE = ErrorCode.STALE
 
 DEFAULT_MESSAGE = _("Someone else changed this in the meantime. Reload the page and try again.")
 
@@ -58,3 +58,32 @@ def lock_checked(
     obj = lock(source, pk)
     check_version(obj, version, message=message)
     return obj
+
+
+#: The error code for an edit posted without the version it was read at.
+MISSING = ErrorCode.VERSION_MISSING
+
+MISSING_MESSAGE = _(
+    "The form did not say which version of the record you edited, so it was not saved (it could overwrite "
+    "someone else's changes). Reload the page and make your changes again."
+)
+
+
+def required(version: Any) -> int:
+    """``version`` as sent by an edit form or API body; ValidationFailed (``version_missing``) when absent.
+
+    Pages and the API edit only with the version they read: an edit without one is refused,
+    never saved as "last write wins". Internal callers (jobs) call the services with
+    ``version=None`` directly.
+    """
+    from luoshi.core.errors import ValidationFailed
+
+    if version is None or version == "":
+        raise ValidationFailed(MISSING_MESSAGE, code=MISSING)
+    try:
+        number = int(version)
+    except (TypeError, ValueError):
+        raise ValidationFailed(MISSING_MESSAGE, code=MISSING) from None
+    if number < 0:
+        raise ValidationFailed(MISSING_MESSAGE, code=MISSING)
+    return number

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
@@ -81,15 +81,15 @@ class TargetOut(Schema):
 class ValueFilters(Schema):
     unit: bounds.Id | None = Field(None, description="Unit id")
     indicator: str | None = Field(None, description="Indicator code")
-    year: int | None = None
-    month: int | None = None
+    year: bounds.Year | None = None
+    month: bounds.Month | None = None
     page: bounds.Page = 1
-    page_size: int = Field(100, description="1 to 500")
+    page_size: bounds.PageSize = Field(100, description="1 to 500")
 
 
 class ValueIn(Schema):
-    unit: int | str = Field(..., description="Unit id or short code")
-    indicator: str = Field(..., description="Indicator code or name")
+    unit: bounds.Id | Annotated[str, Field(max_length=40)] = Field(..., description="Unit id or short code")
+    indicator: str = Field(..., max_length=60, description="Indicator code or name")
     year: int = Field(..., ge=2000, le=2100)
     month: int = Field(..., ge=1, le=12)
     value: bounds.Amount = Field(..., description="In the indicator's unit; cumulative indicators: January to month")
@@ -109,8 +109,8 @@ class SaveOut(Schema):
 
 
 class TargetIn(Schema):
-    unit: int | str
-    indicator: str
+    unit: bounds.Id | Annotated[str, Field(max_length=40)]
+    indicator: str = Field(..., max_length=60)
     year: int = Field(..., ge=2000, le=2100)
     value: bounds.Amount
 
@@ -334,11 +334,11 @@ def save_values(request: HttpRequest, payload: ValuesIn) -> Any:
 @router.get("/targets", response={200: PageOut[TargetOut], **ERRORS}, summary="Annual targets in your scope")
 def list_targets(
     request: HttpRequest,
-    unit: int | None = None,
+    unit: bounds.Id | None = None,
     indicator: str | None = None,
-    year: int | None = None,
-    page: int = 1,
-    page_size: int = 100,
+    year: bounds.Year | None = None,
+    page: bounds.Page = 1,
+    page_size: bounds.PageSize = 100,
 ) -> Any:
     unit_obj = access_unit(request.user, unit) if unit else None
     ind = selectors.access_indicator(indicator) if indicator else None
@@ -356,7 +356,9 @@ def save_targets(request: HttpRequest, payload: TargetsIn) -> Any:
 
 
 @router.get("/scorecard", response={200: ScorecardOut, **ERRORS}, summary="A unit's scorecard (成绩单)")
-def get_scorecard(request: HttpRequest, unit: int, year: int | None = None, month: int | None = None) -> Any:
+def get_scorecard(
+    request: HttpRequest, unit: bounds.Id, year: bounds.Year | None = None, month: bounds.Month | None = None
+) -> Any:
     unit_obj = selectors.access_indicator_unit(request.user, unit)
     y, m = _period(request, unit_obj, year, month)
     card = selectors.scorecard(request.user, unit_obj, y, m)
@@ -382,10 +384,10 @@ def get_scorecard(request: HttpRequest, unit: int, year: int | None = None, mont
 @router.get("/leaderboard", response={200: LeaderboardOut, **ERRORS}, summary="Rank the units under a parent (擂台)")
 def get_leaderboard(
     request: HttpRequest,
-    parent: int,
+    parent: bounds.Id,
     indicator: str,
-    year: int | None = None,
-    month: int | None = None,
+    year: bounds.Year | None = None,
+    month: bounds.Month | None = None,
     metric: str = "",  # completion, yoy or value; default: completion when targets exist
     kind: str = "",
 ) -> Any:

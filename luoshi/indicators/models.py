@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from luoshi.core.constraints import between
 from luoshi.org.models import Unit, UnitKind
 
 MONEY_DIGITS = 20
@@ -151,7 +152,10 @@ class Target(models.Model):
     class Meta:
         verbose_name = pgettext_lazy("indicator", "target")
         verbose_name_plural = pgettext_lazy("indicator", "targets")
-        constraints = [models.UniqueConstraint(fields=["unit", "indicator", "year"], name="indicator_target_unique")]
+        constraints = [
+            between("year", 2000, 2100, "indicator_target_year_range"),
+            models.UniqueConstraint(fields=["unit", "indicator", "year"], name="indicator_target_unique"),
+        ]
         indexes = [models.Index(fields=["indicator", "year"], name="indicator_target_ind_year")]
 
     def __str__(self) -> str:
@@ -241,6 +245,10 @@ class IndicatorValue(models.Model):
         verbose_name = _("indicator value")
         verbose_name_plural = _("indicator values")
         constraints = [
+            between("year", 2000, 2100, "indicator_value_year_range"),
+            between(
+                "yoy_reported", Decimal("-999999.99"), Decimal("999999.99"), "indicator_value_yoy_range", null=True
+            ),
             models.UniqueConstraint(fields=["unit", "indicator", "year", "month"], name="indicator_value_unique"),
             models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="indicator_value_month"),
         ]

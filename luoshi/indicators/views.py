@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from luoshi.core import params
 from luoshi.core.errors import Forbidden, LuoshiError, NotFound, ValidationFailed
 from luoshi.core.pagination import querystring_without_page
 from luoshi.core.timeutil import today
@@ -42,13 +43,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # --- Small helpers ---------------------------------------------------------------------------
 
 
-def _int(value: Any, default: int | None = None) -> int | None:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return default
-
-
 def _default_period(found: tuple[int, int] | None) -> tuple[int, int]:
     if found:
         return found
@@ -58,8 +52,8 @@ def _default_period(found: tuple[int, int] | None) -> tuple[int, int]:
 
 def _period(request: HttpRequest, latest: Callable[[], tuple[int, int] | None]) -> tuple[int, int]:
     """The year and month asked for; the latest with data (``latest()``, only run when needed) otherwise."""
-    year = _int(request.GET.get("year"))
-    month = _int(request.GET.get("month"))
+    year = params.get_int(request.GET, "year", minimum=2000, maximum=2100)
+    month = params.get_int(request.GET, "month", minimum=1, maximum=12)
     if year is None or month is None:
         default_year, default_month = _default_period(latest())
         year = year or default_year
@@ -90,7 +84,7 @@ def _top_unit(user: Any) -> Unit | None:
 
 
 def _board_parent(user: Any, request: HttpRequest) -> Unit | None:
-    pk = _int(request.GET.get("parent"))
+    pk = params.get_id(request.GET, "parent")
     if pk:
         return selectors.access_indicator_unit(user, pk)
     top = _top_unit(user)
@@ -149,8 +143,8 @@ def history(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "ancestors": unit_ancestors(request.user, unit),
         "can_enter": can(request.user, ENTER, unit),
         "chart": charts.history_lines(data),
-        "year": _int(request.GET.get("year")),
-        "month": _int(request.GET.get("month")),
+        "year": params.get_int(request.GET, "year", minimum=2000, maximum=2100),
+        "month": params.get_int(request.GET, "month", minimum=1, maximum=12),
     }
     return render(request, "indicators/history.html", context)
 
@@ -175,14 +169,15 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
     if not catalogue:
         return render(request, "indicators/empty.html", {"parent": parent})
     year, month = _period(request, lambda: selectors.latest_period_below(request.user, parent))
-    metric = request.GET.get("metric", "")
+    metric = params.get_text(request.GET, "metric", max_length=40)
     composite = request.GET.get("composite") == "1"
     board: selectors.Leaderboard
     indicator: Indicator | None = None
     weights: list[tuple[Indicator, Decimal]] = []
     saved: SavedComposite | None = None
-    if request.GET.get("saved"):
-        saved = selectors.access_saved_composite(request.user, request.GET["saved"])
+    saved_id = params.get_id(request.GET, "saved")
+    if saved_id:
+        saved = selectors.access_saved_composite(request.user, saved_id)
         if saved.parent_id != parent.pk:
             raise NotFound()
         composite = True
@@ -191,11 +186,9 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
     if composite:
         if not weights:
             for choice in catalogue:
-                raw = request.GET.get(f"w_{choice.code}", "").strip()
-                try:
-                    weight = Decimal(raw) if raw else Decimal(0)
-                except InvalidOperation:
-                    weight = Decimal(0)
+                weight = Decimal(
+                    str(params.get_float(request.GET, f"w_{choice.code}", minimum=0, maximum=1000, default=0))
+                )
                 if weight > 0:
                     weights.append((choice, weight))
         if not weights:
@@ -205,11 +198,11 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
         )
         trend: list[selectors.TrendSeries] = []
     else:
-        code = request.GET.get("indicator", "")
+        code = params.get_text(request.GET, "indicator", max_length=40)
         indicator = next((i for i in catalogue if i.code == code), catalogue[0])
         board = selectors.leaderboard(request.user, parent, indicator, year, month, metric=metric)
         trend = selectors.leaderboard_trend(board)
-    page = Paginator(board.rows, BOARD_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(board.rows, BOARD_PAGE).get_page(params.get_page(request.GET))
     context = {
         "parent": parent,
         "board": board,
@@ -255,12 +248,11 @@ def composite_save(request: HttpRequest) -> HttpResponse:
     catalogue = selectors.leaderboard_indicators(parent, list(selectors.indicator_list()))
     weights = []
     for indicator in catalogue:
-        try:
-            weight = Decimal(request.POST.get(f"w_{indicator.code}", "").strip() or "0")
-        except InvalidOperation:
-            weight = Decimal(0)
-        weights.append((indicator, weight))
-    query = f"?parent={parent.pk}&year={request.POST.get('year', '')}&month={request.POST.get('month', '')}"
+        weight = params.get_float(request.POST, f"w_{indicator.code}", minimum=0, maximum=1000, default=0)
+        weights.append((indicator, Decimal(str(weight))))
+    year = params.get_int(request.POST, "year", minimum=2000, maximum=2100, default="")
+    month = params.get_int(request.POST, "month", minimum=1, maximum=12, default="")
+    query = f"?parent={parent.pk}&year={year}&month={month}"
     try:
         saved = services.composite_save(
             actor=request.user,
@@ -323,9 +315,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     if parent is None:
         return render(request, "indicators/empty.html", {})
     year, month = _period(request, lambda: selectors.latest_period_below(request.user, parent))
-    category = request.GET.get("category", "")
-    if category not in Category.values:
-        category = ""
+    category = params.get_choice(request.GET, "category", Category.values, default="")
     view = selectors.overview(request.user, parent, year, month, category=category)
     context = {
         "parent": parent,
@@ -434,7 +424,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
 def targets(request: HttpRequest, pk: int) -> HttpResponse:
     """Hand down annual targets to the units below ``pk`` (目标下达)."""
     parent = selectors.access_indicator_unit(request.user, pk)
-    year = _int(request.GET.get("year"), today().year) or today().year
+    year = params.get_int(request.GET, "year", minimum=2000, maximum=2100, default=today().year)
     selectors.check_period(year, 1)
     view = selectors.overview(request.user, parent, year, 12)
     units = Unit.objects.in_bulk([uid for uid, _name in view.units])
@@ -513,7 +503,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
         units = [parent] if can(request.user, ENTER, parent) else []
         indicators = [i for i in catalogue if i.reported_by(parent) and not computed.computed_from(i)]
     else:
-        kinds = selectors.peer_kinds_for(parent, catalogue, request.GET.get("kind", ""))
+        kinds = selectors.peer_kinds_for(parent, catalogue, params.get_text(request.GET, "kind", max_length=40))
         children = units_visible_to(request.user).filter(parent=parent, is_active=True, kind__in=list(kinds))
         units = [u for u in children.order_by("sort_order", "name") if can(request.user, ENTER, u)]
         indicators = [i for i in catalogue if frozenset(i.unit_kinds or []) & kinds and not computed.computed_from(i)]

@@ -75,7 +75,7 @@ class UnitFilters(Schema):
     parent: bounds.Id | None = Field(None, description="Only direct children of this unit")
     within: bounds.Id | None = Field(None, description="Only units in this unit's subtree")
     page: bounds.Page = 1
-    page_size: int = Field(50, description="1 to 500")
+    page_size: bounds.PageSize = Field(50, description="1 to 500")
 
 
 class UnitIn(Schema):
@@ -83,17 +83,17 @@ class UnitIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
     kind: UnitKind
     code: str = Field(..., min_length=2, max_length=12)
-    division_code: str = ""
+    division_code: str = Field("", max_length=12)
     sort_order: bounds.SortOrder = 0
     description: bounds.Text = ""
 
 
 class UnitPatch(Schema):
     version: bounds.Version = Field(..., description="The version you read; a stale one gets 409")
-    name: str | None = None
+    name: str | None = Field(None, min_length=1, max_length=100)
     kind: UnitKind | None = None
-    code: str | None = None
-    division_code: str | None = None
+    code: str | None = Field(None, min_length=2, max_length=12)
+    division_code: str | None = Field(None, max_length=12)
     sort_order: bounds.SortOrder | None = None
     description: bounds.Text | None = None
     is_active: bool | None = None

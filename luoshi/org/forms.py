@@ -25,7 +25,9 @@ class UnitForm(forms.Form):
     sort_order = forms.IntegerField(
         label=_("order"), initial=0, required=False, min_value=-bounds.SORT_ORDER_MAX, max_value=bounds.SORT_ORDER_MAX
     )
-    description = forms.CharField(label=_("description"), widget=forms.Textarea, required=False)
+    description = forms.CharField(
+        label=_("description"), widget=forms.Textarea, required=False, max_length=bounds.TEXT_MAX
+    )
     version = forms.IntegerField(min_value=0, max_value=MAX_INT, widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, kinds: list[str] | None = None, **kwargs: Any) -> None:
@@ -49,4 +51,4 @@ class RoleGrantForm(forms.Form):
 class PersonEditForm(forms.Form):
     name = forms.CharField(label=_("full name"), max_length=64)
     phone = forms.CharField(label=_("phone"), max_length=32, required=False)
-    note = forms.CharField(label=_("note"), widget=forms.Textarea, required=False)
+    note = forms.CharField(label=_("note"), widget=forms.Textarea, required=False, max_length=bounds.TEXT_MAX)

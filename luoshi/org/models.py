@@ -17,6 +17,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.bounds import SORT_ORDER_MAX
+from luoshi.core.constraints import between
+
 
 class UnitKind(models.TextChoices):
     DISTRICT = "district", _("District")
@@ -147,6 +150,7 @@ class Unit(models.Model):
         verbose_name_plural = _("units")
         ordering = ["path"]
         constraints = [
+            between("sort_order", -SORT_ORDER_MAX, SORT_ORDER_MAX, "org_unit_sort_order_range"),
             models.UniqueConstraint(
                 fields=["division_code"],
                 condition=~models.Q(division_code=""),
@@ -215,6 +219,7 @@ class Position(models.Model):
         verbose_name_plural = _("positions")
         ordering = ["unit_id", "-is_leader", "sort_order", "id"]
         constraints = [
+            between("sort_order", -SORT_ORDER_MAX, SORT_ORDER_MAX, "org_position_sort_order_range"),
             models.UniqueConstraint(fields=["person", "unit", "title"], name="position_unique"),
         ]
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luoshi.accounts.models import User
-from luoshi.core import audit
+from luoshi.core import audit, params, versioning
 from luoshi.core.errors import LuoshiError, NotFound, ValidationFailed
 from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
@@ -29,12 +29,10 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
-    kind = request.GET.get("kind", "")
-    if kind not in UnitKind.values:
-        kind = ""
+    q = params.get_text(request.GET, "q")
+    kind = params.get_choice(request.GET, "kind", UnitKind.values, default="")
     qs = selectors.unit_list(request.user, q=q, kind=kind)
-    missing = request.GET.get("missing", "")
+    missing = params.get_choice(request.GET, "missing", ("division_code", "people"), default="")
     if missing == "division_code":
         qs = qs.filter(
             kind__in=[UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT, UnitKind.COMMUNITY, UnitKind.VILLAGE], division_code=""
@@ -129,7 +127,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.unit_update(
                 actor=request.user,
                 unit=unit,
-                version=data.get("version"),
+                version=versioning.required(data.get("version")),
                 name=data["name"],
                 kind=data["kind"],
                 code=data["code"],
@@ -215,7 +213,7 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
+    q = params.get_text(request.GET, "q")
     page = paginate(request, selectors.person_list(request.user, q=q))
     return render(
         request, "org/person_list.html", {"page_obj": page, "q": q, "querystring": querystring_without_page(request)}

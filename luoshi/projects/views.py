@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luoshi.core import audit, links, uploads
+from luoshi.core import audit, links, uploads, versioning
 from luoshi.core.errors import LuoshiError, NotFound
 from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
@@ -221,16 +221,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProjectForm(request.POST or None, user=request.user, initial=initial)
 
     def save(c: dict[str, Any]) -> tuple[str, HttpResponse]:
-        version = _int(request.POST.get("version"))
+        version = versioning.required(request.POST.get("version"))
         services.project_update(actor=request.user, project=project, data=_data_from(form), version=version)
         return _("Project saved."), redirect("projects:detail", pk=project.pk)
 
     return _save(request, form, save) or render(request, "projects/form.html", {"form": form, "project": project})
-
-
-def _int(value: Any) -> int | None:
-    text = str(value or "")
-    return int(text) if text.isdigit() and len(text) < 10 else None
 
 
 def _back(request: HttpRequest, project: Project) -> HttpResponse:
@@ -550,7 +545,7 @@ def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = LeadForm(request.POST or None, user=request.user, initial=initial)
 
     def save(c: dict[str, Any]) -> tuple[str, HttpResponse]:
-        version = _int(request.POST.get("version"))
+        version = versioning.required(request.POST.get("version"))
         services.lead_update(actor=request.user, lead=lead, data=_lead_data(form), version=version)
         return _("Lead saved."), redirect("projects:lead", pk=lead.pk)
 
@@ -663,7 +658,7 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EnterpriseForm(request.POST or None, user=request.user, initial={n: getattr(enterprise, n) for n in names})
 
     def save(c: dict[str, Any]) -> tuple[str, HttpResponse]:
-        version = _int(request.POST.get("version"))
+        version = versioning.required(request.POST.get("version"))
         data = _enterprise_data(form)
         services.enterprise_update(actor=request.user, enterprise=enterprise, data=data, version=version)
         return _("Enterprise saved."), redirect("projects:enterprise", pk=enterprise.pk)

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luoshi.core import audit, links
+from luoshi.core import audit, links, versioning
 from luoshi.core.errors import LuoshiError, NotFound
 from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
@@ -101,7 +101,9 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         fields = {name: d[name] for name in services.CAMPAIGN_FIELDS if name in form.fields}
         try:
-            services.campaign_update(actor=request.user, campaign=campaign, version=d.get("version"), **fields)
+            services.campaign_update(
+                actor=request.user, campaign=campaign, version=versioning.required(d.get("version")), **fields
+            )
         except LuoshiError as exc:
             apply_error(form, exc)
         else:
@@ -237,7 +239,12 @@ def parcel_form(request: HttpRequest, pk: int, parcel_id: int | None = None) -> 
             if parcel is None:
                 services.parcel_create(actor=request.user, campaign=campaign, **d)
             else:
-                services.parcel_update(actor=request.user, parcel=parcel, version=form.cleaned_data.get("version"), **d)
+                services.parcel_update(
+                    actor=request.user,
+                    parcel=parcel,
+                    version=versioning.required(form.cleaned_data.get("version")),
+                    **d,
+                )
         except LuoshiError as exc:
             apply_error(form, exc)
         else:
@@ -342,7 +349,10 @@ def household_form(request: HttpRequest, pk: int, household_id: int | None = Non
                 household = services.household_create(actor=request.user, campaign=campaign, **form.values())
             else:
                 household = services.household_update(
-                    actor=request.user, household=household, version=form.cleaned_data.get("version"), **form.values()
+                    actor=request.user,
+                    household=household,
+                    version=versioning.required(form.cleaned_data.get("version")),
+                    **form.values(),
                 )
         except LuoshiError as exc:
             apply_error(form, exc)

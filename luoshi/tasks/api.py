@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, JsonResponse
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status as HttpStatus
+from pydantic import StrictBool
+from pydantic.json_schema import SkipJsonSchema
 
 from luoshi.api.pagination import paginate
 from luoshi.api.schemas import ErrorOut, PageOut
@@ -17,7 +19,7 @@ from luoshi.core.errors import NotFound, ValidationFailed
 from luoshi.org.models import Person, Unit
 from luoshi.org.selectors import access_unit
 from luoshi.tasks import selectors, services, workflow
-from luoshi.tasks.models import Category, ProgressReport, Status, Task
+from luoshi.tasks.models import Category, Light, Priority, ProgressReport, Source, Status, Task
 
 tasks_router = Router(tags=["tasks"])
 goals_router = Router(tags=["goals"])
@@ -140,15 +142,15 @@ class TaskQuery(Schema):
     leader: bounds.Id | None = Field(None, description="Responsible leader (person id)")
     goal: bounds.Id | None = None
     category: bounds.Id | None = Field(None, description="This category or the projects under it")
-    light: str = Field("", description="green, yellow, red, or none")
-    status: str = Field("", description="A status, or `open` for all open ones")
+    light: str = bounds.one_of([*Light.values, "none"], description="green, yellow, red, or none")
+    status: str = bounds.one_of([*Status.values, "open"], description="A status, or `open` for all open ones")
     overdue: bool | None = Field(None, description="Only overdue (or closed late) tasks, or only the others")
-    source: str = ""
-    priority: str = ""
+    source: str = bounds.one_of(Source.values)
+    priority: str = bounds.one_of(Priority.values)
     due_before: bounds.Day | None = None
     due_after: bounds.Day | None = None
     page: bounds.Page = 1
-    page_size: int = Field(50, description="1 to 500")
+    page_size: bounds.PageSize = Field(50, description="1 to 500")
 
     def to_filters(self) -> selectors.TaskFilters:
         params = {k: "" if v is None else str(v) for k, v in self.dict().items()}
@@ -163,7 +165,7 @@ class TaskIn(Schema):
     start_date: bounds.Day
     deadline: bounds.Day
     description: bounds.Text = ""
-    source: str = "higher"
+    source: str = Field("higher", max_length=20)
     goal_id: bounds.Id | None = None
     category_id: bounds.Id | None = None
     parent_id: bounds.Id | None = None
@@ -173,29 +175,32 @@ class TaskIn(Schema):
     responsible_leader_id: bounds.Id | None = None
     co_unit_ids: list[bounds.Id] = []
     task_force_id: bounds.Id | None = None
-    priority: str = "normal"
-    report_cadence: str = "weekly"
+    priority: str = Field("normal", max_length=20)
+    report_cadence: str = Field("weekly", max_length=20)
     weight: bounds.Weight | None = None
     assign: bool = Field(False, description="Assign at once (otherwise the task stays a draft)")
 
 
 class TaskPatch(Schema):
+    """A change: leave a field out to keep it. Only the leader and the weight can be cleared (null);
+    the others are not nullable in the schema (``"description": null`` is refused: null_not_allowed)."""
+
     version: bounds.Version = Field(..., description="The version you read; a stale one gets 409")
-    title: str | None = None
-    description: bounds.Text | None = None
-    target: bounds.Text | None = None
-    acceptance: bounds.Text | None = None
-    measures: bounds.Text | None = None
-    priority: str | None = None
-    report_cadence: str | None = None
-    deadline: bounds.Day | None = None
-    start_date: bounds.Day | None = None
+    title: Annotated[str, Field(min_length=1, max_length=200)] | SkipJsonSchema[None] = None
+    description: bounds.Text | SkipJsonSchema[None] = None
+    target: bounds.Text | SkipJsonSchema[None] = None
+    acceptance: bounds.Text | SkipJsonSchema[None] = None
+    measures: bounds.Text | SkipJsonSchema[None] = None
+    priority: Annotated[str, Field(max_length=20)] | SkipJsonSchema[None] = None
+    report_cadence: Annotated[str, Field(max_length=20)] | SkipJsonSchema[None] = None
+    deadline: bounds.Day | SkipJsonSchema[None] = None
+    start_date: bounds.Day | SkipJsonSchema[None] = None
     responsible_leader_id: bounds.Id | None = None
     weight: bounds.Weight | None = None
 
 
 class TaskTransitionIn(Schema):
-    action: str = Field(..., description=", ".join(workflow.ACTIONS))
+    action: str = Field(..., max_length=40, description=", ".join(workflow.ACTIONS))
     comment: str = Field(
         "",
         max_length=2000,
@@ -277,7 +282,7 @@ class GoalIn(Schema):
 class CategoryIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
     parent_id: bounds.Id | None = None
-    code: str = ""
+    code: str = Field("", max_length=20)
     weight: bounds.Weight | None = None
     sort_order: bounds.SortOrder = 0
 
@@ -312,7 +317,7 @@ class InspectionIn(Schema):
     unit_id: bounds.Id
     date: bounds.Day
     place: str = Field(..., min_length=1, max_length=200)
-    unannounced: bool = True
+    unannounced: StrictBool = True
     inspector_ids: list[bounds.Id] = []
     summary: bounds.Text = ""
     findings: list[str] = []
@@ -532,7 +537,9 @@ def add_milestone(request: HttpRequest, task_id: int, payload: MilestoneIn) -> A
 
 
 @goals_router.get("", response={200: PageOut[GoalOut], **ERRORS}, summary="List goals in your scope")
-def list_goals(request: HttpRequest, year: int | None = None, page: int = 1, page_size: int = 50) -> Any:
+def list_goals(
+    request: HttpRequest, year: bounds.Year | None = None, page: bounds.Page = 1, page_size: bounds.PageSize = 50
+) -> Any:
     return paginate(selectors.goal_list(request.user, year=year), page, page_size)
 
 
@@ -591,7 +598,7 @@ def add_category(request: HttpRequest, goal_id: int, payload: CategoryIn) -> Any
 
 
 @inspections_router.get("", response={200: PageOut[InspectionOut], **ERRORS}, summary="List inspections")
-def list_inspections(request: HttpRequest, page: int = 1, page_size: int = 50) -> Any:
+def list_inspections(request: HttpRequest, page: bounds.Page = 1, page_size: bounds.PageSize = 50) -> Any:
     return paginate(selectors.inspection_list(request.user), page, page_size)
 
 

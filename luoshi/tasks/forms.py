@@ -45,19 +45,24 @@ def dispatch_units(user: Any) -> QuerySet[Unit]:
 
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
-    description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        label=_("description"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=bounds.TEXT_MAX
+    )
     source = forms.ChoiceField(label=_("source"), choices=Source.choices, initial=Source.HIGHER)
     goal = forms.ModelChoiceField(label=_("goal"), queryset=Goal.objects.none(), required=False)
     category = forms.ModelChoiceField(label=_("category"), queryset=Category.objects.none(), required=False)
     target = forms.CharField(
-        label=_("target"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+        label=_("target"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=bounds.TEXT_MAX,
         help_text=_("定目标: what must be achieved, with numbers where possible. Needed to dispatch (交办)."),
     )  # fmt: skip
     acceptance = forms.CharField(
         label=_("acceptance standard"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+        max_length=bounds.TEXT_MAX,
         help_text=_("How the reviewer will check that it is done (验收标准). Needed to dispatch (交办)."),
     )  # fmt: skip
-    measures = forms.CharField(label=_("measures"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    measures = forms.CharField(
+        label=_("measures"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=bounds.TEXT_MAX
+    )
     responsible_leader = forms.ModelChoiceField(
         label=_("responsible leader"), queryset=Person.objects.none(), required=False, help_text=FOR_DISPATCH
     )
@@ -112,7 +117,9 @@ class TaskForm(forms.Form):
 
 class TransitionForm(forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
-    comment = forms.CharField(label=_("comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    comment = forms.CharField(
+        label=_("comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=bounds.TEXT_MAX
+    )
     new_deadline = forms.DateField(
         validators=[bounds.date_in_range], label=_("new deadline"), widget=DATE, required=False
     )
@@ -121,13 +128,17 @@ class TransitionForm(forms.Form):
 
 class ProgressForm(forms.Form):
     percent = forms.IntegerField(label=_("percent complete"), min_value=0, max_value=100)
-    text = forms.CharField(label=_("what has been done"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("what has been done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=bounds.TEXT_MAX
+    )
     reported_on = forms.DateField(validators=[bounds.date_in_range], label=_("date"), widget=DATE, required=False)
     attachments = MultipleFileField(label=_("attachments"), required=False)
 
 
 class ReminderForm(forms.Form):
-    comment = forms.CharField(label=_("message"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    comment = forms.CharField(
+        label=_("message"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=bounds.TEXT_MAX
+    )
 
 
 class MilestoneForm(forms.Form):
@@ -143,9 +154,13 @@ class GoalForm(forms.Form):
     owner_unit = UnitChoiceField(label=_("owner unit"), queryset=Unit.objects.none())
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
     title = forms.CharField(label=_("title"), max_length=200)
-    description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        label=_("description"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=bounds.TEXT_MAX
+    )
     weight = forms.DecimalField(label=_("assessment weight"), min_value=0, max_digits=6, decimal_places=2, initial=0)
-    assessment = forms.CharField(label=_("assessment rule"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    assessment = forms.CharField(
+        label=_("assessment rule"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=bounds.TEXT_MAX
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -175,10 +190,12 @@ class InspectionForm(forms.Form):
         label=_("inspectors"), queryset=Person.objects.none(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )  # fmt: skip
-    summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    summary = forms.CharField(
+        label=_("summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=bounds.TEXT_MAX
+    )
     findings = forms.CharField(
         label=_("findings"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
-        help_text=_("One problem per line; each can become a rectification task."),
+        help_text=_("One problem per line; each can become a rectification task."), max_length=bounds.TEXT_MAX,
     )  # fmt: skip
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -188,7 +205,9 @@ class InspectionForm(forms.Form):
 
 
 class FindingForm(forms.Form):
-    description = forms.CharField(label=_("finding"), widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=_("finding"), widget=forms.Textarea(attrs={"rows": 2}), max_length=bounds.TEXT_MAX
+    )
 
 
 class FindingTaskForm(forms.Form):

@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.bounds import SORT_ORDER_MAX, WEIGHT_MAX
+from luoshi.core.constraints import between
 from luoshi.org.models import Person, Unit
 
 
@@ -97,6 +99,10 @@ class Goal(models.Model):
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
         ordering = ["-year", "title", "id"]
+        constraints = [
+            between("weight", 0, WEIGHT_MAX, "task_goal_weight_range"),
+            between("progress", 0, 100, "task_goal_progress_range"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.title}"
@@ -124,6 +130,11 @@ class Category(models.Model):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
         ordering = ["goal_id", "sort_order", "id"]
+        constraints = [
+            between("weight", 0, WEIGHT_MAX, "task_category_weight_range", null=True),
+            between("sort_order", -SORT_ORDER_MAX, SORT_ORDER_MAX, "task_category_sort_order_range"),
+            between("progress", 0, 100, "task_category_progress_range"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}".strip()
@@ -236,6 +247,9 @@ class Task(models.Model):
             ),
         ]
         constraints = [
+            between("weight", 0, WEIGHT_MAX, "task_weight_range", null=True),
+            between("progress", 0, 100, "task_progress_range"),
+            between("reported_progress", 0, 100, "task_reported_progress_range"),
             models.CheckConstraint(
                 condition=models.Q(deadline__gte=models.F("start_date")), name="task_deadline_after_start"
             ),
@@ -275,6 +289,9 @@ class Milestone(models.Model):
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
         ordering = ["task_id", "due_date", "sort_order", "id"]
+        constraints = [
+            between("sort_order", -SORT_ORDER_MAX, SORT_ORDER_MAX, "task_milestone_sort_order_range"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -295,6 +312,9 @@ class ProgressReport(models.Model):
         verbose_name_plural = _("progress reports")
         ordering = ["task_id", "reported_on", "created_at", "id"]
         indexes = [models.Index(fields=["task", "created_at"], name="report_task_idx")]
+        constraints = [
+            between("percent", 0, 100, "task_report_percent_range"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task_id} {self.percent}%"
@@ -448,6 +468,9 @@ class Finding(models.Model):
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         ordering = ["inspection_id", "sort_order", "id"]
+        constraints = [
+            between("sort_order", -SORT_ORDER_MAX, SORT_ORDER_MAX, "task_finding_sort_order_range"),
+        ]
 
     def __str__(self) -> str:
         return self.description[:60]

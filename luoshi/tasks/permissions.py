@@ -170,6 +170,15 @@ def task_roles(user: Any, task: Task) -> frozenset[str]:
     return frozenset(roles)
 
 
+#: Who may edit a task's fields: the one question the service, the edit page and the detail page's
+#: "Edit" button ask (issue 15, finding 8: the edit page opened for every role that could see the task).
+EDITORS: frozenset[str] = frozenset({TaskRole.SUPERVISOR, TaskRole.LEADER})
+
+
+def can_edit_task(user: Any, task: Task) -> bool:
+    return bool(task_roles(user, task) & EDITORS)
+
+
 def can_create_task_in(user: Any, unit: Unit) -> bool:
     return bool(scope_for(user).roles_at(unit) & DISPATCHERS)
 

@@ -47,7 +47,7 @@ from luoshi.tasks.models import (
     Task,
     TaskEvent,
 )
-from luoshi.tasks.permissions import DISPATCHERS, DOERS, REVIEWERS, can_create_task_in, task_roles
+from luoshi.tasks.permissions import DISPATCHERS, DOERS, REVIEWERS, can_create_task_in, can_edit_task, task_roles
 from luoshi.tasks.workflow import Action, TaskRole
 
 TASK_FIELDS = [
@@ -585,8 +585,7 @@ EDITABLE = {
 @transaction.atomic
 def task_update(*, actor: Any, task: Task, version: int | None, **fields: Any) -> Task:
     """Edit a task's fields (supervisors and leaders; the deadline only while it is a draft)."""
-    roles = task_roles(actor, task)
-    if not roles & {TaskRole.SUPERVISOR, TaskRole.LEADER}:
+    if not can_edit_task(actor, task):
         raise Forbidden(_("Only supervisors and leaders can edit a task."))
     task = _lock(task)
     _check_version(task, version)

@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from luoshi.core import versioning
 from luoshi.core.errors import Forbidden, LuoshiError, NotFound
 from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
@@ -37,7 +38,7 @@ from luoshi.tasks.forms import (
     TransitionForm,
 )
 from luoshi.tasks.models import Attachment, Category, Light, Source, Status
-from luoshi.tasks.permissions import can_dispatch_somewhere, goals_visible_to, task_roles
+from luoshi.tasks.permissions import can_dispatch_somewhere, can_edit_task, goals_visible_to, task_roles
 from luoshi.tasks.workflow import TaskRole
 
 
@@ -256,7 +257,7 @@ def _detail_context(request: HttpRequest, task: Any) -> dict[str, Any]:
         "can_report": TaskRole.DOER in roles and task.status == Status.IN_PROGRESS,
         "can_remind": bool(roles & {TaskRole.SUPERVISOR, TaskRole.LEADER, TaskRole.RESPONSIBLE_LEADER})
         and task.is_open,
-        "can_edit": bool(roles & {TaskRole.SUPERVISOR, TaskRole.LEADER}) and not task.is_closed,
+        "can_edit": can_edit_task(request.user, task) and not task.is_closed,
         "can_milestone": bool(roles & {TaskRole.SUPERVISOR, TaskRole.LEADER, TaskRole.DOER}) and not task.is_closed,
         "can_subtask": bool(roles & {TaskRole.SUPERVISOR, TaskRole.LEADER, TaskRole.DOER})
         and task.parent_id is None
@@ -350,6 +351,8 @@ def create(request: HttpRequest) -> HttpResponse:
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.access_task(request.user, pk)
+    if not can_edit_task(request.user, task):
+        raise Forbidden(_("Only supervisors and leaders can edit a task."))
     initial = {
         name: getattr(task, name)
         for name in [
@@ -364,7 +367,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         d = dict(form.cleaned_data)
         version = d.pop("version", None)
         try:
-            services.task_update(actor=request.user, task=task, version=version, **d)
+            services.task_update(actor=request.user, task=task, version=versioning.required(version), **d)
         except LuoshiError as exc:
             apply_error(form, exc)
         else:

@@ -178,11 +178,16 @@ def test_bad_json_bodies_are_refused_and_nothing_is_written(w):
     assert not IndicatorValue.objects.exists()
 
 
-def test_control_characters_in_a_form_post_are_refused(w):
+def test_control_characters_in_a_form_post_are_refused_on_the_form_with_the_input_kept(w):
+    """Issue 15: the guard no longer answers a page form with the error page (losing what was
+    typed): the form comes back with the message on the field and the text, without the
+    invisible characters, still in it; nothing is saved."""
     client = _client(w.grid)
     before = Case.objects.count()
-    response = client.post("/cases/new/", {"description": "井盖缺失\x00", "category": "01001"})
-    assert response.status_code == 400 and "控制字符" in _message(response)
+    response = client.post("/cases/new/", {"description": "井盖缺失\x00在路口", "category": "01001"})
+    html = _message(response)
+    assert response.status_code == 200 and "控制字符" in html
+    assert "井盖缺失在路口" in html and "\x00" not in html
     assert Case.objects.count() == before
 
 

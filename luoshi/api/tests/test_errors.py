@@ -80,3 +80,26 @@ def test_the_openapi_document_lists_every_status_an_operation_answers(method, pa
             schema = operation["responses"][status]["content"]["application/json"]["schema"]
             assert schema == {"$ref": "#/components/schemas/ErrorOut"}
     assert document["components"]["schemas"]["ErrorOut"]["required"] == ["code", "message"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path", "body", "content_type", "status", "code"),
+    [
+        ("POST", "/api/v1/units", "{not json", "application/json", 400, "unreadable_body"),
+        ("GET", "/api/v1/no-such-thing", "", "application/json", 404, "no_such_path"),
+        ("DELETE", "/api/v1/units", "", "application/json", 405, "method_not_allowed"),
+        ("GET", "/api/v1/units?parent=%01", "", "application/json", 400, "control_characters"),
+    ],
+)
+def test_every_refusal_has_a_stable_code_and_a_chinese_message(admin_client, method, path, body, content_type, status,
+                                                               code):  # fmt: skip
+    """Issue 15: a 4xx body always carries one of the shared codes (core.errors.ErrorCode) and a
+    message in Chinese, never django-ninja's English."""
+    from luoshi.core.errors import ErrorCode
+
+    response = admin_client.generic(method, path, body, content_type=content_type)
+    assert response.status_code == status
+    data = response.json()
+    assert data["code"] == code and data["code"] in set(ErrorCode)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in data["message"])

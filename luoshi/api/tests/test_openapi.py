@@ -55,3 +55,78 @@ def test_task_transitions_are_documented_with_the_task_actions_and_new_deadline(
     fields = schemas[ref]["properties"]
     assert {"action", "comment", "version", "new_deadline"} <= set(fields)
     assert "sign_off" in fields["action"]["description"] and "verify" not in fields["action"]["description"]
+
+
+def _request_schemas(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                found.append((f"{method} {path} ?{parameter['name']}", parameter["schema"]))
+    return found
+
+
+def _leaves(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    options = schema.get("anyOf")
+    return [leaf for option in options for leaf in _leaves(option)] if options else [schema]
+
+
+def test_every_parameter_states_the_guards_bounds(document_and_clashes):
+    """Issue 15: the document says what the input guard refuses (schemathesis reads it), so a
+    schema-valid request is never refused for its shape (luoshi.api.openapi)."""
+    document, _clashes = document_and_clashes
+    unbounded = []
+    for where, schema in _request_schemas(document):
+        for leaf in _leaves(schema):
+            if leaf.get("type") == "string" and not ({"pattern", "enum"} & leaf.keys()):
+                unbounded.append(where)
+            if leaf.get("type") == "integer" and not {"minimum", "maximum"} <= leaf.keys():
+                unbounded.append(where)
+    assert unbounded == []
+
+
+def test_dates_decimals_and_pages_are_bounded_as_the_validators_are(document_and_clashes):
+    import re
+
+    from luoshi.api.openapi import DATE_PATTERN
+
+    document, _clashes = document_and_clashes
+    params = {p["name"]: p["schema"] for p in document["paths"]["/api/v1/cases/stats"]["get"]["parameters"]}
+    assert params["start"]["pattern"] == DATE_PATTERN
+    assert re.match(DATE_PATTERN, "2099-12-31") and not re.match(DATE_PATTERN, "2100-01-01")
+    assert not re.match(DATE_PATTERN, "1999-12-31")
+    weight = {o["type"]: o for o in document["components"]["schemas"]["GoalIn"]["properties"]["weight"]["anyOf"]}
+    assert weight["number"]["multipleOf"] == 0.01 and weight["number"]["maximum"] == 9999.99
+    assert re.match(weight["string"]["pattern"], "9999.99") and not re.match(weight["string"]["pattern"], "")
+    assert not re.match(weight["string"]["pattern"], "1.234")
+    goals = {p["name"]: p["schema"] for p in document["paths"]["/api/v1/goals"]["get"]["parameters"]}
+    assert (goals["page"]["minimum"], goals["page_size"]["minimum"], goals["page_size"]["maximum"]) == (1, 1, 500)
+
+
+def test_every_text_field_of_a_request_body_has_a_maximum(document_and_clashes):
+    """Issue 15, finding 3: no unbounded text in what the org, tasks, cases and indicators APIs take."""
+    from luoshi.api.openapi import _refs
+
+    document, _clashes = document_and_clashes
+    prefixes = ("/api/v1/units", "/api/v1/tasks", "/api/v1/goals", "/api/v1/inspections", "/api/v1/cases",
+                "/api/v1/indicators")  # fmt: skip
+    names: set[str] = set()
+    for path, operations in document["paths"].items():
+        if path.startswith(prefixes):
+            for operation in operations.values():
+                _refs(operation.get("requestBody", {}), names)
+    components = document["components"]["schemas"]
+    seen: set[str] = set()
+    while names - seen:
+        name = sorted(names - seen)[0]
+        seen.add(name)
+        _refs(components.get(name, {}), names)
+    unbounded = []
+    for name in sorted(seen):
+        for field, schema in components.get(name, {}).get("properties", {}).items():
+            for leaf in _leaves(schema):
+                text = leaf.get("type") == "string" and leaf.get("format") not in ("date", "binary")
+                numeral = leaf.get("pattern", "").startswith(("^[0-9]", "^-?[0-9]"))
+                if text and not numeral and "maxLength" not in leaf and "enum" not in leaf:
+                    unbounded.append(f"{name}.{field}")
+    assert unbounded == []

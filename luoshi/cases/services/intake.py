@@ -101,8 +101,11 @@ def _check_place(actor: Any, unit: Unit, channel: str) -> None:
         if channel not in (Channel.WEB, Channel.OPEN311):
             raise Forbidden()
         return
-    if not scope_for(actor).roles_at(unit) & INTAKE_ROLES:
-        raise NotFound()
+    scope = scope_for(actor)
+    if not scope.roles_at(unit) & INTAKE_ROLES:
+        # Issue 15, finding 8: a place the actor sees but may not report at (the read-only district
+        # viewer) is a 403, as everywhere; only a place outside their scope is "not found".
+        raise Forbidden() if scope.covers(unit) else NotFound()
 
 
 def _check_category(category: Category, *, public: bool) -> None:

@@ -65,3 +65,28 @@ def test_the_middleware_answers_json_under_the_api_and_a_page_elsewhere(client):
     assert api.status_code == 400 and api.json()["code"] == "bad_parameter"
     page = client.get("/accounts/login/", {"next": "\x1b"})
     assert page.status_code == 400 and "控制字符" in page.content.decode()
+
+
+def test_ids_up_to_the_64_bit_limit_pass_the_guard():
+    """The guard and params.get_id agree: an id up to 2**63 - 1 is an id, one beyond is refused."""
+    inputguard.check_query([("unit", "9223372036854775807")])
+    with pytest.raises(ValidationFailed):
+        inputguard.check_query([("unit", "9223372036854775808")])
+
+
+@pytest.mark.django_db
+def test_open311_refusals_are_in_open311s_error_format(client):
+    response = client.get("/open311/v2/services.json?jurisdiction_id=%01")
+    assert response.status_code == 400
+    body = response.json()
+    assert isinstance(body, list) and body[0]["code"] == 400 and "控制字符" in body[0]["description"]
+    xml = client.get("/open311/v2/services.xml?jurisdiction_id=%01")
+    assert xml.status_code == 400 and b"<errors><error><code>400</code>" in xml.content
+
+
+@pytest.mark.django_db
+def test_a_body_that_cannot_be_parsed_is_refused_not_a_traceback(client):
+    """A multipart body without a boundary once raised in the idempotency middleware (a logged
+    traceback); now the body counts as empty and the view refuses it (here: no api_key)."""
+    response = client.generic("POST", "/open311/v2/requests.json", b"x=1", content_type="multipart/form-data")
+    assert response.status_code == 403

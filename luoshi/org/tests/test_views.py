@@ -177,3 +177,16 @@ def test_admin_edits_a_person_and_the_change_is_logged(admin_client, tree):
 def test_leader_cannot_edit_people(leader_client, tree):
     person = PositionFactory(unit=tree["grid"]).person
     assert leader_client.get(reverse("org:person_edit", args=[person.pk])).status_code == 403
+
+
+def test_edit_without_a_version_is_refused_not_saved(admin_client, tree):
+    """Issue 15, finding 7: an edit form posted without the version it was read at is refused
+    with a clear message, never saved as last-write-wins."""
+    url = reverse("org:unit_edit", args=[tree["community"].pk])
+    data = {"name": "没版本号", "kind": UnitKind.COMMUNITY, "code": "TA01", "sort_order": 0}
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "表单没有说明您修改的是记录的哪个版本" in html
+    assert 'value="没版本号"' in html  # the typed input is kept
+    assert Unit.objects.get(pk=tree["community"].pk).name != "没版本号"

@@ -231,3 +231,18 @@ def test_the_form_saves_the_drawn_outline_and_the_page_shows_the_history(s: Scen
     body = c.get(f"/projects/{project.pk}/").content.decode()
     history = body[body.index('data-testid="project-history"') :]
     assert "东星片区安置房" in history and "项目0" in history  # the renaming, before → after
+
+
+def test_an_edit_without_its_version_is_refused_not_saved(s: Scene, fixed_today: dt.date) -> None:
+    """Issue 15, finding 7: the edit form must send back the version it read (core.versioning.required)."""
+    (project,) = make(s, 1)
+    c = client_for(s.leader)
+    data = {
+        "name": "没有版本号", "kind": "industry", "unit": s.tree["dept"].pk, "total_investment": "1000",
+        "plan_year": "2026", "annual_plan": "500", "leaders": [s.leader_person.pk],
+    }  # fmt: skip
+    response = c.post(f"/projects/{project.pk}/edit/", data)
+    assert response.status_code == 200
+    assert "表单没有说明您修改的是记录的哪个版本" in response.content.decode()
+    project.refresh_from_db()
+    assert project.name != "没有版本号"

@@ -302,3 +302,25 @@ def test_missed_reports_show_in_the_list_and_the_api(client, s):
     assert "缺报 2 次" in page
     rows = client.get("/api/v1/tasks?page_size=10").json()["results"]
     assert next(r for r in rows if r["id"] == task.pk)["missed_reports"] == 2
+
+
+def test_edit_without_a_version_is_refused_and_keeps_the_input(client, s):
+    """Issue 15, finding 7: the edit form needs the version it was read at; without it nothing is saved."""
+    task = make_task(s)
+    client.force_login(s.supervisor)
+    url = reverse("tasks:edit", args=[task.pk])
+    form = client.get(url).context["form"]
+    data = {
+        name: value.pk if hasattr(value, "pk") else value
+        for name, value in form.initial.items()
+        if value is not None and name not in ("co_units", "version")
+    }
+    data["title"] = "没有版本号的修改"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "表单没有说明您修改的是记录的哪个版本" in html
+    assert "没有版本号的修改" in html
+    assert fresh(task).title == "整治背街小巷环境"
+    ok = client.post(url, {**data, "version": fresh(task).version})
+    assert ok.status_code == 302 and fresh(task).title == "没有版本号的修改"

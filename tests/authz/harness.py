@@ -1,0 +1,146 @@
+"""The authorisation matrix: every demo role asked the same question by every write operation.
+
+A *table* per app maps an operation to the status each role gets, written out in the order of
+:data:`ROLES`; a *call* per operation says how to ask (method, path with the demo's objects
+filled in, a valid body). For every cell the harness sends the request as that role (an API
+token, or the browser session for pages) inside a savepoint that is rolled back, compares the
+status, and for every refusal (401/403/404) asserts that nothing was written (the activity log
+and the rows of the main tables are unchanged).
+
+Extending it: a new app adds ``tests/authz/test_<app>.py`` with its calls and table (see
+``test_core_apps.py``); :func:`uncovered_api_writes` names the API write operations of the apps
+listed in ``COVERED_PREFIXES`` that no table has, so a new operation of a covered app fails
+until it gets its row. ``LUOSHI_AUTHZ_PRINT=1`` prints the table as observed (to write a new
+one: review every cell before pasting it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.test import Client
+
+#: The demo logins, and an anonymous caller, in the order of the table columns.
+ROLES = ("anon", "admin", "leader", "resp_leader", "supervisor", "staff", "community", "grid", "district", "tongtai")
+#: What each column stands for (org.demo.DEMO_LOGINS): the township under test is 城东 (CD).
+ROLE_NOTES = {
+    "anon": "not logged in",
+    "admin": "system administrator, whole district",
+    "leader": "CD party secretary",
+    "resp_leader": "CD responsible leader",
+    "supervisor": "CD supervisor",
+    "staff": "CD relocation team member (a department)",
+    "community": "community staff, CD01 东星社区",
+    "grid": "grid worker, CD01G1",
+    "district": "district viewer (read-only)",
+    "tongtai": "supervisor of another township (TT)",
+}
+REFUSALS = frozenset({401, 403, 404, 405})
+
+
+@dataclass(frozen=True)
+class Call:
+    """How to ask one operation: ``path`` may name the demo's objects ({task}, {case} …)."""
+
+    method: str
+    path: str
+    body: Callable[[Any], Any] | dict[str, Any] | None = None
+    multipart: bool = False
+    page: bool = False  # a page form (session login, form-encoded) rather than the API
+
+    def resolve(self, demo: Any) -> tuple[str, Any]:
+        body = self.body(demo) if callable(self.body) else self.body
+        return self.path.format(**demo.ids), body
+
+
+@dataclass
+class Demo:
+    ids: dict[str, Any]
+    tokens: dict[str, str]
+    users: dict[str, Any]
+    fingerprint: Callable[[], tuple[int, ...]]
+
+
+LAST_BODY: dict[str, bytes] = {}
+
+
+def ask(client: Client, demo: Demo, role: str, call: Call) -> int:
+    path, body = call.resolve(demo)
+    client.logout()
+    headers: dict[str, str] = {}
+    if call.page:
+        if role != "anon":
+            client.force_login(demo.users[role])
+        response = client.generic(
+            call.method, path, _urlencode(body or {}), content_type="application/x-www-form-urlencoded"
+        )
+        return response.status_code
+    if role != "anon":
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {demo.tokens[role]}"
+    if call.multipart:
+        response = client.post(path, body or {}, **headers)
+    else:
+        data = json.dumps(body if body is not None else {})
+        response = client.generic(call.method, path, data, content_type="application/json", **headers)
+    LAST_BODY["last"] = response.content[:300]
+    return response.status_code
+
+
+def _urlencode(data: dict[str, Any]) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(data, doseq=True)
+
+
+def run(table: dict[str, str], calls: dict[str, Call], demo: Demo) -> list[str]:
+    """Every cell of ``table``; the differences (and writes by refused callers) as readable lines."""
+    client = Client()
+    problems: list[str] = []
+    observed: dict[str, list[int]] = {}
+    for name, row in table.items():
+        expected = [int(cell) for cell in row.split()]
+        assert len(expected) == len(ROLES), f"{name}: {len(expected)} cells for {len(ROLES)} roles"
+        call = calls[name]
+        got: list[int] = []
+        for role, want in zip(ROLES, expected, strict=True):
+            with transaction.atomic():
+                before = demo.fingerprint()
+                status = ask(client, demo, role, call)
+                after = demo.fingerprint()
+                transaction.set_rollback(True)
+            got.append(status)
+            if os.environ.get("LUOSHI_AUTHZ_PRINT") and status == 400:
+                print(name, role, LAST_BODY.get("last", b"").decode(errors="replace"))
+            if status != want:
+                problems.append(f"{name} as {role}: {status}, expected {want}")
+            if status in REFUSALS and before != after:
+                problems.append(f"{name} as {role}: refused with {status} but something was written")
+        observed[name] = got
+    if os.environ.get("LUOSHI_AUTHZ_PRINT"):
+        width = max(len(n) for n in observed) + 4
+        for name, got in observed.items():
+            print(f'    {json.dumps(name) + ":":<{width}} "{" ".join(str(s) for s in got)}",')
+    return problems
+
+
+def api_write_operations() -> set[str]:
+    """``METHOD /api/v1/path`` of every write operation in the OpenAPI document."""
+    from luoshi.api.site import api
+
+    document = api.get_openapi_schema(path_prefix="/api/v1")
+    return {
+        f"{method.upper()} {path}"
+        for path, operations in document["paths"].items()
+        for method in operations
+        if method in ("post", "put", "patch", "delete")
+    }
+
+
+def uncovered_api_writes(prefixes: tuple[str, ...], tables: list[dict[str, str]]) -> list[str]:
+    covered = {name for table in tables for name in table}
+    return sorted(op for op in api_write_operations() if op.split(" ", 1)[1].startswith(prefixes) and op not in covered)
