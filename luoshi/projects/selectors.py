@@ -392,6 +392,7 @@ def map_points(user: Any, filters: ProjectFilters | None = None, *, limit: int =
             "lat": float(p.lat or 0),
             "lng": float(p.lng or 0),
             "light": p.light,
+            "light_label": str(p.get_light_display()) if p.light else "",
             "stage": str(p.get_stage_display()),
             "status": str(p.get_schedule_display()) if p.schedule else "",
             "url": reverse("projects:detail", args=[p.pk]),

@@ -58,6 +58,12 @@ def test_the_project_map_offers_its_projects_as_a_list_reached_by_keyboard(page:
     # The map's accessible name and description lead to the list.
     region = page.get_by_role("region", name="项目地图（旁边的“地图上的项目”列表列出同样这些项目）")
     assert region.get_attribute("aria-describedby") == "map-legend mapped-projects-heading"
+    # Each marker is the light in its shape and a keyboard stop named by its project.
+    markers = page.locator("#project-map .leaflet-marker-icon")
+    assert markers.count() == 2
+    assert markers.first.get_attribute("tabindex") == "0"
+    assert {m.get_attribute("title").split(" · ")[0] for m in markers.all()} == {"东星1号地块安置房", "东星2号地块安置房"}
+    assert markers.first.locator(".light").count() == 1
     rows = page.get_by_test_id("mapped-projects").locator("tbody tr")
     assert rows.count() == 2
     assert "在建" in rows.first.inner_text() and "北纬 27.9912°，东经 120.6991°" in rows.first.inner_text()
