@@ -62,7 +62,8 @@ def test_the_project_map_offers_its_projects_as_a_list_reached_by_keyboard(page:
     markers = page.locator("#project-map .leaflet-marker-icon")
     assert markers.count() == 2
     assert markers.first.get_attribute("tabindex") == "0"
-    assert {m.get_attribute("title").split(" · ")[0] for m in markers.all()} == {"东星1号地块安置房", "东星2号地块安置房"}
+    names = {m.get_attribute("title").split(" · ")[0] for m in markers.all()}
+    assert names == {"东星1号地块安置房", "东星2号地块安置房"}
     assert markers.first.locator(".light").count() == 1
     rows = page.get_by_test_id("mapped-projects").locator("tbody tr")
     assert rows.count() == 2
