@@ -104,6 +104,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Pages compressed for browsers that accept gzip (static files come compressed from whitenoise;
+    # Django's GZip pads each response against BREACH). docs/frontend.md, "Weight".
+    "django.middleware.gzip.GZipMiddleware",
     # Under /api/: oversize bodies refused before they are read, and every error answered in JSON.
     "luoshi.api.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
