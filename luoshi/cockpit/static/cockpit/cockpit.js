@@ -1,17 +1,16 @@
-// Cockpit trend charts (ECharts). Each chart has a table beside it (its text alternative);
-// the aria option lets screen readers hear a description of the chart as well.
+// Cockpit trend charts, drawn by the shared chart helper (luoshi/static/luoshi/js/charts.js: the small
+// ECharts build, loaded after the content, with ECharts' aria option on). Each chart has a table beside
+// it (its text alternative, named by aria-describedby); on the big screen they use ECharts' dark theme.
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
-    if (!window.echarts) { return; }
+    if (!window.LuoshiCharts) { return; }
     var dark = document.body.classList.contains("cockpit-screen");
-    var charts = [];
     document.querySelectorAll(".cockpit-chart[data-chart]").forEach(function (el) {
       var data = JSON.parse(el.getAttribute("data-chart") || "{}");
       if (!data.x || !data.x.length) { el.hidden = true; return; }
-      var chart = window.echarts.init(el, dark ? "dark" : null);
-      chart.setOption({
-        aria: { enabled: true },
+      if (dark) { el.setAttribute("data-chart-theme", "dark"); }
+      window.LuoshiCharts.render(el, {
         backgroundColor: "transparent",
         tooltip: { trigger: "axis" },
         grid: { left: 40, right: 16, top: 24, bottom: 28 },
@@ -22,9 +21,7 @@
                    itemStyle: { color: dark ? "#93c5fd" : "#1d4ed8" } };
         })
       });
-      charts.push(chart);
     });
-    window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
   });
 })();
 
