@@ -14,9 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-
 from django import template
+from django.conf import settings
 from django.templatetags.static import static
 from django.utils.html import format_html, json_script
 from django.utils.safestring import SafeString
