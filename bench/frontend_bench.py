@@ -29,8 +29,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-#: Chart pages first, then two pages without charts for comparison.
-PAGES = ("/cases/stats/", "/indicators/", "/indicators/leaderboard/", "/", "/tasks/overview/")
+#: Chart pages first (the cockpit's trend chart needs the daily aggregates: `luoshi rebuild_aggregates`),
+#: then two pages without charts for comparison. An assessment result (radar: the extra part) is given
+#: with --pages, e.g. /assessment/runs/1/s/8/.
+PAGES = ("/cases/stats/", "/indicators/", "/indicators/leaderboard/", "/cockpit/", "/", "/tasks/overview/")
 #: Lighthouse's "slow 4G" throttling (what the issue measured with).
 SLOW_4G = {
     "offline": False,
@@ -40,7 +42,8 @@ SLOW_4G = {
 }
 
 MEASURE = """async () => {
-  const charts = Array.from(document.querySelectorAll('[data-echarts], [data-progress-chart], #stats-chart'))
+  const charts = Array.from(document.querySelectorAll(
+      '[data-echarts], [data-progress-chart], #stats-chart, .cockpit-chart[data-chart]'))
     .filter(el => !el.hidden);
   const started = performance.now();
   while (charts.some(el => el.getAttribute('data-rendered') !== '1' && !el.querySelector('canvas'))
