@@ -157,7 +157,10 @@ def test_early_warnings_new_red_lights_and_missed_reports(client, records):
 
 def test_the_big_screen_refreshes_itself_and_has_no_sidebar(client, records):
     html = login(client, records.leader).get(reverse("cockpit:screen")).content.decode()
-    assert '<meta http-equiv="refresh" content="300">' in html
+    # It reloads itself from its script (data-refresh-seconds), which a button pauses: no <meta refresh>
+    # (WCAG 2.2.1: a timed change the person can turn off).
+    assert 'data-refresh-seconds="300"' in html and 'http-equiv="refresh"' not in html
+    assert 'data-refresh-toggle aria-pressed="true"' in html
     assert 'data-testid="big-screen"' in html
     assert 'class="sidebar' not in html
 

@@ -1,17 +1,16 @@
-// Cockpit trend charts (ECharts). Each chart has a table beside it (its text alternative);
-// the aria option lets screen readers hear a description of the chart as well.
+// Cockpit trend charts, drawn by the shared chart helper (luoshi/static/luoshi/js/charts.js: the small
+// ECharts build, loaded after the content, with ECharts' aria option on). Each chart has a table beside
+// it (its text alternative, named by aria-describedby); on the big screen they use ECharts' dark theme.
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
-    if (!window.echarts) { return; }
+    if (!window.LuoshiCharts) { return; }
     var dark = document.body.classList.contains("cockpit-screen");
-    var charts = [];
     document.querySelectorAll(".cockpit-chart[data-chart]").forEach(function (el) {
       var data = JSON.parse(el.getAttribute("data-chart") || "{}");
       if (!data.x || !data.x.length) { el.hidden = true; return; }
-      var chart = window.echarts.init(el, dark ? "dark" : null);
-      chart.setOption({
-        aria: { enabled: true },
+      if (dark) { el.setAttribute("data-chart-theme", "dark"); }
+      window.LuoshiCharts.render(el, {
         backgroundColor: "transparent",
         tooltip: { trigger: "axis" },
         grid: { left: 40, right: 16, top: 24, bottom: 28 },
@@ -22,9 +21,7 @@
                    itemStyle: { color: dark ? "#93c5fd" : "#1d4ed8" } };
         })
       });
-      charts.push(chart);
     });
-    window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
   });
 })();
 
@@ -83,5 +80,31 @@
         })
         .catch(function () { el.setAttribute("data-loaded", "error"); });
     });
+  });
+})();
+
+// The big screen reloads itself every few minutes (data-refresh-seconds), which anyone may pause
+// (WCAG 2.2.1: a timed change the person can turn off; no <meta http-equiv="refresh">). The choice
+// holds for the browser tab.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var seconds = parseInt(document.body.getAttribute("data-refresh-seconds") || "", 10);
+    var button = document.querySelector("[data-refresh-toggle]");
+    if (!(seconds > 0)) { return; }
+    var timer = null;
+    var KEY = "luoshi.cockpit.refresh";
+    function set(on) {
+      window.clearTimeout(timer);
+      timer = on ? window.setTimeout(function () { window.location.reload(); }, seconds * 1000) : null;
+      if (button) { button.setAttribute("aria-pressed", on ? "true" : "false"); }
+      try { window.sessionStorage.setItem(KEY, on ? "on" : "off"); } catch (err) { /* storage off: not kept */ }
+    }
+    var stored = null;
+    try { stored = window.sessionStorage.getItem(KEY); } catch (err) { stored = null; }
+    set(stored !== "off");
+    if (button) {
+      button.addEventListener("click", function () { set(button.getAttribute("aria-pressed") !== "true"); });
+    }
   });
 })();
