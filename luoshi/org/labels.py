@@ -84,10 +84,10 @@ def unit_label(unit: Unit | None) -> str:
 
 
 def unit_labels(ids: Iterable[int | None]) -> dict[int, str]:
-    """``{unit id: label}`` for the given ids, in one query (townships are few: all are read)."""
+    """``{unit id: label}`` for the given ids, in one query (townships are few: all are read).
+
+    One query even with no ids, so that a page's query count does not depend on its rows."""
     wanted = {i for i in ids if i}
-    if not wanted:
-        return {}
     rows = list(
         Unit.objects.filter(Q(pk__in=wanted) | Q(kind__in=TOWNSHIP_KINDS))
         .order_by()
