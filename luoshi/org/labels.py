@@ -83,6 +83,13 @@ def unit_label(unit: Unit | None) -> str:
     return qualified(unit.name, township)
 
 
+def _label(name: str, kind: str, path: str, townships: dict[int, str]) -> str:
+    if kind in TOP_KINDS:
+        return name
+    ancestors = [int(p) for p in path.strip("/").split("/")[:-1] if p]
+    return qualified(name, next((townships[a] for a in reversed(ancestors) if a in townships), None))
+
+
 def unit_labels(ids: Iterable[int | None]) -> dict[int, str]:
     """``{unit id: label}`` for the given ids, in one query (townships are few: all are read).
 
@@ -94,14 +101,15 @@ def unit_labels(ids: Iterable[int | None]) -> dict[int, str]:
         .values_list("pk", "name", "kind", "path")
     )
     townships = {pk: name for pk, name, kind, _path in rows if kind in TOWNSHIP_KINDS}
-    out: dict[int, str] = {}
-    for pk, name, kind, path in rows:
-        if pk not in wanted:
-            continue
-        if kind in TOP_KINDS:
-            out[pk] = name
-            continue
-        ancestors = [int(p) for p in path.strip("/").split("/")[:-1] if p]
-        township = next((townships[a] for a in reversed(ancestors) if a in townships), None)
-        out[pk] = qualified(name, township)
-    return out
+    return {pk: _label(name, kind, path, townships) for pk, name, kind, path in rows if pk in wanted}
+
+
+class Labeller:
+    """Labels loaded units from their paths: one query (the townships) for any number of units,
+    for exports that stream their rows and lists whose units are already loaded."""
+
+    def __init__(self) -> None:
+        self.townships = dict(Unit.objects.filter(kind__in=TOWNSHIP_KINDS).order_by().values_list("pk", "name"))
+
+    def __call__(self, unit: Unit | None) -> str:
+        return "" if unit is None else _label(unit.name, unit.kind, unit.path, self.townships)

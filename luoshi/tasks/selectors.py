@@ -44,9 +44,9 @@ from luoshi.tasks.workflow import ACTION_VERBS
 
 LIST_FIELDS = (
     "id", "number", "title", "status", "light", "progress", "deadline", "start_date", "priority", "source",
-    "is_overdue", "closed_on_time", "lead_unit_id", "lead_unit__name", "responsible_leader_id",
-    "responsible_leader__name", "reminder_count", "missed_reports", "parent_id", "version", "updated_at",
-    "category_id", "goal_id",
+    "is_overdue", "closed_on_time", "lead_unit_id", "lead_unit__name", "lead_unit__kind", "lead_unit__path",
+    "responsible_leader_id", "responsible_leader__name", "reminder_count", "missed_reports", "parent_id", "version",
+    "updated_at", "category_id", "goal_id",
 )  # fmt: skip
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.template import Context, Template
 
-from luoshi.org.labels import label_related, unit_label, unit_labels
+from luoshi.org.labels import Labeller, label_related, unit_label, unit_labels
 from luoshi.org.models import Unit, UnitKind
 from luoshi.org.tests.factories import UnitFactory
 
@@ -89,3 +89,13 @@ def test_label_related_names_the_path_through_a_field():
 def test_template_filter(two_townships):
     html = Template("{% load unit_labels %}{{ unit|unit_label }}").render(Context({"unit": two_townships["west_dept"]}))
     assert html == "城西镇·城市建设管理办公室"
+
+
+def test_the_labeller_names_loaded_units_after_one_query(two_townships, django_assert_num_queries):
+    units = list(Unit.objects.filter(pk__in=[u.pk for u in two_townships.values()]))
+    by_pk = {u.pk: key for key, u in two_townships.items()}
+    with django_assert_num_queries(1):
+        label = Labeller()
+        labels = {by_pk[u.pk]: label(u) for u in units}
+    assert labels == EXPECTED
+    assert label(None) == ""
