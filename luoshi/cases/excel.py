@@ -14,7 +14,6 @@ from openpyxl import Workbook
 from luoshi.cases import sla
 from luoshi.cases.models import OPEN_STATUSES, Case
 from luoshi.core import cells, workdays
-from luoshi.org.labels import Labeller
 
 
 def _local(moment: Any) -> Any:
@@ -49,6 +48,8 @@ def cases_workbook(cases: QuerySet[Case], *, limit: int = 20000) -> bytes:
     now = timezone.now()
     cal = workdays.calendar()
     lights = {sla.GREEN: _("green"), sla.YELLOW: _("yellow"), sla.RED: _("red"), "": ""}
+    from luoshi.org.labels import Labeller  # (here: the imports above are the download-name lane's)
+
     label = Labeller()  # units named with their township (several townships in one sheet)
     for case in cases[:limit].iterator(chunk_size=2000):
         light, days = "", ""
