@@ -10,4 +10,4 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from luoshi.core.registry import NavItem, register_nav
 
-        register_nav(NavItem("account", _("My account"), "accounts:profile", "user", order=900, mobile=True))
+        register_nav(NavItem("account", _("My account"), "accounts:profile", "user", order=900))

@@ -266,3 +266,14 @@ def snapshot_records(
             listed = found.get(s.row.subject)
             if listed:
                 s.records[str(item.id)] = [[r.kind, r.id, r.label, r.url, r.note] for r in listed]
+
+
+def labelled(rows: list[SubjectRow]) -> list[SubjectRow]:
+    """``rows`` with each unit named with its township (a scheme may score the same-named
+    departments of several townships; luoshi.org.labels); cadres keep their own names."""
+    from dataclasses import replace
+
+    from luoshi.org.labels import unit_labels
+
+    labels = unit_labels(r.unit_id for r in rows if r.person_id is None)
+    return [replace(r, name=labels.get(r.unit_id, r.name)) if r.person_id is None else r for r in rows]

@@ -365,7 +365,7 @@ def _store(run: Run, scored: Sequence[engine.Scored], revision: int) -> None:
 def _score(run: Run, *, with_records: bool) -> list[engine.Scored]:
     period = Period.parse(run.period_key)
     structure = engine.load_structure(run.scheme_version)
-    rows = engine.subjects_of(run.scheme)
+    rows = engine.labelled(engine.subjects_of(run.scheme))
     figures = engine.figures_for(structure, [r.subject for r in rows], period)
     scored = engine.score_all(structure, rows, figures, _manual_points(run))
     if with_records:

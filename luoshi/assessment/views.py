@@ -202,7 +202,7 @@ def version_preview(request: HttpRequest, pk: int) -> HttpResponse:
     structure = engine.load_structure(version)
     try:
         period = services.parse_period(version.scheme, key)
-        rows = engine.subjects_of(version.scheme)
+        rows = engine.labelled(engine.subjects_of(version.scheme))
         figures = engine.figures_for(structure, [r.subject for r in rows], period)
         scored = sorted(engine.score_all(structure, rows, figures, {}), key=lambda s: (s.rank or 0, s.row.name))
     except LuoshiError as exc:

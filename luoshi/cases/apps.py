@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CasesConfig(AppConfig):
@@ -12,22 +13,54 @@ class CasesConfig(AppConfig):
         from luoshi.cases import api, checks, demo, home, jobs, metrics, permissions  # noqa: F401  (checks registers)
         from luoshi.cases.links import CaseLinks
         from luoshi.core import links
-        from luoshi.core.registry import NavItem, register_demo, register_home, register_nav
+        from luoshi.core.registry import NavItem, register_demo, register_home, register_home_counts, register_nav
+        from luoshi.org.permissions import only_views, works_the_grid
 
         permissions.register_rules()
         jobs.register()
         metrics.register()
         links.register_case_directory(CaseLinks())
         register_router("/cases", api.router, order=30)
-        register_nav(NavItem("cases", _("Cases"), "cases:inbox", "inbox", order=200, mobile=True))
+        # A grid worker's menu (and phone bar) is built around the grid: report, my reports,
+        # the daily report, visits and patrols (on-the-spot checks), messages (docs/homes.md).
+        register_nav(
+            NavItem(
+                "case_report", pgettext_lazy("menu", "Report"), "cases:report", "inbox", order=195, mobile=True,
+                bar_order=10, visible=works_the_grid,
+            )
+        )  # fmt: skip
+        register_nav(
+            NavItem(
+                "case_mine", _("My reports"), "cases:inbox", "tasks", order=196, mobile=True, bar_order=20,
+                visible=works_the_grid, query="box=mine",
+            )
+        )  # fmt: skip
+        register_nav(
+            NavItem(
+                "cases", _("Cases"), "cases:inbox", "inbox", order=200, mobile=lambda user: not only_views(user),
+                bar_order=30, visible=lambda user: not works_the_grid(user),
+            )
+        )  # fmt: skip
         register_nav(NavItem("case_map", _("Case map"), "cases:map", "map", order=210))
-        register_nav(NavItem("case_daily", _("Daily reports"), "cases:daily", "bell", order=220))
+        register_nav(
+            NavItem(
+                "case_daily", _("Daily reports"), "cases:daily", "bell", order=220, mobile=_files_daily_reports,
+                bar_order=35,
+            )
+        )  # fmt: skip
+        register_nav(
+            NavItem(
+                "case_visits", _("Visits and patrols"), "cases:inbox", "map", order=225, mobile=True, bar_order=40,
+                visible=works_the_grid, query="box=verify",
+            )
+        )  # fmt: skip
         register_nav(
             NavItem("keypersons", _("Key persons"), "cases:keypersons", "people", order=230, visible=_registry)
         )
         register_nav(NavItem("case_stats", _("Case statistics"), "cases:stats", "chart", order=240, visible=_stats))
         register_home(30, home.my_cases)
         register_home(31, home.my_daily_report)
+        register_home_counts(30, home.oversight_counts)
         register_demo(30, "cases", demo.load)
         # After the projects demo (35) has filed the 小微管家 requests, before the computed indicators (900).
         register_demo(36, "cases_enterprise", demo.load_enterprise_followup)
@@ -45,6 +78,15 @@ def _registry(user: object) -> bool:
 
     scope = scope_for(user)
     return scope.is_all or bool(scope.roles & KEYPERSON_ROLES)
+
+
+def _files_daily_reports(user: object) -> bool:
+    """The daily report on the phone bar: for community staff and grid workers, who file it."""
+    from luoshi.cases.permissions import SCREENING_ROLES
+    from luoshi.org.permissions import oversees
+    from luoshi.org.scope import scope_for
+
+    return bool(scope_for(user).roles & SCREENING_ROLES) and not oversees(user)
 
 
 def _stats(user: object) -> bool:

@@ -18,6 +18,7 @@ from django.db.models import Count, F, Q, Sum
 from luoshi.cases.models import CardLevel, Rating, Status, SupervisionCard
 from luoshi.cases.models import Case as CaseModel
 from luoshi.core import bulletin_sections as bs
+from luoshi.org.labels import unit_labels
 from luoshi.org.models import Unit, UnitKind
 
 LOOKBACK_DAYS = 120
@@ -50,6 +51,9 @@ def build_townships(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.Se
     ):
         if d["reported"] or d["closed"] or d["rated"]:
             rows[d[key]] = d
+    labels = unit_labels(rows)
+    for d in rows.values():
+        d[name] = labels.get(d[key]) or d[name]
     ordered = sorted(rows.values(), key=lambda d: (-(d["reported"]), str(d[name] or "")))
     header = [label, "受理量", "办结量", "按期办结", "按期办结率", "评价数", "满意率"]
     table = [
@@ -77,7 +81,7 @@ def build_cards(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.Sectio
     """Supervision cards (督办) issued in the period, per unit."""
     cards = SupervisionCard.objects.filter(unit__path__startswith=unit.path, issued_at__gte=since, issued_at__lt=until)
     per_unit = list(
-        cards.values("unit_id", "unit__parent_id", unit_name=F("unit__name"), parent_name=F("unit__parent__name"))
+        cards.values("unit_id", unit_name=F("unit__name"))
         .annotate(
             total=Count("pk"),
             yellow=Count("pk", filter=Q(level=CardLevel.YELLOW)),
@@ -87,8 +91,9 @@ def build_cards(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.Sectio
         .order_by("-red", "-yellow", "-total", "unit_name")
     )
     header = ["单位", "督办数", "黄牌", "红牌", "扣分"]
+    labels = unit_labels(d["unit_id"] for d in per_unit)
     for d in per_unit:
-        d["unit_name"] = bs.unit_label(d["unit_name"], d["unit__parent_id"], d["parent_name"], unit)
+        d["unit_name"] = labels.get(d["unit_id"], d["unit_name"])
     table = [
         [d["unit_name"], str(d["total"]), str(d["yellow"]), str(d["red"]), str(d["points"] or 0)] for d in per_unit
     ]
@@ -104,8 +109,7 @@ def build_cards(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.Sectio
             "points",
             "case__tracking_no",
             "comment",
-            "unit__parent_id",
-            "unit__parent__name",
+            "unit_id",
         )
         levels = dict(CardLevel.choices)
         content.annexes.append(
@@ -115,13 +119,13 @@ def build_cards(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.Sectio
                 [
                     [
                         at.isoformat(timespec="minutes"),
-                        bs.unit_label(u, pid, pn, unit),
+                        labels.get(uid, u),
                         str(levels.get(lv, lv)),
                         p,
                         no,
                         c,
                     ]
-                    for at, u, lv, p, no, c, pid, pn in detail
+                    for at, u, lv, p, no, c, uid in detail
                 ],
             )
         )

@@ -48,6 +48,9 @@ def cases_workbook(cases: QuerySet[Case], *, limit: int = 20000) -> bytes:
     now = timezone.now()
     cal = workdays.calendar()
     lights = {sla.GREEN: _("green"), sla.YELLOW: _("yellow"), sla.RED: _("red"), "": ""}
+    from luoshi.org.labels import Labeller  # (here: the imports above are the download-name lane's)
+
+    label = Labeller()  # units named with their township (several townships in one sheet)
     for case in cases[:limit].iterator(chunk_size=2000):
         light, days = "", ""
         if case.status in OPEN_STATUSES and case.due_at is not None:
@@ -62,9 +65,9 @@ def cases_workbook(cases: QuerySet[Case], *, limit: int = 20000) -> bytes:
                 case.category.name,
                 str(case.get_kind_display()),
                 str(case.get_channel_display()),
-                case.unit.name,
-                case.owner_unit.name,
-                case.handling_unit.name if case.handling_unit else "",
+                label(case.unit),
+                label(case.owner_unit),
+                label(case.handling_unit) if case.handling_unit_id else "",
                 str(case.get_status_display()),
                 str(lights[light]),
                 str(days),

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from luoshi.cases import selectors, sla
 from luoshi.cases.models import DailyKind, DailyReport
-from luoshi.core.registry import HomeItem, HomeSection
+from luoshi.core.registry import HomeCount, HomeItem, HomeSection
+from luoshi.org.permissions import only_views, oversees
 from luoshi.org.scope import scope_for
 
 LABELS = {
@@ -25,8 +26,8 @@ LABELS = {
 
 
 def my_cases(request: Any, user: Any) -> HomeSection | None:
-    if scope_for(user).is_empty:
-        return None
+    if scope_for(user).is_empty or only_views(user):
+        return None  # a read-only viewer has no case to act on: the strip shows the overdue ones
     counts = selectors.inbox_counts(user)
     base = reverse("cases:inbox")
     items = [
@@ -62,6 +63,23 @@ def my_cases(request: Any, user: Any) -> HomeSection | None:
         count=sum(counts.get(b, 0) for b in ("accept", "dispatch", "handle", "verify")),
         order=30,
     )
+
+
+def oversight_counts(request: Any, user: Any) -> list[HomeCount]:
+    """Open cases past their time limit, for those who oversee (the inbox's overdue box)."""
+    if not oversees(user):
+        return []
+    overdue = selectors.box_queryset(user, "overdue").order_by()[: selectors.COUNT_CAP].count()
+    return [
+        HomeCount(
+            "cases_overdue",
+            gettext_lazy("Overdue cases"),
+            overdue,
+            reverse("cases:inbox") + "?box=overdue",
+            light="red" if overdue else "green",
+            order=30,
+        )
+    ]
 
 
 def my_daily_report(request: Any, user: Any) -> HomeSection | None:

@@ -41,6 +41,7 @@ from luoshi.core import params, uploads, versioning, workdays
 from luoshi.core.errors import LuoshiError, NotFound, ValidationFailed
 from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
+from luoshi.org.labels import Labeller
 from luoshi.org.models import Person, Unit, UnitKind
 from luoshi.org.scope import scope_for
 from luoshi.org.selectors import access_unit
@@ -163,6 +164,7 @@ def row_html(rows: list[selectors.Row]) -> list[SafeString]:
     give (``cases/_rows.html``) at a fraction of its cost, which matters on every list page."""
     l_category, l_place = _("Category"), _("Place")
     l_handler, l_status, l_urgent = _("Handling unit"), _("Status"), _("urgent")
+    label = Labeller()  # places and handling units named with their township (one query)
     out = []
     for row in rows:
         case = row.case
@@ -200,9 +202,9 @@ def row_html(rows: list[selectors.Row]) -> list[SafeString]:
                 l_category,
                 case.category.name,
                 l_place,
-                case.unit.name,
+                label(case.unit),
                 l_handler,
-                case.handling_unit.name if case.handling_unit_id and case.handling_unit else "—",
+                label(case.handling_unit) if case.handling_unit_id and case.handling_unit else "—",
                 l_status,
                 case.status,
                 row.status_label,

@@ -170,14 +170,6 @@ def memo(key: Any, compute: Callable[[], Any]) -> Any:
     return cache[key]
 
 
-def unit_label(name: str, parent_id: int | None, parent_name: str | None, scope: Unit) -> str:
-    """A unit's name, with its parent's in front when it is deeper than right below the bulletin's unit
-    (every township has a 城市建设管理办公室: the district's bulletin says whose)."""
-    if parent_id is None or parent_id == scope.pk or not parent_name:
-        return name
-    return f"{parent_name}{name}"
-
-
 def plain(value: Any) -> Any:
     """A JSON-friendly cell: numbers stay numbers (decimals become floats), dates become text."""
     if value is None or isinstance(value, (bool, int, float, str)):

@@ -10,8 +10,13 @@ from luoshi.core.timeutil import today
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    sections = registry.home_sections(request, request.user)  # type: ignore[arg-type]
-    return render(request, "core/home.html", {"sections": sections, "today": today()})
+    """Today: for those who oversee, the strip of figures and one chart first; then the day's
+    work (to-dos, each section from its app); positions and roles last (docs/homes.md)."""
+    user = request.user
+    counts = registry.home_counts(request, user)  # type: ignore[arg-type]
+    chart = registry.home_chart(request, user) if counts else None  # type: ignore[arg-type]
+    sections = registry.home_sections(request, user)  # type: ignore[arg-type]
+    return render(request, "core/home.html", {"counts": counts, "chart": chart, "sections": sections, "today": today()})
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

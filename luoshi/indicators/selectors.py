@@ -22,6 +22,7 @@ from luoshi.core.errors import NotFound, ValidationFailed
 from luoshi.indicators import computations as calc
 from luoshi.indicators.models import (
     Aggregation,
+    Category,
     ImportBatch,
     Indicator,
     IndicatorKind,
@@ -524,6 +525,44 @@ def composite_leaderboard(
 ) -> Leaderboard:
     """Rank the children of ``parent`` on a weighted composite of several indicators (0–100)."""
     require(user, VIEW, parent)
+    return _composite(parent, weights, year, month, metric=metric, kind=kind)
+
+
+def default_composite_weights(catalogue: Sequence[Indicator]) -> list[tuple[Indicator, Decimal]]:
+    """The composite the 擂台 opens with: the first five economic indicators, equal weights."""
+    return [(i, Decimal(1)) for i in catalogue if i.category == Category.ECONOMY][:5]
+
+
+def own_rank(unit: Unit) -> tuple[int, int, int, int] | None:
+    """(rank, units ranked, year, month) of ``unit`` among its peers on the default composite of
+    its parent's 擂台 for the last month ``unit`` reported — the published rank, which its own
+    people may know without seeing the peers' figures. None when it is not ranked."""
+    if unit.parent_id is None:
+        return None
+    row = IndicatorValue.objects.filter(unit=unit).order_by("-year", "-month").values_list("year", "month").first()
+    if row is None:
+        return None
+    parent = Unit.objects.get(pk=unit.parent_id)
+    weights = default_composite_weights(leaderboard_indicators(parent, list(indicator_list())))
+    if not weights:
+        return None
+    board = _composite(parent, weights, row[0], row[1], kind=unit.kind)
+    mine = next((r for r in board.rows if r.unit_id == unit.pk), None)
+    if mine is None or mine.rank is None:
+        return None
+    return mine.rank, board.ranked, row[0], row[1]
+
+
+def _composite(
+    parent: Unit,
+    weights: Sequence[tuple[Indicator, Decimal]],
+    year: int,
+    month: int,
+    *,
+    metric: str = "completion",
+    kind: str = "",
+) -> Leaderboard:
+    """:func:`composite_leaderboard` without the permission check (callers check, or show a rank only)."""
     check_period(year, month)
     if not weights:
         raise ValidationFailed(_("Choose at least one indicator for the composite."), code="no_indicators")

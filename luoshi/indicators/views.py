@@ -192,7 +192,7 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
                 if weight > 0:
                     weights.append((choice, weight))
         if not weights:
-            weights = [(i, Decimal(1)) for i in catalogue if i.category == Category.ECONOMY][:5]
+            weights = selectors.default_composite_weights(catalogue)
         board = selectors.composite_leaderboard(
             request.user, parent, weights, year, month, metric=metric or "completion"
         )

@@ -13,6 +13,10 @@ class NotificationsConfig(AppConfig):
         from luoshi.notifications.home import unread_notifications
         from luoshi.notifications.services import register_deliverer
 
-        register_nav(NavItem("notifications", _("Notifications"), "notifications:list", "bell", order=700, mobile=True))
+        register_nav(
+            NavItem(
+                "notifications", _("Notifications"), "notifications:list", "bell", order=700, mobile=True, bar_order=90
+            )
+        )
         register_home(5, unread_notifications)
         register_deliverer(webhook.deliver)

@@ -19,6 +19,8 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=300, blank=True)
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     object_id = models.CharField(max_length=64, blank=True)
+    #: events grouped in this notice (notifications.rules): "5 tasks accepted today"
+    count = models.PositiveIntegerField(_("events"), default=1)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 

@@ -12,9 +12,9 @@ class OrgConfig(AppConfig):
         from luoshi.org import checks, demo, home  # noqa: F401  (checks registers)
         from luoshi.org.permissions import is_org_admin
 
-        register_nav(NavItem("org", _("Organisation"), "org:tree", "tree", order=800, mobile=True))
+        register_nav(NavItem("org", _("Organisation"), "org:tree", "tree", order=800))
         register_nav(NavItem("people", _("People"), "org:people", "people", order=810))
         register_nav(NavItem("admin", _("Administration"), "admin:index", "settings", order=990, visible=is_org_admin))
-        register_home(10, home.my_positions)
+        register_home(950, home.my_positions)  # positions and roles last: the day's work first
         register_home(900, home.org_data_quality)
         register_demo(10, "org", demo.load)

@@ -50,7 +50,7 @@ def my_positions(request: Any, user: Any) -> HomeSection:
             "You hold no post or role yet, so there is nothing for you to see. "
             "Ask an administrator to grant you a role."
         ),
-        order=10,
+        order=950,
     )
 
 

@@ -110,3 +110,29 @@ def _can_person(user: Any, action: str, person: Person) -> bool:
 def is_org_admin(user: Any) -> bool:
     """Does ``user`` administer some part of the organisation?"""
     return bool(getattr(user, "is_authenticated", False)) and (user.is_superuser or Role.ADMIN in scope_for(user).roles)
+
+
+# --- What a person's day is made of (homes and menus) ---------------------------------------------
+
+#: Roles that oversee the work of others: their home opens with the figures strip.
+OVERSIGHT_ROLES: frozenset[str] = frozenset(
+    {Role.LEADER, Role.RESPONSIBLE_LEADER, Role.SUPERVISOR, Role.DISTRICT_VIEWER, Role.ADMIN}
+)
+
+
+def oversees(user: Any) -> bool:
+    """Does ``user`` oversee units (leader, supervisor, district viewer, administrator)?"""
+    scope = scope_for(user)
+    return scope.is_all or bool(scope.roles & OVERSIGHT_ROLES)
+
+
+def works_the_grid(user: Any) -> bool:
+    """Is ``user`` a grid worker and nothing else? Their menu is built around the grid."""
+    scope = scope_for(user)
+    return not scope.is_all and bool(scope.roles) and scope.roles <= {Role.GRID_WORKER}
+
+
+def only_views(user: Any) -> bool:
+    """Does ``user`` only read (a district viewer with no other role)?"""
+    scope = scope_for(user)
+    return not scope.is_all and bool(scope.roles) and scope.roles <= {Role.DISTRICT_VIEWER}

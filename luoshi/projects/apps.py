@@ -18,6 +18,7 @@ class ProjectsConfig(AppConfig):
             register_nav,
             register_periodic,
         )
+        from luoshi.org.permissions import works_the_grid
         from luoshi.org.scope import scope_for
         from luoshi.projects import api, demo, home, jobs, metrics, permissions, selectors, workflow
 
@@ -40,8 +41,9 @@ class ProjectsConfig(AppConfig):
         )
         register_nav(
             NavItem(
-                "projects", _("Key projects"), "projects:list", "map", order=110, mobile=True,
-                visible=lambda user: not scope_for(user).is_empty or permissions.is_linked_to_anything(user),
+                "projects", _("Key projects"), "projects:list", "map", order=110,
+                visible=lambda user: (not scope_for(user).is_empty and not works_the_grid(user))
+                or permissions.is_linked_to_anything(user),
             )
         )  # fmt: skip
         register_home(15, home.linked_projects_section)

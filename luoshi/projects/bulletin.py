@@ -16,6 +16,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from luoshi.core import bulletin_sections as bs
+from luoshi.org.labels import unit_labels
 from luoshi.org.models import Unit
 from luoshi.projects.models import Investment, Milestone, Project
 
@@ -27,10 +28,11 @@ def build_lagging(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.Sect
     projects = list(
         Project.objects.filter(unit__path__startswith=unit.path, created_at__lt=until)
         .filter(Q(actual_finish__isnull=True) | Q(actual_finish__gt=day))
-        .values("pk", "code", "name", "unit__name", "annual_plan", "plan_year")
+        .values("pk", "code", "name", "unit_id", "unit__name", "annual_plan", "plan_year")
         .order_by("code")
     )
     ids = [p["pk"] for p in projects]
+    labels = unit_labels(p["unit_id"] for p in projects)
     late = dict(
         Milestone.objects.filter(project_id__in=ids, due_date__lt=day)
         .filter(Q(done_on__isnull=True) | Q(done_on__gt=day))
@@ -57,7 +59,8 @@ def build_lagging(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.Sect
             continue
         rows.append(
             [
-                p["code"], p["name"], p["unit__name"], f"{plan:.0f}" if plan else "—", f"{done:.0f}",
+                p["code"], p["name"], labels.get(p["unit_id"], p["unit__name"]),
+                f"{plan:.0f}" if plan else "—", f"{done:.0f}",
                 f"{share:.1f}%" if share is not None else "—", f"{year_share:.1f}%", str(late.get(p["pk"], 0)),
             ]
         )  # fmt: skip

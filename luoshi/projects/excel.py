@@ -25,6 +25,7 @@ from openpyxl import Workbook, load_workbook
 
 from luoshi.core import cells, uploads
 from luoshi.core.errors import LuoshiError, ValidationFailed
+from luoshi.org.labels import Labeller
 from luoshi.org.models import Person, Unit
 from luoshi.projects import services
 from luoshi.projects.models import Investment, Kind, Level, Project, Stage
@@ -53,6 +54,7 @@ def export_projects(qs: QuerySet[Project]) -> bytes:
         ],
     )  # fmt: skip
     ids: list[int] = []
+    label = Labeller()  # lead units named with their township
     for p in qs:
         ids.append(p.pk)
         cells.append(
@@ -60,7 +62,7 @@ def export_projects(qs: QuerySet[Project]) -> bytes:
             [
                 p.code, p.name, str(p.get_kind_display()), "、".join(p.level_labels), str(p.get_stage_display()),
                 str(p.get_schedule_display()) if p.schedule else "", str(p.get_light_display()) if p.light else "",
-                p.unit.name, p.total_investment, p.plan_year, p.annual_plan, p.completed_year, p.completed_total,
+                label(p.unit), p.total_investment, p.plan_year, p.annual_plan, p.completed_year, p.completed_total,
                 p.time_progress, p.next_milestone_due, p.open_problems, "、".join(x.name for x in p.leaders.all()),
             ],
         )  # fmt: skip

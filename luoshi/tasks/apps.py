@@ -15,6 +15,8 @@ class TasksConfig(AppConfig):
             PeriodicJob,
             register_demo,
             register_home,
+            register_home_chart,
+            register_home_counts,
             register_nav,
             register_periodic,
         )
@@ -36,20 +38,23 @@ class TasksConfig(AppConfig):
             }
         )
         # One sidebar entry (the task pages have their own tabs): the overview for those who
-        # dispatch and review, "my tasks" for those who carry tasks out.
+        # dispatch and review and for the district's read-only viewer, "my tasks" for those who
+        # carry tasks out (a grid worker only when some task is theirs).
         register_nav(
             NavItem(
-                "task_overview", _("Supervision"), "tasks:overview", "flag", order=100, mobile=True,
-                visible=permissions.can_dispatch_somewhere,
+                "task_overview", _("Supervision"), "tasks:overview", "flag", order=100, mobile=True, bar_order=20,
+                visible=permissions.sees_the_overview,
             )
         )  # fmt: skip
         register_nav(
             NavItem(
-                "tasks", _("Tasks"), "tasks:mine", "tasks", order=100, mobile=True,
-                visible=lambda user: not permissions.can_dispatch_somewhere(user),
+                "tasks", _("Tasks"), "tasks:mine", "tasks", order=100, mobile=True, bar_order=20,
+                visible=permissions.carries_tasks,
             )
         )  # fmt: skip
         register_home(20, home.my_tasks_section)
+        register_home_counts(10, home.oversight_counts)
+        register_home_chart(10, home.lights_by_unit_chart)
         register_home(25, home.review_section)
         register_demo(20, "tasks", demo.load)
         register_periodic(PeriodicJob("tasks.daily_checks", 3600, jobs.daily_checks))

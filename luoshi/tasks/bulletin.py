@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from luoshi.core import bulletin_sections as bs
 from luoshi.core import workdays
+from luoshi.org.labels import unit_labels
 from luoshi.org.models import Unit
 from luoshi.tasks import lights
 from luoshi.tasks.models import ExtensionRequest, ExtensionStatus, ProgressReport, Task
@@ -69,8 +70,6 @@ def _read_open_as_of(unit: Unit, until: dt.datetime) -> list[dict[str, Any]]:
             old_deadline=Subquery(later_extension.values("old_deadline")[:1]),
             percent=Subquery(last_report.values("percent")[:1]),
             unit_name=F("lead_unit__name"),
-            unit_parent_id=F("lead_unit__parent_id"),
-            unit_parent_name=F("lead_unit__parent__name"),
         )
         .values(
             "pk",
@@ -82,8 +81,6 @@ def _read_open_as_of(unit: Unit, until: dt.datetime) -> list[dict[str, Any]]:
             "deadline",
             "old_deadline",
             "percent",
-            "unit_parent_id",
-            "unit_parent_name",
         )
         .order_by("deadline", "pk")
     )
@@ -91,6 +88,7 @@ def _read_open_as_of(unit: Unit, until: dt.datetime) -> list[dict[str, Any]]:
     rows = list(rows)
     dates = [day] + [r["start_date"] for r in rows] + [r["old_deadline"] or r["deadline"] for r in rows]
     cal = _PrefixCalendar(workdays.calendar(), min(dates), max(dates))
+    labels = unit_labels(r["lead_unit_id"] for r in rows)
     out = []
     for r in rows:
         deadline = r["old_deadline"] or r["deadline"]
@@ -98,7 +96,7 @@ def _read_open_as_of(unit: Unit, until: dt.datetime) -> list[dict[str, Any]]:
             status="in_progress", start=r["start_date"], deadline=deadline, today=day,
             progress=float(r["percent"] or 0), cal=cal,
         )  # fmt: skip
-        r["unit_name"] = bs.unit_label(r["unit_name"], r["unit_parent_id"], r["unit_parent_name"], unit)
+        r["unit_name"] = labels.get(r["lead_unit_id"], r["unit_name"])
         out.append({**r, "deadline": deadline, "light": result.light, "overdue_days": (day - deadline).days})
     return out
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from luoshi.core import aggregates
 from luoshi.core.panels import Panel, PanelFigure, PanelRow, Warning, register_panel, register_warnings
+from luoshi.org.labels import unit_labels
 from luoshi.org.models import Unit
 from luoshi.org.scope import scope_for
 from luoshi.tasks import selectors
@@ -64,7 +65,7 @@ def tasks_panel(user: Any, today: dt.date) -> Panel | None:
             light="red" if overdue_count else "green",
         )
     )
-    oldest = overdue.order_by("deadline", "pk").values("pk", "title", "deadline", "lead_unit__name").first()
+    oldest = overdue.order_by("deadline", "pk").values("pk", "title", "deadline", "lead_unit_id").first()
     if oldest:
         days = (today - oldest["deadline"]).days
         figures.append(
@@ -74,18 +75,20 @@ def tasks_panel(user: Any, today: dt.date) -> Panel | None:
                 _("%(n)s days") % {"n": days},
                 reverse("tasks:detail", args=[oldest["pk"]]),
                 light="red",
-                note=f"{oldest['title']} · {oldest['lead_unit__name']}",
+                note=f"{oldest['title']} · {unit_labels([oldest['lead_unit_id']]).get(oldest['lead_unit_id'], '')}",
             )
         )
     goals = list(
         goals_visible_to(user)
         .filter(year=today.year, is_active=True)
         .order_by("-weight", "title", "pk")
-        .values("pk", "title", "progress", "owner_unit__name")[:GOALS_SHOWN]
+        .values("pk", "title", "progress", "owner_unit_id")[:GOALS_SHOWN]
     )
+    owners = unit_labels(g["owner_unit_id"] for g in goals)
     rows = [
         PanelRow(
-            [g["title"], g["owner_unit__name"], f"{g['progress']:.0f}%"], url=reverse("tasks:goal", args=[g["pk"]])
+            [g["title"], owners.get(g["owner_unit_id"], ""), f"{g['progress']:.0f}%"],
+            url=reverse("tasks:goal", args=[g["pk"]]),
         )
         for g in goals
     ]

@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from luoshi.core import audit, cells, uploads
 from luoshi.core.errors import Forbidden, ValidationFailed
 from luoshi.core.timeutil import today as local_today
+from luoshi.org.labels import Labeller
 from luoshi.org.models import Person, Unit, UnitKind
 from luoshi.org.selectors import units_visible_to
 from luoshi.tasks import selectors, services
@@ -457,11 +458,12 @@ def export_tasks(qs: QuerySet[Task]) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Tasks"))
     cells.append(ws, [str(h) for h in EXPORT_HEADERS])
+    label = Labeller()  # lead units named with their township
     for t in qs[:EXPORT_LIMIT].iterator(chunk_size=2000):
         cells.append(ws,
             [
                 t.number, t.title, statuses.get(t.status, t.status), light_labels.get(t.light, ""), float(t.progress),
-                t.lead_unit.name, t.responsible_leader.name if t.responsible_leader else "", t.start_date, t.deadline,
+                label(t.lead_unit), t.responsible_leader.name if t.responsible_leader else "", t.start_date, t.deadline,
                 sources.get(t.source, t.source), priorities.get(t.priority, t.priority),
                 yes if t.is_overdue or t.closed_on_time is False else "",
                 "" if t.closed_on_time is None else (yes if t.closed_on_time else no),

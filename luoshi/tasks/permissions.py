@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from luoshi.org.models import Role, Unit
-from luoshi.org.permissions import Rule, register
+from luoshi.org.permissions import Rule, only_views, register, works_the_grid
 from luoshi.org.scope import scope_for
 from luoshi.tasks.lookups import AnyOf
 from luoshi.tasks.models import Goal, Inspection, Task
@@ -181,6 +181,22 @@ def can_edit_task(user: Any, task: Task) -> bool:
 
 def can_create_task_in(user: Any, unit: Unit) -> bool:
     return bool(scope_for(user).roles_at(unit) & DISPATCHERS)
+
+
+def sees_the_overview(user: Any) -> bool:
+    """The supervision overview in the menu: for dispatchers and the read-only district viewer."""
+    return can_dispatch_somewhere(user) or only_views(user)
+
+
+def carries_tasks(user: Any) -> bool:
+    """ "My tasks" in the menu: for those who carry tasks out; a grid worker only with a task."""
+    if sees_the_overview(user):
+        return False
+    if works_the_grid(user):
+        from luoshi.tasks.selectors import my_tasks
+
+        return my_tasks(user).exists()
+    return True
 
 
 def can_dispatch_somewhere(user: Any) -> bool:

@@ -44,9 +44,9 @@ from luoshi.tasks.workflow import ACTION_VERBS
 
 LIST_FIELDS = (
     "id", "number", "title", "status", "light", "progress", "deadline", "start_date", "priority", "source",
-    "is_overdue", "closed_on_time", "lead_unit_id", "lead_unit__name", "responsible_leader_id",
-    "responsible_leader__name", "reminder_count", "missed_reports", "parent_id", "version", "updated_at",
-    "category_id", "goal_id",
+    "is_overdue", "closed_on_time", "lead_unit_id", "lead_unit__name", "lead_unit__kind", "lead_unit__path",
+    "responsible_leader_id", "responsible_leader__name", "reminder_count", "missed_reports", "parent_id", "version",
+    "updated_at", "category_id", "goal_id",
 )  # fmt: skip
 
 
@@ -67,6 +67,7 @@ class TaskFilters:
     top_level: bool = False
     due_before: dt.date | None = None
     due_after: dt.date | None = None
+    missed: bool = False  # with progress reports missed (the home page's figure)
 
     @classmethod
     def from_params(cls, params: Any) -> TaskFilters:
@@ -95,6 +96,7 @@ class TaskFilters:
             priority=choice("priority", Priority.values),
             due_before=date("due_before"),
             due_after=date("due_after"),
+            missed=(params.get("missed") or "").strip() == "1",
         )
 
     def active(self) -> bool:
@@ -108,7 +110,7 @@ class TaskFilters:
             self.status,
             self.source,
         ]
-        values += [self.priority, self.due_before, self.due_after, self.overdue is not None]
+        values += [self.priority, self.due_before, self.due_after, self.overdue is not None, self.missed]
         return any(values)
 
 
@@ -162,6 +164,8 @@ def task_list(user: Any, filters: TaskFilters | None = None) -> QuerySet[Task]:
         qs = qs.filter(deadline__lte=f.due_before)
     if f.due_after:
         qs = qs.filter(deadline__gte=f.due_after)
+    if f.missed:
+        qs = qs.filter(missed_reports__gt=0)
     return qs.select_related("lead_unit", "responsible_leader").only(*LIST_FIELDS).order_by("deadline", "id")
 
 

@@ -30,56 +30,76 @@ ROLES: tuple[str, ...] = (
 
 _LEADING = ["/", "/tasks/overview/", "/projects/", "/relocation/", "/cases/", "/cases/map/", "/cases/daily/"]
 _FIGURES = ["/cases/keypersons/", "/cases/stats/", "/indicators/", "/indicators/leaderboard/"]
-_COMMON_TAIL = ["/notifications/", "/org/", "/org/people/", "/accounts/me/"]
+_COMMON_TAIL = ["/awards/", "/bulletins/", "/notifications/", "/org/", "/org/people/", "/accounts/me/"]
 _ASSESSMENT = ["/assessment/"]
 
-#: Home first, then the navigation's entries in their order.
+#: Home first, then the navigation's entries in their order. The cockpit (驾驶舱) comes right
+#: after home for those who oversee; the awards (评先争优 · 红黑榜) and bulletins (督查通报) right
+#: before the notifications. A grid worker's menu is built around the grid (report, my reports,
+#: the map, the daily report, visits and patrols) and offers nothing they have nothing in: no
+#: empty task list (demo_org gives them no task), no scorecards, projects or bulletins.
+#: The district viewer reads the supervision overview, not an empty "my tasks".
 EXPECTED: dict[str, list[str]] = {
-    "admin": [*_LEADING, *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL, "/admin/"],
-    "leader": [*_LEADING, *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL],
-    "resp_leader": ["/", "/tasks/", *_LEADING[2:], *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL],
-    "supervisor": [*_LEADING, *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL],
-    "staff": ["/", "/tasks/", *_LEADING[2:], "/indicators/", "/indicators/leaderboard/", *_ASSESSMENT, *_COMMON_TAIL],
+    "admin": ["/", "/cockpit/", *_LEADING[1:], *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL, "/admin/"],
+    "leader": ["/", "/cockpit/", *_LEADING[1:], *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL],
+    "resp_leader": ["/", "/cockpit/", "/tasks/", *_LEADING[2:], *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL],
+    "supervisor": ["/", "/cockpit/", *_LEADING[1:], *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL],
+    "staff": [
+        "/", "/tasks/", *_LEADING[2:], "/indicators/", "/indicators/leaderboard/", *_ASSESSMENT, *_COMMON_TAIL,
+    ],
     "community": ["/", "/tasks/", *_LEADING[2:], *_FIGURES[:1], *_FIGURES[2:], *_ASSESSMENT, *_COMMON_TAIL],
     "grid": [
         "/",
-        "/tasks/",
-        "/projects/",
-        "/cases/",
+        "/cases/report/",
+        "/cases/?box=mine",
         "/cases/map/",
         "/cases/daily/",
-        "/indicators/",
-        "/indicators/leaderboard/",
-        *_COMMON_TAIL,
+        "/cases/?box=verify",
+        "/awards/",
+        "/notifications/",
+        "/org/",
+        "/org/people/",
+        "/accounts/me/",
     ],
-    "district": ["/", "/tasks/", *_LEADING[2:], *_FIGURES[1:], *_ASSESSMENT, *_COMMON_TAIL],
-    "tongtai": [*_LEADING, *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL],
+    "district": ["/", "/cockpit/", *_LEADING[1:], *_FIGURES[1:], *_ASSESSMENT, *_COMMON_TAIL],
+    "tongtai": ["/", "/cockpit/", *_LEADING[1:], *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL],
+}  # fmt: skip
+
+#: The phone's bottom bar per demo login ("/" is "Today"; "更多" follows). Five places: Today
+#: first unless the role's own entries fill them (the grid worker's: 上报, 我的上报, 每日报告,
+#: 走访巡查, 消息通知).
+BAR: dict[str, list[str]] = {
+    "admin": ["/", "/tasks/overview/", "/cases/", "/indicators/", "/notifications/"],
+    "leader": ["/", "/tasks/overview/", "/cases/", "/indicators/", "/notifications/"],
+    "resp_leader": ["/", "/tasks/", "/cases/", "/indicators/", "/notifications/"],
+    "supervisor": ["/", "/tasks/overview/", "/cases/", "/indicators/", "/notifications/"],
+    "staff": ["/", "/tasks/", "/cases/", "/notifications/"],
+    "community": ["/", "/tasks/", "/cases/", "/cases/daily/", "/notifications/"],
+    "grid": ["/cases/report/", "/cases/?box=mine", "/cases/daily/", "/cases/?box=verify", "/notifications/"],
+    "district": ["/", "/tasks/overview/", "/indicators/", "/indicators/leaderboard/", "/notifications/"],
+    "tongtai": ["/", "/tasks/overview/", "/cases/", "/indicators/", "/notifications/"],
 }
 
 
-# The awards (评先争优 · 红黑榜, order 680 in the menu) come right before the common tail, for every role.
-for _paths in EXPECTED.values():
-    _paths.insert(_paths.index("/notifications/"), "/awards/")
+def bar_paths(user: Any) -> list[str]:
+    """The phone's bottom bar of ``user``: "/" when Today opens it, then its entries."""
+    from luoshi.core.registry import bar_items
+
+    home, items = bar_items(user)
+    return (["/"] if home else []) + [item.url() for item in items]
 
 
 def nav_paths(user: Any) -> list[str]:
     """Home, then every page the navigation offers ``user``, each once, in menu order."""
-    from django.urls import reverse
 
     from luoshi.core.registry import nav_items
 
     paths = ["/"]
     for item in nav_items(user):
-        path = reverse(item.url_name)
+        path = item.url()
         if path not in paths:
             paths.append(path)
     return paths
-
-
-# The cockpit (驾驶舱, order 50 in the menu) comes right after home for the leader, the
-# responsible leader, the supervisors, the district viewer and the administrator.
-for _role in ("admin", "leader", "resp_leader", "supervisor", "district", "tongtai"):
-    EXPECTED[_role].insert(1, "/cockpit/")
 
 
 def pages_for(username: str) -> list[str]:
@@ -87,10 +107,3 @@ def pages_for(username: str) -> list[str]:
     from luoshi.accounts.models import User
 
     return nav_paths(User.objects.get(username=username))
-
-
-# The bulletins (督查通报) entry comes right before the notifications, for every role that issues or
-# receives bulletins (not the grid worker).
-for _role, _paths in EXPECTED.items():
-    if _role != "grid":
-        _paths.insert(_paths.index("/notifications/") if "/notifications/" in _paths else len(_paths), "/bulletins/")

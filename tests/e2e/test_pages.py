@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.pages import EXPECTED, ROLES, pages_for
+from tests.e2e.pages import BAR, EXPECTED, ROLES, bar_paths, pages_for
 
 pytestmark = pytest.mark.django_db
 
@@ -18,3 +18,10 @@ def test_every_demo_login_is_listed():
 @pytest.mark.parametrize("role", ROLES)
 def test_the_listed_pages_are_what_the_navigation_offers(demo_org, role):
     assert pages_for(role) == EXPECTED[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_phone_bar_of_each_role(demo_org, role):
+    from luoshi.accounts.models import User
+
+    assert bar_paths(User.objects.get(username=role)) == BAR[role]

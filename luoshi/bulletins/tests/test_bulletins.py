@@ -78,9 +78,9 @@ def test_weekly_draft_reports_the_week(w: Any) -> None:
         "2026年11月23日至2026年11月29日，新交办任务1项，办结1项（其中按期办结1项）；在办任务2项，其中逾期1项。"
     ]
     assert flow["tables"][0]["header"] == ["编号", "任务名称", "牵头单位", "完成时限", "逾期天数"]
-    assert [r[1:] for r in flow["tables"][0]["rows"]] == [["整治东门口占道经营", "甲党政办", "2026-11-20", "9"]]
+    assert [r[1:] for r in flow["tables"][0]["rows"]] == [["整治东门口占道经营", "甲街道·甲党政办", "2026-11-20", "9"]]
     cards = sections["cases.cards"]
-    assert cards["tables"][0]["rows"] == [["甲党政办", "1", "1", "0", "-2"]]
+    assert cards["tables"][0]["rows"] == [["甲街道·甲党政办", "1", "1", "0", "-2"]]
     assert set(b.recipients.values_list("name", flat=True)) == {"甲党政办", "甲一社区", "甲城管办"}
 
 

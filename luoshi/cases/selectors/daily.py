@@ -18,6 +18,7 @@ from luoshi.cases.selectors.keypersons import may_open_registry
 from luoshi.cases.selectors.visibility import _units
 from luoshi.core import workdays
 from luoshi.core.masking import mask_name
+from luoshi.org.labels import Labeller
 from luoshi.org.models import Person, RoleGrant, Unit
 from luoshi.org.scope import scope_for
 
@@ -108,11 +109,12 @@ def daily_board(user: Any, *, kind: str, day: dt.date, days: int = 7) -> list[Bo
     counts = dict(unit_covered.values_list("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
     unit_today = period.filter(person__isnull=True, report_date=day).only(*_LINE_FIELDS)
     today = {r.unit_id: _daily_line(r) for r in unit_today}
+    label = Labeller()  # communities of several townships: named with their township
     return [
         BoardRow(
-            f"u{u.pk}", u.name, u, u.pk in today, counts.get(u.pk, 0), expected, today.get(u.pk, ""), expected_today
+            f"u{u.pk}", label(u), u, u.pk in today, counts.get(u.pk, 0), expected, today.get(u.pk, ""), expected_today
         )
-        for u in units.only("pk", "name", "path")
+        for u in units.only("pk", "name", "path", "kind")
     ]
 
 

@@ -20,6 +20,7 @@ from luoshi.cases.models import (
     SupervisionCard,
 )
 from luoshi.cases.selectors.visibility import _units, cases_visible_to
+from luoshi.org.labels import unit_labels
 from luoshi.org.models import Unit
 from luoshi.org.scope import scope_for
 
@@ -31,6 +32,9 @@ GROUPS = {
     "category": ("category__parent_id", "category__parent__name"),
     "subcategory": ("category_id", "category__name"),
 }
+
+#: Groups by unit: named with their township (``luoshi.org.labels``), live and stored alike.
+UNIT_GROUPS = frozenset({"handling_unit", "township"})
 
 
 @dataclass
@@ -78,8 +82,9 @@ def case_stats(
         qs = qs.filter(Q(category=category) | Q(category__parent=category))
     qs = qs.exclude(status=Status.MERGED)
     done = list(DONE_STATUSES)
+    values = [key] if group in UNIT_GROUPS else [key, name]
     data = (
-        qs.values(key, name)
+        qs.values(*values)
         .annotate(
             total=Count("pk"),
             open=Count("pk", filter=Q(status__in=list(OPEN_STATUSES))),
@@ -94,13 +99,16 @@ def case_stats(
         )
         .order_by("-total")
     )
+    data = list(data)
+    labels = unit_labels(d[key] for d in data) if group in UNIT_GROUPS else {}
     out = []
     for d in data:
         avg = d["avg_seconds"]
+        label = labels.get(d[key], "") if group in UNIT_GROUPS else d[name]
         out.append(
             StatRow(
                 key=d[key],
-                name=d[name] or (_("Not dispatched yet") if key == "handling_unit_id" else "—"),
+                name=label or (_("Not dispatched yet") if key == "handling_unit_id" else "—"),
                 total=d["total"],
                 open=d["open"],
                 closed=d["closed"],
@@ -195,8 +203,8 @@ def _add(into: dict[Any, dict[str, int]], key: Any, values: dict[str, int]) -> N
 
 def _names(group: str, keys: list[Any]) -> dict[Any, str]:
     ids = [k for k in keys if k is not None] or [0]  # one query whatever the rows (never an empty IN)
-    if group in {"handling_unit", "township"}:
-        return dict(Unit.objects.filter(pk__in=ids).values_list("pk", "name"))
+    if group in UNIT_GROUPS:
+        return dict(unit_labels(ids))
     return dict(Category.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
@@ -273,7 +281,7 @@ def card_points_by_unit(
         qs = qs.filter(unit__in=_units(scope))
     if township is not None:
         qs = qs.filter(case__township=township)
-    return list(
+    rows = list(
         qs.values("unit_id", unit_name=F("unit__name"))
         .annotate(
             cards=Count("pk"),
@@ -283,3 +291,7 @@ def card_points_by_unit(
         )
         .order_by("points", "unit_name")
     )
+    labels = unit_labels(r["unit_id"] for r in rows)
+    for r in rows:
+        r["unit_name"] = labels.get(r["unit_id"], r["unit_name"])
+    return rows

@@ -170,3 +170,19 @@ def test_the_first_refresh_builds_the_backfill_and_the_state_says_when(w, spread
     assert aggregates.refresh(now=now + dt.timedelta(hours=1))[case_aggregates.UNIT_FAMILY] == 5
     # … after that only yesterday and today (nothing was touched, no clock ran out).
     assert aggregates.refresh(now=now + dt.timedelta(hours=2))[case_aggregates.UNIT_FAMILY] <= 3
+
+
+def test_units_are_named_with_their_township_live_and_from_the_aggregates_alike(w, spread):
+    """Every township has a 党政办 and a 城管办: the table names the township with the unit."""
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=6)
+    live = case_stats(w.leader, start=start, end=today, group="handling_unit")
+    assert live.as_of is None
+    aggregates.refresh()
+    stored = case_stats(w.leader, start=start, end=today, group="handling_unit")
+    assert stored.as_of is not None
+    live_names = sorted(r.name for r in live)
+    assert live_names == sorted(r.name for r in stored)
+    assert live_names == ["尚未派遣", "甲街道·甲党政办"]
+    towns = case_stats(w.leader, start=start, end=today, group="township")
+    assert [r.name for r in towns] == ["甲街道"]

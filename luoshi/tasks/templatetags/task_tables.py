@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from luoshi.org.labels import unit_labels
 from luoshi.tasks.models import Light, Status
 
 register = template.Library()
@@ -61,6 +62,8 @@ def task_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
     t_missed = escape(_("%(n)d reports missed"))
     missed = f' <span class="tag tag-warn">{t_missed}</span>'
     url = reverse("tasks:detail", args=[0])[: -len("0/")]
+    rows = list(rows)
+    units = unit_labels(r["lead_unit_id"] for r in rows)  # named with their township, one query
     parts = []
     for r in rows:
         pk = r["id"]
@@ -73,7 +76,7 @@ def task_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
                 title=escape(r["title"]),
                 number=escape(r["number"]),
                 subtask=subtask if r["parent_id"] else "",
-                unit=escape(r["lead_unit__name"]),
+                unit=escape(units.get(r["lead_unit_id"], r["lead_unit__name"])),
                 leader=escape(r["responsible_leader__name"] or "—"),
                 deadline=r["deadline"].isoformat(),
                 overdue=overdue if r["is_overdue"] else "",

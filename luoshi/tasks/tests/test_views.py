@@ -67,7 +67,7 @@ def test_staff_accepts_and_reports_through_the_pages(client, s, fixed_today):
     assert "已清理三条巷道" in page
 
 
-OVERVIEW_QUERIES = 14
+OVERVIEW_QUERIES = 15
 
 
 def test_overview_query_count_is_fixed_whatever_the_page_size(client, s, settings):
@@ -90,7 +90,8 @@ def test_overview_query_count_is_fixed_whatever_the_page_size(client, s, setting
         assert page.count("<tr data-task=") == min(size, 31)
         counts.append(len(ctx.captured_queries))
     # session, user, unread count, session save; grants, units in scope, extra task ids;
-    # light counts, page rows; unit, leader and goal options (the save is three in a test: savepoint, update, release)
+    # light counts, page rows, the lead units named with their townships; unit, leader and goal options
+    # (the save is three in a test: savepoint, update, release)
     assert counts == [OVERVIEW_QUERIES, OVERVIEW_QUERIES]
 
 

@@ -61,6 +61,50 @@
     return out;
   }
 
+  // Legends stand above the plot and never over an axis: the grid leaves them the rows they need
+  // at the chart's width (a long legend wraps on a phone) and fits its axis labels inside
+  // (containLabel). A chart that places its legend or grid itself keeps its own values.
+  var LEGEND_ROW = 24;
+
+  function legendNames(option, legend) {
+    if (Array.isArray(legend.data)) {
+      return legend.data.map(function (d) { return typeof d === "string" ? d : (d && d.name) || ""; });
+    }
+    var series = Array.isArray(option.series) ? option.series : (option.series ? [option.series] : []);
+    return series.map(function (s) { return (s && s.name) || ""; });
+  }
+
+  function withRoom(el, option) {
+    var out = {};
+    Object.keys(option).forEach(function (key) { out[key] = option[key]; });
+    if (!out.legend || Array.isArray(out.legend) || out.legend.show === false) { return out; }
+    var legend = {};
+    Object.keys(out.legend).forEach(function (key) { legend[key] = out.legend[key]; });
+    var placed = legend.top !== undefined || legend.bottom !== undefined;
+    if (!placed) { legend.top = 0; }
+    out.legend = legend;
+    if (placed && legend.top === undefined) { return out; }
+    var width = Math.max(el.clientWidth || 0, 240);
+    var used = 0;
+    var rows = 1;
+    legendNames(option, legend).forEach(function (name) {
+      var entry = 40 + String(name).length * 13;
+      if (used + entry > width && used > 0) { rows += 1; used = 0; }
+      used += entry;
+    });
+    var room = 12 + rows * LEGEND_ROW;
+    var grids = Array.isArray(out.grid) ? out.grid : [out.grid || {}];
+    var spaced = grids.map(function (grid) {
+      var g = {};
+      Object.keys(grid).forEach(function (key) { g[key] = grid[key]; });
+      if (g.top === undefined) { g.top = room; }
+      if (g.containLabel === undefined) { g.containLabel = true; }
+      return g;
+    });
+    out.grid = Array.isArray(out.grid) ? spaced : spaced[0];
+    return out;
+  }
+
   function draw(el, option) {
     var table = el.getAttribute("data-chart-table");
     if (table && !el.hasAttribute("aria-describedby")) { el.setAttribute("aria-describedby", table); }
@@ -83,7 +127,7 @@
     // data-chart-theme="dark" for a dark page (ECharts' own dark theme is in the build).
     var theme = el.getAttribute("data-chart-theme") || null;
     var chart = window.echarts.init(el, theme, { renderer: "canvas", locale: locale });
-    chart.setOption(withAria(el, option));
+    chart.setOption(withAria(el, withRoom(el, option)));
     el.setAttribute("data-rendered", "1");
     charts.push(chart);
     return chart;
