@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -288,8 +288,16 @@ def _check_boundary(boundary: Any) -> list[list[float]]:
     return points
 
 
+#: A map point's places (the columns keep six: about 10 cm); the API rounds longer ones.
+COORDINATE = Decimal("0.000001")
+
+
 def _check_parcel(parcel: Parcel) -> None:
     parcel.boundary = _check_boundary(parcel.boundary)
+    for name in ("lat", "lng"):
+        value = getattr(parcel, name)
+        if value is not None:
+            setattr(parcel, name, Decimal(value).quantize(COORDINATE, rounding=ROUND_HALF_UP))
     if (parcel.lat is not None and not -90 <= parcel.lat <= 90) or (
         parcel.lng is not None and not -180 <= parcel.lng <= 180
     ):
