@@ -18,6 +18,7 @@ from ninja.responses import Status as HttpStatus
 
 from luoshi.api.pagination import paginate
 from luoshi.api.schemas import BodySchema, ErrorOut, PageOut
+from luoshi.core import bounds
 from luoshi.core.errors import NotFound, ValidationFailed
 from luoshi.org.models import Person, Unit
 from luoshi.org.scope import scope_for
@@ -287,12 +288,15 @@ def update_project(request: HttpRequest, project_id: int, payload: ProjectPatch)
 class ProjectStepIn(BodySchema):
     action: str = Field(..., max_length=20, description="advance or step_back")
     comment: str = Field("", max_length=500)
+    version: bounds.Version | None = Field(None, description="The version you read; a stale one gets 409")
 
 
 @router.post("/{int:project_id}/steps", response={200: ProjectDetailOut, **ERRORS}, summary="Move the stage")
 def step_project(request: HttpRequest, project_id: int, payload: ProjectStepIn) -> Any:
     project = selectors.access_project(request.user, project_id)
-    services.project_step(actor=request.user, project=project, action=payload.action, comment=payload.comment)
+    services.project_step(
+        actor=request.user, project=project, action=payload.action, comment=payload.comment, version=payload.version
+    )
     return _detail(selectors.access_project(request.user, project_id))
 
 
@@ -615,12 +619,16 @@ class ProjectLeadStepIn(BodySchema):
     action: str = Field(..., max_length=20, description="talk, sign, land, operate, drop or revive")
     on: dt.date | None = None
     comment: str = Field("", max_length=500)
+    version: bounds.Version | None = Field(None, description="The version you read; a stale one gets 409")
 
 
 @router.post("/leads/{int:lead_id}/steps", response={200: ProjectLeadOut, **ERRORS}, summary="Move a lead on")
 def step_lead(request: HttpRequest, lead_id: int, payload: ProjectLeadStepIn) -> Any:
     lead = selectors.access_lead(request.user, lead_id)
-    services.lead_step(actor=request.user, lead=lead, action=payload.action, on=payload.on, comment=payload.comment)
+    services.lead_step(
+        actor=request.user, lead=lead, action=payload.action, on=payload.on, comment=payload.comment,
+        version=payload.version,
+    )  # fmt: skip
     return _lead(selectors.access_lead(request.user, lead_id))
 
 

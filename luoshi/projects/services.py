@@ -454,10 +454,20 @@ def project_update(*, actor: Any, project: Project, data: ProjectData, version: 
 
 
 @transaction.atomic
-def project_step(*, actor: Any, project: Project, action: str, comment: str = "", on: dt.date | None = None) -> Project:
-    """Move the project one stage on (or back, with a reason) along the stage table."""
+def project_step(
+    *,
+    actor: Any,
+    project: Project,
+    action: str,
+    comment: str = "",
+    on: dt.date | None = None,
+    version: int | None = None,
+) -> Project:
+    """Move the project one stage on (or back, with a reason) along the stage table. With the
+    ``version`` the caller read, a step someone else took meanwhile is not taken twice (409)."""
     project = versioning.lock(Project, project.pk)
     require_manage(actor, project)
+    versioning.check_version(project, version)
     row = workflow.project_transition(project.stage, action)
     comment = _text(comment, "comment", 500, required=row.needs_comment, label=_("reason"))
     day = on or local_today()
@@ -975,11 +985,15 @@ def lead_update(*, actor: Any, lead: Lead, data: LeadData, version: int | None =
 
 
 @transaction.atomic
-def lead_step(*, actor: Any, lead: Lead, action: str, on: dt.date | None = None, comment: str = "") -> Lead:
-    """Move a lead along the pipeline (线索 → 在谈 → 签约 → 落地/开工 → 投产), recording the day of each step."""
+def lead_step(
+    *, actor: Any, lead: Lead, action: str, on: dt.date | None = None, comment: str = "", version: int | None = None
+) -> Lead:
+    """Move a lead along the pipeline (线索 → 在谈 → 签约 → 落地/开工 → 投产), recording the day of each step
+    (with the ``version`` read, a step someone else took meanwhile is refused: 409)."""
     lead = versioning.lock(Lead, lead.pk)
     if not can_manage_lead(actor, lead):
         require(actor, "lead.manage", lead)
+    versioning.check_version(lead, version)
     row = workflow.lead_transition(lead.stage, action)
     comment = _text(comment, "comment", 500, required=row.needs_comment, label=_("reason"))
     day = on or local_today()
