@@ -32,6 +32,7 @@ from luoshi.org.scope import scope_for
 from luoshi.projects import workflow
 from luoshi.projects.creditcode import normalise as normalise_credit_code
 from luoshi.projects.creditcode import validate_credit_code
+from luoshi.projects.error_codes import ProjectErrorCode
 from luoshi.projects.models import (
     LEVEL_FIELDS,
     MAX_MONEY,
@@ -672,9 +673,9 @@ def problem_to_task(
     problem = _lock_problem(problem)
     require_problem_manage(actor, problem)
     if problem.task_id is not None and problem.status != ProblemStatus.OPEN:
-        raise Conflict(_("This problem is already being handled as a task."), code="problem_has_task")
+        raise Conflict(_("This problem is already being handled as a task."), code=ProjectErrorCode.PROBLEM_HAS_TASK)
     if problem.status == ProblemStatus.SETTLED:
-        raise Conflict(_("This problem is already settled."), code="problem_settled")
+        raise Conflict(_("This problem is already settled."), code=ProjectErrorCode.PROBLEM_SETTLED)
     project = problem.project
     request = links.TaskRequest(
         title=_("%(project)s: %(problem)s") % {"project": project.name, "problem": problem.title},
@@ -763,7 +764,7 @@ def problem_settle(*, actor: Actor, problem: Problem, comment: str = "") -> Prob
     if problem.status != ProblemStatus.OPEN:
         raise Conflict(
             _("Only an open problem that is not being handled as a task can be settled by hand."),
-            code="problem_not_open",
+            code=ProjectErrorCode.PROBLEM_NOT_OPEN,
         )
     comment = _text(comment, "comment", 500, required=True, label=_("how it was settled"))
     problem.status = ProblemStatus.SETTLED
@@ -1034,10 +1035,10 @@ def lead_to_project(*, actor: Actor, lead: Lead, unit: Unit | None = None) -> Pr
     if not can_manage_lead(actor, lead):
         require(actor, "lead.manage", lead)
     if lead.project_id is not None:
-        raise Conflict(_("This lead already is a registry project."), code="lead_has_project")
+        raise Conflict(_("This lead already is a registry project."), code=ProjectErrorCode.LEAD_HAS_PROJECT)
     stage = PROJECT_STAGE_OF_LEAD.get(lead.stage)
     if stage is None:
-        raise Conflict(_("Only a signed lead can become a registry project."), code="lead_not_signed")
+        raise Conflict(_("Only a signed lead can become a registry project."), code=ProjectErrorCode.LEAD_NOT_SIGNED)
     day = lead.signed_on or local_today()
     project = project_create(
         actor=actor,
