@@ -30,6 +30,7 @@ from luoshi.core.versioning import check_version, lock
 from luoshi.org.models import Unit
 from luoshi.org.permissions import require
 from luoshi.relocation import selectors, workflow
+from luoshi.relocation.error_codes import RelocationErrorCode
 from luoshi.relocation.models import Campaign, Household, Parcel, Stage
 from luoshi.relocation.permissions import campaign_roles
 
@@ -223,16 +224,18 @@ def _needs_met(needs: str, campaign: Campaign) -> None:
         return
     f = selectors.campaign_figures(campaign)
     if needs == workflow.Needs.HOUSEHOLDS and f.households == 0:
-        raise Conflict(_("Enter the households in the ledger before signing starts."), code="ledger_empty")
+        raise Conflict(
+            _("Enter the households in the ledger before signing starts."), code=RelocationErrorCode.LEDGER_EMPTY
+        )
     if needs == workflow.Needs.ONE_SIGNED and f.signed == 0:
-        raise Conflict(_("No household has signed yet."), code="none_signed")
+        raise Conflict(_("No household has signed yet."), code=RelocationErrorCode.NONE_SIGNED)
     if needs == workflow.Needs.ONE_VACATED and f.vacated == 0:
-        raise Conflict(_("No household has vacated yet."), code="none_vacated")
+        raise Conflict(_("No household has vacated yet."), code=RelocationErrorCode.NONE_VACATED)
     if needs == workflow.Needs.ALL_DEMOLISHED and not f.cleared:
         raise Conflict(
             _("The land is not clear yet: %(n)d of %(total)d households are not demolished.")
             % {"n": f.households - f.demolished, "total": f.households},
-            code="not_cleared",
+            code=RelocationErrorCode.NOT_CLEARED,
         )
 
 
@@ -402,7 +405,10 @@ def household_delete(*, actor: Actor, household: Household) -> None:
     campaign = Campaign.objects.select_related("unit", "team").get(pk=locked.campaign_id)
     require(actor, "relocation.ledger.edit", campaign)
     if locked.signed_on is not None:
-        raise Conflict(_("A household that has signed cannot be removed from the ledger."), code="signed")
+        raise Conflict(
+            _("A household that has signed cannot be removed from the ledger."),
+            code=RelocationErrorCode.HOUSEHOLD_SIGNED,
+        )
     audit.record(actor=actor, obj=locked, verb="delete", changes=audit.diff(_snapshot(locked, HOUSEHOLD_FIELDS), {}))
     locked.delete()
 
