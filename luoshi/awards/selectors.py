@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from luoshi.awards.error_codes import AwardErrorCode
 from luoshi.awards.models import (
     AwardKind,
     AwardRound,
@@ -80,10 +81,12 @@ def parse_period(key: str, *, kind: str | None = None) -> Period:
         period = Period.parse(key)
     except ValueError:
         raise ValidationFailed(
-            _("Write the period as 2026-09, 2026-Q3, 2026-H2 or 2026."), code="invalid_period"
+            _("Write the period as 2026-09, 2026-Q3, 2026-H2 or 2026."), code=AwardErrorCode.INVALID_PERIOD
         ) from None
     if kind and period.kind != kind:
-        raise ValidationFailed(_("This award is given per %(kind)s.") % {"kind": kind}, code="wrong_period_kind")
+        raise ValidationFailed(
+            _("This award is given per %(kind)s.") % {"kind": kind}, code=AwardErrorCode.WRONG_PERIOD_KIND
+        )
     return period
 
 
