@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.accounts.models import User
+from luoshi.accounts.types import Actor, signed_in
 from luoshi.awards import selectors, workflow
 from luoshi.awards.error_codes import AwardErrorCode
 from luoshi.awards.models import (
@@ -75,7 +76,7 @@ def _step(rnd: AwardRound) -> None:
 
 @transaction.atomic
 def round_create(
-    *, actor: Any, award_type: AwardType, unit: Unit, period: str, unit_kinds: Sequence[str] | None = None
+    *, actor: Actor, award_type: AwardType, unit: Unit, period: str, unit_kinds: Sequence[str] | None = None
 ) -> AwardRound:
     """Open a round of ``award_type`` for ``period`` over ``unit``'s subtree (organisers at ``unit``)."""
     if not scope_for(actor).roles_at(unit) & ORGANISERS:
@@ -87,7 +88,7 @@ def round_create(
     try:
         with transaction.atomic():
             rnd = AwardRound.objects.create(
-                award_type=award_type, unit=unit, period=key, unit_kinds=kinds, created_by=actor
+                award_type=award_type, unit=unit, period=key, unit_kinds=kinds, created_by=signed_in(actor)
             )
     except IntegrityError:
         raise Conflict(
@@ -111,7 +112,7 @@ def _check_files(files: Iterable[Any]) -> list[tuple[Any, str]]:
 @transaction.atomic
 def nominate(
     *,
-    actor: Any,
+    actor: Actor,
     rnd: AwardRound,
     unit: Unit | None = None,
     person: Person | None = None,
@@ -156,7 +157,7 @@ def nominate(
                 unit=unit,
                 person=person,
                 nominee_name=name[:100],
-                nominated_by=actor,
+                nominated_by=signed_in(actor),
                 nominating_unit=nominating_unit,
                 reason=reason,
                 figure=(figure or "")[:200],
@@ -170,14 +171,14 @@ def nominate(
             original_name=str(getattr(upload, "name", "file"))[:200],
             content_type=content_type,
             size=int(getattr(upload, "size", 0) or 0),
-            uploaded_by=actor,
+            uploaded_by=signed_in(actor),
         )
     audit.record(actor=actor, obj=rnd, verb="awards.nominate", comment=name)
     return nomination
 
 
 @transaction.atomic
-def add_member(*, actor: Any, rnd: AwardRound, user: User) -> PanelMember:
+def add_member(*, actor: Actor, rnd: AwardRound, user: User) -> PanelMember:
     rnd = _lock(rnd)
     workflow.require(workflow.ROUND_ROWS, rnd.status, Action.ADD_MEMBER, round_roles(actor, rnd))
     if not user.is_active:
@@ -190,15 +191,15 @@ def add_member(*, actor: Any, rnd: AwardRound, user: User) -> PanelMember:
 
 
 @transaction.atomic
-def vote(*, actor: Any, rnd: AwardRound, nomination: Nomination) -> Vote:
+def vote(*, actor: Actor, rnd: AwardRound, nomination: Nomination) -> Vote:
     """One vote per panel member, while the vote is open."""
     rnd = _lock(rnd)
     workflow.require(workflow.ROUND_ROWS, rnd.status, Action.VOTE, round_roles(actor, rnd))
     if nomination.round_id != rnd.pk:
         raise ValidationFailed(_("This nomination is not in this round."), code=AwardErrorCode.WRONG_ROUND)
-    if Vote.objects.filter(round=rnd, voter=actor).exists():
+    if Vote.objects.filter(round=rnd, voter=signed_in(actor)).exists():
         raise Conflict(_("You have voted in this round already."), code=AwardErrorCode.VOTED)
-    cast = Vote.objects.create(round=rnd, nomination=nomination, voter=actor)
+    cast = Vote.objects.create(round=rnd, nomination=nomination, voter=signed_in(actor))
     audit.record(actor=actor, obj=rnd, verb="awards.vote")
     return cast
 
@@ -209,7 +210,7 @@ def _tallies(rnd: AwardRound) -> list[tuple[int, int]]:
 
 @transaction.atomic
 def transition(
-    *, actor: Any, rnd: AwardRound, action: str, version: int | None = None, winners: Sequence[int] = ()
+    *, actor: Actor, rnd: AwardRound, action: str, version: int | None = None, winners: Sequence[int] = ()
 ) -> AwardRound:
     """Open the vote, decide (the winners chosen, or the clear leader by votes), reopen, publish."""
     rnd = _lock(rnd, version)
@@ -262,7 +263,7 @@ def _winners(rnd: AwardRound, winners: Sequence[int]) -> list[int]:
 
 
 @transaction.atomic
-def cite(*, actor: Any, nomination: Nomination, citation: str) -> Nomination:
+def cite(*, actor: Actor, nomination: Nomination, citation: str) -> Nomination:
     """颁奖词: the citation read out and published for a winner."""
     rnd = _lock(nomination.round)
     workflow.require(workflow.ROUND_ROWS, rnd.status, Action.CITE, round_roles(actor, rnd))
@@ -338,14 +339,14 @@ def _reason(rule: ListRule, metric: metrics.Metric, figure: metrics.Figure, plac
 
 
 @transaction.atomic
-def list_build(*, actor: Any, unit: Unit, period: str) -> ListIssue:
+def list_build(*, actor: Actor, unit: Unit, period: str) -> ListIssue:
     """Compute (or recompute) the draft red and black lists of ``unit``'s subtree for ``period``."""
     key = selectors.parse_period(period).key
     issue = ListIssue.objects.select_for_update().filter(unit=unit, period=key).first()
     if issue is None:
         if not scope_for(actor).roles_at(unit) & ORGANISERS:
             raise Forbidden(_("Only leaders and supervisors of this unit may make its lists."))
-        issue = ListIssue.objects.create(unit=unit, period=key, created_by=actor)
+        issue = ListIssue.objects.create(unit=unit, period=key, created_by=signed_in(actor))
     workflow.require(workflow.LIST_ROWS, issue.status, Action.BUILD, list_roles(actor, issue))
     issue.entries.all().delete()
     p = Period.parse(key)
@@ -394,7 +395,7 @@ def list_build(*, actor: Any, unit: Unit, period: str) -> ListIssue:
 
 
 @transaction.atomic
-def list_publish(*, actor: Any, issue: ListIssue, version: int | None = None) -> ListIssue:
+def list_publish(*, actor: Actor, issue: ListIssue, version: int | None = None) -> ListIssue:
     issue = versioning.lock_checked(ListIssue.objects.select_related("unit"), issue.pk, version)
     row = workflow.require(workflow.LIST_ROWS, issue.status, Action.PUBLISH, list_roles(actor, issue))
     if not issue.entries.exists():
