@@ -15,6 +15,7 @@ from luoshi.api.schemas import BodySchema, ErrorOut, PageOut
 from luoshi.core import bounds
 from luoshi.core.errors import NotFound, ValidationFailed
 from luoshi.indicators import selectors, services
+from luoshi.indicators.error_codes import IndicatorErrorCode
 from luoshi.indicators.models import ImportKind, Indicator, IndicatorValue, Source, Target
 from luoshi.indicators.parser import parse
 from luoshi.org.models import Unit
@@ -283,7 +284,7 @@ def _period(
         return year, month
     found = selectors.latest_period_below(request.user, unit) if below else selectors.latest_period(request.user, unit)
     if found is None:
-        raise ValidationFailed(_("There are no values yet; give year and month."), code="no_data")
+        raise ValidationFailed(_("There are no values yet; give year and month."), code=IndicatorErrorCode.NO_DATA)
     return (year or found[0], month or found[1])
 
 

@@ -23,9 +23,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luoshi.core import audit
-from luoshi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from luoshi.core.errors import Conflict, ErrorCode, Forbidden, NotFound, ValidationFailed
 from luoshi.indicators import computations as calc
 from luoshi.indicators import computed, excel
+from luoshi.indicators.error_codes import IndicatorErrorCode
 from luoshi.indicators.models import (
     MONEY_DIGITS,
     MONEY_PLACES,
@@ -97,7 +98,9 @@ class SaveResult:
 
 def _check_value(value: Decimal) -> Decimal:
     if not value.is_finite() or abs(value) >= _LIMIT:
-        raise ValidationFailed(_("The number %(value)s is too large.") % {"value": value}, code="too_large")
+        raise ValidationFailed(
+            _("The number %(value)s is too large.") % {"value": value}, code=IndicatorErrorCode.VALUE_OUT_OF_RANGE
+        )
     return value.quantize(Decimal(1).scaleb(-MONEY_PLACES))
 
 
@@ -111,14 +114,16 @@ def _check_yoy(yoy: Decimal | None) -> Decimal | None:
     if not yoy.is_finite() or abs(yoy) >= YOY_LIMIT:
         raise ValidationFailed(
             _("The growth rate %(value)s%% is out of range (less than ±1,000,000%%).") % {"value": yoy},
-            code="too_large",
+            code=IndicatorErrorCode.VALUE_OUT_OF_RANGE,
         )
     return yoy.quantize(calc.CENT)
 
 
 def _check_period(year: int, month: int) -> None:
     if not 2000 <= year <= 2100 or not 1 <= month <= 12:
-        raise ValidationFailed(_("Choose a year from 2000 to 2100 and a month from 1 to 12."), code="invalid_period")
+        raise ValidationFailed(
+            _("Choose a year from 2000 to 2100 and a month from 1 to 12."), code=IndicatorErrorCode.INVALID_PERIOD
+        )
 
 
 def entry_problem(unit: Unit, indicator: Indicator) -> str | None:
@@ -157,7 +162,8 @@ def _require_enter(actor: Any, units: Iterable[Unit]) -> None:
         if not can(actor, ENTER, unit):
             if can(actor, VIEW, unit):
                 raise Forbidden(
-                    _("You may not enter indicator values for %(unit)s.") % {"unit": unit.name}, code="forbidden"
+                    _("You may not enter indicator values for %(unit)s.") % {"unit": unit.name},
+                    code=ErrorCode.FORBIDDEN,
                 )
             raise NotFound()
 
@@ -186,7 +192,7 @@ def values_save(
     replaced value keeps its previous figure in :class:`ValueChange`.
     """
     if not rows:
-        raise ValidationFailed(_("There are no values to save."), code="empty")
+        raise ValidationFailed(_("There are no values to save."), code=IndicatorErrorCode.EMPTY)
     _require_enter(actor, (r.unit for r in rows))
     seen: set[tuple[int, int, int, int]] = set()
     clean: list[ValueRow] = []
@@ -196,14 +202,14 @@ def values_save(
         if (row.unit.kind, row.indicator.id) not in reportable:
             problem = entry_problem(row.unit, row.indicator)
             if problem:
-                raise ValidationFailed(problem, code="not_reported")
+                raise ValidationFailed(problem, code=IndicatorErrorCode.NOT_REPORTED)
             reportable.add((row.unit.kind, row.indicator.id))
         key = _key(row.unit.id, row.indicator.id, row.year, row.month)
         if key in seen:
             raise ValidationFailed(
                 _("%(unit)s · %(name)s · %(year)d-%(month)02d appears twice.")
                 % {"unit": row.unit.name, "name": row.indicator.name, "year": row.year, "month": row.month},
-                code="duplicate",
+                code=IndicatorErrorCode.DUPLICATE,
             )
         seen.add(key)
         yoy = _check_yoy(row.yoy_reported)
@@ -526,12 +532,13 @@ def value_set(
 def targets_save(*, actor: Any, rows: Sequence[TargetRow]) -> int:
     """Set annual targets (insert or replace); the unit's audit log shows old and new figures."""
     if not rows:
-        raise ValidationFailed(_("There are no targets to save."), code="empty")
+        raise ValidationFailed(_("There are no targets to save."), code=IndicatorErrorCode.EMPTY)
     for unit in {r.unit.pk: r.unit for r in rows}.values():
         if not can(actor, SET_TARGETS, unit):
             if can(actor, VIEW, unit):
                 raise Forbidden(
-                    _("Targets of %(unit)s are set by the unit above it.") % {"unit": unit.name}, code="forbidden"
+                    _("Targets of %(unit)s are set by the unit above it.") % {"unit": unit.name},
+                    code=ErrorCode.FORBIDDEN,
                 )
             raise NotFound()
     existing = {
@@ -547,11 +554,12 @@ def targets_save(*, actor: Any, rows: Sequence[TargetRow]) -> int:
     written = 0
     for row in rows:
         if not 2000 <= row.year <= 2100:
-            raise ValidationFailed(_("Choose a year from 2000 to 2100."), code="invalid_year")
+            raise ValidationFailed(_("Choose a year from 2000 to 2100."), code=IndicatorErrorCode.INVALID_YEAR)
         value = _check_value(row.value)
         if value <= 0 and row.indicator.kind == IndicatorKind.CUMULATIVE:
             raise ValidationFailed(
-                _("The target for %(name)s must be more than zero.") % {"name": row.indicator.name}, code="invalid"
+                _("The target for %(name)s must be more than zero.") % {"name": row.indicator.name},
+                code=ErrorCode.INVALID,
             )
         current = existing.get((row.unit.pk, row.indicator.pk, row.year))
         if current is not None and current.value == value:
@@ -599,7 +607,9 @@ def indicator_save(*, actor: Any, indicator: Indicator | None, data: dict[str, A
     """Create or change a catalogue entry (administrators of a top unit). The code never changes once
     created; other names must not be another indicator's name or other name (imports match by them)."""
     if not can_manage_catalogue(actor):
-        raise Forbidden(_("Only administrators of the whole organisation change the catalogue."), code="forbidden")
+        raise Forbidden(
+            _("Only administrators of the whole organisation change the catalogue."), code=ErrorCode.FORBIDDEN
+        )
     creating = indicator is None
     target = indicator if indicator is not None else Indicator()
     before = {} if creating else audit.snapshot(target, CATALOGUE_FIELDS)
@@ -611,7 +621,9 @@ def indicator_save(*, actor: Any, indicator: Indicator | None, data: dict[str, A
     target.name = str(target.name).strip()
     target.aliases = [a for a in dict.fromkeys(str(a).strip() for a in target.aliases or []) if a and a != target.name]
     if not target.unit_kinds:
-        raise ValidationFailed(_("Choose at least one kind of unit that reports the indicator."), code="invalid")
+        raise ValidationFailed(
+            _("Choose at least one kind of unit that reports the indicator."), code=ErrorCode.INVALID
+        )
     taken: dict[str, str] = {}
     for other in Indicator.objects.exclude(pk=target.pk).only("name", "aliases"):
         for word in [other.name, *(other.aliases or [])]:
@@ -620,10 +632,12 @@ def indicator_save(*, actor: Any, indicator: Indicator | None, data: dict[str, A
         if _norm(word) in taken:
             raise ValidationFailed(
                 _("“%(word)s” is already a name of %(other)s.") % {"word": word, "other": taken[_norm(word)]},
-                code="duplicate_name",
+                code=IndicatorErrorCode.DUPLICATE_NAME,
             )
     if creating and Indicator.objects.filter(code=target.code).exists():
-        raise ValidationFailed(_("The code %(code)s is taken.") % {"code": target.code}, code="duplicate_code")
+        raise ValidationFailed(
+            _("The code %(code)s is taken.") % {"code": target.code}, code=IndicatorErrorCode.DUPLICATE_CODE
+        )
     target.full_clean()
     target.save()
     after = audit.snapshot(target, CATALOGUE_FIELDS)
@@ -649,12 +663,16 @@ def composite_save(
         raise NotFound()
     name = " ".join(name.split())
     if not 1 <= len(name) <= 60:
-        raise ValidationFailed(_("Give the leaderboard a name of up to 60 characters."), code="invalid_name")
+        raise ValidationFailed(
+            _("Give the leaderboard a name of up to 60 characters."), code=IndicatorErrorCode.INVALID_NAME
+        )
     chosen = {ind.code: w for ind, w in weights if w > 0}
     if not chosen:
-        raise ValidationFailed(_("Give at least one indicator a weight above zero."), code="no_weights")
+        raise ValidationFailed(
+            _("Give at least one indicator a weight above zero."), code=IndicatorErrorCode.NO_WEIGHTS
+        )
     if any(not w.is_finite() or w > 1000 for w in chosen.values()):
-        raise ValidationFailed(_("Weights go from 0 to 1000."), code="invalid_weight")
+        raise ValidationFailed(_("Weights go from 0 to 1000."), code=IndicatorErrorCode.INVALID_WEIGHT)
     if metric not in COMPOSITE_METRICS:
         metric = "completion"
     saved = SavedComposite.objects.select_for_update().filter(parent=parent, name=name).first()
@@ -826,7 +844,7 @@ def import_preview(
     try:
         sheet = excel.read_workbook(data)
     except excel.ExcelError as exc:
-        raise ValidationFailed(str(exc), code="bad_file") from exc
+        raise ValidationFailed(str(exc), code=IndicatorErrorCode.BAD_FILE) from exc
     year = year or sheet.year
     month = month or sheet.month
     units = UnitIndex(actor)
@@ -945,7 +963,7 @@ def _own_open_batch(actor: Any, batch: ImportBatch) -> ImportBatch:
     if locked.created_by_id != getattr(actor, "pk", None) and not getattr(actor, "is_superuser", False):
         raise NotFound()
     if locked.status != ImportStatus.PREVIEW:
-        raise Conflict(_("This import has already been saved or discarded."), code="not_open")
+        raise Conflict(_("This import has already been saved or discarded."), code=IndicatorErrorCode.NOT_OPEN)
     return locked
 
 
@@ -956,7 +974,7 @@ def import_commit(*, actor: Any, batch: ImportBatch) -> SaveResult:
     if batch.errors and batch.kind == ImportKind.EXCEL:
         raise ValidationFailed(
             _("The file has %(n)d problems; correct them and upload it again.") % {"n": len(batch.errors)},
-            code="has_errors",
+            code=IndicatorErrorCode.HAS_ERRORS,
             details=batch.errors[:200],
         )
     rows = _batch_rows(batch)
@@ -1023,9 +1041,11 @@ def text_preview(*, actor: Any, unit: Unit, text: str, year: int, month: int | N
             raise Forbidden(_("You may not enter indicator values for %(unit)s.") % {"unit": unit.name})
         raise NotFound()
     if not text.strip():
-        raise ValidationFailed(_("Paste the scorecard text first."), code="empty")
+        raise ValidationFailed(_("Paste the scorecard text first."), code=IndicatorErrorCode.EMPTY)
     if len(text) > 1_000_000:
-        raise ValidationFailed(_("The text is longer than one million characters."), code="too_long")
+        raise ValidationFailed(
+            _("The text is longer than one million characters."), code=IndicatorErrorCode.TEXT_TOO_LONG
+        )
     index = IndicatorIndex(Indicator.objects.filter(is_active=True))
     rows: list[list[Any]] = []
     mentions: list[dict[str, Any]] = []
