@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.accounts.types import Actor
 from luoshi.core import audit
 from luoshi.core.errors import Conflict, ErrorCode, Forbidden, NotFound, ValidationFailed
 from luoshi.indicators import computations as calc
@@ -157,7 +158,7 @@ def _kinds_label(indicator: Indicator) -> str:
     return "、".join(labels.get(k, k) for k in indicator.unit_kinds or [])
 
 
-def _require_enter(actor: Any, units: Iterable[Unit]) -> None:
+def _require_enter(actor: Actor, units: Iterable[Unit]) -> None:
     for unit in {u.pk: u for u in units}.values():
         if not can(actor, ENTER, unit):
             if can(actor, VIEW, unit):
@@ -178,7 +179,7 @@ def _key(unit_id: int, indicator_id: int, year: int, month: int) -> tuple[int, i
 @transaction.atomic
 def values_save(
     *,
-    actor: Any,
+    actor: Actor,
     rows: Sequence[ValueRow],
     source: str = Source.ENTERED,
     kind: str = ImportKind.FORM,
@@ -234,7 +235,7 @@ def values_save(
     return result
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: Actor) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
@@ -367,7 +368,7 @@ def _copy_pg(
             copy.write_row(row)
 
 
-def _write(*, actor: Any, rows: Sequence[ValueRow], source: str, batch: ImportBatch) -> SaveResult:
+def _write(*, actor: Actor, rows: Sequence[ValueRow], source: str, batch: ImportBatch) -> SaveResult:
     """Upsert ``rows`` and append their history, as two batched statements (no model instances:
     a 100,000-row import would spend most of its time building them)."""
     keys = {_key(r.unit.id, r.indicator.id, r.year, r.month) for r in rows}
@@ -465,7 +466,7 @@ def _plain(value: Decimal) -> str:
 
 def _rollup(
     *,
-    actor: Any,
+    actor: Actor,
     keys: set[tuple[int, int, int, int]],
     indicators: dict[int, Indicator],
     batch: ImportBatch,
@@ -511,7 +512,7 @@ def _rollup(
 @transaction.atomic
 def value_set(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     indicator: Indicator,
     year: int,
@@ -529,7 +530,7 @@ def value_set(
 
 
 @transaction.atomic
-def targets_save(*, actor: Any, rows: Sequence[TargetRow]) -> int:
+def targets_save(*, actor: Actor, rows: Sequence[TargetRow]) -> int:
     """Set annual targets (insert or replace); the unit's audit log shows old and new figures."""
     if not rows:
         raise ValidationFailed(_("There are no targets to save."), code=IndicatorErrorCode.EMPTY)
@@ -603,7 +604,7 @@ CATALOGUE_FIELDS = (
 
 
 @transaction.atomic
-def indicator_save(*, actor: Any, indicator: Indicator | None, data: dict[str, Any]) -> Indicator:
+def indicator_save(*, actor: Actor, indicator: Indicator | None, data: dict[str, Any]) -> Indicator:
     """Create or change a catalogue entry (administrators of a top unit). The code never changes once
     created; other names must not be another indicator's name or other name (imports match by them)."""
     if not can_manage_catalogue(actor):
@@ -652,7 +653,7 @@ COMPOSITE_METRICS = ("completion", "yoy")
 
 @transaction.atomic
 def composite_save(
-    *, actor: Any, parent: Unit, name: str, weights: Sequence[tuple[Indicator, Decimal]], metric: str
+    *, actor: Actor, parent: Unit, name: str, weights: Sequence[tuple[Indicator, Decimal]], metric: str
 ) -> SavedComposite:
     """Keep a weighted composite leaderboard under ``name`` for the units below ``parent`` (a second
     save under the same name replaces the weights). Leaders, supervisors and administrators at the
@@ -693,7 +694,7 @@ def composite_save(
 
 
 @transaction.atomic
-def composite_delete(*, actor: Any, saved: SavedComposite) -> None:
+def composite_delete(*, actor: Actor, saved: SavedComposite) -> None:
     if not can(actor, ENTER, saved.parent):
         raise NotFound()
     audit.record(actor=actor, obj=saved, verb="delete", changes={"weights": {"before": saved.weights, "after": None}})
@@ -745,7 +746,7 @@ class IndicatorIndex:
 class UnitIndex:
     """Units the actor can see, by short code or by name (a name must be unique in the scope)."""
 
-    def __init__(self, actor: Any) -> None:
+    def __init__(self, actor: Actor) -> None:
         self.by_code: dict[str, Unit] = {}
         self.by_name: dict[str, list[Unit]] = defaultdict(list)
         self._memo: dict[str, tuple[Unit | None, str | None]] = {}
@@ -829,7 +830,7 @@ def cell_pct(value: Any) -> tuple[Decimal | None, str | None]:
 
 
 def import_preview(
-    *, actor: Any, data: bytes, file_name: str, year: int | None = None, month: int | None = None
+    *, actor: Actor, data: bytes, file_name: str, year: int | None = None, month: int | None = None
 ) -> ImportBatch:
     """Read and check an uploaded workbook; nothing is saved until :func:`import_commit`.
 
@@ -958,7 +959,7 @@ def _batch_rows(batch: ImportBatch) -> list[ValueRow]:
     return result
 
 
-def _own_open_batch(actor: Any, batch: ImportBatch) -> ImportBatch:
+def _own_open_batch(actor: Actor, batch: ImportBatch) -> ImportBatch:
     locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if locked.created_by_id != getattr(actor, "pk", None) and not getattr(actor, "is_superuser", False):
         raise NotFound()
@@ -968,7 +969,7 @@ def _own_open_batch(actor: Any, batch: ImportBatch) -> ImportBatch:
 
 
 @transaction.atomic
-def import_commit(*, actor: Any, batch: ImportBatch) -> SaveResult:
+def import_commit(*, actor: Actor, batch: ImportBatch) -> SaveResult:
     """Save a previewed import: every row or none; a batch with errors cannot be saved."""
     batch = _own_open_batch(actor, batch)
     if batch.errors and batch.kind == ImportKind.EXCEL:
@@ -983,7 +984,7 @@ def import_commit(*, actor: Any, batch: ImportBatch) -> SaveResult:
 
 
 @transaction.atomic
-def import_discard(*, actor: Any, batch: ImportBatch) -> ImportBatch:
+def import_discard(*, actor: Actor, batch: ImportBatch) -> ImportBatch:
     batch = _own_open_batch(actor, batch)
     batch.status = ImportStatus.DISCARDED
     batch.rows = []
@@ -1030,7 +1031,7 @@ def _places_below(unit: Unit, places: set[str]) -> dict[str, Unit]:
 _RANK_SUFFIXES = ("排名", "位次", "名次")
 
 
-def text_preview(*, actor: Any, unit: Unit, text: str, year: int, month: int | None = None) -> ImportBatch:
+def text_preview(*, actor: Actor, unit: Unit, text: str, year: int, month: int | None = None) -> ImportBatch:
     """Parse pasted scorecard text for ``unit``; mentions that match the catalogue become rows to save.
 
     ``year`` is the year of periods such as 1-8月; ``month`` is used when a
