@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import types
+import typing
+from decimal import Decimal
+from functools import cache
 from typing import Any, Generic, TypeVar
 
 from ninja import Schema
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 T = TypeVar("T")
 
@@ -17,6 +22,44 @@ class PlainOut(BaseModel):
     attributes are still read (``from_attributes``), but nothing is called or resolved."""
 
     model_config = ConfigDict(from_attributes=True)
+
+
+_NUMBERS = (int, float, Decimal)
+
+
+def _numeric(annotation: Any) -> bool:
+    """Is ``annotation`` a number, an optional number, a union with one, or a list of them?"""
+    if annotation in _NUMBERS:
+        return True
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType, list):
+        return any(_numeric(arg) for arg in typing.get_args(annotation))
+    return False
+
+
+@cache
+def _number_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(field.alias or name for name, field in model.model_fields.items() if _numeric(field.annotation))
+
+
+class BodySchema(Schema):
+    """The base of every request body: JSON's ``true``/``false`` is not a number.
+
+    pydantic (lax mode) would read ``false`` as 0 for an ``int`` field; the OpenAPI document says
+    ``integer``, so the API refuses it (422) like any other value of the wrong type."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, data: Any) -> Any:
+        values = getattr(data, "_obj", data)  # ninja's Schema hands validators a DjangoGetter around the dict
+        if isinstance(values, dict):
+            for name in _number_fields(cls):
+                value = values.get(name)
+                items = value if isinstance(value, list) else [value]
+                if any(isinstance(v, bool) for v in items):
+                    raise PydanticCustomError("number_type", "{field}: a number is expected, not true or false",
+                                              {"field": name})  # fmt: skip
+        return data
 
 
 class ErrorOut(Schema):

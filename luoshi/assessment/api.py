@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 
 from luoshi.api.pagination import paginate
-from luoshi.api.schemas import ErrorOut, PageOut, PlainOut
+from luoshi.api.schemas import BodySchema, ErrorOut, PageOut, PlainOut
 from luoshi.assessment import permissions, selectors, services, workflow
 from luoshi.assessment.models import Appeal, Item, Result, Run, RunState
 from luoshi.assessment.workflow import Action
@@ -172,28 +172,28 @@ class AssessmentResultQuery(Schema):
     page_size: int = Field(100, ge=1, le=500)
 
 
-class AssessmentComputeIn(Schema):
+class AssessmentComputeIn(BodySchema):
     period: str = Field(..., min_length=4, max_length=8, description="2026-03, 2026-Q1, 2026-H1 or 2026")
 
 
-class AssessmentTransitionIn(Schema):
+class AssessmentTransitionIn(BodySchema):
     action: Literal["recompute", "freeze", "reopen", "publish", "archive"]
     comment: str = Field("", max_length=500)
     version: int | None = Field(None, ge=0)
 
 
-class AssessmentManualScoreIn(Schema):
+class AssessmentManualScoreIn(BodySchema):
     item_id: int = Field(..., ge=1, le=2_147_483_647)
     points: Decimal = Field(..., ge=0, le=1000, decimal_places=2)
     reason: str = Field(..., min_length=1, max_length=2000)
 
 
-class AssessmentAppealIn(Schema):
+class AssessmentAppealIn(BodySchema):
     item_id: int = Field(..., ge=1, le=2_147_483_647)
     reason: str = Field(..., min_length=1, max_length=2000)
 
 
-class AssessmentDecisionIn(Schema):
+class AssessmentDecisionIn(BodySchema):
     action: Literal["uphold", "reject"]
     reply: str = Field(..., min_length=1, max_length=2000)
     corrected_points: Decimal | None = Field(None, ge=0, le=1000, decimal_places=2)

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from luoshi.api.pagination import paginate
-from luoshi.api.schemas import ErrorOut, PageOut, PlainOut
+from luoshi.api.schemas import BodySchema, ErrorOut, PageOut, PlainOut
 from luoshi.awards import permissions, selectors, services, workflow
 from luoshi.awards.models import AwardRound, ListIssue, ListStatus, Nomination
 from luoshi.core.errors import NotFound
@@ -75,7 +75,7 @@ class AwardRoundQuery(Schema):
     page_size: int = Field(50, ge=1, le=500)
 
 
-class AwardVoteIn(Schema):
+class AwardVoteIn(BodySchema):
     nomination_id: int = Field(ge=1, le=2**31 - 1)
 
 

@@ -11,10 +11,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q
 
+from luoshi.accounts.models import User
+from luoshi.accounts.types import Actor
 from luoshi.awards.models import AwardRound, ListIssue, PanelMember
 from luoshi.awards.workflow import NOMINATOR, ORGANISER, PANEL
 from luoshi.org.models import Role, Unit
@@ -24,7 +24,7 @@ ORGANISERS = frozenset({Role.LEADER, Role.RESPONSIBLE_LEADER, Role.SUPERVISOR, R
 NOMINATORS = frozenset(Role.values) - {Role.DISTRICT_VIEWER, Role.GRID_WORKER}
 
 
-def unit_q(user: Any, field: str = "unit") -> Q:
+def unit_q(user: Actor, field: str = "unit") -> Q:
     """Rows whose ``field`` unit is in the user's scope or above one of the user's units."""
     scope = scope_for(user)
     if scope.is_all:
@@ -35,16 +35,16 @@ def unit_q(user: Any, field: str = "unit") -> Q:
     return scope.unit_q(field) | Q(**{f"{field}_id__in": sorted(above)})
 
 
-def is_organiser(user: Any, unit: Unit) -> bool:
+def is_organiser(user: Actor, unit: Unit) -> bool:
     return bool(scope_for(user).roles_at(unit) & ORGANISERS)
 
 
-def may_organise_somewhere(user: Any) -> bool:
+def may_organise_somewhere(user: Actor) -> bool:
     scope = scope_for(user)
     return scope.is_all or bool(scope.roles & ORGANISERS)
 
 
-def organiser_units(user: Any) -> list[Unit]:
+def organiser_units(user: Actor) -> list[Unit]:
     """The units where the user may open rounds and lists (where an organiser role was granted)."""
     scope = scope_for(user)
     if scope.is_all:
@@ -53,7 +53,7 @@ def organiser_units(user: Any) -> list[Unit]:
     return list(Unit.objects.filter(pk__in=ids, is_active=True).order_by("path"))
 
 
-def _nominates_in(user: Any, unit: Unit) -> bool:
+def _nominates_in(user: Actor, unit: Unit) -> bool:
     scope = scope_for(user)
     if scope.is_all:
         return True
@@ -62,27 +62,27 @@ def _nominates_in(user: Any, unit: Unit) -> bool:
     )
 
 
-def round_roles(user: Any, rnd: AwardRound) -> frozenset[str]:
+def round_roles(user: Actor, rnd: AwardRound) -> frozenset[str]:
     roles: set[str] = set()
     if is_organiser(user, rnd.unit):
         roles.add(ORGANISER)
     if _nominates_in(user, rnd.unit):
         roles.add(NOMINATOR)
-    if getattr(user, "is_authenticated", False) and PanelMember.objects.filter(round=rnd, user=user).exists():
+    if isinstance(user, User) and PanelMember.objects.filter(round=rnd, user=user).exists():
         roles.add(PANEL)
     return frozenset(roles)
 
 
-def list_roles(user: Any, issue: ListIssue) -> frozenset[str]:
+def list_roles(user: Actor, issue: ListIssue) -> frozenset[str]:
     return frozenset({ORGANISER}) if is_organiser(user, issue.unit) else frozenset()
 
 
-def may_nominate(user: Any, unit: Unit) -> bool:
+def may_nominate(user: Actor, unit: Unit) -> bool:
     """May ``user`` put ``unit`` (or a cadre working there) forward: is it in their scope, as a nominator?"""
     return may_nominate_path(user, unit.path)
 
 
-def may_nominate_path(user: Any, path: str) -> bool:
+def may_nominate_path(user: Actor, path: str) -> bool:
     scope = scope_for(user)
     if scope.is_all:
         return True

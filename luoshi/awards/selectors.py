@@ -6,11 +6,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.models import User
+from luoshi.accounts.types import Actor
+from luoshi.awards.error_codes import AwardErrorCode
 from luoshi.awards.models import (
     AwardKind,
     AwardRound,
@@ -34,18 +36,18 @@ from luoshi.org.scope import scope_for
 # --- Scoped bases ---------------------------------------------------------------------------
 
 
-def rounds_visible_to(user: Any) -> QuerySet[AwardRound]:
+def rounds_visible_to(user: Actor) -> QuerySet[AwardRound]:
     return AwardRound.objects.filter(unit_q(user)).select_related("award_type", "unit")
 
 
-def access_round(user: Any, pk: int | str) -> AwardRound:
+def access_round(user: Actor, pk: int | str) -> AwardRound:
     try:
         return rounds_visible_to(user).get(pk=int(pk))
     except (AwardRound.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
 
 
-def lists_visible_to(user: Any) -> QuerySet[ListIssue]:
+def lists_visible_to(user: Actor) -> QuerySet[ListIssue]:
     """Published lists in (or above) the user's units; drafts only for their organisers."""
     scope = scope_for(user)
     qs = ListIssue.objects.select_related("unit")
@@ -54,14 +56,14 @@ def lists_visible_to(user: Any) -> QuerySet[ListIssue]:
     return qs.filter(unit_q(user)).filter(Q(status=ListStatus.PUBLISHED) | scope.unit_q("unit", roles=ORGANISERS))
 
 
-def access_list(user: Any, pk: int | str) -> ListIssue:
+def access_list(user: Actor, pk: int | str) -> ListIssue:
     try:
         return lists_visible_to(user).get(pk=int(pk))
     except (ListIssue.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
 
 
-def access_evidence(user: Any, pk: int | str) -> Evidence:
+def access_evidence(user: Actor, pk: int | str) -> Evidence:
     try:
         return Evidence.objects.select_related("nomination__round").get(
             pk=int(pk), nomination__round__in=rounds_visible_to(user)
@@ -80,17 +82,19 @@ def parse_period(key: str, *, kind: str | None = None) -> Period:
         period = Period.parse(key)
     except ValueError:
         raise ValidationFailed(
-            _("Write the period as 2026-09, 2026-Q3, 2026-H2 or 2026."), code="invalid_period"
+            _("Write the period as 2026-09, 2026-Q3, 2026-H2 or 2026."), code=AwardErrorCode.INVALID_PERIOD
         ) from None
     if kind and period.kind != kind:
-        raise ValidationFailed(_("This award is given per %(kind)s.") % {"kind": kind}, code="wrong_period_kind")
+        raise ValidationFailed(
+            _("This award is given per %(kind)s.") % {"kind": kind}, code=AwardErrorCode.WRONG_PERIOD_KIND
+        )
     return period
 
 
 # --- Rounds ------------------------------------------------------------------------------------
 
 
-def round_list(user: Any, *, status: str = "", period: str = "") -> QuerySet[AwardRound]:
+def round_list(user: Actor, *, status: str = "", period: str = "") -> QuerySet[AwardRound]:
     qs = rounds_visible_to(user).annotate(n_nominations=Count("nominations", distinct=True))
     if status:
         qs = qs.filter(status=status)
@@ -116,8 +120,8 @@ def round_detail(rnd: AwardRound) -> list[Tally]:
     return [Tally(n, n.n_votes) for n in nominations]
 
 
-def my_vote(user: Any, rnd: AwardRound) -> int | None:
-    if not getattr(user, "is_authenticated", False):
+def my_vote(user: Actor, rnd: AwardRound) -> int | None:
+    if not isinstance(user, User):
         return None
     return rnd.votes.filter(voter=user).values_list("nomination_id", flat=True).first()
 
@@ -151,7 +155,7 @@ def eligible(rnd: AwardRound) -> list[tuple[Subject, str]]:
     return [(Subject.unit(u), u.name) for u in units.order_by("path").only("pk", "path", "name")]
 
 
-def nominee_choices(user: Any, rnd: AwardRound, *, exclude: set[int | None]) -> list[tuple[int, str]]:
+def nominee_choices(user: Actor, rnd: AwardRound, *, exclude: set[int | None]) -> list[tuple[int, str]]:
     """Whom ``user`` may put forward in ``rnd``: the eligible units or cadres in their own scope (2 queries)."""
     subjects = eligible(rnd)
     if rnd.award_type.subject_kind == SubjectKind.PERSON:
@@ -254,7 +258,7 @@ class BoardCard:
     winners: list[Nomination] = field(default_factory=list)
 
 
-def published_periods(user: Any) -> list[str]:
+def published_periods(user: Actor) -> list[str]:
     return list(
         rounds_visible_to(user)
         .filter(status=RoundStatus.PUBLISHED)
@@ -264,7 +268,7 @@ def published_periods(user: Any) -> list[str]:
     )
 
 
-def board(user: Any, period: str) -> list[BoardCard]:
+def board(user: Actor, period: str) -> list[BoardCard]:
     """The published rounds of a period (and of its months) with their winners (two queries)."""
     # A quarter's board also shows the titles given for its months (冲刺单项冠军 is monthly).
     keys = [period] + [f"{y}-{m:02d}" for y, m in Period.parse(period).months()]
@@ -286,14 +290,14 @@ def board(user: Any, period: str) -> list[BoardCard]:
 # --- 红黑榜 ---------------------------------------------------------------------------------------
 
 
-def list_issues(user: Any, *, status: str = "") -> QuerySet[ListIssue]:
+def list_issues(user: Actor, *, status: str = "") -> QuerySet[ListIssue]:
     qs = lists_visible_to(user).annotate(n_entries=Count("entries"))
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-period", "unit__path", "id")
 
 
-def latest_published_list(user: Any) -> ListIssue | None:
+def latest_published_list(user: Actor) -> ListIssue | None:
     return lists_visible_to(user).filter(status=ListStatus.PUBLISHED).order_by("-period", "unit__path").first()
 
 

@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.accounts.models import User
+from luoshi.accounts.types import Actor, signed_in
 from luoshi.awards import selectors, workflow
+from luoshi.awards.error_codes import AwardErrorCode
 from luoshi.awards.models import (
     AwardRound,
     AwardType,
@@ -34,7 +36,7 @@ from luoshi.awards.models import (
 from luoshi.awards.permissions import ORGANISERS, list_roles, may_nominate, round_roles
 from luoshi.awards.workflow import Action
 from luoshi.core import audit, bounds, metrics, uploads, versioning
-from luoshi.core.errors import Conflict, Forbidden, ValidationFailed
+from luoshi.core.errors import Conflict, ErrorCode, Forbidden, ValidationFailed
 from luoshi.core.metrics import Period, Subject
 from luoshi.org.models import Person, Unit, UnitKind
 from luoshi.org.scope import scope_for
@@ -50,9 +52,11 @@ def _text(value: str, field: str, what: str, max_length: int) -> str:
     errors: dict[str, list[str]] = {}
     bounds.check(errors, field, value, max_length=max_length)
     if errors:
-        raise ValidationFailed(errors[field][0], code="invalid", details=errors)
+        raise ValidationFailed(errors[field][0], code=ErrorCode.INVALID, details=errors)
     if not value:
-        raise ValidationFailed(_("Please fill in %(what)s.") % {"what": what}, code="required", details={field: [what]})
+        raise ValidationFailed(
+            _("Please fill in %(what)s.") % {"what": what}, code=AwardErrorCode.REQUIRED, details={field: [what]}
+        )
     return value
 
 
@@ -72,22 +76,24 @@ def _step(rnd: AwardRound) -> None:
 
 @transaction.atomic
 def round_create(
-    *, actor: Any, award_type: AwardType, unit: Unit, period: str, unit_kinds: Sequence[str] | None = None
+    *, actor: Actor, award_type: AwardType, unit: Unit, period: str, unit_kinds: Sequence[str] | None = None
 ) -> AwardRound:
     """Open a round of ``award_type`` for ``period`` over ``unit``'s subtree (organisers at ``unit``)."""
     if not scope_for(actor).roles_at(unit) & ORGANISERS:
         raise Forbidden(_("Only leaders and supervisors of this unit may open a round."))
     if not award_type.is_active:
-        raise ValidationFailed(_("This award is not in use."), code="inactive")
+        raise ValidationFailed(_("This award is not in use."), code=AwardErrorCode.INACTIVE)
     key = selectors.parse_period(period, kind=award_type.period_kind).key
     kinds = [str(k) for k in (unit_kinds or award_type.unit_kinds or []) if k in UnitKind.values][:10]
     try:
         with transaction.atomic():
             rnd = AwardRound.objects.create(
-                award_type=award_type, unit=unit, period=key, unit_kinds=kinds, created_by=actor
+                award_type=award_type, unit=unit, period=key, unit_kinds=kinds, created_by=signed_in(actor)
             )
     except IntegrityError:
-        raise Conflict(_("This award already has a round for that period here."), code="duplicate") from None
+        raise Conflict(
+            _("This award already has a round for that period here."), code=AwardErrorCode.DUPLICATE
+        ) from None
     audit.record(actor=actor, obj=rnd, verb="awards.round_create")
     return rnd
 
@@ -96,7 +102,9 @@ def _check_files(files: Iterable[Any]) -> list[tuple[Any, str]]:
     files = list(files)
     if len(files) > MAX_FILES:
         raise ValidationFailed(
-            _("Attach at most %(n)s files.") % {"n": MAX_FILES}, code="too_many_files", details={"files": ["…"]}
+            _("Attach at most %(n)s files.") % {"n": MAX_FILES},
+            code=AwardErrorCode.TOO_MANY_FILES,
+            details={"files": ["…"]},
         )
     return [(f, uploads.check_attachment(f, field="files")) for f in files]
 
@@ -104,7 +112,7 @@ def _check_files(files: Iterable[Any]) -> list[tuple[Any, str]]:
 @transaction.atomic
 def nominate(
     *,
-    actor: Any,
+    actor: Actor,
     rnd: AwardRound,
     unit: Unit | None = None,
     person: Person | None = None,
@@ -119,18 +127,22 @@ def nominate(
     want_person = rnd.award_type.subject_kind == SubjectKind.PERSON
     if want_person:
         if person is None or unit is not None:
-            raise ValidationFailed(_("Choose the cadre to nominate."), code="nominee")
+            raise ValidationFailed(_("Choose the cadre to nominate."), code=AwardErrorCode.NOMINEE)
         places = list(Unit.objects.filter(positions__person=person, path__startswith=rnd.unit.path, is_active=True))
         if not places:
-            raise ValidationFailed(_("This cadre does not work in the round's units."), code="nominee_outside")
+            raise ValidationFailed(
+                _("This cadre does not work in the round's units."), code=AwardErrorCode.NOMINEE_OUTSIDE
+            )
         if not any(may_nominate(actor, u) for u in places):
             raise Forbidden(_("You may nominate only units and cadres in your own scope."))
         name = person.name
     else:
         if unit is None or person is not None:
-            raise ValidationFailed(_("Choose the unit to nominate."), code="nominee")
+            raise ValidationFailed(_("Choose the unit to nominate."), code=AwardErrorCode.NOMINEE)
         if not unit.path.startswith(rnd.unit.path) or unit.kind not in (rnd.unit_kinds or []) or not unit.is_active:
-            raise ValidationFailed(_("This unit cannot be a candidate in this round."), code="nominee_outside")
+            raise ValidationFailed(
+                _("This unit cannot be a candidate in this round."), code=AwardErrorCode.NOMINEE_OUTSIDE
+            )
         if not may_nominate(actor, unit):
             raise Forbidden(_("You may nominate only units and cadres in your own scope."))
         name = unit.name
@@ -145,13 +157,13 @@ def nominate(
                 unit=unit,
                 person=person,
                 nominee_name=name[:100],
-                nominated_by=actor,
+                nominated_by=signed_in(actor),
                 nominating_unit=nominating_unit,
                 reason=reason,
                 figure=(figure or "")[:200],
             )
     except IntegrityError:
-        raise Conflict(_("%(name)s is nominated already.") % {"name": name}, code="duplicate") from None
+        raise Conflict(_("%(name)s is nominated already.") % {"name": name}, code=AwardErrorCode.DUPLICATE) from None
     for upload, content_type in checked:
         Evidence.objects.create(
             nomination=nomination,
@@ -159,35 +171,35 @@ def nominate(
             original_name=str(getattr(upload, "name", "file"))[:200],
             content_type=content_type,
             size=int(getattr(upload, "size", 0) or 0),
-            uploaded_by=actor,
+            uploaded_by=signed_in(actor),
         )
     audit.record(actor=actor, obj=rnd, verb="awards.nominate", comment=name)
     return nomination
 
 
 @transaction.atomic
-def add_member(*, actor: Any, rnd: AwardRound, user: User) -> PanelMember:
+def add_member(*, actor: Actor, rnd: AwardRound, user: User) -> PanelMember:
     rnd = _lock(rnd)
     workflow.require(workflow.ROUND_ROWS, rnd.status, Action.ADD_MEMBER, round_roles(actor, rnd))
     if not user.is_active:
-        raise ValidationFailed(_("This login is not active."), code="inactive_user")
+        raise ValidationFailed(_("This login is not active."), code=AwardErrorCode.INACTIVE_USER)
     member, created = PanelMember.objects.get_or_create(round=rnd, user=user)
     if not created:
-        raise Conflict(_("Already on the panel."), code="duplicate")
+        raise Conflict(_("Already on the panel."), code=AwardErrorCode.DUPLICATE)
     audit.record(actor=actor, obj=rnd, verb="awards.add_member", comment=user.get_full_name() or user.username)
     return member
 
 
 @transaction.atomic
-def vote(*, actor: Any, rnd: AwardRound, nomination: Nomination) -> Vote:
+def vote(*, actor: Actor, rnd: AwardRound, nomination: Nomination) -> Vote:
     """One vote per panel member, while the vote is open."""
     rnd = _lock(rnd)
     workflow.require(workflow.ROUND_ROWS, rnd.status, Action.VOTE, round_roles(actor, rnd))
     if nomination.round_id != rnd.pk:
-        raise ValidationFailed(_("This nomination is not in this round."), code="wrong_round")
-    if Vote.objects.filter(round=rnd, voter=actor).exists():
-        raise Conflict(_("You have voted in this round already."), code="voted")
-    cast = Vote.objects.create(round=rnd, nomination=nomination, voter=actor)
+        raise ValidationFailed(_("This nomination is not in this round."), code=AwardErrorCode.WRONG_ROUND)
+    if Vote.objects.filter(round=rnd, voter=signed_in(actor)).exists():
+        raise Conflict(_("You have voted in this round already."), code=AwardErrorCode.VOTED)
+    cast = Vote.objects.create(round=rnd, nomination=nomination, voter=signed_in(actor))
     audit.record(actor=actor, obj=rnd, verb="awards.vote")
     return cast
 
@@ -198,19 +210,19 @@ def _tallies(rnd: AwardRound) -> list[tuple[int, int]]:
 
 @transaction.atomic
 def transition(
-    *, actor: Any, rnd: AwardRound, action: str, version: int | None = None, winners: Sequence[int] = ()
+    *, actor: Actor, rnd: AwardRound, action: str, version: int | None = None, winners: Sequence[int] = ()
 ) -> AwardRound:
     """Open the vote, decide (the winners chosen, or the clear leader by votes), reopen, publish."""
     rnd = _lock(rnd, version)
     row = workflow.require(workflow.ROUND_ROWS, rnd.status, action, round_roles(actor, rnd))
     if row.target is None:
-        raise Conflict(_("Unknown action."), code="unknown_action")
+        raise Conflict(_("Unknown action."), code=AwardErrorCode.UNKNOWN_ACTION)
     now = timezone.now()
     if action == Action.START_VOTE:
         if not rnd.nominations.exists():
-            raise Conflict(_("Nobody is nominated yet."), code="no_nominations")
+            raise Conflict(_("Nobody is nominated yet."), code=AwardErrorCode.NO_NOMINATIONS)
         if not rnd.panel.exists():
-            raise Conflict(_("Add the panel first."), code="no_panel")
+            raise Conflict(_("Add the panel first."), code=AwardErrorCode.NO_PANEL)
     elif action == Action.DECIDE:
         chosen = _winners(rnd, winners)
         rnd.nominations.update(is_winner=False)
@@ -221,7 +233,7 @@ def transition(
         rnd.decided_at = None
     elif action == Action.PUBLISH:
         if rnd.nominations.filter(is_winner=True, citation="").exists():
-            raise Conflict(_("Write a citation for every winner first."), code="citation_missing")
+            raise Conflict(_("Write a citation for every winner first."), code=AwardErrorCode.CITATION_MISSING)
         rnd.published_at = now
     rnd.status = row.target
     _step(rnd)
@@ -236,26 +248,28 @@ def _winners(rnd: AwardRound, winners: Sequence[int]) -> list[int]:
     if winners:
         chosen = list(dict.fromkeys(int(w) for w in winners))
         if not set(chosen) <= ids:
-            raise ValidationFailed(_("Choose among the round's nominations."), code="wrong_round")
+            raise ValidationFailed(_("Choose among the round's nominations."), code=AwardErrorCode.WRONG_ROUND)
         if len(chosen) > most:
-            raise ValidationFailed(_("This award has at most %(n)s winners.") % {"n": most}, code="too_many_winners")
+            raise ValidationFailed(
+                _("This award has at most %(n)s winners.") % {"n": most}, code=AwardErrorCode.TOO_MANY_WINNERS
+            )
         return chosen
     ranked = sorted(tallies, key=lambda t: -t[1])
     if not ranked or ranked[0][1] == 0:
-        raise Conflict(_("Nobody has a vote yet: choose the winners."), code="no_votes")
+        raise Conflict(_("Nobody has a vote yet: choose the winners."), code=AwardErrorCode.NO_VOTES)
     if len(ranked) > most and ranked[most - 1][1] == ranked[most][1]:
-        raise Conflict(_("The vote is tied: choose the winners."), code="tie")
+        raise Conflict(_("The vote is tied: choose the winners."), code=AwardErrorCode.TIE)
     return [pk for pk, v in ranked[:most] if v > 0]
 
 
 @transaction.atomic
-def cite(*, actor: Any, nomination: Nomination, citation: str) -> Nomination:
+def cite(*, actor: Actor, nomination: Nomination, citation: str) -> Nomination:
     """颁奖词: the citation read out and published for a winner."""
     rnd = _lock(nomination.round)
     workflow.require(workflow.ROUND_ROWS, rnd.status, Action.CITE, round_roles(actor, rnd))
     nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
     if not nomination.is_winner:
-        raise Conflict(_("Only a winner gets a citation."), code="not_winner")
+        raise Conflict(_("Only a winner gets a citation."), code=AwardErrorCode.NOT_WINNER)
     nomination.citation = _text(citation, "citation", _("the citation"), MAX_CITATION)
     nomination.save(update_fields=["citation"])
     audit.record(actor=actor, obj=rnd, verb="awards.cite", comment=nomination.nominee_name)
@@ -325,14 +339,14 @@ def _reason(rule: ListRule, metric: metrics.Metric, figure: metrics.Figure, plac
 
 
 @transaction.atomic
-def list_build(*, actor: Any, unit: Unit, period: str) -> ListIssue:
+def list_build(*, actor: Actor, unit: Unit, period: str) -> ListIssue:
     """Compute (or recompute) the draft red and black lists of ``unit``'s subtree for ``period``."""
     key = selectors.parse_period(period).key
     issue = ListIssue.objects.select_for_update().filter(unit=unit, period=key).first()
     if issue is None:
         if not scope_for(actor).roles_at(unit) & ORGANISERS:
             raise Forbidden(_("Only leaders and supervisors of this unit may make its lists."))
-        issue = ListIssue.objects.create(unit=unit, period=key, created_by=actor)
+        issue = ListIssue.objects.create(unit=unit, period=key, created_by=signed_in(actor))
     workflow.require(workflow.LIST_ROWS, issue.status, Action.BUILD, list_roles(actor, issue))
     issue.entries.all().delete()
     p = Period.parse(key)
@@ -381,11 +395,11 @@ def list_build(*, actor: Any, unit: Unit, period: str) -> ListIssue:
 
 
 @transaction.atomic
-def list_publish(*, actor: Any, issue: ListIssue, version: int | None = None) -> ListIssue:
+def list_publish(*, actor: Actor, issue: ListIssue, version: int | None = None) -> ListIssue:
     issue = versioning.lock_checked(ListIssue.objects.select_related("unit"), issue.pk, version)
     row = workflow.require(workflow.LIST_ROWS, issue.status, Action.PUBLISH, list_roles(actor, issue))
     if not issue.entries.exists():
-        raise Conflict(_("The lists are empty: compute them first."), code="empty")
+        raise Conflict(_("The lists are empty: compute them first."), code=AwardErrorCode.EMPTY)
     issue.status = row.target or ListStatus.PUBLISHED
     issue.published_at = timezone.now()
     issue.version += 1

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from luoshi.api.pagination import MAX_PAGE_SIZE, paginate
-from luoshi.api.schemas import ErrorOut, PageOut, PlainOut
+from luoshi.api.schemas import BodySchema, ErrorOut, PageOut, PlainOut
 from luoshi.cases import selectors, services, sla, standards
 from luoshi.cases.models import Case, CaseKind, Category, Channel
 from luoshi.cases.permissions import require_stats
@@ -109,7 +109,7 @@ class CaseDetailOut(CaseOut):
     events: list[EventOut]
 
 
-class CaseIn(Schema):
+class CaseIn(BodySchema):
     category: str = Field(..., max_length=16, description="Sub-category code, e.g. 01001")
     unit_id: bounds.Id = Field(..., description="Where it happened: a grid, community, village or township")
     title: str = Field("", max_length=200)
@@ -127,7 +127,7 @@ class CaseIn(Schema):
     attributes: dict[str, Any] = {}
 
 
-class TransitionIn(Schema):
+class TransitionIn(BodySchema):
     action: Action
     version: bounds.Version | None = Field(None, description="The version you read; a stale one gets 409")
     comment: bounds.Text = Field("", description="Reason, reply or note (required by some actions)")
@@ -147,7 +147,7 @@ class TransitionIn(Schema):
     place: bounds.Text | None = None
 
 
-class CaseFilterIn(Schema):
+class CaseFilterIn(BodySchema):
     box: str = Field(
         "all",
         description="accept, dispatch, handle, verify, overdue, visits, mine, all",

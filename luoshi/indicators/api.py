@@ -11,10 +11,11 @@ from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel
 
 from luoshi.api.pagination import paginate
-from luoshi.api.schemas import ErrorOut, PageOut
+from luoshi.api.schemas import BodySchema, ErrorOut, PageOut
 from luoshi.core import bounds
 from luoshi.core.errors import NotFound, ValidationFailed
 from luoshi.indicators import selectors, services
+from luoshi.indicators.error_codes import IndicatorErrorCode
 from luoshi.indicators.models import ImportKind, Indicator, IndicatorValue, Source, Target
 from luoshi.indicators.parser import parse
 from luoshi.org.models import Unit
@@ -87,7 +88,7 @@ class ValueFilters(Schema):
     page_size: bounds.PageSize = Field(100, description="1 to 500")
 
 
-class ValueIn(Schema):
+class ValueIn(BodySchema):
     unit: bounds.Id | Annotated[str, Field(max_length=40)] = Field(..., description="Unit id or short code")
     indicator: str = Field(..., max_length=60, description="Indicator code or name")
     year: int = Field(..., ge=2000, le=2100)
@@ -96,7 +97,7 @@ class ValueIn(Schema):
     yoy_pct: bounds.YoyPct | None = Field(None, description="Growth as reported, when last year's value is unknown")
 
 
-class ValuesIn(Schema):
+class ValuesIn(BodySchema):
     values: list[ValueIn] = Field(..., min_length=1, max_length=20000)
 
 
@@ -108,14 +109,14 @@ class SaveOut(Schema):
     batch_id: int | None
 
 
-class TargetIn(Schema):
+class TargetIn(BodySchema):
     unit: bounds.Id | Annotated[str, Field(max_length=40)]
     indicator: str = Field(..., max_length=60)
     year: int = Field(..., ge=2000, le=2100)
     value: bounds.Amount
 
 
-class TargetsIn(Schema):
+class TargetsIn(BodySchema):
     targets: list[TargetIn] = Field(..., min_length=1, max_length=20000)
 
 
@@ -205,7 +206,7 @@ class CompositeOut(BaseModel):
     metric: str
 
 
-class ParseIn(Schema):
+class ParseIn(BodySchema):
     text: str = Field(..., max_length=2_000_000, description="Scorecard text: simplified, traditional or with pinyin")
 
 
@@ -283,7 +284,7 @@ def _period(
         return year, month
     found = selectors.latest_period_below(request.user, unit) if below else selectors.latest_period(request.user, unit)
     if found is None:
-        raise ValidationFailed(_("There are no values yet; give year and month."), code="no_data")
+        raise ValidationFailed(_("There are no values yet; give year and month."), code=IndicatorErrorCode.NO_DATA)
     return (year or found[0], month or found[1])
 
 

@@ -14,8 +14,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from luoshi.accounts.types import Actor
 from luoshi.org.models import Role, Unit
 from luoshi.org.permissions import Rule, can, is_org_admin, register
 from luoshi.org.scope import scope_for
@@ -44,7 +43,7 @@ def register_rules() -> None:
     register(SET_TARGETS, Rule(TARGET_SETTERS, _parent_of, view_action=VIEW))
 
 
-def can_manage_catalogue(user: Any) -> bool:
+def can_manage_catalogue(user: Actor) -> bool:
     """Superusers and administrators of a top unit (the catalogue serves every unit below it)."""
     if not is_org_admin(user):
         return False
@@ -53,11 +52,11 @@ def can_manage_catalogue(user: Any) -> bool:
     return any(g.role == Role.ADMIN and g.path.count("/") == 2 for g in scope_for(user).grants)
 
 
-def can_enter(user: Any, unit: Unit) -> bool:
+def can_enter(user: Actor, unit: Unit) -> bool:
     return can(user, ENTER, unit)
 
 
-def can_set_targets_below(user: Any, unit: Unit) -> bool:
+def can_set_targets_below(user: Actor, unit: Unit) -> bool:
     """May ``user`` hand down targets to the units directly below ``unit``?"""
     if not getattr(user, "is_authenticated", False):
         return False

@@ -22,10 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.accounts.types import Actor
 from luoshi.core import audit
-from luoshi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from luoshi.core.errors import Conflict, ErrorCode, Forbidden, NotFound, ValidationFailed
 from luoshi.indicators import computations as calc
 from luoshi.indicators import computed, excel
+from luoshi.indicators.error_codes import IndicatorErrorCode
 from luoshi.indicators.models import (
     MONEY_DIGITS,
     MONEY_PLACES,
@@ -97,7 +99,9 @@ class SaveResult:
 
 def _check_value(value: Decimal) -> Decimal:
     if not value.is_finite() or abs(value) >= _LIMIT:
-        raise ValidationFailed(_("The number %(value)s is too large.") % {"value": value}, code="too_large")
+        raise ValidationFailed(
+            _("The number %(value)s is too large.") % {"value": value}, code=IndicatorErrorCode.VALUE_OUT_OF_RANGE
+        )
     return value.quantize(Decimal(1).scaleb(-MONEY_PLACES))
 
 
@@ -111,14 +115,16 @@ def _check_yoy(yoy: Decimal | None) -> Decimal | None:
     if not yoy.is_finite() or abs(yoy) >= YOY_LIMIT:
         raise ValidationFailed(
             _("The growth rate %(value)s%% is out of range (less than ±1,000,000%%).") % {"value": yoy},
-            code="too_large",
+            code=IndicatorErrorCode.VALUE_OUT_OF_RANGE,
         )
     return yoy.quantize(calc.CENT)
 
 
 def _check_period(year: int, month: int) -> None:
     if not 2000 <= year <= 2100 or not 1 <= month <= 12:
-        raise ValidationFailed(_("Choose a year from 2000 to 2100 and a month from 1 to 12."), code="invalid_period")
+        raise ValidationFailed(
+            _("Choose a year from 2000 to 2100 and a month from 1 to 12."), code=IndicatorErrorCode.INVALID_PERIOD
+        )
 
 
 def entry_problem(unit: Unit, indicator: Indicator) -> str | None:
@@ -152,12 +158,13 @@ def _kinds_label(indicator: Indicator) -> str:
     return "、".join(labels.get(k, k) for k in indicator.unit_kinds or [])
 
 
-def _require_enter(actor: Any, units: Iterable[Unit]) -> None:
+def _require_enter(actor: Actor, units: Iterable[Unit]) -> None:
     for unit in {u.pk: u for u in units}.values():
         if not can(actor, ENTER, unit):
             if can(actor, VIEW, unit):
                 raise Forbidden(
-                    _("You may not enter indicator values for %(unit)s.") % {"unit": unit.name}, code="forbidden"
+                    _("You may not enter indicator values for %(unit)s.") % {"unit": unit.name},
+                    code=ErrorCode.FORBIDDEN,
                 )
             raise NotFound()
 
@@ -172,7 +179,7 @@ def _key(unit_id: int, indicator_id: int, year: int, month: int) -> tuple[int, i
 @transaction.atomic
 def values_save(
     *,
-    actor: Any,
+    actor: Actor,
     rows: Sequence[ValueRow],
     source: str = Source.ENTERED,
     kind: str = ImportKind.FORM,
@@ -186,7 +193,7 @@ def values_save(
     replaced value keeps its previous figure in :class:`ValueChange`.
     """
     if not rows:
-        raise ValidationFailed(_("There are no values to save."), code="empty")
+        raise ValidationFailed(_("There are no values to save."), code=IndicatorErrorCode.EMPTY)
     _require_enter(actor, (r.unit for r in rows))
     seen: set[tuple[int, int, int, int]] = set()
     clean: list[ValueRow] = []
@@ -196,14 +203,14 @@ def values_save(
         if (row.unit.kind, row.indicator.id) not in reportable:
             problem = entry_problem(row.unit, row.indicator)
             if problem:
-                raise ValidationFailed(problem, code="not_reported")
+                raise ValidationFailed(problem, code=IndicatorErrorCode.NOT_REPORTED)
             reportable.add((row.unit.kind, row.indicator.id))
         key = _key(row.unit.id, row.indicator.id, row.year, row.month)
         if key in seen:
             raise ValidationFailed(
                 _("%(unit)s · %(name)s · %(year)d-%(month)02d appears twice.")
                 % {"unit": row.unit.name, "name": row.indicator.name, "year": row.year, "month": row.month},
-                code="duplicate",
+                code=IndicatorErrorCode.DUPLICATE,
             )
         seen.add(key)
         yoy = _check_yoy(row.yoy_reported)
@@ -228,7 +235,7 @@ def values_save(
     return result
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: Actor) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
@@ -361,7 +368,7 @@ def _copy_pg(
             copy.write_row(row)
 
 
-def _write(*, actor: Any, rows: Sequence[ValueRow], source: str, batch: ImportBatch) -> SaveResult:
+def _write(*, actor: Actor, rows: Sequence[ValueRow], source: str, batch: ImportBatch) -> SaveResult:
     """Upsert ``rows`` and append their history, as two batched statements (no model instances:
     a 100,000-row import would spend most of its time building them)."""
     keys = {_key(r.unit.id, r.indicator.id, r.year, r.month) for r in rows}
@@ -459,7 +466,7 @@ def _plain(value: Decimal) -> str:
 
 def _rollup(
     *,
-    actor: Any,
+    actor: Actor,
     keys: set[tuple[int, int, int, int]],
     indicators: dict[int, Indicator],
     batch: ImportBatch,
@@ -505,7 +512,7 @@ def _rollup(
 @transaction.atomic
 def value_set(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     indicator: Indicator,
     year: int,
@@ -523,15 +530,16 @@ def value_set(
 
 
 @transaction.atomic
-def targets_save(*, actor: Any, rows: Sequence[TargetRow]) -> int:
+def targets_save(*, actor: Actor, rows: Sequence[TargetRow]) -> int:
     """Set annual targets (insert or replace); the unit's audit log shows old and new figures."""
     if not rows:
-        raise ValidationFailed(_("There are no targets to save."), code="empty")
+        raise ValidationFailed(_("There are no targets to save."), code=IndicatorErrorCode.EMPTY)
     for unit in {r.unit.pk: r.unit for r in rows}.values():
         if not can(actor, SET_TARGETS, unit):
             if can(actor, VIEW, unit):
                 raise Forbidden(
-                    _("Targets of %(unit)s are set by the unit above it.") % {"unit": unit.name}, code="forbidden"
+                    _("Targets of %(unit)s are set by the unit above it.") % {"unit": unit.name},
+                    code=ErrorCode.FORBIDDEN,
                 )
             raise NotFound()
     existing = {
@@ -547,11 +555,12 @@ def targets_save(*, actor: Any, rows: Sequence[TargetRow]) -> int:
     written = 0
     for row in rows:
         if not 2000 <= row.year <= 2100:
-            raise ValidationFailed(_("Choose a year from 2000 to 2100."), code="invalid_year")
+            raise ValidationFailed(_("Choose a year from 2000 to 2100."), code=IndicatorErrorCode.INVALID_YEAR)
         value = _check_value(row.value)
         if value <= 0 and row.indicator.kind == IndicatorKind.CUMULATIVE:
             raise ValidationFailed(
-                _("The target for %(name)s must be more than zero.") % {"name": row.indicator.name}, code="invalid"
+                _("The target for %(name)s must be more than zero.") % {"name": row.indicator.name},
+                code=ErrorCode.INVALID,
             )
         current = existing.get((row.unit.pk, row.indicator.pk, row.year))
         if current is not None and current.value == value:
@@ -595,11 +604,13 @@ CATALOGUE_FIELDS = (
 
 
 @transaction.atomic
-def indicator_save(*, actor: Any, indicator: Indicator | None, data: dict[str, Any]) -> Indicator:
+def indicator_save(*, actor: Actor, indicator: Indicator | None, data: dict[str, Any]) -> Indicator:
     """Create or change a catalogue entry (administrators of a top unit). The code never changes once
     created; other names must not be another indicator's name or other name (imports match by them)."""
     if not can_manage_catalogue(actor):
-        raise Forbidden(_("Only administrators of the whole organisation change the catalogue."), code="forbidden")
+        raise Forbidden(
+            _("Only administrators of the whole organisation change the catalogue."), code=ErrorCode.FORBIDDEN
+        )
     creating = indicator is None
     target = indicator if indicator is not None else Indicator()
     before = {} if creating else audit.snapshot(target, CATALOGUE_FIELDS)
@@ -611,7 +622,9 @@ def indicator_save(*, actor: Any, indicator: Indicator | None, data: dict[str, A
     target.name = str(target.name).strip()
     target.aliases = [a for a in dict.fromkeys(str(a).strip() for a in target.aliases or []) if a and a != target.name]
     if not target.unit_kinds:
-        raise ValidationFailed(_("Choose at least one kind of unit that reports the indicator."), code="invalid")
+        raise ValidationFailed(
+            _("Choose at least one kind of unit that reports the indicator."), code=ErrorCode.INVALID
+        )
     taken: dict[str, str] = {}
     for other in Indicator.objects.exclude(pk=target.pk).only("name", "aliases"):
         for word in [other.name, *(other.aliases or [])]:
@@ -620,10 +633,12 @@ def indicator_save(*, actor: Any, indicator: Indicator | None, data: dict[str, A
         if _norm(word) in taken:
             raise ValidationFailed(
                 _("“%(word)s” is already a name of %(other)s.") % {"word": word, "other": taken[_norm(word)]},
-                code="duplicate_name",
+                code=IndicatorErrorCode.DUPLICATE_NAME,
             )
     if creating and Indicator.objects.filter(code=target.code).exists():
-        raise ValidationFailed(_("The code %(code)s is taken.") % {"code": target.code}, code="duplicate_code")
+        raise ValidationFailed(
+            _("The code %(code)s is taken.") % {"code": target.code}, code=IndicatorErrorCode.DUPLICATE_CODE
+        )
     target.full_clean()
     target.save()
     after = audit.snapshot(target, CATALOGUE_FIELDS)
@@ -638,7 +653,7 @@ COMPOSITE_METRICS = ("completion", "yoy")
 
 @transaction.atomic
 def composite_save(
-    *, actor: Any, parent: Unit, name: str, weights: Sequence[tuple[Indicator, Decimal]], metric: str
+    *, actor: Actor, parent: Unit, name: str, weights: Sequence[tuple[Indicator, Decimal]], metric: str
 ) -> SavedComposite:
     """Keep a weighted composite leaderboard under ``name`` for the units below ``parent`` (a second
     save under the same name replaces the weights). Leaders, supervisors and administrators at the
@@ -649,12 +664,16 @@ def composite_save(
         raise NotFound()
     name = " ".join(name.split())
     if not 1 <= len(name) <= 60:
-        raise ValidationFailed(_("Give the leaderboard a name of up to 60 characters."), code="invalid_name")
+        raise ValidationFailed(
+            _("Give the leaderboard a name of up to 60 characters."), code=IndicatorErrorCode.INVALID_NAME
+        )
     chosen = {ind.code: w for ind, w in weights if w > 0}
     if not chosen:
-        raise ValidationFailed(_("Give at least one indicator a weight above zero."), code="no_weights")
+        raise ValidationFailed(
+            _("Give at least one indicator a weight above zero."), code=IndicatorErrorCode.NO_WEIGHTS
+        )
     if any(not w.is_finite() or w > 1000 for w in chosen.values()):
-        raise ValidationFailed(_("Weights go from 0 to 1000."), code="invalid_weight")
+        raise ValidationFailed(_("Weights go from 0 to 1000."), code=IndicatorErrorCode.INVALID_WEIGHT)
     if metric not in COMPOSITE_METRICS:
         metric = "completion"
     saved = SavedComposite.objects.select_for_update().filter(parent=parent, name=name).first()
@@ -675,7 +694,7 @@ def composite_save(
 
 
 @transaction.atomic
-def composite_delete(*, actor: Any, saved: SavedComposite) -> None:
+def composite_delete(*, actor: Actor, saved: SavedComposite) -> None:
     if not can(actor, ENTER, saved.parent):
         raise NotFound()
     audit.record(actor=actor, obj=saved, verb="delete", changes={"weights": {"before": saved.weights, "after": None}})
@@ -727,7 +746,7 @@ class IndicatorIndex:
 class UnitIndex:
     """Units the actor can see, by short code or by name (a name must be unique in the scope)."""
 
-    def __init__(self, actor: Any) -> None:
+    def __init__(self, actor: Actor) -> None:
         self.by_code: dict[str, Unit] = {}
         self.by_name: dict[str, list[Unit]] = defaultdict(list)
         self._memo: dict[str, tuple[Unit | None, str | None]] = {}
@@ -811,7 +830,7 @@ def cell_pct(value: Any) -> tuple[Decimal | None, str | None]:
 
 
 def import_preview(
-    *, actor: Any, data: bytes, file_name: str, year: int | None = None, month: int | None = None
+    *, actor: Actor, data: bytes, file_name: str, year: int | None = None, month: int | None = None
 ) -> ImportBatch:
     """Read and check an uploaded workbook; nothing is saved until :func:`import_commit`.
 
@@ -826,7 +845,7 @@ def import_preview(
     try:
         sheet = excel.read_workbook(data)
     except excel.ExcelError as exc:
-        raise ValidationFailed(str(exc), code="bad_file") from exc
+        raise ValidationFailed(str(exc), code=IndicatorErrorCode.BAD_FILE) from exc
     year = year or sheet.year
     month = month or sheet.month
     units = UnitIndex(actor)
@@ -940,23 +959,23 @@ def _batch_rows(batch: ImportBatch) -> list[ValueRow]:
     return result
 
 
-def _own_open_batch(actor: Any, batch: ImportBatch) -> ImportBatch:
+def _own_open_batch(actor: Actor, batch: ImportBatch) -> ImportBatch:
     locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if locked.created_by_id != getattr(actor, "pk", None) and not getattr(actor, "is_superuser", False):
         raise NotFound()
     if locked.status != ImportStatus.PREVIEW:
-        raise Conflict(_("This import has already been saved or discarded."), code="not_open")
+        raise Conflict(_("This import has already been saved or discarded."), code=IndicatorErrorCode.NOT_OPEN)
     return locked
 
 
 @transaction.atomic
-def import_commit(*, actor: Any, batch: ImportBatch) -> SaveResult:
+def import_commit(*, actor: Actor, batch: ImportBatch) -> SaveResult:
     """Save a previewed import: every row or none; a batch with errors cannot be saved."""
     batch = _own_open_batch(actor, batch)
     if batch.errors and batch.kind == ImportKind.EXCEL:
         raise ValidationFailed(
             _("The file has %(n)d problems; correct them and upload it again.") % {"n": len(batch.errors)},
-            code="has_errors",
+            code=IndicatorErrorCode.HAS_ERRORS,
             details=batch.errors[:200],
         )
     rows = _batch_rows(batch)
@@ -965,7 +984,7 @@ def import_commit(*, actor: Any, batch: ImportBatch) -> SaveResult:
 
 
 @transaction.atomic
-def import_discard(*, actor: Any, batch: ImportBatch) -> ImportBatch:
+def import_discard(*, actor: Actor, batch: ImportBatch) -> ImportBatch:
     batch = _own_open_batch(actor, batch)
     batch.status = ImportStatus.DISCARDED
     batch.rows = []
@@ -1012,7 +1031,7 @@ def _places_below(unit: Unit, places: set[str]) -> dict[str, Unit]:
 _RANK_SUFFIXES = ("排名", "位次", "名次")
 
 
-def text_preview(*, actor: Any, unit: Unit, text: str, year: int, month: int | None = None) -> ImportBatch:
+def text_preview(*, actor: Actor, unit: Unit, text: str, year: int, month: int | None = None) -> ImportBatch:
     """Parse pasted scorecard text for ``unit``; mentions that match the catalogue become rows to save.
 
     ``year`` is the year of periods such as 1-8月; ``month`` is used when a
@@ -1023,9 +1042,11 @@ def text_preview(*, actor: Any, unit: Unit, text: str, year: int, month: int | N
             raise Forbidden(_("You may not enter indicator values for %(unit)s.") % {"unit": unit.name})
         raise NotFound()
     if not text.strip():
-        raise ValidationFailed(_("Paste the scorecard text first."), code="empty")
+        raise ValidationFailed(_("Paste the scorecard text first."), code=IndicatorErrorCode.EMPTY)
     if len(text) > 1_000_000:
-        raise ValidationFailed(_("The text is longer than one million characters."), code="too_long")
+        raise ValidationFailed(
+            _("The text is longer than one million characters."), code=IndicatorErrorCode.TEXT_TOO_LONG
+        )
     index = IndicatorIndex(Indicator.objects.filter(is_active=True))
     rows: list[list[Any]] = []
     mentions: list[dict[str, Any]] = []

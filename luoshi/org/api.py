@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from luoshi.api.pagination import paginate
-from luoshi.api.schemas import ErrorOut, PageOut
+from luoshi.api.schemas import BodySchema, ErrorOut, PageOut
 from luoshi.core import bounds
 from luoshi.org import selectors, services
 from luoshi.org.models import Unit, UnitKind
@@ -79,7 +79,7 @@ class UnitFilters(Schema):
     page_size: bounds.PageSize = Field(50, description="1 to 500")
 
 
-class UnitIn(Schema):
+class UnitIn(BodySchema):
     parent_id: bounds.Id
     name: str = Field(..., min_length=1, max_length=100)
     kind: UnitKind
@@ -89,7 +89,7 @@ class UnitIn(Schema):
     description: bounds.Text = ""
 
 
-class UnitPatch(Schema):
+class UnitPatch(BodySchema):
     version: bounds.Version = Field(..., description="The version you read; a stale one gets 409")
     name: str | None = Field(None, min_length=1, max_length=100)
     kind: UnitKind | None = None

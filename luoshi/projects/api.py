@@ -17,7 +17,8 @@ from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status as HttpStatus
 
 from luoshi.api.pagination import paginate
-from luoshi.api.schemas import ErrorOut, PageOut
+from luoshi.api.schemas import BodySchema, ErrorOut, PageOut
+from luoshi.core import bounds
 from luoshi.core.errors import NotFound, ValidationFailed
 from luoshi.org.models import Person, Unit
 from luoshi.org.scope import scope_for
@@ -204,7 +205,7 @@ def list_projects(request: HttpRequest, query: Query[ProjectQuery]) -> Any:
     return JsonResponse(page, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False})
 
 
-class ProjectIn(Schema):
+class ProjectIn(BodySchema):
     name: str = Field(..., max_length=120)
     unit_id: int = Field(..., ge=1, description="Lead unit")
     kind: str = Field("industry", max_length=20)
@@ -284,19 +285,22 @@ def update_project(request: HttpRequest, project_id: int, payload: ProjectPatch)
     return _detail(selectors.access_project(request.user, project_id))
 
 
-class ProjectStepIn(Schema):
+class ProjectStepIn(BodySchema):
     action: str = Field(..., max_length=20, description="advance or step_back")
     comment: str = Field("", max_length=500)
+    version: bounds.Version | None = Field(None, description="The version you read; a stale one gets 409")
 
 
 @router.post("/{int:project_id}/steps", response={200: ProjectDetailOut, **ERRORS}, summary="Move the stage")
 def step_project(request: HttpRequest, project_id: int, payload: ProjectStepIn) -> Any:
     project = selectors.access_project(request.user, project_id)
-    services.project_step(actor=request.user, project=project, action=payload.action, comment=payload.comment)
+    services.project_step(
+        actor=request.user, project=project, action=payload.action, comment=payload.comment, version=payload.version
+    )
     return _detail(selectors.access_project(request.user, project_id))
 
 
-class ProjectInvestmentIn(Schema):
+class ProjectInvestmentIn(BodySchema):
     month: str = Field(..., pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
     period: int = Field(0, ge=0, le=3, description="0 whole month, 1/2/3 the ten-day periods")
     amount: Decimal = Field(..., ge=0, le=Decimal("999999999.99"), decimal_places=2)
@@ -324,7 +328,7 @@ def record_investment(request: HttpRequest, project_id: int, payload: ProjectInv
     return _detail(selectors.access_project(request.user, project_id))
 
 
-class ProjectMilestoneIn(Schema):
+class ProjectMilestoneIn(BodySchema):
     title: str = Field(..., max_length=120)
     due_date: dt.date
 
@@ -336,7 +340,7 @@ def add_milestone(request: HttpRequest, project_id: int, payload: ProjectMilesto
     return HttpStatus(201, _detail(selectors.access_project(request.user, project_id)))
 
 
-class ProjectMilestoneDoneIn(Schema):
+class ProjectMilestoneDoneIn(BodySchema):
     done_on: dt.date | None = None
 
 
@@ -351,7 +355,7 @@ def milestone_done(request: HttpRequest, milestone_id: int, payload: ProjectMile
     return _detail(selectors.access_project(request.user, milestone.project_id))
 
 
-class ProjectProgressIn(Schema):
+class ProjectProgressIn(BodySchema):
     text: str = Field(..., max_length=2000)
     date: dt.date | None = None
 
@@ -412,7 +416,7 @@ def add_progress_with_photos(
     return HttpStatus(201, _progress_out(entry))
 
 
-class ProjectProblemIn(Schema):
+class ProjectProblemIn(BodySchema):
     kind: str = Field(..., max_length=12)
     title: str = Field(..., max_length=200)
     unit_id: int = Field(..., ge=1, description="Responsible unit")
@@ -432,7 +436,7 @@ def add_problem(request: HttpRequest, project_id: int, payload: ProjectProblemIn
     return HttpStatus(201, _detail(selectors.access_project(request.user, project_id)))
 
 
-class ProjectProblemTaskIn(Schema):
+class ProjectProblemTaskIn(BodySchema):
     responsible_leader_id: int = Field(..., ge=1)
     deadline: dt.date | None = None
     target: str = Field("", max_length=2000)
@@ -574,7 +578,7 @@ def list_leads(request: HttpRequest, query: Query[ProjectLeadQuery]) -> Any:
     return page
 
 
-class ProjectLeadIn(Schema):
+class ProjectLeadIn(BodySchema):
     name: str = Field(..., max_length=120)
     unit_id: int = Field(..., ge=1)
     cadre_id: int = Field(..., ge=1)
@@ -611,16 +615,20 @@ def get_lead(request: HttpRequest, lead_id: int) -> Any:
     return _lead(selectors.access_lead(request.user, lead_id))
 
 
-class ProjectLeadStepIn(Schema):
+class ProjectLeadStepIn(BodySchema):
     action: str = Field(..., max_length=20, description="talk, sign, land, operate, drop or revive")
     on: dt.date | None = None
     comment: str = Field("", max_length=500)
+    version: bounds.Version | None = Field(None, description="The version you read; a stale one gets 409")
 
 
 @router.post("/leads/{int:lead_id}/steps", response={200: ProjectLeadOut, **ERRORS}, summary="Move a lead on")
 def step_lead(request: HttpRequest, lead_id: int, payload: ProjectLeadStepIn) -> Any:
     lead = selectors.access_lead(request.user, lead_id)
-    services.lead_step(actor=request.user, lead=lead, action=payload.action, on=payload.on, comment=payload.comment)
+    services.lead_step(
+        actor=request.user, lead=lead, action=payload.action, on=payload.on, comment=payload.comment,
+        version=payload.version,
+    )  # fmt: skip
     return _lead(selectors.access_lead(request.user, lead_id))
 
 
@@ -723,7 +731,7 @@ def list_enterprises(request: HttpRequest, query: Query[ProjectEnterpriseQuery])
     return page
 
 
-class ProjectEnterpriseIn(Schema):
+class ProjectEnterpriseIn(BodySchema):
     name: str = Field(..., max_length=100)
     credit_code: str = Field(..., max_length=18)
     unit_id: int = Field(..., ge=1)
@@ -839,7 +847,7 @@ def list_meetings(request: HttpRequest, query: Query[ProjectPageQuery]) -> Any:
     return page
 
 
-class ProjectMeetingIn(Schema):
+class ProjectMeetingIn(BodySchema):
     unit_id: int = Field(..., ge=1)
     date: dt.date
     title: str = Field(..., max_length=120)

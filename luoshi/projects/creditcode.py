@@ -14,6 +14,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.projects.error_codes import ProjectErrorCode
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 VALUES = {c: i for i, c in enumerate(ALPHABET)}
 WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
@@ -40,10 +42,10 @@ def validate_credit_code(code: str) -> None:
     if not SHAPE.match(value):
         raise ValidationError(
             _("A unified social credit code has 18 digits or capital letters (no I, O, S, V or Z)."),
-            code="credit_code_shape",
+            code=ProjectErrorCode.CREDIT_CODE_SHAPE,
         )
     if check_character(value[:17]) != value[17]:
         raise ValidationError(
             _("This unified social credit code is wrong: its check character does not match (GB 32100-2015)."),
-            code="credit_code_check",
+            code=ProjectErrorCode.CREDIT_CODE_CHECK,
         )

@@ -28,6 +28,7 @@ from luoshi.core.errors import LuoshiError, ValidationFailed
 from luoshi.org.labels import Labeller
 from luoshi.org.models import Person, Unit
 from luoshi.projects import services
+from luoshi.projects.error_codes import ProjectErrorCode
 from luoshi.projects.models import Investment, Kind, Level, Project, Stage
 from luoshi.projects.permissions import can_report, projects_visible_to
 
@@ -188,7 +189,7 @@ def import_investment(*, actor: Any, content: bytes) -> int:
     if report.errors:
         raise ValidationFailed(
             _("Nothing was imported: %(n)d rows have errors.") % {"n": sum(1 for r in report.rows if r.errors)},
-            code="import_rows",
+            code=ProjectErrorCode.IMPORT_ROWS,
             details={"rows": report.errors},
         )
     for row in report.rows:
@@ -203,7 +204,7 @@ def import_investment(*, actor: Any, content: bytes) -> int:
             # report the row and roll the whole file back.
             raise ValidationFailed(
                 _("Nothing was imported: row %(n)d: %(e)s") % {"n": row.number, "e": exc.message},
-                code="import_rows",
+                code=ProjectErrorCode.IMPORT_ROWS,
                 details={"rows": [_("Row %(n)d: %(e)s") % {"n": row.number, "e": exc.message}]},
             ) from exc
     return len(report.rows)
@@ -391,7 +392,7 @@ def import_registry(*, actor: Any, content: bytes) -> int:
     if errors:
         raise ValidationFailed(
             _("Nothing was imported: %(n)d rows have errors.") % {"n": len(rows) - created},
-            code="import_rows",
+            code=ProjectErrorCode.IMPORT_ROWS,
             details={"rows": errors},
         )
     return created

@@ -166,6 +166,7 @@ class ProjectForm(forms.Form):
 class StepForm(forms.Form):
     action = forms.CharField(max_length=20)
     comment = forms.CharField(label=_("reason"), required=False, max_length=500)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1)
 
 
 class InvestmentForm(forms.Form):
@@ -293,6 +294,7 @@ class LeadStepForm(forms.Form):
     action = forms.CharField(max_length=20)
     on = forms.DateField(label=_("on"), widget=DATE, required=False)
     comment = forms.CharField(label=_("reason"), required=False, max_length=500)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1)
 
 
 class EnterpriseForm(forms.Form):

@@ -24,6 +24,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from luoshi.accounts.models import User
+from luoshi.accounts.types import Actor
 from luoshi.org.models import Role, Unit
 from luoshi.org.permissions import Rule, can, register, require
 from luoshi.org.scope import scope_for
@@ -71,19 +73,19 @@ def register_rules() -> None:
     register("meeting.create", Rule(MANAGERS, _unit_itself, view_action="unit.view"))
 
 
-def person_of(user: Any) -> int | None:
+def person_of(user: Actor) -> int | None:
     """The :class:`~luoshi.org.models.Person` id of a login (cached on the user object)."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):
         return None
     if not hasattr(user, "_luoshi_person_id"):
         from luoshi.org.models import Person
 
-        user._luoshi_person_id = Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
-    value: int | None = user._luoshi_person_id
+        setattr(user, "_luoshi_person_id", Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first())  # noqa: B010
+    value: int | None = getattr(user, "_luoshi_person_id")  # noqa: B009
     return value
 
 
-def _unit_ids(user: Any) -> list[int] | None:
+def _unit_ids(user: Actor) -> list[int] | None:
     """Units in the user's scope as a list of keys; ``None`` means every unit."""
     scope = scope_for(user)
     if scope.is_all:
@@ -93,7 +95,7 @@ def _unit_ids(user: Any) -> list[int] | None:
     return list(Unit.objects.filter(scope.unit_q()).values_list("pk", flat=True))
 
 
-def project_scope_q(user: Any) -> Q | None:
+def project_scope_q(user: Actor) -> Q | None:
     """The filter for the projects ``user`` may see; ``None`` means all of them."""
     unit_ids = _unit_ids(user)
     if unit_ids is None:
@@ -107,14 +109,14 @@ def project_scope_q(user: Any) -> Q | None:
     return q
 
 
-def projects_visible_to(user: Any) -> QuerySet[Project]:
+def projects_visible_to(user: Actor) -> QuerySet[Project]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Project.objects.none()
     q = project_scope_q(user)
     return Project.objects.all() if q is None else Project.objects.filter(q)
 
 
-def _owned_visible(user: Any, model: type[Any], person_field: str) -> QuerySet[Any]:
+def _owned_visible(user: Actor, model: type[Any], person_field: str) -> QuerySet[Any]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return model.objects.none()
     unit_ids = _unit_ids(user)
@@ -127,57 +129,57 @@ def _owned_visible(user: Any, model: type[Any], person_field: str) -> QuerySet[A
     return model.objects.filter(q)
 
 
-def leads_visible_to(user: Any) -> QuerySet[Lead]:
+def leads_visible_to(user: Actor) -> QuerySet[Lead]:
     return _owned_visible(user, Lead, "cadre_id")
 
 
-def enterprises_visible_to(user: Any) -> QuerySet[Enterprise]:
+def enterprises_visible_to(user: Actor) -> QuerySet[Enterprise]:
     return _owned_visible(user, Enterprise, "contact_id")
 
 
-def meetings_visible_to(user: Any) -> QuerySet[Meeting]:
+def meetings_visible_to(user: Actor) -> QuerySet[Meeting]:
     return _owned_visible(user, Meeting, "chair_id")
 
 
-def is_linked_leader(user: Any, project: Project) -> bool:
+def is_linked_leader(user: Actor, project: Project) -> bool:
     person = person_of(user)
     return person is not None and Project.leaders.through.objects.filter(project=project, person_id=person).exists()
 
 
-def can_report(user: Any, project: Project) -> bool:
+def can_report(user: Actor, project: Project) -> bool:
     if can(user, "project.report", project):
         return True
     person = person_of(user)
     return person is not None and (project.liaison_id == person or is_linked_leader(user, project))
 
 
-def can_manage(user: Any, project: Project) -> bool:
+def can_manage(user: Actor, project: Project) -> bool:
     return can(user, "project.manage", project) or is_linked_leader(user, project)
 
 
-def require_report(user: Any, project: Project) -> None:
+def require_report(user: Actor, project: Project) -> None:
     """Raise unless ``user`` may record on ``project`` (404 when they do not even see it, else 403)."""
     if not can_report(user, project):
         require(user, "project.report", project)
 
 
-def require_manage(user: Any, project: Project) -> None:
+def require_manage(user: Actor, project: Project) -> None:
     """Raise unless ``user`` may manage ``project`` (404 when they do not even see it, else 403)."""
     if not can_manage(user, project):
         require(user, "project.manage", project)
 
 
-def require_problem_manage(user: Any, problem: Problem) -> None:
+def require_problem_manage(user: Actor, problem: Problem) -> None:
     """A problem is managed by its project's managers (asked of the project: whoever sees the project
     sees its problems, so they get 403, not 404)."""
     require_manage(user, problem.project)
 
 
-def can_create_somewhere(user: Any) -> bool:
+def can_create_somewhere(user: Actor) -> bool:
     scope = scope_for(user)
     return scope.is_all or bool(scope.roles & CREATORS)
 
 
-def is_linked_to_anything(user: Any) -> bool:
+def is_linked_to_anything(user: Actor) -> bool:
     person = person_of(user)
     return person is not None and Project.leaders.through.objects.filter(person_id=person).exists()

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 from django.urls import reverse
 
+from luoshi.accounts.types import Actor
 from luoshi.core import lights as core_lights
 from luoshi.core import links, workdays
 from luoshi.core.errors import NotFound
@@ -67,7 +68,7 @@ class ProjectFilters:
     mine: bool = False
 
     @classmethod
-    def from_params(cls, user: Any, params: Any) -> ProjectFilters:
+    def from_params(cls, user: Actor, params: Any) -> ProjectFilters:
         """Parse query parameters; unknown values are ignored, never an error."""
 
         def pick(name: str, allowed: Iterable[str]) -> str:
@@ -94,7 +95,7 @@ class ProjectFilters:
         )
 
 
-def project_list(user: Any, filters: ProjectFilters | None = None) -> QuerySet[Project]:
+def project_list(user: Actor, filters: ProjectFilters | None = None) -> QuerySet[Project]:
     """Visible projects, filtered, reddest first; units and leaders come with them (no N+1)."""
     return (
         filtered_projects(user, filters)
@@ -105,7 +106,7 @@ def project_list(user: Any, filters: ProjectFilters | None = None) -> QuerySet[P
     )
 
 
-def filtered_projects(user: Any, filters: ProjectFilters | None = None) -> QuerySet[Project]:
+def filtered_projects(user: Actor, filters: ProjectFilters | None = None) -> QuerySet[Project]:
     """Visible projects matching ``filters`` (no ordering, nothing joined)."""
     f = filters or ProjectFilters()
     qs = projects_visible_to(user)
@@ -131,7 +132,7 @@ def filtered_projects(user: Any, filters: ProjectFilters | None = None) -> Query
     return qs
 
 
-def access_project(user: Any, pk: int | str) -> Project:
+def access_project(user: Actor, pk: int | str) -> Project:
     try:
         key = int(pk)
     except (TypeError, ValueError):
@@ -148,7 +149,7 @@ def access_project(user: Any, pk: int | str) -> Project:
     return project
 
 
-def access_problem(user: Any, pk: int | str) -> Problem:
+def access_problem(user: Actor, pk: int | str) -> Problem:
     try:
         key = int(pk)
     except (TypeError, ValueError):
@@ -159,7 +160,7 @@ def access_problem(user: Any, pk: int | str) -> Problem:
     return problem
 
 
-def access_milestone(user: Any, pk: int | str) -> Milestone:
+def access_milestone(user: Actor, pk: int | str) -> Milestone:
     try:
         key = int(pk)
     except (TypeError, ValueError):
@@ -210,7 +211,7 @@ def tally(qs: QuerySet[Project]) -> Tally:
     )
 
 
-def township_choices(user: Any) -> list[Unit]:
+def township_choices(user: Actor) -> list[Unit]:
     """Townships and subdistricts in the user's scope (for the filter)."""
     scope = scope_for(user)
     qs = Unit.objects.filter(kind__in=[UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT, UnitKind.DISTRICT], is_active=True)
@@ -334,7 +335,7 @@ class Portfolio:
 PORTFOLIO_LIMIT = 24
 
 
-def portfolio(user: Any, *, person: Person | None = None) -> Portfolio:
+def portfolio(user: Actor, *, person: Person | None = None) -> Portfolio:
     """My linked projects and enterprises, what is late, and the open problems that need me."""
     pid = person.pk if person is not None else person_of(user)
     if pid is None:
@@ -370,7 +371,7 @@ def portfolio(user: Any, *, person: Person | None = None) -> Portfolio:
 # --- the map ---------------------------------------------------------------------------
 
 
-def mapped_projects(user: Any, filters: ProjectFilters | None = None) -> QuerySet[Project]:
+def mapped_projects(user: Actor, filters: ProjectFilters | None = None) -> QuerySet[Project]:
     """The visible projects that have a map point, in the map's order (by code), lead unit joined:
     the list beside the project map."""
     return (
@@ -382,7 +383,7 @@ def mapped_projects(user: Any, filters: ProjectFilters | None = None) -> QuerySe
     )
 
 
-def map_points(user: Any, filters: ProjectFilters | None = None, *, limit: int = 3000) -> list[dict[str, Any]]:
+def map_points(user: Actor, filters: ProjectFilters | None = None, *, limit: int = 3000) -> list[dict[str, Any]]:
     qs = filtered_projects(user, filters).filter(lat__isnull=False, lng__isnull=False).order_by("code")
     return [
         {
@@ -425,21 +426,21 @@ class ProjectDirectory:
         qs = Project.objects.filter(pk__in=list(ids)).only("id", "code", "name", "unit_id", "stage", "schedule")
         return {p.pk: self._ref(p) for p in qs}
 
-    def choices(self, user: Any, *, q: str = "", limit: int = 50) -> list[links.ProjectRef]:
+    def choices(self, user: Actor, *, q: str = "", limit: int = 50) -> list[links.ProjectRef]:
         qs = projects_visible_to(user)
         if q:
             qs = qs.filter(Q(name__icontains=q[:50]) | Q(code__icontains=q[:50]))
         qs = qs.only("id", "code", "name", "unit_id", "stage", "schedule").order_by("code")
         return [self._ref(p) for p in qs[: max(1, min(limit, 500))]]
 
-    def visible(self, user: Any, project_id: int) -> bool:
+    def visible(self, user: Actor, project_id: int) -> bool:
         return projects_visible_to(user).filter(pk=project_id).exists()
 
 
 # --- consultation meetings --------------------------------------------------------------
 
 
-def meeting_list(user: Any) -> QuerySet[Meeting]:
+def meeting_list(user: Actor) -> QuerySet[Meeting]:
     return (
         meetings_visible_to(user)
         .select_related("unit", "chair")
@@ -448,7 +449,7 @@ def meeting_list(user: Any) -> QuerySet[Meeting]:
     )
 
 
-def access_meeting(user: Any, pk: int | str) -> Meeting:
+def access_meeting(user: Actor, pk: int | str) -> Meeting:
     try:
         key = int(pk)
     except (TypeError, ValueError):
@@ -496,7 +497,7 @@ def photos_of(entries: Iterable[ProgressEntry]) -> dict[int, list[ProgressPhoto]
     return out
 
 
-def access_photo(user: Any, pk: int | str) -> ProgressPhoto:
+def access_photo(user: Actor, pk: int | str) -> ProgressPhoto:
     try:
         key = int(pk)
     except (TypeError, ValueError):
@@ -520,7 +521,7 @@ class LeadFilters:
     year: int | None = None
 
     @classmethod
-    def from_params(cls, user: Any, params: Any) -> LeadFilters:
+    def from_params(cls, user: Actor, params: Any) -> LeadFilters:
         unit = None
         raw_unit = str(params.get("unit", "") or "")
         if raw_unit.isdigit() and len(raw_unit) < 10:
@@ -541,7 +542,7 @@ class LeadFilters:
         )
 
 
-def filtered_leads(user: Any, filters: LeadFilters | None = None) -> QuerySet[Lead]:
+def filtered_leads(user: Actor, filters: LeadFilters | None = None) -> QuerySet[Lead]:
     f = filters or LeadFilters()
     qs = leads_visible_to(user)
     if f.q:
@@ -559,7 +560,7 @@ def filtered_leads(user: Any, filters: LeadFilters | None = None) -> QuerySet[Le
     return qs
 
 
-def lead_list(user: Any, filters: LeadFilters | None = None) -> QuerySet[Lead]:
+def lead_list(user: Actor, filters: LeadFilters | None = None) -> QuerySet[Lead]:
     return (
         filtered_leads(user, filters)
         .select_related("unit", "cadre", "referrer", "project")
@@ -567,7 +568,7 @@ def lead_list(user: Any, filters: LeadFilters | None = None) -> QuerySet[Lead]:
     )
 
 
-def access_lead(user: Any, pk: int | str) -> Lead:
+def access_lead(user: Actor, pk: int | str) -> Lead:
     try:
         key = int(pk)
     except (TypeError, ValueError):
@@ -663,7 +664,7 @@ def lead_tallies(qs: QuerySet[Lead]) -> tuple[list[LeadTally], list[LeadTally]]:
 # --- enterprises -----------------------------------------------------------------------
 
 
-def enterprise_list(user: Any, *, q: str = "", unit: Unit | None = None, scale: str = "") -> QuerySet[Enterprise]:
+def enterprise_list(user: Actor, *, q: str = "", unit: Unit | None = None, scale: str = "") -> QuerySet[Enterprise]:
     qs = enterprises_visible_to(user).select_related("unit", "contact")
     if q:
         qs = qs.filter(Q(name__icontains=q[:50]) | Q(credit_code__icontains=q[:18]) | Q(sector__icontains=q[:50]))
@@ -676,7 +677,7 @@ def enterprise_list(user: Any, *, q: str = "", unit: Unit | None = None, scale: 
     return qs.annotate(project_count=Count("projects", distinct=True)).order_by("name", "id")
 
 
-def access_enterprise(user: Any, pk: int | str) -> Enterprise:
+def access_enterprise(user: Actor, pk: int | str) -> Enterprise:
     try:
         key = int(pk)
     except (TypeError, ValueError):
@@ -694,9 +695,9 @@ def request_counts(enterprises: Iterable[Enterprise]) -> dict[int, links.CaseCou
     return {e.pk: counts.get(f"enterprise:{e.credit_code}", links.CaseCount()) for e in items}
 
 
-def projects_of_enterprise(user: Any, enterprise: Enterprise) -> QuerySet[Project]:
+def projects_of_enterprise(user: Actor, enterprise: Enterprise) -> QuerySet[Project]:
     return projects_visible_to(user).filter(enterprise=enterprise).select_related("unit").order_by("code")
 
 
-def leads_referred_by(user: Any, enterprise: Enterprise) -> QuerySet[Lead]:
+def leads_referred_by(user: Actor, enterprise: Enterprise) -> QuerySet[Lead]:
     return leads_visible_to(user).filter(referrer=enterprise).select_related("cadre", "unit").order_by("-found_on")

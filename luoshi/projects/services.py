@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.types import Actor, signed_in
 from luoshi.core import audit, links, uploads, versioning, workdays
 from luoshi.core import lights as core_lights
 from luoshi.core.errors import Conflict, ValidationFailed
@@ -31,6 +32,7 @@ from luoshi.org.scope import scope_for
 from luoshi.projects import workflow
 from luoshi.projects.creditcode import normalise as normalise_credit_code
 from luoshi.projects.creditcode import validate_credit_code
+from luoshi.projects.error_codes import ProjectErrorCode
 from luoshi.projects.models import (
     LEVEL_FIELDS,
     MAX_MONEY,
@@ -318,7 +320,7 @@ def _polygon(value: Any) -> Any:
     return value
 
 
-def _clean(actor: Any, data: ProjectData) -> dict[str, Any]:
+def _clean(actor: Actor, data: ProjectData) -> dict[str, Any]:
     """Validate ``data``; return the model field values. Raises with every field's error at once."""
     errors: dict[str, list[str]] = {}
 
@@ -409,14 +411,14 @@ AUDITED = (
 
 
 @transaction.atomic
-def project_create(*, actor: Any, data: ProjectData) -> Project:
+def project_create(*, actor: Actor, data: ProjectData) -> Project:
     """Register a key project in ``data.unit`` (the lead unit)."""
     require(actor, "project.create", data.unit)
     values = _clean(actor, data)
     code = _text(data.code, "code", 24, required=False) or next_code(values["plan_year"])
     if Project.objects.filter(code=code).exists():
         raise _fail("code", _("The code %(code)s is already taken.") % {"code": code})
-    project = Project.objects.create(code=code, created_by=actor, **values)
+    project = Project.objects.create(code=code, created_by=signed_in(actor), **values)
     if data.leaders:
         project.leaders.set(list(data.leaders))
     recompute(project)
@@ -425,7 +427,7 @@ def project_create(*, actor: Any, data: ProjectData) -> Project:
 
 
 @transaction.atomic
-def project_update(*, actor: Any, project: Project, data: ProjectData, version: int | None = None) -> Project:
+def project_update(*, actor: Actor, project: Project, data: ProjectData, version: int | None = None) -> Project:
     """Edit a project's registry fields. The stage moves only through :func:`project_step`."""
     project = versioning.lock(Project, project.pk)
     require_manage(actor, project)
@@ -454,10 +456,20 @@ def project_update(*, actor: Any, project: Project, data: ProjectData, version: 
 
 
 @transaction.atomic
-def project_step(*, actor: Any, project: Project, action: str, comment: str = "", on: dt.date | None = None) -> Project:
-    """Move the project one stage on (or back, with a reason) along the stage table."""
+def project_step(
+    *,
+    actor: Actor,
+    project: Project,
+    action: str,
+    comment: str = "",
+    on: dt.date | None = None,
+    version: int | None = None,
+) -> Project:
+    """Move the project one stage on (or back, with a reason) along the stage table. With the
+    ``version`` the caller read, a step someone else took meanwhile is not taken twice (409)."""
     project = versioning.lock(Project, project.pk)
     require_manage(actor, project)
+    versioning.check_version(project, version)
     row = workflow.project_transition(project.stage, action)
     comment = _text(comment, "comment", 500, required=row.needs_comment, label=_("reason"))
     day = on or local_today()
@@ -487,7 +499,7 @@ def project_step(*, actor: Any, project: Project, action: str, comment: str = ""
 
 @transaction.atomic
 def investment_record(
-    *, actor: Any, project: Project, month: dt.date, amount: Any, period: int = 0, note: str = ""
+    *, actor: Actor, project: Project, month: dt.date, amount: Any, period: int = 0, note: str = ""
 ) -> Investment:
     """Record (or correct) the investment completed in a month, or in one 旬 of it.
 
@@ -512,10 +524,10 @@ def investment_record(
     before = row.amount if row else None
     if row is None:
         row = Investment.objects.create(
-            project=project, month=first, period=period, amount=value, note=note, recorded_by=actor
+            project=project, month=first, period=period, amount=value, note=note, recorded_by=signed_in(actor)
         )
     else:
-        row.amount, row.note, row.recorded_by = value, note, actor
+        row.amount, row.note, row.recorded_by = value, note, signed_in(actor)
         row.save(update_fields=["amount", "note", "recorded_by"])
     recompute(project)
     label = first.strftime("%Y-%m") + (f"/{period}" if period else "")
@@ -529,7 +541,7 @@ def investment_record(
 
 
 @transaction.atomic
-def milestone_add(*, actor: Any, project: Project, title: str, due_date: dt.date) -> Milestone:
+def milestone_add(*, actor: Actor, project: Project, title: str, due_date: dt.date) -> Milestone:
     require_manage(actor, project)
     title = _text(title, "title", 120, required=True, label=_("title"))
     if not dt.date(2000, 1, 1) <= due_date <= dt.date(2100, 12, 31):
@@ -541,7 +553,7 @@ def milestone_add(*, actor: Any, project: Project, title: str, due_date: dt.date
 
 
 @transaction.atomic
-def milestone_set_done(*, actor: Any, milestone: Milestone, done_on: dt.date | None) -> Milestone:
+def milestone_set_done(*, actor: Actor, milestone: Milestone, done_on: dt.date | None) -> Milestone:
     project = milestone.project
     require_report(actor, project)
     if done_on is not None and done_on > local_today():
@@ -559,7 +571,7 @@ MAX_PHOTOS = 9
 
 @transaction.atomic
 def progress_add(
-    *, actor: Any, project: Project, text: str, date: dt.date | None = None, photos: Sequence[Any] = ()
+    *, actor: Actor, project: Project, text: str, date: dt.date | None = None, photos: Sequence[Any] = ()
 ) -> ProgressEntry:
     """Add a 形象进度 entry with up to :data:`MAX_PHOTOS` photos.
 
@@ -576,7 +588,7 @@ def progress_add(
     if len(photos) > MAX_PHOTOS:
         raise _fail("photos", _("At most %(n)d photos per entry.") % {"n": MAX_PHOTOS})
     checked = [uploads.check_image(photo, field="photos") for photo in photos]
-    entry = ProgressEntry.objects.create(project=project, date=day, text=text, created_by=actor)
+    entry = ProgressEntry.objects.create(project=project, date=day, text=text, created_by=signed_in(actor))
     for image in checked:
         stem = uuid.uuid4().hex
         lat, lng = image.location if image.location else (None, None)
@@ -603,7 +615,7 @@ def progress_add(
 @transaction.atomic
 def problem_add(
     *,
-    actor: Any,
+    actor: Actor,
     project: Project,
     kind: str,
     title: str,
@@ -631,7 +643,7 @@ def problem_add(
         unit=unit,
         due_date=due_date,
         meeting=meeting,
-        created_by=actor,
+        created_by=signed_in(actor),
     )
     recompute(project)
     audit.record(actor=actor, obj=project, verb="project.problem", comment=title)
@@ -645,7 +657,7 @@ def _lock_problem(problem: Problem) -> Problem:
 @transaction.atomic
 def problem_to_task(
     *,
-    actor: Any,
+    actor: Actor,
     problem: Problem,
     responsible_leader: Person,
     deadline: dt.date | None = None,
@@ -661,9 +673,9 @@ def problem_to_task(
     problem = _lock_problem(problem)
     require_problem_manage(actor, problem)
     if problem.task_id is not None and problem.status != ProblemStatus.OPEN:
-        raise Conflict(_("This problem is already being handled as a task."), code="problem_has_task")
+        raise Conflict(_("This problem is already being handled as a task."), code=ProjectErrorCode.PROBLEM_HAS_TASK)
     if problem.status == ProblemStatus.SETTLED:
-        raise Conflict(_("This problem is already settled."), code="problem_settled")
+        raise Conflict(_("This problem is already settled."), code=ProjectErrorCode.PROBLEM_SETTLED)
     project = problem.project
     request = links.TaskRequest(
         title=_("%(project)s: %(problem)s") % {"project": project.name, "problem": problem.title},
@@ -745,14 +757,14 @@ def sync_problem_tasks(*, problems: Iterable[Problem] | None = None, today: dt.d
 
 
 @transaction.atomic
-def problem_settle(*, actor: Any, problem: Problem, comment: str = "") -> Problem:
+def problem_settle(*, actor: Actor, problem: Problem, comment: str = "") -> Problem:
     """Mark a problem settled by hand (one that was settled without a task)."""
     problem = _lock_problem(problem)
     require_problem_manage(actor, problem)
     if problem.status != ProblemStatus.OPEN:
         raise Conflict(
             _("Only an open problem that is not being handled as a task can be settled by hand."),
-            code="problem_not_open",
+            code=ProjectErrorCode.PROBLEM_NOT_OPEN,
         )
     comment = _text(comment, "comment", 500, required=True, label=_("how it was settled"))
     problem.status = ProblemStatus.SETTLED
@@ -828,7 +840,7 @@ def _refresh_chunk(ids: list[int], day: dt.date, cal: workdays.WorkCalendar) -> 
 @transaction.atomic
 def meeting_create(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     date: dt.date,
     title: str,
@@ -852,7 +864,7 @@ def meeting_create(
         if not can(actor, "project.view", project) and not can_manage(actor, project):
             raise _fail("projects", _("%(name)s is outside your scope.") % {"name": project.name})
     meeting = Meeting.objects.create(
-        unit=unit, date=date, title=title, chair=chair, attendees=attendees, notes=notes, created_by=actor
+        unit=unit, date=date, title=title, chair=chair, attendees=attendees, notes=notes, created_by=signed_in(actor)
     )
     meeting.projects.set(list(projects))
     audit.record(actor=actor, obj=meeting, verb="create")
@@ -861,7 +873,7 @@ def meeting_create(
 
 def meeting_problem_add(
     *,
-    actor: Any,
+    actor: Actor,
     meeting: Meeting,
     project: Project,
     kind: str,
@@ -898,7 +910,7 @@ class LeadData:
     note: str = ""
 
 
-def _clean_lead(actor: Any, data: LeadData) -> dict[str, Any]:
+def _clean_lead(actor: Actor, data: LeadData) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
 
     def check(name: str, func: Any) -> Any:
@@ -933,21 +945,21 @@ def _clean_lead(actor: Any, data: LeadData) -> dict[str, Any]:
     return values
 
 
-def _is_cadre(actor: Any, lead: Lead) -> bool:
+def _is_cadre(actor: Actor, lead: Lead) -> bool:
     person = person_of(actor)
     return person is not None and lead.cadre_id == person
 
 
-def can_manage_lead(actor: Any, lead: Lead) -> bool:
+def can_manage_lead(actor: Actor, lead: Lead) -> bool:
     return can(actor, "lead.manage", lead) or _is_cadre(actor, lead)
 
 
 @transaction.atomic
-def lead_create(*, actor: Any, data: LeadData) -> Lead:
+def lead_create(*, actor: Actor, data: LeadData) -> Lead:
     """Register a lead. 全员招商: anybody with a role at the unit may, and any cadre may own it."""
     require(actor, "lead.create", data.unit)
     values = _clean_lead(actor, data)
-    lead = Lead.objects.create(created_by=actor, **values)
+    lead = Lead.objects.create(created_by=signed_in(actor), **values)
     audit.record(actor=actor, obj=lead, verb="create")
     return lead
 
@@ -956,7 +968,7 @@ LEAD_AUDITED = ("name", "investor", "sector", "amount", "source", "referrer", "u
 
 
 @transaction.atomic
-def lead_update(*, actor: Any, lead: Lead, data: LeadData, version: int | None = None) -> Lead:
+def lead_update(*, actor: Actor, lead: Lead, data: LeadData, version: int | None = None) -> Lead:
     lead = versioning.lock(Lead, lead.pk)
     if not can_manage_lead(actor, lead):
         require(actor, "lead.manage", lead)
@@ -975,11 +987,15 @@ def lead_update(*, actor: Any, lead: Lead, data: LeadData, version: int | None =
 
 
 @transaction.atomic
-def lead_step(*, actor: Any, lead: Lead, action: str, on: dt.date | None = None, comment: str = "") -> Lead:
-    """Move a lead along the pipeline (线索 → 在谈 → 签约 → 落地/开工 → 投产), recording the day of each step."""
+def lead_step(
+    *, actor: Actor, lead: Lead, action: str, on: dt.date | None = None, comment: str = "", version: int | None = None
+) -> Lead:
+    """Move a lead along the pipeline (线索 → 在谈 → 签约 → 落地/开工 → 投产), recording the day of each step
+    (with the ``version`` read, a step someone else took meanwhile is refused: 409)."""
     lead = versioning.lock(Lead, lead.pk)
     if not can_manage_lead(actor, lead):
         require(actor, "lead.manage", lead)
+    versioning.check_version(lead, version)
     row = workflow.lead_transition(lead.stage, action)
     comment = _text(comment, "comment", 500, required=row.needs_comment, label=_("reason"))
     day = on or local_today()
@@ -1013,16 +1029,16 @@ PROJECT_STAGE_OF_LEAD: dict[str, str] = {
 
 
 @transaction.atomic
-def lead_to_project(*, actor: Any, lead: Lead, unit: Unit | None = None) -> Project:
+def lead_to_project(*, actor: Actor, lead: Lead, unit: Unit | None = None) -> Project:
     """A signed lead becomes a key project in the registry with one action (and stays linked to it)."""
     lead = versioning.lock(Lead, lead.pk)
     if not can_manage_lead(actor, lead):
         require(actor, "lead.manage", lead)
     if lead.project_id is not None:
-        raise Conflict(_("This lead already is a registry project."), code="lead_has_project")
+        raise Conflict(_("This lead already is a registry project."), code=ProjectErrorCode.LEAD_HAS_PROJECT)
     stage = PROJECT_STAGE_OF_LEAD.get(lead.stage)
     if stage is None:
-        raise Conflict(_("Only a signed lead can become a registry project."), code="lead_not_signed")
+        raise Conflict(_("Only a signed lead can become a registry project."), code=ProjectErrorCode.LEAD_NOT_SIGNED)
     day = lead.signed_on or local_today()
     project = project_create(
         actor=actor,
@@ -1105,7 +1121,7 @@ ENTERPRISE_AUDITED = (
 
 
 @transaction.atomic
-def enterprise_create(*, actor: Any, data: EnterpriseData) -> Enterprise:
+def enterprise_create(*, actor: Actor, data: EnterpriseData) -> Enterprise:
     require(actor, "enterprise.create", data.unit)
     enterprise = Enterprise.objects.create(**_clean_enterprise(data))
     audit.record(actor=actor, obj=enterprise, verb="create")
@@ -1114,7 +1130,7 @@ def enterprise_create(*, actor: Any, data: EnterpriseData) -> Enterprise:
 
 @transaction.atomic
 def enterprise_update(
-    *, actor: Any, enterprise: Enterprise, data: EnterpriseData, version: int | None = None
+    *, actor: Actor, enterprise: Enterprise, data: EnterpriseData, version: int | None = None
 ) -> Enterprise:
     enterprise = versioning.lock(Enterprise, enterprise.pk)
     require(actor, "enterprise.manage", enterprise)
@@ -1143,7 +1159,7 @@ def enterprise_subject(enterprise: Enterprise) -> str:
 
 def enterprise_request(
     *,
-    actor: Any,
+    actor: Actor,
     enterprise: Enterprise,
     title: str,
     description: str = "",

@@ -290,7 +290,13 @@ def step(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.access_project(request.user, pk)
 
     def act(c: dict[str, Any]) -> str:
-        services.project_step(actor=request.user, project=project, action=c["action"], comment=c["comment"])
+        services.project_step(
+            actor=request.user,
+            project=project,
+            action=c["action"],
+            comment=c["comment"],
+            version=versioning.required(c["version"]),
+        )
         return _("Stage changed.")
 
     return _act(request, StepForm(request.POST), act, lambda: _back(request, project))
@@ -580,7 +586,14 @@ def lead_step(request: HttpRequest, pk: int) -> HttpResponse:
     lead = selectors.access_lead(request.user, pk)
 
     def act(c: dict[str, Any]) -> str:
-        services.lead_step(actor=request.user, lead=lead, action=c["action"], on=c["on"], comment=c["comment"])
+        services.lead_step(
+            actor=request.user,
+            lead=lead,
+            action=c["action"],
+            on=c["on"],
+            comment=c["comment"],
+            version=versioning.required(c["version"]),
+        )
         return _("Lead moved on.")
 
     return _act(request, LeadStepForm(request.POST), act, lambda: redirect("projects:lead", pk=lead.pk))

@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.errors import Conflict
+from luoshi.projects.error_codes import ProjectErrorCode
 from luoshi.projects.models import LeadStage, Stage
 
 
@@ -67,7 +68,7 @@ def project_transition(stage: str, action: str) -> Transition:
     if row is None:
         raise Conflict(
             _("This step is not possible while the project is at the stage %(stage)s.") % {"stage": Stage(stage).label},
-            code="wrong_stage",
+            code=ProjectErrorCode.WRONG_STAGE,
         )
     return row
 
@@ -117,6 +118,6 @@ def lead_transition(stage: str, action: str) -> Transition:
         raise Conflict(
             _("This step is not possible while the lead is at the stage %(stage)s.")
             % {"stage": LeadStage(stage).label},
-            code="wrong_stage",
+            code=ProjectErrorCode.WRONG_STAGE,
         )
     return row

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
+from pydantic.json_schema import SkipJsonSchema
 
 from luoshi.api.pagination import paginate
-from luoshi.api.schemas import ErrorOut, PageOut, PlainOut
-from luoshi.core import links
+from luoshi.api.schemas import BodySchema, ErrorOut, PageOut, PlainOut
+from luoshi.core import bounds, links
 from luoshi.core.errors import ValidationFailed
 from luoshi.org.permissions import can
 from luoshi.org.selectors import access_unit
@@ -135,7 +136,7 @@ class RelocationCampaignDetailOut(RelocationCampaignOut):
     parcels: list[RelocationParcelOut]
 
 
-class RelocationCampaignIn(Schema):
+class RelocationCampaignIn(BodySchema):
     unit_id: int
     team_id: int
     code: str = Field(..., min_length=2, max_length=24)
@@ -151,46 +152,51 @@ class RelocationCampaignIn(Schema):
     project_id: int | None = Field(None, ge=1, description="A key project you may see")
 
 
-class RelocationCampaignPatch(Schema):
+class RelocationCampaignPatch(BodySchema):
+    """Only the fields sent are changed; only ``project_id`` can be cleared with null."""
+
     version: int
-    name: str | None = Field(None, min_length=1, max_length=100)
-    kind: CampaignKind | None = None
-    team_id: int | None = None
-    launched_on: dt.date | None = None
-    signing_starts_on: dt.date | None = None
-    signing_deadline: dt.date | None = None
-    clearance_deadline: dt.date | None = None
-    description: str | None = Field(None, max_length=4000)
-    compensation_standard: str | None = Field(None, max_length=8000)
-    is_public: bool | None = None
+    name: Annotated[str, Field(min_length=1, max_length=100)] | SkipJsonSchema[None] = None
+    kind: CampaignKind | SkipJsonSchema[None] = None
+    team_id: int | SkipJsonSchema[None] = None
+    launched_on: dt.date | SkipJsonSchema[None] = None
+    signing_starts_on: dt.date | SkipJsonSchema[None] = None
+    signing_deadline: dt.date | SkipJsonSchema[None] = None
+    clearance_deadline: dt.date | SkipJsonSchema[None] = None
+    description: Annotated[str, Field(max_length=4000)] | SkipJsonSchema[None] = None
+    compensation_standard: Annotated[str, Field(max_length=8000)] | SkipJsonSchema[None] = None
+    is_public: bool | SkipJsonSchema[None] = None
     project_id: int | None = Field(None, ge=1, description="A key project you may see; null removes the link")
 
 
-class RelocationTransitionIn(Schema):
+class RelocationTransitionIn(BodySchema):
     action: str = Field(..., max_length=32, description=", ".join(workflow.ACTIONS))
     comment: str = Field("", max_length=2000)
     version: int | None = None
 
 
-class RelocationParcelIn(Schema):
+COORDINATE_NOTE = "Kept to six decimal places (about 10 cm); more places are rounded"
+
+
+class RelocationParcelIn(BodySchema):
     name: str = Field(..., min_length=1, max_length=100)
     land_area: Decimal | None = Field(None, ge=0, le=MAX_AREA, decimal_places=2)
-    lat: Decimal | None = Field(None, ge=-90, le=90, decimal_places=6)
-    lng: Decimal | None = Field(None, ge=-180, le=180, decimal_places=6)
+    lat: Decimal | None = Field(None, ge=-90, le=90, description=COORDINATE_NOTE)
+    lng: Decimal | None = Field(None, ge=-180, le=180, description=COORDINATE_NOTE)
     boundary: list[list[float]] = Field(default_factory=list, max_length=services.MAX_BOUNDARY_POINTS)
     transferred_on: dt.date | None = None
     sort_order: int = Field(0, ge=0, le=100000)
 
 
-class RelocationParcelPatch(Schema):
+class RelocationParcelPatch(BodySchema):
     version: int
-    name: str | None = Field(None, min_length=1, max_length=100)
+    name: Annotated[str, Field(min_length=1, max_length=100)] | SkipJsonSchema[None] = None
     land_area: Decimal | None = Field(None, ge=0, le=MAX_AREA, decimal_places=2)
-    lat: Decimal | None = Field(None, ge=-90, le=90, decimal_places=6)
-    lng: Decimal | None = Field(None, ge=-180, le=180, decimal_places=6)
-    boundary: list[list[float]] | None = Field(None, max_length=services.MAX_BOUNDARY_POINTS)
+    lat: Decimal | None = Field(None, ge=-90, le=90, description=COORDINATE_NOTE)
+    lng: Decimal | None = Field(None, ge=-180, le=180, description=COORDINATE_NOTE)
+    boundary: Annotated[list[list[float]], Field(max_length=services.MAX_BOUNDARY_POINTS)] | SkipJsonSchema[None] = None
     transferred_on: dt.date | None = None
-    sort_order: int | None = Field(None, ge=0, le=100000)
+    sort_order: Annotated[int, Field(ge=0, le=100000)] | SkipJsonSchema[None] = None
 
 
 class RelocationHouseholdOut(PlainOut):
@@ -218,7 +224,7 @@ class RelocationHouseholdOut(PlainOut):
     version: int
 
 
-class RelocationHouseholdIn(Schema):
+class RelocationHouseholdIn(BodySchema):
     number: str = Field(..., min_length=1, max_length=32)
     parcel_id: int | None = None
     kind: HouseholdKind = HouseholdKind.RESIDENCE
@@ -237,26 +243,27 @@ class RelocationHouseholdIn(Schema):
     note: str = Field("", max_length=500)
 
 
-class RelocationHouseholdPatch(Schema):
-    """Only the fields sent are changed: record a step by sending its date (e.g. ``signed_on``)."""
+class RelocationHouseholdPatch(BodySchema):
+    """Only the fields sent are changed: record a step by sending its date (e.g. ``signed_on``). Null
+    clears the parcel, a step's date or the agreed sum; the other fields cannot be null."""
 
     version: int
-    number: str | None = Field(None, min_length=1, max_length=32)
+    number: Annotated[str, Field(min_length=1, max_length=32)] | SkipJsonSchema[None] = None
     parcel_id: int | None = None
-    kind: HouseholdKind | None = None
-    owner_name: str | None = Field(None, min_length=1, max_length=64)
-    owner_id_no: str | None = Field(None, max_length=18)
-    phone: str | None = Field(None, max_length=32)
-    address: str | None = Field(None, max_length=200)
-    house_area: Decimal | None = Field(None, ge=0, le=MAX_AREA, decimal_places=2)
-    land_area: Decimal | None = Field(None, ge=0, le=MAX_AREA, decimal_places=2)
+    kind: HouseholdKind | SkipJsonSchema[None] = None
+    owner_name: Annotated[str, Field(min_length=1, max_length=64)] | SkipJsonSchema[None] = None
+    owner_id_no: Annotated[str, Field(max_length=18)] | SkipJsonSchema[None] = None
+    phone: Annotated[str, Field(max_length=32)] | SkipJsonSchema[None] = None
+    address: Annotated[str, Field(max_length=200)] | SkipJsonSchema[None] = None
+    house_area: Annotated[Decimal, Field(ge=0, le=MAX_AREA, decimal_places=2)] | SkipJsonSchema[None] = None
+    land_area: Annotated[Decimal, Field(ge=0, le=MAX_AREA, decimal_places=2)] | SkipJsonSchema[None] = None
     signed_on: dt.date | None = None
     compensation_agreed: Decimal | None = Field(None, ge=0, le=MAX_MONEY, decimal_places=2)
-    compensation_paid: Decimal | None = Field(None, ge=0, le=MAX_MONEY, decimal_places=2)
-    relocation_choice: RelocationChoice | None = None
+    compensation_paid: Annotated[Decimal, Field(ge=0, le=MAX_MONEY, decimal_places=2)] | SkipJsonSchema[None] = None
+    relocation_choice: RelocationChoice | SkipJsonSchema[None] = None
     vacated_on: dt.date | None = None
     demolished_on: dt.date | None = None
-    note: str | None = Field(None, max_length=500)
+    note: Annotated[str, Field(max_length=500)] | SkipJsonSchema[None] = None
 
 
 class RelocationDayOut(PlainOut):
@@ -453,7 +460,7 @@ def get_campaign(request: HttpRequest, campaign_id: int) -> Any:
 )
 def update_campaign(request: HttpRequest, campaign_id: int, payload: RelocationCampaignPatch) -> Any:
     campaign = selectors.access_campaign(request.user, campaign_id)
-    data = payload.dict(exclude_unset=True)
+    data = bounds.refuse_nulls(payload.dict(exclude_unset=True), nullable=("project_id",))
     version = data.pop("version")
     if "team_id" in data:
         data["team"] = access_unit(request.user, data.pop("team_id"))
@@ -504,7 +511,7 @@ def create_parcel(request: HttpRequest, campaign_id: int, payload: RelocationPar
 def update_parcel(request: HttpRequest, campaign_id: int, parcel_id: int, payload: RelocationParcelPatch) -> Any:
     campaign = selectors.access_campaign(request.user, campaign_id)
     parcel = selectors.access_parcel(request.user, campaign, parcel_id)
-    data = payload.dict(exclude_unset=True)
+    data = bounds.refuse_nulls(payload.dict(exclude_unset=True), nullable=("land_area", "lat", "lng", "transferred_on"))
     version = data.pop("version")
     parcel = services.parcel_update(actor=request.user, parcel=parcel, version=version, **data)
     return _parcel(parcel)
@@ -566,7 +573,8 @@ def update_household(
 ) -> Any:
     campaign = selectors.access_campaign(request.user, campaign_id)
     household = selectors.access_household(campaign, household_id)
-    data = payload.dict(exclude_unset=True)
+    nullable = ("parcel_id", "signed_on", "compensation_agreed", "vacated_on", "demolished_on")
+    data = bounds.refuse_nulls(payload.dict(exclude_unset=True), nullable=nullable)
     version = data.pop("version")
     if "parcel_id" in data:
         data["parcel"] = _parcel_of(campaign, data.pop("parcel_id"))

@@ -35,6 +35,7 @@ from luoshi.core import audit, cells, uploads
 from luoshi.core.errors import ValidationFailed
 from luoshi.core.timeutil import today as local_today
 from luoshi.org.permissions import require
+from luoshi.relocation.error_codes import RelocationErrorCode
 from luoshi.relocation.models import Campaign, Household, HouseholdKind, Parcel, RelocationChoice
 from luoshi.relocation.privacy import owner
 from luoshi.relocation.services import HOUSEHOLD_FIELDS, snapshot_household
@@ -342,7 +343,7 @@ def import_ledger(*, actor: Any, campaign: Campaign, content: bytes) -> ImportRe
         count = len(result.file_errors) + len(result.bad_rows)
         raise ValidationFailed(
             _("%(n)d rows of the file have errors; nothing was imported.") % {"n": count},
-            code="import_invalid",
+            code=RelocationErrorCode.IMPORT_INVALID,
             details=details,
         )
     now = timezone.now()

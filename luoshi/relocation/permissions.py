@@ -14,10 +14,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
+from luoshi.accounts.types import Actor
 from luoshi.org.models import Role, Unit
 from luoshi.org.permissions import ALL_ROLES, Rule, register
 from luoshi.org.scope import scope_for
@@ -53,7 +52,7 @@ def register_rules() -> None:
     register("relocation.household.reveal", Rule(LEDGER_KEEPERS, _team, view_action=VIEW))
 
 
-def campaigns_visible_to(user: Any) -> QuerySet[Campaign]:
+def campaigns_visible_to(user: Actor) -> QuerySet[Campaign]:
     """The base of every campaign read: campaigns whose task force lies in the user's scope."""
     scope = scope_for(user)
     if scope.is_empty:
@@ -63,7 +62,7 @@ def campaigns_visible_to(user: Any) -> QuerySet[Campaign]:
     return Campaign.objects.filter(scope.unit_q("team"))
 
 
-def campaign_roles(user: Any, campaign: Campaign) -> frozenset[str]:
+def campaign_roles(user: Actor, campaign: Campaign) -> frozenset[str]:
     """The user's relation to ``campaign`` (see :mod:`luoshi.relocation.workflow`)."""
     scope = scope_for(user)
     roles: set[str] = set()
@@ -74,7 +73,7 @@ def campaign_roles(user: Any, campaign: Campaign) -> frozenset[str]:
     return frozenset(roles)
 
 
-def can_create_somewhere(user: Any) -> bool:
+def can_create_somewhere(user: Actor) -> bool:
     scope = scope_for(user)
     return scope.is_all or bool(scope.roles & COMMANDERS)
 
@@ -82,7 +81,7 @@ def can_create_somewhere(user: Any) -> bool:
 READERS = LEDGER_KEEPERS | frozenset({Role.DISTRICT_VIEWER})
 
 
-def may_open_campaigns(user: Any) -> bool:
+def may_open_campaigns(user: Actor) -> bool:
     """Show the 征迁 menu entry to commanders, staff and district viewers (no query: nav runs on
     every page). Grid workers, who take no part in a campaign, do not get it."""
     scope = scope_for(user)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 
+from luoshi.accounts.types import Actor
 from luoshi.core.errors import NotFound
 from luoshi.core.timeutil import today as local_today
 from luoshi.relocation.figures import Figures, Schedule, aggregates
@@ -47,7 +47,7 @@ class CampaignFilters:
     active: bool | None = None  # True: not yet 净地出让 or later
 
 
-def campaign_list(user: Any, filters: CampaignFilters | None = None) -> QuerySet[Campaign]:
+def campaign_list(user: Actor, filters: CampaignFilters | None = None) -> QuerySet[Campaign]:
     f = filters or CampaignFilters()
     qs = campaigns_visible_to(user).select_related("unit", "team")
     if f.q:
@@ -61,7 +61,7 @@ def campaign_list(user: Any, filters: CampaignFilters | None = None) -> QuerySet
     return qs.order_by("-launched_on", "-id")
 
 
-def access_campaign(user: Any, pk: int | str) -> Campaign:
+def access_campaign(user: Actor, pk: int | str) -> Campaign:
     try:
         return campaigns_visible_to(user).select_related("unit", "team").get(pk=int(pk))
     except (Campaign.DoesNotExist, ValueError, TypeError):
@@ -125,7 +125,7 @@ def parcels_with_figures(campaign: Campaign) -> list[Parcel]:
     return parcels
 
 
-def access_parcel(user: Any, campaign: Campaign, pk: int | str) -> Parcel:
+def access_parcel(user: Actor, campaign: Campaign, pk: int | str) -> Parcel:
     try:
         return Parcel.objects.get(campaign=campaign, pk=int(pk))
     except (Parcel.DoesNotExist, ValueError, TypeError):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.models import User
+from luoshi.accounts.types import Actor
 from luoshi.core import audit, links
 from luoshi.core.errors import Conflict, ValidationFailed
 from luoshi.core.masking import mask_id_no, mask_name, mask_phone
@@ -28,6 +30,7 @@ from luoshi.core.versioning import check_version, lock
 from luoshi.org.models import Unit
 from luoshi.org.permissions import require
 from luoshi.relocation import selectors, workflow
+from luoshi.relocation.error_codes import RelocationErrorCode
 from luoshi.relocation.models import Campaign, Household, Parcel, Stage
 from luoshi.relocation.permissions import campaign_roles
 
@@ -118,7 +121,7 @@ def _known(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
 
 
 def _apply(
-    *, actor: Any, obj: Any, fields: dict[str, Any], names: tuple[str, ...], check: Callable[[Any], None]
+    *, actor: Actor, obj: Any, fields: dict[str, Any], names: tuple[str, ...], check: Callable[[Any], None]
 ) -> Any:
     """Set ``fields`` on the locked ``obj``, check it, and save and log it if anything changed."""
     before = _snapshot(obj, names)
@@ -136,7 +139,7 @@ def _apply(
 # --- campaigns ------------------------------------------------------------------------------
 
 
-def _check_project(actor: Any, campaign: Campaign) -> None:
+def _check_project(actor: Actor, campaign: Campaign) -> None:
     """A linked key project must be one the actor may see (through ``core.links``; no project app, no link)."""
     if campaign.project_id is not None and not links.project_visible(actor, campaign.project_id):
         message = _("No such key project in your scope.")
@@ -160,7 +163,7 @@ def _check_campaign(campaign: Campaign) -> None:
 @transaction.atomic
 def campaign_create(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     team: Unit,
     code: str,
@@ -191,7 +194,7 @@ def campaign_create(
         is_public=is_public,
         project_id=project_id,
         stage_since=local_today(),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor if isinstance(actor, User) else None,
     )
     _check_campaign(campaign)
     _check_project(actor, campaign)
@@ -201,7 +204,7 @@ def campaign_create(
 
 
 @transaction.atomic
-def campaign_update(*, actor: Any, campaign: Campaign, version: int | None = None, **fields: Any) -> Campaign:
+def campaign_update(*, actor: Actor, campaign: Campaign, version: int | None = None, **fields: Any) -> Campaign:
     _known(fields, CAMPAIGN_FIELDS)
     locked = lock(Campaign.objects.select_related("unit", "team"), campaign.pk)
     require(actor, "relocation.campaign.edit", locked)
@@ -221,22 +224,24 @@ def _needs_met(needs: str, campaign: Campaign) -> None:
         return
     f = selectors.campaign_figures(campaign)
     if needs == workflow.Needs.HOUSEHOLDS and f.households == 0:
-        raise Conflict(_("Enter the households in the ledger before signing starts."), code="ledger_empty")
+        raise Conflict(
+            _("Enter the households in the ledger before signing starts."), code=RelocationErrorCode.LEDGER_EMPTY
+        )
     if needs == workflow.Needs.ONE_SIGNED and f.signed == 0:
-        raise Conflict(_("No household has signed yet."), code="none_signed")
+        raise Conflict(_("No household has signed yet."), code=RelocationErrorCode.NONE_SIGNED)
     if needs == workflow.Needs.ONE_VACATED and f.vacated == 0:
-        raise Conflict(_("No household has vacated yet."), code="none_vacated")
+        raise Conflict(_("No household has vacated yet."), code=RelocationErrorCode.NONE_VACATED)
     if needs == workflow.Needs.ALL_DEMOLISHED and not f.cleared:
         raise Conflict(
             _("The land is not clear yet: %(n)d of %(total)d households are not demolished.")
             % {"n": f.households - f.demolished, "total": f.households},
-            code="not_cleared",
+            code=RelocationErrorCode.NOT_CLEARED,
         )
 
 
 @transaction.atomic
 def campaign_transition(
-    *, actor: Any, campaign: Campaign, action: str, comment: str = "", version: int | None = None
+    *, actor: Actor, campaign: Campaign, action: str, comment: str = "", version: int | None = None
 ) -> Campaign:
     locked = lock(Campaign.objects.select_related("unit", "team"), campaign.pk)
     require(actor, "relocation.campaign.view", locked)
@@ -288,8 +293,16 @@ def _check_boundary(boundary: Any) -> list[list[float]]:
     return points
 
 
+#: A map point's places (the columns keep six: about 10 cm); the API rounds longer ones.
+COORDINATE = Decimal("0.000001")
+
+
 def _check_parcel(parcel: Parcel) -> None:
     parcel.boundary = _check_boundary(parcel.boundary)
+    for name in ("lat", "lng"):
+        value = getattr(parcel, name)
+        if value is not None:
+            setattr(parcel, name, Decimal(value).quantize(COORDINATE, rounding=ROUND_HALF_UP))
     if (parcel.lat is not None and not -90 <= parcel.lat <= 90) or (
         parcel.lng is not None and not -180 <= parcel.lng <= 180
     ):
@@ -301,7 +314,7 @@ def _check_parcel(parcel: Parcel) -> None:
 
 
 @transaction.atomic
-def parcel_create(*, actor: Any, campaign: Campaign, name: str, **fields: Any) -> Parcel:
+def parcel_create(*, actor: Actor, campaign: Campaign, name: str, **fields: Any) -> Parcel:
     require(actor, "relocation.ledger.edit", campaign)
     _known(fields, PARCEL_FIELDS)
     parcel = Parcel(campaign=campaign, name=name.strip(), **fields)
@@ -312,7 +325,7 @@ def parcel_create(*, actor: Any, campaign: Campaign, name: str, **fields: Any) -
 
 
 @transaction.atomic
-def parcel_update(*, actor: Any, parcel: Parcel, version: int | None = None, **fields: Any) -> Parcel:
+def parcel_update(*, actor: Actor, parcel: Parcel, version: int | None = None, **fields: Any) -> Parcel:
     _known(fields, PARCEL_FIELDS)
     locked = lock(Parcel.objects.select_related("campaign__team", "campaign__unit"), parcel.pk)
     require(actor, "relocation.ledger.edit", locked.campaign)
@@ -353,7 +366,7 @@ def _clean_household_fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def household_create(*, actor: Any, campaign: Campaign, **fields: Any) -> Household:
+def household_create(*, actor: Actor, campaign: Campaign, **fields: Any) -> Household:
     require(actor, "relocation.ledger.edit", campaign)
     household = Household(campaign=campaign, **_clean_household_fields(fields))
     _check_household(household, campaign)
@@ -365,7 +378,7 @@ def household_create(*, actor: Any, campaign: Campaign, **fields: Any) -> Househ
 
 
 @transaction.atomic
-def household_update(*, actor: Any, household: Household, version: int | None = None, **fields: Any) -> Household:
+def household_update(*, actor: Actor, household: Household, version: int | None = None, **fields: Any) -> Household:
     """Change a ledger entry: record a step (signed, vacated, demolished), a payment, or a correction."""
     cleaned = _clean_household_fields(fields)
     locked = lock(Household.objects.select_related("parcel"), household.pk)
@@ -386,18 +399,21 @@ def household_update(*, actor: Any, household: Household, version: int | None = 
 
 
 @transaction.atomic
-def household_delete(*, actor: Any, household: Household) -> None:
+def household_delete(*, actor: Actor, household: Household) -> None:
     """Remove an entry made by mistake; a household that has signed stays on the ledger."""
     locked = lock(Household.objects.all(), household.pk)
     campaign = Campaign.objects.select_related("unit", "team").get(pk=locked.campaign_id)
     require(actor, "relocation.ledger.edit", campaign)
     if locked.signed_on is not None:
-        raise Conflict(_("A household that has signed cannot be removed from the ledger."), code="signed")
+        raise Conflict(
+            _("A household that has signed cannot be removed from the ledger."),
+            code=RelocationErrorCode.HOUSEHOLD_SIGNED,
+        )
     audit.record(actor=actor, obj=locked, verb="delete", changes=audit.diff(_snapshot(locked, HOUSEHOLD_FIELDS), {}))
     locked.delete()
 
 
-def household_open(*, actor: Any, campaign: Campaign, pk: int | str) -> tuple[Household, bool]:
+def household_open(*, actor: Actor, campaign: Campaign, pk: int | str) -> tuple[Household, bool]:
     """Read one household for its page and log the opening (every opening is recorded).
 
     Returns the household and whether ``actor`` sees the owner's data unmasked.

@@ -29,6 +29,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.errors import Conflict, Forbidden
+from luoshi.relocation.error_codes import RelocationErrorCode
 from luoshi.relocation.models import Stage
 
 
@@ -129,14 +130,16 @@ def allowed_actions(stage: str, roles: Iterable[str]) -> list[str]:
 def require(stage: str, action: str, roles: Iterable[str]) -> Transition:
     """The transition for ``action`` from ``stage``, or raise 409 (not possible) / 403 (not yours)."""
     if action not in ACTIONS:
-        raise Conflict(_("Unknown action."), code="unknown_action")
+        raise Conflict(_("Unknown action."), code=RelocationErrorCode.UNKNOWN_ACTION)
     transition = TABLE.get((stage, action))
     if transition is None:
         raise Conflict(
             _("This step is not possible while the campaign is in the stage “%(stage)s”.")
             % {"stage": Stage(stage).label},
-            code="wrong_stage",
+            code=RelocationErrorCode.WRONG_STAGE,
         )
     if not transition.roles & frozenset(roles):
-        raise Forbidden(_("Your role does not allow this step on this campaign."), code="transition_forbidden")
+        raise Forbidden(
+            _("Your role does not allow this step on this campaign."), code=RelocationErrorCode.TRANSITION_FORBIDDEN
+        )
     return transition

@@ -13,7 +13,7 @@ from pydantic import StrictBool
 from pydantic.json_schema import SkipJsonSchema
 
 from luoshi.api.pagination import paginate
-from luoshi.api.schemas import ErrorOut, PageOut
+from luoshi.api.schemas import BodySchema, ErrorOut, PageOut
 from luoshi.core import bounds
 from luoshi.core.errors import NotFound, ValidationFailed
 from luoshi.org.models import Person, Unit
@@ -159,7 +159,7 @@ class TaskQuery(Schema):
         return selectors.TaskFilters.from_params(params)
 
 
-class TaskIn(Schema):
+class TaskIn(BodySchema):
     title: str = Field(..., min_length=1, max_length=200)
     lead_unit_id: bounds.Id
     start_date: bounds.Day
@@ -181,7 +181,7 @@ class TaskIn(Schema):
     assign: bool = Field(False, description="Assign at once (otherwise the task stays a draft)")
 
 
-class TaskPatch(Schema):
+class TaskPatch(BodySchema):
     """A change: leave a field out to keep it. Only the leader and the weight can be cleared (null);
     the others are not nullable in the schema (``"description": null`` is refused: null_not_allowed)."""
 
@@ -199,7 +199,7 @@ class TaskPatch(Schema):
     weight: bounds.Weight | None = None
 
 
-class TaskTransitionIn(Schema):
+class TaskTransitionIn(BodySchema):
     action: str = Field(..., max_length=40, description=", ".join(workflow.ACTIONS))
     comment: str = Field(
         "",
@@ -210,7 +210,7 @@ class TaskTransitionIn(Schema):
     new_deadline: bounds.Day | None = Field(None, description="For request_extension and approve_extension")
 
 
-class ProgressIn(Schema):
+class ProgressIn(BodySchema):
     percent: int = Field(..., ge=0, le=100)
     text: bounds.Text = Field(..., min_length=1)
     reported_on: bounds.Day | None = None
@@ -231,11 +231,11 @@ class AttachmentOut(Schema):
     report_id: int | None
 
 
-class ReminderIn(Schema):
+class ReminderIn(BodySchema):
     comment: bounds.Text = ""
 
 
-class MilestoneIn(Schema):
+class MilestoneIn(BodySchema):
     title: str = Field(..., min_length=1, max_length=200)
     due_date: bounds.Day
 
@@ -270,7 +270,7 @@ class GoalDetailOut(GoalOut):
     categories: list[GoalCategoryOut]
 
 
-class GoalIn(Schema):
+class GoalIn(BodySchema):
     owner_unit_id: bounds.Id
     year: int = Field(..., ge=2000, le=2099)
     title: str = Field(..., min_length=1, max_length=200)
@@ -279,7 +279,7 @@ class GoalIn(Schema):
     assessment: bounds.Text = ""
 
 
-class CategoryIn(Schema):
+class CategoryIn(BodySchema):
     name: str = Field(..., min_length=1, max_length=200)
     parent_id: bounds.Id | None = None
     code: str = Field("", max_length=20)
@@ -313,7 +313,7 @@ class InspectionDetailOut(InspectionOut):
     findings: list[FindingOut]
 
 
-class InspectionIn(Schema):
+class InspectionIn(BodySchema):
     unit_id: bounds.Id
     date: bounds.Day
     place: str = Field(..., min_length=1, max_length=200)
@@ -323,12 +323,12 @@ class InspectionIn(Schema):
     findings: list[str] = []
 
 
-class FindingIn(Schema):
+class FindingIn(BodySchema):
     description: bounds.Text = Field(..., min_length=1)
     unit_id: bounds.Id | None = None
 
 
-class FindingTaskIn(Schema):
+class FindingTaskIn(BodySchema):
     lead_unit_id: bounds.Id
     deadline: bounds.Day
     responsible_leader_id: bounds.Id | None = None

@@ -93,8 +93,8 @@ PROJECT_CALLS: dict[str, Call] = {
     "page GET /projects/{pk}/edit/": Call("GET", "/projects/{project_id}/edit/", page=True),
     "page GET /projects/{pk}/ (sibling CD02)": Call("GET", "/projects/{sibling_project_id}/", page=True),
     "page GET /projects/export.xlsx": Call("GET", "/projects/export.xlsx", page=True),
-    "page POST /projects/{pk}/step/": Call("POST", "/projects/{project_id}/step/", {
-        "action": "advance", "comment": "矩阵"}, page=True),
+    "page POST /projects/{pk}/step/": Call("POST", "/projects/{project_id}/step/", lambda d: {
+        "action": "advance", "comment": "矩阵", "version": d.ids["project_body"]["version"]}, page=True),
     "page POST /projects/{pk}/progress/": Call("POST", "/projects/{project_id}/progress/", {
         "text": "矩阵进度"}, page=True),
     "page GET /projects/leads/{pk}/": Call("GET", "/projects/leads/{lead_id}/", page=True),

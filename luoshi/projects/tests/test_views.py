@@ -94,6 +94,26 @@ def test_outsiders_get_404_and_staff_see_no_manager_actions(s: Scene, fixed_toda
     assert project.stage == "construction"
 
 
+def test_a_stage_step_needs_the_version_it_was_read_at(s: Scene, fixed_today: dt.date) -> None:
+    """Two managers press 'advance' on the same page: the second is refused (409 on the API, a
+    message on the page), not a second step; a post without the version is refused too."""
+    (project,) = make(s, 1)
+    read = project.version
+    page = client_for(s.leader)
+    assert page.post(f"/projects/{project.pk}/step/", {"action": "advance", "version": read}).status_code == 302
+    project.refresh_from_db()
+    assert (project.stage, project.version) == ("completed", read + 1)
+    response = client_for(s.leader).post(
+        f"/api/v1/projects/{project.pk}/steps", {"action": "advance", "version": read}, content_type="application/json"
+    )
+    assert (response.status_code, response.json()["code"]) == (409, "stale")
+    page.post(f"/projects/{project.pk}/step/", {"action": "advance"})
+    messages = [str(m) for m in page.get(f"/projects/{project.pk}/").context["messages"]]
+    assert any("版本" in m for m in messages), messages
+    project.refresh_from_db()
+    assert project.stage == "completed"
+
+
 def test_phone_investment_entry_with_a_bad_amount_is_refused_in_chinese(s: Scene, fixed_today: dt.date) -> None:
     (project,) = make(s, 1)
     c = client_for(s.staff)
