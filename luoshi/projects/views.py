@@ -11,9 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from luoshi.core import audit, links, uploads, versioning
+from luoshi.core import audit, downloads, links, uploads, versioning
 from luoshi.core.errors import LuoshiError, NotFound
 from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
@@ -709,21 +710,12 @@ def enterprise_request(request: HttpRequest, pk: int) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     filters = selectors.ProjectFilters.from_params(request.user, request.GET)
     qs = selectors.project_list(request.user, filters)[: excel.MAX_IMPORT_ROWS]
-    response = HttpResponse(
-        excel.export_projects(qs),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="projects-{today().isoformat()}.xlsx"'
-    return response
+    return downloads.download(excel.export_projects(qs), pgettext("file name", "Key project list"), day=today())
 
 
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(
-        excel.template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="investment-template.xlsx"'
-    return response
+    return downloads.download(excel.template(), pgettext("file name", "Monthly investment import template"))
 
 
 def _import(request: HttpRequest, run: Callable[[bytes], str], template: str) -> HttpResponse:
@@ -769,8 +761,4 @@ def import_registry(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def registry_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(
-        excel.registry_template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="projects-template.xlsx"'
-    return response
+    return downloads.download(excel.registry_template(), pgettext("file name", "Key project import template"))

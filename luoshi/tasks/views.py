@@ -14,9 +14,10 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from luoshi.core import versioning
+from luoshi.core import downloads, versioning
 from luoshi.core.errors import Forbidden, LuoshiError, NotFound
 from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
@@ -209,9 +210,7 @@ def export(request: HttpRequest) -> HttpResponse:
     else:
         qs = selectors.task_list(request.user, _filters(request))
     content = excel.export_tasks(qs)
-    response = HttpResponse(content, content_type=excel.XLSX)
-    response["Content-Disposition"] = f'attachment; filename="tasks-{today().isoformat()}.xlsx"'
-    return response
+    return downloads.download(content, pgettext("file name", "Task list"), day=today())
 
 
 # --- one task ---------------------------------------------------------------------------
@@ -672,9 +671,7 @@ def _import_dir() -> Path:
 
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(excel.template(), content_type=excel.XLSX)
-    response["Content-Disposition"] = 'attachment; filename="task-list-template.xlsx"'
-    return response
+    return downloads.download(excel.template(), pgettext("file name", "Task list import template"))
 
 
 @login_required

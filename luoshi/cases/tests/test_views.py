@@ -9,11 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from luoshi.cases.models import Attachment, Case, Status
 from luoshi.cases.tests.factories import category, report, to_state
 from luoshi.core.models import ActivityLog
-from luoshi.core.testing import picture
+from luoshi.core.testing import picture, saved_name
 
 pytestmark = pytest.mark.django_db
 
@@ -190,6 +191,7 @@ def test_excel_export(client, w):
     to_state(w, "dispatched")
     response = login(client, w.supervisor).get(reverse("cases:export"))
     assert response.status_code == 200
+    assert saved_name(response) == f"案件清单-{timezone.localdate():%Y-%m-%d}.xlsx"
     book = load_workbook(io.BytesIO(response.content))
     rows = list(book.active.values)
     assert len(rows) == 2
