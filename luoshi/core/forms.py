@@ -1,4 +1,4 @@
-"""Showing a service's refusal on the form that caused it."""
+"""Form pieces every app uses: a service's refusal shown on the form, ISO date inputs, several files."""
 
 from __future__ import annotations
 
@@ -45,3 +45,26 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data]
         return [single(data, initial)] if data else []
+
+
+class DateInput(forms.DateInput):
+    """``<input type="date">`` whose value is always an ISO date (2026-06-30).
+
+    Browsers take only that format in ``value``: a localised date (2026年6月30日, or Django's
+    ``DATE_INPUT_FORMATS[0]`` for the language) leaves Chromium's box empty, so a default
+    such as today's date silently disappears. Every app's date fields use this widget.
+    """
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class MonthInput(forms.DateInput):
+    """``<input type="month">`` whose value is always ``YYYY-MM`` (the only format browsers take)."""
+
+    input_type = "month"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m")
