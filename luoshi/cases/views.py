@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luoshi.cases import excel, forms, selectors, services, sla, standards
+from luoshi.cases.hotline import hotline_for
 from luoshi.cases.models import (
     Attachment,
     CardLevel,
@@ -870,26 +871,55 @@ def _public_places() -> list[Unit]:
 
 
 def _rate_limited(request: HttpRequest, scope: str) -> HttpResponse | None:
+    """Every attempt counts here (a flood guard, several times the accepted limit)."""
     from luoshi.cases import ratelimit
 
     limit, window = ratelimit.public_limit()
-    if ratelimit.hit(f"{scope}:{ratelimit.client_ip(request)}", limit=limit, window=window):
+    attempts = limit * ratelimit.ATTEMPTS_PER_ACCEPTED
+    if ratelimit.hit(f"{scope}:{ratelimit.client_ip(request)}", limit=attempts, window=window):
         return None
     return render(
         request,
         "cases/public/limited.html",
-        {"minutes": max(1, window // 60)},
+        {"minutes": max(1, window // 60), "hotline": hotline_for(None)},
         status=429,
     )
 
 
+def _refuse_as_limited(request: HttpRequest, form: forms.PublicReportForm, window: int) -> HttpResponse:
+    """The accepted reports of this connection are used up: the form comes back as typed, with the
+    township's hotline to call instead."""
+    unit = form.units.get(str(form.data.get("unit", "")))
+    hotline = hotline_for(unit)
+    values = {"minutes": max(1, window // 60), "number": hotline.number, "township": hotline.township}
+    if hotline.township:
+        text = _(
+            "You have sent several reports in a short time. Please try again in %(minutes)s minutes, "
+            "or call the %(township)s hotline %(number)s. What you wrote is kept below."
+        )
+    else:
+        text = _(
+            "You have sent several reports in a short time. Please try again in %(minutes)s minutes, "
+            "or call the hotline %(number)s. What you wrote is kept below."
+        )
+    form.add_error(None, text % values)
+    return render(request, "cases/public/new.html", {"form": form, "kept": [], "kept_tokens": ""}, status=429)
+
+
 def public_new(request: HttpRequest) -> HttpResponse:
+    from luoshi.cases import ratelimit
+
     form = forms.PublicReportForm(request.POST or None, units=_public_places(), public=True)
     kept: list[Attachment] = []
     if request.method == "POST":
         limited = _rate_limited(request, "public_new")
         if limited is not None:
             return limited
+        # The limit counts accepted reports: a resident who corrects a refused form is not held back.
+        limit, window = ratelimit.public_limit()
+        accepted_key = f"public_accepted:{ratelimit.client_ip(request)}"
+        if ratelimit.used(accepted_key, window=window) >= limit:
+            return _refuse_as_limited(request, form, window)
         kept = _keep_uploads(request, form, None)
         if form.is_valid() and not form.cleaned_data.get("website"):
             data = form.cleaned_data
@@ -913,6 +943,7 @@ def public_new(request: HttpRequest) -> HttpResponse:
             except LuoshiError as exc:
                 apply_error(form, exc)
             else:
+                ratelimit.hit(accepted_key, limit=limit, window=window)
                 return redirect("cases:public_case", tracking_no=case.tracking_no, token=case.public_token)
     return render(
         request,

@@ -15,6 +15,7 @@ Environment variables (all optional in development):
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -332,3 +333,9 @@ LUOSHI_WEBHOOK_SECRET = os.environ.get("LUOSHI_WEBHOOK_SECRET", "")
 LUOSHI_WEBHOOK_TIMEOUT = float(os.environ.get("LUOSHI_WEBHOOK_TIMEOUT", "5"))
 LUOSHI_WEBHOOK_KINDS = env_list("LUOSHI_WEBHOOK_KINDS", [])  # notification kinds to forward, by prefix
 NINJA_PAGINATION_PER_PAGE = LUOSHI_PAGE_SIZE
+
+# The hotline the public pages give residents (a refused public report names it): per township or
+# subdistrict short code in LUOSHI_PUBLIC_HOTLINES (JSON), else LUOSHI_PUBLIC_HOTLINE (12345, the
+# government service hotline every city runs). The default names the demo's 城东街道 (code CD).
+LUOSHI_PUBLIC_HOTLINE = os.environ.get("LUOSHI_PUBLIC_HOTLINE", "12345")
+LUOSHI_PUBLIC_HOTLINES: dict[str, str] = json.loads(os.environ.get("LUOSHI_PUBLIC_HOTLINES", '{"CD": "0599-6301234"}'))

@@ -306,7 +306,14 @@ def test_public_form_rate_limit_and_rating(client, w, settings):
     assert ok.status_code == 302
     case = Case.objects.get(description="楼下垃圾没人清")
     assert case.channel == "web" and case.reported_by is None
-    limited = client.post(reverse("cases:public_new"), {"category": category("01001").pk})
+    again = {
+        "category": category("01001").pk,
+        "unit": w.community_unit.pk,
+        "description": "路灯不亮",
+        "reporter_phone": "13900001234",
+    }
+    assert client.post(reverse("cases:public_new"), again).status_code == 302
+    limited = client.post(reverse("cases:public_new"), {**again, "description": "井盖松动"})
     assert limited.status_code == 429
     own_page = client.get(ok["Location"])
     assert own_page.status_code == 200

@@ -55,6 +55,6 @@ def test_date_boxes_written_in_templates_format_their_value():
         for tag in re.findall(r"<input[^>]*type=\"date\"[^>]*>", template.read_text(encoding="utf-8")):
             attribute = " ".join(re.findall(r'value="([^"]*)"', tag))
             for value in re.findall(r"\{\{\s*([^}]*?)\s*\}\}", attribute):
-                if "date:'Y-m-d'" not in value and "date:\"Y-m-d\"" not in value and not value.startswith("posted."):
+                if "date:'Y-m-d'" not in value and 'date:"Y-m-d"' not in value and not value.startswith("posted."):
                     loose.append(f"{template.relative_to(PACKAGE)}: {value}")
     assert loose == []
