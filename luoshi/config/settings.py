@@ -339,3 +339,6 @@ NINJA_PAGINATION_PER_PAGE = LUOSHI_PAGE_SIZE
 # government service hotline every city runs). The default names the demo's 城东街道 (code CD).
 LUOSHI_PUBLIC_HOTLINE = os.environ.get("LUOSHI_PUBLIC_HOTLINE", "12345")
 LUOSHI_PUBLIC_HOTLINES: dict[str, str] = json.loads(os.environ.get("LUOSHI_PUBLIC_HOTLINES", '{"CD": "0599-6301234"}'))
+
+# Forms rendered with {{ form }} put each field's errors under its box (luoshi.core.forms).
+FORM_RENDERER = "luoshi.core.forms.FormRenderer"

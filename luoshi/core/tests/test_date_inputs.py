@@ -58,3 +58,10 @@ def test_date_boxes_written_in_templates_format_their_value():
                 if "date:'Y-m-d'" not in value and 'date:"Y-m-d"' not in value and not value.startswith("posted."):
                     loose.append(f"{template.relative_to(PACKAGE)}: {value}")
     assert loose == []
+
+
+def test_labels_end_in_a_full_width_colon_in_chinese():
+    with translation.override("zh-hans"):
+        assert Sample()["day"].label_tag() == '<label for="id_day">Day：</label>'
+    with translation.override("en"):
+        assert Sample()["day"].label_tag() == '<label for="id_day">Day:</label>'
