@@ -43,6 +43,7 @@ def test_a_message_for_the_whole_form_stays_at_the_top(request_):
     posted.add_error(None, "任务已办结，不能再报进度。")
     keep_refused(request_, "note", posted)
     back = take_refused(request_, "note", Note)
+    assert back is not None
     assert back.non_field_errors() == ["任务已办结，不能再报进度。"]
 
 
@@ -55,5 +56,6 @@ def test_an_oversized_form_keeps_only_its_errors(request_):
     assert not posted.is_valid()
     keep_refused(request_, "note", posted)
     back = take_refused(request_, "note", Note)
+    assert back is not None
     assert back["title"].value() is None
     assert back.errors["title"]

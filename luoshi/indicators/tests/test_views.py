@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import io
 from decimal import Decimal
 
@@ -159,6 +161,12 @@ def test_catalogue_page(client, people, ind):
     client.force_login(people["staff_a"])
     response = client.get("/indicators/catalogue/")
     assert response.status_code == 200 and "规上工业产值" in response.content.decode()
+    html = response.content.decode()
+    # People read the catalogue by name: the name is the first column and heads each row, the code comes last.
+    heads = re.findall(r'<th scope="col">([^<]*)</th>', html.split('data-testid="catalogue"')[1])
+    assert heads[0] == "名称" and heads[-1] == "编码"
+    row = re.search(r'<tr id="ind-t_output"[^>]*>\s*<th scope="row">([^<]*)</th>', html)
+    assert row and row.group(1) == "规上工业产值"
 
 
 def test_home_section(client, people, filled, ind):
