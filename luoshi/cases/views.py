@@ -38,7 +38,7 @@ from luoshi.cases.models import (
 )
 from luoshi.cases.permissions import GRID_ADMINS, require_stats
 from luoshi.cases.workflow import ACTION_BUTTONS, Action, transition_for
-from luoshi.core import params, uploads, versioning, workdays
+from luoshi.core import maptiles, params, uploads, versioning, workdays
 from luoshi.core.errors import LuoshiError, NotFound, ValidationFailed
 from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
@@ -485,16 +485,22 @@ def case_map(request: HttpRequest) -> HttpResponse:
     township = _choose(request, townships)
     # The map's text alternative: every grid with its open and overdue cases, as a table.
     grid_page = paginate(request, selectors.grids.grid_counts(request.user, township=township))  # type: ignore[arg-type]
+    # Key persons under watch by risk, per grid: only for those who may open the registry (names masked).
+    risk = selectors.key_person_risk_by_unit(request.user, [g["id"] for g in grid_page.object_list])
+    if risk is not None:
+        for g in grid_page.object_list:
+            g["key_persons"] = risk.get(g["id"], {"high": 0, "medium": 0, "low": 0})
     return render(
         request,
         "cases/map.html",
         {
             "grid_page": grid_page,
+            "key_persons": risk is not None,
+            "tiles": maptiles.layers_json(),
             "page_obj": grid_page,
             "querystring": querystring_without_page(request),
             "townships": townships,
             "township": township,
-            "tile_url": getattr(settings, "LUOSHI_MAP_TILE_URL", ""),
             "data_url": reverse("cases:map_data") + (f"?township={township.pk}" if township else ""),
             "may_import_grids": _may_import_grids(request.user),
         },

@@ -241,7 +241,14 @@ if PRODUCTION:
 
 # Content Security Policy: scripts only from our own origin, never inline.
 # ECharts and Leaflet set element styles, hence 'unsafe-inline' for styles only.
+# The maps' background (luoshi.core.maptiles, docs/deployment.md): an office's tile server or 天地图.
+LUOSHI_MAP_TILE_URL = os.environ.get("LUOSHI_MAP_TILE_URL", "")
+LUOSHI_MAP_TILE_SUBDOMAINS = os.environ.get("LUOSHI_MAP_TILE_SUBDOMAINS", "")
+LUOSHI_MAP_TILE_ATTRIBUTION = os.environ.get("LUOSHI_MAP_TILE_ATTRIBUTION", "")
+LUOSHI_MAP_TIANDITU_KEY = os.environ.get("LUOSHI_MAP_TIANDITU_KEY", "")
 _tile_hosts = env_list("LUOSHI_MAP_TILE_HOSTS", [])
+if LUOSHI_MAP_TIANDITU_KEY:
+    _tile_hosts.append("https://*.tianditu.gov.cn")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

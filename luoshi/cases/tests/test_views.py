@@ -214,7 +214,8 @@ def test_map_and_stats_pages(client, w):
     c = login(client, w.supervisor)
     assert c.get(reverse("cases:map")).status_code == 200
     data = c.get(reverse("cases:map_data")).json()
-    assert set(data) == {"grids", "cases"}
+    assert set(data) == {"grids", "cases", "key_persons"}
+    assert data["key_persons"] is True  # a supervisor may open the key-person registry
     stats = c.get(reverse("cases:stats"))
     assert stats.status_code == 200
     assert stats.context["totals"].total == 1
