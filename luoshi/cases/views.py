@@ -40,7 +40,7 @@ from luoshi.cases.permissions import GRID_ADMINS, require_stats
 from luoshi.cases.workflow import ACTION_BUTTONS, Action, transition_for
 from luoshi.core import maptiles, params, uploads, versioning, workdays
 from luoshi.core.errors import LuoshiError, NotFound, ValidationFailed
-from luoshi.core.forms import apply_error
+from luoshi.core.forms import apply_error, keep_refused, take_refused
 from luoshi.core.pagination import paginate, querystring_without_page
 from luoshi.org.models import Person, Unit, UnitKind
 from luoshi.org.scope import scope_for
@@ -702,7 +702,9 @@ def keyperson_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from luoshi.org.permissions import can
 
     can_edit = can(request.user, "keyperson.edit", kp)
-    visit_form = forms.KeyPersonVisitForm(initial={"visited_on": timezone.localdate()})
+    visit_form = take_refused(request, "keyperson-visit", forms.KeyPersonVisitForm) or forms.KeyPersonVisitForm(
+        initial={"visited_on": timezone.localdate()}
+    )
     return render(
         request,
         "cases/keyperson_detail.html",
@@ -779,12 +781,13 @@ def keyperson_visit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.keyperson_visit(actor=request.user, key_person=kp, **form.cleaned_data)
         except LuoshiError as exc:
-            messages.error(request, str(exc.message))
+            apply_error(form, exc)
         else:
             messages.success(request, _("The visit was recorded."))
-    else:
-        messages.error(request, _("Please fill in the date and what was found."))
-    return redirect("cases:keyperson", pk=kp.pk)
+            return redirect("cases:keyperson", pk=kp.pk)
+    # Back to the person's page with the visit as it was typed, each error under its field.
+    keep_refused(request, "keyperson-visit", form)
+    return redirect(reverse("cases:keyperson", args=[kp.pk]) + "#visit")
 
 
 @login_required

@@ -549,7 +549,11 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "roots": roots,
             "loose": loose,
             "can_manage": can_manage,
-            "category_form": CategoryForm(goal=goal) if can_manage else None,
+            "category_form": (
+                take_refused(request, "task-category", CategoryForm, goal=goal) or CategoryForm(goal=goal)
+            )
+            if can_manage
+            else None,
         },
     )
 
@@ -567,10 +571,11 @@ def category_add(request: HttpRequest, pk: int) -> HttpResponse:
                 weight=d.get("weight"), sort_order=Category.objects.filter(goal=goal).count(),
             )  # fmt: skip
         except LuoshiError as exc:
-            messages.error(request, str(exc.message))
-    else:
-        messages.error(request, _("Give the category a name."))
-    return redirect("tasks:goal", pk=pk)
+            apply_error(form, exc)
+        else:
+            return redirect("tasks:goal", pk=pk)
+    keep_refused(request, "task-category", form)
+    return redirect(reverse("tasks:goal", args=[pk]) + "#add-category")
 
 
 # --- inspections ---------------------------------------------------------------------------------

@@ -71,3 +71,19 @@ def test_a_refused_milestone_keeps_its_title(client, s, fixed_today):
     assert 'value="2026-13-01"' in due
     assert "errorlist" in due
     assert not task.milestones.exists()
+
+
+def test_a_category_without_a_name_keeps_its_code_and_weight(client, s):
+    from luoshi.tasks import services
+
+    goal = services.goal_create(actor=s.supervisor, owner_unit=s.tree["a"], year=2026, title="三大攻坚行动")
+    client.force_login(s.supervisor)
+    posted = {"name": "", "code": "A-1", "weight": "15"}
+    response = client.post(reverse("tasks:category_add", args=[goal.pk]), posted)
+    assert response["Location"] == reverse("tasks:goal", args=[goal.pk]) + "#add-category"
+    html = client.get(response["Location"]).content.decode()
+    assert "此项为必填。" in _field(html, "name")
+    assert 'value="A-1"' in _field(html, "code")
+    assert 'value="15"' in _field(html, "weight")
+    assert '<details class="panel" id="add-category" open>' in html
+    assert not goal.categories.exists()
