@@ -38,7 +38,7 @@ from luoshi.cases.models import (
 )
 from luoshi.cases.permissions import GRID_ADMINS, require_stats
 from luoshi.cases.workflow import ACTION_BUTTONS, Action, transition_for
-from luoshi.core import maptiles, params, uploads, versioning, workdays
+from luoshi.core import params, uploads, versioning, workdays
 from luoshi.core.errors import LuoshiError, NotFound, ValidationFailed
 from luoshi.core.forms import apply_error, keep_refused, take_refused
 from luoshi.core.pagination import paginate, querystring_without_page
@@ -496,7 +496,6 @@ def case_map(request: HttpRequest) -> HttpResponse:
         {
             "grid_page": grid_page,
             "key_persons": risk is not None,
-            "tiles": maptiles.layers_json(),
             "page_obj": grid_page,
             "querystring": querystring_without_page(request),
             "townships": townships,

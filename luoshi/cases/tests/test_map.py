@@ -79,16 +79,17 @@ def test_the_page_names_the_grids_and_their_counts_for_the_map_script(client, dr
     page = client.get(reverse("cases:map")).content.decode()
     tag = re.search(r'<div id="case-map"[^>]*>', page, re.S)
     assert tag
-    assert 'data-tiles="[]"' in tag.group(0)  # no background configured: grids on a plain background
+    # No background configured: the grids stand on a plain background (js/maptiles.js).
+    assert '<meta name="luoshi-map-tiles" content="[]">' in page
     assert 'data-label-count="在办 %(n)s 件"' in tag.group(0)
     assert 'data-label-counts="在办 %(open)s 件，超期 %(red)s 件"' in tag.group(0)
 
 
-def test_a_tianditu_key_gives_the_vector_map_and_its_labels(client, drawn, settings):
+def test_a_tianditu_key_gives_every_map_the_vector_map_and_its_labels(client, drawn, settings):
     settings.LUOSHI_MAP_TIANDITU_KEY = "abc123"
     client.force_login(drawn.supervisor)
     page = client.get(reverse("cases:map")).content.decode()
-    raw = re.search(r'data-tiles="([^"]*)"', page)
+    raw = re.search(r'<meta name="luoshi-map-tiles" content="([^"]*)">', page)
     assert raw
     layers = json.loads(raw.group(1).replace("&quot;", '"').replace("&amp;", "&"))
     assert [layer["url"].split("/")[3] for layer in layers] == ["vec_w", "cva_w"]

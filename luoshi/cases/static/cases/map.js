@@ -1,5 +1,5 @@
 // Case map: grid boundaries with their names and case counts, and the open cases, on a plain
-// background or on the configured tile layers (data-tiles, luoshi.core.maptiles). For those who
+// background or on the configured tile layers (luoshi/js/maptiles.js). For those who
 // may open the key-person registry, a switch shades the grids by their key persons' risk.
 (function () {
   "use strict";
@@ -36,12 +36,7 @@
     if (!el || !window.L) { return; }
     var text = function (name) { return el.getAttribute("data-label-" + name) || ""; };
     var map = L.map(el, { preferCanvas: true, zoomSnap: 0.25 });
-    var layers = [];
-    try { layers = JSON.parse(el.getAttribute("data-tiles") || "[]"); } catch (e) { layers = []; }
-    layers.forEach(function (t) {
-      L.tileLayer(t.url, { maxZoom: t.maxZoom || 19, subdomains: t.subdomains || "abc", attribution: t.attribution || "" }).addTo(map);
-    });
-    if (!layers.length) { el.classList.add("no-tiles"); }
+    if (window.LuoshiTiles) { window.LuoshiTiles.add(map, el); } else { el.classList.add("no-tiles"); }
     map.setView([28.0, 120.7], 12);
     var byRisk = false;
     fetch(el.getAttribute("data-url"), { credentials: "same-origin" })
