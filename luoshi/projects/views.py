@@ -482,7 +482,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "projects": list(meeting.projects.select_related("unit").order_by("code")),
             "review": selectors.meeting_review(meeting),
-            "problem_form": MeetingProblemForm(user=request.user, meeting=meeting) if manage else None,
+            "problem_form": (
+                take_refused(request, "meeting-problem", MeetingProblemForm, user=request.user, meeting=meeting)
+                or MeetingProblemForm(user=request.user, meeting=meeting)
+            )
+            if manage
+            else None,
         },
     )
 
@@ -500,7 +505,7 @@ def meeting_problem(request: HttpRequest, pk: int) -> HttpResponse:
         return _("Problem recorded.")
 
     form = MeetingProblemForm(request.POST, user=request.user, meeting=meeting)
-    return _act(request, form, act, lambda: redirect("projects:meeting", pk=meeting.pk))
+    return _act(request, form, act, lambda: redirect("projects:meeting", pk=meeting.pk), keep="meeting-problem")
 
 
 # --- 招商 leads -------------------------------------------------------------------------
@@ -701,7 +706,8 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "leads": list(selectors.leads_referred_by(request.user, enterprise)),
             "cases": links.case_refs(subject, limit=100),
             "count": links.case_counts([subject]).get(subject, links.CaseCount()),
-            "request_form": EnterpriseRequestForm(),
+            "request_form": take_refused(request, "enterprise-request", EnterpriseRequestForm)
+            or EnterpriseRequestForm(),
             "may_manage": can(request.user, "enterprise.manage", enterprise),
         },
     )
@@ -720,7 +726,8 @@ def enterprise_request(request: HttpRequest, pk: int) -> HttpResponse:
         return _("Request %(number)s filed into the case loop.") % {"number": ref.number}
 
     form = EnterpriseRequestForm(request.POST)
-    return _act(request, form, act, lambda: redirect("projects:enterprise", pk=enterprise.pk))
+    back = lambda: redirect("projects:enterprise", pk=enterprise.pk)  # noqa: E731
+    return _act(request, form, act, back, keep="enterprise-request")
 
 
 # --- Excel ---------------------------------------------------------------------------

@@ -47,3 +47,17 @@ def test_a_refused_milestone_keeps_its_title_on_the_project_page(s, fixed_today:
     html = c.get(f"/projects/{project.pk}/").content.decode()
     assert 'value="主体结构封顶"' in html
     assert "errorlist" in _field_block(html, "due_date", "id_ms_due_date")
+
+
+def test_a_refused_enterprise_request_keeps_its_description_and_contact(s, fixed_today: dt.date) -> None:
+    from luoshi.projects.tests.test_leads_enterprises import enterprise
+
+    firm = enterprise(s)
+    c = client_for(s.leader)
+    posted = {"title": "", "description": "厂区门口道路破损，货车进出困难", "contact_name": "王经理"}
+    response = c.post(f"/projects/enterprises/{firm.pk}/requests/", posted)
+    assert response["Location"] == f"/projects/enterprises/{firm.pk}/"
+    html = c.get(response["Location"]).content.decode()
+    assert "厂区门口道路破损，货车进出困难" in html
+    assert 'value="王经理"' in html
+    assert "errorlist" in _field_block(html, "title")
