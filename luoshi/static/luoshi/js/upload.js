@@ -1,7 +1,7 @@
 // Uploads and imports show their progress. Every form with enctype="multipart/form-data" that has a
 // file chosen is sent with XMLHttpRequest: a progress bar and a polite live text ("正在上传 45%")
 // appear under the form's submit button, then the page the server answers is shown as a normal
-// submit would (the redirect target, or the page it rendered). Without XMLHttpRequest upload
+// submit would (the page after its redirect, or the page it rendered, with its address). Without XMLHttpRequest upload
 // events, or if the request fails, the form is submitted the ordinary way. The texts come from
 // this script tag's data- attributes (translated by the template). No inline script (CSP).
 (function () {
@@ -80,12 +80,9 @@
     });
     xhr.upload.addEventListener("load", function () { update(box, 100); });
     xhr.addEventListener("load", function () {
+      // Show the page the server answered (after its redirect, if any), with the address it has, as a
+      // normal submit would. Not loaded again: a message shown once ("已保存") is in this answer only.
       var landed = xhr.responseURL || target;
-      if (landed !== target && xhr.status < 400) {
-        window.location.assign(landed);  // the server redirected: go there, as a normal submit would
-        return;
-      }
-      // The server answered with a page (a refused form, an import preview): show it.
       history.replaceState(null, "", landed);
       document.open();
       document.write(xhr.responseText);
