@@ -62,6 +62,7 @@ MUTATION_ARGS ?=
 mutation: install
 	$(BIN)/python bench/mutation.py $(MUTATION_ARGS)
 
-# Every demo role walks every page of its navigation, desktop and phone (screenshots in var/walks/).
+# Every demo role walks every page of its navigation, desktop and phone, axe on each (screenshots in
+# var/walks/). `make test` runs a shorter walk: every page once, and the grid worker's phone.
 walks: install
 	LUOSHI_WALKS=1 $(BIN)/pytest -n 2 -q tests/e2e/test_role_walks.py

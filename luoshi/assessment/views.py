@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from luoshi.assessment import engine, excel, forms, permissions, rules, selectors, services, workflow
@@ -27,7 +28,7 @@ from luoshi.assessment.models import (
     SubjectType,
 )
 from luoshi.assessment.workflow import Action, RunRole
-from luoshi.core import metrics, params
+from luoshi.core import downloads, metrics, params
 from luoshi.core.errors import LuoshiError, NotFound
 from luoshi.core.forms import apply_error
 from luoshi.core.metrics import Period
@@ -38,12 +39,6 @@ from luoshi.org.permissions import can
 from luoshi.org.scope import scope_for
 
 PER_PAGE = 50
-
-
-def _xlsx(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=excel.XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 def _version_param(request: HttpRequest) -> int | None:
@@ -385,7 +380,8 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.access_run(request.user, pk)
     structure = selectors.structure_of(run)
     results = selectors.run_results(request.user, run)
-    return _xlsx(excel.run_table(run, structure, list(results)), f"assessment-{run.pk}-{run.period_key}.xlsx")
+    content = excel.run_table(run, structure, list(results))
+    return downloads.download(content, pgettext("file name", "Assessment results"), run.scheme.name, run.period_key)
 
 
 @login_required
@@ -476,7 +472,9 @@ def result_export(request: HttpRequest, pk: int, subject_id: int) -> HttpRespons
     run = selectors.access_run(request.user, pk)
     result = selectors.access_result(request.user, run, subject_id)
     lines = selectors.breakdown(selectors.structure_of(run), result)
-    return _xlsx(excel.breakdown(run, result, lines), f"assessment-{run.pk}-{subject_id}.xlsx")
+    content = excel.breakdown(run, result, lines)
+    title = pgettext("file name", "Assessment breakdown")
+    return downloads.download(content, title, run.scheme.name, run.period_key, result.name)
 
 
 def _item_def(structure: engine.Structure, item_id: int) -> engine.ItemDef:

@@ -10,13 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from luoshi.accounts.models import User
 from luoshi.awards import excel, permissions, selectors, services, workflow
 from luoshi.awards.models import AwardKind, AwardType, ListStatus, Nomination, PeriodKind, RoundStatus, SubjectKind
 from luoshi.awards.workflow import Action
+from luoshi.core import downloads
 from luoshi.core.errors import LuoshiError, NotFound, ValidationFailed
 from luoshi.core.metrics import Period
 from luoshi.core.pagination import paginate, querystring_without_page
@@ -29,12 +30,6 @@ def _int(value: str | None) -> int | None:
         return int(value) if value else None
     except ValueError:
         return None
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=excel.XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 #: Who may be a candidate in a round of units (the award's own kinds unless one is chosen).
@@ -90,7 +85,7 @@ def board_xlsx(request: HttpRequest) -> HttpResponse:
     periods = selectors.published_periods(request.user)
     period = _period_param(request, periods[0] if periods else "")
     cards = selectors.board(request.user, period) if period else []
-    return _xlsx(excel.board_workbook(period, cards), f"awards-{period or 'none'}.xlsx")
+    return downloads.download(excel.board_workbook(period, cards), pgettext("file name", "Award winners"), period)
 
 
 # --- Rounds ----------------------------------------------------------------------------------------
@@ -275,16 +270,17 @@ def cite(request: HttpRequest, pk: int, nomination_id: int) -> HttpResponse:
 @login_required
 def round_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = selectors.access_round(request.user, pk)
-    return _xlsx(excel.round_workbook(rnd, selectors.round_detail(rnd)), f"award-round-{rnd.pk}.xlsx")
+    content = excel.round_workbook(rnd, selectors.round_detail(rnd))
+    return downloads.download(content, pgettext("file name", "Award round"), rnd.award_type.name, rnd.period)
 
 
 @login_required
 def evidence(request: HttpRequest, pk: int) -> FileResponse:
     item = selectors.access_evidence(request.user, pk)
     response = FileResponse(item.file.open("rb"), content_type=item.content_type, as_attachment=True)
-    response["Content-Disposition"] = (
-        f'attachment; filename="evidence-{item.pk}.{item.original_name.rsplit(".", 1)[-1][:8]}"'
-    )
+    extension = item.original_name.rsplit(".", 1)[-1][:8]
+    name = downloads.file_name(pgettext("file name", "Evidence"), item.pk, extension=extension)
+    response["Content-Disposition"] = downloads.content_disposition(name)
     return response
 
 
@@ -374,7 +370,8 @@ def list_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     issue = selectors.access_list(request.user, pk)
     if issue.status != ListStatus.PUBLISHED and not permissions.list_roles(request.user, issue):
         raise NotFound()
-    return _xlsx(excel.list_workbook(issue, selectors.list_entries(issue)), f"red-black-{issue.period}.xlsx")
+    content = excel.list_workbook(issue, selectors.list_entries(issue))
+    return downloads.download(content, pgettext("file name", "Red and black list"), issue.unit.name, issue.period)
 
 
 @login_required

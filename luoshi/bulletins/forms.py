@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.bulletins.models import Kind
 from luoshi.core import bulletin_sections as bs
+from luoshi.core.forms import DateInput
 from luoshi.core.params import MAX_DATE, MIN_DATE
 from luoshi.org.models import Unit
 
@@ -21,10 +22,10 @@ class NewBulletinForm(forms.Form):
     )
     as_of = forms.DateField(
         label=_("As of (the record at the end of this day)"),
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=DateInput(),
     )
     period_start = forms.DateField(
-        label=_("Period from"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        label=_("Period from"), required=False, widget=DateInput(),
         help_text=_("Leave empty: the day after the last bulletin of this kind, or the usual span of the kind."),
     )  # fmt: skip
     subject = forms.CharField(label=_("Matter (special bulletins)"), max_length=120, required=False)

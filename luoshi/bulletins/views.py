@@ -9,12 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from luoshi.bulletins import permissions, selectors, services, workflow
 from luoshi.bulletins.forms import NewBulletinForm
 from luoshi.bulletins.models import Kind, Status
-from luoshi.core import params
+from luoshi.core import downloads, params
 from luoshi.core.errors import LuoshiError, NotFound
 from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate
@@ -184,7 +185,7 @@ def bulletin_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | Fil
     bulletin = selectors.access_bulletin(request.user, pk)
     if fmt not in CONTENT_TYPES:
         raise NotFound()
-    name = f"{bulletin.doc_number or bulletin.title}.{fmt}"
+    name = bulletin.doc_number or bulletin.title
     if bulletin.status != Status.ISSUED:
         # a draft's preview is rendered on request (it changes until it is issued)
         if fmt == "docx":
@@ -195,16 +196,11 @@ def bulletin_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | Fil
                 raise NotFound()
         else:
             raise NotFound()
-        response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote('（草稿）' + name)}"
-        return response
+        draft = pgettext("file name", "Draft")
+        return downloads.download(data, draft, name, extension=fmt, content_type=CONTENT_TYPES[fmt])
     stored = getattr(bulletin, fmt)
     if not stored:
         raise NotFound()
-    return FileResponse(stored.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
+    response = FileResponse(stored.open("rb"), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = downloads.content_disposition(downloads.file_name(name, extension=fmt))
+    return response

@@ -9,11 +9,12 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from luoshi.cases import sla
 from luoshi.cases.models import OPEN_STATUSES, Case
-from luoshi.core import cells, workdays
+from luoshi.core import cells, downloads, workdays
 
 
 def _local(moment: Any) -> Any:
@@ -84,10 +85,5 @@ def cases_workbook(cases: QuerySet[Case], *, limit: int = 20000) -> bytes:
 
 
 def cases_workbook_response(cases: QuerySet[Case], *, limit: int = 20000) -> HttpResponse:
-    name = f"cases-{timezone.localdate():%Y%m%d}.xlsx"
-    response = HttpResponse(
-        cases_workbook(cases, limit=limit),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    content = cases_workbook(cases, limit=limit)
+    return downloads.download(content, pgettext("file name", "Case list"), day=timezone.localdate())

@@ -18,6 +18,7 @@ from luoshi.cases.models import (
 from luoshi.cases.selectors import categories_for_intake
 from luoshi.cases.standards import TOWNSHIP_KINDS
 from luoshi.core import bounds
+from luoshi.core.forms import DateInput
 from luoshi.core.params import MAX_INT
 from luoshi.org.models import Unit
 
@@ -208,7 +209,7 @@ class KeyPersonVisitForm(forms.Form):
     visited_on = forms.DateField(
         validators=[bounds.date_in_range],
         label=_("Date"),
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=DateInput(),
     )
     method = forms.ChoiceField(label=_("Method"), choices=VisitMethod.choices, initial=VisitMethod.VISIT)
     content = forms.CharField(

@@ -38,6 +38,19 @@ def hit(key: str, *, limit: int, window: int, now: float | None = None) -> bool:
     return hits <= limit
 
 
+def used(key: str, *, window: int, now: float | None = None) -> int:
+    """How many hits ``key`` has had in the current window (nothing is counted)."""
+    current = now if now is not None else time.time()
+    start = int(current // window) * window
+    stored = f"{key}:{window}"[:100]
+    return RateLimitBucket.objects.filter(key=stored, window=start).values_list("hits", flat=True).first() or 0
+
+
+#: Attempts (valid or not) a connection may post per window, as a multiple of the accepted limit:
+#: a resident correcting a form is never stopped, a script posting garbage is.
+ATTEMPTS_PER_ACCEPTED = 6
+
+
 def public_limit() -> tuple[int, int]:
     limit, window = getattr(settings, "LUOSHI_PUBLIC_RATE_LIMIT", (5, 600))
     return int(limit), int(window)

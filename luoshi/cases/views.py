@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luoshi.cases import excel, forms, selectors, services, sla, standards
+from luoshi.cases.hotline import hotline_for
 from luoshi.cases.models import (
     Attachment,
     CardLevel,
@@ -39,7 +40,7 @@ from luoshi.cases.permissions import GRID_ADMINS, require_stats
 from luoshi.cases.workflow import ACTION_BUTTONS, Action, transition_for
 from luoshi.core import params, uploads, versioning, workdays
 from luoshi.core.errors import LuoshiError, NotFound, ValidationFailed
-from luoshi.core.forms import apply_error
+from luoshi.core.forms import apply_error, keep_refused, take_refused
 from luoshi.core.pagination import paginate, querystring_without_page
 from luoshi.org.labels import Labeller
 from luoshi.org.models import Person, Unit, UnitKind
@@ -486,16 +487,21 @@ def case_map(request: HttpRequest) -> HttpResponse:
     township = _choose(request, townships)
     # The map's text alternative: every grid with its open and overdue cases, as a table.
     grid_page = paginate(request, selectors.grids.grid_counts(request.user, township=township))  # type: ignore[arg-type]
+    # Key persons under watch by risk, per grid: only for those who may open the registry (names masked).
+    risk = selectors.key_person_risk_by_unit(request.user, [g["id"] for g in grid_page.object_list])
+    if risk is not None:
+        for g in grid_page.object_list:
+            g["key_persons"] = risk.get(g["id"], {"high": 0, "medium": 0, "low": 0})
     return render(
         request,
         "cases/map.html",
         {
             "grid_page": grid_page,
+            "key_persons": risk is not None,
             "page_obj": grid_page,
             "querystring": querystring_without_page(request),
             "townships": townships,
             "township": township,
-            "tile_url": getattr(settings, "LUOSHI_MAP_TILE_URL", ""),
             "data_url": reverse("cases:map_data") + (f"?township={township.pk}" if township else ""),
             "may_import_grids": _may_import_grids(request.user),
         },
@@ -697,7 +703,9 @@ def keyperson_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from luoshi.org.permissions import can
 
     can_edit = can(request.user, "keyperson.edit", kp)
-    visit_form = forms.KeyPersonVisitForm(initial={"visited_on": timezone.localdate()})
+    visit_form = take_refused(request, "keyperson-visit", forms.KeyPersonVisitForm) or forms.KeyPersonVisitForm(
+        initial={"visited_on": timezone.localdate()}
+    )
     return render(
         request,
         "cases/keyperson_detail.html",
@@ -774,12 +782,13 @@ def keyperson_visit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.keyperson_visit(actor=request.user, key_person=kp, **form.cleaned_data)
         except LuoshiError as exc:
-            messages.error(request, str(exc.message))
+            apply_error(form, exc)
         else:
             messages.success(request, _("The visit was recorded."))
-    else:
-        messages.error(request, _("Please fill in the date and what was found."))
-    return redirect("cases:keyperson", pk=kp.pk)
+            return redirect("cases:keyperson", pk=kp.pk)
+    # Back to the person's page with the visit as it was typed, each error under its field.
+    keep_refused(request, "keyperson-visit", form)
+    return redirect(reverse("cases:keyperson", args=[kp.pk]) + "#visit")
 
 
 @login_required
@@ -872,26 +881,55 @@ def _public_places() -> list[Unit]:
 
 
 def _rate_limited(request: HttpRequest, scope: str) -> HttpResponse | None:
+    """Every attempt counts here (a flood guard, several times the accepted limit)."""
     from luoshi.cases import ratelimit
 
     limit, window = ratelimit.public_limit()
-    if ratelimit.hit(f"{scope}:{ratelimit.client_ip(request)}", limit=limit, window=window):
+    attempts = limit * ratelimit.ATTEMPTS_PER_ACCEPTED
+    if ratelimit.hit(f"{scope}:{ratelimit.client_ip(request)}", limit=attempts, window=window):
         return None
     return render(
         request,
         "cases/public/limited.html",
-        {"minutes": max(1, window // 60)},
+        {"minutes": max(1, window // 60), "hotline": hotline_for(None)},
         status=429,
     )
 
 
+def _refuse_as_limited(request: HttpRequest, form: forms.PublicReportForm, window: int) -> HttpResponse:
+    """The accepted reports of this connection are used up: the form comes back as typed, with the
+    township's hotline to call instead."""
+    unit = form.units.get(str(form.data.get("unit", "")))
+    hotline = hotline_for(unit)
+    values = {"minutes": max(1, window // 60), "number": hotline.number, "township": hotline.township}
+    if hotline.township:
+        text = _(
+            "You have sent several reports in a short time. Please try again in %(minutes)s minutes, "
+            "or call the %(township)s hotline %(number)s. What you wrote is kept below."
+        )
+    else:
+        text = _(
+            "You have sent several reports in a short time. Please try again in %(minutes)s minutes, "
+            "or call the hotline %(number)s. What you wrote is kept below."
+        )
+    form.add_error(None, text % values)
+    return render(request, "cases/public/new.html", {"form": form, "kept": [], "kept_tokens": ""}, status=429)
+
+
 def public_new(request: HttpRequest) -> HttpResponse:
+    from luoshi.cases import ratelimit
+
     form = forms.PublicReportForm(request.POST or None, units=_public_places(), public=True)
     kept: list[Attachment] = []
     if request.method == "POST":
         limited = _rate_limited(request, "public_new")
         if limited is not None:
             return limited
+        # The limit counts accepted reports: a resident who corrects a refused form is not held back.
+        limit, window = ratelimit.public_limit()
+        accepted_key = f"public_accepted:{ratelimit.client_ip(request)}"
+        if ratelimit.used(accepted_key, window=window) >= limit:
+            return _refuse_as_limited(request, form, window)
         kept = _keep_uploads(request, form, None)
         if form.is_valid() and not form.cleaned_data.get("website"):
             data = form.cleaned_data
@@ -915,6 +953,7 @@ def public_new(request: HttpRequest) -> HttpResponse:
             except LuoshiError as exc:
                 apply_error(form, exc)
             else:
+                ratelimit.hit(accepted_key, limit=limit, window=window)
                 return redirect("cases:public_case", tracking_no=case.tracking_no, token=case.public_token)
     return render(
         request,

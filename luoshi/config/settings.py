@@ -15,6 +15,7 @@ Environment variables (all optional in development):
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -243,7 +244,14 @@ if PRODUCTION:
 
 # Content Security Policy: scripts only from our own origin, never inline.
 # ECharts and Leaflet set element styles, hence 'unsafe-inline' for styles only.
+# The maps' background (luoshi.core.maptiles, docs/deployment.md): an office's tile server or 天地图.
+LUOSHI_MAP_TILE_URL = os.environ.get("LUOSHI_MAP_TILE_URL", "")
+LUOSHI_MAP_TILE_SUBDOMAINS = os.environ.get("LUOSHI_MAP_TILE_SUBDOMAINS", "")
+LUOSHI_MAP_TILE_ATTRIBUTION = os.environ.get("LUOSHI_MAP_TILE_ATTRIBUTION", "")
+LUOSHI_MAP_TIANDITU_KEY = os.environ.get("LUOSHI_MAP_TIANDITU_KEY", "")
 _tile_hosts = env_list("LUOSHI_MAP_TILE_HOSTS", [])
+if LUOSHI_MAP_TIANDITU_KEY:
+    _tile_hosts.append("https://*.tianditu.gov.cn")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -337,3 +345,12 @@ LUOSHI_WEBHOOK_SECRET = os.environ.get("LUOSHI_WEBHOOK_SECRET", "")
 LUOSHI_WEBHOOK_TIMEOUT = float(os.environ.get("LUOSHI_WEBHOOK_TIMEOUT", "5"))
 LUOSHI_WEBHOOK_KINDS = env_list("LUOSHI_WEBHOOK_KINDS", [])  # notification kinds to forward, by prefix
 NINJA_PAGINATION_PER_PAGE = LUOSHI_PAGE_SIZE
+
+# The hotline the public pages give residents (a refused public report names it): per township or
+# subdistrict short code in LUOSHI_PUBLIC_HOTLINES (JSON), else LUOSHI_PUBLIC_HOTLINE (12345, the
+# government service hotline every city runs). The default names the demo's 城东街道 (code CD).
+LUOSHI_PUBLIC_HOTLINE = os.environ.get("LUOSHI_PUBLIC_HOTLINE", "12345")
+LUOSHI_PUBLIC_HOTLINES: dict[str, str] = json.loads(os.environ.get("LUOSHI_PUBLIC_HOTLINES", '{"CD": "0599-6301234"}'))
+
+# Forms rendered with {{ form }} put each field's errors under its box (luoshi.core.forms).
+FORM_RENDERER = "luoshi.core.forms.FormRenderer"

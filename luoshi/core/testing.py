@@ -59,3 +59,13 @@ def picture(fmt: str = "JPEG", size: tuple[int, int] = (8, 6), *, gps: tuple[flo
     mode = "RGB" if fmt in ("JPEG", "WEBP") else "P" if fmt == "GIF" else "RGBA"
     Image.new(mode, size, color=(200, 80, 40) if mode != "P" else 3).save(out, format=fmt, **options)
     return out.getvalue()
+
+
+def saved_name(response: Any) -> str:
+    """The name a browser saves a download under: the UTF-8 ``filename*`` of Content-Disposition."""
+    from urllib.parse import unquote
+
+    header = str(response["Content-Disposition"])
+    assert header.startswith("attachment; "), header
+    assert "filename*=UTF-8''" in header, header
+    return unquote(header.split("filename*=UTF-8''", 1)[1])

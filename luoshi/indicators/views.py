@@ -13,9 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from luoshi.core import params
+from luoshi.core import downloads, params
 from luoshi.core.errors import Forbidden, LuoshiError, NotFound, ValidationFailed
 from luoshi.core.pagination import querystring_without_page
 from luoshi.core.timeutil import today
@@ -154,10 +155,8 @@ def scorecard_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.access_indicator_unit(request.user, pk)
     year, month = _period(request, lambda: selectors.latest_period(request.user, unit))
     card = selectors.scorecard(request.user, unit, year, month)
-    response = HttpResponse(scorecard_workbook(card), content_type=XLSX)
-    name = f"scorecard-{unit.code}-{year}-{month:02d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    content = scorecard_workbook(card)
+    return downloads.download(content, pgettext("file name", "Scorecard"), unit.name, f"{year}-{month:02d}")
 
 
 @login_required
@@ -507,9 +506,10 @@ def import_template(request: HttpRequest) -> HttpResponse:
         children = units_visible_to(request.user).filter(parent=parent, is_active=True, kind__in=list(kinds))
         units = [u for u in children.order_by("sort_order", "name") if can(request.user, ENTER, u)]
         indicators = [i for i in catalogue if frozenset(i.unit_kinds or []) & kinds and not computed.computed_from(i)]
-    response = HttpResponse(template_workbook(units, indicators, year, month), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="template-{parent.code}-{year}-{month:02d}.xlsx"'
-    return response
+    content = template_workbook(units, indicators, year, month)
+    return downloads.download(
+        content, pgettext("file name", "Indicator entry template"), parent.name, f"{year}-{month:02d}"
+    )
 
 
 @login_required

@@ -13,13 +13,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from luoshi.core.forms import MultipleFileField, MultipleFileInput
+from luoshi.core.forms import DateInput, MonthInput, MultipleFileField, MultipleFileInput
 from luoshi.org.models import Person, Unit, UnitKind
 from luoshi.org.scope import scope_for
 from luoshi.projects.models import Enterprise, Kind, LeadSource, Level, ProblemKind, Project
 from luoshi.projects.permissions import CREATORS, MANAGERS, enterprises_visible_to, projects_visible_to
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class UnitField(forms.ModelChoiceField[Unit]):
@@ -170,9 +170,7 @@ class StepForm(forms.Form):
 
 
 class InvestmentForm(forms.Form):
-    month = forms.DateField(
-        label=_("month"), widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m", "%Y-%m-%d"]
-    )
+    month = forms.DateField(label=_("month"), widget=MonthInput(), input_formats=["%Y-%m", "%Y-%m-%d"])
     period = forms.TypedChoiceField(
         label=_("ten-day period"),
         coerce=int,

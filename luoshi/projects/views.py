@@ -11,11 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from luoshi.core import audit, links, uploads, versioning
+from luoshi.core import audit, downloads, links, uploads, versioning
 from luoshi.core.errors import LuoshiError, NotFound
-from luoshi.core.forms import apply_error
+from luoshi.core.forms import apply_error, keep_refused, take_refused
 from luoshi.core.pagination import paginate, querystring_without_page
 from luoshi.core.timeutil import today
 from luoshi.org.permissions import can
@@ -133,12 +134,18 @@ def _detail_context(request: HttpRequest, project: Project) -> dict[str, Any]:
         "may_manage": manage,
         "may_report": can_report(user, project),
         "steps": [(t, Stage(t.target).label) for t in workflow.project_actions(project.stage)] if manage else [],
-        "investment_form": InvestmentForm(
-            initial={"month": today().strftime("%Y-%m"), "period": 0}, auto_id="id_inv_%s"
-        ),
-        "progress_form": ProgressForm(initial={"date": today()}, auto_id="id_prog_%s"),
-        "milestone_form": MilestoneForm(auto_id="id_ms_%s"),
-        "problem_form": ProblemForm(user=user, auto_id="id_pb_%s") if manage else None,
+        "investment_form": take_refused(request, "project-investment", InvestmentForm, auto_id="id_inv_%s")
+        or InvestmentForm(initial={"month": today().strftime("%Y-%m"), "period": 0}, auto_id="id_inv_%s"),
+        "progress_form": take_refused(request, "project-progress", ProgressForm, auto_id="id_prog_%s")
+        or ProgressForm(initial={"date": today()}, auto_id="id_prog_%s"),
+        "milestone_form": take_refused(request, "project-milestone", MilestoneForm, auto_id="id_ms_%s")
+        or MilestoneForm(auto_id="id_ms_%s"),
+        "problem_form": (
+            take_refused(request, "project-problem", ProblemForm, user=user, auto_id="id_pb_%s")
+            or ProblemForm(user=user, auto_id="id_pb_%s")
+        )
+        if manage
+        else None,
         # The project's change history (registry edits, stage steps, milestones, problems, entries).
         "activity": audit.entries_for(project, limit=50),
     }
@@ -161,8 +168,10 @@ def phone(request: HttpRequest, pk: int) -> HttpResponse:
         "projects/phone.html",
         {
             "project": project,
-            "investment_form": InvestmentForm(initial={"month": today().strftime("%Y-%m"), "period": 0}),
-            "progress_form": ProgressForm(initial={"date": today()}),
+            "investment_form": take_refused(request, "project-investment", InvestmentForm)
+            or InvestmentForm(initial={"month": today().strftime("%Y-%m"), "period": 0}),
+            "progress_form": take_refused(request, "project-progress", ProgressForm)
+            or ProgressForm(initial={"date": today()}),
             "history": selectors.investment_history(project, limit=6),
             "entries": selectors.progress_entries(project, limit=5),
         },
@@ -242,17 +251,26 @@ def _act(
     form: Any,
     act: Callable[[dict[str, Any]], str],
     back: Callable[[], HttpResponse],
+    keep: str = "",
 ) -> HttpResponse:
     """An action posted from a page that shows no form of its own: check ``form`` (if any), run
     ``act`` with its data (the service call; it returns what to tell the user), say what happened
-    or why it was refused, and go ``back``."""
+    or why it was refused, and go ``back``. With ``keep``, a refused form is kept under that name
+    for the page to show again as typed, each error under its field (core.forms.take_refused)."""
     if form is not None and not form.is_valid():
-        _form_errors(request, form)
+        if keep:
+            keep_refused(request, keep, form)
+        else:
+            _form_errors(request, form)
         return back()
     try:
         done = act(form.cleaned_data if form is not None else {})
     except LuoshiError as exc:
-        messages.error(request, str(exc.message))
+        if keep and form is not None:
+            apply_error(form, exc)
+            keep_refused(request, keep, form)
+        else:
+            messages.error(request, str(exc.message))
         return back()
     if done:
         messages.success(request, done)
@@ -281,7 +299,8 @@ def _form_errors(request: HttpRequest, form: Any) -> None:
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
         text = "；".join(str(e) for e in errors)
-        messages.error(request, f"{label}: {text}" if label else text)
+        named = pgettext("label", "%(label)s:") % {"label": label}
+        messages.error(request, f"{named} {text}" if label else text)
 
 
 @login_required
@@ -314,7 +333,7 @@ def investment(request: HttpRequest, pk: int) -> HttpResponse:
         )  # fmt: skip
         return _("Investment of %(month)s recorded.") % {"month": c["month"].strftime("%Y-%m")}
 
-    return _act(request, InvestmentForm(request.POST), act, lambda: _back(request, project))
+    return _act(request, InvestmentForm(request.POST), act, lambda: _back(request, project), keep="project-investment")
 
 
 @login_required
@@ -326,7 +345,8 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
         services.progress_add(actor=request.user, project=project, text=c["text"], date=c["date"], photos=c["photos"])
         return _("Progress entry added.")
 
-    return _act(request, ProgressForm(request.POST, request.FILES), act, lambda: _back(request, project))
+    form = ProgressForm(request.POST, request.FILES)
+    return _act(request, form, act, lambda: _back(request, project), keep="project-progress")
 
 
 @login_required
@@ -338,7 +358,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
         services.milestone_add(actor=request.user, project=project, title=c["title"], due_date=c["due_date"])
         return _("Milestone added.")
 
-    return _act(request, MilestoneForm(request.POST), act, lambda: _back(request, project))
+    return _act(request, MilestoneForm(request.POST), act, lambda: _back(request, project), keep="project-milestone")
 
 
 @login_required
@@ -366,7 +386,8 @@ def problem_add(request: HttpRequest, pk: int) -> HttpResponse:
         )  # fmt: skip
         return _("Problem recorded.")
 
-    return _act(request, ProblemForm(request.POST, user=request.user), act, lambda: _back(request, project))
+    form = ProblemForm(request.POST, user=request.user)
+    return _act(request, form, act, lambda: _back(request, project), keep="project-problem")
 
 
 @login_required
@@ -470,7 +491,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "projects": list(meeting.projects.select_related("unit").order_by("code")),
             "review": selectors.meeting_review(meeting),
-            "problem_form": MeetingProblemForm(user=request.user, meeting=meeting) if manage else None,
+            "problem_form": (
+                take_refused(request, "meeting-problem", MeetingProblemForm, user=request.user, meeting=meeting)
+                or MeetingProblemForm(user=request.user, meeting=meeting)
+            )
+            if manage
+            else None,
         },
     )
 
@@ -488,7 +514,7 @@ def meeting_problem(request: HttpRequest, pk: int) -> HttpResponse:
         return _("Problem recorded.")
 
     form = MeetingProblemForm(request.POST, user=request.user, meeting=meeting)
-    return _act(request, form, act, lambda: redirect("projects:meeting", pk=meeting.pk))
+    return _act(request, form, act, lambda: redirect("projects:meeting", pk=meeting.pk), keep="meeting-problem")
 
 
 # --- 招商 leads -------------------------------------------------------------------------
@@ -696,7 +722,8 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "leads": list(selectors.leads_referred_by(request.user, enterprise)),
             "cases": links.case_refs(subject, limit=100),
             "count": links.case_counts([subject]).get(subject, links.CaseCount()),
-            "request_form": EnterpriseRequestForm(),
+            "request_form": take_refused(request, "enterprise-request", EnterpriseRequestForm)
+            or EnterpriseRequestForm(),
             "may_manage": can(request.user, "enterprise.manage", enterprise),
         },
     )
@@ -715,7 +742,8 @@ def enterprise_request(request: HttpRequest, pk: int) -> HttpResponse:
         return _("Request %(number)s filed into the case loop.") % {"number": ref.number}
 
     form = EnterpriseRequestForm(request.POST)
-    return _act(request, form, act, lambda: redirect("projects:enterprise", pk=enterprise.pk))
+    back = lambda: redirect("projects:enterprise", pk=enterprise.pk)  # noqa: E731
+    return _act(request, form, act, back, keep="enterprise-request")
 
 
 # --- Excel ---------------------------------------------------------------------------
@@ -725,21 +753,12 @@ def enterprise_request(request: HttpRequest, pk: int) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     filters = selectors.ProjectFilters.from_params(request.user, request.GET)
     qs = selectors.project_list(request.user, filters)[: excel.MAX_IMPORT_ROWS]
-    response = HttpResponse(
-        excel.export_projects(qs),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="projects-{today().isoformat()}.xlsx"'
-    return response
+    return downloads.download(excel.export_projects(qs), pgettext("file name", "Key project list"), day=today())
 
 
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(
-        excel.template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="investment-template.xlsx"'
-    return response
+    return downloads.download(excel.template(), pgettext("file name", "Monthly investment import template"))
 
 
 def _import(request: HttpRequest, run: Callable[[bytes], str], template: str) -> HttpResponse:
@@ -785,8 +804,4 @@ def import_registry(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def registry_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(
-        excel.registry_template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="projects-template.xlsx"'
-    return response
+    return downloads.download(excel.registry_template(), pgettext("file name", "Key project import template"))

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core import links
+from luoshi.core.forms import DateInput
 from luoshi.org.models import Unit, UnitKind
 from luoshi.org.scope import scope_for
 from luoshi.relocation.models import (
@@ -22,7 +23,7 @@ from luoshi.relocation.models import (
 )
 from luoshi.relocation.permissions import COMMANDERS
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 def _area(label: Any, required: bool = False) -> forms.DecimalField:

@@ -9,9 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from luoshi.core import audit, links, versioning
+from luoshi.core import audit, downloads, links, versioning
 from luoshi.core.errors import LuoshiError, NotFound
 from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
@@ -367,24 +368,18 @@ def household_form(request: HttpRequest, pk: int, household_id: int | None = Non
 # --- Excel ------------------------------------------------------------------------------------
 
 
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=excel.XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'  # codes are ASCII
-    return response
-
-
 @login_required
 def ledger_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The ledger as .xlsx: owners unmasked for ledger keepers, masked for other readers (logged)."""
     campaign = selectors.access_campaign(request.user, pk)
     reveal = can(request.user, "relocation.household.reveal", campaign)
     content = excel.export_ledger(actor=request.user, campaign=campaign, reveal=reveal)
-    return _xlsx(content, f"{campaign.code}-{local_today().isoformat()}.xlsx")
+    return downloads.download(content, pgettext("file name", "Household ledger"), campaign.name, day=local_today())
 
 
 @login_required
 def ledger_template(request: HttpRequest) -> HttpResponse:
-    return _xlsx(excel.template(), "household-ledger-template.xlsx")
+    return downloads.download(excel.template(), pgettext("file name", "Household ledger import template"))
 
 
 def _failure_rows(failure: LuoshiError | None) -> list[tuple[str, list[str]]]:

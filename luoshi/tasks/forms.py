@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.core import bounds
 from luoshi.core.errors import LuoshiError
-from luoshi.core.forms import MultipleFileField
+from luoshi.core.forms import DateInput, MultipleFileField
 from luoshi.core.params import MAX_INT
 from luoshi.org.models import Person, Unit, UnitKind
 from luoshi.org.scope import scope_for
@@ -19,8 +19,7 @@ from luoshi.tasks import selectors, services
 from luoshi.tasks.models import Cadence, Category, Goal, Priority, Source
 from luoshi.tasks.permissions import DISPATCHERS, goals_visible_to
 
-#: ``<input type="date">`` takes only ISO dates (2026-06-30); any other format shows an empty box.
-DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+DATE = DateInput()
 FOR_DISPATCH = _("Needed to dispatch (交办); a draft may leave it empty.")
 
 

@@ -12,13 +12,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from luoshi.core import versioning
+from luoshi.core import downloads, versioning
 from luoshi.core.errors import Forbidden, LuoshiError, NotFound
-from luoshi.core.forms import apply_error
+from luoshi.core.forms import apply_error, keep_refused, take_refused
 from luoshi.core.pagination import paginate, querystring_without_page
 from luoshi.core.timeutil import today
 from luoshi.org.permissions import can
@@ -209,9 +211,7 @@ def export(request: HttpRequest) -> HttpResponse:
     else:
         qs = selectors.task_list(request.user, _filters(request))
     content = excel.export_tasks(qs)
-    response = HttpResponse(content, content_type=excel.XLSX)
-    response["Content-Disposition"] = f'attachment; filename="tasks-{today().isoformat()}.xlsx"'
-    return response
+    return downloads.download(content, pgettext("file name", "Task list"), day=today())
 
 
 # --- one task ---------------------------------------------------------------------------
@@ -262,9 +262,11 @@ def _detail_context(request: HttpRequest, task: Any) -> dict[str, Any]:
         "can_subtask": bool(roles & {TaskRole.SUPERVISOR, TaskRole.LEADER, TaskRole.DOER})
         and task.parent_id is None
         and not task.is_closed,
-        "progress_form": ProgressForm(initial={"percent": task.reported_progress, "reported_on": today()}),
-        "reminder_form": ReminderForm(),
-        "milestone_form": MilestoneForm(auto_id="milestone_%s"),
+        "progress_form": take_refused(request, "task-progress", ProgressForm)
+        or ProgressForm(initial={"percent": task.reported_progress, "reported_on": today()}),
+        "reminder_form": take_refused(request, "task-reminder", ReminderForm) or ReminderForm(),
+        "milestone_form": take_refused(request, "task-milestone", MilestoneForm, auto_id="milestone_%s")
+        or MilestoneForm(auto_id="milestone_%s"),
         "attachment_form": AttachmentForm(auto_id="upload_%s"),
         "verbs": workflow.ACTION_VERBS,
         "statuses": dict(Status.choices),
@@ -418,15 +420,12 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
                 files=d.get("attachments") or [],
             )
         except LuoshiError as exc:
-            messages.error(request, str(exc.message))
+            apply_error(form, exc)
         else:
             messages.success(request, _("Your progress report was recorded."))
             return redirect("tasks:detail", pk=pk)
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-    return redirect("tasks:detail", pk=pk)
+    keep_refused(request, "task-progress", form)
+    return redirect(reverse("tasks:detail", args=[pk]) + "#report")
 
 
 @login_required
@@ -434,13 +433,16 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 def remind(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.access_task(request.user, pk)
     form = ReminderForm(request.POST)
-    form.is_valid()
-    try:
-        services.task_remind(actor=request.user, task=task, comment=form.cleaned_data.get("comment") or "")
-    except LuoshiError as exc:
-        messages.error(request, str(exc.message))
+    if form.is_valid():
+        try:
+            services.task_remind(actor=request.user, task=task, comment=form.cleaned_data.get("comment") or "")
+        except LuoshiError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("The reminder was sent."))
+            return redirect("tasks:detail", pk=pk)
     else:
-        messages.success(request, _("The reminder was sent."))
+        keep_refused(request, "task-reminder", form)
     return redirect("tasks:detail", pk=pk)
 
 
@@ -455,10 +457,11 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, task=task, title=form.cleaned_data["title"], due_date=form.cleaned_data["due_date"]
             )
         except LuoshiError as exc:
-            messages.error(request, str(exc.message))
+            apply_error(form, exc)
+            keep_refused(request, "task-milestone", form)
     else:
-        messages.error(request, _("Give the milestone a title and a due date."))
-    return redirect("tasks:detail", pk=pk)
+        keep_refused(request, "task-milestone", form)
+    return redirect(reverse("tasks:detail", args=[pk]) + "#milestones")
 
 
 @login_required
@@ -546,7 +549,11 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "roots": roots,
             "loose": loose,
             "can_manage": can_manage,
-            "category_form": CategoryForm(goal=goal) if can_manage else None,
+            "category_form": (
+                take_refused(request, "task-category", CategoryForm, goal=goal) or CategoryForm(goal=goal)
+            )
+            if can_manage
+            else None,
         },
     )
 
@@ -564,10 +571,11 @@ def category_add(request: HttpRequest, pk: int) -> HttpResponse:
                 weight=d.get("weight"), sort_order=Category.objects.filter(goal=goal).count(),
             )  # fmt: skip
         except LuoshiError as exc:
-            messages.error(request, str(exc.message))
-    else:
-        messages.error(request, _("Give the category a name."))
-    return redirect("tasks:goal", pk=pk)
+            apply_error(form, exc)
+        else:
+            return redirect("tasks:goal", pk=pk)
+    keep_refused(request, "task-category", form)
+    return redirect(reverse("tasks:goal", args=[pk]) + "#add-category")
 
 
 # --- inspections ---------------------------------------------------------------------------------
@@ -672,9 +680,7 @@ def _import_dir() -> Path:
 
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(excel.template(), content_type=excel.XLSX)
-    response["Content-Disposition"] = 'attachment; filename="task-list-template.xlsx"'
-    return response
+    return downloads.download(excel.template(), pgettext("file name", "Task list import template"))
 
 
 @login_required

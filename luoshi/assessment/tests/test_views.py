@@ -15,6 +15,7 @@ from luoshi.assessment import services
 from luoshi.assessment.models import Run, RunState
 from luoshi.assessment.tests.factories import scheme_world
 from luoshi.assessment.workflow import Action
+from luoshi.core.testing import saved_name
 from luoshi.org.models import Role, UnitKind
 from luoshi.org.tests.factories import UnitFactory, user_with_role
 from luoshi.tasks.models import Status
@@ -116,12 +117,14 @@ def test_the_trace_links_the_overdue_task(w: dict[str, Any]) -> None:
 def test_exports_are_safe_spreadsheets(w: dict[str, Any]) -> None:
     c = client_for(w["users"]["viewer"])
     response = c.get(f"/assessment/runs/{w['run'].pk}/export.xlsx")
+    assert saved_name(response) == "考核结果-测试考核方案-2026-03.xlsx"
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][:2] == ("名次", "考核对象")
     assert [r[1] for r in rows[2:]] == ["乙街道", "甲街道"]
     response = c.get(f"/assessment/runs/{w['run'].pk}/s/{w['a'].pk}/export.xlsx")
     assert response.status_code == 200
+    assert saved_name(response) == "考核得分明细-测试考核方案-2026-03-甲街道.xlsx"
 
 
 def test_the_run_table_costs_the_same_queries_for_more_results(

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from luoshi.awards import services
 from luoshi.awards.models import AwardRound, RoundStatus
 from luoshi.awards.workflow import Action
+from luoshi.core.testing import saved_name
 
 API = "/api/v1/awards"
 
@@ -44,7 +45,9 @@ def test_board_shows_the_published_stars_and_exports_them(client: Any, org: dict
     published(w, "champion", "2026-08", "c3")  # a monthly title shows on its quarter's board
     html = client.get("/awards/?period=2026-Q3").content.decode()
     assert 'data-testid="champions"' in html and "甲三社区" in html
-    rows = sheet_rows(client.get("/awards/board.xlsx?period=2026-Q3").content)
+    response = client.get("/awards/board.xlsx?period=2026-Q3")
+    assert saved_name(response) == "评先争优获奖名单-2026-Q3.xlsx"
+    rows = sheet_rows(response.content)
     assert rows[1] == ("比情怀", "惠民之星", "甲街道", "2026-Q3", "甲一社区", "用心用情，群众点赞。")
     client.force_login(w["tongtai"])  # another township sees none of a's awards
     assert "甲一社区" not in client.get("/awards/").content.decode()
@@ -74,7 +77,9 @@ def test_round_page_offers_what_the_role_may_do(client: Any, org: dict[str, Any]
     assert response.status_code == 302 and not rnd.nominations.exists()
     response = client.post(f"/awards/rounds/{rnd.pk}/nominate/", {"nominee": w["c2"].pk, "reason": "服务好"})
     assert rnd.nominations.get().nominee_name == "甲二社区"
-    rows = sheet_rows(client.get(f"/awards/rounds/{rnd.pk}.xlsx").content)
+    response = client.get(f"/awards/rounds/{rnd.pk}.xlsx")
+    assert saved_name(response) == "评选-惠民之星-2026-Q3.xlsx"
+    rows = sheet_rows(response.content)
     assert rows[1][:2] == ("甲二社区", "甲街道")
 
 
@@ -96,7 +101,9 @@ def test_lists_page_build_publish_and_export(client: Any, org: dict[str, Any]) -
     assert client.get("/awards/lists/")["Location"] == issue_url
     html = client.get(issue_url).content.decode()
     assert 'data-testid="red-list"' in html and "publish-list" not in html
-    rows = sheet_rows(client.get(f"/awards/lists/{pk}.xlsx").content)
+    response = client.get(f"/awards/lists/{pk}.xlsx")
+    assert saved_name(response) == "红黑榜-甲街道-2026-11.xlsx"
+    rows = sheet_rows(response.content)
     assert [r[:3] for r in rows[1:]] == [("红榜", 1, "甲一社区"), ("红榜", 2, "甲三社区"), ("黑榜", 1, "甲二社区"),
                                          ("黑榜", 2, "甲二社区")]  # fmt: skip
     response = client.post("/awards/lists/build/", {"unit": w["a"].pk, "period": "not-a-period"}, follow=True)

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from luoshi.accounts.models import User
 from luoshi.bulletins import services, workflow
 from luoshi.bulletins.models import Bulletin, Kind, Status
+from luoshi.core.testing import saved_name
 from luoshi.org.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -123,10 +124,13 @@ def test_supervisor_builds_edits_and_issues_through_the_pages(demo: dict[str, An
         c.post("/bulletins/new/", {"kind": "weekly", "unit": demo["township"].pk, "as_of": "2999-01-01"}).status_code
         == 200
     )
-    assert c.get(f"/bulletins/{b.pk}/file.docx").status_code == 200  # the draft's preview
+    preview = c.get(f"/bulletins/{b.pk}/file.docx")
+    assert preview.status_code == 200  # the draft's preview
+    assert saved_name(preview) == f"草稿-{b.title}.docx"
     assert c.post(f"/bulletins/{b.pk}/act/issue/", {"version": 2}).status_code == 302
     b.refresh_from_db()
     assert b.status == Status.ISSUED and b.doc_number.endswith("2号")
+    assert saved_name(c.get(f"/bulletins/{b.pk}/file.docx")) == f"{b.doc_number}.docx"
     api = c.get(f"/api/v1/bulletins/{b.pk}").json()
     assert (api["doc_number"] == b.doc_number and api["files"] == ["docx", "xlsx"]) or api["files"] == ["docx"]
     assert c.get(f"/api/v1/bulletins/{b.pk}/file/docx").status_code == 200

@@ -13,6 +13,7 @@ from luoshi.cases.selectors.intake import categories_for_intake, similar_open_ca
 from luoshi.cases.selectors.keypersons import (
     access_key_person,
     key_person_list,
+    key_person_risk_by_unit,
     key_persons_visible_to,
     may_open_registry,
 )
@@ -87,6 +88,7 @@ __all__ = [
     "grid_at",
     "inbox_counts",
     "key_person_list",
+    "key_person_risk_by_unit",
     "key_persons_visible_to",
     "linked_cases",
     "list_order",

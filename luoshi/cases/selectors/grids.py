@@ -12,6 +12,7 @@ from luoshi.cases.models import (
     OPEN_STATUSES,
     Status,
 )
+from luoshi.cases.selectors.keypersons import key_person_risk_by_unit
 from luoshi.cases.selectors.visibility import _units, cases_visible_to
 from luoshi.org.models import Unit
 from luoshi.org.scope import scope_for
@@ -113,4 +114,14 @@ def map_data(user: Any, *, township: Unit | None = None, limit: int = 1500) -> d
                 "status": str(Status(case.status).label),
             }
         )
-    return {"grids": {"type": "FeatureCollection", "features": features}, "cases": points}
+    risk = key_person_risk_by_unit(user, [f["properties"]["id"] for f in features])
+    if risk is not None:  # only for those who may open the key-person registry
+        for f in features:
+            f["properties"]["key_persons"] = risk.get(
+                f["properties"]["id"], {"high": 0, "medium": 0, "low": 0, "names": {"high": [], "medium": []}}
+            )
+    return {
+        "grids": {"type": "FeatureCollection", "features": features},
+        "cases": points,
+        "key_persons": risk is not None,
+    }

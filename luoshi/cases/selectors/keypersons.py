@@ -64,6 +64,34 @@ def key_person_list(
     )
 
 
+#: How many masked names a grid shows on the map, per risk level (the registry lists them all).
+MAP_NAMES_PER_LEVEL = 5
+
+
+def key_person_risk_by_unit(user: Any, unit_ids: list[int]) -> dict[int, dict[str, Any]] | None:
+    """For the map: per unit, the key persons under watch by risk level, with their names masked
+    (luoshi.core.masking; the registry shows the full record and logs who opens it). ``None`` for
+    a user who may not open the registry. One query."""
+    from luoshi.core.masking import mask_name
+
+    if not may_open_registry(user):
+        return None
+    found: dict[int, dict[str, Any]] = {}
+    rows = (
+        key_persons_visible_to(user)
+        .filter(is_active=True, unit_id__in=unit_ids)
+        .order_by("unit_id", "name", "id")
+        .values_list("unit_id", "risk_level", "name")
+    )
+    for unit_id, level, name in rows:
+        entry = found.setdefault(unit_id, {"high": 0, "medium": 0, "low": 0, "names": {"high": [], "medium": []}})
+        entry[level] = entry.get(level, 0) + 1
+        names = entry["names"].get(level)
+        if names is not None and len(names) < MAP_NAMES_PER_LEVEL:
+            names.append(mask_name(name))
+    return found
+
+
 def access_key_person(user: Any, pk: int | str) -> KeyPerson:
     """Not found unless the user may open this record (callers log the view: services.keyperson_open)."""
     try:

@@ -9,11 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from luoshi.cases.models import Attachment, Case, Status
 from luoshi.cases.tests.factories import category, report, to_state
 from luoshi.core.models import ActivityLog
-from luoshi.core.testing import picture
+from luoshi.core.testing import picture, saved_name
 
 pytestmark = pytest.mark.django_db
 
@@ -190,6 +191,7 @@ def test_excel_export(client, w):
     to_state(w, "dispatched")
     response = login(client, w.supervisor).get(reverse("cases:export"))
     assert response.status_code == 200
+    assert saved_name(response) == f"案件清单-{timezone.localdate():%Y-%m-%d}.xlsx"
     book = load_workbook(io.BytesIO(response.content))
     rows = list(book.active.values)
     assert len(rows) == 2
@@ -212,7 +214,8 @@ def test_map_and_stats_pages(client, w):
     c = login(client, w.supervisor)
     assert c.get(reverse("cases:map")).status_code == 200
     data = c.get(reverse("cases:map_data")).json()
-    assert set(data) == {"grids", "cases"}
+    assert set(data) == {"grids", "cases", "key_persons"}
+    assert data["key_persons"] is True  # a supervisor may open the key-person registry
     stats = c.get(reverse("cases:stats"))
     assert stats.status_code == 200
     assert stats.context["totals"].total == 1
@@ -304,7 +307,14 @@ def test_public_form_rate_limit_and_rating(client, w, settings):
     assert ok.status_code == 302
     case = Case.objects.get(description="楼下垃圾没人清")
     assert case.channel == "web" and case.reported_by is None
-    limited = client.post(reverse("cases:public_new"), {"category": category("01001").pk})
+    again = {
+        "category": category("01001").pk,
+        "unit": w.community_unit.pk,
+        "description": "路灯不亮",
+        "reporter_phone": "13900001234",
+    }
+    assert client.post(reverse("cases:public_new"), again).status_code == 302
+    limited = client.post(reverse("cases:public_new"), {**again, "description": "井盖松动"})
     assert limited.status_code == 429
     own_page = client.get(ok["Location"])
     assert own_page.status_code == 200

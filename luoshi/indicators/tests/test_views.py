@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 
+from luoshi.core.testing import saved_name
 from luoshi.indicators.models import IndicatorValue, Target
 from luoshi.indicators.tests.factories import put_target, put_value
 from luoshi.org.tests.factories import UnitFactory
@@ -53,6 +55,7 @@ def test_scorecard_export(client, people, filled):
     client.force_login(people["leader_a"])
     response = client.get(f"/indicators/units/{filled['a'].pk}/scorecard.xlsx", {"year": 2026, "month": 8})
     assert response.status_code == 200
+    assert saved_name(response) == "成绩单-甲街道-2026-08.xlsx"
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     gdp = next(r for r in rows if r and r[0] == "规上工业产值")
@@ -157,6 +160,12 @@ def test_catalogue_page(client, people, ind):
     client.force_login(people["staff_a"])
     response = client.get("/indicators/catalogue/")
     assert response.status_code == 200 and "规上工业产值" in response.content.decode()
+    html = response.content.decode()
+    # People read the catalogue by name: the name is the first column and heads each row, the code comes last.
+    heads = re.findall(r'<th scope="col">([^<]*)</th>', html.split('data-testid="catalogue"')[1])
+    assert heads[0] == "名称" and heads[-1] == "编码"
+    row = re.search(r'<tr id="ind-t_output"[^>]*>\s*<th scope="row">([^<]*)</th>', html)
+    assert row and row.group(1) == "规上工业产值"
 
 
 def test_home_section(client, people, filled, ind):
@@ -175,6 +184,7 @@ def test_home_section(client, people, filled, ind):
 def test_template_downloads(client, people, filled, ind):
     client.force_login(people["dsup"])
     below = client.get("/indicators/import/template.xlsx", {"parent": filled["district"].pk, "year": 2026, "month": 9})
+    assert saved_name(below) == "指标填报模板-测试区-2026-09.xlsx"
     sheet = load_workbook(io.BytesIO(below.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[2][:2] == ("单位编码", "单位名称")

@@ -12,6 +12,7 @@ from django.test import Client
 from openpyxl import Workbook, load_workbook
 
 from luoshi.core.errors import ValidationFailed
+from luoshi.core.testing import saved_name
 from luoshi.projects import excel, services
 from luoshi.projects.models import Investment, Project
 from luoshi.projects.tests.factories import Scene
@@ -106,6 +107,8 @@ def test_export_has_the_registry_and_the_months_with_safe_cells(s: Scene, fixed_
     c.force_login(s.leader)
     response = c.get("/projects/export.xlsx")
     assert response.status_code == 200
+    assert saved_name(response) == "重点项目清单-2026-04-16.xlsx"
+    assert saved_name(c.get("/projects/import/template.xlsx")) == "月度投资导入模板.xlsx"
     book = load_workbook(io.BytesIO(response.content))
     first, second = book.worksheets
     assert first.cell(2, 1).value == a.code
@@ -180,6 +183,7 @@ def test_the_page_takes_the_file_and_lists_the_errors(s: Scene, fixed_today: dt.
     c.force_login(s.leader)
     assert c.get("/projects/import/projects/").status_code == 200
     template = c.get("/projects/import/projects/template.xlsx")
+    assert saved_name(template) == "重点项目导入模板.xlsx"
     assert load_workbook(io.BytesIO(template.content)).active.max_row == 2
     bad = registry_book([["", "产业", "", "TAD1", "", 1, 2026, 1, None, None, "", None, None, ""]])
     response = c.post("/projects/import/projects/", {"file": SimpleUploadedFile("p.xlsx", bad)})

@@ -14,6 +14,8 @@ from openpyxl import Workbook, load_workbook
 
 from luoshi.core.errors import NotFound, ValidationFailed
 from luoshi.core.models import ActivityLog
+from luoshi.core.testing import saved_name
+from luoshi.core.timeutil import today as local_today
 from luoshi.relocation import excel
 from luoshi.relocation.models import Household
 from luoshi.relocation.tests.factories import START, Scene, make_campaign, make_household, make_parcel
@@ -142,6 +144,8 @@ def test_the_pages_export_and_import(s: Scene) -> None:
     c.force_login(s.viewer)
     response = c.get(f"/relocation/{campaign.pk}/households/export.xlsx")
     assert response.status_code == 200 and response["Content-Type"] == excel.XLSX
+    assert saved_name(response) == f"征迁户台账-甲一号地块征收项目-{local_today().isoformat()}.xlsx"
+    assert saved_name(c.get("/relocation/households/template.xlsx")) == "征迁户台账导入模板.xlsx"
     assert c.get(f"/relocation/{campaign.pk}/households/import/").status_code == 403
     c.force_login(s.staff)
     bad = io.BytesIO(workbook(row("009", area="-5")))

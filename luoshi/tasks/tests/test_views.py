@@ -8,6 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from luoshi.core.testing import saved_name
+from luoshi.core.timeutil import today
 from luoshi.tasks import services
 from luoshi.tasks.models import Inspection, Status
 from luoshi.tasks.tests.helpers import fresh, make_task
@@ -101,6 +103,8 @@ def test_export_gives_an_xlsx_of_the_filtered_view(client, s):
     client.force_login(s.supervisor)
     response = client.get(reverse("tasks:export") + "?status=draft")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert saved_name(response) == f"任务清单-{today().isoformat()}.xlsx"
+    assert saved_name(client.get(reverse("tasks:import_template"))) == "任务清单导入模板.xlsx"
     import io
 
     from openpyxl import load_workbook

@@ -1,4 +1,6 @@
-// Case map: grid boundaries and open cases on a blank background (no tile server needed).
+// Case map: grid boundaries with their names and case counts, and the open cases, on a plain
+// background or on the configured tile layers (luoshi/js/maptiles.js). For those who
+// may open the key-person registry, a switch shades the grids by their key persons' risk.
 (function () {
   "use strict";
   var COLOURS = { green: "#15803d", yellow: "#eab308", red: "#b91c1c" };
@@ -10,31 +12,57 @@
     return "#dc2626";
   }
 
+  function riskShade(kp) {
+    if (!kp) { return "#e2e8f0"; }
+    if (kp.high) { return "#b91c1c"; }
+    if (kp.medium) { return "#f97316"; }
+    if (kp.low) { return "#fde68a"; }
+    return "#e2e8f0";
+  }
+
   function escapeHtml(text) {
     var div = document.createElement("div");
     div.textContent = text == null ? "" : String(text);
     return div.innerHTML;
   }
 
+  function fill(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key] == null ? "" : String(values[key]); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var el = document.getElementById("case-map");
     var status = document.querySelector("[data-map-status]");
     if (!el || !window.L) { return; }
+    var text = function (name) { return el.getAttribute("data-label-" + name) || ""; };
     var map = L.map(el, { preferCanvas: true, zoomSnap: 0.25 });
-    var tiles = el.getAttribute("data-tiles");
-    if (tiles) { L.tileLayer(tiles, { maxZoom: 19 }).addTo(map); }
+    if (window.LuoshiTiles) { window.LuoshiTiles.add(map, el); } else { el.classList.add("no-tiles"); }
     map.setView([28.0, 120.7], 12);
+    var byRisk = false;
     fetch(el.getAttribute("data-url"), { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (data) {
         var grids = L.geoJSON(data.grids, {
           style: function (f) {
-            return { color: "#475569", weight: 1, fillColor: shade(f.properties.open), fillOpacity: 0.55 };
+            var colour = byRisk ? riskShade(f.properties.key_persons) : shade(f.properties.open);
+            return { color: "#334155", weight: 1.5, fillColor: colour, fillOpacity: 0.55 };
           },
           onEachFeature: function (f, layer) {
-            layer.bindPopup("<strong>" + escapeHtml(f.properties.name) + "</strong><br>" +
-              escapeHtml(el.getAttribute("data-label-open")) + ": " + f.properties.open + " · " +
-              escapeHtml(el.getAttribute("data-label-red")) + ": " + f.properties.red);
+            var p = f.properties;
+            // The grid's name and its open cases, always on the map (not only on a click).
+            layer.bindTooltip(escapeHtml(p.name) + "<br>" + escapeHtml(fill(text("count"), { n: p.open })), {
+              permanent: true, direction: "center", className: "grid-label"
+            });
+            var lines = ["<strong>" + escapeHtml(p.name) + "</strong>",
+              escapeHtml(fill(text("counts"), { open: p.open, red: p.red }))];
+            if (p.key_persons) {
+              var kp = p.key_persons;
+              lines.push(escapeHtml(fill(text("risk"), { high: kp.high, medium: kp.medium, low: kp.low })));
+              var names = (kp.names.high || []).concat(kp.names.medium || []);
+              if (names.length) { lines.push('<span class="small">' + escapeHtml(names.join("、")) + "</span>"); }
+            }
+            lines.push('<a href="/cases/?box=all&amp;unit=' + encodeURIComponent(p.id) + '">' + escapeHtml(text("open-list")) + "</a>");
+            layer.bindPopup(lines.join("<br>"));
           }
         }).addTo(map);
         var points = L.layerGroup().addTo(map);
@@ -44,6 +72,18 @@
           }).bindPopup('<a href="/cases/' + c.id + '/">' + escapeHtml(c.no) + "</a><br>" + escapeHtml(c.title) +
             "<br>" + escapeHtml(c.status)).addTo(points);
         });
+        var toggle = document.querySelector("[data-map-risk]");
+        if (toggle && data.key_persons) {
+          toggle.hidden = false;
+          toggle.querySelector("input").addEventListener("change", function (e) {
+            byRisk = e.target.checked;
+            grids.setStyle(function (f) {
+              var colour = byRisk ? riskShade(f.properties.key_persons) : shade(f.properties.open);
+              return { color: "#334155", weight: 1.5, fillColor: colour, fillOpacity: 0.55 };
+            });
+            points.eachLayer(function (m) { m.setStyle({ opacity: byRisk ? 0 : 1, fillOpacity: byRisk ? 0 : 0.95 }); });
+          });
+        }
         var bounds = grids.getBounds();
         if (bounds.isValid()) {
           map.fitBounds(bounds, { padding: [10, 10] });
@@ -54,6 +94,6 @@
         }
         el.setAttribute("data-loaded", String(data.grids.features.length));
       })
-      .catch(function () { if (status) { status.textContent = "!"; } });
+      .catch(function () { if (status) { status.textContent = el.getAttribute("data-failed") || ""; } });
   });
 })();

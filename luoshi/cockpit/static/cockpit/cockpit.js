@@ -48,6 +48,7 @@
     if (!window.L) { return; }
     document.querySelectorAll(".cockpit-map[data-url]").forEach(function (el) {
       var map = L.map(el, { preferCanvas: true, zoomSnap: 0.25, attributionControl: false });
+      if (window.LuoshiTiles) { window.LuoshiTiles.add(map, el); }
       map.setView([28.0, 120.7], 12);
       var recordUrl = el.getAttribute("data-record-url") || "";
       fetch(el.getAttribute("data-url"), { credentials: "same-origin" })

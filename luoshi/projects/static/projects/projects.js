@@ -14,6 +14,7 @@
     if (!el || !window.L) { return; }
     var status = document.querySelector("[data-map-status]");
     var map = window.L.map(el, { attributionControl: false }).setView([28.0, 120.7], 11);
+    if (window.LuoshiTiles) { window.LuoshiTiles.add(map, el); }
     fetch(el.getAttribute("data-url"), { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (data) {
@@ -60,6 +61,7 @@
     var lng = parseFloat((document.getElementById("id_lng") || {}).value);
     var centre = isFinite(lat) && isFinite(lng) ? [lat, lng] : [28.0, 120.7];
     var map = window.L.map(el, { attributionControl: false, doubleClickZoom: false }).setView(centre, 15);
+    if (window.LuoshiTiles) { window.LuoshiTiles.add(map, el); }
     if (isFinite(lat) && isFinite(lng)) { window.L.circleMarker(centre, { radius: 6, color: "#1d4ed8" }).addTo(map); }
     var shape = null;
     var status = document.querySelector("[data-outline-status]");

@@ -41,6 +41,7 @@
     var status = document.querySelector("[data-map-status]");
     if (!parcels || !window.L) { return; }
     var map = L.map(el, { zoomSnap: 0.25 });
+    if (window.LuoshiTiles) { window.LuoshiTiles.add(map, el); }
     var layers = [];
     parcels.forEach(function (p) {
       var label = p.name + " · " + (p.rate === null ? "—" : p.rate + "%") + " (" + p.signed + "/" + p.households + ")";
