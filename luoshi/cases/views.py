@@ -35,8 +35,8 @@ from luoshi.cases.models import (
     Status,
     VisitMethod,
 )
-from luoshi.cases.permissions import GRID_ADMINS, require_stats
-from luoshi.cases.workflow import ACTION_BUTTONS, Action, transition_for
+from luoshi.cases.permissions import GRID_ADMINS, require_report, require_stats
+from luoshi.cases.workflow import ACTION_BUTTONS, ACTIVE_ROLES, Action, transition_for
 from luoshi.core import params, uploads, versioning, workdays
 from luoshi.core.errors import LuoshiError, NotFound, ValidationFailed
 from luoshi.core.forms import apply_error
@@ -60,10 +60,11 @@ def _box_labels() -> list[tuple[str, str]]:
 
 
 def place_units(user: Any) -> list[Unit]:
-    """Places in the user's scope where a case can happen (grids, communities, townships)."""
+    """Places where the user may report a case (grids, communities, townships): where they hold a role
+    that acts, not where they only look."""
     scope = scope_for(user)
     return list(
-        Unit.objects.filter(scope.unit_q(), kind__in=list(standards.CASE_PLACE_KINDS), is_active=True)
+        Unit.objects.filter(scope.unit_q(roles=ACTIVE_ROLES), kind__in=list(standards.CASE_PLACE_KINDS), is_active=True)
         .exclude(kind=UnitKind.DISTRICT)
         .order_by("path")
         .only("pk", "name", "kind", "depth", "path")
@@ -377,6 +378,7 @@ def _keep_uploads(request: HttpRequest, form: forms._PlaceForm, actor: Any) -> l
 def _intake(
     request: HttpRequest, form_class: type[forms._PlaceForm], template: str, channel: str | None
 ) -> HttpResponse:
+    require_report(request.user)
     units = place_units(request.user)
     if not units:
         raise NotFound(_("You have no place in your scope where a case could be reported."))

@@ -195,14 +195,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         (Where.PLACE, FIELD_CHECKERS),
     ),
     _t(Action.REOPEN, DONE, S.ACCEPTED, (Where.OWNER, COMMAND), needs_comment=True),
-    _t(
-        Action.RETURN_VISIT,
-        DONE,
-        None,
-        (Where.OWNER, COMMAND),
-        (Where.PLACE, FIELD_CHECKERS),
-        needs_comment=True,
-    ),
+    # 回访 is the command unit's: not the unit (or grid) that did the work checking on itself.
+    _t(Action.RETURN_VISIT, DONE, None, (Where.OWNER, COMMAND), needs_comment=True),
     _t(Action.SUPERVISE, OPEN, None, (Where.OWNER, SUPERVISORS)),
     _t(
         Action.MEDIATE,

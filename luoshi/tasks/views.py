@@ -38,7 +38,13 @@ from luoshi.tasks.forms import (
     TransitionForm,
 )
 from luoshi.tasks.models import Attachment, Category, Light, Source, Status
-from luoshi.tasks.permissions import can_dispatch_somewhere, can_edit_task, goals_visible_to, task_roles
+from luoshi.tasks.permissions import (
+    can_dispatch_somewhere,
+    can_edit_task,
+    goals_visible_to,
+    require_create,
+    task_roles,
+)
 from luoshi.tasks.workflow import TaskRole
 
 
@@ -243,8 +249,9 @@ def _detail_context(request: HttpRequest, task: Any) -> dict[str, Any]:
             "needs_comment": services.comment_required(task, a),
             "comment_label": workflow.COMMENT_LABELS.get(a, workflow.COMMENT_LABELS["default"]),
             "needs_date": a in {workflow.Action.REQUEST_EXTENSION, workflow.Action.APPROVE_EXTENSION},
+            "style": workflow.button_style(a),
         }
-        for a in actions
+        for a in workflow.button_order(actions)
     ]
     return {
         "task": task,
@@ -311,6 +318,7 @@ def _task_data(form: TaskForm, lead_unit: Any, parent: Any = None) -> services.T
 @login_required
 def create(request: HttpRequest) -> HttpResponse:
     parent = selectors.access_task(request.user, request.GET["parent"]) if request.GET.get("parent") else None
+    require_create(request.user, parent=parent)
     initial: dict[str, Any] = {"start_date": today()}
     if parent is not None:
         initial.update(
@@ -513,6 +521,7 @@ def goal_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def goal_create(request: HttpRequest) -> HttpResponse:
+    require_create(request.user)
     form = GoalForm(request.POST or None, user=request.user, initial={"year": today().year})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -585,6 +594,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inspection_create(request: HttpRequest) -> HttpResponse:
+    require_create(request.user)
     form = InspectionForm(request.POST or None, user=request.user, initial={"date": today(), "unannounced": True})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -635,6 +645,10 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def finding_task(request: HttpRequest, pk: int) -> HttpResponse:
     finding = selectors.access_finding(request.user, pk)
+    if not can(request.user, "inspection.manage", finding.inspection):
+        raise Forbidden(
+            _("Not allowed (无权操作): only supervisors and leaders over the unit make rectification tasks.")
+        )
     form = FindingTaskForm(
         request.POST or None,
         user=request.user,
@@ -679,8 +693,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
-    if not can_dispatch_somewhere(request.user):
-        raise Forbidden(_("Only supervisors and leaders can import task lists."))
+    require_create(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     preview = None
     if request.method == "POST" and "confirm" in request.POST:

@@ -96,6 +96,8 @@ CALLS: dict[str, Call] = {
     "page GET /org/units/{unit_id}/edit/": Call("GET", "/org/units/{community_id}/edit/", page=True),
     "page GET /tasks/{task_id}/edit/": Call("GET", "/tasks/{task_id}/edit/", page=True),
     "page GET /indicators/units/{unit_id}/entry/": Call("GET", "/indicators/units/{community_id}/entry/", page=True),
+    "page GET /cases/report/": Call("GET", "/cases/report/", page=True),
+    "page GET /tasks/new/": Call("GET", "/tasks/new/", page=True),
     "GET /api/v1/cases/stats": Call("GET", "/api/v1/cases/stats?start=2026-01-01&end=2026-01-31"),
 }  # fmt: skip
 
@@ -129,7 +131,8 @@ TABLE: dict[str, str] = {
     "page POST /org/roles/{grant_id}/revoke/":              "302 302 403 403 403 404 403 404 403 404",
     "page POST /org/positions/{position_id}/delete/":       "302 302 403 403 403 404 403 404 403 404",
     "page POST /tasks/{task_id}/transition/":               "302 302 302 302 302 302 302 404 302 404",
-    "page POST /cases/report/":                             "302 302 302 302 302 404 302 302 200 200",
+    # The read-only district viewer is refused intake with the reason (403), not shown the form (issue 14).
+    "page POST /cases/report/":                             "302 302 302 302 302 404 302 302 403 200",
     "page GET /cases/stats/":                               "302 200 200 200 200 403 403 403 200 200",
     "page POST /cases/{case_id}/act/":                      "302 302 302 302 302 404 404 404 403 404",
     # The key-person registry: the roles in cases.permissions.KEYPERSON_ROLES, each at their own places.
@@ -139,6 +142,10 @@ TABLE: dict[str, str] = {
     "page GET /org/units/{unit_id}/edit/":                  "302 200 403 403 403 404 403 404 403 404",
     "page GET /tasks/{task_id}/edit/":                      "302 200 200 403 200 403 403 404 403 404",
     "page GET /indicators/units/{unit_id}/entry/":          "302 200 200 403 200 404 403 404 403 404",
+    # Intake and create forms open only for those who may file them (issue 14, finding 3); the relocation
+    # team member has no place in scope to report at.
+    "page GET /cases/report/":                              "302 200 200 200 200 404 200 200 403 200",
+    "page GET /tasks/new/":                                 "302 200 200 403 200 403 403 403 403 200",
 }
 # fmt: on
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from luoshi.cases import privacy, sla, standards, workflow
+from luoshi.cases import privacy, refusals, sla, standards, workflow
 from luoshi.cases.models import (
     OPEN_STATUSES,
     Case,
@@ -281,10 +281,11 @@ def case_view(user: Any, pk: int | str) -> CaseView:
     case = access_case(user, pk)
     co_units = list(CaseCoUnit.objects.filter(case=case).select_related("unit").order_by("added_at"))
     roles = actor_roles(user, case, [link.unit for link in co_units])
-    actions = workflow.allowed_actions(case.status, roles)
+    extensions = list(case.extensions.select_related("requested_by", "decided_by"))
+    pending = next((e for e in extensions if e.status == ExtensionStatus.PENDING), None)
+    actions = refusals.allowed(user, case, roles, pending_extension=pending is not None)
     now = timezone.now()
     is_open = case.status in OPEN_STATUSES and case.due_at is not None
-    extensions = list(case.extensions.select_related("requested_by", "decided_by"))
     similar: list[Case] = []
     suggested = None
     if Action.MERGE in actions:
@@ -317,7 +318,7 @@ def case_view(user: Any, pk: int | str) -> CaseView:
         co_units=co_units,
         events=list(case.events.select_related("actor")),
         extensions=extensions,
-        pending_extension=next((e for e in extensions if e.status == ExtensionStatus.PENDING), None),
+        pending_extension=pending,
         cards=list(case.cards.select_related("unit", "issued_by")),
         attachments=list(case.attachments.all()),
         mediations=mediations,

@@ -24,6 +24,7 @@ from luoshi.cases.models import (
     Status,
     TrackingSequence,
 )
+from luoshi.cases.permissions import may_report, read_only_message
 from luoshi.cases.services._common import (
     INTAKE_ROLES,
     _actor_name,
@@ -105,7 +106,14 @@ def _check_place(actor: Any, unit: Unit, channel: str) -> None:
     if not scope.roles_at(unit) & INTAKE_ROLES:
         # Issue 15, finding 8: a place the actor sees but may not report at (the read-only district
         # viewer) is a 403, as everywhere; only a place outside their scope is "not found".
-        raise Forbidden() if scope.covers(unit) else NotFound()
+        if not scope.covers(unit):
+            raise NotFound()
+        if not may_report(actor):
+            raise Forbidden(read_only_message(), code="read_only")
+        raise Forbidden(
+            _("Not allowed (无权操作): you may not report cases at %(unit)s.") % {"unit": unit.name},
+            code="forbidden_place",
+        )
 
 
 def _check_category(category: Category, *, public: bool) -> None:

@@ -46,7 +46,7 @@ from luoshi.cases.services._common import (
 )
 from luoshi.cases.workflow import Action, Where
 from luoshi.core import bounds, workdays
-from luoshi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from luoshi.core.errors import Conflict, NotFound, ValidationFailed
 from luoshi.org.models import Unit
 from luoshi.org.scope import scope_for
 
@@ -78,9 +78,9 @@ def case_refer_up(*, actor: Any, case: Case, comment: str, version: int | None =
     """上报上级: the case goes to the command unit one level up."""
     step = _Step(actor=actor, case=case, action=Action.REFER_UP, version=version, comment=comment)
     c = step.case
-    if c.owner_unit.parent_id is None:
-        raise Conflict(_("This unit has no higher level to refer to."), code="no_parent")
-    c.owner_unit = Unit.objects.get(pk=c.owner_unit.parent_id)
+    parent_id = c.owner_unit.parent_id
+    assert parent_id is not None  # refusals.refusal refuses a unit without a higher level
+    c.owner_unit = Unit.objects.get(pk=parent_id)
     c.handling_unit = None
     finished = step.finish(is_public=True, unit_name=c.owner_unit.name)
     _notify(
@@ -308,8 +308,6 @@ def case_request_extension(
             code="bad_days",
             details={"days": [_("Out of range.")]},
         )
-    if ExtensionRequest.objects.filter(case=c, status=ExtensionStatus.PENDING).exists():
-        raise Conflict(_("An extension request is already waiting for approval."), code="extension_pending")
     request = ExtensionRequest.objects.create(
         case=c, stage=c.stage, days=days, reason=step.comment, requested_by=actor, requested_at=step.now
     )
@@ -375,8 +373,6 @@ def case_verify(*, actor: Any, case: Case, comment: str = "", version: int | Non
     """核查: someone other than the person who replied confirms the result; the case closes."""
     step = _Step(actor=actor, case=case, action=Action.VERIFY, version=version, comment=comment)
     c = step.case
-    if c.replied_by_id is not None and c.replied_by_id == getattr(actor, "pk", None):
-        raise Forbidden(_("The person who replied cannot verify their own work."), code="verify_self")
     c.outcome = Outcome.RESOLVED
     c.closed_at = step.now
     c.handle_seconds = int((step.now - c.reported_at).total_seconds())
@@ -531,6 +527,13 @@ def case_return_visit(
         case=c, method=method, rating=rating, notes=step.comment, visited_by=actor, visited_at=step.now
     )
     c.needs_return_visit = False
+    if rating:
+        # The resident's latest word is the case's rating everywhere (list, page, statistics):
+        # 满意 on the return visit replaces an earlier 不满意.
+        c.rating = rating
+        c.rated_at = step.now
+        if c.status == Status.CLOSED:
+            c.status = Status.RATED
     step.finish(data={"method": method, "rating": rating})
     return visit
 
@@ -593,8 +596,6 @@ def case_mediate(
     """调解: record one mediation session on a dispute case and update its mediation result."""
     step = _Step(actor=actor, case=case, action=Action.MEDIATE, version=version, comment=notes)
     c = step.case
-    if not c.category.is_dispute and not (c.category.parent_id and c.category.parent and c.category.parent.is_dispute):
-        raise ValidationFailed(_("Mediation is recorded on dispute cases only."), code="not_dispute")
     if outcome not in MediationOutcome.values:
         raise ValidationFailed(
             _("Choose the outcome of the session."),

@@ -61,7 +61,7 @@ send_back         | handled             | handling   | owner:COMMAND place:FIELD
 close_unresolved  | accepted..handled   | closed     | owner:COMMAND                              | reason
 rate              | closed              | rated      | public:RESIDENT owner:COMMAND place:FIELD  | -
 reopen            | closed rated        | accepted   | owner:COMMAND                              | reason
-return_visit      | closed rated        | =          | owner:COMMAND place:FIELD                  | reason
+return_visit      | closed rated        | =          | owner:COMMAND                              | reason
 supervise         | reported..handled   | =          | owner:COMMAND                              | -
 mediate           | accepted..handled   | =          | handler:HANDLERS owner:COMMAND place:FIELD | -
 note              | reported..rated     | =          | any:ACTIVE                                 | reason
@@ -148,7 +148,8 @@ OFFERED = [
     ("handled", {"place": {"grid_worker"}, "any": {"grid_worker"}}, ["verify", "send_back", "mediate", "note"]),
     ("handled", {"handler": {"unit_staff"}, "any": {"unit_staff"}}, ["mediate", "note"]),
     ("closed", {"public": {"resident"}}, ["rate"]),
-    ("closed", {"place": {"community_staff"}, "any": {"community_staff"}}, ["rate", "return_visit", "note"]),
+    # 回访 is the command unit's (issue 14): the community where it happened records ratings, not visits.
+    ("closed", {"place": {"community_staff"}, "any": {"community_staff"}}, ["rate", "note"]),
     ("rated", {"owner": {"admin"}, "any": {"admin"}}, ["reopen", "return_visit", "note"]),
     ("rated", {"any": {"district_viewer"}}, []),
     ("merged", {w: set(ROLES) for w in WHERES}, []),
@@ -232,7 +233,7 @@ def test_every_refusal_the_api_documents(client, w):
         ("handled", "send_back", "grid"),
         ("accepted", "close_unresolved", "leader"),
         ("closed", "reopen", "supervisor"),
-        ("rated", "return_visit", "community"),
+        ("rated", "return_visit", "supervisor"),
         ("closed", "note", "grid"),
     ],
 )

@@ -76,7 +76,7 @@ WHO: dict[str, set[tuple[Where, str]]] = {
     A.CLOSE_UNRESOLVED: {(Where.OWNER, r) for r in CMD},
     A.RATE: {(Where.PUBLIC, RESIDENT)} | {(Where.OWNER, r) for r in CMD} | {(Where.PLACE, r) for r in FIELD},
     A.REOPEN: {(Where.OWNER, r) for r in CMD},
-    A.RETURN_VISIT: {(Where.OWNER, r) for r in CMD} | {(Where.PLACE, r) for r in FIELD},
+    A.RETURN_VISIT: {(Where.OWNER, r) for r in CMD},  # the command unit's, not the place's (issue 14)
     A.SUPERVISE: {(Where.OWNER, r) for r in CMD},
     A.MEDIATE: {(Where.HANDLER, r) for r in HANDLERS}
     | {(Where.OWNER, r) for r in CMD}
