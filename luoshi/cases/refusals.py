@@ -12,7 +12,8 @@ case's units) it checks what depends on the case itself:
 
 - the person who replied (or closed the case on the spot) never verifies it, and never
   records the resident's rating of it, directly or on a return visit;
-- mediation is recorded on dispute categories only;
+- mediation is recorded on dispute categories only, closing on the spot (自行处置) on the
+  categories that allow it;
 - referring up needs a higher level; an extension is asked for once at a time and
   decided only while one waits.
 """
@@ -39,6 +40,14 @@ def is_dispute(case: Case) -> bool:
     if category.is_dispute:
         return True
     return bool(category.parent_id and category.parent is not None and category.parent.is_dispute)
+
+
+def may_close_on_spot(case: Case) -> bool:
+    """Whether the case's category (or its major category) allows closing on the spot (自行处置)."""
+    category = case.category
+    if category.on_the_spot:
+        return True
+    return bool(category.parent_id and category.parent is not None and category.parent.on_the_spot)
 
 
 def _user_id(actor: Any) -> int | None:
@@ -80,6 +89,11 @@ def refusal(
         )
     if action == Action.MEDIATE and not is_dispute(case):
         return Conflict(_("Mediation is recorded on dispute cases only."), code="not_dispute")
+    if action == Action.HANDLE_ON_SPOT and not may_close_on_spot(case):
+        return Conflict(
+            _("Cases of this category cannot be closed on the spot; they go to the command unit."),
+            code="not_on_the_spot",
+        )
     if action == Action.REFER_UP and case.owner_unit.parent_id is None:
         return Conflict(_("This unit has no higher level to refer to."), code="no_parent")
     if action == Action.REQUEST_EXTENSION and _pending(case, pending_extension):

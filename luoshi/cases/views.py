@@ -261,15 +261,23 @@ def export(request: HttpRequest) -> HttpResponse:
 # --- Detail and actions --------------------------------------------------------------------------------
 
 
-def _action_rows(view: selectors.CaseView) -> list[dict[str, Any]]:
+#: Steps that take photos or files (shown on the timeline beside the step).
+EVIDENCE_ACTIONS = frozenset({Action.REPLY, Action.VERIFY, Action.SEND_BACK, Action.HANDLE_ON_SPOT})
+
+
+def _action_rows(view: selectors.CaseView, evidence: forms.EvidenceForm | None = None) -> list[dict[str, Any]]:
     out = []
     for action in view.actions:
         row = transition_for(view.case.status, action)
+        form = None
+        if action in EVIDENCE_ACTIONS:
+            form = evidence if evidence is not None and evidence.prefix == action else forms.EvidenceForm(action=action)
         out.append(
             {
                 "action": action.value,
                 "label": ACTION_BUTTONS.get(action, action),
                 "needs_comment": bool(row and row.needs_comment),
+                "evidence": form,
             }
         )
     return out
@@ -281,7 +289,7 @@ def _detail_context(request: HttpRequest, view: selectors.CaseView, **extra: Any
     return {
         "v": view,
         "case": case,
-        "action_rows": _action_rows(view),
+        "action_rows": _action_rows(view, extra.pop("evidence", None)),
         "units": list(selectors.dispatch_units(request.user, case)) if dispatching else [],
         "card_levels": CardLevel.choices,
         "card_points": services.card_points(),
@@ -306,6 +314,10 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.access_case(request.user, pk)
     post = request.POST
     action = post.get("action", "")
+    evidence = forms.EvidenceForm(post, request.FILES, action=action) if action in EVIDENCE_ACTIONS else None
+    files: dict[str, list[Any]] = {}
+    if evidence is not None and evidence.is_valid():
+        files = {"files": evidence.cleaned_data["photos"], "before_files": evidence.cleaned_data.get("before") or []}
     try:
         services.case_act(
             actor=request.user,
@@ -328,12 +340,16 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
             outcome=post.get("outcome", ""),
             agreement=post.get("agreement", ""),
             place=post.get("place", ""),
+            **files,
         )
     except LuoshiError as exc:
         if exc.status == 404:
             raise
         view = selectors.case_view(request.user, pk)
-        context = _detail_context(request, view, error_action=action, error=exc, posted=post)
+        if evidence is not None:
+            renamed = {"after": "photos", "files": "photos", "attachments": "photos", "before_attachments": "before"}
+            apply_error(evidence, exc, fields=renamed)
+        context = _detail_context(request, view, error_action=action, error=exc, posted=post, evidence=evidence)
         return render(request, "cases/detail.html", context, status=exc.status)
     label = ACTION_BUTTONS.get(action, action)
     messages.success(request, _("Done: %(action)s.") % {"action": label})

@@ -68,6 +68,8 @@ CALLS: dict[str, Call] = {
         "category": d.ids["category_code"], "unit_id": d.ids["grid_id"], "description": "矩阵：井盖缺失"}),
     "POST /api/v1/cases/{case_id}/transitions": Call("POST", "/api/v1/cases/{case_id}/transitions", {
         "action": "note", "comment": "矩阵备注"}),
+    "POST /api/v1/cases/evidence": Call("POST", "/api/v1/cases/evidence", lambda d: {
+        "files": d.ids["photo_file"]()}, multipart=True),
     # indicators
     "POST /api/v1/indicators/values/bulk": Call("POST", "/api/v1/indicators/values/bulk", lambda d: {
         "values": [{"unit": d.ids["community_id"], "indicator": d.ids["indicator"], "year": 2026, "month": 1,
@@ -121,6 +123,8 @@ TABLE: dict[str, str] = {
     "POST /api/v1/inspections/findings/{finding_id}/task":  "401 201 201 403 201 404 404 404 403 404",
     "POST /api/v1/cases":                                   "401 201 201 201 201 404 201 201 403 404",
     "POST /api/v1/cases/{case_id}/transitions":             "401 200 200 200 200 404 404 404 403 404",
+    # Photos for a step still to come: anybody who acts somewhere; the read-only viewer is told why (issue 14).
+    "POST /api/v1/cases/evidence":                          "401 201 201 201 201 201 201 201 403 201",
     "POST /api/v1/indicators/values/bulk":                  "401 200 200 403 200 404 403 404 403 404",
     "PUT /api/v1/indicators/targets":                       "401 200 403 403 200 404 403 404 403 404",
     "POST /api/v1/indicators/parse":                        "401 200 200 200 200 200 200 200 200 200",
@@ -159,9 +163,11 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
     from luoshi.accounts.services import api_token_create
     from luoshi.cases import demo as cases_demo
     from luoshi.cases.models import OPEN_STATUSES, Case, KeyPerson
+    from luoshi.cases.models import Attachment as CaseAttachment
     from luoshi.cases.models import Category as CaseCategory
     from luoshi.core.models import ActivityLog
     from luoshi.core.registry import demo_loaders
+    from luoshi.core.testing import picture
     from luoshi.indicators.models import Indicator, IndicatorValue, Target
     from luoshi.org.models import Person, Position, RoleGrant, Unit
     from luoshi.relocation import demo as relocation_demo
@@ -197,7 +203,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
         users = {u.username: u for u in User.objects.filter(username__in=ROLES[1:])}
         tokens = {name: api_token_create(user=user, name="authz")[1] for name, user in users.items()}
         models = (ActivityLog, Unit, RoleGrant, Position, Task, Goal, Milestone, ProgressReport, Inspection, Finding,
-                  Case, IndicatorValue, Target)  # fmt: skip
+                  Case, CaseAttachment, IndicatorValue, Target)  # fmt: skip
 
         def fingerprint() -> tuple[int, ...]:
             return tuple(m.objects.count() for m in models)
@@ -212,6 +218,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
             "case_version": case.version, "keyperson_id": key_person.pk,
             "yesterday": (timeutil.today() - dt.timedelta(days=1)).isoformat(),
             "text_file": lambda: SimpleUploadedFile("说明.txt", "矩阵附件".encode(), content_type="text/plain"),
+            "photo_file": lambda: SimpleUploadedFile("现场.jpg", picture("JPEG"), content_type="image/jpeg"),
         }  # fmt: skip
         yield Demo(ids=ids, tokens=tokens, users=users, fingerprint=fingerprint)
         transaction.set_rollback(True)

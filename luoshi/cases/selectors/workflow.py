@@ -316,11 +316,11 @@ def case_view(user: Any, pk: int | str) -> CaseView:
         light=sla.light(now, case.warn_at, case.due_at) if is_open else "",
         remaining=sla.remaining(now, case.due_at, workdays.calendar()) if is_open and case.due_at else None,
         co_units=co_units,
-        events=list(case.events.select_related("actor")),
+        events=list(case.events.select_related("actor").prefetch_related("attachments")),
         extensions=extensions,
         pending_extension=pending,
         cards=list(case.cards.select_related("unit", "issued_by")),
-        attachments=list(case.attachments.all()),
+        attachments=list(case.attachments.filter(event__isnull=True)),  # the report's; steps' show on the timeline
         mediations=mediations,
         return_visits=list(case.return_visits.select_related("visited_by")),
         duplicates=duplicates,

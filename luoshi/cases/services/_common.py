@@ -218,6 +218,7 @@ class _Step:
             )
         self.from_status = self.case.status
         self.before = _snapshot(self.case)
+        self.event: CaseEvent | None = None
 
     def finish(
         self,
@@ -239,7 +240,7 @@ class _Step:
         case.version += 1
         case.updated_at = self.now
         case.save()
-        _record(
+        self.event = _record(
             actor=self.actor,
             case=case,
             action=self.action,

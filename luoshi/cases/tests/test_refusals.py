@@ -3,7 +3,7 @@
 For each case state and person below, the table says which actions they are offered, in the
 order of the buttons. The same list must come from all three places that answer the question:
 the case page's action forms, ``allowed_actions`` in the API, and the service itself (every one
-of the 22 actions is tried: the offered ones go through, every other one is refused).
+of the 23 actions is tried: the offered ones go through, every other one is refused).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 
@@ -20,6 +21,7 @@ from luoshi.cases import services
 from luoshi.cases.models import Rating, Status
 from luoshi.cases.tests.factories import report, to_state
 from luoshi.core.errors import LuoshiError
+from luoshi.core.testing import picture
 from luoshi.core.timeutil import today as local_today
 from luoshi.org.models import Role
 from luoshi.org.tests.factories import grant
@@ -29,14 +31,16 @@ pytestmark = pytest.mark.django_db
 ACTIONS = [
     "accept", "decline", "refer_up", "merge", "dispatch", "reassign", "add_co_unit", "return", "start",
     "co_reply", "request_extension", "decide_extension", "reply", "verify", "send_back", "close_unresolved",
-    "rate", "reopen", "return_visit", "supervise", "mediate", "note",
+    "rate", "reopen", "return_visit", "supervise", "mediate", "note", "handle_on_spot",
 ]  # fmt: skip
 
 # state | category | extra | who | offered (in button order). "replier": the staff member who
 # replied, here also holding a supervisor's role at the township; "pending": an extension waits.
 TABLE = """
 reported   | 01001 | -       | supervisor | accept decline refer_up merge supervise note
-reported   | 01001 | -       | grid       | note
+reported   | 01001 | -       | grid       | handle_on_spot note
+reported   | 01001 | -       | community  | handle_on_spot note
+reported   | 05004 | -       | grid       | note
 reported   | 01001 | -       | viewer     | -
 dispatched | 01001 | -       | supervisor | reassign add_co_unit close_unresolved supervise note
 dispatched | 01001 | -       | staff      | return start request_extension note
@@ -68,7 +72,7 @@ def _rows() -> list[tuple[str, str, str, str, list[str]]]:
 
 
 def test_the_table_has_every_row():
-    assert len(_rows()) == 21
+    assert len(_rows()) == 23
 
 
 def _case(w: Any, state: str, code: str, extra: str) -> Any:
@@ -91,7 +95,7 @@ def _params(w: Any, original: Any) -> dict[str, dict[str, Any]]:
         "reopen": reason, "return_visit": {"rating": "satisfied", **reason}, "supervise": {"level": "yellow"},
         "mediate": {"held_on": local_today() - dt.timedelta(days=1), "mediators": "调解员甲",
                     "parties": "张三、李四", "outcome": "partial"},
-        "note": reason,
+        "note": reason, "handle_on_spot": reason,
     }  # fmt: skip
 
 
@@ -99,7 +103,13 @@ class _Undo(Exception):
     pass
 
 
+def _photo(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, picture("JPEG"), content_type="image/jpeg")
+
+
 def _accepted_by_service(user: Any, case: Any, action: str, params: dict[str, Any]) -> bool:
+    if action == "handle_on_spot":
+        params = {**params, "files": [_photo("after.jpg")], "before_files": [_photo("before.jpg")]}
     try:
         with transaction.atomic():
             services.case_act(actor=user, case=case, action=action, **params)
@@ -125,8 +135,8 @@ def test_page_api_and_service_agree(w, state, code, extra, who, offered):
 
     original = report(w, title="原件")
     params = _params(w, original)
-    accepted = [a for a in ACTIONS if _accepted_by_service(user, case, a, params[a])]
-    assert accepted == offered
+    accepted = {a for a in ACTIONS if _accepted_by_service(user, case, a, params[a])}
+    assert accepted == set(offered)
 
 
 def test_a_refused_action_says_why(w):

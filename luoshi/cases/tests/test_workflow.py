@@ -41,6 +41,7 @@ SPEC: dict[tuple[str, str], str] = {
     (S.CLOSED, A.RATE): S.RATED,
     (S.CLOSED, A.REOPEN): S.ACCEPTED,
     (S.RATED, A.REOPEN): S.ACCEPTED,
+    (S.REPORTED, A.HANDLE_ON_SPOT): S.CLOSED,  # 自行处置 (issue 14)
 }
 # Actions that keep the state, and the states they are possible in.
 IN_PLACE: dict[str, set[str]] = {
@@ -82,6 +83,7 @@ WHO: dict[str, set[tuple[Where, str]]] = {
     | {(Where.OWNER, r) for r in CMD}
     | {(Where.PLACE, r) for r in FIELD},
     A.NOTE: {(Where.ANY, r) for r in set(Role.values) - {Role.DISTRICT_VIEWER}},
+    A.HANDLE_ON_SPOT: {(Where.PLACE, r) for r in FIELD},
 }
 ALL_ROLES = [*Role.values, RESIDENT]
 
