@@ -191,6 +191,7 @@ class CategoryOut(Schema):
     name: str
     is_public: bool
     is_dispute: bool
+    on_the_spot: bool = Field(False, description="A grid worker may close such a case on the spot (handle_on_spot)")
     service_notice: str
     children: list[CategoryOut] = []
 
@@ -424,6 +425,7 @@ def categories(request: HttpRequest) -> Any:
             "name": m.name,
             "is_public": m.is_public,
             "is_dispute": m.is_dispute,
+            "on_the_spot": m.on_the_spot,
             "service_notice": m.service_notice,
             "children": [
                 {
@@ -432,6 +434,7 @@ def categories(request: HttpRequest) -> Any:
                     "name": c.name,
                     "is_public": c.is_public,
                     "is_dispute": c.is_dispute,
+                    "on_the_spot": c.on_the_spot or m.on_the_spot,
                     "service_notice": c.service_notice or m.service_notice,
                 }
                 for c in m.active_children  # type: ignore[attr-defined]
