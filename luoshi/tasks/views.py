@@ -250,6 +250,7 @@ def _detail_context(request: HttpRequest, task: Any) -> dict[str, Any]:
             "comment_label": workflow.COMMENT_LABELS.get(a, workflow.COMMENT_LABELS["default"]),
             "needs_date": a in {workflow.Action.REQUEST_EXTENSION, workflow.Action.APPROVE_EXTENSION},
             "style": workflow.button_style(a),
+            "takes_files": a in services.EVIDENCE_ACTIONS,
         }
         for a in workflow.button_order(actions)
     ]
@@ -388,7 +389,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.access_task(request.user, pk)
-    form = TransitionForm(request.POST)
+    form = TransitionForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Please check the date you entered."))
         return redirect("tasks:detail", pk=pk)
@@ -401,6 +402,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
             comment=d.get("comment") or "",
             version=d.get("version"),
             new_deadline=d.get("new_deadline"),
+            files=d.get("attachments") or [],
         )
     except LuoshiError as exc:
         messages.error(request, str(exc.message))
