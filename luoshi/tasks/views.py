@@ -385,6 +385,14 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "tasks/task_form.html", {"form": form, "task": task, "parent": task.parent})
 
 
+def _refused(request: HttpRequest, exc: LuoshiError) -> None:
+    """A refused write on a task page: not the user's to do (403) answers with its own page that says
+    why (无权操作); anything else (a wrong state, bad input) goes back to the task with the message."""
+    if exc.status == 403:
+        raise exc
+    messages.error(request, str(exc.message))
+
+
 @login_required
 @require_POST
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
@@ -405,7 +413,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
             files=d.get("attachments") or [],
         )
     except LuoshiError as exc:
-        messages.error(request, str(exc.message))
+        _refused(request, exc)
     else:
         messages.success(request, _("Done: %(action)s.") % {"action": workflow.ACTION_LABELS.get(d["action"], "")})
     return redirect("tasks:detail", pk=pk)
@@ -428,7 +436,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
                 files=d.get("attachments") or [],
             )
         except LuoshiError as exc:
-            messages.error(request, str(exc.message))
+            _refused(request, exc)
         else:
             messages.success(request, _("Your progress report was recorded."))
             return redirect("tasks:detail", pk=pk)
@@ -448,7 +456,7 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.task_remind(actor=request.user, task=task, comment=form.cleaned_data.get("comment") or "")
     except LuoshiError as exc:
-        messages.error(request, str(exc.message))
+        _refused(request, exc)
     else:
         messages.success(request, _("The reminder was sent."))
     return redirect("tasks:detail", pk=pk)
@@ -465,7 +473,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, task=task, title=form.cleaned_data["title"], due_date=form.cleaned_data["due_date"]
             )
         except LuoshiError as exc:
-            messages.error(request, str(exc.message))
+            _refused(request, exc)
     else:
         messages.error(request, _("Give the milestone a title and a due date."))
     return redirect("tasks:detail", pk=pk)
@@ -478,7 +486,7 @@ def milestone_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.milestone_set_done(actor=request.user, milestone=milestone, done=request.POST.get("done") == "1")
     except LuoshiError as exc:
-        messages.error(request, str(exc.message))
+        _refused(request, exc)
     return redirect("tasks:detail", pk=milestone.task_id)
 
 
@@ -491,7 +499,7 @@ def attachments_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.task_add_attachments(actor=request.user, task=task, files=form.cleaned_data["attachments"])
         except LuoshiError as exc:
-            messages.error(request, str(exc.message))
+            _refused(request, exc)
         else:
             messages.success(request, _("The files were added."))
     else:

@@ -129,12 +129,13 @@ TABLE: dict[str, str] = {
     "PUT /api/v1/indicators/targets":                       "401 200 403 403 200 404 403 404 403 404",
     "POST /api/v1/indicators/parse":                        "401 200 200 200 200 200 200 200 200 200",
     "GET /api/v1/cases/stats":                              "401 200 200 200 200 403 403 403 200 200",
-    # Pages: 302 for anon = the login page; for the others = done (or, for the task transition,
-    # refused with a message on the task page). 200 = the form again with the error on it.
+    # Pages: 302 for anon = the login page; for the others = done. 200 = the form again with the
+    # error on it.
     "page POST /org/units/{unit_id}/edit/":                 "302 302 403 403 403 404 403 404 403 404",
     "page POST /org/roles/{grant_id}/revoke/":              "302 302 403 403 403 404 403 404 403 404",
     "page POST /org/positions/{position_id}/delete/":       "302 302 403 403 403 404 403 404 403 404",
-    "page POST /tasks/{task_id}/transition/":               "302 302 302 302 302 302 302 404 302 404",
+    # A refused task step says why on a 403 page (issue 14), as the API does; done = back to the task.
+    "page POST /tasks/{task_id}/transition/":               "302 302 302 403 302 403 403 404 403 404",
     # The read-only district viewer is refused intake with the reason (403), not shown the form (issue 14).
     "page POST /cases/report/":                             "302 302 302 302 302 404 302 302 403 200",
     "page GET /cases/stats/":                               "302 200 200 200 200 403 403 403 200 200",
