@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -38,7 +37,7 @@ from luoshi.cases.models import (
 from luoshi.cases.permissions import GRID_ADMINS, require_report, require_stats
 from luoshi.cases.workflow import ACTION_BUTTONS, ACTIVE_ROLES, Action, transition_for
 from luoshi.core import params, uploads, versioning, workdays
-from luoshi.core.errors import LuoshiError, NotFound, ValidationFailed
+from luoshi.core.errors import Forbidden, LuoshiError, NotFound, ValidationFailed
 from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
 from luoshi.org.models import Person, Unit, UnitKind
@@ -530,7 +529,7 @@ def _may_import_grids(user: Any) -> bool:
 def grid_import(request: HttpRequest) -> HttpResponse:
     """Administrators upload grid boundaries (GeoJSON): all or nothing, every bad feature listed."""
     if not _may_import_grids(request.user):
-        raise PermissionDenied
+        raise Forbidden(_("Not allowed (无权操作): only administrators import grid boundaries."), code="admins_only")
     error, details = "", []
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -840,6 +839,8 @@ def daily(request: HttpRequest) -> HttpResponse:
     if kind == DailyKind.CADRE and cadre is not None:
         units = [p.unit for p in cadre.positions.select_related("unit")[:1]] or []
     form = None
+    if request.method == "POST" and not units:
+        raise Forbidden(_("Not allowed (无权操作): you have no unit to file this daily report for."), code="no_unit")
     if units:
         form = forms.DailyReportForm(request.POST or None, initial={"kind": kind}, units=units)
         if request.method == "POST" and form.is_valid():

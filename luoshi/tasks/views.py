@@ -583,7 +583,7 @@ def category_add(request: HttpRequest, pk: int) -> HttpResponse:
                 weight=d.get("weight"), sort_order=Category.objects.filter(goal=goal).count(),
             )  # fmt: skip
         except LuoshiError as exc:
-            messages.error(request, str(exc.message))
+            _refused(request, exc)
     else:
         messages.error(request, _("Give the category a name."))
     return redirect("tasks:goal", pk=pk)
@@ -648,7 +648,7 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.finding_add(actor=request.user, inspection=inspection, description=request.POST.get("description", ""))
     except LuoshiError as exc:
-        messages.error(request, str(exc.message))
+        _refused(request, exc)
     return redirect("tasks:inspection", pk=pk)
 
 

@@ -261,3 +261,19 @@ def test_a_satisfied_return_visit_replaces_unsatisfied_everywhere(w):
     today = local_today().isoformat()
     stats = client.get(f"/api/v1/cases/stats?start={today}&end={today}&group=township").json()
     assert [(r["satisfied"], r["unsatisfied"]) for r in stats] == [(1, 0)]
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data"),
+    [
+        ("post", "/cases/daily/?kind=screening", {"kind": "screening", "nothing_to_report": "on"}),
+        ("get", "/cases/map/grids/", None),
+        ("post", "/cases/map/grids/", {}),
+    ],
+)
+def test_other_writes_refuse_the_viewer_with_the_reason(w, method, url, data):
+    client = Client()
+    client.force_login(w.viewer)
+    response = getattr(client, method)(url, data) if data is not None else getattr(client, method)(url)
+    assert response.status_code == 403
+    assert "无权操作" in response.content.decode()
