@@ -62,3 +62,25 @@ def test_a_refused_step_on_the_page_says_why(s, who, status):
     assert response.status_code == status
     if status == 403:
         assert "无权" in response.content.decode()
+
+
+def test_goal_categories_and_inspection_findings_refuse_with_the_reason(s):
+    import datetime as dt
+
+    from luoshi.tasks import services
+
+    goal = services.goal_create(actor=s.supervisor, owner_unit=s.tree["a"], year=2026, title="人居环境提升")
+    inspection = services.inspection_create(
+        actor=s.supervisor, unit=s.tree["dept"], date=dt.date(2026, 4, 1), place="东门"
+    )
+    client = Client()
+    client.force_login(s.viewer)
+    for url, data in [
+        (f"/tasks/goals/{goal.pk}/categories/", {"name": "背街小巷"}),
+        (f"/tasks/inspections/{inspection.pk}/findings/", {"description": "井盖缺失"}),
+    ]:
+        response = client.post(url, data)
+        assert response.status_code == 403, url
+        assert "无权" in response.content.decode() or "您无权" in response.content.decode()
+    client.force_login(s.supervisor)
+    assert client.post(f"/tasks/goals/{goal.pk}/categories/", {"name": "背街小巷"}).status_code == 302
