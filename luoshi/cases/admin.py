@@ -43,12 +43,13 @@ class CategoryAdmin(admin.ModelAdmin[Category]):
         "parent",
         "is_public",
         "is_dispute",
+        "on_the_spot",
         "accept_days",
         "handle_days",
         "verify_days",
         "is_active",
     )
-    list_filter = ("is_public", "is_dispute", "is_active", "parent")
+    list_filter = ("is_public", "is_dispute", "on_the_spot", "is_active", "parent")
     search_fields = ("code", "name", "keywords")
     list_select_related = ("parent",)
     ordering = ("code",)

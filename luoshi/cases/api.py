@@ -11,17 +11,18 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from luoshi.api.pagination import MAX_PAGE_SIZE, paginate
 from luoshi.api.schemas import BodySchema, ErrorOut, PageOut, PlainOut
 from luoshi.cases import selectors, services, sla, standards
-from luoshi.cases.models import Case, CaseKind, Category, Channel
+from luoshi.cases.models import Attachment, Case, CaseEvent, CaseKind, Category, Channel
 from luoshi.cases.permissions import require_stats
 from luoshi.cases.workflow import Action
-from luoshi.core import bounds, workdays
+from luoshi.core import bounds, uploads, workdays
 from luoshi.core.errors import NotFound, ValidationFailed
 from luoshi.org.models import Unit
 from luoshi.org.scope import scope_for
@@ -66,6 +67,15 @@ class CaseOut(PlainOut):
     version: int
 
 
+class CaseEvidenceOut(PlainOut):
+    token: str = Field(description="Names the file in a step (``attachments`` / ``before_attachments``)")
+    name: str
+    content_type: str
+    size: int
+    phase: str = Field("", description="before, after, or empty")
+    url: str = Field("", description="Where staff who may see the case open it (empty until it is used in a step)")
+
+
 class EventOut(PlainOut):
     created_at: dt.datetime
     actor_name: str
@@ -75,6 +85,7 @@ class EventOut(PlainOut):
     unit_name: str
     comment: str
     is_public: bool
+    attachments: list[CaseEvidenceOut] = Field([], description="Photos and files sent with this step")
 
 
 class ContactOut(PlainOut):
@@ -145,6 +156,14 @@ class TransitionIn(BodySchema):
     outcome: str | None = Field(None, max_length=20, description="mediate: agreed, partial, failed, adjourned")
     agreement: bounds.Text | None = None
     place: bounds.Text | None = None
+    attachments: list[str] = Field(
+        [],
+        max_length=uploads.MAX_FILES_PER_STEP,
+        description="reply, verify, send_back, handle_on_spot (after): tokens from POST /api/v1/cases/evidence",
+    )
+    before_attachments: list[str] = Field(
+        [], max_length=uploads.MAX_FILES_PER_STEP, description="handle_on_spot: photos of the scene before"
+    )
 
 
 class CaseFilterIn(BodySchema):
@@ -172,6 +191,7 @@ class CategoryOut(Schema):
     name: str
     is_public: bool
     is_dispute: bool
+    on_the_spot: bool = Field(False, description="A grid worker may close such a case on the spot (handle_on_spot)")
     service_notice: str
     children: list[CategoryOut] = []
 
@@ -230,6 +250,31 @@ def _case(case: Case, now: dt.datetime, cal: Any) -> dict[str, Any]:
     }
 
 
+def _evidence(a: Attachment, case_id: int | None = None) -> dict[str, Any]:
+    return {
+        "token": a.token,
+        "name": a.original_name,
+        "content_type": a.content_type,
+        "size": a.size,
+        "phase": a.phase,
+        "url": reverse("cases:attachment", args=[case_id, a.token]) if case_id else "",
+    }
+
+
+def _event(e: CaseEvent) -> dict[str, Any]:
+    return {
+        "created_at": e.created_at,
+        "actor_name": e.actor_name,
+        "action": e.action,
+        "from_status": e.from_status,
+        "to_status": e.to_status,
+        "unit_name": e.unit_name,
+        "comment": e.comment,
+        "is_public": e.is_public,
+        "attachments": [_evidence(a, e.case_id) for a in e.attachments.all()],
+    }
+
+
 def _detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     view = selectors.case_view(request.user, pk)
     case = view.case
@@ -262,7 +307,7 @@ def _detail(request: HttpRequest, pk: int) -> dict[str, Any]:
         "was_overdue": case.was_overdue,
         "co_units": [_unit(link.unit) for link in view.co_units],
         "allowed_actions": [a.value for a in view.actions],
-        "events": view.events,
+        "events": [_event(e) for e in view.events],
     }
 
 
@@ -380,6 +425,7 @@ def categories(request: HttpRequest) -> Any:
             "name": m.name,
             "is_public": m.is_public,
             "is_dispute": m.is_dispute,
+            "on_the_spot": m.on_the_spot,
             "service_notice": m.service_notice,
             "children": [
                 {
@@ -388,6 +434,7 @@ def categories(request: HttpRequest) -> Any:
                     "name": c.name,
                     "is_public": c.is_public,
                     "is_dispute": c.is_dispute,
+                    "on_the_spot": c.on_the_spot or m.on_the_spot,
                     "service_notice": c.service_notice or m.service_notice,
                 }
                 for c in m.active_children  # type: ignore[attr-defined]
@@ -467,5 +514,17 @@ def transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> Any
         outcome=payload.outcome,
         agreement=payload.agreement,
         place=payload.place,
+        attachments=payload.attachments,
+        before_attachments=payload.before_attachments,
     )
     return _detail(request, case_id)
+
+
+@router.post(
+    "/evidence",
+    response={201: list[CaseEvidenceOut], **ERRORS},
+    summary="Upload photos or PDFs for a step still to come; name the tokens in the step's attachments",
+)
+def upload_evidence(request: HttpRequest, files: File[list[UploadedFile]]) -> Any:
+    stored = services.evidence_upload(actor=request.user, files=files)
+    return Status(201, [_evidence(a) for a in stored])

@@ -59,6 +59,7 @@ def load_categories(category_model: Any, attribute_model: Any) -> int:
             )
         category_model.objects.bulk_create(rows)
         created += len(rows)
+    mark_on_the_spot(category_model, data)
     by_code = {c.code: c for c in category_model.objects.all()}
     for order, attr in enumerate(data["attributes"]):
         category = by_code.get(attr["category"])
@@ -75,3 +76,15 @@ def load_categories(category_model: Any, attribute_model: Any) -> int:
             order=order + 1,
         )
     return created
+
+
+def mark_on_the_spot(category_model: Any, data: dict[str, Any] | None = None) -> int:
+    """Allow closing on the spot (自行处置) for the sub-categories the catalogue lists.
+
+    Only switches the flag on (an administrator who switched it off later is not overruled on
+    a fresh install's codes only); a model without the field (an older migration state) is left.
+    """
+    if "on_the_spot" not in {f.name for f in category_model._meta.get_fields()}:
+        return 0
+    codes = (data or seed_data()).get("on_the_spot", [])
+    return int(category_model.objects.filter(code__in=codes, on_the_spot=False).update(on_the_spot=True))

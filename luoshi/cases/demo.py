@@ -617,7 +617,6 @@ def _extras(
 
     supervisor = users.get("supervisor")
     staff = users.get("staff")
-    community = users.get("community")
     co_links, cards, extensions, mediations, visits = [], [], [], [], []
     for case in cases:
         handler = case.handling_unit
@@ -686,15 +685,16 @@ def _extras(
         if (
             case.rating == Rating.UNSATISFIED
             and not case.needs_return_visit
-            and community is not None
+            and supervisor is not None
             and case.rated_at
         ):
+            # 回访 by the command unit (the owning township's office), never by the unit that did the work.
             visits.append(
                 ReturnVisit(
                     case=case,
                     method=VisitMethod.PHONE,
                     notes="电话回访，已解释处理情况，群众表示理解。",
-                    visited_by=community,
+                    visited_by=supervisor,
                     visited_at=case.rated_at + dt.timedelta(days=1),
                 )
             )

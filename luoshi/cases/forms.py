@@ -17,28 +17,23 @@ from luoshi.cases.models import (
 )
 from luoshi.cases.selectors import categories_for_intake
 from luoshi.cases.standards import TOWNSHIP_KINDS
-from luoshi.core import bounds
-from luoshi.core.forms import DateInput
+from luoshi.core import bounds, uploads
+from luoshi.core.forms import DateInput, MultipleFileField, MultipleFileInput
 from luoshi.core.params import MAX_INT
 from luoshi.org.models import Unit
 
 STAFF_CHANNELS = [Channel.HOTLINE, Channel.VISIT, Channel.LETTER, Channel.STAFF, Channel.GRID]
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
+#: Photos and PDFs: what the phone's picker offers first (the server checks the content anyway).
+PHOTO_ACCEPT = {"accept": "image/*,application/pdf"}
 
 
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
+def photo_field(label: Any, help_text: Any = "") -> MultipleFileField:
+    """Several photos or PDFs in one field (core's multiple-file field), none required."""
+    return MultipleFileField(
+        label=label, required=False, help_text=help_text, widget=MultipleFileInput(attrs=PHOTO_ACCEPT)
+    )
 
 
 def category_choices(*, public: bool = False) -> list[tuple[str, Any]]:
@@ -81,7 +76,7 @@ class _PlaceForm(forms.Form):
     lng = forms.FloatField(
         label=_("Longitude"), required=False, min_value=-180, max_value=180, widget=forms.HiddenInput
     )
-    photos = MultipleFileField(label=_("Photos"))
+    photos = photo_field(_("Photos"))
     kept = forms.CharField(required=False, widget=forms.HiddenInput)  # photos kept from a failed submit
 
     def __init__(self, *args: Any, units: list[Unit], public: bool = False, **kwargs: Any) -> None:
@@ -244,3 +239,33 @@ class DailyReportForm(forms.Form):
         if not data.get("nothing_to_report") and not (data.get("summary") or "").strip():
             raise forms.ValidationError(_("Write a summary, or tick “nothing unusual today”."))
         return data
+
+
+class EvidenceForm(forms.Form):
+    """Photos or files sent with a workflow step, shown on the timeline beside it (issue 14).
+
+    ``prefix`` is the action, so each action's form on the case page has its own field names.
+    Closing on the spot asks for photos before (optional when the report had some) and after.
+    """
+
+    photos = photo_field(_("Photos or files"))
+
+    LABELS: dict[str, Any] = {
+        "reply": _("Photos of the result"),
+        "verify": _("Photos of the check on site"),
+        "send_back": _("Photos of what is still wrong"),
+        "handle_on_spot": _("Photos after handling (处置后)"),
+    }
+
+    def __init__(self, *args: Any, action: str, **kwargs: Any) -> None:
+        kwargs["prefix"] = action
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].label = self.LABELS.get(action, _("Photos or files"))
+        self.fields["photos"].help_text = _("Up to %(n)d photos or PDFs, %(mb)d MB each.") % {
+            "n": uploads.MAX_FILES_PER_STEP,
+            "mb": uploads.max_attachment_bytes() // uploads.MB,
+        }
+        if action == "handle_on_spot":
+            self.fields["before"] = photo_field(
+                _("Photos before handling (处置前)"), _("Not needed when the report already has photos of the scene.")
+            )

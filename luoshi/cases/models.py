@@ -53,6 +53,13 @@ class Category(models.Model):
         help_text=_("Public categories can be reported by residents and appear on public pages and in Open311."),
     )
     is_dispute = models.BooleanField(_("dispute"), default=False, help_text=_("Cases can carry mediation sessions."))
+    on_the_spot = models.BooleanField(
+        _("may be closed on the spot"),
+        default=False,
+        help_text=_(
+            "A grid worker may handle and close a simple case at once (自行处置), with photos before and after."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.IntegerField(_("order"), default=0)
     accept_days = models.PositiveSmallIntegerField(_("days to accept"), null=True, blank=True)
@@ -563,10 +570,26 @@ def _attachment_path(instance: Attachment, filename: str) -> str:
     return f"cases/{now:%Y/%m}/{instance.token}.{suffix}"
 
 
+class EvidencePhase(models.TextChoices):
+    """What a photo shows: the scene before handling, the result after, or neither said."""
+
+    NONE = "", _("photo or file")
+    BEFORE = "before", _("before handling")
+    AFTER = "after", _("after handling")
+
+
 class Attachment(models.Model):
-    """A photo or file. Kept with ``case`` empty when a form failed, so the upload is not lost."""
+    """A photo or file. Kept with ``case`` empty when a form failed, so the upload is not lost.
+
+    Photos and files sent with a workflow step (a reply, a verification, closing on the spot …)
+    name the step (``event``) and show on the timeline beside it.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
+    event = models.ForeignKey(
+        CaseEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments", db_index=False
+    )
+    phase = models.CharField(_("shows"), max_length=8, choices=EvidencePhase.choices, blank=True, default="")
     token = models.CharField(max_length=32, unique=True)
     file = models.FileField(upload_to=_attachment_path)
     original_name = models.CharField(max_length=200)
@@ -581,6 +604,9 @@ class Attachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["id"]
+        indexes = [
+            models.Index(fields=["event"], condition=models.Q(event__isnull=False), name="case_attachment_event_idx")
+        ]
 
     def __str__(self) -> str:
         return self.original_name

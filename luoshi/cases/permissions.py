@@ -65,6 +65,29 @@ def require_stats(user: Any) -> None:
         raise Forbidden()
 
 
+def read_only_message() -> str:
+    """What a read-only role (the district viewer) is told when it tries to report or register a case."""
+    from django.utils.translation import gettext as _
+
+    return _("Not allowed (无权操作): your role can look at cases but not report or register them.")
+
+
+def may_report(user: Any) -> bool:
+    """May ``user`` report or register a case somewhere (intake pages, their links, ``POST /api/v1/cases``)?"""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    scope = scope_for(user)
+    return scope.is_all or bool(scope.roles & ACTIVE_ROLES)
+
+
+def require_report(user: Any) -> None:
+    """:class:`Forbidden` (403, with the reason) for a role that may only look."""
+    from luoshi.core.errors import Forbidden
+
+    if not may_report(user):
+        raise Forbidden(read_only_message(), code="read_only")
+
+
 def actor_roles(user: Any, case: Case, co_units: Iterable[Unit] | None = None) -> dict[Where, frozenset[str]]:
     """The roles ``user`` holds at each of the case's units (see :class:`workflow.Where`)."""
     if user is None or not getattr(user, "is_authenticated", False):

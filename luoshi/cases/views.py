@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -36,10 +35,10 @@ from luoshi.cases.models import (
     Status,
     VisitMethod,
 )
-from luoshi.cases.permissions import GRID_ADMINS, require_stats
-from luoshi.cases.workflow import ACTION_BUTTONS, Action, transition_for
+from luoshi.cases.permissions import GRID_ADMINS, require_report, require_stats
+from luoshi.cases.workflow import ACTION_BUTTONS, ACTIVE_ROLES, Action, transition_for
 from luoshi.core import params, uploads, versioning, workdays
-from luoshi.core.errors import LuoshiError, NotFound, ValidationFailed
+from luoshi.core.errors import Forbidden, LuoshiError, NotFound, ValidationFailed
 from luoshi.core.forms import apply_error, keep_refused, take_refused
 from luoshi.core.pagination import paginate, querystring_without_page
 from luoshi.org.labels import Labeller
@@ -62,10 +61,11 @@ def _box_labels() -> list[tuple[str, str]]:
 
 
 def place_units(user: Any) -> list[Unit]:
-    """Places in the user's scope where a case can happen (grids, communities, townships)."""
+    """Places where the user may report a case (grids, communities, townships): where they hold a role
+    that acts, not where they only look."""
     scope = scope_for(user)
     return list(
-        Unit.objects.filter(scope.unit_q(), kind__in=list(standards.CASE_PLACE_KINDS), is_active=True)
+        Unit.objects.filter(scope.unit_q(roles=ACTIVE_ROLES), kind__in=list(standards.CASE_PLACE_KINDS), is_active=True)
         .exclude(kind=UnitKind.DISTRICT)
         .order_by("path")
         .only("pk", "name", "kind", "depth", "path")
@@ -263,15 +263,23 @@ def export(request: HttpRequest) -> HttpResponse:
 # --- Detail and actions --------------------------------------------------------------------------------
 
 
-def _action_rows(view: selectors.CaseView) -> list[dict[str, Any]]:
+#: Steps that take photos or files (shown on the timeline beside the step).
+EVIDENCE_ACTIONS = frozenset({Action.REPLY, Action.VERIFY, Action.SEND_BACK, Action.HANDLE_ON_SPOT})
+
+
+def _action_rows(view: selectors.CaseView, evidence: forms.EvidenceForm | None = None) -> list[dict[str, Any]]:
     out = []
     for action in view.actions:
         row = transition_for(view.case.status, action)
+        form = None
+        if action in EVIDENCE_ACTIONS:
+            form = evidence if evidence is not None and evidence.prefix == action else forms.EvidenceForm(action=action)
         out.append(
             {
                 "action": action.value,
                 "label": ACTION_BUTTONS.get(action, action),
                 "needs_comment": bool(row and row.needs_comment),
+                "evidence": form,
             }
         )
     return out
@@ -283,7 +291,7 @@ def _detail_context(request: HttpRequest, view: selectors.CaseView, **extra: Any
     return {
         "v": view,
         "case": case,
-        "action_rows": _action_rows(view),
+        "action_rows": _action_rows(view, extra.pop("evidence", None)),
         "units": list(selectors.dispatch_units(request.user, case)) if dispatching else [],
         "card_levels": CardLevel.choices,
         "card_points": services.card_points(),
@@ -308,6 +316,10 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.access_case(request.user, pk)
     post = request.POST
     action = post.get("action", "")
+    evidence = forms.EvidenceForm(post, request.FILES, action=action) if action in EVIDENCE_ACTIONS else None
+    files: dict[str, list[Any]] = {}
+    if evidence is not None and evidence.is_valid():
+        files = {"files": evidence.cleaned_data["photos"], "before_files": evidence.cleaned_data.get("before") or []}
     try:
         services.case_act(
             actor=request.user,
@@ -330,12 +342,16 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
             outcome=post.get("outcome", ""),
             agreement=post.get("agreement", ""),
             place=post.get("place", ""),
+            **files,
         )
     except LuoshiError as exc:
         if exc.status == 404:
             raise
         view = selectors.case_view(request.user, pk)
-        context = _detail_context(request, view, error_action=action, error=exc, posted=post)
+        if evidence is not None:
+            renamed = {"after": "photos", "files": "photos", "attachments": "photos", "before_attachments": "before"}
+            apply_error(evidence, exc, fields=renamed)
+        context = _detail_context(request, view, error_action=action, error=exc, posted=post, evidence=evidence)
         return render(request, "cases/detail.html", context, status=exc.status)
     label = ACTION_BUTTONS.get(action, action)
     messages.success(request, _("Done: %(action)s.") % {"action": label})
@@ -380,6 +396,7 @@ def _keep_uploads(request: HttpRequest, form: forms._PlaceForm, actor: Any) -> l
 def _intake(
     request: HttpRequest, form_class: type[forms._PlaceForm], template: str, channel: str | None
 ) -> HttpResponse:
+    require_report(request.user)
     units = place_units(request.user)
     if not units:
         raise NotFound(_("You have no place in your scope where a case could be reported."))
@@ -520,7 +537,7 @@ def _may_import_grids(user: Any) -> bool:
 def grid_import(request: HttpRequest) -> HttpResponse:
     """Administrators upload grid boundaries (GeoJSON): all or nothing, every bad feature listed."""
     if not _may_import_grids(request.user):
-        raise PermissionDenied
+        raise Forbidden(_("Not allowed (无权操作): only administrators import grid boundaries."), code="admins_only")
     error, details = "", []
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -833,6 +850,8 @@ def daily(request: HttpRequest) -> HttpResponse:
     if kind == DailyKind.CADRE and cadre is not None:
         units = [p.unit for p in cadre.positions.select_related("unit")[:1]] or []
     form = None
+    if request.method == "POST" and not units:
+        raise Forbidden(_("Not allowed (无权操作): you have no unit to file this daily report for."), code="no_unit")
     if units:
         form = forms.DailyReportForm(request.POST or None, initial={"kind": kind}, units=units)
         if request.method == "POST" and form.is_valid():

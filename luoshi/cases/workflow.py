@@ -69,6 +69,7 @@ class Action(enum.StrEnum):
     SUPERVISE = "supervise"
     MEDIATE = "mediate"
     NOTE = "note"
+    HANDLE_ON_SPOT = "handle_on_spot"
 
 
 ACTION_LABELS: dict[str, str | Promise] = {
@@ -95,6 +96,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     Action.SUPERVISE: _("issued a supervision card"),
     Action.MEDIATE: _("recorded a mediation session"),
     Action.NOTE: _("added a note"),
+    Action.HANDLE_ON_SPOT: _("handled it on the spot and closed it"),
     "sla_yellow": _("time limit nearly used"),
     "sla_red": _("time limit passed"),
     "follow_original": _("closed with the original case"),
@@ -125,6 +127,7 @@ ACTION_BUTTONS: dict[str, str | Promise] = {
     Action.SUPERVISE: _("Supervision card"),
     Action.MEDIATE: _("Record mediation"),
     Action.NOTE: _("Add note"),
+    Action.HANDLE_ON_SPOT: _("Handle on the spot"),
 }
 
 
@@ -186,6 +189,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         (Where.OWNER, COMMAND),
         needs_comment=True,
     ),
+    # 自行处置: a simple case (its category allows it) handled and closed by the place's grid worker.
+    _t(Action.HANDLE_ON_SPOT, {S.REPORTED}, S.CLOSED, (Where.PLACE, FIELD_CHECKERS), needs_comment=True),
     _t(
         Action.RATE,
         {S.CLOSED},
@@ -195,14 +200,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         (Where.PLACE, FIELD_CHECKERS),
     ),
     _t(Action.REOPEN, DONE, S.ACCEPTED, (Where.OWNER, COMMAND), needs_comment=True),
-    _t(
-        Action.RETURN_VISIT,
-        DONE,
-        None,
-        (Where.OWNER, COMMAND),
-        (Where.PLACE, FIELD_CHECKERS),
-        needs_comment=True,
-    ),
+    # 回访 is the command unit's: not the unit (or grid) that did the work checking on itself.
+    _t(Action.RETURN_VISIT, DONE, None, (Where.OWNER, COMMAND), needs_comment=True),
     _t(Action.SUPERVISE, OPEN, None, (Where.OWNER, SUPERVISORS)),
     _t(
         Action.MEDIATE,

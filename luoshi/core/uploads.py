@@ -13,6 +13,7 @@ map file (GeoJSON)           :data:`MAX_GEOJSON_BYTES` (20 MB)
 unpacked .xlsx / .zip        :data:`MAX_UNPACKED_BYTES` (50 MB in all)
 one member's packing ratio   :data:`MAX_RATIO` (200 : 1, members over 1 MB)
 rows of an imported sheet    :data:`MAX_ROWS` (100,000)
+files sent with one step     :data:`MAX_FILES_PER_STEP` (9)
 image size                   :data:`MAX_IMAGE_PIXELS` (40 megapixels)
 ===========================  =============================================
 
@@ -72,6 +73,8 @@ MAX_MEMBERS = 2000
 MAX_ROWS = 100_000
 #: Largest image, in pixels (width × height), that is decoded.
 MAX_IMAGE_PIXELS = 40_000_000
+#: Most photos or files sent with one step (a reply, a verification, a sign-off, a progress report).
+MAX_FILES_PER_STEP = 9
 #: Longest side of a thumbnail, in pixels.
 THUMBNAIL_SIDE = 320
 
@@ -206,6 +209,12 @@ def check_attachment(
     if found in IMAGE_TYPES:
         check_image(upload, max_bytes=max_bytes, field=field)
     return found
+
+
+def check_count(files: Any, *, max_files: int = MAX_FILES_PER_STEP, field: str = "files") -> None:
+    """Refuse more than ``max_files`` files sent at once (each is then checked on its own)."""
+    if len(files) > max_files:
+        raise _refuse(_("Send at most %(n)d files at a time.") % {"n": max_files}, "too_many_files", field)
 
 
 def check_photo_or_pdf(upload: Any, *, max_bytes: int | None = None, field: str = "file", decode: bool = True) -> str:

@@ -14,7 +14,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from luoshi.api.pagination import paginate
 from luoshi.api.schemas import BodySchema, ErrorOut, PageOut
-from luoshi.core import bounds
+from luoshi.core import bounds, uploads
 from luoshi.core.errors import NotFound, ValidationFailed
 from luoshi.org.models import Person, Unit
 from luoshi.org.selectors import access_unit
@@ -85,6 +85,13 @@ class MilestoneOut(Schema):
     done_at: dt.datetime | None
 
 
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    size: int
+    report_id: int | None
+
+
 class TaskEventOut(Schema):
     id: int
     kind: str
@@ -95,6 +102,7 @@ class TaskEventOut(Schema):
     comment: str
     data: dict[str, Any]
     created_at: dt.datetime
+    attachments: list[AttachmentOut] = Field([], description="Files sent with this step")
 
 
 class ExtensionOut(Schema):
@@ -208,6 +216,12 @@ class TaskTransitionIn(BodySchema):
     )
     version: bounds.Version | None = Field(None, description="The version you read, against lost updates")
     new_deadline: bounds.Day | None = Field(None, description="For request_extension and approve_extension")
+    attachment_ids: list[bounds.Id] = Field(
+        [],
+        max_length=uploads.MAX_FILES_PER_STEP,
+        description="For submit, sign_off and return: files you uploaded with POST /tasks/{id}/attachments "
+        "(not yet used), kept with this step",
+    )
 
 
 class ProgressIn(BodySchema):
@@ -222,13 +236,6 @@ class ProgressOut(Schema):
     text: str
     reported_on: dt.date
     task: TaskListItem
-
-
-class AttachmentOut(Schema):
-    id: int
-    name: str
-    size: int
-    report_id: int | None
 
 
 class ReminderIn(BodySchema):
@@ -477,6 +484,7 @@ def transition_task(request: HttpRequest, task_id: int, payload: TaskTransitionI
         comment=payload.comment,
         version=payload.version,
         new_deadline=payload.new_deadline,
+        attachment_ids=payload.attachment_ids,
     )
     return task_detail_dict(request, selectors.access_task(request.user, task_id))
 

@@ -123,6 +123,8 @@ class TransitionForm(forms.Form):
         validators=[bounds.date_in_range], label=_("new deadline"), widget=DATE, required=False
     )
     version = forms.IntegerField(min_value=0, max_value=MAX_INT, widget=forms.HiddenInput, required=False)
+    #: Evidence for submitting, signing off or returning (the service checks what and how many).
+    attachments = MultipleFileField(label=_("attachments"), required=False)
 
 
 class ProgressForm(forms.Form):

@@ -334,6 +334,16 @@ class Attachment(models.Model):
         blank=True,
         related_name="attachments",
     )
+    #: The workflow step the file was sent with (a submission, a sign-off …), shown beside it on the timeline.
+    event = models.ForeignKey(
+        "tasks.TaskEvent",
+        verbose_name=_("step"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        db_index=False,
+    )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
     name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size"))
@@ -344,6 +354,9 @@ class Attachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["task_id", "created_at", "id"]
+        indexes = [
+            models.Index(fields=["event"], condition=models.Q(event__isnull=False), name="task_attachment_event_idx")
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
+from luoshi.core.errors import Forbidden
 from luoshi.org.models import Role, Unit
 from luoshi.org.permissions import Rule, only_views, register, works_the_grid
 from luoshi.org.scope import scope_for
@@ -202,3 +204,26 @@ def carries_tasks(user: Any) -> bool:
 def can_dispatch_somewhere(user: Any) -> bool:
     scope = scope_for(user)
     return scope.is_all or bool(scope.roles & DISPATCHERS)
+
+
+def create_refusal(user: Any, *, parent: Task | None = None) -> Forbidden | None:
+    """Why ``user`` may not open a create or import page (task, goal, inspection), or None.
+
+    The pages, their buttons and the services ask this one question: a role that only looks
+    (the district viewer) is told so with a 403, and is never shown the form. A subtask is also
+    open to the doing unit of its parent.
+    """
+    if can_dispatch_somewhere(user):
+        return None
+    if parent is not None and TaskRole.DOER in task_roles(user, parent):
+        return None
+    return Forbidden(
+        _("Not allowed (无权操作): only supervisors and leaders create, dispatch or import tasks; your role can look."),
+        code="read_only",
+    )
+
+
+def require_create(user: Any, *, parent: Task | None = None) -> None:
+    refused = create_refusal(user, parent=parent)
+    if refused is not None:
+        raise refused

@@ -275,7 +275,7 @@ def task_detail(user: Any, task: Task) -> TaskDetail:
         for r in ProgressReport.objects.filter(task=task).select_related("reported_by").prefetch_related("attachments")
     }
     extensions = list(ExtensionRequest.objects.filter(task=task).select_related("requested_by", "decided_by"))
-    events = list(TaskEvent.objects.filter(task=task).order_by("created_at", "id"))
+    events = list(TaskEvent.objects.filter(task=task).order_by("created_at", "id").prefetch_related("attachments"))
     labels = dict(EventKind.choices)
     statuses = dict(Status.choices)
     for event in events:

@@ -638,8 +638,15 @@ def task_transition(
     comment: str = "",
     version: int | None = None,
     new_deadline: dt.date | None = None,
+    files: Sequence[UploadedFile] = (),
+    attachment_ids: Sequence[int] = (),
 ) -> Task:
-    """Fire one workflow action on ``task`` (see the table in :mod:`luoshi.tasks.workflow`)."""
+    """Fire one workflow action on ``task`` (see the table in :mod:`luoshi.tasks.workflow`).
+
+    Submitting, signing off and returning take evidence: ``files`` sent with the step (a page)
+    or ``attachment_ids`` of files the actor uploaded to the task before (the API), kept with
+    the step's timeline entry.
+    """
     task = _lock(task)
     _check_version(task, version)
     roles = task_roles(actor, task)
@@ -648,6 +655,7 @@ def task_transition(
     refusal = action_refusal(actor, task, action, roles=roles, today=today, comment=comment or "")
     if refusal is not None:
         raise refusal
+    evidence = _step_evidence(actor, task, action, files, attachment_ids)
     comment = (comment or "").strip()
     source = task.status
     now = _now()
@@ -710,10 +718,16 @@ def task_transition(
     task.version += 1
     apply_light(task, today=today)
     task.save()
-    _event(
+    if files or evidence:
+        extra["files"] = [getattr(f, "name", "") for f in [*evidence, *files]]
+    step = _event(
         task, actor, EventKind.TRANSITION, action=action, from_status=source, to_status=task.status,
         comment=comment, data=extra,
     )  # fmt: skip
+    for attachment in evidence:
+        attachment.event = step
+        attachment.save(update_fields=["event"])
+    _store_files(task, actor, files, None, event=step)
     changes: dict[str, dict[str, Any]] = {
         "status": {"before": str(Status(source).label), "after": str(Status(task.status).label)}
     }
@@ -775,9 +789,44 @@ def validate_upload(upload: UploadedFile) -> None:
     uploads.check_attachment(upload, field="files")
 
 
-def _store_files(
-    task: Task, actor: Any, files: Sequence[UploadedFile], report: ProgressReport | None
+#: Steps that take files (the doer's evidence on submission, the reviewer's on sign-off or return).
+EVIDENCE_ACTIONS = frozenset({Action.SUBMIT, Action.SIGN_OFF, Action.RETURN})
+
+
+def _step_evidence(
+    actor: Any, task: Task, action: str, files: Sequence[UploadedFile], attachment_ids: Sequence[int]
 ) -> list[Attachment]:
+    """Check a step's files before anything changes; the earlier uploads it names, by id."""
+    if (files or attachment_ids) and action not in EVIDENCE_ACTIONS:
+        message = _("Files go with submitting, signing off or returning a task.")
+        raise ValidationFailed(message, code="no_files_here", details={"attachments": [message]})
+    uploads.check_count([*files, *attachment_ids], field="attachments")
+    for upload in files:
+        validate_upload(upload)
+    if not attachment_ids:
+        return []
+    found = {
+        a.pk: a
+        for a in Attachment.objects.filter(
+            pk__in=list(attachment_ids), task=task, uploaded_by=actor, report__isnull=True, event__isnull=True
+        )
+    }
+    unknown = [pk for pk in attachment_ids if pk not in found]
+    if unknown:
+        message = _("File %(id)s is not one you uploaded to this task, or it is already used.") % {"id": unknown[0]}
+        raise ValidationFailed(message, code="unknown_attachment", details={"attachment_ids": [message]})
+    return [found[pk] for pk in attachment_ids]
+
+
+def _store_files(
+    task: Task,
+    actor: Any,
+    files: Sequence[UploadedFile],
+    report: ProgressReport | None,
+    *,
+    event: TaskEvent | None = None,
+) -> list[Attachment]:
+    uploads.check_count(files, field="attachments")
     for upload in files:
         validate_upload(upload)
     stored = []
@@ -786,6 +835,7 @@ def _store_files(
             Attachment.objects.create(
                 task=task,
                 report=report,
+                event=event,
                 file=upload,
                 name=(upload.name or "file")[:200],
                 size=upload.size or 0,

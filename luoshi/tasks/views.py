@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,7 +41,13 @@ from luoshi.tasks.forms import (
     TransitionForm,
 )
 from luoshi.tasks.models import Attachment, Category, Light, Source, Status
-from luoshi.tasks.permissions import can_dispatch_somewhere, can_edit_task, goals_visible_to, task_roles
+from luoshi.tasks.permissions import (
+    can_dispatch_somewhere,
+    can_edit_task,
+    goals_visible_to,
+    require_create,
+    task_roles,
+)
 from luoshi.tasks.workflow import TaskRole
 
 
@@ -243,8 +250,10 @@ def _detail_context(request: HttpRequest, task: Any) -> dict[str, Any]:
             "needs_comment": services.comment_required(task, a),
             "comment_label": workflow.COMMENT_LABELS.get(a, workflow.COMMENT_LABELS["default"]),
             "needs_date": a in {workflow.Action.REQUEST_EXTENSION, workflow.Action.APPROVE_EXTENSION},
+            "style": workflow.button_style(a),
+            "takes_files": a in services.EVIDENCE_ACTIONS,
         }
-        for a in actions
+        for a in workflow.button_order(actions)
     ]
     return {
         "task": task,
@@ -313,6 +322,7 @@ def _task_data(form: TaskForm, lead_unit: Any, parent: Any = None) -> services.T
 @login_required
 def create(request: HttpRequest) -> HttpResponse:
     parent = selectors.access_task(request.user, request.GET["parent"]) if request.GET.get("parent") else None
+    require_create(request.user, parent=parent)
     initial: dict[str, Any] = {"start_date": today()}
     if parent is not None:
         initial.update(
@@ -378,11 +388,26 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "tasks/task_form.html", {"form": form, "task": task, "parent": task.parent})
 
 
+def _refused(request: HttpRequest, exc: LuoshiError) -> None:
+    """A refused write on a task page: not the user's to do (403) answers with its own page that says
+    why (无权操作); anything else (a wrong state, bad input) goes back to the task with the message."""
+    if exc.status == 403:
+        raise exc
+    messages.error(request, str(exc.message))
+
+
+def _refused_on_form(form: Form, exc: LuoshiError) -> None:
+    """As ``_refused``, but a refusal that is not about permission stands under the form's field."""
+    if exc.status == 403:
+        raise exc
+    apply_error(form, exc)
+
+
 @login_required
 @require_POST
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.access_task(request.user, pk)
-    form = TransitionForm(request.POST)
+    form = TransitionForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Please check the date you entered."))
         return redirect("tasks:detail", pk=pk)
@@ -395,9 +420,10 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
             comment=d.get("comment") or "",
             version=d.get("version"),
             new_deadline=d.get("new_deadline"),
+            files=d.get("attachments") or [],
         )
     except LuoshiError as exc:
-        messages.error(request, str(exc.message))
+        _refused(request, exc)
     else:
         messages.success(request, _("Done: %(action)s.") % {"action": workflow.ACTION_LABELS.get(d["action"], "")})
     return redirect("tasks:detail", pk=pk)
@@ -420,7 +446,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
                 files=d.get("attachments") or [],
             )
         except LuoshiError as exc:
-            apply_error(form, exc)
+            _refused_on_form(form, exc)
         else:
             messages.success(request, _("Your progress report was recorded."))
             return redirect("tasks:detail", pk=pk)
@@ -437,7 +463,7 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.task_remind(actor=request.user, task=task, comment=form.cleaned_data.get("comment") or "")
         except LuoshiError as exc:
-            messages.error(request, str(exc.message))
+            _refused(request, exc)
         else:
             messages.success(request, _("The reminder was sent."))
             return redirect("tasks:detail", pk=pk)
@@ -457,7 +483,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, task=task, title=form.cleaned_data["title"], due_date=form.cleaned_data["due_date"]
             )
         except LuoshiError as exc:
-            apply_error(form, exc)
+            _refused_on_form(form, exc)
             keep_refused(request, "task-milestone", form)
     else:
         keep_refused(request, "task-milestone", form)
@@ -471,7 +497,7 @@ def milestone_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.milestone_set_done(actor=request.user, milestone=milestone, done=request.POST.get("done") == "1")
     except LuoshiError as exc:
-        messages.error(request, str(exc.message))
+        _refused(request, exc)
     return redirect("tasks:detail", pk=milestone.task_id)
 
 
@@ -484,7 +510,7 @@ def attachments_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.task_add_attachments(actor=request.user, task=task, files=form.cleaned_data["attachments"])
         except LuoshiError as exc:
-            messages.error(request, str(exc.message))
+            _refused(request, exc)
         else:
             messages.success(request, _("The files were added."))
     else:
@@ -516,6 +542,7 @@ def goal_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def goal_create(request: HttpRequest) -> HttpResponse:
+    require_create(request.user)
     form = GoalForm(request.POST or None, user=request.user, initial={"year": today().year})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -571,7 +598,7 @@ def category_add(request: HttpRequest, pk: int) -> HttpResponse:
                 weight=d.get("weight"), sort_order=Category.objects.filter(goal=goal).count(),
             )  # fmt: skip
         except LuoshiError as exc:
-            apply_error(form, exc)
+            _refused_on_form(form, exc)
         else:
             return redirect("tasks:goal", pk=pk)
     keep_refused(request, "task-category", form)
@@ -593,6 +620,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inspection_create(request: HttpRequest) -> HttpResponse:
+    require_create(request.user)
     form = InspectionForm(request.POST or None, user=request.user, initial={"date": today(), "unannounced": True})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -636,13 +664,17 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.finding_add(actor=request.user, inspection=inspection, description=request.POST.get("description", ""))
     except LuoshiError as exc:
-        messages.error(request, str(exc.message))
+        _refused(request, exc)
     return redirect("tasks:inspection", pk=pk)
 
 
 @login_required
 def finding_task(request: HttpRequest, pk: int) -> HttpResponse:
     finding = selectors.access_finding(request.user, pk)
+    if not can(request.user, "inspection.manage", finding.inspection):
+        raise Forbidden(
+            _("Not allowed (无权操作): only supervisors and leaders over the unit make rectification tasks.")
+        )
     form = FindingTaskForm(
         request.POST or None,
         user=request.user,
@@ -685,8 +717,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
-    if not can_dispatch_somewhere(request.user):
-        raise Forbidden(_("Only supervisors and leaders can import task lists."))
+    require_create(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     preview = None
     if request.method == "POST" and "confirm" in request.POST:

@@ -104,6 +104,29 @@ ACTION_VERBS: dict[str, str | Promise] = {
 }
 
 
+#: The step forward in each state: shown as the main (primary) button and first. What a user
+#: most likely does next on a task is move it on (accept, submit, sign off, …); pausing, extending
+#: or reopening are secondary, and turning it back or away (撤销, 退回) is marked as such.
+FORWARD: frozenset[str] = frozenset(
+    {Action.ASSIGN, Action.ACCEPT, Action.SUBMIT, Action.SIGN_OFF, Action.RESUME, Action.APPROVE_EXTENSION}
+)
+BACKWARD: frozenset[str] = frozenset({Action.CANCEL, Action.RETURN, Action.DECLINE})
+
+
+def button_style(action: str) -> str:
+    """``primary``, ``secondary`` or ``danger``: how the button for ``action`` looks."""
+    if action in FORWARD:
+        return "primary"
+    return "danger" if action in BACKWARD else "secondary"
+
+
+def button_order(actions: Iterable[str]) -> list[str]:
+    """``actions`` ordered for the page: forward steps first, then the others, then turning back
+    (table order within each group)."""
+    rank = {"primary": 0, "secondary": 1, "danger": 2}
+    return sorted(actions, key=lambda a: rank[button_style(a)])
+
+
 class TaskRole:
     SUPERVISOR = "supervisor"
     LEADER = "leader"

@@ -67,6 +67,8 @@ CALLS: dict[str, Call] = {
         "category": d.ids["category_code"], "unit_id": d.ids["grid_id"], "description": "矩阵：井盖缺失"}),
     "POST /api/v1/cases/{case_id}/transitions": Call("POST", "/api/v1/cases/{case_id}/transitions", {
         "action": "note", "comment": "矩阵备注"}),
+    "POST /api/v1/cases/evidence": Call("POST", "/api/v1/cases/evidence", lambda d: {
+        "files": d.ids["photo_file"]()}, multipart=True),
     # indicators
     "POST /api/v1/indicators/values/bulk": Call("POST", "/api/v1/indicators/values/bulk", lambda d: {
         "values": [{"unit": d.ids["community_id"], "indicator": d.ids["indicator"], "year": 2026, "month": 1,
@@ -95,6 +97,8 @@ CALLS: dict[str, Call] = {
     "page GET /org/units/{unit_id}/edit/": Call("GET", "/org/units/{community_id}/edit/", page=True),
     "page GET /tasks/{task_id}/edit/": Call("GET", "/tasks/{task_id}/edit/", page=True),
     "page GET /indicators/units/{unit_id}/entry/": Call("GET", "/indicators/units/{community_id}/entry/", page=True),
+    "page GET /cases/report/": Call("GET", "/cases/report/", page=True),
+    "page GET /tasks/new/": Call("GET", "/tasks/new/", page=True),
     "GET /api/v1/cases/stats": Call("GET", "/api/v1/cases/stats?start=2026-01-01&end=2026-01-31"),
 }  # fmt: skip
 
@@ -118,6 +122,8 @@ TABLE: dict[str, str] = {
     "POST /api/v1/inspections/findings/{finding_id}/task":  "401 201 201 403 201 404 404 404 403 404",
     "POST /api/v1/cases":                                   "401 201 201 201 201 404 201 201 403 404",
     "POST /api/v1/cases/{case_id}/transitions":             "401 200 200 200 200 404 404 404 403 404",
+    # Photos for a step still to come: anybody who acts somewhere; the read-only viewer is told why (issue 14).
+    "POST /api/v1/cases/evidence":                          "401 201 201 201 201 201 201 201 403 201",
     "POST /api/v1/indicators/values/bulk":                  "401 200 200 403 200 404 403 404 403 404",
     "PUT /api/v1/indicators/targets":                       "401 200 403 403 200 404 403 404 403 404",
     "POST /api/v1/indicators/parse":                        "401 200 200 200 200 200 200 200 200 200",
@@ -127,8 +133,10 @@ TABLE: dict[str, str] = {
     "page POST /org/units/{unit_id}/edit/":                 "302 302 403 403 403 404 403 404 403 404",
     "page POST /org/roles/{grant_id}/revoke/":              "302 302 403 403 403 404 403 404 403 404",
     "page POST /org/positions/{position_id}/delete/":       "302 302 403 403 403 404 403 404 403 404",
-    "page POST /tasks/{task_id}/transition/":               "302 302 302 302x 302 302x 302x 404 302x 404",
-    "page POST /cases/report/":                             "302 302 302 302 302 404 302 302 200 200",
+    # A task step that is not the user's to do says why on a 403 page (issue 14), as the API does.
+    "page POST /tasks/{task_id}/transition/":               "302 302 302 403 302 403 403 404 403 404",
+    # The read-only district viewer is refused intake with the reason (403), not shown the form (issue 14).
+    "page POST /cases/report/":                             "302 302 302 302 302 404 302 302 403 200",
     "page GET /cases/stats/":                               "302 200 200 200 200 403 403 403 200 200",
     "page POST /cases/{case_id}/act/":                      "302 302 302 302 302 404 404 404 403 404",
     # The key-person registry: the roles in cases.permissions.KEYPERSON_ROLES, each at their own places.
@@ -138,6 +146,10 @@ TABLE: dict[str, str] = {
     "page GET /org/units/{unit_id}/edit/":                  "302 200 403 403 403 404 403 404 403 404",
     "page GET /tasks/{task_id}/edit/":                      "302 200 200 403 200 403 403 404 403 404",
     "page GET /indicators/units/{unit_id}/entry/":          "302 200 200 403 200 404 403 404 403 404",
+    # Intake and create forms open only for those who may file them (issue 14, finding 3); the relocation
+    # team member has no place in scope to report at.
+    "page GET /cases/report/":                              "302 200 200 200 200 404 200 200 403 200",
+    "page GET /tasks/new/":                                 "302 200 200 403 200 403 403 403 403 200",
 }
 # fmt: on
 
@@ -148,8 +160,10 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from luoshi.cases.models import OPEN_STATUSES, Case, KeyPerson
+    from luoshi.cases.models import Attachment as CaseAttachment
     from luoshi.cases.models import Category as CaseCategory
     from luoshi.core.models import ActivityLog
+    from luoshi.core.testing import picture
     from luoshi.indicators.models import Indicator, IndicatorValue, Target
     from luoshi.org.models import Person, Position, RoleGrant, Unit
     from luoshi.tasks.models import Finding, Goal, Inspection, Milestone, ProgressReport, Task
@@ -174,7 +188,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
         leader_person = Person.objects.get(name="蒋一诺")
         assert all([task, goal, inspection, finding, case, category, grant, position, indicator])
         models = (ActivityLog, Unit, RoleGrant, Position, Task, Goal, Milestone, ProgressReport, Inspection, Finding,
-                  Case, IndicatorValue, Target)  # fmt: skip
+                  Case, CaseAttachment, IndicatorValue, Target)  # fmt: skip
 
         def fingerprint() -> tuple[int, ...]:
             return tuple(m.objects.count() for m in models)
@@ -189,6 +203,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
             "case_version": case.version, "keyperson_id": key_person.pk,
             "yesterday": (timeutil.today() - dt.timedelta(days=1)).isoformat(),
             "text_file": lambda: SimpleUploadedFile("说明.txt", "矩阵附件".encode(), content_type="text/plain"),
+            "photo_file": lambda: SimpleUploadedFile("现场.jpg", picture("JPEG"), content_type="image/jpeg"),
         }  # fmt: skip
         yield Demo(ids=ids, tokens=tokens, users=users, fingerprint=fingerprint)
 

@@ -52,6 +52,7 @@ def test_supervisor_dispatches_and_closes(page, demo_org):
     services.case_reply(actor=staff, case=case, comment="已劝离摊贩，恢复通行")
 
     page.reload()
+    page.click("[data-testid=open-verify]")  # verifying takes photos of the check too (issue 14)
     page.click("[data-testid=action-verify]")
     page.wait_for_selector("[data-testid=case-status]:has-text('已结案')")
     timeline = page.get_by_test_id("timeline").inner_text()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from luoshi.cases import privacy, sla, standards, workflow
+from luoshi.cases import privacy, refusals, sla, standards, workflow
 from luoshi.cases.models import (
     OPEN_STATUSES,
     Case,
@@ -281,10 +281,11 @@ def case_view(user: Any, pk: int | str) -> CaseView:
     case = access_case(user, pk)
     co_units = list(CaseCoUnit.objects.filter(case=case).select_related("unit").order_by("added_at"))
     roles = actor_roles(user, case, [link.unit for link in co_units])
-    actions = workflow.allowed_actions(case.status, roles)
+    extensions = list(case.extensions.select_related("requested_by", "decided_by"))
+    pending = next((e for e in extensions if e.status == ExtensionStatus.PENDING), None)
+    actions = refusals.allowed(user, case, roles, pending_extension=pending is not None)
     now = timezone.now()
     is_open = case.status in OPEN_STATUSES and case.due_at is not None
-    extensions = list(case.extensions.select_related("requested_by", "decided_by"))
     similar: list[Case] = []
     suggested = None
     if Action.MERGE in actions:
@@ -315,11 +316,11 @@ def case_view(user: Any, pk: int | str) -> CaseView:
         light=sla.light(now, case.warn_at, case.due_at) if is_open else "",
         remaining=sla.remaining(now, case.due_at, workdays.calendar()) if is_open and case.due_at else None,
         co_units=co_units,
-        events=list(case.events.select_related("actor")),
+        events=list(case.events.select_related("actor").prefetch_related("attachments")),
         extensions=extensions,
-        pending_extension=next((e for e in extensions if e.status == ExtensionStatus.PENDING), None),
+        pending_extension=pending,
         cards=list(case.cards.select_related("unit", "issued_by")),
-        attachments=list(case.attachments.all()),
+        attachments=list(case.attachments.filter(event__isnull=True)),  # the report's; steps' show on the timeline
         mediations=mediations,
         return_visits=list(case.return_visits.select_related("visited_by")),
         duplicates=duplicates,

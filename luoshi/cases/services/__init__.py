@@ -12,6 +12,7 @@ from luoshi.cases.permissions import actor_roles
 from luoshi.cases.selectors.intake import similar_window
 from luoshi.cases.services._common import AUDIT_FIELDS, INTAKE_ROLES, card_points, case_url, choice_label
 from luoshi.cases.services.daily import cadre_person, daily_report_file, daily_report_reminders
+from luoshi.cases.services.evidence import evidence_upload
 from luoshi.cases.services.grids import grid_boundaries_import
 from luoshi.cases.services.intake import attachment_store, case_report, next_tracking_no
 from luoshi.cases.services.keypersons import (
@@ -31,6 +32,7 @@ from luoshi.cases.services.workflow import (
     case_decide_extension,
     case_decline,
     case_dispatch,
+    case_handle_on_spot,
     case_mediate,
     case_merge,
     case_note,
@@ -65,6 +67,7 @@ __all__ = [
     "case_decide_extension",
     "case_decline",
     "case_dispatch",
+    "case_handle_on_spot",
     "case_mediate",
     "case_merge",
     "case_note",
@@ -85,6 +88,7 @@ __all__ = [
     "choice_label",
     "daily_report_file",
     "daily_report_reminders",
+    "evidence_upload",
     "grid_boundaries_import",
     "keyperson_create",
     "keyperson_link_case",

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from luoshi.cases import sla, standards, workflow
+from luoshi.cases import refusals, sla, standards, workflow
 from luoshi.cases.models import (
     CardLevel,
     Case,
@@ -206,7 +206,7 @@ class _Step:
         self.case = _lock(case)
         _check_version(self.case, version)
         self.roles = roles if roles is not None else actor_roles(actor, self.case)
-        self.row = workflow.require(self.case.status, action, self.roles)
+        self.row = refusals.require(actor, self.case, action, roles=self.roles)
         self.action = action
         self.comment = (comment or "").strip()
         if self.row.needs_comment and not self.comment:
@@ -218,6 +218,7 @@ class _Step:
             )
         self.from_status = self.case.status
         self.before = _snapshot(self.case)
+        self.event: CaseEvent | None = None
 
     def finish(
         self,
@@ -239,7 +240,7 @@ class _Step:
         case.version += 1
         case.updated_at = self.now
         case.save()
-        _record(
+        self.event = _record(
             actor=self.actor,
             case=case,
             action=self.action,

@@ -24,6 +24,7 @@ from luoshi.cases.models import (
     Status,
     TrackingSequence,
 )
+from luoshi.cases.permissions import may_report, read_only_message
 from luoshi.cases.services._common import (
     INTAKE_ROLES,
     _actor_name,
@@ -67,17 +68,28 @@ def next_tracking_no(code: str, year: int) -> str:
 # --- Intake ------------------------------------------------------------------------------
 
 
-def attachment_store(*, actor: Any, upload: Any, case: Case | None = None) -> Attachment:
-    """Keep an uploaded file; without ``case`` it waits for the form to be submitted again."""
-    content_type = uploads.check_photo_or_pdf(upload, field="photos", decode=False)
+def attachment_store(
+    *,
+    actor: Any,
+    upload: Any,
+    case: Case | None = None,
+    event: CaseEvent | None = None,
+    phase: str = "",
+    field: str = "photos",
+) -> Attachment:
+    """Keep an uploaded photo or PDF (checked by :mod:`luoshi.core.uploads`); without ``case`` it
+    waits for the form to be submitted again, or for the step the API names it in."""
+    content_type = uploads.check_photo_or_pdf(upload, field=field, decode=False)
     stored: Any = upload
     if content_type in uploads.IMAGE_TYPES:
         # Staff see the evidence copy: re-encoded (nothing hidden after the picture), EXIF location kept.
-        image = uploads.check_image(upload, field="photos")
+        image = uploads.check_image(upload, field=field)
         stored = image.evidence_file(str(upload.name).rsplit(".", 1)[0][:100] or "photo")
         content_type = image.content_type
     attachment = Attachment(
         case=case,
+        event=event,
+        phase=phase,
         token=secrets.token_hex(16),
         original_name=str(upload.name)[:200],
         content_type=content_type,
@@ -105,7 +117,14 @@ def _check_place(actor: Any, unit: Unit, channel: str) -> None:
     if not scope.roles_at(unit) & INTAKE_ROLES:
         # Issue 15, finding 8: a place the actor sees but may not report at (the read-only district
         # viewer) is a 403, as everywhere; only a place outside their scope is "not found".
-        raise Forbidden() if scope.covers(unit) else NotFound()
+        if not scope.covers(unit):
+            raise NotFound()
+        if not may_report(actor):
+            raise Forbidden(read_only_message(), code="read_only")
+        raise Forbidden(
+            _("Not allowed (无权操作): you may not report cases at %(unit)s.") % {"unit": unit.name},
+            code="forbidden_place",
+        )
 
 
 def _check_category(category: Category, *, public: bool) -> None:

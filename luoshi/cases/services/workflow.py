@@ -20,6 +20,7 @@ from luoshi.cases.models import (
     CaseCoUnit,
     CaseEvent,
     Channel,
+    EvidencePhase,
     ExtensionRequest,
     ExtensionStatus,
     MediationOutcome,
@@ -44,9 +45,10 @@ from luoshi.cases.services._common import (
     _user,
     card_points,
 )
+from luoshi.cases.services.evidence import Evidence, attach, check_evidence, claim, photos_before
 from luoshi.cases.workflow import Action, Where
 from luoshi.core import bounds, workdays
-from luoshi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from luoshi.core.errors import Conflict, NotFound, ValidationFailed
 from luoshi.org.models import Unit
 from luoshi.org.scope import scope_for
 
@@ -78,9 +80,9 @@ def case_refer_up(*, actor: Any, case: Case, comment: str, version: int | None =
     """上报上级: the case goes to the command unit one level up."""
     step = _Step(actor=actor, case=case, action=Action.REFER_UP, version=version, comment=comment)
     c = step.case
-    if c.owner_unit.parent_id is None:
-        raise Conflict(_("This unit has no higher level to refer to."), code="no_parent")
-    c.owner_unit = Unit.objects.get(pk=c.owner_unit.parent_id)
+    parent_id = c.owner_unit.parent_id
+    assert parent_id is not None  # refusals.refusal refuses a unit without a higher level
+    c.owner_unit = Unit.objects.get(pk=parent_id)
     c.handling_unit = None
     finished = step.finish(is_public=True, unit_name=c.owner_unit.name)
     _notify(
@@ -272,9 +274,19 @@ def case_co_reply(*, actor: Any, case: Case, comment: str, version: int | None =
 
 
 @transaction.atomic
-def case_reply(*, actor: Any, case: Case, comment: str, resolved: bool = True, version: int | None = None) -> Case:
-    """反馈: the handling unit replies; the reply is shown to the resident once verified."""
+def case_reply(
+    *,
+    actor: Any,
+    case: Case,
+    comment: str,
+    resolved: bool = True,
+    version: int | None = None,
+    files: Sequence[Evidence] = (),
+) -> Case:
+    """反馈: the handling unit replies, with photos of the result if it has them; the reply is shown
+    to the resident once verified."""
     step = _Step(actor=actor, case=case, action=Action.REPLY, version=version, comment=comment)
+    check_evidence(files)
     c = step.case
     c.public_reply = step.comment
     c.replied_by = _user(actor)
@@ -282,6 +294,7 @@ def case_reply(*, actor: Any, case: Case, comment: str, resolved: bool = True, v
     finished = step.finish(
         is_public=False, unit_name=c.handling_unit.name if c.handling_unit else "", data={"resolved": resolved}
     )
+    attach(step, files, EvidencePhase.AFTER)
     recipients = _command_users(c.owner_unit)
     if c.reported_by_id and c.channel == Channel.GRID and c.reported_by is not None:
         recipients.append(c.reported_by)
@@ -308,8 +321,6 @@ def case_request_extension(
             code="bad_days",
             details={"days": [_("Out of range.")]},
         )
-    if ExtensionRequest.objects.filter(case=c, status=ExtensionStatus.PENDING).exists():
-        raise Conflict(_("An extension request is already waiting for approval."), code="extension_pending")
     request = ExtensionRequest.objects.create(
         case=c, stage=c.stage, days=days, reason=step.comment, requested_by=actor, requested_at=step.now
     )
@@ -371,16 +382,19 @@ def case_decide_extension(
 
 
 @transaction.atomic
-def case_verify(*, actor: Any, case: Case, comment: str = "", version: int | None = None) -> Case:
-    """核查: someone other than the person who replied confirms the result; the case closes."""
+def case_verify(
+    *, actor: Any, case: Case, comment: str = "", version: int | None = None, files: Sequence[Evidence] = ()
+) -> Case:
+    """核查: someone other than the person who replied confirms the result (with photos of the check
+    if taken); the case closes."""
     step = _Step(actor=actor, case=case, action=Action.VERIFY, version=version, comment=comment)
+    check_evidence(files)
     c = step.case
-    if c.replied_by_id is not None and c.replied_by_id == getattr(actor, "pk", None):
-        raise Forbidden(_("The person who replied cannot verify their own work."), code="verify_self")
     c.outcome = Outcome.RESOLVED
     c.closed_at = step.now
     c.handle_seconds = int((step.now - c.reported_at).total_seconds())
     finished = step.finish(is_public=True, data={"reply": c.public_reply})
+    attach(step, files)
     _close_duplicates(actor, c, step.now)
     recipients = _handler_users(c.handling_unit)
     if c.reported_by is not None:
@@ -411,17 +425,70 @@ def _close_duplicates(actor: Any, original: Case, now: dt.datetime) -> None:
 
 
 @transaction.atomic
-def case_send_back(*, actor: Any, case: Case, comment: str, version: int | None = None) -> Case:
-    """回退: the result is not good enough; the handling unit works on it again with a fresh clock."""
+def case_send_back(
+    *, actor: Any, case: Case, comment: str, version: int | None = None, files: Sequence[Evidence] = ()
+) -> Case:
+    """回退: the result is not good enough (photos show why); the handling unit works on it again
+    with a fresh clock."""
     step = _Step(actor=actor, case=case, action=Action.SEND_BACK, version=version, comment=comment)
+    check_evidence(files)
     c = step.case
     finished = step.finish(unit_name=c.handling_unit.name if c.handling_unit else "")
+    attach(step, files)
     _notify(
         _handler_users(c.handling_unit),
         "case_sent_back",
         _("Case %(no)s was sent back for rework") % {"no": c.tracking_no},
         c,
         body=step.comment,
+    )
+    return finished
+
+
+@transaction.atomic
+def case_handle_on_spot(
+    *,
+    actor: Any,
+    case: Case,
+    comment: str,
+    after: Sequence[Evidence],
+    before: Sequence[Evidence] = (),
+    version: int | None = None,
+) -> Case:
+    """自行处置: a grid worker (or community staff) of the place handles a simple case at once and
+    closes it, with photos of the scene before (those sent with the report count) and after.
+
+    Only categories marked ``on_the_spot`` allow it (:mod:`luoshi.cases.refusals`). The worker
+    counts as the one who replied: they never record the resident's rating of it. The command
+    unit sees the case closed and can reopen it.
+    """
+    step = _Step(actor=actor, case=case, action=Action.HANDLE_ON_SPOT, version=version, comment=comment)
+    check_evidence(before, field="before")
+    check_evidence(after, field="after")
+    c = step.case
+    if not after:
+        message = _("Add at least one photo of the result (处置后照片).")
+        raise ValidationFailed(message, code="after_photo_required", details={"after": [message]})
+    if not before and not photos_before(c):
+        message = _("Add at least one photo of the scene before handling (处置前照片).")
+        raise ValidationFailed(message, code="before_photo_required", details={"before": [message]})
+    c.handling_unit = c.unit
+    c.accepted_at = c.dispatched_at = c.replied_at = c.closed_at = step.now
+    c.public_reply = step.comment
+    c.replied_by = _user(actor)
+    c.outcome = Outcome.RESOLVED
+    c.handle_seconds = int((step.now - c.reported_at).total_seconds())
+    finished = step.finish(is_public=True, unit_name=c.unit.name, data={"reply": c.public_reply})
+    attach(step, before, EvidencePhase.BEFORE)
+    attach(step, after, EvidencePhase.AFTER)
+    _close_duplicates(actor, c, step.now)
+    _notify(
+        _command_users(c.owner_unit),
+        "case_closed",
+        _("Case %(no)s was handled on the spot and closed") % {"no": c.tracking_no},
+        c,
+        body=step.comment,
+        exclude=actor,
     )
     return finished
 
@@ -531,6 +598,13 @@ def case_return_visit(
         case=c, method=method, rating=rating, notes=step.comment, visited_by=actor, visited_at=step.now
     )
     c.needs_return_visit = False
+    if rating:
+        # The resident's latest word is the case's rating everywhere (list, page, statistics):
+        # 满意 on the return visit replaces an earlier 不满意.
+        c.rating = rating
+        c.rated_at = step.now
+        if c.status == Status.CLOSED:
+            c.status = Status.RATED
     step.finish(data={"method": method, "rating": rating})
     return visit
 
@@ -593,8 +667,6 @@ def case_mediate(
     """调解: record one mediation session on a dispute case and update its mediation result."""
     step = _Step(actor=actor, case=case, action=Action.MEDIATE, version=version, comment=notes)
     c = step.case
-    if not c.category.is_dispute and not (c.category.parent_id and c.category.parent and c.category.parent.is_dispute):
-        raise ValidationFailed(_("Mediation is recorded on dispute cases only."), code="not_dispute")
     if outcome not in MediationOutcome.values:
         raise ValidationFailed(
             _("Choose the outcome of the session."),
@@ -719,6 +791,11 @@ def _original_param(actor: Any, value: Any) -> Case:
     return found
 
 
+def _files(actor: Any, params: dict[str, Any], uploaded: str = "files", tokens: str = "attachments") -> list[Any]:
+    """A step's evidence: files sent with it (a page) and tokens of files uploaded before (the API)."""
+    return [*(params.get(uploaded) or []), *claim(actor, params.get(tokens) or [], field=tokens)]
+
+
 def case_act(*, actor: Any, case: Case, action: str, version: int | None = None, **params: Any) -> Any:
     """Run workflow ``action`` with its parameters (as sent by a page or the API)."""
     comment = str(params.get("comment") or "")
@@ -769,11 +846,20 @@ def case_act(*, actor: Any, case: Case, action: str, version: int | None = None,
             comment=comment,
         )
     if action == Action.REPLY:
-        return case_reply(**common, comment=comment, resolved=params.get("resolved", True) is not False)
+        return case_reply(
+            **common, comment=comment, resolved=params.get("resolved", True) is not False, files=_files(actor, params)
+        )
     if action == Action.VERIFY:
-        return case_verify(**common, comment=comment)
+        return case_verify(**common, comment=comment, files=_files(actor, params))
     if action == Action.SEND_BACK:
-        return case_send_back(**common, comment=comment)
+        return case_send_back(**common, comment=comment, files=_files(actor, params))
+    if action == Action.HANDLE_ON_SPOT:
+        return case_handle_on_spot(
+            **common,
+            comment=comment,
+            after=_files(actor, params),
+            before=_files(actor, params, "before_files", "before_attachments"),
+        )
     if action == Action.CLOSE_UNRESOLVED:
         return case_close_unresolved(**common, comment=comment)
     if action == Action.RATE:

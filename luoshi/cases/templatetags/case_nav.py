@@ -8,6 +8,7 @@ from django import template
 
 from luoshi.cases import standards
 from luoshi.cases.permissions import KEYPERSON_ROLES, STATS_ROLES
+from luoshi.cases.workflow import ACTIVE_ROLES
 from luoshi.org.models import Unit, UnitKind
 from luoshi.org.scope import scope_for
 
@@ -29,7 +30,11 @@ def case_nav(context: Any) -> dict[str, bool]:
     scope = scope_for(request.user)
     roles = scope.roles
     flags = {
-        "report": Unit.objects.filter(scope.unit_q(), kind__in=list(standards.CASE_PLACE_KINDS), is_active=True)
+        # Only where the user holds a role that acts: a read-only viewer is offered no intake.
+        "report": bool(roles & ACTIVE_ROLES)
+        and Unit.objects.filter(
+            scope.unit_q(roles=ACTIVE_ROLES), kind__in=list(standards.CASE_PLACE_KINDS), is_active=True
+        )
         .exclude(kind=UnitKind.DISTRICT)
         .exists(),
         "keypersons": scope.is_all or bool(roles & KEYPERSON_ROLES),

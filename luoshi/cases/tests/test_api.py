@@ -171,6 +171,9 @@ def test_similar_and_categories_and_stats(client, w):
     assert far == []
     tree = c.get(f"{BASE}/categories").json()
     assert any(m["code"] == "07" and any(s["code"] == "07002" for s in m["children"]) for m in tree)
+    # Which sub-categories a grid worker may close on the spot (the catalogue's list, issue 14).
+    spot = sorted(s["code"] for m in tree for s in m["children"] if s["on_the_spot"])
+    assert spot == ["01001", "01003", "01006", "02001", "05001", "05002", "05003", "05005"]
     to_state(w, "rated")
     today = timezone.localdate()
     rows = c.get(f"{BASE}/stats", {"start": today - dt.timedelta(days=7), "end": today}).json()

@@ -316,10 +316,14 @@ def test_resident_rating_needs_the_token_and_unsatisfied_asks_for_a_return_visit
     case = services.case_rate(actor=None, case=case, rating="unsatisfied", token=case.public_token, comment="没修好")
     assert case.needs_return_visit
     assert Notification.objects.filter(recipient=w.supervisor, kind="case_unsatisfied").exists()
-    visit = services.case_return_visit(actor=w.community, case=case, comment="电话回访，已约定复查", method="phone")
+    # 回访 is the command unit's: the community where it happened may not record it (issue 14).
+    with pytest.raises(Forbidden):
+        services.case_return_visit(actor=w.community, case=case, comment="电话回访", method="phone")
+    visit = services.case_return_visit(actor=w.supervisor, case=case, comment="电话回访，已约定复查", method="phone")
     case.refresh_from_db()
     assert not case.needs_return_visit
-    assert visit.visited_by == w.community
+    assert visit.visited_by == w.supervisor
+    assert case.rating == "unsatisfied"  # a visit without a rating leaves the resident's word as it was
     case = services.case_reopen(actor=w.supervisor, case=case, comment="群众不满意，重新办理")
     assert case.status == Status.ACCEPTED
     assert case.outcome == ""
@@ -351,7 +355,7 @@ def test_mediation_only_on_disputes_and_agreement_needs_text(w):
     )
     dispute.refresh_from_db()
     assert dispute.mediation_result == "agreed"
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(Conflict) as refused:  # not a dispute: refused before anything is read (refusals.py)
         services.case_mediate(
             actor=w.staff,
             case=to_state(w, "handling"),
@@ -360,6 +364,7 @@ def test_mediation_only_on_disputes_and_agreement_needs_text(w):
             parties="b",
             outcome="failed",
         )
+    assert refused.value.code == "not_dispute"
 
 
 def test_notes_by_anyone_active_but_not_district_viewers(w):

@@ -21,7 +21,7 @@ STATES = ["reported", "accepted", "dispatched", "handling", "handled", "closed",
 ACTIONS = [
     "accept", "decline", "refer_up", "merge", "dispatch", "reassign", "add_co_unit", "return", "start",
     "co_reply", "request_extension", "decide_extension", "reply", "verify", "send_back", "close_unresolved",
-    "rate", "reopen", "return_visit", "supervise", "mediate", "note",
+    "rate", "reopen", "return_visit", "supervise", "mediate", "note", "handle_on_spot",
 ]  # fmt: skip
 # Where a role counts: the command unit, the handling unit, a co-unit, the place, any of them, the tracking link.
 WHERES = ["owner", "handler", "co_unit", "place", "any", "public"]
@@ -61,10 +61,11 @@ send_back         | handled             | handling   | owner:COMMAND place:FIELD
 close_unresolved  | accepted..handled   | closed     | owner:COMMAND                              | reason
 rate              | closed              | rated      | public:RESIDENT owner:COMMAND place:FIELD  | -
 reopen            | closed rated        | accepted   | owner:COMMAND                              | reason
-return_visit      | closed rated        | =          | owner:COMMAND place:FIELD                  | reason
+return_visit      | closed rated        | =          | owner:COMMAND                              | reason
 supervise         | reported..handled   | =          | owner:COMMAND                              | -
 mediate           | accepted..handled   | =          | handler:HANDLERS owner:COMMAND place:FIELD | -
 note              | reported..rated     | =          | any:ACTIVE                                 | reason
+handle_on_spot    | reported            | closed     | place:FIELD                                | reason
 """
 
 
@@ -92,8 +93,8 @@ SPEC = _spec()
 
 
 def test_the_written_table_is_complete():
-    assert len(TABLE.strip().splitlines()) == 22
-    assert len(SPEC) == 48
+    assert len(TABLE.strip().splitlines()) == 23
+    assert len(SPEC) == 49
 
 
 @pytest.mark.parametrize("action", ACTIONS)
@@ -146,9 +147,12 @@ OFFERED = [
     ),
     ("handling", {"co_unit": {"unit_staff"}, "any": {"unit_staff"}}, ["co_reply", "note"]),
     ("handled", {"place": {"grid_worker"}, "any": {"grid_worker"}}, ["verify", "send_back", "mediate", "note"]),
+    # 自行处置: offered by the table to the place's field workers; the category decides (refusals.py).
+    ("reported", {"place": {"grid_worker"}, "any": {"grid_worker"}}, ["handle_on_spot", "note"]),
     ("handled", {"handler": {"unit_staff"}, "any": {"unit_staff"}}, ["mediate", "note"]),
     ("closed", {"public": {"resident"}}, ["rate"]),
-    ("closed", {"place": {"community_staff"}, "any": {"community_staff"}}, ["rate", "return_visit", "note"]),
+    # 回访 is the command unit's (issue 14): the community where it happened records ratings, not visits.
+    ("closed", {"place": {"community_staff"}, "any": {"community_staff"}}, ["rate", "note"]),
     ("rated", {"owner": {"admin"}, "any": {"admin"}}, ["reopen", "return_visit", "note"]),
     ("rated", {"any": {"district_viewer"}}, []),
     ("merged", {w: set(ROLES) for w in WHERES}, []),
@@ -232,7 +236,7 @@ def test_every_refusal_the_api_documents(client, w):
         ("handled", "send_back", "grid"),
         ("accepted", "close_unresolved", "leader"),
         ("closed", "reopen", "supervisor"),
-        ("rated", "return_visit", "community"),
+        ("rated", "return_visit", "supervisor"),
         ("closed", "note", "grid"),
     ],
 )

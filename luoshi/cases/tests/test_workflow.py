@@ -41,6 +41,7 @@ SPEC: dict[tuple[str, str], str] = {
     (S.CLOSED, A.RATE): S.RATED,
     (S.CLOSED, A.REOPEN): S.ACCEPTED,
     (S.RATED, A.REOPEN): S.ACCEPTED,
+    (S.REPORTED, A.HANDLE_ON_SPOT): S.CLOSED,  # 自行处置 (issue 14)
 }
 # Actions that keep the state, and the states they are possible in.
 IN_PLACE: dict[str, set[str]] = {
@@ -76,12 +77,13 @@ WHO: dict[str, set[tuple[Where, str]]] = {
     A.CLOSE_UNRESOLVED: {(Where.OWNER, r) for r in CMD},
     A.RATE: {(Where.PUBLIC, RESIDENT)} | {(Where.OWNER, r) for r in CMD} | {(Where.PLACE, r) for r in FIELD},
     A.REOPEN: {(Where.OWNER, r) for r in CMD},
-    A.RETURN_VISIT: {(Where.OWNER, r) for r in CMD} | {(Where.PLACE, r) for r in FIELD},
+    A.RETURN_VISIT: {(Where.OWNER, r) for r in CMD},  # the command unit's, not the place's (issue 14)
     A.SUPERVISE: {(Where.OWNER, r) for r in CMD},
     A.MEDIATE: {(Where.HANDLER, r) for r in HANDLERS}
     | {(Where.OWNER, r) for r in CMD}
     | {(Where.PLACE, r) for r in FIELD},
     A.NOTE: {(Where.ANY, r) for r in set(Role.values) - {Role.DISTRICT_VIEWER}},
+    A.HANDLE_ON_SPOT: {(Where.PLACE, r) for r in FIELD},
 }
 ALL_ROLES = [*Role.values, RESIDENT]
 
