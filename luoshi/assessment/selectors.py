@@ -218,18 +218,24 @@ def appeals_for(user: Any, run: Run, subject_id: int | None = None) -> list[Appe
 
 
 def revision_changes(run: Run, user: Any) -> list[dict[str, Any]]:
-    """What the latest revision changed against the one before: subjects whose total or rank moved."""
+    """What the latest revision changed: the subjects it wrote new rows for (an upheld appeal writes the
+    appellant's row and those of the subjects whose rank moved), each against its row before."""
     if run.revision < 2:
         return []
     visible = set(permissions.results_visible_to(user, run).values_list("subject_id", flat=True))
-    before = {
-        r.subject_id: r
-        for r in Result.objects.filter(run=run, revision=run.revision - 1).defer("items", "records", "sections")
-    }
+    light = ("items", "records", "sections")
+    latest = [r for r in Result.objects.filter(run=run, revision=run.revision).defer(*light) if r.subject_id in visible]
+    before: dict[int, Result] = {}
+    for r in (
+        Result.objects.filter(run=run, revision__lt=run.revision, subject_id__in=[r.subject_id for r in latest])
+        .defer(*light)
+        .order_by("subject_id", "-revision")
+    ):
+        before.setdefault(r.subject_id, r)
     changes = []
-    for r in Result.objects.filter(run=run, revision=run.revision).defer("items", "records", "sections"):
+    for r in latest:
         old = before.get(r.subject_id)
-        if r.subject_id in visible and old is not None and (old.total != r.total or old.rank != r.rank):
+        if old is not None and (old.total != r.total or old.rank != r.rank):
             changes.append({"name": r.name, "subject_id": r.subject_id, "old_total": old.total, "total": r.total,
                             "old_rank": old.rank, "rank": r.rank, "diff": r.total - old.total})  # fmt: skip
     return sorted(changes, key=lambda c: c["rank"] or 0)

@@ -286,7 +286,7 @@ def _check_row(
                     continue
                 fields[key] = parcels.get(text)
             elif key == "cadre":
-                named = cadres.get(text, []) if text else [None]
+                named: list[Person | None] = list(cadres.get(text, [])) if text else [None]
                 if len(named) != 1:
                     message = (
                         _("%(column)s: nobody named “%(name)s” holds a position in %(unit)s.")
