@@ -327,9 +327,8 @@ def pages(runs: int, run_id: int) -> None:
             assert response.status_code == 200, (url, response.status_code)
         times.sort()
         p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
-        print(
-            f"| {label} | {statistics.median(times):.0f} ms | {p95:.0f} ms | {statistics.median(cpus):.0f} ms | {len(q)} |"
-        )
+        median, cpu_median = statistics.median(times), statistics.median(cpus)
+        print(f"| {label} | {median:.0f} ms | {p95:.0f} ms | {cpu_median:.0f} ms | {len(q)} |")
 
 
 def main() -> None:
