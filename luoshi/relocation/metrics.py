@@ -146,25 +146,32 @@ def signing_rate(subjects: Sequence[Subject], period: Period, param: str) -> Map
     )
 
 
-def signing_rate_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
-    """The households not signed by the end of the period (what keeps the rate down)."""
-    rows = (
+def _unsigned_by(period: Period) -> QuerySet[Household]:
+    return (
         _started_by(period)
-        .filter(**{f"{UNIT_PATH}__startswith": subject.path})
         .filter(Q(signed_on__isnull=True) | Q(signed_on__gt=period.end))
         .order_by("campaign_id", "number")
-        .values_list("id", "campaign_id", "campaign__name", "number")[:limit]
     )
-    return [
-        Record(
-            "relocation.household",
-            pk,
-            f"{name} {number}",
-            reverse("relocation:household", args=[campaign_id, pk]),
-            _("not signed by %(date)s") % {"date": period.end.isoformat()},
-        )
-        for pk, campaign_id, name, number in rows
-    ]
+
+
+def _unsigned_record(period: Period, pk: int, campaign_id: int, name: str, number: str) -> Record:
+    note = _("not signed by %(date)s") % {"date": period.end.isoformat()}
+    return Record("relocation.household", pk, f"{name} {number}", _household_url(campaign_id, pk), note)
+
+
+def signing_rate_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
+    """The households not signed by the end of the period (what keeps the rate down)."""
+    rows = _unsigned_by(period).filter(**{f"{UNIT_PATH}__startswith": subject.path}).values_list(*_STEP_FIELDS)[:limit]
+    return [_unsigned_record(period, *row) for row in rows]
+
+
+def signing_rate_records_bulk(
+    subjects: Sequence[Subject], period: Period, param: str, limit: int
+) -> Mapping[Subject, Sequence[Record]]:
+    rows = _unsigned_by(period).filter(_bulk_q(subjects)).values_list(UNIT_PATH, *_STEP_FIELDS)
+    return metrics.spread_rows(
+        subjects, ((r[0], None, partial(_unsigned_record, period, *r[1:])) for r in rows.iterator()), limit
+    )
 
 
 def register() -> None:
@@ -216,6 +223,7 @@ def register() -> None:
             UNITS,
             signing_rate,
             signing_rate_records,
+            records_bulk=signing_rate_records_bulk,
             description=gettext_lazy(
                 "Of the households on the ledgers of campaigns whose signing had started, the share signed "
                 "by the end of the period."

@@ -110,3 +110,16 @@ def test_a_cadre_counts_the_households_they_are_responsible_for(
         for subject in every:
             assert bulk[subject] == metrics.records("relocation.households_signed", subject, JULY, limit=limit)
     assert [r.label.split(" ")[1] for r in bulk[Subject.unit(s.township)]] == ["002", "005", "003"]
+
+
+@pytest.mark.parametrize("key", ["relocation.signing_rate", "relocation.households_vacated", "relocation.area_signed"])
+def test_bulk_records_match_each_subjects_records_in_one_query(
+    s: Scene, ledger: None, tree: Any, key: str, django_assert_num_queries: Any
+) -> None:
+    every = [Subject.unit(u) for u in (tree["district"], s.township, s.team, s.other_township, s.other_dept)]
+    for limit in (1, 5):
+        with django_assert_num_queries(1):
+            bulk = metrics.records_bulk(key, every, JULY, limit=limit)
+        for subject in every:
+            assert bulk[subject] == metrics.records(key, subject, JULY, limit=limit), (key, subject)
+    assert bulk[Subject.unit(s.township)]  # the township has records behind each of these figures
