@@ -448,16 +448,6 @@ def file_appeal(request: HttpRequest, run_id: int, subject_id: int, payload: Ass
     return HttpStatus(201, _one_appeal(appeal.pk))
 
 
-def _visible_appeal(request: HttpRequest, appeal_id: int) -> Appeal:
-    appeal = Appeal.objects.select_related("run").filter(pk=appeal_id).first()
-    if appeal is None:
-        raise NotFound()
-    run = selectors.access_run(request.user, appeal.run_id)
-    if not any(a.pk == appeal.pk for a in selectors.appeals_for(request.user, run)):
-        raise NotFound()
-    return appeal
-
-
 @router.post(
     "/appeals/{int:appeal_id}/evidence",
     response={201: list[AssessmentEvidenceOut], **ERRORS},
@@ -465,7 +455,7 @@ def _visible_appeal(request: HttpRequest, appeal_id: int) -> Appeal:
     "per appeal; type, size and content are checked)",
 )
 def appeal_evidence(request: HttpRequest, appeal_id: int, files: File[list[UploadedFile]]) -> Any:
-    appeal = _visible_appeal(request, appeal_id)
+    appeal = selectors.access_appeal(request.user, appeal_id)
     stored = services.appeal_add_evidence(actor=request.user, appeal=appeal, files=files)
     return HttpStatus(201, [_evidence(e) for e in stored])
 
@@ -476,7 +466,7 @@ def appeal_evidence(request: HttpRequest, appeal_id: int, files: File[list[Uploa
     summary="Uphold (a new published version) or reject an appeal, with a reply",
 )
 def decide_appeal(request: HttpRequest, appeal_id: int, payload: AssessmentDecisionIn) -> Any:
-    appeal = _visible_appeal(request, appeal_id)
+    appeal = selectors.access_appeal(request.user, appeal_id)
     services.appeal_decide(
         actor=request.user, appeal=appeal, action=payload.action, reply=payload.reply,
         corrected_points=payload.corrected_points,

@@ -26,3 +26,9 @@ class AssessmentConfig(AppConfig):
         )
         register_demo(950, "assessment", demo.load)
         register_router("/assessment", api.router, order=90)
+
+        # The cockpit's standings panel (docs/cockpit.md); the bulletin section is found by
+        # luoshi.core.bulletin_sections.autodiscover (luoshi/assessment/bulletin.py).
+        from luoshi.assessment import cockpit
+
+        cockpit.register()

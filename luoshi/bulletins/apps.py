@@ -12,7 +12,6 @@ class BulletinsConfig(AppConfig):
         from luoshi.bulletins import api, demo, jobs, permissions, workflow
         from luoshi.core import audit, bulletin_sections
         from luoshi.core.registry import NavItem, PeriodicJob, register_demo, register_nav, register_periodic
-        from luoshi.org.scope import scope_for
 
         permissions.register_rules()
         # every app's bulletin.py (tasks, cases, indicators, projects, and any later one) registers its sections
@@ -22,7 +21,7 @@ class BulletinsConfig(AppConfig):
         register_nav(
             NavItem(
                 "bulletins", _("Bulletins"), "bulletins:list", "inbox", order=690,
-                visible=lambda user: not scope_for(user).is_empty,
+                visible=permissions.shows_in_menu,
             )
         )  # fmt: skip
         # after every domain app's demo data, so the bulletins report on it

@@ -17,6 +17,8 @@ from luoshi.org.permissions import Rule, register
 from luoshi.org.scope import scope_for
 
 ALL = frozenset(Role.values)
+#: Roles that issue bulletins or receive them (a grid worker does neither: no menu entry for them).
+NAV_ROLES = ALL - {Role.GRID_WORKER}
 
 
 def _unit(obj: Bulletin) -> Unit:
@@ -44,3 +46,9 @@ def roles_at(user: Any, bulletin: Bulletin) -> frozenset[str]:
 def can_create_somewhere(user: Any) -> bool:
     scope = scope_for(user)
     return scope.is_all or bool(scope.roles & EDITORS)
+
+
+def shows_in_menu(user: Any) -> bool:
+    """The menu entry (no query: nav runs on every page): roles that issue or receive bulletins."""
+    scope = scope_for(user)
+    return scope.is_all or bool(scope.roles & NAV_ROLES)

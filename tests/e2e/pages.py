@@ -89,6 +89,8 @@ def pages_for(username: str) -> list[str]:
     return nav_paths(User.objects.get(username=username))
 
 
-# The bulletins (督查通报) entry comes right before the notifications, for every role.
-for _paths in EXPECTED.values():
-    _paths.insert(_paths.index("/notifications/") if "/notifications/" in _paths else len(_paths), "/bulletins/")
+# The bulletins (督查通报) entry comes right before the notifications, for every role that issues or
+# receives bulletins (not the grid worker).
+for _role, _paths in EXPECTED.items():
+    if _role != "grid":
+        _paths.insert(_paths.index("/notifications/") if "/notifications/" in _paths else len(_paths), "/bulletins/")

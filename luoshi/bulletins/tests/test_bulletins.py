@@ -34,8 +34,11 @@ def test_registry_offers_each_kind_its_sections() -> None:
     ]  # fmt: skip
     assert [p.key for p in bs.providers_for(bs.MONTHLY)] == [
         "tasks.flow", "tasks.lights", "cases.cards", "cases.townships", "indicators.ranks", "projects.lagging",
+        "assessment.results",
     ]  # fmt: skip
-    assert [p.key for p in bs.providers_for(bs.RANKING)] == ["cases.townships", "indicators.ranks"]
+    assert [p.key for p in bs.providers_for(bs.RANKING)] == [
+        "cases.townships", "indicators.ranks", "assessment.results",
+    ]  # fmt: skip
     with pytest.raises(ValueError, match="unknown bulletin kinds"):
         bs.register_section(bs.SectionProvider("x", "x", 1, frozenset({"daily"}), lambda u, s, e: bs.SectionContent()))
 

@@ -66,6 +66,21 @@ def test_who_reads_what(demo: dict[str, Any], username: str) -> None:
     assert c.get("/bulletins/new/").status_code == (200 if may_create else 404)
 
 
+# role → the menu offers 督查通报: every role that issues or receives bulletins; not the grid worker
+IN_MENU = {
+    "admin": True, "supervisor": True, "leader": True, "resp_leader": True, "staff": True, "community": True,
+    "grid": False, "district": True, "tongtai": True,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("username", sorted(IN_MENU))
+def test_the_menu_entry_is_for_those_who_issue_or_receive(demo_org: Any, username: str) -> None:
+    from luoshi.core.registry import nav_items
+
+    user = User.objects.get(username=username)
+    assert ("bulletins" in {item.key for item in nav_items(user)}) is IN_MENU[username]
+
+
 def test_actions_offered_are_the_ones_accepted(demo: dict[str, Any]) -> None:
     draft = demo["draft"]
     leader, supervisor = client_for("leader"), client_for("supervisor")
