@@ -12,13 +12,14 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from django.urls import reverse
+from ninja import Field, File, Query, Router, Schema, UploadedFile
 from ninja.responses import Status as HttpStatus
 
 from luoshi.api.pagination import paginate
 from luoshi.api.schemas import BodySchema, ErrorOut, PageOut, PlainOut
 from luoshi.assessment import permissions, selectors, services, workflow
-from luoshi.assessment.models import Appeal, Item, Result, Run, RunState
+from luoshi.assessment.models import Appeal, Evidence, Item, Result, Run, RunState
 from luoshi.assessment.workflow import Action
 from luoshi.core.errors import NotFound
 
@@ -108,6 +109,13 @@ class AssessmentResultOut(PlainOut):
     pending_manual_scores: int
 
 
+class AssessmentEvidenceOut(PlainOut):
+    id: int
+    name: str
+    size: int
+    url: str = Field(description="Where the file is downloaded (for those who may see the result)")
+
+
 class AssessmentItemScoreOut(PlainOut):
     item_id: int
     section_id: int
@@ -120,6 +128,8 @@ class AssessmentItemScoreOut(PlainOut):
     earned: Decimal | None = Field(None, description="Points earned; null for a manual item not scored yet")
     contribution: Decimal = Field(description="What the item adds to (or takes from) the total")
     rank: int | None = None
+    reason: str = Field("", description="A manual score's written reason")
+    evidence: list[AssessmentEvidenceOut] = Field([], description="A manual score's evidence files")
 
 
 class AssessmentBreakdownOut(AssessmentResultOut):
@@ -156,6 +166,7 @@ class AssessmentAppealOut(PlainOut):
     corrected_points: Decimal | None
     revision: int | None
     filed_at: dt.datetime
+    evidence: list[AssessmentEvidenceOut]
 
 
 class AssessmentRunQuery(Schema):
@@ -238,13 +249,22 @@ def _dec(value: Any) -> Decimal | None:
     return None if value in (None, "") else Decimal(str(value))
 
 
+def _evidence(e: Evidence) -> dict[str, Any]:
+    return {"id": e.pk, "name": e.name, "size": e.size, "url": reverse("assessment:evidence", args=[e.pk])}
+
+
 def _appeal(a: Appeal) -> dict[str, Any]:
+    """An appeal (its ``files`` prefetched)."""
     return {
         "id": a.pk, "subject_id": a.subject_id, "unit_name": a.unit.name, "item_id": a.item_id,
         "item_name": a.item.name, "reason": a.reason, "state": a.state, "reply": a.reply,
         "old_points": a.old_points, "corrected_points": a.corrected_points, "revision": a.revision,
-        "filed_at": a.filed_at,
+        "filed_at": a.filed_at, "evidence": [_evidence(e) for e in a.files.all()],
     }  # fmt: skip
+
+
+def _one_appeal(pk: int) -> dict[str, Any]:
+    return _appeal(Appeal.objects.select_related("unit", "item").prefetch_related("files").get(pk=pk))
 
 
 def _item(run: Run, item_id: int) -> Item:
@@ -342,13 +362,17 @@ def get_result(request: HttpRequest, run_id: int, subject_id: int) -> Any:
     run = selectors.access_run(request.user, run_id)
     result = selectors.access_result(request.user, run, subject_id)
     structure = selectors.structure_of(run)
+    manual = selectors.manual_scores(run, subject_id) if any(i.kind == "manual" for i in structure.items) else {}
     items = []
     for line in selectors.breakdown(structure, result):
         for i in line.items:
+            score = manual.get(i.item.id)
             items.append({
                 "item_id": i.item.id, "section_id": line.section.id, "name": i.item.name, "kind": i.item.kind,
                 "points": i.item.points, "value": _dec(i.value), "basis": i.basis, "count": i.count,
                 "earned": _dec(i.points), "contribution": Decimal(i.contribution), "rank": i.rank,
+                "reason": score.reason if score else "",
+                "evidence": [_evidence(e) for e in getattr(score, "evidence", [])],
             })  # fmt: skip
     roles = permissions.result_roles(request.user, run, result)
     allowed = [a for a in workflow.allowed_actions(run.state, roles) if a in (Action.SCORE, Action.APPEAL)]
@@ -375,7 +399,7 @@ def item_records(request: HttpRequest, run_id: int, subject_id: int, item_id: in
 @router.post(
     "/runs/{int:run_id}/results/{int:subject_id}/manual-scores",
     response={200: AssessmentBreakdownOut, **ERRORS},
-    summary="Enter a manual item's score with its reason (evidence files: on the page)",
+    summary="Enter a manual item's score with its reason (then add evidence files to it: …/evidence)",
 )
 def manual_score(request: HttpRequest, run_id: int, subject_id: int, payload: AssessmentManualScoreIn) -> Any:
     run = selectors.access_run(request.user, run_id)
@@ -385,6 +409,23 @@ def manual_score(request: HttpRequest, run_id: int, subject_id: int, payload: As
         points=payload.points, reason=payload.reason,
     )  # fmt: skip
     return get_result(request, run_id, subject_id)
+
+
+@router.post(
+    "/runs/{int:run_id}/results/{int:subject_id}/manual-scores/{int:item_id}/evidence",
+    response={201: list[AssessmentEvidenceOut], **ERRORS},
+    summary="Add evidence files to a manual score already entered (multipart field `files`; at most 5 files "
+    "per score; type, size and content are checked)",
+)
+def manual_score_evidence(
+    request: HttpRequest, run_id: int, subject_id: int, item_id: int, files: File[list[UploadedFile]]
+) -> Any:
+    run = selectors.access_run(request.user, run_id)
+    selectors.access_result(request.user, run, subject_id)
+    stored = services.manual_score_add_evidence(
+        actor=request.user, run=run, item=_item(run, item_id), subject_id=subject_id, files=files
+    )
+    return HttpStatus(201, [_evidence(e) for e in stored])
 
 
 @router.get("/runs/{int:run_id}/appeals", response={200: list[AssessmentAppealOut], **ERRORS}, summary="Appeals")
@@ -404,7 +445,19 @@ def file_appeal(request: HttpRequest, run_id: int, subject_id: int, payload: Ass
     appeal = services.appeal_file(
         actor=request.user, run=run, result=result, item=_item(run, payload.item_id), reason=payload.reason
     )
-    return HttpStatus(201, _appeal(Appeal.objects.select_related("unit", "item").get(pk=appeal.pk)))
+    return HttpStatus(201, _one_appeal(appeal.pk))
+
+
+@router.post(
+    "/appeals/{int:appeal_id}/evidence",
+    response={201: list[AssessmentEvidenceOut], **ERRORS},
+    summary="Add evidence files to an appeal waiting for a decision (multipart field `files`; at most 5 files "
+    "per appeal; type, size and content are checked)",
+)
+def appeal_evidence(request: HttpRequest, appeal_id: int, files: File[list[UploadedFile]]) -> Any:
+    appeal = selectors.access_appeal(request.user, appeal_id)
+    stored = services.appeal_add_evidence(actor=request.user, appeal=appeal, files=files)
+    return HttpStatus(201, [_evidence(e) for e in stored])
 
 
 @router.post(
@@ -418,4 +471,4 @@ def decide_appeal(request: HttpRequest, appeal_id: int, payload: AssessmentDecis
         actor=request.user, appeal=appeal, action=payload.action, reply=payload.reply,
         corrected_points=payload.corrected_points,
     )  # fmt: skip
-    return _appeal(Appeal.objects.select_related("unit", "item").get(pk=appeal_id))
+    return _one_appeal(appeal_id)

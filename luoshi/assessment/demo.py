@@ -1,6 +1,7 @@
 """Demo assessment: the district's township scheme with two published monthly runs and an upheld
-appeal, and 城东街道's cadre scheme for its 征迁 and 招商 posts (one run published, the last under
-review with one manual score left for the supervisor).
+appeal, and 城东街道's cadre schemes (赛马) for its 征迁 post — scored on the households each cadre
+signed as their responsible cadre (包户干部): one run published, the last under review with one
+manual score left for the supervisor — and its 招商 post (two runs published).
 
 Items are built from the metrics registered when the demo loads: tasks always; cases and
 indicators when their apps register metrics (their items are left out otherwise).
@@ -29,12 +30,13 @@ from luoshi.assessment.models import (
 from luoshi.assessment.rules import SectionKind
 from luoshi.assessment.workflow import Action, AppealAction
 from luoshi.core import metrics
-from luoshi.core.metrics import Direction, Period, PeriodKind, SubjectKind
+from luoshi.core.metrics import Period, PeriodKind
 from luoshi.core.timeutil import today as local_today
 from luoshi.org.models import Unit, UnitKind
 
 TOWNSHIP_SCHEME = "乡镇（街道）月度综合考核方案（2026版）"
-CADRE_SCHEME = "城东街道一线岗位干部赛马考核（征迁岗·招商岗）"
+CADRE_SCHEME = "城东街道征迁岗干部赛马考核"
+INVESTMENT_SCHEME = "城东街道招商岗干部赛马考核"
 
 
 def is_loaded() -> bool:
@@ -48,19 +50,6 @@ def _has(key: str) -> bool:
     except metrics.UnknownMetric:
         return False
     return metric.param is None or bool(list(metric.param.choices()))
-
-
-def _auto_rule(metric: metrics.Metric, points: Decimal) -> dict[str, Any]:
-    """A sensible rule for a metric the demo does not know by name: linear for rates, per event for counts."""
-    if str(metric.unit) == "%":
-        if metric.direction == Direction.HIGHER:
-            return {"kind": "linear", "worst": "60", "best": "100"}
-        return {"kind": "linear", "worst": "20", "best": "0"}
-    if metric.direction == Direction.LOWER:
-        return {"kind": "per_event", "each": "1", "cap": str(points)}
-    if "万元" in str(metric.unit):  # an amount: 0.02 points per 万元, up to full points
-        return {"kind": "per_event", "each": "0.02", "cap": str(points)}
-    return {"kind": "per_event", "each": str(points / 5), "cap": str(points)}  # a count: a fifth per record
 
 
 def _item(actor: Any, section: Any, name: str, points: str, key: str = "", rule: Any = None, param: str = "",
@@ -135,19 +124,20 @@ def _township_scheme(admin: User, district: Unit) -> Scheme:
     return scheme
 
 
-def _cadre_scheme(admin: User, chengdong: Unit) -> Scheme:
+def _cadre_scheme(admin: User, chengdong: Unit, *, name: str, post: str, description: str,
+                  results: list[tuple[str, str, str, dict[str, Any]]]) -> Scheme:  # fmt: skip
+    """A 赛马 of the cadres on one front-line post: their own results on the post, a reviewer's
+    evaluation, and the tasks they lead."""
     scheme = services.scheme_create(
-        actor=admin, owner=chengdong, name=CADRE_SCHEME, subject_type=SubjectType.PERSON,
-        posts=[Post.RELOCATION, Post.INVESTMENT], period_kind=PeriodKind.MONTH,
-        description="把征迁、招商一线岗位作为赛马场，按月晾晒干部实绩。",
+        actor=admin, owner=chengdong, name=name, subject_type=SubjectType.PERSON, posts=[post],
+        period_kind=PeriodKind.MONTH, description=description,
     )  # fmt: skip
     version = scheme.versions.get()
-    results = services.section_save(actor=admin, version=version, name="攻坚实绩", weight="1")
-    picked = [m for m in metrics.all_metrics(SubjectKind.PERSON) if m.app in {"projects", "relocation"}][:2]
-    for metric in picked:
-        if metric.param is None:
-            _item(admin, results, str(metric.label)[:100], "20", metric.key, _auto_rule(metric, Decimal(20)))
-    _item(admin, results, "岗位实绩评价", "30", description="由街道督查办结合台账和走访评定")
+    section = services.section_save(actor=admin, version=version, name="攻坚实绩", weight="1")
+    for item_name, points, key, rule in results:
+        if _has(key):
+            _item(admin, section, item_name, points, key, rule, description=RULE_NOTES.get(key, ""))
+    _item(admin, section, "岗位实绩评价", "30", description="由街道督查办结合台账和走访评定")
     tasks = services.section_save(actor=admin, version=version, name="任务落实", weight="1")
     _item(
         admin, tasks, "牵头任务按期完成率", "15", "tasks.on_time_rate", {"kind": "linear", "worst": "60", "best": "100"}
@@ -155,6 +145,29 @@ def _cadre_scheme(admin: User, chengdong: Unit) -> Scheme:
     _item(admin, tasks, "逾期未办结任务", "15", "tasks.overdue_open", {"kind": "per_event", "each": "5", "cap": "15"})
     services.version_publish(actor=admin, version=version)
     return scheme
+
+
+RULE_NOTES = {
+    "relocation.households_signed": "当月包户签约每1户得2分，最高30分",
+    "projects.leads_signed": "当月每签约1条招商线索得10分，最高30分",
+}
+
+
+def _relocation_cadres(admin: User, chengdong: Unit) -> Scheme:
+    return _cadre_scheme(
+        admin, chengdong, name=CADRE_SCHEME, post=Post.RELOCATION,
+        description="把征迁一线作为赛马场，按月晾晒征迁岗干部的包户签约实绩。",
+        results=[("包户签约户数", "30", "relocation.households_signed", {"kind": "per_event", "each": "2",
+                                                                       "cap": "30"})],
+    )  # fmt: skip
+
+
+def _investment_cadres(admin: User, chengdong: Unit) -> Scheme:
+    return _cadre_scheme(
+        admin, chengdong, name=INVESTMENT_SCHEME, post=Post.INVESTMENT,
+        description="把招商一线作为赛马场，按月晾晒招商岗干部的签约实绩。",
+        results=[("签约招商线索", "30", "projects.leads_signed", {"kind": "per_event", "each": "10", "cap": "30"})],
+    )  # fmt: skip
 
 
 def _score_manual(run: Run, admin: User, *, skip_subject: int | None = None) -> None:
@@ -205,7 +218,12 @@ def load(*, stdout: Any = None) -> dict[str, int]:
             actor=admin, appeal=appeal, action=AppealAction.UPHOLD, corrected_points=manual_item.points,
             reply="经复核回访记录属实，群众评议调整为满分。",
         )  # fmt: skip
-    cadres = _cadre_scheme(admin, chengdong)
+    investment = _investment_cadres(admin, chengdong)
+    for period in (before, last):
+        run = services.run_compute(actor=admin, scheme=investment, period_key=period.key)
+        _score_manual(run, admin)
+        _publish(run, admin)
+    cadres = _relocation_cadres(admin, chengdong)
     run = services.run_compute(actor=admin, scheme=cadres, period_key=before.key)
     _score_manual(run, admin)
     _publish(run, admin)

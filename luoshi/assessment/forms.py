@@ -56,13 +56,27 @@ def metric_choices(subject_kind: str) -> list[tuple[str, str]]:
     return [("", "—")] + [(m.key, f"{m.label}（{m.unit}）") for m in metrics.all_metrics(subject_kind)]
 
 
+def param_choices(subject_kind: str) -> list[Any]:
+    """The parameters of the metrics that take one, grouped by metric (each metric's ``choices()`` read once:
+    build this once per page and hand it to every item form)."""
+    groups: list[Any] = [("", "—")]
+    for m in metrics.all_metrics(subject_kind):
+        if m.param is not None:
+            groups.append((f"{m.label} · {m.param.label}", [(c.value, c.label) for c in m.param.choices()]))
+    return groups
+
+
 class ItemForm(forms.Form):
     name = forms.CharField(label=_("item"), max_length=100, validators=[no_control_characters])
     kind = forms.ChoiceField(label=_("kind"), choices=ItemKind.choices)
     points = forms.DecimalField(label=_("points"), max_digits=7, decimal_places=2, min_value=0)
     weight = forms.DecimalField(label=_("weight"), max_digits=6, decimal_places=2, min_value=0, initial=1)
     metric_key = forms.ChoiceField(label=_("metric"), required=False)
-    metric_param = forms.CharField(label=_("metric parameter"), required=False, max_length=64)
+    metric_param = forms.ChoiceField(
+        label=_("metric parameter"),
+        required=False,
+        help_text=_("For the metrics that take one (a case stage, an indicator)."),
+    )
     rule_kind = forms.ChoiceField(label=_("scoring rule"), required=False, choices=[
         ("", "—"), (RuleKind.LINEAR, _("Linear between two values")), (RuleKind.RANK, _("Points by rank")),
         (RuleKind.PER_EVENT, _("Per event, with a cap")), (RuleKind.GATE, _("Pass or fail")),
@@ -84,9 +98,10 @@ class ItemForm(forms.Form):
         label=_("how it is scored"), required=False, max_length=300, validators=[no_control_characters]
     )
 
-    def __init__(self, *args: Any, subject_kind: str = "unit", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, subject_kind: str = "unit", params: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["metric_key"].choices = metric_choices(subject_kind)  # type: ignore[attr-defined]
+        self.fields["metric_param"].choices = params if params is not None else param_choices(subject_kind)  # type: ignore[attr-defined]
 
     def rule(self) -> dict[str, Any]:
         d = self.cleaned_data

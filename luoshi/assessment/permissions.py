@@ -4,10 +4,17 @@
   edit the scheme, compute runs, enter manual scores, freeze, publish, decide appeals and
   archive. Everyone else holding a role over the organising unit (leaders, district
   viewers …) reads the whole run once it is computed.
-- A scored unit's people (any role at or above the unit) see the unit's own result of a
-  published run; leaders, responsible leaders, supervisors and staff there may appeal it.
-- A scored cadre sees their own result (and may appeal it); leaders over the cadre's unit
-  see their scope's cadres.
+- A scored unit's people (any role at or above the unit) see a **published** run's whole
+  ranking — every subject's total, subtotals, rank and band: the 晾晒比拼 is public among
+  the peers it ranks — but the breakdown (items, figures, the records behind them, manual
+  scores, evidence, appeals) only of the results in their own scope; leaders, responsible
+  leaders, supervisors and staff there may appeal it.
+- A scored cadre likewise sees the published ranking of the run and their own breakdown
+  (and may appeal it); leaders over the cadre's unit see the breakdowns of their scope's
+  cadres.
+
+``results_visible_to`` is what a user may open (breakdowns); ``ranking_visible_to`` is the
+table they are shown. The role table in tests/test_permissions.py states both, role by role.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from luoshi.assessment.models import Result, Run, RunState, Scheme
+from luoshi.assessment.models import Result, Run, RunState, Scheme, SubjectType
 from luoshi.assessment.workflow import RunRole
 from luoshi.org.models import Role, Unit
 from luoshi.org.permissions import ALL_ROLES, Rule, register
@@ -25,6 +32,9 @@ from luoshi.org.scope import scope_for
 ORGANISERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 APPELLANTS = frozenset({Role.LEADER, Role.RESPONSIBLE_LEADER, Role.SUPERVISOR, Role.UNIT_STAFF, Role.ADMIN})
 READERS = frozenset(Role.values) - {Role.GRID_WORKER}
+#: Who sees the cadres of their scope (a cadre's colleagues on staff see only the published ranking, and
+#: only if they are scored in it themselves).
+OVER_CADRES = frozenset({Role.LEADER, Role.RESPONSIBLE_LEADER, Role.SUPERVISOR, Role.ADMIN, Role.DISTRICT_VIEWER})
 PUBLIC_STATES = (RunState.PUBLISHED, RunState.ARCHIVED)
 
 VIEW = "assessment.scheme.view"
@@ -73,11 +83,16 @@ def runs_visible_to(user: Any) -> QuerySet[Run]:
         return Run.objects.all()
     if not getattr(user, "is_authenticated", False):
         return Run.objects.none()
-    mine = Result.objects.filter(run=OuterRef("pk"), is_current=True).filter(
-        (scope.unit_q("unit") if not scope.is_empty else Q(pk__in=[])) | _own_result_q(user)
+    current = Result.objects.filter(run=OuterRef("pk"), is_current=True)
+    units = current.filter((scope.unit_q("unit") if not scope.is_empty else Q(pk__in=[])) | _own_result_q(user))
+    cadres = current.filter(
+        (scope.unit_q("unit", OVER_CADRES) if not scope.is_empty else Q(pk__in=[])) | _own_result_q(user)
     )
     owned = scope.unit_q("scheme__owner") if not scope.is_empty else Q(pk__in=[])
-    return Run.objects.filter(owned | (Q(state__in=PUBLIC_STATES) & Exists(mine)))
+    subject_side = (Q(scheme__subject_type=SubjectType.UNIT) & Exists(units)) | (
+        Q(scheme__subject_type=SubjectType.PERSON) & Exists(cadres)
+    )
+    return Run.objects.filter(owned | (Q(state__in=PUBLIC_STATES) & subject_side))
 
 
 def sees_whole_run(user: Any, run: Run) -> bool:
@@ -92,8 +107,19 @@ def results_visible_to(user: Any, run: Run) -> QuerySet[Result]:
     scope = scope_for(user)
     q = _own_result_q(user)
     if not scope.is_empty:
-        q |= scope.unit_q("unit")
+        q |= scope.unit_q("unit", OVER_CADRES if run.scheme.subject_type == SubjectType.PERSON else None)
     return base.filter(q)
+
+
+def ranking_visible_to(user: Any, run: Run) -> QuerySet[Result]:
+    """The run's current results in the table the user is shown: the whole ranking for readers over the
+    organising unit, and, once published, for anyone with a result of the run in their scope (or their own)."""
+    base = Result.objects.filter(run=run, is_current=True)
+    if sees_whole_run(user, run):
+        return base
+    if run.state in PUBLIC_STATES and results_visible_to(user, run).exists():
+        return base
+    return results_visible_to(user, run)
 
 
 def run_roles(user: Any, run: Run) -> frozenset[str]:

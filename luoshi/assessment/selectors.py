@@ -61,9 +61,10 @@ def latest_version(scheme: Scheme) -> SchemeVersion | None:
 def run_results(
     user: Any, run: Run, *, sort: str = "rank", band: str = "", q: str = ""
 ) -> QuerySet[Result] | SectionSorted:
-    """The run's visible current results (breakdown JSON left out), sorted by a column (in the database: a
-    page costs one COUNT and one SELECT) or by a section subtotal (ids sorted in Python, then the rows)."""
-    rows = permissions.results_visible_to(user, run).defer("items", "records")
+    """The run's ranking as the user is shown it (breakdown JSON left out: :func:`permissions.ranking_visible_to`),
+    sorted by a column (in the database: a page costs one COUNT and one SELECT) or by a section subtotal (ids
+    sorted in Python, then the rows)."""
+    rows = permissions.ranking_visible_to(user, run).defer("items", "records")
     if band:
         rows = rows.filter(band=band)
     if q:
@@ -103,6 +104,14 @@ class SectionSorted:
 
     def __iter__(self) -> Iterator[Result]:
         return iter(self[:])
+
+
+def openable_subjects(user: Any, run: Run) -> set[int] | None:
+    """The subjects whose breakdown the user may open from the table: ``None`` for all of them (readers
+    over the organising unit), else the ids of the results in their scope (one small query)."""
+    if permissions.sees_whole_run(user, run):
+        return None
+    return set(permissions.results_visible_to(user, run).values_list("subject_id", flat=True))
 
 
 def access_result(user: Any, run: Run, subject_id: int) -> Result:
@@ -231,18 +240,24 @@ def access_appeal(user: Any, pk: int) -> Appeal:
 
 
 def revision_changes(run: Run, user: Any) -> list[dict[str, Any]]:
-    """What the latest revision changed against the one before: subjects whose total or rank moved."""
+    """What the latest revision changed: the subjects it wrote new rows for (an upheld appeal writes the
+    appellant's row and those of the subjects whose rank moved), each against its row before."""
     if run.revision < 2:
         return []
-    visible = set(permissions.results_visible_to(user, run).values_list("subject_id", flat=True))
-    before = {
-        r.subject_id: r
-        for r in Result.objects.filter(run=run, revision=run.revision - 1).defer("items", "records", "sections")
-    }
+    visible = set(permissions.ranking_visible_to(user, run).values_list("subject_id", flat=True))
+    light = ("items", "records", "sections")
+    latest = [r for r in Result.objects.filter(run=run, revision=run.revision).defer(*light) if r.subject_id in visible]
+    before: dict[int, Result] = {}
+    for r in (
+        Result.objects.filter(run=run, revision__lt=run.revision, subject_id__in=[r.subject_id for r in latest])
+        .defer(*light)
+        .order_by("subject_id", "-revision")
+    ):
+        before.setdefault(r.subject_id, r)
     changes = []
-    for r in Result.objects.filter(run=run, revision=run.revision).defer("items", "records", "sections"):
+    for r in latest:
         old = before.get(r.subject_id)
-        if r.subject_id in visible and old is not None and (old.total != r.total or old.rank != r.rank):
+        if old is not None and (old.total != r.total or old.rank != r.rank):
             changes.append({"name": r.name, "subject_id": r.subject_id, "old_total": old.total, "total": r.total,
                             "old_rank": old.rank, "rank": r.rank, "diff": r.total - old.total})  # fmt: skip
     return sorted(changes, key=lambda c: c["rank"] or 0)

@@ -444,7 +444,12 @@ def run_missing_manual(run: Run) -> int:
 
 
 def _store_files(run: Run, actor: Any, files: Sequence[UploadedFile], **owner: Any) -> list[Evidence]:
-    if len(files) > MAX_FILES:
+    """Keep evidence files for a manual score or an appeal: each checked by core/uploads, at most
+    :data:`MAX_FILES` on one score or appeal in all."""
+    if not files:
+        return []
+    kept = Evidence.objects.filter(**owner).count()
+    if kept + len(files) > MAX_FILES:
         raise _invalid("files", _("At most %(n)s files.") % {"n": MAX_FILES})
     for upload in files:
         uploads.check_attachment(upload, field="files")
@@ -468,7 +473,11 @@ def manual_score_enter(
     files: Sequence[UploadedFile] = (),
     expected: int | None = None,
 ) -> ManualScore:
-    """A reviewer's score for a manual item, with a written reason and evidence; the result is re-totalled."""
+    """A reviewer's score for a manual item, with a written reason and evidence; the result is re-totalled.
+
+    Only the scored subject's row is rewritten, and the ranks of the rows the new total moves: a
+    fixed number of queries whatever the number of subjects.
+    """
     run = _lock_run(run, expected)
     workflow.require(run.state, Action.SCORE, run_roles(actor, run))
     if item.kind != ItemKind.MANUAL or item.section.scheme_version_id != run.scheme_version_id:
@@ -483,40 +492,74 @@ def manual_score_enter(
         defaults={"points": value, "reason": reason, "entered_by": actor, "entered_at": timezone.now()},
     )  # fmt: skip
     _store_files(run, actor, files, manual_score=score)
-    # Re-total this subject and re-rank the run without reading the live record again.
     structure = engine.load_structure(run.scheme_version)
-    scored = _rescore(run, structure, {(subject_id, str(item.id)): str(value)})
-    _replace_current(run, scored, run.revision)
+    scored = _rescored(structure, result, str(item.id), str(value))
+    ranks = _ranks_with(run, subject_id, scored.total)
+    _copy_scores(result, scored, ranks[subject_id])
+    result.save(update_fields=[*SCORE_FIELDS])
+    moved = [Result(pk=pk, rank=ranks[sid]) for pk, sid, rank in _current_ranks(run) if sid != subject_id
+             and ranks[sid] != rank]  # fmt: skip
+    Result.objects.bulk_update(moved, ["rank"], batch_size=500)
     run.version += 1
     run.save(update_fields=["version"])
     audit.record(actor=actor, obj=run, verb="assessment.score", comment=f"{result.name} · {item.name}: {value}")
     return score
 
 
-def _rescore(run: Run, structure: engine.Structure, changes: dict[tuple[int, str], str]) -> list[engine.Scored]:
-    """The current results with some items' earned points replaced, re-totalled, re-ranked and re-banded."""
-    scored = []
-    for r in Result.objects.filter(run=run, is_current=True).order_by("id"):
-        s = engine.Scored(
-            engine.SubjectRow(metrics.Subject.person(r.subject_id) if r.person_id else metrics.Subject(
-                SubjectKind.UNIT, r.subject_id, "/x/"), r.unit_id, "", r.name, r.person_id),
-            items={k: dict(v) for k, v in r.items.items()}, records=r.records,
-        )  # fmt: skip
-        for (subject_id, item_id), points in changes.items():
-            if subject_id == r.subject_id:
-                s.items.setdefault(item_id, {})["p"] = points
-        engine.total_up(structure, s)
-        scored.append(s)
-    engine.rank_and_band(structure, scored)
-    return scored
+@transaction.atomic
+def manual_score_add_evidence(
+    *, actor: Any, run: Run, item: Item, subject_id: int, files: Sequence[UploadedFile]
+) -> list[Evidence]:
+    """More evidence files for a manual score already entered (while the run is under review)."""
+    run = _lock_run(run, None)
+    workflow.require(run.state, Action.SCORE, run_roles(actor, run))
+    score = ManualScore.objects.filter(run=run, item=item, subject_id=subject_id).first()
+    if score is None:
+        raise NotFound(_("Enter the score before adding evidence to it."))
+    if not files:
+        raise _invalid("files", _("Choose at least one file."))
+    stored = _store_files(run, actor, files, manual_score=score)
+    audit.record(actor=actor, obj=run, verb="assessment.evidence", comment=f"{item.name}: {len(stored)}")
+    return stored
 
 
-def _replace_current(run: Run, scored: Sequence[engine.Scored], revision: int) -> None:
-    if revision == run.revision:
-        _store(run, scored, revision)
-        return
-    Result.objects.filter(run=run, is_current=True).update(is_current=False)
-    _store(run, scored, revision)
+#: What re-totalling a result changes on its row.
+SCORE_FIELDS = ("items", "sections", "base", "bonus", "deduction", "total", "band", "pending", "rank")
+
+
+def _rescored(structure: engine.Structure, result: Result, item_id: str, points: str) -> engine.Scored:
+    """One result with one item's earned points replaced, re-totalled and re-banded (no queries)."""
+    subject = (
+        metrics.Subject.person(result.subject_id)
+        if result.person_id
+        else metrics.Subject(SubjectKind.UNIT, result.subject_id, "/")
+    )
+    s = engine.Scored(
+        engine.SubjectRow(subject, result.unit_id, "", result.name, result.person_id),
+        items={k: dict(v) for k, v in result.items.items()},
+        records=result.records,
+    )
+    s.items.setdefault(item_id, {})["p"] = points
+    engine.total_up(structure, s)
+    s.band = rules.band_for(s.total, structure.bands)
+    return s
+
+
+def _current_ranks(run: Run) -> list[tuple[int, int, int | None]]:
+    return list(Result.objects.filter(run=run, is_current=True).values_list("id", "subject_id", "rank"))
+
+
+def _ranks_with(run: Run, subject_id: int, total: Decimal) -> dict[int, int | None]:
+    """Every current subject's rank with one subject's total replaced (one query, totals only)."""
+    totals = dict(Result.objects.filter(run=run, is_current=True).values_list("subject_id", "total"))
+    totals[subject_id] = total
+    return rules.ranks(totals, higher_is_better=True)
+
+
+def _copy_scores(result: Result, s: engine.Scored, rank: int | None) -> None:
+    result.items, result.sections = s.items, s.sections
+    result.base, result.bonus, result.deduction, result.total = s.base, s.bonus, s.deduction, s.total
+    result.band, result.pending, result.rank = s.band, s.pending, rank
 
 
 # --- appeals ------------------------------------------------------------------------------------
@@ -549,6 +592,52 @@ def appeal_file(
     return appeal
 
 
+def _publish_correction(run: Run, appeal: Appeal, points: Decimal) -> None:
+    """Revision ``run.revision``: new rows for the appellant (the corrected item marked "changed on
+    appeal") and for every subject whose rank the new total moves; their previous rows are kept,
+    no longer current. Rows the correction does not touch stay as they are."""
+    current = Result.objects.filter(run=run, is_current=True, subject_id=appeal.subject_id).first()
+    if current is None:
+        raise NotFound()
+    structure = engine.load_structure(run.scheme_version)
+    scored = _rescored(structure, current, str(appeal.item_id), str(points))
+    scored.items[str(appeal.item_id)]["a"] = appeal.pk
+    ranks = _ranks_with(run, appeal.subject_id, scored.total)
+    moved = {sid for _pk, sid, rank in _current_ranks(run) if ranks[sid] != rank} | {appeal.subject_id}
+    before = list(Result.objects.filter(run=run, is_current=True, subject_id__in=moved))
+    Result.objects.filter(pk__in=[r.pk for r in before]).update(is_current=False)
+    for row in before:
+        row.pk, row.revision, row.is_current = None, run.revision, True
+        if row.subject_id == appeal.subject_id:
+            _copy_scores(row, scored, ranks[row.subject_id])
+        else:
+            row.rank = ranks[row.subject_id]
+    Result.objects.bulk_create(before, batch_size=500)
+
+
+@transaction.atomic
+def appeal_add_evidence(*, actor: Any, appeal: Appeal, files: Sequence[UploadedFile]) -> list[Evidence]:
+    """More evidence for an appeal still waiting for a decision, by whoever may appeal that result."""
+    appeal = lock(Appeal.objects.select_related("run__scheme__owner"), appeal.pk)
+    run = appeal.run
+    result = (
+        Result.objects.select_related("unit", "person")
+        .filter(run=run, is_current=True, subject_id=appeal.subject_id)
+        .first()
+    )
+    if result is None or RunRole.SUBJECT not in result_roles(actor, run, result):
+        raise Forbidden(
+            _("Only the appealing unit or cadre may add evidence to the appeal."), code="transition_forbidden"
+        )
+    if appeal.state != AppealState.FILED:
+        raise Conflict(_("This appeal has been decided already."), code="wrong_state")
+    if not files:
+        raise _invalid("files", _("Choose at least one file."))
+    stored = _store_files(run, actor, files, appeal=appeal)
+    audit.record(actor=actor, obj=run, verb="assessment.evidence", comment=f"{appeal.item_id}: {len(stored)}")
+    return stored
+
+
 @transaction.atomic
 def appeal_decide(*, actor: Any, appeal: Appeal, action: str, reply: str, corrected_points: Any = None) -> Appeal:
     """Uphold (with the corrected points: a new published revision) or reject an appeal, with a reply."""
@@ -564,13 +653,8 @@ def appeal_decide(*, actor: Any, appeal: Appeal, action: str, reply: str, correc
         if corrected_points in (None, ""):
             raise _invalid("corrected_points", _("Enter the corrected points."))
         points = _decimal(corrected_points, "corrected_points", minimum=Decimal(0), maximum=appeal.item.points)
-        structure = engine.load_structure(run.scheme_version)
-        scored = _rescore(run, structure, {(appeal.subject_id, str(appeal.item_id)): str(points)})
-        for s in scored:
-            if s.row.subject.id == appeal.subject_id:
-                s.items[str(appeal.item_id)]["a"] = appeal.pk
-        _replace_current(run, scored, run.revision + 1)
         run.revision += 1
+        _publish_correction(run, appeal, points)
         run.published_at = timezone.now()
         run.version += 1
         run.save()

@@ -109,10 +109,24 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     subject_kind = "person" if scheme.subject_type == SubjectType.PERSON else "unit"
     last = Period.containing(local_today(), scheme.period_kind).previous()
     labels = {m.key: f"{m.label}（{m.unit}）" for m in metrics.all_metrics()}
+    editable = may_edit and shown is not None and shown.is_draft
+    param_groups = forms.param_choices(subject_kind) if editable else []
     for section in sections:
+        if editable:  # the forms to add and edit items in place (ids prefixed: many forms on one page)
+            section.item_form = forms.ItemForm(  # type: ignore[attr-defined]
+                subject_kind=subject_kind, params=param_groups, initial={"kind": ItemKind.AUTO, "weight": 1},
+                auto_id=f"new{section.pk}_%s",
+            )  # fmt: skip
         for item in section.items.all():
             item.metric_label = labels.get(item.metric_key, item.metric_key)  # type: ignore[attr-defined]
             item.rule_label = _rule_label(item.rule)  # type: ignore[attr-defined]
+            if editable:
+                item.form = forms.ItemForm(  # type: ignore[attr-defined]
+                    subject_kind=subject_kind,
+                    params=param_groups,
+                    initial=forms.item_initial(item),
+                    auto_id=f"i{item.pk}_%s",
+                )
     return render(
         request,
         "assessment/scheme.html",
@@ -122,10 +136,9 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "shown": shown,
             "sections": sections,
             "may_edit": may_edit,
-            "editable": may_edit and shown is not None and shown.is_draft,
+            "editable": editable,
             "has_draft": any(v.is_draft for v in versions),
             "section_form": forms.SectionForm(),
-            "item_form": forms.ItemForm(subject_kind=subject_kind, initial={"kind": ItemKind.AUTO, "weight": 1}),
             "runs": selectors.run_list(request.user, scheme)[:24],
             "last_period": last.key,
             "bands": shown.bands if shown else [],
@@ -371,6 +384,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decision_form": forms.AppealDecisionForm(),
             "full_marks": structure.full_marks,
             "querystring": f"sort={sort}&band={band}&q={q}",
+            "openable": selectors.openable_subjects(request.user, run),
         },
     )
 

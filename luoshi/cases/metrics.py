@@ -16,12 +16,15 @@ Who a case counts for:
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
+from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -53,10 +56,6 @@ UNITS = frozenset({SubjectKind.UNIT})
 HANDLER_PATH = "handling_unit__path"
 OWNER_PATH = "owner_unit__path"
 HANDLER_PERSON = "replied_by__person"
-
-
-def _case_url(pk: int) -> str:
-    return reverse("cases:detail", args=[pk])
 
 
 def _label(tracking_no: str, title: str) -> str:
@@ -126,13 +125,65 @@ def _spec(param: str) -> _StageSpec:
         raise ValueError(f"not a case stage: {param!r}") from None
 
 
-def _stage_rows(period: Period, stage: str, where: Q) -> list[tuple[int, str, str, str | None, int | None, bool, str]]:
-    """Every stage of kind ``stage`` that ended in the period: (id, number, title, unit path, person, late, note).
+def _plain_rows(rows: QuerySet[Any]) -> Iterator[tuple[Any, ...]]:
+    """The rows of a ``values_list`` query as the database driver returns them, without Django's
+    per-value converters: a city's month of stages is 64,000 rows of two datetimes, and the
+    converters cost more than everything else done with them (bench/RESULTS-assessment.md).
+    Datetimes come back as text (SQLite) or as datetimes (PostgreSQL): :func:`_aware` reads both."""
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (no subject it could count for)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(5000):
+            yield from batch
+
+
+def _aware(value: Any) -> dt.datetime:
+    """A datetime the database returned (stored in UTC) as an aware datetime."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class _StageRow:
+    pk: int
+    number: str
+    title: str
+    path: str | None
+    person: int | None
+    late: bool
+    due: dt.date
+    end: dt.datetime
+
+    def record(self, notes: tuple[str, str], url: Callable[[int], str]) -> Record:
+        note = notes[0] if self.late else notes[1]
+        return Record(
+            "cases.case",
+            self.pk,
+            _label(self.number, self.title),
+            url(self.pk),
+            note % {"due": self.due.isoformat(), "done": _local(self.end)},
+        )
+
+
+def _stage_notes() -> tuple[str, str]:
+    return _("due %(due)s, done %(done)s (late)"), _("due %(due)s, done %(done)s")
+
+
+def _stage_rows(period: Period, stage: str, where: Q, *, labels: bool = True) -> list[_StageRow]:
+    """Every stage of kind ``stage`` that ended in the period, with its unit path, person and lateness.
 
     A stage is on time when it ended before the end of its last working day: its start plus the
     category's limit for the acting unit's kind plus the extension days approved on it (the same
     arithmetic as the live clock, :func:`luoshi.cases.sla.deadline`). A stage restarted by a send-back
     is measured from its first start to its last end.
+
+    Without ``labels`` (what a figure needs) the case's number and title are not read.
+    The limits and the deadlines are worked out once per category and unit kind and once per start
+    day and number of days: a city's month has tens of thousands of stages and a few hundred of those.
     """
     spec = _spec(stage)
     extension = Subquery(
@@ -151,8 +202,8 @@ def _stage_rows(period: Period, stage: str, where: Q) -> list[tuple[int, str, st
         .order_by(spec.end, "id")
         .values_list(
             "id",
-            "tracking_no",
-            "title",
+            "tracking_no" if labels else "id",
+            "title" if labels else "id",
             "category_id",
             spec.unit_kind,
             spec.unit_path,
@@ -163,16 +214,24 @@ def _stage_rows(period: Period, stage: str, where: Q) -> list[tuple[int, str, st
         )
     )
     cal = workdays.calendar()
+    tz = sla.local_tz()
+    limits: dict[tuple[int, str], int] = {}
+    dues: dict[tuple[dt.date, int], sla.Deadline] = {}
     out = []
-    for pk, number, title, category_id, kind, path, person, start, end, ext in rows:
-        limit = standards.limits_for(category_id, kind).for_stage(stage)
-        due = sla.deadline(start, limit, ext or 0, cal)
-        late = end >= due.due_at
-        note = (_("due %(due)s, done %(done)s (late)") if late else _("due %(due)s, done %(done)s")) % {
-            "due": due.due_date.isoformat(),
-            "done": _local(end),
-        }
-        out.append((pk, number, title, path, person if spec.person else None, late, note))
+    for pk, number, title, category_id, kind, path, person, raw_start, raw_end, ext in _plain_rows(rows):
+        start, end = _aware(raw_start), _aware(raw_end)
+        limit = limits.get((category_id, kind))
+        if limit is None:
+            limit = limits[(category_id, kind)] = standards.limits_for(category_id, kind).for_stage(stage)
+        total = limit + (ext or 0)
+        key = (start.astimezone(tz).date(), total)  # sla.local_date, the zone looked up once
+        due = dues.get(key)
+        if due is None:  # the due day and time depend on the start's day only, not its hour
+            due = dues[key] = sla.deadline(start, limit, ext or 0, cal)
+        out.append(
+            _StageRow(pk, number if labels else "", title if labels else "", path, person if spec.person else None,
+                      end >= due.due_at, due.due_date, end)
+        )  # fmt: skip
     return out
 
 
@@ -198,22 +257,24 @@ def _where(subjects: Sequence[Subject], unit_path: str, person: str | None) -> Q
 
 def on_time_rate(subjects: Sequence[Subject], period: Period, param: str) -> Mapping[Subject, Figure]:
     spec = _spec(param)
+    # Count per unit path and person first: tens of thousands of stages, a few thousand places.
+    counts: Counter[tuple[str | None, int | None, bool]] = Counter(
+        (row.path, row.person, row.late)
+        for row in _stage_rows(period, param, _where(subjects, spec.unit_path, spec.person), labels=False)
+    )
     tally = metrics.Tally(subjects, width=2)
-    for _pk, _no, _title, path, person, late, _note in _stage_rows(
-        period, param, _where(subjects, spec.unit_path, spec.person)
-    ):
-        tally.add_path(path, 1, 0 if late else 1)
-        tally.add_person(person, 1, 0 if late else 1)
+    for (path, person, late), n in counts.items():
+        tally.add_path(path, n, 0 if late else n)
+        tally.add_person(person, n, 0 if late else n)
     return tally.figures(_rate)
 
 
 def on_time_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
     spec = _spec(param)
     rows = _stage_rows(period, param, _subject_q(subject, spec.unit_path, spec.person))
-    rows.sort(key=lambda r: not r[5])  # the late ones first
-    return [
-        Record("cases.case", pk, _label(no, title), _case_url(pk), note) for pk, no, title, _p, _x, _l, note in rows
-    ][:limit]
+    rows.sort(key=lambda r: not r.late)  # the late ones first
+    notes, url = _stage_notes(), _case_urls()
+    return [r.record(notes, url) for r in rows[:limit]]
 
 
 def on_time_records_bulk(
@@ -221,13 +282,9 @@ def on_time_records_bulk(
 ) -> Mapping[Subject, Sequence[Record]]:
     spec = _spec(param)
     rows = _stage_rows(period, param, _where(subjects, spec.unit_path, spec.person))
-    rows.sort(key=lambda r: not r[5])  # the late ones first (stable: then by when the stage ended)
-    return metrics.spread_rows(
-        subjects,
-        ((path, person, Record("cases.case", pk, _label(no, title), _case_url(pk), note))
-         for pk, no, title, path, person, _late, note in rows),
-        limit,
-    )  # fmt: skip
+    rows.sort(key=lambda r: not r.late)  # the late ones first (stable: then by when the stage ended)
+    notes, url = _stage_notes(), _case_urls()
+    return metrics.spread_rows(subjects, ((r.path, r.person, partial(r.record, notes, url)) for r in rows), limit)
 
 
 def _case_urls() -> Callable[[int], str]:

@@ -21,6 +21,7 @@ from luoshi.api.pagination import paginate
 from luoshi.api.schemas import BodySchema, ErrorOut, PageOut, PlainOut
 from luoshi.core import bounds, links
 from luoshi.core.errors import ValidationFailed
+from luoshi.org.models import Person
 from luoshi.org.permissions import can
 from luoshi.org.selectors import access_unit
 from luoshi.relocation import selectors, services, workflow
@@ -221,6 +222,8 @@ class RelocationHouseholdOut(PlainOut):
     vacated_on: dt.date | None
     demolished_on: dt.date | None
     note: str
+    cadre_id: int | None = Field(None, description="The responsible cadre (包户干部), a person of the township")
+    cadre_name: str | None = None
     version: int
 
 
@@ -241,6 +244,7 @@ class RelocationHouseholdIn(BodySchema):
     vacated_on: dt.date | None = None
     demolished_on: dt.date | None = None
     note: str = Field("", max_length=500)
+    cadre_id: int | None = Field(None, ge=1, description="The responsible cadre (包户干部), a person of the township")
 
 
 class RelocationHouseholdPatch(BodySchema):
@@ -264,6 +268,7 @@ class RelocationHouseholdPatch(BodySchema):
     vacated_on: dt.date | None = None
     demolished_on: dt.date | None = None
     note: Annotated[str, Field(max_length=500)] | SkipJsonSchema[None] = None
+    cadre_id: int | None = Field(None, ge=1, description="The responsible cadre; null to clear it")
 
 
 class RelocationDayOut(PlainOut):
@@ -409,8 +414,21 @@ def _household(h: Household, *, reveal: bool) -> dict[str, Any]:
         "vacated_on": h.vacated_on,
         "demolished_on": h.demolished_on,
         "note": h.note,
+        "cadre_id": h.cadre_id,
+        "cadre_name": h.cadre.name if h.cadre_id and h.cadre else None,
         "version": h.version,
     }
+
+
+def _cadre_of(campaign: Campaign, cadre_id: int | None) -> Person | None:
+    """The person named as a household's responsible cadre: one of the people of the campaign's township."""
+    if cadre_id is None:
+        return None
+    person = selectors.cadre_choices(campaign).filter(pk=cadre_id).first()
+    if person is None:
+        message = _("The responsible cadre must hold a position in %(unit)s.") % {"unit": campaign.unit.name}
+        raise ValidationFailed(message, details={"cadre_id": [message]})
+    return person
 
 
 def _parcel_of(campaign: Campaign, parcel_id: int | None) -> Parcel | None:
@@ -548,6 +566,7 @@ def create_household(request: HttpRequest, campaign_id: int, payload: Relocation
     campaign = selectors.access_campaign(request.user, campaign_id)
     data = payload.dict()
     data["parcel"] = _parcel_of(campaign, data.pop("parcel_id"))
+    data["cadre"] = _cadre_of(campaign, data.pop("cadre_id"))
     household = services.household_create(actor=request.user, campaign=campaign, **data)
     return HttpStatus(201, _household(household, reveal=True))
 
@@ -578,6 +597,8 @@ def update_household(
     version = data.pop("version")
     if "parcel_id" in data:
         data["parcel"] = _parcel_of(campaign, data.pop("parcel_id"))
+    if "cadre_id" in data:
+        data["cadre"] = _cadre_of(campaign, data.pop("cadre_id"))
     household = services.household_update(actor=request.user, household=household, version=version, **data)
     return _household(household, reveal=True)
 

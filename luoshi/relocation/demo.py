@@ -26,7 +26,7 @@ from luoshi.accounts.models import User
 from luoshi.core import audit, links
 from luoshi.core.timeutil import today as local_today
 from luoshi.org.demo import GIVEN, SEED_OFFICIALS, SURNAMES
-from luoshi.org.models import Unit
+from luoshi.org.models import Person, Post, Unit
 from luoshi.relocation.models import (
     Campaign,
     CampaignKind,
@@ -140,7 +140,12 @@ def _households(
     area: tuple[int, int],
     steps: Any,
 ) -> list[Household]:
-    """``count`` households; ``steps(i)`` gives (signed_on, vacated_on, demolished_on) of the i-th."""
+    """``count`` households; ``steps(i)`` gives (signed_on, vacated_on, demolished_on) of the i-th.
+
+    Each household gets a responsible cadre (包户干部) from the people on the township's land
+    acquisition post (征迁岗), unevenly, so that the cadres' 赛马 has a spread.
+    """
+    cadres = _cadres(campaign)
     rows = []
     for i in range(count):
         signed, vacated, demolished = steps(i)
@@ -173,9 +178,20 @@ def _households(
                 ),
                 vacated_on=vacated,
                 demolished_on=demolished,
+                cadre_id=cadres[(i * i + i // 5) % len(cadres)] if cadres else None,
             )
         )
     return Household.objects.bulk_create(rows)
+
+
+def _cadres(campaign: Campaign) -> list[int]:
+    """The people on the land acquisition post (征迁岗) in the campaign's township, in a fixed order."""
+    return list(
+        Person.objects.filter(positions__post=Post.RELOCATION, positions__unit__path__startswith=campaign.unit.path)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .distinct()
+    )
 
 
 def _dongxing(rng: random.Random, unit: Unit, team: Unit) -> Campaign:

@@ -34,10 +34,12 @@ from openpyxl.utils import get_column_letter
 from luoshi.core import audit, cells, uploads
 from luoshi.core.errors import ValidationFailed
 from luoshi.core.timeutil import today as local_today
+from luoshi.org.models import Person
 from luoshi.org.permissions import require
 from luoshi.relocation.error_codes import RelocationErrorCode
 from luoshi.relocation.models import Campaign, Household, HouseholdKind, Parcel, RelocationChoice
 from luoshi.relocation.privacy import owner
+from luoshi.relocation.selectors import cadre_choices
 from luoshi.relocation.services import HOUSEHOLD_FIELDS, snapshot_household
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -62,6 +64,7 @@ COLUMNS: list[tuple[str, str | Promise, bool, str]] = [
     ("vacated_on", gettext_lazy("Vacated on"), False, "2026-07-05"),
     ("demolished_on", gettext_lazy("Demolished on"), False, "2026-08-12"),
     ("note", gettext_lazy("Note"), False, ""),
+    ("cadre", gettext_lazy("Household's cadre"), False, "彭晨曦"),
 ]
 DATE_FIELDS = ("signed_on", "vacated_on", "demolished_on")
 AREA_FIELDS = ("house_area", "land_area")
@@ -155,13 +158,13 @@ def export_ledger(*, actor: Any, campaign: Campaign, reveal: bool) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Household ledger"))
     cells.append(ws, [str(header) for _k, header, _r, _e in COLUMNS])
-    rows = Household.objects.filter(campaign=campaign).select_related("parcel").order_by("number", "id")
+    rows = Household.objects.filter(campaign=campaign).select_related("parcel", "cadre").order_by("number", "id")
     for h in rows[:EXPORT_LIMIT].iterator(chunk_size=2000):
         o = owner(h, reveal=reveal)
         cells.append(ws, [
             h.number, h.parcel.name if h.parcel else "", kinds.get(h.kind, h.kind), o.name, o.id_no, o.phone,
             h.address, h.house_area, h.land_area, h.signed_on, h.compensation_agreed, h.compensation_paid,
-            reloc.get(h.relocation_choice, ""), h.vacated_on, h.demolished_on, h.note,
+            reloc.get(h.relocation_choice, ""), h.vacated_on, h.demolished_on, h.note, h.cadre.name if h.cadre else "",
         ])  # fmt: skip
     out = io.BytesIO()
     wb.save(out)
@@ -245,6 +248,7 @@ def _check_row(
     existing: dict[str, Household],
     parcels: dict[str, Parcel],
     seen: dict[str, int],
+    cadres: dict[str, list[Person]],
 ) -> RowResult:
     row = RowResult(number=number, key=_text(values.get("number")))
     kinds, choices = _choices(HouseholdKind.choices), _choices(RelocationChoice.choices)
@@ -258,6 +262,8 @@ def _check_row(
         )
 
     for key, _header, required, _example in COLUMNS:
+        if key == "cadre" and key not in values:  # a file without the column keeps the cadres as they are
+            continue
         raw = values.get(key)
         text = _text(raw)
         if required and text == "":
@@ -280,6 +286,20 @@ def _check_row(
                     bad(key, _("No parcel “%(name)s” in this campaign.") % {"name": text})
                     continue
                 fields[key] = parcels.get(text)
+            elif key == "cadre":
+                named: list[Person | None] = list(cadres.get(text, [])) if text else [None]
+                if len(named) != 1:
+                    message = (
+                        _("%(column)s: nobody named “%(name)s” holds a position in %(unit)s.")
+                        if not named
+                        else _(
+                            "%(column)s: several people named “%(name)s” hold a position in %(unit)s; "
+                            "set the cadre on the household's page."
+                        )
+                    )
+                    bad(key, message % {"column": label[key], "name": text, "unit": campaign.unit.name})
+                    continue
+                fields[key] = named[0]
             else:
                 fields[key] = text.upper() if key == "owner_id_no" else text
         except (ValueError, KeyError, InvalidOperation):
@@ -295,7 +315,8 @@ def _check_row(
     if household is None:
         household = Household(campaign=campaign)
     for key in HOUSEHOLD_FIELDS:
-        setattr(household, key, fields[key])
+        if key in fields:
+            setattr(household, key, fields[key])
     today = local_today()
     for key in DATE_FIELDS:
         day = getattr(household, key)
@@ -322,11 +343,17 @@ def check_file(*, actor: Any, campaign: Campaign, content: bytes) -> ImportResul
     rows, file_errors = _read(content)
     if file_errors:
         return ImportResult(file_errors=file_errors)
-    existing = {h.number: h for h in Household.objects.filter(campaign=campaign)}
+    existing = {h.number: h for h in Household.objects.filter(campaign=campaign).select_related("parcel", "cadre")}
     parcels = {p.name: p for p in Parcel.objects.filter(campaign=campaign)}
+    cadres: dict[str, list[Person]] = {}
+    for person in cadre_choices(campaign):
+        cadres.setdefault(person.name, []).append(person)
     seen: dict[str, int] = {}
     return ImportResult(
-        rows=[_check_row(n, v, campaign=campaign, existing=existing, parcels=parcels, seen=seen) for n, v in rows]
+        rows=[
+            _check_row(n, v, campaign=campaign, existing=existing, parcels=parcels, seen=seen, cadres=cadres)
+            for n, v in rows
+        ]
     )
 
 
@@ -349,7 +376,10 @@ def import_ledger(*, actor: Any, campaign: Campaign, content: bytes) -> ImportRe
     now = timezone.now()
     new = [r.household for r in result.rows if r.is_new and r.household is not None]
     changed = [r.household for r in result.rows if not r.is_new and r.household is not None]
-    originals = {h.pk: snapshot_household(h) for h in Household.objects.filter(pk__in=[h.pk for h in changed])}
+    originals = {
+        h.pk: snapshot_household(h)
+        for h in Household.objects.filter(pk__in=[h.pk for h in changed]).select_related("parcel", "cadre")
+    }
     for h in new:
         h.created_at = h.updated_at = now
     Household.objects.bulk_create(new, batch_size=500)

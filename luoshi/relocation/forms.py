@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.core import links
 from luoshi.core.forms import DateInput
-from luoshi.org.models import Unit, UnitKind
+from luoshi.org.models import Person, Unit, UnitKind
 from luoshi.org.scope import scope_for
 from luoshi.relocation.models import (
     MAX_AREA,
@@ -22,6 +22,7 @@ from luoshi.relocation.models import (
     RelocationChoice,
 )
 from luoshi.relocation.permissions import COMMANDERS
+from luoshi.relocation.selectors import MAX_CADRE_CHOICES, cadre_choices
 
 DATE = DateInput()
 
@@ -164,11 +165,19 @@ class HouseholdForm(forms.Form):
     vacated_on = forms.DateField(label=_("vacated on"), required=False, widget=DATE)
     demolished_on = forms.DateField(label=_("demolished on"), required=False, widget=DATE)
     note = forms.CharField(label=_("note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    cadre = forms.ModelChoiceField(
+        label=_("responsible cadre (包户干部)"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_("The people of the township, those on the land acquisition post (征迁岗) first."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, campaign: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["parcel"].queryset = Parcel.objects.filter(campaign=campaign)  # type: ignore[attr-defined]
+        offered = list(cadre_choices(campaign).values_list("pk", flat=True)[:MAX_CADRE_CHOICES])
+        self.fields["cadre"].queryset = cadre_choices(campaign).filter(pk__in=offered)  # type: ignore[attr-defined]
 
     def values(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if k != "version"}

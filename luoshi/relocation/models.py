@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.validators import no_control_characters
-from luoshi.org.models import Unit
+from luoshi.org.models import Person, Unit
 
 MAX_AREA = Decimal("99999999.99")  # m²
 MAX_MONEY = Decimal("999999999999.99")  # 元
@@ -256,6 +256,15 @@ class Household(models.Model):
     vacated_on = models.DateField(_("vacated on"), null=True, blank=True)
     demolished_on = models.DateField(_("demolished on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True, validators=TEXT)
+    cadre = models.ForeignKey(
+        Person,
+        verbose_name=_("responsible cadre (包户干部)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The cadre who works with this household until it signs (包户): their figures count it."),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
@@ -271,6 +280,8 @@ class Household(models.Model):
                 name="reloc_household_progress_idx",
             ),
             models.Index(fields=["parcel"], name="reloc_household_parcel_idx"),
+            # A cadre's households signed in a period (relocation.households_signed for a person).
+            models.Index(fields=["cadre", "signed_on"], name="reloc_household_cadre_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

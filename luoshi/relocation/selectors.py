@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from luoshi.accounts.types import Actor
 from luoshi.core.errors import NotFound
 from luoshi.core.timeutil import today as local_today
+from luoshi.org.models import Person, Position, Post
 from luoshi.relocation.figures import Figures, Schedule, aggregates
 from luoshi.relocation.models import Campaign, Household, HouseholdState, Parcel, Stage
 from luoshi.relocation.permissions import campaigns_visible_to
@@ -152,7 +153,7 @@ def household_list(
     the owner's name, so a phone in the field finds a household by who lives there.
     """
     f = filters or HouseholdFilters()
-    qs = Household.objects.filter(campaign=campaign).select_related("parcel")
+    qs = Household.objects.filter(campaign=campaign).select_related("parcel", "cadre")
     if f.state in STATE_Q:
         qs = qs.filter(STATE_Q[f.state])
     if f.parcel_id:
@@ -171,9 +172,25 @@ def household_list(
 
 def access_household(campaign: Campaign, pk: int | str) -> Household:
     try:
-        return Household.objects.select_related("parcel").get(campaign=campaign, pk=int(pk))
+        return Household.objects.select_related("parcel", "cadre").get(campaign=campaign, pk=int(pk))
     except (Household.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+#: At most this many people are offered as a household's responsible cadre.
+MAX_CADRE_CHOICES = 500
+
+
+def cadre_choices(campaign: Campaign) -> QuerySet[Person]:
+    """Who may be a household's responsible cadre (包户干部): the active people holding a position in the
+    campaign's township (or subdistrict), those on the land acquisition post (征迁岗) first."""
+    inside = Position.objects.filter(unit__path__startswith=campaign.unit.path)
+    on_post = Exists(inside.filter(person=OuterRef("pk"), post=Post.RELOCATION))
+    return (
+        Person.objects.filter(is_active=True, pk__in=inside.values("person"))
+        .annotate(on_post=on_post)
+        .order_by("-on_post", "name", "pk")
+    )
 
 
 @dataclass

@@ -67,6 +67,7 @@ HOUSEHOLD_FIELDS = (
     "vacated_on",
     "demolished_on",
     "note",
+    "cadre",
 )
 #: Personal fields: the activity log keeps them masked, like the lists do.
 PERSONAL = {"owner_name": mask_name, "owner_id_no": mask_id_no, "phone": mask_phone}
@@ -348,6 +349,9 @@ def _check_household(household: Household, campaign: Campaign) -> None:
             "date": campaign.launched_on.isoformat()
         }
         raise ValidationFailed(message, details={"signed_on": [message]})
+    if household.cadre_id is not None and not selectors.cadre_choices(campaign).filter(pk=household.cadre_id).exists():
+        message = _("The responsible cadre must hold a position in %(unit)s.") % {"unit": campaign.unit.name}
+        raise ValidationFailed(message, details={"cadre": [message]})
     if household.compensation_paid is None:
         household.compensation_paid = Decimal("0")
     _full_clean(household)
@@ -381,7 +385,7 @@ def household_create(*, actor: Actor, campaign: Campaign, **fields: Any) -> Hous
 def household_update(*, actor: Actor, household: Household, version: int | None = None, **fields: Any) -> Household:
     """Change a ledger entry: record a step (signed, vacated, demolished), a payment, or a correction."""
     cleaned = _clean_household_fields(fields)
-    locked = lock(Household.objects.select_related("parcel"), household.pk)
+    locked = lock(Household.objects.select_related("parcel", "cadre"), household.pk)
     campaign = Campaign.objects.select_related("unit", "team").get(pk=locked.campaign_id)
     require(actor, "relocation.ledger.edit", campaign)
     check_version(locked, version)

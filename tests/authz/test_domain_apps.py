@@ -182,6 +182,12 @@ ASSESSMENT_CALLS: dict[str, Call] = {
             "item_id": d.ids["appeal_item_id"], "reason": "矩阵申诉"}),
     "POST /api/v1/assessment/appeals/{appeal_id}/decision": Call(
         "POST", "/api/v1/assessment/appeals/{appeal_id}/decision", {"action": "reject", "reply": "矩阵答复"}),
+    "POST /api/v1/assessment/runs/{run_id}/results/{subject_id}/manual-scores/{item_id}/evidence": Call(
+        "POST", "/api/v1/assessment/runs/{run_id}/results/{scored_subject_id}/manual-scores/{manual_item_id}/evidence",
+        lambda d: {"files": d.ids["evidence_file"]()}, multipart=True),
+    "POST /api/v1/assessment/appeals/{appeal_id}/evidence": Call(
+        "POST", "/api/v1/assessment/appeals/{appeal_id}/evidence", lambda d: {"files": d.ids["evidence_file"]()},
+        multipart=True),
     "page GET /assessment/": Call("GET", "/assessment/", page=True, marker=_id("scheme_name")),
     "page GET /assessment/schemes/{pk}/": Call("GET", "/assessment/schemes/{scheme_id}/", page=True),
     "page GET /assessment/runs/{pk}/": Call("GET", "/assessment/runs/{run_id}/", page=True),
@@ -331,6 +337,10 @@ TABLE: dict[str, str] = {
     "POST /api/v1/assessment/runs/{run_id}/results/{subject_id}/appeals":
                                                                    "401  403  201  201  201  404  404  404  403  404",
     "POST /api/v1/assessment/appeals/{appeal_id}/decision":        "401  200  403  403  403  404  404  404  403  404",
+    # evidence: organisers add it to a manual score entered; the appellant's side to an appeal filed.
+    "POST /api/v1/assessment/runs/{run_id}/results/{subject_id}/manual-scores/{item_id}/evidence":
+                                                                   "401  201  403  403  201  404  404  404  403  404",
+    "POST /api/v1/assessment/appeals/{appeal_id}/evidence":        "401  403  201  201  201  404  404  404  403  404",
     "page GET /assessment/":                                       "302  200+ 200+ 200+ 200+ 200+ 200- 404  200+ 200-",
     "page GET /assessment/schemes/{pk}/":                          "302  200  200  200  200  404  404  404  200  404",
     "page GET /assessment/runs/{pk}/":                             "302  200  200  200  200  404  404  404  200  404",
@@ -396,9 +406,11 @@ def _project_body(p: Any) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
     """The demo (smaller) and a few objects it lacks (a voting round in 通泰, a filed appeal)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db.models import Count, Sum
 
     from luoshi.assessment import models as assessment
+    from luoshi.assessment.demo import CADRE_SCHEME
     from luoshi.awards import models as awards
     from luoshi.bulletins.models import Bulletin, BulletinEvent
     from luoshi.core.models import ActivityLog
@@ -428,7 +440,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
         parcel = Parcel.objects.filter(campaign=campaign).order_by("pk").first()
         household = Household.objects.filter(campaign=campaign).exclude(owner_id_no="").order_by("pk").first()
         pending = Household.objects.filter(campaign=campaign, signed_on__isnull=True).order_by("pk").first()
-        scheme = assessment.Scheme.objects.get(owner=units["CD"])
+        scheme = assessment.Scheme.objects.get(owner=units["CD"], name=CADRE_SCHEME)  # the 征迁岗 赛马
         run = assessment.Run.objects.get(scheme=scheme, state="review")
         result = assessment.Result.objects.filter(run=run, is_current=True).order_by("pk").first()
         items = assessment.Item.objects.filter(section__scheme_version=run.scheme_version).order_by("pk")
@@ -526,6 +538,8 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
             "auto_item_id": items.filter(kind="auto")[0].pk, "manual_item_id": items.filter(kind="manual")[0].pk,
             "district_run_id": district_run.pk, "cd_subject_id": cd_result.subject_id,
             "appeal_item_id": appeal_item.pk, "appeal_id": appeal.pk, "appeal_reason": appeal.reason,
+            "scored_subject_id": assessment.ManualScore.objects.filter(run=run).order_by("pk")[0].subject_id,
+            "evidence_file": lambda: SimpleUploadedFile("说明.txt", "矩阵材料".encode(), content_type="text/plain"),
             "round_id": award_round.pk, "nomination_id": nomination.pk, "tt_round_id": tt_round.pk,
             "tt_round_version": tt_round.version, "tt_nomination_id": tt_nomination.pk,
             "round_marker": units["TT"].name, "list_id": issue.pk,

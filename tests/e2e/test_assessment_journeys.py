@@ -1,6 +1,8 @@
-"""Journeys: the district viewer opens the published township ranking and follows a deduction down to
-the overdue tasks behind it; a supervisor enters a manual score with evidence, freezes and publishes
-the cadre run; a township appeals an item and the organisers uphold it (a new published version)."""
+"""Journeys (issue 12, "Done means"): the district viewer opens the published township ranking, follows
+a township's score down to the overdue tasks and the late cases behind its deductions, and sees the
+quarter's six stars and the 红黑榜; a supervisor enters a manual score with evidence, freezes and
+publishes the cadre run; a township appeals an item and the organisers uphold it (a new published
+version); a township sees the whole ranking but opens only its own breakdown."""
 
 from __future__ import annotations
 
@@ -25,10 +27,18 @@ RUN_AXE = """async () => {
 @pytest.fixture
 def assessment_demo(demo_org: None) -> None:
     from luoshi.assessment import demo
+    from luoshi.awards import demo as awards_demo
+    from luoshi.cases import demo as cases_demo
+    from luoshi.cases.tests.factories import ensure_categories
+    from luoshi.relocation import demo as relocation_demo
     from luoshi.tasks import demo as tasks_demo
 
+    ensure_categories()  # the seeded catalogue (a transactional test empties every table after it)
     tasks_demo.load()
+    cases_demo.load()
+    relocation_demo.load()
     demo.load()
+    awards_demo.load()
 
 
 def _township_run() -> Any:
@@ -67,6 +77,31 @@ def test_district_viewer_follows_a_deduction_down_to_the_overdue_tasks(page: Any
     page.wait_for_load_state()
     assert "/tasks/" in page.url
     assert label.split(" ")[0] in page.locator("main").inner_text()
+
+    # The late cases behind the governance section's on-time item, late ones first.
+    cases_item = Item.objects.get(section__scheme_version=run.scheme_version, metric_key="cases.on_time_rate")
+    late_town = next(
+        r for r in Result.objects.filter(run=run, is_current=True).order_by("rank")
+        if any("超时" in rec[4] for rec in r.records.get(str(cases_item.pk), []))
+    )  # fmt: skip
+    page.goto(f"{page.base_url}/assessment/runs/{run.pk}/")
+    page.get_by_role("link", name=late_town.name, exact=True).first.click()
+    page.locator(f"tr[data-item='{cases_item.pk}']").get_by_test_id("trace-link").click()
+    assert "超时" in page.get_by_test_id("record-note").first.inner_text()
+    case_label = page.get_by_test_id("record-link").first.inner_text()
+    page.get_by_test_id("record-link").first.click()
+    page.wait_for_load_state()
+    assert "/cases/" in page.url
+    assert case_label.split(" ")[0] in page.locator("main").inner_text()
+
+    # The quarter's six stars and the 红黑榜, from the menu.
+    page.get_by_role("link", name="评先争优").first.click()
+    page.wait_for_url("**/awards/")
+    assert page.get_by_test_id("award-card").count() == 6
+    assert page.get_by_test_id("award-winner").count() >= 1
+    page.get_by_test_id("to-lists").click()
+    assert page.get_by_test_id("red-list").is_visible() and page.get_by_test_id("black-list").is_visible()
+    assert page.evaluate(RUN_AXE) == []
 
 
 def test_supervisor_scores_by_hand_with_evidence_freezes_and_publishes(page: Any, assessment_demo: None) -> None:
@@ -131,3 +166,19 @@ def test_a_township_appeals_and_the_organisers_uphold_it(page: Any, assessment_d
     assert run.revision == appeal.revision == 3  # the demo's own upheld appeal made version 2
     changes = page.get_by_test_id("revision-changes").inner_text()
     assert "城东街道" in changes
+
+
+def test_a_township_sees_the_whole_ranking_but_opens_only_its_own_breakdown(page: Any, assessment_demo: None) -> None:
+    from luoshi.assessment.models import Result
+
+    run = _township_run()
+    mine = Result.objects.get(run=run, is_current=True, name="城东街道")
+    other = Result.objects.filter(run=run, is_current=True).exclude(pk=mine.pk).first()
+    login(page, "leader")  # 城东街道's party secretary
+    page.goto(f"{page.base_url}/assessment/runs/{run.pk}/")
+    assert page.get_by_test_id("result-row").count() == 14  # the 晾晒比拼: every township's total and rank
+    assert page.get_by_test_id("result-link").count() == 1  # but only its own breakdown opens
+    page.get_by_test_id("result-link").click()
+    assert page.get_by_test_id("total").inner_text() == str(mine.total)
+    response = page.goto(f"{page.base_url}/assessment/runs/{run.pk}/s/{other.subject_id}/")
+    assert response is not None and response.status == 404

@@ -118,3 +118,51 @@ def test_bad_transition_and_score_input(client: Any, w: dict[str, Any]) -> None:
                     {"item_id": w["manual"].pk, "points": "5", "reason": ""})  # fmt: skip
     assert response.status_code in (400, 422)
     assert client.get(f"{url}/results?sort=sideways").status_code == 422
+
+
+def test_evidence_files_on_manual_scores_and_appeals_through_the_api(client: Any, w: dict[str, Any]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from luoshi.assessment import services
+    from luoshi.assessment.models import Evidence
+    from luoshi.assessment.workflow import Action
+
+    def pdf(name: str) -> SimpleUploadedFile:
+        return SimpleUploadedFile(name, b"%PDF-1.4 x\n%%EOF", content_type="application/pdf")
+
+    run = services.run_compute(actor=w["organiser"], scheme=w["scheme"], period_key="2026-03")
+    a = w["a"].pk
+    url = f"{API}/runs/{run.pk}/results/{a}"
+    client.force_login(w["organiser"])
+    evidence = f"{url}/manual-scores/{w['manual'].pk}/evidence"
+    assert client.post(evidence, {"files": [pdf("走访记录.pdf")]}).status_code == 404  # no score yet
+    assert send(client, f"{url}/manual-scores", {"item_id": w["manual"].pk, "points": "7", "reason": "走访评定"}
+                ).status_code == 200  # fmt: skip
+    response = client.post(evidence, {"files": [pdf("走访记录.pdf"), pdf("民意调查.pdf")]})
+    assert response.status_code == 201, response.json()
+    assert [e["name"] for e in response.json()] == ["走访记录.pdf", "民意调查.pdf"]
+    response = client.post(evidence, {"files": [SimpleUploadedFile("x.pdf", b"MZ\x90\x00")]})
+    assert response.status_code == 400 and response.json()["message"]
+    response = client.post(evidence, {"files": [pdf(f"{i}.pdf") for i in range(4)]})  # 2 + 4 > 5
+    assert response.status_code == 400 and Evidence.objects.count() == 2
+    item = next(i for i in client.get(url).json()["items"] if i["item_id"] == w["manual"].pk)
+    assert (item["reason"], [e["name"] for e in item["evidence"]]) == ("走访评定", ["走访记录.pdf", "民意调查.pdf"])
+    assert client.get(item["evidence"][0]["url"]).status_code == 200
+    client.force_login(w["b_sup"])  # a supervisor of another township: not an organiser of this run
+    assert client.post(evidence, {"files": [pdf("x.pdf")]}).status_code == 404
+
+    services.manual_score_enter(actor=w["organiser"], run=run, item=w["manual"], subject_id=w["b"].pk, points="7",
+                                reason="走访评定")  # fmt: skip
+    run = services.run_transition(actor=w["organiser"], run=run, action=Action.FREEZE)
+    services.run_transition(actor=w["organiser"], run=run, action=Action.PUBLISH)
+    client.force_login(w["a_leader"])
+    appeal = send(client, f"{url}/appeals", {"item_id": w["manual"].pk, "reason": "评议偏低，请复核"}).json()
+    response = client.post(f"{API}/appeals/{appeal['id']}/evidence", {"files": [pdf("回访记录.pdf")]})
+    assert response.status_code == 201
+    listed = client.get(f"{API}/runs/{run.pk}/appeals").json()
+    assert [e["name"] for e in listed[0]["evidence"]] == ["回访记录.pdf"]
+    client.force_login(w["organiser"])
+    send(client, f"{API}/appeals/{appeal['id']}/decision", {"action": "reject", "reply": "不予采纳"})
+    client.force_login(w["a_leader"])
+    response = client.post(f"{API}/appeals/{appeal['id']}/evidence", {"files": [pdf("补充.pdf")]})
+    assert response.status_code == 409  # decided: no more evidence

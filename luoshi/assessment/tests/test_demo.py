@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from luoshi.assessment import demo
-from luoshi.assessment.models import Appeal, AppealState, Result, Run, RunState, Scheme, SubjectType
+from luoshi.assessment.models import Appeal, AppealState, Item, Result, Run, RunState, Scheme, SubjectType
+from luoshi.relocation import demo as relocation_demo
 from luoshi.tasks import demo as tasks_demo
 
 pytestmark = pytest.mark.django_db
@@ -13,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_schemes_runs_and_appeal(demo_org: None) -> None:
     tasks_demo.load()
+    relocation_demo.load()
     demo.load()
     township = Scheme.objects.get(name=demo.TOWNSHIP_SCHEME)
     runs = list(Run.objects.filter(scheme=township).order_by("period_key"))
@@ -27,7 +29,12 @@ def test_demo_schemes_runs_and_appeal(demo_org: None) -> None:
     assert cadres.subject_type == SubjectType.PERSON
     last = Run.objects.filter(scheme=cadres).order_by("-period_key").first()
     assert last is not None and last.state == RunState.REVIEW
-    names = set(Result.objects.filter(run=last).values_list("name", flat=True))
-    assert "彭晨曦" in names  # the demo's 征迁工作组 staff login is a cadre on the 征迁 post
+    results = {r.name: r for r in Result.objects.filter(run=last)}
+    assert "彭晨曦" in results  # the demo's 征迁工作组 staff login is a cadre on the 征迁 post
+    # The 征迁 cadres are scored on the households they signed as responsible cadres (包户干部).
+    signed = Item.objects.get(section__scheme_version=last.scheme_version, metric_key="relocation.households_signed")
+    counts = [int(r.item(signed.pk)["c"]) for r in results.values()]
+    assert sum(counts) > 0 and len(set(counts)) > 1
+    assert Run.objects.filter(scheme__name=demo.INVESTMENT_SCHEME, state=RunState.PUBLISHED).count() == 2
     demo.load()  # loading twice changes nothing
-    assert Run.objects.count() == 4
+    assert Run.objects.count() == 6

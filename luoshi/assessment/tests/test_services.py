@@ -252,3 +252,102 @@ def test_a_cadre_scheme_scores_the_people_on_its_posts(tree: dict[str, Any], mon
         services.item_save(actor=organiser, section=section, name="x", kind="auto", points="5",
                            metric_key="relocation.signing_rate", rule={"kind": "gate", "threshold": "1"},
                            )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_manual_score_rewrites_only_its_subjects_row_and_the_ranks_it_moves(w: dict[str, Any]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def score(run: Any, unit: Any, points: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            services.manual_score_enter(actor=w["organiser"], run=run, item=w["manual"], subject_id=unit.pk,
+                                        points=points, reason="走访评定")  # fmt: skip
+        return len(ctx)
+
+    run = services.run_compute(actor=w["organiser"], scheme=w["scheme"], period_key="2026-03")
+    score(run, w["a"], "4")
+    few = score(run, w["a"], "5")  # a changes its score: 29 → 34, still second of two
+    Result.objects.filter(run=run).delete()
+    extra = [UnitFactory(name=f"新街道{i}", kind=UnitKind.SUBDISTRICT, code=f"TN{i}", parent=w["district"])
+             for i in range(30)]  # fmt: skip
+    services.run_transition(actor=w["organiser"], run=run, action=Action.RECOMPUTE)
+    # 32 subjects: b and the 30 new ones at 50 (rank 1), a at 34 (rank 32).
+    before = {r.subject_id: (r.pk, r.rank, r.items) for r in Result.objects.filter(run=run)}
+    assert before[w["a"].pk][1] == 32 and before[w["b"].pk][1] == 1
+    assert score(run, w["a"], "8") == few  # the same queries for 32 subjects as for 2
+    after = {r.subject_id: (r.pk, r.rank, r.items) for r in Result.objects.filter(run=run)}
+    assert {k: v[0] for k, v in after.items()} == {k: v[0] for k, v in before.items()}  # no row deleted or added
+    assert {k: v for k, v in after.items() if k != w["a"].pk} == {k: v for k, v in before.items() if k != w["a"].pk}
+    assert _result(run, w["a"]).total == Decimal("37.00")
+    # A new unit scored 10 goes first alone: the 30 others at 50 move to second (one more query, the ranks).
+    score(run, extra[0], "0")  # its first score: still 50, nothing moves
+    assert score(run, extra[0], "10") == few + 1
+    ranks = dict(Result.objects.filter(run=run).values_list("subject_id", "rank"))
+    assert (ranks[extra[0].pk], ranks[w["b"].pk], ranks[extra[1].pk], ranks[w["a"].pk]) == (1, 2, 2, 32)
+
+
+@pytest.mark.django_db
+def test_an_upheld_appeal_writes_new_rows_only_for_the_subjects_it_moves(w: dict[str, Any]) -> None:
+    c = UnitFactory(name="丙街道", kind=UnitKind.SUBDISTRICT, code="TC", parent=w["district"])
+    for _ in range(4):  # four tasks overdue since February: c has 30 + 0 + 6 = 36, between a (35) and b (56)
+        TaskFactory(lead_unit=c, start_date=dt.date(2026, 1, 5), deadline=dt.date(2026, 2, 10),
+                    status=Status.IN_PROGRESS)  # fmt: skip
+    run = services.run_compute(actor=w["organiser"], scheme=w["scheme"], period_key="2026-03")
+    services.manual_score_enter(actor=w["organiser"], run=run, item=w["manual"], subject_id=c.pk, points="6",
+                                reason="走访评定")  # fmt: skip
+    for unit in (w["a"], w["b"]):
+        services.manual_score_enter(actor=w["organiser"], run=run, item=w["manual"], subject_id=unit.pk,
+                                    points="6", reason="走访评定")  # fmt: skip
+    run = services.run_transition(actor=w["organiser"], run=run, action=Action.FREEZE)
+    run = services.run_transition(actor=w["organiser"], run=run, action=Action.PUBLISH)
+    assert [(_result(run, u).total, _result(run, u).rank) for u in (w["b"], c, w["a"])] == [
+        (Decimal("56.00"), 1), (Decimal("36.00"), 2), (Decimal("35.00"), 3),
+    ]  # fmt: skip
+    b_row = _result(run, w["b"]).pk
+    appellant = user_with_role(Role.LEADER, w["a"], username="a_leader")
+    appeal = services.appeal_file(actor=appellant, run=run, result=_result(run, w["a"]), item=w["manual"],
+                                  reason="评议偏低")  # fmt: skip
+    services.appeal_decide(actor=w["organiser"], appeal=appeal, action=AppealAction.UPHOLD, reply="属实",
+                           corrected_points="10")  # fmt: skip
+    run.refresh_from_db()
+    # Revision 2 holds a (39, now second) and c (pushed to third); b's row is untouched.
+    assert sorted(Result.objects.filter(run=run, revision=2).values_list("name", "total", "rank")) == [
+        ("丙街道", Decimal("36.00"), 3), ("甲街道", Decimal("39.00"), 2),
+    ]  # fmt: skip
+    assert (_result(run, w["b"]).pk, _result(run, w["b"]).revision) == (b_row, 1)
+    assert Result.objects.filter(run=run, is_current=True).count() == 3
+    assert Result.objects.filter(run=run, revision=1, is_current=False).count() == 2  # the old a and c, kept
+    assert _result(run, w["a"]).item(w["manual"].pk)["a"] == appeal.pk
+    from luoshi.assessment import selectors
+
+    changes = selectors.revision_changes(run, w["organiser"])
+    assert [(ch["name"], ch["old_rank"], ch["rank"], ch["diff"]) for ch in changes] == [
+        ("甲街道", 3, 2, Decimal("4.00")), ("丙街道", 2, 3, Decimal("0.00")),
+    ]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_evidence_is_bounded_checked_and_added_only_while_it_may_be(w: dict[str, Any]) -> None:
+    run = services.run_compute(actor=w["organiser"], scheme=w["scheme"], period_key="2026-03")
+
+    def pdfs(n: int) -> list[SimpleUploadedFile]:
+        return [SimpleUploadedFile(f"材料{i}.pdf", b"%PDF-1.4 x\n%%EOF") for i in range(n)]
+
+    with pytest.raises(NotFound):  # no score yet to add evidence to
+        services.manual_score_add_evidence(actor=w["organiser"], run=run, item=w["manual"], subject_id=w["a"].pk,
+                                           files=pdfs(1))  # fmt: skip
+    services.manual_score_enter(actor=w["organiser"], run=run, item=w["manual"], subject_id=w["a"].pk, points="6",
+                                reason="走访评定", files=pdfs(3))  # fmt: skip
+    assert len(services.manual_score_add_evidence(actor=w["organiser"], run=run, item=w["manual"],
+                                                  subject_id=w["a"].pk, files=pdfs(2))) == 2  # fmt: skip
+    with pytest.raises(ValidationFailed):  # a sixth file on the same score
+        services.manual_score_add_evidence(actor=w["organiser"], run=run, item=w["manual"], subject_id=w["a"].pk,
+                                           files=pdfs(1))  # fmt: skip
+    with pytest.raises(ValidationFailed):  # not what it claims to be
+        services.manual_score_enter(actor=w["organiser"], run=run, item=w["manual"], subject_id=w["b"].pk,
+                                    points="6", reason="x", files=[SimpleUploadedFile("x.pdf", b"MZ\x90")])  # fmt: skip
+    staff = user_with_role(Role.UNIT_STAFF, w["a"], username="a_staff")
+    with pytest.raises(Forbidden):
+        services.manual_score_add_evidence(actor=staff, run=run, item=w["manual"], subject_id=w["a"].pk,
+                                           files=pdfs(1))  # fmt: skip

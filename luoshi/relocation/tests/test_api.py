@@ -153,3 +153,25 @@ def test_list_queries_stay_fixed_whatever_the_page_size(
         make_household(campaign, f"{n:03d}")
     with django_assert_max_num_queries(9):
         assert client.get(f"{API}/campaigns/{campaign.pk}/households?page_size=200").json()["count"] == 39
+
+
+def test_a_household_names_its_responsible_cadre(client: Any, s: Scene) -> None:
+    from luoshi.org.tests.factories import PersonFactory, PositionFactory
+
+    campaign = make_campaign(s)
+    cadre = PositionFactory(unit=s.team, person=PersonFactory(name="包户甲"), post="relocation").person
+    outsider = PositionFactory(unit=s.other_township, person=PersonFactory(name="外人丙")).person
+    client.force_login(s.staff)
+    url = f"{API}/campaigns/{campaign.pk}/households"
+    r = send(client, "post", url, {"number": "1", "owner_name": "李四", "house_area": "80", "cadre_id": cadre.pk})
+    assert r.status_code == 201 and (r.json()["cadre_id"], r.json()["cadre_name"]) == (cadre.pk, "包户甲")
+    household = r.json()
+    r = send(client, "post", url, {"number": "2", "owner_name": "王五", "house_area": "80", "cadre_id": outsider.pk})
+    assert r.status_code == 400 and "甲街道" in r.json()["message"]
+    assert not Household.objects.filter(number="2").exists()
+    r = send(client, "patch", f"{url}/{household['id']}", {"version": household["version"], "cadre_id": outsider.pk})
+    assert r.status_code == 400 and Household.objects.get(number="1").cadre_id == cadre.pk
+    r = send(client, "patch", f"{url}/{household['id']}", {"version": household["version"], "cadre_id": None})
+    assert r.status_code == 200 and r.json()["cadre_id"] is None
+    listed = client.get(url).json()["results"]
+    assert [(h["number"], h["cadre_name"]) for h in listed] == [("1", None)]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 
 from luoshi.relocation import demo, selectors
 from luoshi.relocation.models import Campaign, Household, Parcel, Stage
@@ -48,6 +50,14 @@ def test_demo_campaigns_carry_the_figures_of_the_sources(loaded: None) -> None:
     assert Household.objects.filter(campaign=louqiao).count() == 3902
     within = louqiao.signing_starts_on + dt.timedelta(days=179)
     assert Household.objects.filter(campaign=louqiao, vacated_on__lte=within).count() == 1198
+
+    # Every household has a responsible cadre (包户干部) on the township's 征迁 post, unevenly spread.
+    assert not Household.objects.filter(cadre__isnull=True).exists()
+    assert not Household.objects.exclude(
+        cadre__positions__post="relocation", cadre__positions__unit__path__startswith=F("campaign__unit__path")
+    ).exists()
+    per_cadre = Counter(Household.objects.filter(campaign__unit__code="CD").values_list("cadre__name", flat=True))
+    assert "彭晨曦" in per_cadre and len(set(per_cadre.values())) > 1
 
     from luoshi.org.demo import SEED_OFFICIALS
 

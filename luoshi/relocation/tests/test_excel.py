@@ -156,3 +156,30 @@ def test_the_pages_export_and_import(s: Scene) -> None:
     good.name = "ledger.xlsx"
     assert c.post(f"/relocation/{campaign.pk}/households/import/", {"file": good}).status_code == 302
     assert Household.objects.filter(number="009").exists()
+
+
+def test_the_cadre_column_names_a_person_of_the_township(s: Scene) -> None:
+    from luoshi.org.tests.factories import PersonFactory, PositionFactory
+
+    campaign = make_campaign(s)
+    cadre = PositionFactory(unit=s.team, person=PersonFactory(name="包户甲"), post="relocation").person
+    PositionFactory(unit=s.team, person=PersonFactory(name="重名乙"))
+    PositionFactory(unit=s.other_dept, person=PersonFactory(name="重名乙"))  # another 重名乙, same township
+    PositionFactory(unit=s.other_township, person=PersonFactory(name="外人丙"))
+    header = [*HEADER, "包户干部"]
+    excel.import_ledger(actor=s.staff, campaign=campaign,
+                        content=workbook([*row("001"), "包户甲"], [*row("002"), ""], header=header))  # fmt: skip
+    assert dict(Household.objects.values_list("number", "cadre")) == {"001": cadre.pk, "002": None}
+    bad = workbook([*row("003"), "外人丙"], [*row("004"), "重名乙"], header=header)
+    with pytest.raises(ValidationFailed) as caught:
+        excel.import_ledger(actor=s.staff, campaign=campaign, content=bad)
+    assert caught.value.details == {
+        "2": ["包户干部：甲街道没有名为“外人丙”的人员。"],
+        "3": ["包户干部：甲街道有多名名为“重名乙”的人员，请在该户页面上指定包户干部。"],
+    }
+    # A file without the column keeps the cadres; the export writes the cadre's name.
+    excel.import_ledger(actor=s.staff, campaign=campaign, content=workbook(row("001", signed="2026-06-30")))
+    assert Household.objects.get(number="001").cadre_id == cadre.pk
+    sheet = load_workbook(io.BytesIO(excel.export_ledger(actor=s.staff, campaign=campaign, reveal=True))).active
+    assert sheet is not None
+    assert [c.value for c in sheet[1]][-1] == "包户干部" and sheet["Q2"].value == "包户甲"

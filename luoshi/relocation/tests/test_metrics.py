@@ -80,3 +80,46 @@ def test_queries_do_not_grow_with_subjects(s: Scene, ledger: None, tree: Any, dj
         metrics.compute("relocation.households_signed", few, JULY)
     with django_assert_num_queries(1):
         metrics.compute("relocation.households_signed", many, JULY)
+
+
+def test_a_cadre_counts_the_households_they_are_responsible_for(
+    s: Scene, tree: Any, django_assert_num_queries: Any
+) -> None:
+    from luoshi.org.tests.factories import PersonFactory
+
+    campaign = make_campaign(s)
+    peng, zhao, idle = PersonFactory(name="包户甲"), PersonFactory(name="包户乙"), PersonFactory(name="包户丙")
+    make_household(campaign, "001", signed_on=START, cadre=peng)  # 30 June
+    make_household(campaign, "002", signed_on=dt.date(2026, 7, 1), cadre=peng, house_area=Decimal("80"))
+    make_household(campaign, "003", signed_on=dt.date(2026, 7, 31), cadre=zhao)
+    make_household(campaign, "004", cadre=zhao)  # not signed
+    make_household(campaign, "005", signed_on=dt.date(2026, 7, 2))  # nobody's
+    people = [Subject.person(peng.pk), Subject.person(zhao.pk), Subject.person(idle.pk)]
+    assert figures("relocation.households_signed", people, JUNE) == [1, 0, 0]
+    assert figures("relocation.households_signed", people, JULY) == [1, 1, 0]
+    assert figures("relocation.area_signed", people, JULY) == [Decimal("80.00"), Decimal("100.00"), Decimal("0.00")]
+    # The township still counts every household, whoever carried it.
+    assert figures("relocation.households_signed", [Subject.unit(s.township)], JULY) == [3]
+    assert [r.label for r in metrics.records("relocation.households_signed", people[0], JULY)] == [
+        "甲一号地块征收项目 002"
+    ]
+    every = [*people, Subject.unit(s.township), Subject.unit(tree["district"]), Subject.unit(s.other_township)]
+    for limit in (1, 5):
+        with django_assert_num_queries(1):
+            bulk = metrics.records_bulk("relocation.households_signed", every, JULY, limit=limit)
+        for subject in every:
+            assert bulk[subject] == metrics.records("relocation.households_signed", subject, JULY, limit=limit)
+    assert [r.label.split(" ")[1] for r in bulk[Subject.unit(s.township)]] == ["002", "005", "003"]
+
+
+@pytest.mark.parametrize("key", ["relocation.signing_rate", "relocation.households_vacated", "relocation.area_signed"])
+def test_bulk_records_match_each_subjects_records_in_one_query(
+    s: Scene, ledger: None, tree: Any, key: str, django_assert_num_queries: Any
+) -> None:
+    every = [Subject.unit(u) for u in (tree["district"], s.township, s.team, s.other_township, s.other_dept)]
+    for limit in (1, 5):
+        with django_assert_num_queries(1):
+            bulk = metrics.records_bulk(key, every, JULY, limit=limit)
+        for subject in every:
+            assert bulk[subject] == metrics.records(key, subject, JULY, limit=limit), (key, subject)
+    assert bulk[Subject.unit(s.township)]  # the township has records behind each of these figures
