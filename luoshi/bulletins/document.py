@@ -45,8 +45,10 @@ BANNER_PT = 36
 TABLE_PT = 12  # 小四, so tables of seven columns fit the type area
 LINES, CHARS = 22, 28
 TYPE_W_MM, TYPE_H_MM = 156, 225
-#: 225 mm / 22 lines in twentieths of a point (579) and the exact line height in points.
-LINE_PITCH_TWIPS = round(TYPE_H_MM / 25.4 * 1440 / LINES)
+LEFT_MM = 28
+#: 225 mm / 22 lines in twentieths of a point, rounded down (579: 22 lines fill at most the 12,756 of the type
+#: area; 580 would leave room for 21 only) and the exact line height in points.
+LINE_PITCH_TWIPS = int(TYPE_H_MM / 25.4 * 1440 / LINES)
 LINE_PT = LINE_PITCH_TWIPS / 20
 #: The character pitch 156 mm / 28 over the 16 pt font, in 4096ths of a point (negative: tighter).
 CHAR_SPACE = round((TYPE_W_MM / 25.4 * 72 / CHARS - BODY_PT) * 4096)
@@ -150,7 +152,7 @@ def _page_setup(doc: object) -> None:
     section = doc.sections[0]  # type: ignore[attr-defined]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.left_margin, section.right_margin = Mm(LEFT_MM), Mm(26)
     section.header_distance, section.footer_distance = Mm(15), Mm(24)
     sect_pr = section._sectPr
     grid = sect_pr.find(qn("w:docGrid"))
@@ -185,6 +187,9 @@ def _page_setup(doc: object) -> None:
 
 
 def _page_field(paragraph: Paragraph) -> None:
+    # its own line height (not the body's 22-line pitch): the footer fits the 11 mm below the type area
+    off_grid(paragraph)
+    _exact(paragraph, PAGE_PT * 1.2)
     set_font(paragraph.add_run("— "), PAGE_FONT, PAGE_PT)
     for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("text", "1"), ("end", None)):
         run = paragraph.add_run()
@@ -298,24 +303,69 @@ def _sign_off(doc: object, data: DocData) -> None:
     date.paragraph_format.right_indent = Pt(BODY_PT * 4)
 
 
+def _record_line(cell: object, text: str, *, right: str = "") -> Paragraph:
+    p = off_grid(cell.paragraphs[0])  # type: ignore[attr-defined]
+    _exact(p, PAGE_PT * 1.6)
+    p.paragraph_format.left_indent = Pt(PAGE_PT)
+    p.paragraph_format.right_indent = Pt(PAGE_PT)
+    if right:
+        p.paragraph_format.tab_stops.add_tab_stop(Mm(TYPE_W_MM) - Pt(PAGE_PT * 2), WD_TAB_ALIGNMENT.RIGHT)
+        text = f"{text}\t{right}"
+    set_font(p.add_run(text), BODY_FONT, PAGE_PT)
+    return p
+
+
+def _set_table_props(table: object, props: list[tuple[str, dict[str, str]]]) -> None:
+    tbl_pr = table._tbl.tblPr  # type: ignore[attr-defined]
+    for tag, attrs in props:
+        old = tbl_pr.find(qn(tag))
+        if old is not None:
+            tbl_pr.remove(old)
+        el = OxmlElement(tag)
+        for k, v in attrs.items():
+            el.set(qn(k), v)
+        if tag == "w:tblpPr":  # first in w:tblPr (there is no w:tblStyle)
+            tbl_pr.insert(0, el)
+        else:
+            tbl_pr.append(el)
+
+
 def _record(doc: object, data: DocData) -> None:
-    """版记: 抄送 and 印发 between full-width lines, 仿宋 四号, a character in from both sides."""
-    _para(doc)
-    width = Mm(TYPE_W_MM) - Pt(PAGE_PT * 2)
+    """版记: 抄送 and 印发 between full-width lines (thick outside, thin between), 仿宋 四号, a character in
+    from both sides, at the foot of the last page (GB/T 9704-2012, 7.3.5): a table floating at the bottom
+    of the type area of the page its anchor falls on; the body's text does not run under it."""
+    rows = 2 if data.cc else 1
+    table = doc.add_table(rows=rows, cols=1)  # type: ignore[attr-defined]
+    table.autofit = False
+    width = str(int(Mm(TYPE_W_MM).twips))
+    _set_table_props(table, [
+        ("w:tblpPr", {"w:vertAnchor": "margin", "w:horzAnchor": "page", "w:tblpX": str(int(Mm(LEFT_MM).twips)),
+                      "w:tblpYSpec": "bottom", "w:leftFromText": "0", "w:rightFromText": "0",
+                      "w:topFromText": "284", "w:bottomFromText": "0"}),
+        ("w:tblW", {"w:w": width, "w:type": "dxa"}),
+    ])  # fmt: skip
+    borders = OxmlElement("w:tblBorders")
+    for side, size in (("top", 8), ("left", 0), ("bottom", 8), ("right", 0), ("insideH", 6), ("insideV", 0)):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:val"), "single" if size else "nil")
+        if size:
+            edge.set(qn("w:sz"), str(size))
+            edge.set(qn("w:space"), "0")
+            edge.set(qn("w:color"), "000000")
+        borders.append(edge)
+    tbl_pr = table._tbl.tblPr
+    old = tbl_pr.find(qn("w:tblBorders"))
+    if old is not None:
+        tbl_pr.remove(old)
+    tbl_pr.append(borders)
+    table.columns[0].width = Mm(TYPE_W_MM)
+    for row in table.rows:
+        row.cells[0].width = Mm(TYPE_W_MM)
     if data.cc:
-        cc = off_grid(_para(doc, f"抄送：{data.cc}。", size=PAGE_PT))
-        cc.paragraph_format.left_indent = Pt(PAGE_PT)
-        cc.paragraph_format.right_indent = Pt(PAGE_PT)
-        _border(cc, "top", size=8, space=2)
-        _border(cc, "bottom", size=6, space=2)
-    printed = off_grid(_para(doc, size=PAGE_PT))
-    printed.paragraph_format.left_indent = Pt(PAGE_PT)
-    printed.paragraph_format.right_indent = Pt(PAGE_PT)
-    printed.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-    set_font(printed.add_run(f"{data.printer or data.body}\t{data.sign_date}印发"), BODY_FONT, PAGE_PT)
-    if not data.cc:
-        _border(printed, "top", size=8, space=2)
-    _border(printed, "bottom", size=8, space=2)
+        _record_line(table.rows[0].cells[0], f"抄送：{data.cc}。")
+    _record_line(table.rows[rows - 1].cells[0], data.printer or data.body, right=f"{data.sign_date}印发")
+    # the floating table is anchored to the paragraph after it: an empty one of no height
+    _exact(off_grid(_para(doc)), 1)
 
 
 def render(data: DocData) -> bytes:

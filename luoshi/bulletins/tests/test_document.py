@@ -8,7 +8,7 @@ from typing import Any
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 from openpyxl import load_workbook
 
 from luoshi.bulletins import annex, document
@@ -58,7 +58,9 @@ def test_page_setup_grid_and_page_numbers() -> None:
     assert (mm(width), mm(height)) == (156, 225)  # the type area
     grid = section._sectPr.find(qn("w:docGrid"))
     assert grid.get(qn("w:type")) == "linesAndChars"
-    assert abs(int(grid.get(qn("w:linePitch"))) * 22 / 1440 * 25.4 - 225) < 0.5
+    # 22 lines fill the 225 mm (12,756 twentieths of a point) without room for a 23rd nor too little for the 22nd
+    assert int(grid.get(qn("w:linePitch"))) == 579
+    assert 22 * 579 <= 12756 < 23 * 579
     # 28 characters of 16 pt plus the character space fill 156 mm
     pitch_pt = 16 + int(grid.get(qn("w:charSpace"))) / 4096
     assert abs(pitch_pt * 28 / 72 * 25.4 - 156) < 0.2
@@ -92,15 +94,30 @@ def test_banner_title_body_headings_and_record() -> None:
     assert _fonts(by_text["一、任务交办、办结和逾期情况"].runs[0])["eastAsia"] == "黑体"
     assert "二、下步工作要求" in by_text
     assert _fonts(by_text["（一）逾期任务"].runs[0])["eastAsia"] == "楷体_GB2312"
-    assert [p.text for p in paragraphs[-5:]] == [
+    assert [p.text for p in paragraphs[-3:]] == [
         "附件：通报明细表（电子表格）",
         "城东街道督查督办工作领导小组办公室",
         "2026年11月30日",
-        "抄送：区委督查室，区政府督查室。",
-        "城东街道督查办\t2026年11月30日印发",
     ]
-    cc = by_text["抄送：区委督查室，区政府督查室。"]
-    assert cc._p.pPr.find(qn("w:pBdr")).find(qn("w:top")) is not None
+    # 版记: a table floating at the foot of the type area of the last page, after the 落款
+    record = doc.tables[-1]
+    assert [[c.text for c in r.cells] for r in record.rows] == [
+        ["抄送：区委督查室，区政府督查室。"],
+        ["城东街道督查办\t2026年11月30日印发"],
+    ]
+    assert record._tbl.getnext().tag == qn("w:p") and record._tbl.getprevious() is by_text["2026年11月30日"]._p
+    place = record._tbl.tblPr.find(qn("w:tblpPr"))
+    assert (place.get(qn("w:vertAnchor")), place.get(qn("w:tblpYSpec"))) == ("margin", "bottom")
+    assert (place.get(qn("w:horzAnchor")), place.get(qn("w:tblpX"))) == ("page", str(Mm(28).twips))
+    assert record._tbl.tblPr.find(qn("w:tblW")).get(qn("w:w")) == str(Mm(156).twips)  # the type area's width
+    rules = record._tbl.tblPr.find(qn("w:tblBorders"))
+    assert {side: rules.find(qn(f"w:{side}")).get(qn("w:sz")) for side in ("top", "insideH", "bottom")} == {
+        "top": "8", "insideH": "6", "bottom": "8",  # thick outside, thin between
+    }  # fmt: skip
+    assert {rules.find(qn(f"w:{side}")).get(qn("w:val")) for side in ("left", "right", "insideV")} == {"nil"}
+    cc = record.rows[0].cells[0].paragraphs[0]
+    assert cc.runs[0].font.size == Pt(14) and _fonts(cc.runs[0])["eastAsia"] == "仿宋_GB2312"
+    assert cc.paragraph_format.left_indent == Pt(14) == cc.paragraph_format.right_indent  # a character in
     assert by_text["2026年11月30日"].alignment == WD_ALIGN_PARAGRAPH.RIGHT
     # fonts are named, not embedded
     assert not [p for p in doc.part.package.parts if "fonts/" in str(p.partname)]
@@ -108,7 +125,7 @@ def test_banner_title_body_headings_and_record() -> None:
 
 def test_tables_are_word_tables() -> None:
     doc = Document(io.BytesIO(document.render(_data())))
-    assert len(doc.tables) == 1
+    assert len(doc.tables) == 2  # the overdue tasks, and the 版记
     table = doc.tables[0]
     assert [[c.text for c in r.cells] for r in table.rows] == [
         ["编号", "任务名称", "牵头单位"],
