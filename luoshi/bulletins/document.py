@@ -227,6 +227,13 @@ def _table(doc: object, table: Table) -> None:
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), str(int(Mm(CELL_PAD_MM / 2).twips)))
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    t._tbl.tblPr.append(margins)
     widths = column_widths(table)
     for col, width in zip(t.columns, widths, strict=True):
         col.width = width
@@ -267,19 +274,38 @@ def banner_size(body: str) -> int:
     return max(16, min(BANNER_PT, int(TYPE_W_MM / 25.4 * 72 / max(1, len(body)))))
 
 
+#: A half-width character of the tables' 12 pt text, and a cell's padding on both sides together, in mm.
+HALF_MM = TABLE_PT / 2 / 72 * 25.4
+CELL_PAD_MM = 2.0
+#: Room a cell needs beyond its text and padding (its borders, rounding in the layout), in mm.
+CELL_SLACK_MM = 1.5
+
+
 def _visual(text: str) -> float:
-    """Width in half-width characters: a Chinese character counts two, a digit or letter a bit more than one."""
-    return sum(2 if ord(c) > 0x2E7F else 1.3 for c in text) + 1.5  # and the cell's padding
+    """Width in half-width characters: a Chinese character counts two, a digit or letter a bit more than one
+    (LibreOffice sets them in DejaVu Sans when the named font is missing: 0.64 em a digit)."""
+    return sum(2 if ord(c) > 0x2E7F else 1.3 for c in text)
 
 
 def column_widths(table: Table) -> list[Length]:
-    """The type area's width shared by the columns, by how much text each holds (within limits)."""
-    weights = []
+    """The type area's width shared by the columns. When every column's longest text fits on one line, the
+    columns grow in proportion; otherwise the widest are capped at one width, as large as the type area
+    allows (the narrow columns — codes, dates, numbers, unit names — keep what they need and do not wrap;
+    the long texts, names of tasks and projects, wrap in the capped ones)."""
+    need = []
     for i, head in enumerate(table.header):
         longest = max([_visual(str(head))] + [_visual(str(r[i])) for r in table.rows[:50] if i < len(r)])
-        weights.append(min(max(longest, 6), 30))
-    total = sum(weights)
-    return [Mm(TYPE_W_MM * w / total) for w in weights]
+        need.append(max(longest, 4) * HALF_MM + CELL_PAD_MM + CELL_SLACK_MM)
+    total = sum(need)
+    if total <= TYPE_W_MM:
+        return [Mm(TYPE_W_MM * n / total) for n in need]
+    cap, left, count = TYPE_W_MM, TYPE_W_MM, len(need)
+    for n in sorted(need):  # the cap c with sum(min(n, c)) == the type area's width
+        if n * count >= left:
+            cap = left / count
+            break
+        left, count = left - n, count - 1
+    return [Mm(min(n, cap)) for n in need]
 
 
 def _banner(doc: object, data: DocData) -> None:

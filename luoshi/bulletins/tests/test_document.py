@@ -150,3 +150,26 @@ def test_excel_annex_cells_are_safe() -> None:
     assert rows == [["编号", "任务"], ["DB1", '=HYPERLINK("x")'], ["DB2", "正常任务"]]
     assert sheet["B2"].data_type == "s"
     assert annex.render([]) is None
+
+
+def test_column_widths_keep_codes_dates_and_units_on_one_line() -> None:
+    overdue = Table(
+        ["编号", "任务名称", "牵头单位", "完成时限", "逾期天数"],
+        [["DB2026-00028", "东星4号地块征迁净地", "城东征迁专班", "2026-11-29", "6"],
+         ["DB2026-00032", "征迁范围内电线杆迁移和管线改造协调推进", "项目服务组", "2026-11-29", "16"]],
+    )  # fmt: skip
+    # a half-width character of 12 pt is 2.12 mm, a Chinese one 4.23 mm; 3.5 mm of padding and slack a cell.
+    # 编号 12 × 1.3 half-widths, 牵头单位 6 Chinese, 完成时限 10 × 1.3, 逾期天数 4 Chinese: whole;
+    # 任务名称 (19 Chinese) takes the rest of the 156 mm and wraps
+    widths = [round(w.mm, 1) for w in document.column_widths(overdue)]
+    assert widths == [36.5, 39.1, 28.9, 31.0, 20.4]
+    assert abs(sum(w.mm for w in document.column_widths(overdue)) - 156) < 0.01
+    # everything fits: the columns grow in proportion to what they need (东星社区 20.4 mm, 红灯 12.0 mm)
+    lights = Table(["单位", "红灯"], [["东星社区", "1"]])
+    assert [round(w.mm, 1) for w in document.column_widths(lights)] == [98.4, 57.6]
+    # eight columns that do not fit: the widest are capped alike, the narrowest keeps its width
+    projects = Table(
+        ["编号", "项目", "牵头单位", "年度计划（万元）", "已完成投资（万元）", "完成率", "序时进度", "滞后节点"],
+        [["XM2026-0001", "城东片区老旧小区改造提升工程", "城东街道", "12000", "8000", "66.7%", "92.1%", "2"]],
+    )
+    assert [round(w.mm, 1) for w in document.column_widths(projects)] == [19.8] * 5 + [17.3, 19.8, 19.8]

@@ -217,3 +217,17 @@ def test_the_cockpit_takes_the_same_queries_with_more_units_tasks_and_cases(clie
     aggregates.refresh()
     after = [_queries(c, u) for u in urls]
     assert after == before
+
+
+def test_the_demo_builds_the_aggregates_so_the_trend_shows_at_once(client, w):
+    from luoshi.cockpit import demo
+    from luoshi.core.models import AggregateState
+
+    report(w)
+    c = login(client, w.supervisor)
+    assert next(p for p in c.get("/api/v1/cockpit/").json()["panels"] if p["key"] == "cases")["chart"] is None
+    assert demo.load()["aggregate_days"] >= 400  # the first refresh backfills
+    assert AggregateState.objects.filter(first_day__isnull=False).exists()
+    trend = next(p for p in c.get("/api/v1/cockpit/").json()["panels"] if p["key"] == "cases")["chart"]
+    assert trend is not None and len(trend["x"]) == 30 and trend["series"][0]["data"][-1] == 1
+    assert demo.load()["aggregate_days"] < 400  # again: only what changed, yesterday and today
