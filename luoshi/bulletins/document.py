@@ -299,7 +299,7 @@ def column_widths(table: Table) -> list[Length]:
     total = sum(need)
     if total <= TYPE_W_MM:
         return [Mm(TYPE_W_MM * n / total) for n in need]
-    cap, left, count = TYPE_W_MM, TYPE_W_MM, len(need)
+    cap, left, count = float(TYPE_W_MM), float(TYPE_W_MM), len(need)
     for n in sorted(need):  # the cap c with sum(min(n, c)) == the type area's width
         if n * count >= left:
             cap = left / count
