@@ -18,8 +18,10 @@ a CJK font from Debian. Tables are real Word tables.
 
 from __future__ import annotations
 
+import copy
 import io
 from dataclasses import dataclass, field
+from typing import Any
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -237,20 +239,45 @@ def _table(doc: object, table: Table) -> None:
     widths = column_widths(table)
     for col, width in zip(t.columns, widths, strict=True):
         col.width = width
-    for row_i, values in enumerate([table.header, *table.rows]):
-        row = t.rows[row_i]
-        if row_i == 0:
+    # each row's cells read once (python-docx walks the table again for every t.rows[i] and row.cells); the
+    # first cell of the header and of the body is formatted through python-docx, the others are copies of it
+    protos: dict[bool, Any] = {}
+    for row_i, (row, values) in enumerate(zip(t.rows, [table.header, *table.rows], strict=True)):
+        header = row_i == 0
+        if header:
             tr_pr = row._tr.get_or_add_trPr()
             repeat = OxmlElement("w:tblHeader")
             tr_pr.append(repeat)
+        cells = row.cells
         for col_i in range(cols):
-            value = values[col_i] if col_i < len(values) else ""
-            cell = row.cells[col_i]
+            text = str(values[col_i]) if col_i < len(values) else ""
+            cell = cells[col_i]
             cell.width = widths[col_i]
-            p = off_grid(cell.paragraphs[0])
-            _exact(p, TABLE_PT * 1.5)
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            set_font(p.add_run(str(value)), HEADING_FONT if row_i == 0 else BODY_FONT, TABLE_PT)
+            proto = protos.get(header)
+            if proto is None:
+                p = off_grid(cell.paragraphs[0])
+                _exact(p, TABLE_PT * 1.5)
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                set_font(p.add_run(text), HEADING_FONT if header else BODY_FONT, TABLE_PT)
+                protos[header] = p._p
+                continue
+            _replace_paragraph(cell, proto, text)
+
+
+def _replace_paragraph(cell: Any, proto: Any, text: str) -> None:
+    """The cell's paragraph becomes a copy of ``proto`` (one formatted run) with ``text``."""
+    new = copy.deepcopy(proto)
+    run = new.find(qn("w:r"))
+    t = run.find(qn("w:t"))
+    if t is None:  # the prototype's own text was empty
+        t = OxmlElement("w:t")
+        run.append(t)
+    t.text = text
+    if text != text.strip():
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    old = cell._tc.p_lst[0]
+    old.addprevious(new)
+    old.getparent().remove(old)
 
 
 TITLE_CHARS = int(TYPE_W_MM / 25.4 * 72 / TITLE_PT)  # 20 characters of 二号 to a line

@@ -133,6 +133,20 @@ def test_tables_are_word_tables() -> None:
     ]
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # the header repeats on each page
     assert _fonts(table.rows[0].cells[0].paragraphs[0].runs[0])["eastAsia"] == "黑体"
+    for cell, font in ((table.rows[0].cells[2], "黑体"), (table.rows[1].cells[0], "仿宋_GB2312"),
+                       (table.rows[1].cells[2], "仿宋_GB2312")):  # fmt: skip
+        (paragraph,) = cell.paragraphs
+        (run,) = paragraph.runs
+        assert (run.font.size, paragraph.alignment, _fonts(run)["eastAsia"]) == (
+            Pt(12),
+            WD_ALIGN_PARAGRAPH.CENTER,
+            font,
+        )
+    # an empty first cell: the copies still carry their text
+    empty_first = Table(["编号", "名称"], [["", "甲"], ["DB1", "乙"]])
+    doc = Document(io.BytesIO(document.render(document.DocData(**{**_data().__dict__, "sections": [
+        document.DocSection("清单", "", SectionContent([], [empty_first]))]}))))  # fmt: skip
+    assert [[c.text for c in r.cells] for r in doc.tables[0].rows] == [["编号", "名称"], ["", "甲"], ["DB1", "乙"]]
 
 
 def test_heading_numbers() -> None:
