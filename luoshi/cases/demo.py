@@ -642,7 +642,7 @@ def _extras(
                     level=level,
                     unit=handler,
                     points=points,
-                    comment="请抓紧办理，按时反馈。",
+                    comment="请抓紧办理，按时答复。",
                     issued_by=supervisor,
                     issued_at=when,
                 )

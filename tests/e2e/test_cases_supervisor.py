@@ -55,7 +55,7 @@ def test_supervisor_dispatches_and_closes(page, demo_org):
     page.click("[data-testid=action-verify]")
     page.wait_for_selector("[data-testid=case-status]:has-text('已结案')")
     timeline = page.get_by_test_id("timeline").inner_text()
-    for step in ("上报", "受理", "派遣", "开始处置", "反馈", "核查结案"):
+    for step in ("上报", "受理", "派遣", "开始处置", "答复", "核查结案"):
         assert step in timeline
     assert Case.objects.get(pk=case.pk).outcome == "resolved"
 
