@@ -18,7 +18,10 @@ from luoshi.core.timeutil import today as local_today
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ADDED = "本周各社区要对照问题清单逐项销号，整改情况于周五前报街道督查办，逾期未报的在下周通报中点名并约谈社区主要负责人限期整改到位。"
+ADDED = (
+    "本周各社区要对照问题清单逐项销号，整改情况于周五前报街道督查办，"
+    "逾期未报的在下周通报中点名并约谈社区主要负责人限期整改到位。"
+)
 
 
 SHOTS = Path(__file__).resolve().parents[2] / "var"
