@@ -413,12 +413,7 @@ def file_appeal(request: HttpRequest, run_id: int, subject_id: int, payload: Ass
     summary="Uphold (a new published version) or reject an appeal, with a reply",
 )
 def decide_appeal(request: HttpRequest, appeal_id: int, payload: AssessmentDecisionIn) -> Any:
-    appeal = Appeal.objects.select_related("run").filter(pk=appeal_id).first()
-    if appeal is None:
-        raise NotFound()
-    run = selectors.access_run(request.user, appeal.run_id)
-    if not any(a.pk == appeal.pk for a in selectors.appeals_for(request.user, run)):
-        raise NotFound()
+    appeal = selectors.access_appeal(request.user, appeal_id)
     services.appeal_decide(
         actor=request.user, appeal=appeal, action=payload.action, reply=payload.reply,
         corrected_points=payload.corrected_points,

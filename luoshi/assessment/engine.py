@@ -16,14 +16,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
-
 from luoshi.assessment import rules
-from luoshi.assessment.models import POST_WORDS, Item, ItemKind, Scheme, SchemeVersion, Section, SubjectType
+from luoshi.assessment.models import Item, ItemKind, Scheme, SchemeVersion, Section, SubjectType
 from luoshi.assessment.rules import Band, SectionKind
 from luoshi.core import metrics
 from luoshi.core.metrics import Figure, Period, Subject
-from luoshi.org.models import Position, Unit
+from luoshi.org.models import Position, Post, Unit
 
 #: How many records behind one item score a frozen result keeps (the count keeps the full number).
 RECORDS_PER_ITEM = 20
@@ -119,14 +117,13 @@ def subjects_of(scheme: Scheme) -> list[SubjectRow]:
             .values_list("id", "path", "name")
         )
         return [SubjectRow(Subject(metrics.SubjectKind.UNIT, pk, path), pk, path, name) for pk, path, name in units]
-    words = [POST_WORDS[p] for p in scheme.posts or [] if p in POST_WORDS]
-    if not words:
+    posts = [p for p in scheme.posts or [] if p in Post.values]
+    if not posts:
         return []
-    q = Q()
-    for word in words:
-        q |= Q(unit__name__contains=word) | Q(title__contains=word)
     positions = (
-        Position.objects.filter(q, unit__path__startswith=owner.path, unit__is_active=True, person__is_active=True)
+        Position.objects.filter(
+            post__in=posts, unit__path__startswith=owner.path, unit__is_active=True, person__is_active=True
+        )
         .order_by("person_id", "unit__path", "id")
         .values_list("person_id", "person__name", "unit_id", "unit__path")
     )

@@ -24,23 +24,12 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.assessment.rules import SectionKind
 from luoshi.org.models import Person, Unit
+from luoshi.org.models import Post as Post  # the posts cadres are scored on live on the org model (Position.post)
 
 
 class SubjectType(models.TextChoices):
     UNIT = "unit", _("Scored units")
     PERSON = "person", _("Cadres")
-
-
-class Post(models.TextChoices):
-    """Front-line posts of the 赛马 (cadres are found by the unit or title of their positions)."""
-
-    INVESTMENT = "investment", _("Investment attraction post (招商岗)")
-    RELOCATION = "relocation", _("Land acquisition post (征迁岗)")
-    PROJECT = "project", _("Project post (项目岗)")
-
-
-#: A person holds a post when one of their positions is in a unit, or has a title, containing the word.
-POST_WORDS: dict[str, str] = {Post.INVESTMENT: "招商", Post.RELOCATION: "征迁", Post.PROJECT: "项目"}
 
 
 class PeriodKindChoice(models.TextChoices):

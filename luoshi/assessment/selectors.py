@@ -217,6 +217,19 @@ def appeals_for(user: Any, run: Run, subject_id: int | None = None) -> list[Appe
     return found
 
 
+def access_appeal(user: Any, pk: int) -> Appeal:
+    """One appeal: seen by whoever sees its run whole (the organisers) or its subject's result; else 404."""
+    appeal = Appeal.objects.select_related("run").filter(pk=pk).first()
+    if appeal is None:
+        raise NotFound()
+    run = access_run(user, appeal.run_id)
+    if not permissions.sees_whole_run(user, run) and not (
+        permissions.results_visible_to(user, run).filter(subject_id=appeal.subject_id).exists()
+    ):
+        raise NotFound()
+    return appeal
+
+
 def revision_changes(run: Run, user: Any) -> list[dict[str, Any]]:
     """What the latest revision changed against the one before: subjects whose total or rank moved."""
     if run.revision < 2:

@@ -555,12 +555,8 @@ def appeal_file(request: HttpRequest, pk: int, subject_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    from luoshi.assessment.models import Appeal
-
-    appeal = Appeal.objects.select_related("run").filter(pk=pk).first()
-    if appeal is None:
-        raise NotFound()
-    run = selectors.access_run(request.user, appeal.run_id)
+    appeal = selectors.access_appeal(request.user, pk)
+    run = appeal.run
     form = forms.AppealDecisionForm(request.POST)
     action = params.get_text(request.POST, "action", max_length=10)
     if form.is_valid():

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
@@ -215,6 +216,26 @@ def on_time_records(subject: Subject, period: Period, param: str, limit: int) ->
     ][:limit]
 
 
+def on_time_records_bulk(
+    subjects: Sequence[Subject], period: Period, param: str, limit: int
+) -> Mapping[Subject, Sequence[Record]]:
+    spec = _spec(param)
+    rows = _stage_rows(period, param, _where(subjects, spec.unit_path, spec.person))
+    rows.sort(key=lambda r: not r[5])  # the late ones first (stable: then by when the stage ended)
+    return metrics.spread_rows(
+        subjects,
+        ((path, person, Record("cases.case", pk, _label(no, title), _case_url(pk), note))
+         for pk, no, title, path, person, _late, note in rows),
+        limit,
+    )  # fmt: skip
+
+
+def _case_urls() -> Callable[[int], str]:
+    """A case's page address without resolving the URL each time (a frozen run lists thousands)."""
+    head, tail = reverse("cases:detail", args=[987654321]).split("987654321")
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 # --- Satisfaction -------------------------------------------------------------------------------------
 
 SATISFIED = [Rating.SATISFIED, Rating.BASIC]
@@ -235,23 +256,40 @@ def satisfaction_rate(subjects: Sequence[Subject], period: Period, param: str) -
     return tally.figures(_rate)
 
 
+def _satisfaction_record(
+    url: Callable[[int], str], pk: int, no: str, title: str, rating: str, at: dt.datetime
+) -> Record:
+    note = _("rated %(rating)s on %(day)s") % {"rating": Rating(rating).label, "day": _local(at)[:10]}
+    return Record("cases.case", pk, _label(no, title), url(pk), note)
+
+
+_SATISFACTION_FIELDS = ("id", "tracking_no", "title", "rating", "rated_at")
+
+
 def satisfaction_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
     rows = (
         _rated(period)
         .filter(_subject_q(subject, HANDLER_PATH, HANDLER_PERSON))
         .order_by("rated_at", "id")
-        .values_list("id", "tracking_no", "title", "rating", "rated_at")[:limit]
+        .values_list(*_SATISFACTION_FIELDS)[:limit]
     )
-    return [
-        Record(
-            "cases.case",
-            pk,
-            _label(no, title),
-            _case_url(pk),
-            _("rated %(rating)s on %(day)s") % {"rating": Rating(rating).label, "day": _local(at)[:10]},
-        )
-        for pk, no, title, rating, at in rows
-    ]
+    url = _case_urls()
+    return [_satisfaction_record(url, *row) for row in rows]
+
+
+def satisfaction_records_bulk(
+    subjects: Sequence[Subject], period: Period, param: str, limit: int
+) -> Mapping[Subject, Sequence[Record]]:
+    rows = (
+        _rated(period)
+        .filter(_where(subjects, HANDLER_PATH, HANDLER_PERSON))
+        .order_by("rated_at", "id")
+        .values_list(HANDLER_PATH, HANDLER_PERSON, *_SATISFACTION_FIELDS)
+    )
+    url = _case_urls()
+    return metrics.spread_rows(
+        subjects, ((r[0], r[1], partial(_satisfaction_record, url, *r[2:])) for r in rows.iterator()), limit
+    )
 
 
 # --- Supervision cards (督办) ---------------------------------------------------------------------------
@@ -278,27 +316,49 @@ def red_cards(subjects: Sequence[Subject], period: Period, param: str) -> Mappin
     return tally.figures(lambda v: Figure(Decimal(int(v[0])), count=int(v[0])))
 
 
+_CARD_FIELDS = ("case_id", "case__tracking_no", "case__title", "level", "points", "issued_at", "unit__name")
+
+
+def _card_record(
+    url: Callable[[int], str], case_id: int, no: str, title: str, lvl: str, points: int, at: dt.datetime, unit: str
+) -> Record:
+    note = _("%(level)s against %(unit)s on %(day)s, %(points)s points") % {
+        "level": CardLevel(lvl).label,
+        "unit": unit,
+        "day": _local(at)[:10],
+        "points": points,
+    }
+    return Record("cases.case", case_id, _label(no, title), url(case_id), note)
+
+
 def _card_lister(level: str) -> metrics.RecordLister:
     def records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
         rows = (
             _cards(period, level)
             .filter(unit__path__startswith=subject.path)
             .order_by("issued_at", "id")
-            .values_list("case_id", "case__tracking_no", "case__title", "level", "points", "issued_at", "unit__name")[
-                :limit
-            ]
+            .values_list(*_CARD_FIELDS)[:limit]
         )
-        return [
-            Record(
-                "cases.case",
-                case_id,
-                _label(no, title),
-                _case_url(case_id),
-                _("%(level)s against %(unit)s on %(day)s, %(points)s points")
-                % {"level": CardLevel(lvl).label, "unit": unit, "day": _local(at)[:10], "points": points},
-            )
-            for case_id, no, title, lvl, points, at, unit in rows
-        ]
+        url = _case_urls()
+        return [_card_record(url, *row) for row in rows]
+
+    return records
+
+
+def _card_bulk_lister(level: str) -> metrics.BulkRecordLister:
+    def records(
+        subjects: Sequence[Subject], period: Period, param: str, limit: int
+    ) -> Mapping[Subject, Sequence[Record]]:
+        rows = (
+            _cards(period, level)
+            .filter(_where(subjects, "unit__path", None))
+            .order_by("issued_at", "id")
+            .values_list("unit__path", *_CARD_FIELDS)
+        )
+        url = _case_urls()
+        return metrics.spread_rows(
+            subjects, ((r[0], None, partial(_card_record, url, *r[1:])) for r in rows.iterator()), limit
+        )
 
     return records
 
@@ -324,23 +384,38 @@ def referred_up_rate(subjects: Sequence[Subject], period: Period, param: str) ->
     return tally.figures(_rate)
 
 
+_REFERRED_FIELDS = ("id", "tracking_no", "title", "reported_at", "owner_unit__name")
+
+
+def _referred_record(url: Callable[[int], str], pk: int, no: str, title: str, at: dt.datetime, owner: str) -> Record:
+    note = _("reported %(day)s, referred up to %(unit)s") % {"day": _local(at)[:10], "unit": owner}
+    return Record("cases.case", pk, _label(no, title), url(pk), note)
+
+
 def referred_up_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
     rows = (
         _reported(period)
         .filter(_has_event("refer_up"), township__path__startswith=subject.path)
         .order_by("reported_at", "id")
-        .values_list("id", "tracking_no", "title", "reported_at", "owner_unit__name")[:limit]
+        .values_list(*_REFERRED_FIELDS)[:limit]
     )
-    return [
-        Record(
-            "cases.case",
-            pk,
-            _label(no, title),
-            _case_url(pk),
-            _("reported %(day)s, referred up to %(unit)s") % {"day": _local(at)[:10], "unit": owner},
-        )
-        for pk, no, title, at, owner in rows
-    ]
+    url = _case_urls()
+    return [_referred_record(url, *row) for row in rows]
+
+
+def referred_up_records_bulk(
+    subjects: Sequence[Subject], period: Period, param: str, limit: int
+) -> Mapping[Subject, Sequence[Record]]:
+    rows = (
+        _reported(period)
+        .filter(_has_event("refer_up"), _where(subjects, "township__path", None))
+        .order_by("reported_at", "id")
+        .values_list("township__path", *_REFERRED_FIELDS)
+    )
+    url = _case_urls()
+    return metrics.spread_rows(
+        subjects, ((r[0], None, partial(_referred_record, url, *r[1:])) for r in rows.iterator()), limit
+    )
 
 
 def _closed(period: Period) -> QuerySet[Case]:
@@ -362,6 +437,16 @@ def reopened_rate(subjects: Sequence[Subject], period: Period, param: str) -> Ma
     return tally.figures(_rate)
 
 
+def _reopened_record(url: Callable[[int], str], pk: int, no: str, title: str, at: dt.datetime | None) -> Record:
+    return Record(
+        "cases.case",
+        pk,
+        _label(no, title),
+        url(pk),
+        _("closed %(day)s after being reopened") % {"day": _local(at)[:10]},
+    )
+
+
 def reopened_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
     rows = (
         _closed(period)
@@ -370,16 +455,24 @@ def reopened_records(subject: Subject, period: Period, param: str, limit: int) -
         .order_by("closed_at", "id")
         .values_list("id", "tracking_no", "title", "closed_at")[:limit]
     )
-    return [
-        Record(
-            "cases.case",
-            pk,
-            _label(no, title),
-            _case_url(pk),
-            _("closed %(day)s after being reopened") % {"day": _local(at)[:10]},
-        )
-        for pk, no, title, at in rows
-    ]
+    url = _case_urls()
+    return [_reopened_record(url, *row) for row in rows]
+
+
+def reopened_records_bulk(
+    subjects: Sequence[Subject], period: Period, param: str, limit: int
+) -> Mapping[Subject, Sequence[Record]]:
+    rows = (
+        _closed(period)
+        .filter(_has_event("reopen"))
+        .filter(_where(subjects, HANDLER_PATH, HANDLER_PERSON))
+        .order_by("closed_at", "id")
+        .values_list(HANDLER_PATH, HANDLER_PERSON, "id", "tracking_no", "title", "closed_at")
+    )
+    url = _case_urls()
+    return metrics.spread_rows(
+        subjects, ((r[0], r[1], partial(_reopened_record, url, *r[2:])) for r in rows.iterator()), limit
+    )
 
 
 # --- Daily reports (一日一排查 · 一日一研判 · 一日一报告) -----------------------------------------------------
@@ -505,6 +598,47 @@ def daily_records(subject: Subject, period: Period, param: str, limit: int) -> S
     return out
 
 
+def _missing_record(kind: str, pk: int, name: str, report_kind: str, missing: list[dt.date], owed: int) -> Record:
+    return Record(kind, pk, name, _daily_url(report_kind, missing[0]), _missing_note(missing, owed))
+
+
+def daily_records_bulk(
+    subjects: Sequence[Subject], period: Period, param: str, limit: int
+) -> Mapping[Subject, Sequence[Record]]:
+    """:func:`daily_records` for many subjects: three queries for the units, two for the cadres."""
+    days = _working_days(period)
+    if not days:
+        return {s: [] for s in subjects}
+    rows: list[tuple[str | None, int | None, Record | Callable[[], Record]]] = []
+    units = [s for s in subjects if s.kind == SubjectKind.UNIT]
+    if units:
+        filed_by_unit: dict[int, set[dt.date]] = defaultdict(set)
+        for unit_id, day in (
+            _unit_filed(days).filter(metrics.subtree_q("unit__path", units)).values_list("unit_id", "report_date")
+        ):
+            filed_by_unit[unit_id].add(day)
+        for pk, name, kind, path in _owing_units(units).order_by("path").values_list("pk", "name", "kind", "path"):
+            missing = [d for d in days if d not in filed_by_unit[pk]]
+            if missing:
+                report_kind = DailyKind.SCREENING if kind in standards.PLACE_KINDS else DailyKind.ASSESSMENT
+                rows.append(
+                    (path, None, partial(_missing_record, "org.unit", pk, name, report_kind, missing, len(days)))
+                )
+    people = [s.id for s in subjects if s.kind == SubjectKind.PERSON]
+    if people:
+        cadres = list(_cadres(people).order_by("pk").values_list("pk", "name"))
+        filed_by_person: dict[int, set[dt.date]] = defaultdict(set)
+        for person_id, day in DailyReport.objects.filter(
+            kind=DailyKind.CADRE, person_id__in=[pk for pk, _n in cadres], report_date__in=days
+        ).values_list("person_id", "report_date"):
+            filed_by_person[person_id].add(day)
+        for pk, name in cadres:
+            missing = [d for d in days if d not in filed_by_person[pk]]
+            if missing:
+                rows.append((None, pk, _missing_record("org.person", pk, name, DailyKind.CADRE, missing, len(days))))
+    return metrics.spread_rows(subjects, rows, limit)
+
+
 # --- Registration ----------------------------------------------------------------------------------
 
 
@@ -519,6 +653,7 @@ def register() -> None:
             subject_kinds=BOTH,
             compute=on_time_rate,
             records=on_time_records,
+            records_bulk=on_time_records_bulk,
             description=gettext_lazy(
                 "Of the case stages (accept, handle or verify) that ended in the period, the share that ended "
                 "within the time limit. Accept and verify count for the command unit, handling for the handling "
@@ -535,6 +670,7 @@ def register() -> None:
             subject_kinds=BOTH,
             compute=satisfaction_rate,
             records=satisfaction_records,
+            records_bulk=satisfaction_records_bulk,
             description=gettext_lazy(
                 "Of the cases rated in the period, the share rated satisfied or basically satisfied "
                 "(by the handling unit and the person who replied)."
@@ -549,6 +685,7 @@ def register() -> None:
             subject_kinds=UNITS,
             compute=card_points,
             records=_card_lister(""),
+            records_bulk=_card_bulk_lister(""),
             description=gettext_lazy(
                 "The points of the supervision cards (督办) issued against the unit in the period; deductions are "
                 "negative, so closer to zero is better."
@@ -563,6 +700,7 @@ def register() -> None:
             subject_kinds=UNITS,
             compute=red_cards,
             records=_card_lister(CardLevel.RED),
+            records_bulk=_card_bulk_lister(CardLevel.RED),
             description=gettext_lazy("Red supervision cards issued against the unit in the period."),
             order=31,
         ),
@@ -574,6 +712,7 @@ def register() -> None:
             subject_kinds=UNITS,
             compute=referred_up_rate,
             records=referred_up_records,
+            records_bulk=referred_up_records_bulk,
             description=gettext_lazy(
                 "Of the cases reported in the period in the unit's area, the share referred up a level."
             ),
@@ -587,6 +726,7 @@ def register() -> None:
             subject_kinds=BOTH,
             compute=reopened_rate,
             records=reopened_records,
+            records_bulk=reopened_records_bulk,
             description=gettext_lazy(
                 "Of the cases closed in the period, the share that had been reopened (by the handling unit and "
                 "the person who replied)."
@@ -601,6 +741,7 @@ def register() -> None:
             subject_kinds=BOTH,
             compute=daily_compliance,
             records=daily_records,
+            records_bulk=daily_records_bulk,
             description=gettext_lazy(
                 "Of the daily reports owed on the working days of the period (community screening, township "
                 "assessment, a responsible cadre's report), the share filed."

@@ -182,6 +182,21 @@ def _own_records(subject: Subject, period: Period, param: str, limit: int) -> Se
     return [_value_record(rows, subject.id, name, _reading(rows, rows.figures(subject.id)))]
 
 
+def _own_records_bulk(
+    subjects: Sequence[Subject], period: Period, param: str, limit: int
+) -> Mapping[Subject, Sequence[Record]]:
+    """:func:`_own_records` for many units: three queries (values, targets, names)."""
+    unit_ids = _unit_ids(subjects)
+    rows = _Rows.load(_indicator(param), period, unit_ids)
+    having = [pk for pk in unit_ids if rows.row_id(pk) is not None]
+    names = dict(Unit.objects.filter(pk__in=having).values_list("pk", "name")) if having else {}
+    return {
+        s: [_value_record(rows, s.id, names.get(s.id, ""), _reading(rows, rows.figures(s.id)))]
+        for s in subjects
+        if s.kind == SubjectKind.UNIT and s.id in names
+    }
+
+
 # --- Rank on the leaderboard --------------------------------------------------------------------------------
 
 
@@ -264,22 +279,36 @@ def rank(subjects: Sequence[Subject], period: Period, param: str) -> Mapping[Sub
     return out
 
 
-def rank_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
-    """The whole leaderboard the subject was ranked on, best first, each row linking to its history."""
-    board = _board([subject], period, param)
-    if subject.id not in board.peers:
+def _leaderboard(board: _Board, unit_id: int, limit: int, made: dict[int, Record]) -> list[Record]:
+    """The leaderboard ``unit_id`` was ranked on, best first (records shared between peers through ``made``)."""
+    if unit_id not in board.peers:
         return []
     members = sorted(
-        board.peers[subject.id], key=lambda pk: (board.ranks.get(pk) is None, board.ranks.get(pk) or 0, board.names[pk])
+        board.peers[unit_id], key=lambda pk: (board.ranks.get(pk) is None, board.ranks.get(pk) or 0, board.names[pk])
     )
     out = []
     for pk in members[:limit]:
-        place = board.ranks.get(pk)
-        head = _("rank %(rank)s") % {"rank": place} if place is not None else _("not ranked")
-        out.append(
-            _value_record(board.rows, pk, board.names[pk], f"{head}; {_reading(board.rows, board.rows.figures(pk))}")
-        )
+        if pk not in made:
+            place = board.ranks.get(pk)
+            head = _("rank %(rank)s") % {"rank": place} if place is not None else _("not ranked")
+            reading = _reading(board.rows, board.rows.figures(pk))
+            made[pk] = _value_record(board.rows, pk, board.names[pk], f"{head}; {reading}")
+        out.append(made[pk])
     return out
+
+
+def rank_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
+    """The whole leaderboard the subject was ranked on, best first, each row linking to its history."""
+    return _leaderboard(_board([subject], period, param), subject.id, limit, {})
+
+
+def rank_records_bulk(
+    subjects: Sequence[Subject], period: Period, param: str, limit: int
+) -> Mapping[Subject, Sequence[Record]]:
+    """:func:`rank_records` for many units: one board (four queries), each peer's record made once."""
+    board = _board(subjects, period, param)
+    made: dict[int, Record] = {}
+    return {s: _leaderboard(board, s.id, limit, made) for s in subjects if s.kind == SubjectKind.UNIT}
 
 
 # --- Registration ------------------------------------------------------------------------------------------
@@ -297,6 +326,7 @@ def register() -> None:
             subject_kinds=UNITS,
             compute=progress_gap,
             records=_own_records,
+            records_bulk=_own_records_bulk,
             description=gettext_lazy(
                 "Completion of the annual target minus time progress (序时进度) at the end of the period, in "
                 "percentage points; for a lower-is-better indicator the sign is turned, so positive is always good."
@@ -312,6 +342,7 @@ def register() -> None:
             subject_kinds=UNITS,
             compute=yoy_growth,
             records=_own_records,
+            records_bulk=_own_records_bulk,
             description=gettext_lazy(
                 "Growth on the same period of last year (in points for ratios); for a lower-is-better indicator "
                 "the sign is turned, so a fall counts as an improvement."
@@ -327,6 +358,7 @@ def register() -> None:
             subject_kinds=UNITS,
             compute=rank,
             records=rank_records,
+            records_bulk=rank_records_bulk,
             description=gettext_lazy(
                 "The unit's place among its peers on the indicator at the end of the period (completion when "
                 "targets exist, else the value; lower-is-better indicators rank ascending; ties share a place)."

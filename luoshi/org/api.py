@@ -52,6 +52,7 @@ class PositionOut(Schema):
     person_name: str
     title: str
     is_leader: bool
+    post: str = ""
 
 
 class UnitDetail(UnitOut):
@@ -134,7 +135,13 @@ def _detail(request: HttpRequest, unit: Unit) -> dict[str, Any]:
         "ancestors": selectors.unit_ancestors(request.user, unit),
         "children": list(selectors.unit_children(request.user, unit).select_related("parent")),
         "positions": [
-            {"person_id": p.person_id, "person_name": p.person.name, "title": p.title, "is_leader": p.is_leader}
+            {
+                "person_id": p.person_id,
+                "person_name": p.person.name,
+                "title": p.title,
+                "is_leader": p.is_leader,
+                "post": p.post,
+            }
             for p in selectors.unit_positions(request.user, unit)
         ],
     }

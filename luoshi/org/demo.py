@@ -17,7 +17,7 @@ from django.db import transaction
 
 from luoshi.accounts.models import User
 from luoshi.core import audit
-from luoshi.org.models import Person, Position, Role, RoleGrant, Unit, UnitKind
+from luoshi.org.models import Person, Position, Post, Role, RoleGrant, Unit, UnitKind
 
 DISTRICT_CODE = "SFQ"
 DISTRICT_NAME = "落实示范区"
@@ -142,6 +142,7 @@ class DemoLogin:
     title: str
     is_leader: bool
     description: str
+    post: str = ""
 
 
 DEMO_LOGINS: list[DemoLogin] = [
@@ -149,7 +150,7 @@ DEMO_LOGINS: list[DemoLogin] = [
     DemoLogin("leader", Role.LEADER, "CD", "蒋一诺", "党工委书记", True, "城东街道党工委书记"),
     DemoLogin("resp_leader", Role.RESPONSIBLE_LEADER, "CD", "汪振华", "办事处副主任", True, "城东街道班子成员"),
     DemoLogin("supervisor", Role.SUPERVISOR, "CD", "乔雨欣", "督查专员", False, "城东街道督查办"),
-    DemoLogin("staff", Role.UNIT_STAFF, "CDD03", "彭晨曦", "科员", False, "城东街道征迁工作组"),
+    DemoLogin("staff", Role.UNIT_STAFF, "CDD03", "彭晨曦", "科员", False, "城东街道征迁工作组", Post.RELOCATION),
     DemoLogin("community", Role.COMMUNITY_STAFF, "CD01", "龚海燕", "社区专职工作者", False, "城东街道东星社区"),
     DemoLogin("grid", Role.GRID_WORKER, "CD01G1", "常俊凯", "网格员", False, "东星社区第1网格"),
     DemoLogin("district", Role.DISTRICT_VIEWER, DISTRICT_CODE, "毛思远", "区委督查室主任", False, "区级查看"),
@@ -301,10 +302,20 @@ def _create_people(
     people = [Person(name=names.next(), phone=f"139{rng.randint(0, 99999999):08d}") for _ in posts]
     Person.objects.bulk_create(people, batch_size=500)
     positions = [
-        Position(person=person, unit=unit, title=title, is_leader=leader, sort_order=i)
+        Position(person=person, unit=unit, title=title, is_leader=leader, sort_order=i, post=_post_of(unit))
         for i, (person, (unit, title, leader)) in enumerate(zip(people, posts, strict=True))
     ]
     Position.objects.bulk_create(positions, batch_size=500)
+
+
+#: The front-line post of everyone in a group or task force whose name says it (征迁工作组, 招商专班 …).
+POST_OF_UNIT = (("征迁", Post.RELOCATION), ("招商", Post.INVESTMENT), ("项目", Post.PROJECT))
+
+
+def _post_of(unit: Unit) -> str:
+    if unit.kind not in (UnitKind.DEPARTMENT, UnitKind.TASK_FORCE):
+        return ""
+    return next((post for word, post in POST_OF_UNIT if word in unit.name), "")
 
 
 def _ensure_logins() -> int:
@@ -322,7 +333,7 @@ def _ensure_logins() -> int:
         user.save()
         person, _ = Person.objects.get_or_create(user=user, defaults={"name": login.full_name})
         Position.objects.get_or_create(
-            person=person, unit=unit, title=login.title, defaults={"is_leader": login.is_leader}
+            person=person, unit=unit, title=login.title, defaults={"is_leader": login.is_leader, "post": login.post}
         )
         RoleGrant.objects.get_or_create(user=user, role=login.role, unit=unit)
     return len(DEMO_LOGINS)

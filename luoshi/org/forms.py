@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.core import bounds
 from luoshi.core.params import MAX_INT
-from luoshi.org.models import Role, UnitKind
+from luoshi.org.models import Post, Role, UnitKind
 
 
 class UnitForm(forms.Form):
@@ -40,6 +40,12 @@ class PersonForm(forms.Form):
     name = forms.CharField(label=_("full name"), max_length=64)
     title = forms.CharField(label=_("job title"), max_length=64, help_text=_("e.g. 网格员, 专职工作者, 党工委书记"))
     is_leader = forms.BooleanField(label=_("leader post"), required=False)
+    post = forms.ChoiceField(
+        label=_("front-line post"),
+        choices=[("", "—"), *Post.choices],
+        required=False,
+        help_text=_("招商岗, 征迁岗 or 项目岗: cadre assessment schemes score the people on these posts."),
+    )
     phone = forms.CharField(label=_("phone"), max_length=32, required=False)
 
 

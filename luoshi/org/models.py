@@ -14,6 +14,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -204,13 +205,26 @@ class Person(models.Model):
         return self.name
 
 
+class Post(models.TextChoices):
+    """Front-line posts (岗位) a position may be on: the 赛马场 where cadres are assessed side by side."""
+
+    INVESTMENT = "investment", _("Investment attraction post (招商岗)")
+    RELOCATION = "relocation", _("Land acquisition post (征迁岗)")
+    PROJECT = "project", _("Project post (项目岗)")
+
+
 class Position(models.Model):
-    """A person's post in a unit: e.g. 党工委书记 in 城东街道 (a leader post)."""
+    """A person's post in a unit: e.g. 党工委书记 in 城东街道 (a leader post).
+
+    ``post`` names the front-line post (岗位) the position is on, if any: assessment schemes
+    for cadres score the people on the posts they choose.
+    """
 
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="positions")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="positions")
     title = models.CharField(_("job title"), max_length=64)
     is_leader = models.BooleanField(_("leader"), default=False)
+    post = models.CharField(_("front-line post"), max_length=16, choices=Post.choices, blank=True, default="")
     sort_order = models.IntegerField(_("order"), default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -222,6 +236,7 @@ class Position(models.Model):
             between("sort_order", -SORT_ORDER_MAX, SORT_ORDER_MAX, "org_position_sort_order_range"),
             models.UniqueConstraint(fields=["person", "unit", "title"], name="position_unique"),
         ]
+        indexes = [models.Index(fields=["post", "unit"], name="org_position_post_idx", condition=~Q(post=""))]
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.title} · {self.person}"

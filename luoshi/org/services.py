@@ -18,6 +18,7 @@ from luoshi.org.models import (
     DIVISION_LEVEL,
     Person,
     Position,
+    Post,
     Role,
     RoleGrant,
     Unit,
@@ -185,7 +186,15 @@ def unit_update(*, actor: Any, unit: Unit, version: int | None = None, **fields:
 
 @transaction.atomic
 def person_create(
-    *, actor: Any, unit: Unit, name: str, title: str, is_leader: bool = False, phone: str = "", note: str = ""
+    *,
+    actor: Any,
+    unit: Unit,
+    name: str,
+    title: str,
+    is_leader: bool = False,
+    phone: str = "",
+    note: str = "",
+    post: str = "",
 ) -> Person:
     """Register a person together with their first position (so they are in someone's scope)."""
     require(actor, "unit.manage_people", unit)
@@ -201,7 +210,7 @@ def person_create(
         _raise_validation(exc)
     person.save()
     audit.record(actor=actor, obj=person, verb="create", changes=audit.diff({}, audit.snapshot(person, PERSON_FIELDS)))
-    position_create(actor=actor, person=person, unit=unit, title=title, is_leader=is_leader)
+    position_create(actor=actor, person=person, unit=unit, title=title, is_leader=is_leader, post=post)
     return person
 
 
@@ -226,16 +235,25 @@ def person_update(*, actor: Any, person: Person, **fields: Any) -> Person:
 
 @transaction.atomic
 def position_create(
-    *, actor: Any, person: Person, unit: Unit, title: str, is_leader: bool = False, sort_order: int = 0
+    *,
+    actor: Any,
+    person: Person,
+    unit: Unit,
+    title: str,
+    is_leader: bool = False,
+    sort_order: int = 0,
+    post: str = "",
 ) -> Position:
     require(actor, "unit.manage_people", unit)
     title = title.strip()
     if not title:
         raise ValidationFailed(_("A title is required."), details={"title": [_("This field is required.")]})
+    if post not in ("", *Post.values):
+        raise ValidationFailed(_("Choose a post from the list."), details={"post": [_("Choose a post from the list.")]})
     if Position.objects.filter(person=person, unit=unit, title=title).exists():
         raise ValidationFailed(_("%(name)s already holds this position.") % {"name": person.name}, code="duplicate")
     position = Position.objects.create(
-        person=person, unit=unit, title=title, is_leader=is_leader, sort_order=sort_order
+        person=person, unit=unit, title=title, is_leader=is_leader, sort_order=sort_order, post=post
     )
     audit.record(
         actor=actor,

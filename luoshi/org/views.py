@@ -158,6 +158,7 @@ def person_create(request: HttpRequest, unit_pk: int) -> HttpResponse:
                 title=data["title"],
                 is_leader=data["is_leader"],
                 phone=data["phone"],
+                post=data["post"],
             )
         except ValidationFailed as exc:
             apply_error(form, exc)

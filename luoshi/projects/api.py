@@ -24,7 +24,7 @@ from luoshi.org.scope import scope_for
 from luoshi.org.selectors import access_unit
 from luoshi.projects import selectors, services
 from luoshi.projects.models import Enterprise, Lead, Project
-from luoshi.projects.permissions import enterprises_visible_to
+from luoshi.projects.permissions import enterprises_visible_to, require_manage, require_problem_manage
 
 router = Router(tags=["projects"])
 
@@ -279,6 +279,7 @@ def get_project(request: HttpRequest, project_id: int) -> Any:
 @router.put("/{int:project_id}", response={200: ProjectDetailOut, **ERRORS}, summary="Edit a key project")
 def update_project(request: HttpRequest, project_id: int, payload: ProjectPatch) -> Any:
     project = selectors.access_project(request.user, project_id)
+    require_manage(request.user, project)  # before the references are resolved: 403, not their 404 or 400
     services.project_update(actor=request.user, project=project, data=_data(request, payload), version=payload.version)
     return _detail(selectors.access_project(request.user, project_id))
 
@@ -452,6 +453,7 @@ class ProjectTaskRefOut(Schema):
 )
 def problem_task(request: HttpRequest, problem_id: int, payload: ProjectProblemTaskIn) -> Any:
     problem = selectors.access_problem(request.user, problem_id)
+    require_problem_manage(request.user, problem)  # before the leader is looked up: 403, not a 400
     leader = _people(request, [payload.responsible_leader_id])[0]
     ref = services.problem_to_task(
         actor=request.user, problem=problem, responsible_leader=leader, deadline=payload.deadline,

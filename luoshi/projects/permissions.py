@@ -14,7 +14,8 @@ Who may do what, by the roles held at the project's lead unit:
 - ``project.manage`` (edit, stage, milestones, problems, problems to tasks,
   meetings): supervisors, leaders, responsible leaders, administrators — and
   the project's linked leaders;
-- ``project.create`` in a unit: supervisors, leaders, administrators and unit staff.
+- ``project.create`` in a unit: supervisors, leaders, administrators and unit staff;
+- ``lead.create`` in a unit: every role there except the read-only district viewer.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from luoshi.org.models import Role, Unit
-from luoshi.org.permissions import Rule, can, register
+from luoshi.org.permissions import Rule, can, register, require
 from luoshi.org.scope import scope_for
 from luoshi.projects.models import Enterprise, Lead, Meeting, Problem, Project
 
@@ -32,6 +33,8 @@ ALL = frozenset(Role.values)
 MANAGERS = frozenset({Role.SUPERVISOR, Role.LEADER, Role.RESPONSIBLE_LEADER, Role.ADMIN})
 REPORTERS = MANAGERS | frozenset({Role.UNIT_STAFF, Role.COMMUNITY_STAFF})
 CREATORS = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN, Role.UNIT_STAFF})
+#: 全员招商: every role with a place in the unit registers leads, but not the read-only district viewer.
+LEAD_REGISTRARS = ALL - {Role.DISTRICT_VIEWER}
 
 
 def _unit_itself(obj: Unit) -> Unit:
@@ -59,7 +62,7 @@ def register_rules() -> None:
     register("problem.manage", Rule(MANAGERS, _problem_unit, view_action="project.view"))
     register("lead.view", Rule(ALL, _owned_unit))
     register("lead.manage", Rule(REPORTERS, _owned_unit, view_action="lead.view"))
-    register("lead.create", Rule(ALL, _unit_itself, view_action="unit.view"))
+    register("lead.create", Rule(LEAD_REGISTRARS, _unit_itself, view_action="unit.view"))
     register("enterprise.view", Rule(ALL, _owned_unit))
     register("enterprise.manage", Rule(CREATORS, _owned_unit, view_action="enterprise.view"))
     register("enterprise.create", Rule(CREATORS, _unit_itself, view_action="unit.view"))
@@ -150,6 +153,24 @@ def can_report(user: Any, project: Project) -> bool:
 
 def can_manage(user: Any, project: Project) -> bool:
     return can(user, "project.manage", project) or is_linked_leader(user, project)
+
+
+def require_report(user: Any, project: Project) -> None:
+    """Raise unless ``user`` may record on ``project`` (404 when they do not even see it, else 403)."""
+    if not can_report(user, project):
+        require(user, "project.report", project)
+
+
+def require_manage(user: Any, project: Project) -> None:
+    """Raise unless ``user`` may manage ``project`` (404 when they do not even see it, else 403)."""
+    if not can_manage(user, project):
+        require(user, "project.manage", project)
+
+
+def require_problem_manage(user: Any, problem: Problem) -> None:
+    """A problem is managed by its project's managers (asked of the project: whoever sees the project
+    sees its problems, so they get 403, not 404)."""
+    require_manage(user, problem.project)
 
 
 def can_create_somewhere(user: Any) -> bool:

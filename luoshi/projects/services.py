@@ -51,7 +51,7 @@ from luoshi.projects.models import (
     Project,
     Stage,
 )
-from luoshi.projects.permissions import can_manage, can_report, person_of
+from luoshi.projects.permissions import can_manage, person_of, require_manage, require_problem_manage, require_report
 
 #: Working days before a milestone's or a problem's date when it turns yellow.
 YELLOW_DAYS_LEFT = 3
@@ -428,8 +428,7 @@ def project_create(*, actor: Any, data: ProjectData) -> Project:
 def project_update(*, actor: Any, project: Project, data: ProjectData, version: int | None = None) -> Project:
     """Edit a project's registry fields. The stage moves only through :func:`project_step`."""
     project = versioning.lock(Project, project.pk)
-    if not can_manage(actor, project):
-        require(actor, "project.manage", project)
+    require_manage(actor, project)
     versioning.check_version(
         project, version, message=_("Someone else changed this project in the meantime. Reload the page and try again.")
     )
@@ -458,8 +457,7 @@ def project_update(*, actor: Any, project: Project, data: ProjectData, version: 
 def project_step(*, actor: Any, project: Project, action: str, comment: str = "", on: dt.date | None = None) -> Project:
     """Move the project one stage on (or back, with a reason) along the stage table."""
     project = versioning.lock(Project, project.pk)
-    if not can_manage(actor, project):
-        require(actor, "project.manage", project)
+    require_manage(actor, project)
     row = workflow.project_transition(project.stage, action)
     comment = _text(comment, "comment", 500, required=row.needs_comment, label=_("reason"))
     day = on or local_today()
@@ -495,8 +493,7 @@ def investment_record(
 
     A month is recorded either as a whole (``period`` 0) or by 旬 (1, 2, 3), not both.
     """
-    if not can_report(actor, project):
-        require(actor, "project.report", project)
+    require_report(actor, project)
     value = _money(amount, "amount") or Decimal("0")  # required: None raises
     note = _text(note, "note", 200, required=False)
     if period not in (0, 1, 2, 3):
@@ -533,8 +530,7 @@ def investment_record(
 
 @transaction.atomic
 def milestone_add(*, actor: Any, project: Project, title: str, due_date: dt.date) -> Milestone:
-    if not can_manage(actor, project):
-        require(actor, "project.manage", project)
+    require_manage(actor, project)
     title = _text(title, "title", 120, required=True, label=_("title"))
     if not dt.date(2000, 1, 1) <= due_date <= dt.date(2100, 12, 31):
         raise _fail("due_date", _("The date must lie between 2000 and 2100."))
@@ -547,8 +543,7 @@ def milestone_add(*, actor: Any, project: Project, title: str, due_date: dt.date
 @transaction.atomic
 def milestone_set_done(*, actor: Any, milestone: Milestone, done_on: dt.date | None) -> Milestone:
     project = milestone.project
-    if not can_report(actor, project):
-        require(actor, "project.report", project)
+    require_report(actor, project)
     if done_on is not None and done_on > local_today():
         raise _fail("done_on", _("A milestone cannot be done in the future."))
     milestone.done_on = done_on
@@ -571,8 +566,7 @@ def progress_add(
     Each photo is checked by its content and re-encoded (``core.uploads.check_image``);
     one bad photo refuses the whole entry, so nothing is half-saved.
     """
-    if not can_report(actor, project):
-        require(actor, "project.report", project)
+    require_report(actor, project)
     text = _text(text, "text", 2000, required=True, label=_("progress"))
     day = date or local_today()
     if day > local_today():
@@ -618,8 +612,7 @@ def problem_add(
     description: str = "",
     meeting: Any = None,
 ) -> Problem:
-    if not can_manage(actor, project):
-        require(actor, "project.manage", project)
+    require_manage(actor, project)
     if kind not in ProblemKind.values:
         raise _fail("kind", _("Unknown kind of problem."))
     title = _text(title, "title", 200, required=True, label=_("problem"))
@@ -666,8 +659,7 @@ def problem_to_task(
     deadline (the problem's time limit unless given) and the acceptance standard.
     """
     problem = _lock_problem(problem)
-    if not can_manage(actor, problem.project):
-        require(actor, "problem.manage", problem)
+    require_problem_manage(actor, problem)
     if problem.task_id is not None and problem.status != ProblemStatus.OPEN:
         raise Conflict(_("This problem is already being handled as a task."), code="problem_has_task")
     if problem.status == ProblemStatus.SETTLED:
@@ -756,8 +748,7 @@ def sync_problem_tasks(*, problems: Iterable[Problem] | None = None, today: dt.d
 def problem_settle(*, actor: Any, problem: Problem, comment: str = "") -> Problem:
     """Mark a problem settled by hand (one that was settled without a task)."""
     problem = _lock_problem(problem)
-    if not can_manage(actor, problem.project):
-        require(actor, "problem.manage", problem)
+    require_problem_manage(actor, problem)
     if problem.status != ProblemStatus.OPEN:
         raise Conflict(
             _("Only an open problem that is not being handled as a task can be settled by hand."),

@@ -85,7 +85,10 @@ def board(request: HttpRequest) -> HttpResponse:
 @login_required
 def project_map(request: HttpRequest) -> HttpResponse:
     filters = selectors.ProjectFilters.from_params(request.user, request.GET)
-    return render(request, "projects/map.html", _filter_context(request, filters))
+    # The map's projects as a table too (a map is never the only way to them: docs/frontend.md).
+    page = paginate(request, selectors.mapped_projects(request.user, filters))
+    tally = selectors.tally(selectors.filtered_projects(request.user, filters))
+    return render(request, "projects/map.html", {"page_obj": page, "tally": tally, **_filter_context(request, filters)})
 
 
 @login_required

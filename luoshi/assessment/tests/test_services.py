@@ -220,11 +220,15 @@ def test_a_cadre_scheme_scores_the_people_on_its_posts(tree: dict[str, Any], mon
     from luoshi.org.tests.factories import PersonFactory, PositionFactory
 
     monkeypatch.setattr("luoshi.tasks.metrics.timeutil.today", lambda: dt.date(2026, 4, 16))
-    force = UnitFactory(name="甲征迁专班", kind=UnitKind.TASK_FORCE, code="TAZ1", parent=tree["a"])
-    on_force = PositionFactory(unit=force, title="专班成员", person=PersonFactory(name="征迁甲")).person
-    PositionFactory(unit=tree["dept"], title="招商专员", person=PersonFactory(name="招商乙"))
+    force = UnitFactory(name="甲专班", kind=UnitKind.TASK_FORCE, code="TAZ1", parent=tree["a"])
+    on_force = PositionFactory(unit=force, title="专班成员", person=PersonFactory(name="征迁甲"), post="relocation")
+    PositionFactory(unit=tree["dept"], title="专员", person=PersonFactory(name="招商乙"), post="investment")
     PositionFactory(unit=tree["dept"], title="科员", person=PersonFactory(name="旁人丙"))
-    PositionFactory(unit=UnitFactory(name="外区征迁组", code="OUT1"), title="组员")  # outside the organiser's tree
+    # The post decides, not the words: a 招商 title without the post, or the 项目 post, is not scored.
+    PositionFactory(unit=tree["dept"], title="招商联络员", person=PersonFactory(name="无岗丁"))
+    PositionFactory(unit=tree["dept"], title="科员", person=PersonFactory(name="项目戊"), post="project")
+    PositionFactory(unit=UnitFactory(name="外区组", code="OUT1"), title="组员", post="relocation")  # outside the tree
+    on_force = on_force.person
     TaskFactory(
         lead_unit=tree["a"], deadline=dt.date(2026, 3, 5), status=Status.IN_PROGRESS, responsible_leader=on_force
     )
@@ -246,5 +250,5 @@ def test_a_cadre_scheme_scores_the_people_on_its_posts(tree: dict[str, Any], mon
     assert (results["征迁甲"].unit_id, results["招商乙"].unit_id) == (force.pk, tree["dept"].pk)
     with pytest.raises(ValidationFailed):  # a unit-only metric cannot score cadres
         services.item_save(actor=organiser, section=section, name="x", kind="auto", points="5",
-                           metric_key="relocation.households_signed", rule={"kind": "gate", "threshold": "1"},
+                           metric_key="relocation.signing_rate", rule={"kind": "gate", "threshold": "1"},
                            )  # fmt: skip

@@ -317,3 +317,59 @@ def test_query_count_does_not_grow_with_the_subjects(world: dict[str, Any], key:
     metrics.compute(key, every, MARCH, param)  # warm the calendar and category caches
     few = [every[0]] + [s for s in every if s.kind == "person"]
     assert _queries(key, few, param) == _queries(key, every, param) <= most
+
+
+def _bulk_queries(key: str, subs: list[Subject], param: str = "", limit: int = 3) -> tuple[int, dict[Subject, Any]]:
+    with CaptureQueriesContext(connection) as ctx:
+        found = metrics.records_bulk(key, subs, MARCH, param, limit=limit)
+    return len(ctx.captured_queries), found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("key", "param", "queries"),
+    [
+        ("cases.on_time_rate", "handle", 1),
+        ("cases.on_time_rate", "verify", 1),
+        ("cases.satisfaction_rate", "", 1),
+        ("cases.card_points", "", 1),
+        ("cases.red_cards", "", 1),
+        ("cases.referred_up_rate", "", 1),
+        ("cases.reopened_rate", "", 1),
+    ],
+)
+def test_bulk_records_match_each_subjects_records_in_a_fixed_number_of_queries(
+    world: dict[str, Any], key: str, param: str, queries: int
+) -> None:
+    kinds = metrics.get_metric(key).subject_kinds
+    every = [s for s in subjects(world).values() if s.kind in kinds]
+    metrics.records_bulk(key, every, MARCH, param)  # warm the calendar and category caches
+    few = [every[0]] + [s for s in every if s.kind == "person"]
+    for limit in (1, 3):
+        count, bulk = _bulk_queries(key, every, param, limit)
+        assert count == queries
+        for subject in every:
+            assert bulk[subject] == metrics.records(key, subject, MARCH, param, limit=limit), (key, subject, limit)
+    assert _bulk_queries(key, few, param)[0] == queries
+    assert any(bulk[s] for s in every), key  # the world has records behind every one of these metrics
+
+
+@pytest.mark.django_db
+def test_bulk_daily_records_match_each_subjects_records(world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("luoshi.cases.metrics.timeutil.today", lambda: dt.date(2026, 3, 6))
+    user, community = world["user"], world["community"]
+    KeyPerson.objects.create(name="某某", unit=community, classification=KeyPersonClass.OTHER, cadre=world["p2"])
+    DailyReport.objects.bulk_create([
+        DailyReport(kind=DailyKind.ASSESSMENT, unit=world["a"], report_date=dt.date(2026, 3, 2), filed_by=user),
+        DailyReport(kind=DailyKind.SCREENING, unit=community, report_date=dt.date(2026, 3, 3), filed_by=user),
+        DailyReport(kind=DailyKind.CADRE, unit=community, person=world["p2"], report_date=dt.date(2026, 3, 2),
+                    filed_by=user),
+    ])  # fmt: skip
+    every = [*units_only(subjects(world)).values(), Subject.person(world["p1"].pk), Subject.person(world["p2"].pk)]
+    metrics.records_bulk("cases.daily_compliance", every, MARCH)  # warm the calendar
+    count, bulk = _bulk_queries("cases.daily_compliance", every, limit=2)
+    assert count == 4  # filed unit reports, owing units; the cadres, their reports
+    for subject in every:
+        assert bulk[subject] == metrics.records("cases.daily_compliance", subject, MARCH, limit=2), subject
+    assert [r.label for r in bulk[Subject.unit(world["district"])]] == ["甲街道", "甲一社区"]
+    assert [r.label for r in bulk[Subject.person(world["p2"].pk)]] == ["包保乙"]

@@ -129,3 +129,30 @@ def count() -> Any:
 def test_query_count_does_not_grow_with_the_subjects(board: dict[str, Any], count: Any, key: str, most: int) -> None:
     every = list(subjects(board).values())
     assert count(key, every[1:2]) == count(key, every) <= most
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("key", "code", "queries"),
+    [
+        ("indicators.progress_gap", "t_accidents", 4),  # the indicator, values, targets, names
+        ("indicators.yoy_growth", "t_output", 4),
+        ("indicators.rank", "t_output", 4),  # the indicator, peers, values, targets
+    ],
+)
+def test_bulk_records_match_each_subjects_records_in_a_fixed_number_of_queries(
+    board: dict[str, Any], key: str, code: str, queries: int
+) -> None:
+    every = list(subjects(board).values())
+    for limit in (1, 3):
+        with CaptureQueriesContext(connection) as ctx:
+            bulk = metrics.records_bulk(key, every, Q1, code, limit=limit)
+        assert len(ctx.captured_queries) == queries
+        for subject in every:
+            assert bulk[subject] == metrics.records(key, subject, Q1, code, limit=limit), (key, subject, limit)
+    with CaptureQueriesContext(connection) as ctx:
+        metrics.records_bulk(key, every[1:2], Q1, code)
+    assert len(ctx.captured_queries) == queries
+    assert bulk[Subject.unit(board["a"])]  # 甲街道 has a value (and a place on the board)
+    if key != "indicators.rank":  # the department has no value of its own (its board lists its peers)
+        assert bulk[Subject.unit(board["dept"])] == []

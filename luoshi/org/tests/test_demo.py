@@ -49,6 +49,20 @@ def test_demo_paths_are_consistent(demo_org):
         assert unit.path == expected
 
 
+def test_demo_front_line_groups_put_their_people_on_the_post(demo_org):
+    posts = dict(
+        Position.objects.filter(unit__code__in=["CDD03", "CDD05", "CDD04", "CDD01", "CDZ1", "CDZ2", "CDZ3"])
+        .values_list("unit__name", "post")
+        .distinct()
+    )
+    assert posts == {
+        "征迁工作组": "relocation", "招商引资组": "investment", "项目服务组": "project", "综合协调组": "",
+        "城东征迁专班": "relocation", "城东招商专班": "investment", "城东重点项目专班": "project",
+    }  # fmt: skip
+    staff = Position.objects.get(person__user__username="staff")
+    assert (staff.unit.name, staff.post) == ("征迁工作组", "relocation")
+
+
 def test_demo_people_are_invented(demo_org):
     names = set(Person.objects.values_list("name", flat=True))
     assert not names & demo.SEED_OFFICIALS

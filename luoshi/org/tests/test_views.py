@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from luoshi.org.models import Role, Unit, UnitKind
+from luoshi.core.errors import ValidationFailed
+from luoshi.org import services
+from luoshi.org.models import Position, Role, Unit, UnitKind
 from luoshi.org.tests.factories import PositionFactory, UnitFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +192,18 @@ def test_edit_without_a_version_is_refused_not_saved(admin_client, tree):
     assert "表单没有说明您修改的是记录的哪个版本" in html
     assert 'value="没版本号"' in html  # the typed input is kept
     assert Unit.objects.get(pk=tree["community"].pk).name != "没版本号"
+
+
+def test_a_person_is_added_on_a_front_line_post_and_the_post_is_shown(admin_client, tree):
+    url = reverse("org:person_create", args=[tree["grid"].pk])
+    response = admin_client.post(url, {"name": "征迁专员甲", "title": "科员", "post": "relocation"})
+    assert response.status_code == 302
+    assert Position.objects.get(person__name="征迁专员甲").post == "relocation"
+    html = admin_client.get(reverse("org:unit", args=[tree["grid"].pk])).content.decode()
+    assert "征迁岗" in html
+    response = admin_client.post(url, {"name": "某人乙", "title": "科员", "post": "mayor"})
+    assert response.status_code == 200 and not Position.objects.filter(person__name="某人乙").exists()
+    person = Position.objects.get(person__name="征迁专员甲").person
+    admin = user_with_role(Role.ADMIN, tree["a"], username="adm2")
+    with pytest.raises(ValidationFailed):
+        services.position_create(actor=admin, person=person, unit=tree["grid"], title="组员", post="mayor")

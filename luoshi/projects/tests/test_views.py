@@ -246,3 +246,26 @@ def test_an_edit_without_its_version_is_refused_not_saved(s: Scene, fixed_today:
     assert "表单没有说明您修改的是记录的哪个版本" in response.content.decode()
     project.refresh_from_db()
     assert project.name != "没有版本号"
+
+
+def test_the_map_lists_its_projects_beside_it_with_stage_status_and_place(s: Scene, fixed_today: dt.date) -> None:
+    """The project map is never the only way to its projects: the same projects (those with a map
+    point) are listed beside it with stage, status word and place, in a fixed number of queries."""
+    make(s, 2, lat="28.012345", lng="120.654321")
+    make(s, 1)  # no map point: not on the map, not in its list
+    c = client_for(s.leader)
+    small, _ = queries(c, "/projects/map/")
+    make(s, 9, lat="28.1", lng="120.7")
+    large, response = queries(c, "/projects/map/")
+    assert large == small
+    body = response.content.decode()
+    table = body[body.index('data-testid="mapped-projects"') : body.index("</table>", body.index("mapped-projects"))]
+    assert table.count("<tr data-project=") == 11
+    assert "项目0" in table and "项目2" not in table  # 项目2 has no map point
+    assert "在建" in table  # the stage
+    assert "北纬 28.0123°，东经 120.6543°" in table and s.tree["dept"].name in table  # the place
+    # The map's accessible name points at the list, and a link skips the map to it.
+    assert 'aria-describedby="map-legend mapped-projects-heading"' in body
+    assert 'href="#mapped-projects"' in body and 'id="mapped-projects"' in body
+    # The filters' tally counts the projects of the list, mapped or not.
+    assert "共 12 个项目" in body

@@ -20,7 +20,15 @@
         var bounds = [];
         data.projects.forEach(function (p) {
           var colour = COLOURS[p.light] || COLOURS[""];
-          var marker = window.L.circleMarker([p.lat, p.lng], { radius: 8, color: colour, fillColor: colour, fillOpacity: 0.8 });
+          // The marker is the light itself, drawn in the light's own shape (round green, diamond
+          // yellow, square red, hollow grey when not measured: not told by colour alone), and a
+          // keyboard stop named by the project, its light and its status.
+          var words = p.name + (p.light_label ? " · " + p.light_label : "") + (p.status ? " · " + p.status : "");
+          var marker = window.L.marker([p.lat, p.lng], {
+            icon: window.L.divIcon({ className: "map-light", html: '<span class="light light-' + (p.light || "none") + '"></span>', iconSize: [18, 18] }),
+            title: words,
+            keyboard: true
+          });
           var link = document.createElement("a");
           link.href = p.url;
           link.textContent = p.name;
@@ -29,7 +37,7 @@
           box.appendChild(document.createElement("br"));
           box.appendChild(document.createTextNode(p.code + " · " + p.stage + (p.status ? " · " + p.status : "")));
           marker.bindPopup(box);
-          marker.bindTooltip(p.name + (p.status ? " · " + p.status : ""));
+          marker.bindTooltip(words);
           marker.addTo(map);
           if (p.polygon) {
             try { window.L.geoJSON(p.polygon, { style: { color: colour, weight: 2 } }).addTo(map); } catch (err) { /* bad outline: point only */ }
