@@ -6,7 +6,8 @@ trip, 1.6 Mbit/s down, 750 kbit/s up, no cache) and records, per page:
 - bytes over the wire (``transferSize``: gzip where the server compresses, i.e. static files served
   by whitenoise after ``collectstatic``) and the same files uncompressed (``decodedBodySize``);
 - the ECharts file's share of them;
-- DOMContentLoaded, load, and the moment every chart on the page is drawn (``data-rendered``).
+- DOMContentLoaded, load, and the moment every chart on the page is drawn (``data-rendered``); the
+  bytes counted include the cockpit map's records, fetched after the page (the figures wait for them).
 
 Give one or more servers as NAME=URL; each must be a real server (``luoshi serve``: whitenoise with
 compressed static files, DEBUG off) on the demo data. Servers are measured in turns, page by page,
@@ -29,8 +30,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-#: Chart pages first, then two pages without charts for comparison.
-PAGES = ("/cases/stats/", "/indicators/", "/indicators/leaderboard/", "/", "/tasks/overview/")
+#: Chart pages first (the cockpit's trend chart needs the daily aggregates: `luoshi rebuild_aggregates`),
+#: then two pages without charts for comparison. An assessment result (radar: the extra part) is given
+#: with --pages, e.g. /assessment/runs/1/s/8/.
+PAGES = ("/cases/stats/", "/indicators/", "/indicators/leaderboard/", "/cockpit/", "/", "/tasks/overview/")
 #: Lighthouse's "slow 4G" throttling (what the issue measured with).
 SLOW_4G = {
     "offline": False,
@@ -40,11 +43,18 @@ SLOW_4G = {
 }
 
 MEASURE = """async () => {
-  const charts = Array.from(document.querySelectorAll('[data-echarts], [data-progress-chart], #stats-chart'))
+  const charts = Array.from(document.querySelectorAll(
+      '[data-echarts], [data-progress-chart], #stats-chart, .cockpit-chart[data-chart]'))
     .filter(el => !el.hidden);
   const started = performance.now();
   while (charts.some(el => el.getAttribute('data-rendered') !== '1' && !el.querySelector('canvas'))
          && performance.now() - started < 30000) {
+    await new Promise(resolve => setTimeout(resolve, 25));
+  }
+  // The cockpit's map fetches its records after the page: wait for them too, so every server's figures
+  // hold the same requests.
+  const maps = Array.from(document.querySelectorAll('.cockpit-map[data-url]'));
+  while (maps.some(el => !el.hasAttribute('data-loaded')) && performance.now() - started < 30000) {
     await new Promise(resolve => setTimeout(resolve, 25));
   }
   const nav = performance.getEntriesByType('navigation')[0];

@@ -29,6 +29,8 @@ class CasesConfig(AppConfig):
         register_home(30, home.my_cases)
         register_home(31, home.my_daily_report)
         register_demo(30, "cases", demo.load)
+        # After the projects demo (35) has filed the 小微管家 requests, before the computed indicators (900).
+        register_demo(36, "cases_enterprise", demo.load_enterprise_followup)
 
         # The cockpit: daily aggregates and panels (docs/cockpit.md).
         from luoshi.cases import aggregates, cockpit

@@ -848,3 +848,101 @@ def _daily_reports(rng: random.Random) -> int:
                 )
     DailyReport.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+# --- 小微管家: the enterprise requests go round the loop -----------------------------------------------
+
+#: The category of enterprise requests (助企服务 · 小微管家), filed by the projects demo.
+ENTERPRISE_CATEGORY = "08009"
+#: The category's attribute that names the enterprise (data/categories.json).
+ENTERPRISE_ATTRIBUTE = "enterprise"
+#: The 小微管家 officer of 永兴街道's economic office who handles them (no password: not a login).
+ENTERPRISE_OFFICER = ("yx_xwgj", "林晓薇", "小微管家专员")
+#: What the office answers, by the request's topic (the title's part after "：").
+ENTERPRISE_REPLIES = {
+    "用工招聘对接": "已对接街道人力社保站，推送岗位信息并安排专场招聘会，企业招到所需工人。",
+    "水电报装咨询": "已协调供电所和水务公司上门查勘，报装手续一次办结。",
+    "融资贷款协调": "已组织银企对接，合作银行完成授信审批。",
+    "厂房租赁纠纷": "已约双方到街道调解，达成续租协议。",
+    "消防验收指导": "已请消防救援站上门指导整改，验收通过。",
+    "税费政策咨询": "已请税务分局专员上门讲解减免政策，企业完成申报。",
+    "道路通行许可": "已协调交警中队办理货车通行证。",
+    "排污许可办理": "已协调生态环境分局指导材料准备，许可证已发放。",
+}
+
+
+def _enterprise_officer(office: Unit) -> Any:
+    from luoshi.accounts.models import User
+    from luoshi.org.models import Role, RoleGrant
+
+    username, name, title = ENTERPRISE_OFFICER
+    user, created = User.objects.get_or_create(username=username, defaults={"full_name": name})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    person, _created = Person.objects.get_or_create(user=user, defaults={"name": name})
+    Position.objects.get_or_create(person=person, unit=office, title=title)
+    RoleGrant.objects.get_or_create(user=user, role=Role.UNIT_STAFF, unit=office)
+    return user
+
+
+@transaction.atomic
+def load_enterprise_followup(*, stdout: Any = None) -> dict[str, int]:
+    """小微管家 113起 (seed 003): the enterprise requests the projects demo filed over the past months are
+    accepted, dispatched to the economic office, handled, replied and verified through the workflow's
+    own services, each at the time it happened (``luoshi.core.demo_clock``): most were settled within a
+    week or two, some are still being coordinated, the latest are still open. Their closing months are
+    what the computed indicator 协调解决企业问题 counts. Runs once (after the projects demo)."""
+    from luoshi.accounts.models import User
+    from luoshi.cases import services
+    from luoshi.core import demo_clock
+
+    # The requests name their enterprise (the category's "enterprise" attribute, its credit code); the
+    # demo's other cases of the category do not.
+    requests = Case.objects.filter(category__code=ENTERPRISE_CATEGORY, attributes__has_key=ENTERPRISE_ATTRIBUTE)
+    if requests.exclude(status=Status.REPORTED).exists():
+        return {"enterprise_requests": 0}
+    cases = list(requests.select_related("unit", "category", "owner_unit").order_by("reported_at", "pk"))
+    if not cases:
+        return {"enterprise_requests": 0}
+    admin = User.objects.get(username="admin")
+    rng = random.Random(SEED + 8009)
+    now = timezone.now()
+    officers: dict[int, Any] = {}
+    closed = 0
+    for case in cases:
+        office = standards.default_handler(case.category, standards.lineage(case.unit))
+        if office is None:
+            continue
+        if office.pk not in officers:
+            officers[office.pk] = _enterprise_officer(office)
+        officer = officers[office.pk]
+        topic = case.title.split("：")[-1]
+        moment = case.reported_at
+        # (who, what, after how many hours): accepted the same day, handled within days.
+        steps: list[tuple[Any, str, float]] = [
+            (admin, "accept", rng.uniform(0.5, 3)),
+            (admin, "dispatch", rng.uniform(0.2, 2)),
+            (officer, "start", rng.uniform(1, 20)),
+        ]
+        if rng.random() >= 0.1:  # one in ten is still being coordinated
+            steps += [(officer, "reply", rng.uniform(24, 24 * 9)), (admin, "verify", rng.uniform(2, 30))]
+        for actor, action, hours in steps:
+            moment = moment + dt.timedelta(hours=hours)
+            if moment > now - dt.timedelta(minutes=10):
+                break  # not yet: the latest requests are still on their way
+            with demo_clock.running_at(moment):
+                case = Case.objects.get(pk=case.pk)
+                if action == "accept":
+                    services.case_accept(actor=actor, case=case, comment="小微管家受理")
+                elif action == "dispatch":
+                    services.case_dispatch(actor=actor, case=case, handling_unit=office)
+                elif action == "start":
+                    services.case_start(actor=actor, case=case)
+                elif action == "reply":
+                    reply = ENTERPRISE_REPLIES.get(topic, "已协调相关部门解决，企业表示满意。")
+                    services.case_reply(actor=actor, case=case, comment=reply)
+                else:
+                    services.case_verify(actor=actor, case=case, comment="回访企业，问题已解决")
+                    closed += 1
+    return {"enterprise_requests": len(cases), "closed": closed}

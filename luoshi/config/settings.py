@@ -104,6 +104,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Pages compressed for browsers that accept gzip (static files come compressed from whitenoise;
+    # Django's GZip pads each response against BREACH). docs/frontend.md, "Weight".
+    "django.middleware.gzip.GZipMiddleware",
     # Under /api/: oversize bodies refused before they are read, and every error answered in JSON.
     "luoshi.api.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -275,7 +278,9 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 _NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS: list[Any] = [PACKAGE_DIR / "static"]
-for _prefix, _dist in (("vendor/echarts", "echarts/dist"), ("vendor/leaflet", "leaflet/dist")):
+# Leaflet as shipped; ECharts only as the project's own build below (its 51 MB dist/ folder is not
+# served: no page loads the full bundle, and collectstatic would compress it all).
+for _prefix, _dist in (("vendor/leaflet", "leaflet/dist"),):
     if (_NODE_MODULES / _dist).is_dir():
         STATICFILES_DIRS.append((_prefix, _NODE_MODULES / _dist))
 # The project's own small ECharts build (`npm run build`, run by `make install`; docs/frontend.md).

@@ -10,7 +10,7 @@ from django.core.checks import CheckMessage, Warning, register
 def frontend_assets(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     """Warn when the npm assets (ECharts, Leaflet) have not been installed or the chart build not made."""
     prefixes = {d[0] for d in settings.STATICFILES_DIRS if isinstance(d, tuple)}
-    missing = {"vendor/echarts", "vendor/leaflet", "vendor/charts"} - prefixes
+    missing = {"vendor/leaflet", "vendor/charts"} - prefixes
     if missing:
         return [
             Warning(

@@ -22,10 +22,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from luoshi.accounts.models import User
-from luoshi.core import workdays
+from luoshi.core import demo_clock, workdays
 from luoshi.core.timeutil import today as local_today
 from luoshi.org.models import Person, Unit
 from luoshi.projects import services
@@ -55,6 +55,12 @@ def credit_code(serial: int) -> str:
     """A well-formed demo credit code (division 990101, the demo district's fictitious code)."""
     body = f"91990101MA{serial:07d}"
     return body + check_character(body)
+
+
+def _office_hours(moment: dt.datetime, n: int) -> dt.datetime:
+    """``moment``'s day at an office hour (09:00-16:00 local, varying with ``n``), never in the future."""
+    local = timezone.localtime(moment).replace(hour=9 + n % 8, minute=(n * 17) % 60, second=0, microsecond=0)
+    return min(local, timezone.now() - dt.timedelta(hours=1))
 
 
 def _months(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -576,9 +582,15 @@ class _Builder:
             "道路通行许可",
             "排污许可办理",
         ]
+        # Filed over the last eleven months (a visit every three days or so, in office hours), so that the
+        # case loop's follow-up (the cases demo, luoshi.cases.demo.load_enterprise_followup) closes them
+        # in the months they were settled and 协调解决企业问题 counts them there.
+        first = timezone.now() - dt.timedelta(days=335)
         for n in range(113):
             enterprise = small[n % len(small)]
-            services.enterprise_request(
-                actor=self.actor, enterprise=enterprise, title=f"{enterprise.name}：{topics[n % len(topics)]}",
-                description=f"小微管家上门走访时企业提出：{topics[n % len(topics)]}。",
-            )  # fmt: skip
+            filed = _office_hours(first + dt.timedelta(days=n * 335 / 113), n)
+            with demo_clock.running_at(filed):
+                services.enterprise_request(
+                    actor=self.actor, enterprise=enterprise, title=f"{enterprise.name}：{topics[n % len(topics)]}",
+                    description=f"小微管家上门走访时企业提出：{topics[n % len(topics)]}。",
+                )  # fmt: skip

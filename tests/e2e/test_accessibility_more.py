@@ -92,8 +92,12 @@ def test_axe_on_detail_pages_charts_speak_and_pages_fit_320_px(browser: Any, pag
             assert chart["label"].startswith("这是一个关于“"), (url, chart)  # ECharts' spoken summary, named
             assert "的数据是" in chart["label"], (url, chart)  # with values
             assert chart["table"] == "TABLE" and chart["rows"] > 0, (url, chart)
-    assert any("/vendor/charts/echarts.min.js" in s for s in scripts)
-    assert not any("/vendor/echarts/" in s for s in scripts)  # never the full bundle
+    # The build's core part and the chunk it shares with the extra part; not the extra part (no radar on
+    # these pages), never the full bundle.
+    assert any("/vendor/charts/echarts-core" in s for s in scripts)
+    assert any("/vendor/charts/echarts-shared-" in s for s in scripts)
+    assert not any("/vendor/charts/echarts-extra" in s for s in scripts)
+    assert not any("/vendor/echarts/" in s for s in scripts)
     # The stats table's rows are named by row headers.
     page.goto(page.base_url + "/cases/stats/")
     assert page.locator("#stats-table thead th").first.inner_text().strip() != ""

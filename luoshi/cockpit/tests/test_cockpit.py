@@ -152,7 +152,7 @@ def test_the_trend_chart_goes_through_the_shared_chart_helper_with_its_table(cli
         assert [s["data"] for s in option["series"]] == [s["data"] for s in trend["series"]]
         assert '<table class="list" id="chart-table-cases">' in html
         # drawn by the helper from the small build, never the page's own ECharts code or the full bundle
-        assert "/static/luoshi/js/charts.js" in html and "vendor/charts/echarts.min.js" in html
+        assert "/static/luoshi/js/charts.js" in html and "vendor/charts/echarts-core" in html
         assert "vendor/echarts/" not in html
 
 
@@ -177,7 +177,10 @@ def test_early_warnings_new_red_lights_and_missed_reports(client, records):
 
 def test_the_big_screen_refreshes_itself_and_has_no_sidebar(client, records):
     html = login(client, records.leader).get(reverse("cockpit:screen")).content.decode()
-    assert '<meta http-equiv="refresh" content="300">' in html
+    # It reloads itself from its script (data-refresh-seconds), which a button pauses: no <meta refresh>
+    # (WCAG 2.2.1: a timed change the person can turn off).
+    assert 'data-refresh-seconds="300"' in html and 'http-equiv="refresh"' not in html
+    assert 'data-refresh-toggle aria-pressed="true"' in html
     assert 'data-testid="big-screen"' in html
     assert 'class="sidebar' not in html
 

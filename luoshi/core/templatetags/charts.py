@@ -9,18 +9,24 @@ See docs/frontend.md.
 
 from __future__ import annotations
 
+import functools
 import json
+from pathlib import Path
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.templatetags.static import static
 from django.utils.html import format_html, json_script
 from django.utils.safestring import SafeString
 
 register = template.Library()
 
-#: The project's tree-shaken ECharts build (``npm run build``, made by ``make install``).
-ECHARTS_BUNDLE = "vendor/charts/echarts.min.js"
+#: The project's tree-shaken ECharts build (``npm run build``, made by ``make install``): the core part,
+#: the extra part (charts only some pages use) and the chunk they share (its name carries a hash).
+ECHARTS_CORE = "vendor/charts/echarts-core.js"
+ECHARTS_EXTRA = "vendor/charts/echarts-extra.js"
+ECHARTS_SHARED_GLOB = "echarts-shared-*.js"
 
 
 @register.simple_tag
@@ -61,11 +67,23 @@ def chart(
     )
 
 
+@functools.cache
+def shared_chunks() -> tuple[str, ...]:
+    """The build's shared chunk(s), as the parts import them: by their own (hashed) name, under
+    STATIC_URL without Django's manifest hash (a module's imports are not rewritten)."""
+    folder = Path(settings.CHARTS_BUILD_DIR)
+    return tuple(f"{settings.STATIC_URL}vendor/charts/{p.name}" for p in sorted(folder.glob(ECHARTS_SHARED_GLOB)))
+
+
 @register.simple_tag
-def chart_scripts() -> SafeString:
-    """The chart helper; it loads the ECharts build itself, after the content."""
+def chart_scripts(*, extra: Any = False) -> SafeString:
+    """The chart helper; it loads the ECharts build itself, after the content: the core part, and with
+    ``extra`` true (``extra=True``, or any value that is true when the page needs it) the extra part (the
+    radar chart) on top of it."""
     return format_html(
-        '<script src="{}" data-echarts-src="{}" defer></script>',
+        '<script src="{}" data-echarts-src="{}"{}{} defer></script>',
         static("luoshi/js/charts.js"),
-        static(ECHARTS_BUNDLE),
+        static(ECHARTS_CORE),
+        format_html(' data-echarts-extra="{}"', static(ECHARTS_EXTRA)) if extra else "",
+        format_html(' data-echarts-preload="{}"', " ".join(shared_chunks())) if shared_chunks() else "",
     )

@@ -58,3 +58,29 @@
     });
   });
 })();
+
+// The big screen reloads itself every few minutes (data-refresh-seconds), which anyone may pause
+// (WCAG 2.2.1: a timed change the person can turn off; no <meta http-equiv="refresh">). The choice
+// holds for the browser tab.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var seconds = parseInt(document.body.getAttribute("data-refresh-seconds") || "", 10);
+    var button = document.querySelector("[data-refresh-toggle]");
+    if (!(seconds > 0)) { return; }
+    var timer = null;
+    var KEY = "luoshi.cockpit.refresh";
+    function set(on) {
+      window.clearTimeout(timer);
+      timer = on ? window.setTimeout(function () { window.location.reload(); }, seconds * 1000) : null;
+      if (button) { button.setAttribute("aria-pressed", on ? "true" : "false"); }
+      try { window.sessionStorage.setItem(KEY, on ? "on" : "off"); } catch (err) { /* storage off: not kept */ }
+    }
+    var stored = null;
+    try { stored = window.sessionStorage.getItem(KEY); } catch (err) { stored = null; }
+    set(stored !== "off");
+    if (button) {
+      button.addEventListener("click", function () { set(button.getAttribute("aria-pressed") !== "true"); });
+    }
+  });
+})();

@@ -12,10 +12,15 @@
 (function () {
   "use strict";
   var script = document.currentScript;
+  // The build's parts (module scripts): the core every chart page needs, the extra part for the pages
+  // that asked for it ({% chart_scripts extra=True %}), and the chunk both import, fetched alongside.
   var bundle = script ? script.getAttribute("data-echarts-src") : "";
+  var extra = script ? script.getAttribute("data-echarts-extra") : "";
+  var shared = script ? (script.getAttribute("data-echarts-preload") || "").split(" ").filter(Boolean) : [];
   var waiting = [];
   var charts = [];
   var requested = false;
+  var ready = false;
   var locale = /^zh/i.test(document.documentElement.lang || "zh") ? "ZH" : "EN";
 
   // Data values a screen reader hears per series before "see the table".
@@ -91,16 +96,30 @@
   }
 
   function whenLoaded(job) {
-    if (window.echarts) { job(); return; }
+    if (ready) { job(); return; }
     waiting.push(job);
     if (requested || !bundle) { return; }
     requested = true;
-    // Inserted by script, the bundle loads without holding up the page's DOMContentLoaded.
-    var tag = document.createElement("script");
-    tag.src = bundle;
-    tag.async = true;
-    tag.addEventListener("load", flush);
-    document.head.appendChild(tag);
+    // Inserted by script, the parts load without holding up the page's DOMContentLoaded; the shared
+    // chunk is fetched at once rather than after the core has arrived and named it.
+    shared.forEach(function (href) {
+      var link = document.createElement("link");
+      link.rel = "modulepreload";
+      link.href = href;
+      document.head.appendChild(link);
+    });
+    var parts = [bundle].concat(extra ? [extra] : []);
+    var left = parts.length;
+    parts.forEach(function (src) {
+      var tag = document.createElement("script");
+      tag.type = "module";
+      tag.src = src;
+      tag.addEventListener("load", function () {
+        left -= 1;
+        if (left === 0 && window.echarts) { ready = true; flush(); }
+      });
+      document.head.appendChild(tag);
+    });
   }
 
   function render(el, option) {
