@@ -18,6 +18,13 @@ class BulletinsConfig(AppConfig):
         bulletin_sections.autodiscover()
         audit.register_verbs({f"bulletin.{a}": label for a, label in workflow.ACTION_LABELS.items()})
         audit.register_verbs({"bulletin.create": _("built a bulletin draft"), "bulletin.edit": _("edited a bulletin")})
+        audit.register_verbs(
+            {
+                "bulletin.schedule": _("saved a bulletin schedule"),
+                "bulletin.schedule_pause": _("paused a bulletin schedule"),
+                "bulletin.schedule_resume": _("resumed a bulletin schedule"),
+            }
+        )
         register_nav(
             NavItem(
                 "bulletins", _("Bulletins"), "bulletins:list", "inbox", order=690,

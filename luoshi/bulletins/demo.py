@@ -38,7 +38,7 @@ def load(*, stdout: Any = None) -> dict[str, int]:
     last_sunday = today - dt.timedelta(days=today.weekday() + 1)
     made = 0
     with translation.override(settings.LANGUAGE_CODE):
-        for weeks_back in (3, 2, 1):
+        for weeks_back in (2, 1, 0):  # the last one up to last Sunday: this week's bulletin starts on Monday
             as_of = last_sunday - dt.timedelta(weeks=weeks_back)
             draft = services.create_draft(actor=supervisor, data=services.DraftData(Kind.WEEKLY, township, as_of))
             draft.sections.filter(key="cases.townships").update(text=NOTES[weeks_back % len(NOTES)])

@@ -18,8 +18,10 @@ a CJK font from Debian. Tables are real Word tables.
 
 from __future__ import annotations
 
+import copy
 import io
 from dataclasses import dataclass, field
+from typing import Any
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -45,8 +47,10 @@ BANNER_PT = 36
 TABLE_PT = 12  # 小四, so tables of seven columns fit the type area
 LINES, CHARS = 22, 28
 TYPE_W_MM, TYPE_H_MM = 156, 225
-#: 225 mm / 22 lines in twentieths of a point (579) and the exact line height in points.
-LINE_PITCH_TWIPS = round(TYPE_H_MM / 25.4 * 1440 / LINES)
+LEFT_MM = 28
+#: 225 mm / 22 lines in twentieths of a point, rounded down (579: 22 lines fill at most the 12,756 of the type
+#: area; 580 would leave room for 21 only) and the exact line height in points.
+LINE_PITCH_TWIPS = int(TYPE_H_MM / 25.4 * 1440 / LINES)
 LINE_PT = LINE_PITCH_TWIPS / 20
 #: The character pitch 156 mm / 28 over the 16 pt font, in 4096ths of a point (negative: tighter).
 CHAR_SPACE = round((TYPE_W_MM / 25.4 * 72 / CHARS - BODY_PT) * 4096)
@@ -150,7 +154,7 @@ def _page_setup(doc: object) -> None:
     section = doc.sections[0]  # type: ignore[attr-defined]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.left_margin, section.right_margin = Mm(LEFT_MM), Mm(26)
     section.header_distance, section.footer_distance = Mm(15), Mm(24)
     sect_pr = section._sectPr
     grid = sect_pr.find(qn("w:docGrid"))
@@ -185,6 +189,9 @@ def _page_setup(doc: object) -> None:
 
 
 def _page_field(paragraph: Paragraph) -> None:
+    # its own line height (not the body's 22-line pitch): the footer fits the 11 mm below the type area
+    off_grid(paragraph)
+    _exact(paragraph, PAGE_PT * 1.2)
     set_font(paragraph.add_run("— "), PAGE_FONT, PAGE_PT)
     for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("text", "1"), ("end", None)):
         run = paragraph.add_run()
@@ -222,23 +229,55 @@ def _table(doc: object, table: Table) -> None:
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), str(int(Mm(CELL_PAD_MM / 2).twips)))
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    t._tbl.tblPr.append(margins)
     widths = column_widths(table)
     for col, width in zip(t.columns, widths, strict=True):
         col.width = width
-    for row_i, values in enumerate([table.header, *table.rows]):
-        row = t.rows[row_i]
-        if row_i == 0:
+    # each row's cells read once (python-docx walks the table again for every t.rows[i] and row.cells); the
+    # first cell of the header and of the body is formatted through python-docx, the others are copies of it
+    protos: dict[bool, Any] = {}
+    for row_i, (row, values) in enumerate(zip(t.rows, [table.header, *table.rows], strict=True)):
+        header = row_i == 0
+        if header:
             tr_pr = row._tr.get_or_add_trPr()
             repeat = OxmlElement("w:tblHeader")
             tr_pr.append(repeat)
+        cells = row.cells
         for col_i in range(cols):
-            value = values[col_i] if col_i < len(values) else ""
-            cell = row.cells[col_i]
+            text = str(values[col_i]) if col_i < len(values) else ""
+            cell = cells[col_i]
             cell.width = widths[col_i]
-            p = off_grid(cell.paragraphs[0])
-            _exact(p, TABLE_PT * 1.5)
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            set_font(p.add_run(str(value)), HEADING_FONT if row_i == 0 else BODY_FONT, TABLE_PT)
+            proto = protos.get(header)
+            if proto is None:
+                p = off_grid(cell.paragraphs[0])
+                _exact(p, TABLE_PT * 1.5)
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                set_font(p.add_run(text), HEADING_FONT if header else BODY_FONT, TABLE_PT)
+                protos[header] = p._p
+                continue
+            _replace_paragraph(cell, proto, text)
+
+
+def _replace_paragraph(cell: Any, proto: Any, text: str) -> None:
+    """The cell's paragraph becomes a copy of ``proto`` (one formatted run) with ``text``."""
+    new = copy.deepcopy(proto)
+    run = new.find(qn("w:r"))
+    t = run.find(qn("w:t"))
+    if t is None:  # the prototype's own text was empty
+        t = OxmlElement("w:t")
+        run.append(t)
+    t.text = text
+    if text != text.strip():
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    old = cell._tc.p_lst[0]
+    old.addprevious(new)
+    old.getparent().remove(old)
 
 
 TITLE_CHARS = int(TYPE_W_MM / 25.4 * 72 / TITLE_PT)  # 20 characters of 二号 to a line
@@ -262,19 +301,38 @@ def banner_size(body: str) -> int:
     return max(16, min(BANNER_PT, int(TYPE_W_MM / 25.4 * 72 / max(1, len(body)))))
 
 
+#: A half-width character of the tables' 12 pt text, and a cell's padding on both sides together, in mm.
+HALF_MM = TABLE_PT / 2 / 72 * 25.4
+CELL_PAD_MM = 2.0
+#: Room a cell needs beyond its text and padding (its borders, rounding in the layout), in mm.
+CELL_SLACK_MM = 1.5
+
+
 def _visual(text: str) -> float:
-    """Width in half-width characters: a Chinese character counts two, a digit or letter a bit more than one."""
-    return sum(2 if ord(c) > 0x2E7F else 1.3 for c in text) + 1.5  # and the cell's padding
+    """Width in half-width characters: a Chinese character counts two, a digit or letter a bit more than one
+    (LibreOffice sets them in DejaVu Sans when the named font is missing: 0.64 em a digit)."""
+    return sum(2 if ord(c) > 0x2E7F else 1.3 for c in text)
 
 
 def column_widths(table: Table) -> list[Length]:
-    """The type area's width shared by the columns, by how much text each holds (within limits)."""
-    weights = []
+    """The type area's width shared by the columns. When every column's longest text fits on one line, the
+    columns grow in proportion; otherwise the widest are capped at one width, as large as the type area
+    allows (the narrow columns — codes, dates, numbers, unit names — keep what they need and do not wrap;
+    the long texts, names of tasks and projects, wrap in the capped ones)."""
+    need = []
     for i, head in enumerate(table.header):
         longest = max([_visual(str(head))] + [_visual(str(r[i])) for r in table.rows[:50] if i < len(r)])
-        weights.append(min(max(longest, 6), 30))
-    total = sum(weights)
-    return [Mm(TYPE_W_MM * w / total) for w in weights]
+        need.append(max(longest, 4) * HALF_MM + CELL_PAD_MM + CELL_SLACK_MM)
+    total = sum(need)
+    if total <= TYPE_W_MM:
+        return [Mm(TYPE_W_MM * n / total) for n in need]
+    cap, left, count = float(TYPE_W_MM), float(TYPE_W_MM), len(need)
+    for n in sorted(need):  # the cap c with sum(min(n, c)) == the type area's width
+        if n * count >= left:
+            cap = left / count
+            break
+        left, count = left - n, count - 1
+    return [Mm(min(n, cap)) for n in need]
 
 
 def _banner(doc: object, data: DocData) -> None:
@@ -298,24 +356,69 @@ def _sign_off(doc: object, data: DocData) -> None:
     date.paragraph_format.right_indent = Pt(BODY_PT * 4)
 
 
+def _record_line(cell: object, text: str, *, right: str = "") -> Paragraph:
+    p = off_grid(cell.paragraphs[0])  # type: ignore[attr-defined]
+    _exact(p, PAGE_PT * 1.6)
+    p.paragraph_format.left_indent = Pt(PAGE_PT)
+    p.paragraph_format.right_indent = Pt(PAGE_PT)
+    if right:
+        p.paragraph_format.tab_stops.add_tab_stop(Mm(TYPE_W_MM) - Pt(PAGE_PT * 2), WD_TAB_ALIGNMENT.RIGHT)
+        text = f"{text}\t{right}"
+    set_font(p.add_run(text), BODY_FONT, PAGE_PT)
+    return p
+
+
+def _set_table_props(table: object, props: list[tuple[str, dict[str, str]]]) -> None:
+    tbl_pr = table._tbl.tblPr  # type: ignore[attr-defined]
+    for tag, attrs in props:
+        old = tbl_pr.find(qn(tag))
+        if old is not None:
+            tbl_pr.remove(old)
+        el = OxmlElement(tag)
+        for k, v in attrs.items():
+            el.set(qn(k), v)
+        if tag == "w:tblpPr":  # first in w:tblPr (there is no w:tblStyle)
+            tbl_pr.insert(0, el)
+        else:
+            tbl_pr.append(el)
+
+
 def _record(doc: object, data: DocData) -> None:
-    """版记: 抄送 and 印发 between full-width lines, 仿宋 四号, a character in from both sides."""
-    _para(doc)
-    width = Mm(TYPE_W_MM) - Pt(PAGE_PT * 2)
+    """版记: 抄送 and 印发 between full-width lines (thick outside, thin between), 仿宋 四号, a character in
+    from both sides, at the foot of the last page (GB/T 9704-2012, 7.3.5): a table floating at the bottom
+    of the type area of the page its anchor falls on; the body's text does not run under it."""
+    rows = 2 if data.cc else 1
+    table = doc.add_table(rows=rows, cols=1)  # type: ignore[attr-defined]
+    table.autofit = False
+    width = str(int(Mm(TYPE_W_MM).twips))
+    _set_table_props(table, [
+        ("w:tblpPr", {"w:vertAnchor": "margin", "w:horzAnchor": "page", "w:tblpX": str(int(Mm(LEFT_MM).twips)),
+                      "w:tblpYSpec": "bottom", "w:leftFromText": "0", "w:rightFromText": "0",
+                      "w:topFromText": "284", "w:bottomFromText": "0"}),
+        ("w:tblW", {"w:w": width, "w:type": "dxa"}),
+    ])  # fmt: skip
+    borders = OxmlElement("w:tblBorders")
+    for side, size in (("top", 8), ("left", 0), ("bottom", 8), ("right", 0), ("insideH", 6), ("insideV", 0)):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:val"), "single" if size else "nil")
+        if size:
+            edge.set(qn("w:sz"), str(size))
+            edge.set(qn("w:space"), "0")
+            edge.set(qn("w:color"), "000000")
+        borders.append(edge)
+    tbl_pr = table._tbl.tblPr
+    old = tbl_pr.find(qn("w:tblBorders"))
+    if old is not None:
+        tbl_pr.remove(old)
+    tbl_pr.append(borders)
+    table.columns[0].width = Mm(TYPE_W_MM)
+    for row in table.rows:
+        row.cells[0].width = Mm(TYPE_W_MM)
     if data.cc:
-        cc = off_grid(_para(doc, f"抄送：{data.cc}。", size=PAGE_PT))
-        cc.paragraph_format.left_indent = Pt(PAGE_PT)
-        cc.paragraph_format.right_indent = Pt(PAGE_PT)
-        _border(cc, "top", size=8, space=2)
-        _border(cc, "bottom", size=6, space=2)
-    printed = off_grid(_para(doc, size=PAGE_PT))
-    printed.paragraph_format.left_indent = Pt(PAGE_PT)
-    printed.paragraph_format.right_indent = Pt(PAGE_PT)
-    printed.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-    set_font(printed.add_run(f"{data.printer or data.body}\t{data.sign_date}印发"), BODY_FONT, PAGE_PT)
-    if not data.cc:
-        _border(printed, "top", size=8, space=2)
-    _border(printed, "bottom", size=8, space=2)
+        _record_line(table.rows[0].cells[0], f"抄送：{data.cc}。")
+    _record_line(table.rows[rows - 1].cells[0], data.printer or data.body, right=f"{data.sign_date}印发")
+    # the floating table is anchored to the paragraph after it: an empty one of no height
+    _exact(off_grid(_para(doc)), 1)
 
 
 def render(data: DocData) -> bytes:

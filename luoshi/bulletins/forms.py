@@ -48,3 +48,29 @@ class NewBulletinForm(forms.Form):
         if not MIN_DATE <= value <= MAX_DATE:
             raise forms.ValidationError(_("Enter a date between 2000 and 2100."))
         return value
+
+
+WEEKDAYS = [
+    (0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday")),
+    (5, _("Saturday")), (6, _("Sunday")),
+]  # fmt: skip
+
+
+class ScheduleForm(forms.Form):
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
+        label=_("Issuing unit"), queryset=Unit.objects.none(), empty_label=None
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[(Kind.WEEKLY, Kind.WEEKLY.label), (Kind.MONTHLY, Kind.MONTHLY.label)]
+    )
+    weekday = forms.TypedChoiceField(
+        label=_("Day of the week"), choices=WEEKDAYS, coerce=int, initial=0,
+        help_text=_("Weekly bulletins: the draft covers the week up to the Sunday before. Monthly ones are made on "
+                    "the 1st, for the month before."),
+    )  # fmt: skip
+    hour = forms.IntegerField(label=_("Hour"), min_value=0, max_value=23, initial=9, help_text=_("0 to 23"))
+    is_active = forms.BooleanField(label=_("Active (untick to pause)"), required=False, initial=True)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]

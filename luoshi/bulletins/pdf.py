@@ -16,6 +16,9 @@ import tempfile
 from pathlib import Path
 
 TIMEOUT_SECONDS = 180
+#: Character spacing of the body for LibreOffice, in twentieths of a point: 16 pt − 0.25 pt = 15.75 pt a
+#: character, so 28 fit the 156 mm (442.2 pt) line as on the character grid of Word and WPS.
+CONDENSE_TWIPS = -5
 
 
 class RenderFailed(Exception):
@@ -30,14 +33,16 @@ def soffice() -> str | None:
 
 
 def for_libreoffice(docx: bytes) -> bytes:
-    """The same document with a line grid only.
+    """The same document with a line grid, and the body's characters 0.25 pt closer.
 
     Word and WPS squeeze 28 characters of 16 pt into the 156 mm line (the character grid
     of GB/T 9704); LibreOffice gives each character that does not fit one grid cell two
     cells, which would spread the text. For the PDF the grid keeps its 22 lines and the
-    characters run at their natural width (27 to a line).
+    text on the grid (the body, headings, 落款) runs at 15.75 pt a character, so a line
+    holds 28 as in Word; the banner, title, tables and 版记 (off the grid) keep theirs.
     """
     from docx import Document
+    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
     doc = Document(io.BytesIO(docx))
@@ -45,6 +50,19 @@ def for_libreoffice(docx: bytes) -> bytes:
         grid = section._sectPr.find(qn("w:docGrid"))
         if grid is not None:
             grid.set(qn("w:type"), "lines")
+    body = doc.element.body
+    for p in body.iter(qn("w:p")):
+        p_pr = p.find(qn("w:pPr"))
+        snap = p_pr.find(qn("w:snapToGrid")) if p_pr is not None else None
+        if snap is not None and snap.get(qn("w:val")) in ("0", "false"):
+            continue
+        for r in p.iter(qn("w:r")):
+            r_pr = r.find(qn("w:rPr"))
+            if r_pr is None:
+                continue
+            spacing = OxmlElement("w:spacing")
+            spacing.set(qn("w:val"), str(CONDENSE_TWIPS))
+            r_pr.append(spacing)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

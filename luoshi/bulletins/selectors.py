@@ -3,11 +3,13 @@ issued ones addressed to them; drafts only where they edit or review."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from luoshi.bulletins.models import Bulletin, Section, Status
+from luoshi.bulletins.models import Bulletin, Kind, Schedule, Section, Status
 from luoshi.bulletins.workflow import EDITORS, REVIEWERS
 from luoshi.core.errors import NotFound
 from luoshi.org.models import Unit
@@ -66,3 +68,35 @@ def units_for_new(user: Any) -> QuerySet[Unit]:
     return qs.filter(pk__in=[g.unit_id for g in scope.grants if g.role in EDITORS]).order_by(
         "depth", "sort_order", "pk"
     )
+
+
+def schedules_for(user: Any) -> QuerySet[Schedule]:
+    """The schedules of the units where the user makes bulletins (supervisor or administrator there)."""
+    scope = scope_for(user)
+    qs = Schedule.objects.select_related("unit")
+    if not scope.is_all:
+        qs = qs.filter(scope.unit_q("unit", roles=EDITORS)) if not scope.is_empty else qs.none()
+    return qs.order_by("unit__depth", "unit__sort_order", "unit_id", "kind", "pk")
+
+
+def access_schedule(user: Any, pk: int) -> Schedule:
+    schedule = schedules_for(user).filter(pk=pk).first()
+    if schedule is None:
+        raise NotFound()
+    return schedule
+
+
+def next_run(schedule: Schedule, now: dt.datetime) -> dt.datetime | None:
+    """When the worker makes the schedule's next draft (None while it is paused): weekly on its weekday,
+    monthly on the 1st, at its hour; not twice on one day."""
+    if not schedule.is_active:
+        return None
+    local = timezone.localtime(now)
+    day = local.date()
+    for _ in range(40):
+        due = day.day == 1 if schedule.kind == Kind.MONTHLY else day.weekday() == schedule.weekday
+        if due and schedule.last_run_on != day:
+            # today past the hour: due now (the worker makes it within ten minutes)
+            return max(local, dt.datetime.combine(day, dt.time(schedule.hour), tzinfo=local.tzinfo))
+        day += dt.timedelta(days=1)
+    return None

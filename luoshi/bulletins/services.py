@@ -480,3 +480,71 @@ def run_schedules(now: dt.datetime | None = None) -> int:
             )
             made += 1
     return made
+
+
+#: Kinds a schedule may make (a special or ranking bulletin is made by hand).
+SCHEDULED_KINDS = (Kind.WEEKLY, Kind.MONTHLY)
+
+
+@dataclass
+class ScheduleData:
+    unit: Unit
+    kind: str
+    weekday: int
+    hour: int
+    is_active: bool = True
+
+
+def _check_schedule(actor: Any, data: ScheduleData, schedule: Schedule | None) -> None:
+    require(actor, "bulletin.create", data.unit)
+    errors: dict[str, list[str]] = {}
+    if data.kind not in SCHEDULED_KINDS:
+        errors["kind"] = [_("A schedule makes weekly or monthly bulletins.")]
+    if not 0 <= data.weekday <= 6:
+        errors["weekday"] = [_("Choose a day of the week.")]
+    if not 0 <= data.hour <= 23:
+        errors["hour"] = [_("Enter an hour from 0 to 23.")]
+    if not errors:
+        taken = Schedule.objects.filter(unit=data.unit, kind=data.kind)
+        if schedule is not None:
+            taken = taken.exclude(pk=schedule.pk)
+        if taken.exists():
+            errors["kind"] = [_("This unit has a schedule for this kind already; change that one.")]
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), code="invalid", details=errors)
+
+
+def schedule_create(*, actor: Any, data: ScheduleData) -> Schedule:
+    """A supervisor (or administrator) of the unit schedules its weekly or monthly bulletin."""
+    _check_schedule(actor, data, None)
+    with transaction.atomic():
+        schedule = Schedule.objects.create(
+            unit=data.unit, kind=data.kind, weekday=data.weekday if data.kind == Kind.WEEKLY else 0,
+            hour=data.hour, is_active=data.is_active, created_by=actor,
+        )  # fmt: skip
+        audit.record(actor=actor, obj=schedule, verb="bulletin.schedule")
+    return schedule
+
+
+def schedule_update(*, actor: Any, schedule: Schedule, data: ScheduleData) -> Schedule:
+    """Change a schedule's unit, kind, day, hour or whether it runs (paused schedules make nothing)."""
+    require(actor, "bulletin.create", schedule.unit)
+    _check_schedule(actor, data, schedule)
+    with transaction.atomic():
+        locked = lock(Schedule, schedule.pk)
+        locked.unit, locked.kind, locked.hour, locked.is_active = data.unit, data.kind, data.hour, data.is_active
+        locked.weekday = data.weekday if data.kind == Kind.WEEKLY else 0
+        locked.save(update_fields=["unit", "kind", "weekday", "hour", "is_active"])
+        audit.record(actor=actor, obj=locked, verb="bulletin.schedule")
+    return locked
+
+
+def schedule_set_active(*, actor: Any, schedule: Schedule, active: bool) -> Schedule:
+    """Pause or resume a schedule."""
+    require(actor, "bulletin.create", schedule.unit)
+    with transaction.atomic():
+        locked = lock(Schedule, schedule.pk)
+        locked.is_active = active
+        locked.save(update_fields=["is_active"])
+        audit.record(actor=actor, obj=locked, verb="bulletin.schedule_resume" if active else "bulletin.schedule_pause")
+    return locked

@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from luoshi.bulletins import permissions, selectors, services, workflow
-from luoshi.bulletins.forms import NewBulletinForm
+from luoshi.bulletins.forms import WEEKDAYS, NewBulletinForm, ScheduleForm
 from luoshi.bulletins.models import Kind, Status
 from luoshi.core import downloads, params
 from luoshi.core.errors import LuoshiError, NotFound
@@ -204,3 +205,79 @@ def bulletin_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | Fil
     response = FileResponse(stored.open("rb"), content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = downloads.content_disposition(downloads.file_name(name, extension=fmt))
     return response
+
+
+# --- schedules (the worker makes the drafts; the supervisor reviews and issues them) ---------------
+
+
+def _schedule_units(request: HttpRequest) -> Any:
+    units = selectors.units_for_new(request.user)
+    if not permissions.can_create_somewhere(request.user) or not units.exists():
+        raise NotFound()
+    return units
+
+
+def _when(schedule: Any) -> str:
+    if schedule.kind == Kind.MONTHLY:
+        return _("the 1st of each month at %(hour)02d:00") % {"hour": schedule.hour}
+    return _("every %(day)s at %(hour)02d:00") % {"day": dict(WEEKDAYS)[schedule.weekday], "hour": schedule.hour}
+
+
+@login_required
+def schedule_list(request: HttpRequest) -> HttpResponse:
+    _schedule_units(request)
+    now = timezone.now()
+    page = paginate(request, selectors.schedules_for(request.user))
+    rows = [(s, selectors.next_run(s, now), _when(s)) for s in page]
+    return render(request, "bulletins/schedules.html", {"page_obj": page, "rows": rows})
+
+
+def _schedule_data(form: ScheduleForm) -> services.ScheduleData:
+    d = form.cleaned_data
+    return services.ScheduleData(
+        unit=d["unit"], kind=d["kind"], weekday=d["weekday"], hour=d["hour"], is_active=d["is_active"]
+    )
+
+
+@login_required
+def schedule_new(request: HttpRequest) -> HttpResponse:
+    form = ScheduleForm(request.POST or None, units=_schedule_units(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.schedule_create(actor=request.user, data=_schedule_data(form))
+        except LuoshiError as exc:
+            if exc.status in (403, 404):
+                raise
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("The schedule was saved. Its drafts wait for you in the list."))
+            return redirect("bulletins:schedules")
+    return render(request, "bulletins/schedule_form.html", {"form": form, "schedule": None})
+
+
+@login_required
+def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    schedule = selectors.access_schedule(request.user, pk)
+    initial = {"unit": schedule.unit_id, "kind": schedule.kind, "weekday": schedule.weekday, "hour": schedule.hour,
+               "is_active": schedule.is_active}  # fmt: skip
+    form = ScheduleForm(request.POST or None, initial=initial, units=_schedule_units(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.schedule_update(actor=request.user, schedule=schedule, data=_schedule_data(form))
+        except LuoshiError as exc:
+            if exc.status in (403, 404):
+                raise
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("The schedule was saved."))
+            return redirect("bulletins:schedules")
+    return render(request, "bulletins/schedule_form.html", {"form": form, "schedule": schedule})
+
+
+@login_required
+@require_POST
+def schedule_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    schedule = selectors.access_schedule(request.user, pk)
+    schedule = services.schedule_set_active(actor=request.user, schedule=schedule, active=not schedule.is_active)
+    messages.success(request, _("The schedule runs again.") if schedule.is_active else _("The schedule is paused."))
+    return redirect("bulletins:schedules")

@@ -107,15 +107,16 @@ def cases_panel(user: Any, today: dt.date) -> Panel | None:
         figures=figures,
         head=[_("Township"), _("Cases"), _("On time"), _("Satisfaction"), _("Overdue open")],
         rows=table,
-        chart=_trend(user, today),
+        chart=_trend(user, today, live=sum(r.total for r in today_rows)),
         more_url=reverse("cases:stats") + "?" + urlencode({"group": "township"}),
         as_of=getattr(rows, "as_of", None),
         empty_text=gettext_lazy("No cases reported this month."),
     )
 
 
-def _trend(user: Any, today: dt.date) -> PanelChart | None:
-    """Cases reported per day over the last 30 days (stored days, and today counted live)."""
+def _trend(user: Any, today: dt.date, *, live: int | None = None) -> PanelChart | None:
+    """Cases reported per day over the last 30 days (stored days, and today counted live — or ``live``, today's
+    count the panel has already made in the same scope: today's cases are not counted twice)."""
     usable, areas = _stat_areas(user, None)
     first = today - dt.timedelta(days=TREND_DAYS - 1)
     covered = aggregates.covered_from(case_aggregates.UNIT_FAMILY)
@@ -129,7 +130,8 @@ def _trend(user: Any, today: dt.date) -> PanelChart | None:
         areas=areas,
         measures=["total", "closed"],
     )
-    live = case_aggregates.reported_between(today, today, cases_visible_to(user)).count()
+    if live is None:
+        live = case_aggregates.reported_between(today, today, cases_visible_to(user)).count()
     days = [first + dt.timedelta(days=i) for i in range(TREND_DAYS)]
     reported = [sums.get(d, {}).get("total", 0) for d in days[:-1]] + [live]
     return PanelChart(

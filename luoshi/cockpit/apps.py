@@ -9,8 +9,8 @@ class CockpitConfig(AppConfig):
 
     def ready(self) -> None:
         from luoshi.api.registry import register_router
-        from luoshi.cockpit import api, home, permissions
-        from luoshi.core.registry import NavItem, register_home, register_nav
+        from luoshi.cockpit import api, demo, home, permissions
+        from luoshi.core.registry import NavItem, register_demo, register_home, register_nav
 
         register_router("/cockpit", api.router, order=90)
         register_nav(
@@ -19,3 +19,5 @@ class CockpitConfig(AppConfig):
             )
         )
         register_home(5, home.cockpit_link)
+        # last: the aggregates over every app's demo data (the cockpit's trends right after `luoshi demo`)
+        register_demo(990, "aggregates", demo.load)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -16,14 +15,30 @@ from luoshi.core.panels import Panel
 SCREEN_REFRESH_SECONDS = 300
 
 
-def _chart_json(panel: Panel) -> str:
-    if panel.chart is None:
-        return ""
+def chart_option(panel: Panel, *, dark: bool = False) -> dict[str, Any] | None:
+    """The ECharts option of a panel's chart, drawn by the shared chart helper (``{% chart %}``,
+    docs/frontend.md) beside the table of its figures."""
+    if panel.chart is None or not panel.chart.x:
+        return None
     c = panel.chart
-    return json.dumps(
-        {"kind": c.kind, "title": str(c.title), "x": c.x, "series": c.series, "unit": str(c.unit)},
-        ensure_ascii=False,
-    )
+    colour = "#93c5fd" if dark else "#1d4ed8"
+    return {
+        "backgroundColor": "transparent",
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 40, "right": 16, "top": 24, "bottom": 28},
+        "xAxis": {"type": "category", "data": list(c.x)},
+        "yAxis": {"type": "value", "name": str(c.unit)},
+        "series": [
+            {
+                "name": str(s["name"]),
+                "type": "bar" if c.kind == "bar" else "line",
+                "data": list(s["data"]),
+                "symbol": "circle",
+                "itemStyle": {"color": colour},
+            }
+            for s in c.series
+        ],
+    }
 
 
 def _chart_rows(panel: Panel) -> list[tuple[str, list[Any]]]:
@@ -38,7 +53,8 @@ def _context(request: HttpRequest, *, big_screen: bool) -> dict[str, Any]:
     cockpit = selectors.cockpit_for(request.user, big_screen=big_screen)
     return {
         "cockpit": cockpit,
-        "panels": [(p, _chart_json(p), _chart_rows(p)) for p in cockpit.panels],
+        "panels": [(p, chart_option(p, dark=big_screen), _chart_rows(p)) for p in cockpit.panels],
+        "chart_theme": "dark" if big_screen else "",
         "refresh_seconds": SCREEN_REFRESH_SECONDS,
     }
 

@@ -182,6 +182,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
     # connection; Django's own cursors bind on the client and are never prepared. Set
     # LUOSHI_PG_PREPARE=0 behind a pooler in transaction mode without prepared-statement support.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("LUOSHI_PG_JIT", False):
+    # PostgreSQL's JIT compiles the plan of any query it estimates costly: 100+ ms of compiling for
+    # counts over a township's year of cases that run in as much (bench/RESULTS-bulletins.md). Off per
+    # connection; LUOSHI_PG_JIT=1 leaves the server's setting.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -37,6 +37,19 @@ def _tasks() -> None:
     TaskFactory(title="通泰街道的红灯任务", lead_unit=tt, light="red", deadline=today + dt.timedelta(days=3), **common)
 
 
+def _chart_speaks_and_names_its_table(page: Any) -> None:
+    """The trend is drawn by the shared chart helper: ECharts' spoken summary, and the table of its figures."""
+    page.wait_for_selector("[data-testid=chart-cases][data-rendered]")
+    chart = page.evaluate(
+        """() => { const el = document.querySelector('[data-testid=chart-cases]');
+             const table = document.getElementById(el.getAttribute('aria-describedby'));
+             return [el.getAttribute('role'), el.getAttribute('aria-label'), table && table.tagName,
+                     table ? table.querySelectorAll('tbody tr').length : 0, !!el.querySelector('canvas')]; }"""
+    )
+    assert chart[0] == "img" and chart[1].startswith("这是一个关于“近30日每日上报量”"), chart
+    assert chart[2] == "TABLE" and chart[3] == 30 and chart[4], chart
+
+
 def test_leader_opens_the_cockpit_and_the_big_screen_and_follows_a_red_figure(
     page: Any, browser: Any, demo_org: Any
 ) -> None:
@@ -56,6 +69,7 @@ def test_leader_opens_the_cockpit_and_the_big_screen_and_follows_a_red_figure(
     expect(page.get_by_test_id("figure-tasks_oldest_overdue").locator(".cockpit-value")).to_have_text("12天")
     expect(page.get_by_test_id("panel-cases")).to_be_visible()
     expect(page.get_by_test_id("panel-warnings")).to_be_visible()
+    _chart_speaks_and_names_its_table(page)
 
     # The big screen of the command centre, on a 1920×1080 wall: dark, nothing to scroll.
     wall = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1920, "height": 1080})
@@ -72,6 +86,7 @@ def test_leader_opens_the_cockpit_and_the_big_screen_and_follows_a_red_figure(
     )
     assert size[0] <= 1920 and size[1] <= 1080, size
     assert size[2] == "rgb(11, 18, 32)", size
+    _chart_speaks_and_names_its_table(screen)
     SHOTS.mkdir(exist_ok=True)
     screen.screenshot(path=str(SHOTS / "cockpit-big-screen.png"))
     wall.close()

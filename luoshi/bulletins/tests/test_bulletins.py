@@ -287,3 +287,14 @@ def test_numbers_taken_at_the_same_time_never_repeat() -> None:
     for t in threads:
         t.join()
     assert sorted(taken) == [1, 2, 3, 4, 5, 6]
+
+
+def test_postgresql_connections_run_without_jit() -> None:
+    """JIT compiling cost more than it saved for the bulletins' counts (bench/RESULTS-bulletins.md)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (the lander runs this app's tests on PostgreSQL too)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)

@@ -65,3 +65,84 @@ def test_issue_renders_the_pdf_once_with_the_red_banner(w_pdf: Any, settings: An
 @pytest.fixture
 def w_pdf() -> Any:
     return cf.world()
+
+
+# 26 characters, none of them punctuation (LibreOffice may hang a comma past the line's end).
+PHRASE = "各街道要对照问题清单逐项整改销号并于月底前报送整改情况"
+A4_HEIGHT_PT = 297 / 25.4 * 72
+TYPE_BOTTOM_PT = (297 - 35) / 25.4 * 72  # the foot of the type area: 35 mm above the page's bottom
+
+
+def _lines(pdf_file: Path, page: int) -> list[tuple[float, float, str]]:
+    """(top, bottom, text without spaces) of each text line of a page, in points from the top."""
+    import re
+
+    out = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-bbox-layout", str(pdf_file), "-"],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    found = []
+    for m in re.finditer(r'<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</line>', out, re.S):
+        words = "".join(re.findall(r">([^<]+)</word>", m.group(3)))
+        found.append((float(m.group(1)), float(m.group(2)), words))
+    return found
+
+
+def test_the_rendered_pages_have_22_lines_of_28_characters_and_the_record_at_the_foot(tmp_path: Path) -> None:
+    """GB/T 9704: 22 lines of 28 characters on a page of body text; the 版记 (抄送, 印发) at the foot of the
+    last page. Measured on the PDF LibreOffice renders (text positions and the page image)."""
+    if pdf.soffice() is None or shutil.which("pdftotext") is None:
+        pytest.fail("The PDF test needs LibreOffice and poppler-utils: run scripts/ensure-libreoffice")
+    from luoshi.bulletins import document
+    from luoshi.core.bulletin_sections import SectionContent
+
+    data = document.DocData(
+        body="城东街道督查督办工作领导小组办公室", doc_number="城东督〔2026〕12号",
+        title="关于2026年第48周督查督办工作情况的通报", addressees="各社区", intro=["现将有关情况通报如下："],
+        sections=[document.DocSection("总体情况", PHRASE * 40, SectionContent(paragraphs=["本周交办任务十二项。"]))],
+        sign_date="2026年12月7日", cc="区委办公室，区政府办公室", printer="城东街道督查办",
+    )  # fmt: skip
+    target = tmp_path / "b.pdf"
+    target.write_bytes(pdf.docx_to_pdf(document.render(data)))
+    info = subprocess.run(["pdfinfo", str(target)], check=True, capture_output=True, text=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    # 40 × 26 = 1,040 characters of body text: from page 1 (after the 版头) over the whole of page 2 to page 3
+    assert pages == 3
+
+    # page 2 is body text only: 22 lines, every one 28 characters, then the page number
+    second = _lines(target, 2)
+    body = [text for top, bottom, text in second if bottom < TYPE_BOTTOM_PT + 1]
+    assert len(body) == 22, body
+    assert {len(text) for text in body} == {28}, body
+    assert "".join(body) in PHRASE * 40
+    assert second[-1][2] == "—2—" and second[-1][0] > TYPE_BOTTOM_PT  # below the type area
+    # the first line of the text, indented two characters, holds 26
+    first_page = [text for _t, _b, text in _lines(target, 1)]
+    assert PHRASE[:26] in first_page
+
+    # the 版记 stands at the foot of the type area of the last page, not right after the 落款
+    last = _lines(target, 3)
+    cc = next(line for line in last if line[2].startswith("抄送："))
+    printed = [line for line in last if line[2].endswith("印发")]
+    sign_date = next(line for line in last if line[2] == "2026年12月7日" and line is not printed[0])
+    assert printed and abs(printed[0][1] - TYPE_BOTTOM_PT) < 3, printed
+    assert printed[0][0] > cc[1] - 1 and cc[0] - sign_date[1] > 100  # well below the date, above 印发
+    # on the page image: the thick line under 印发 at the foot of the type area, and none further down
+    subprocess.run(["pdftoppm", "-f", "3", "-l", "3", "-r", "72", "-png", str(target), str(tmp_path / "last")],
+                   check=True)  # fmt: skip
+    image = Image.open(next(tmp_path.glob("last*.png"))).convert("L")
+    width, height = image.size
+    scale = height / A4_HEIGHT_PT
+    grey: list[int] = list(image.get_flattened_data())
+
+    def dark_rows(top_pt: float, bottom_pt: float) -> list[int]:
+        rows = []
+        for y in range(int(top_pt * scale), int(bottom_pt * scale)):
+            dark = sum(1 for value in grey[y * width : (y + 1) * width] if value < 100)
+            if dark > width * 0.6:  # a rule across the type area (156 of 210 mm)
+                rows.append(y)
+        return rows
+
+    assert dark_rows(TYPE_BOTTOM_PT - 6, TYPE_BOTTOM_PT + 4)  # the last rule of the 版记
+    assert not dark_rows(TYPE_BOTTOM_PT + 4, A4_HEIGHT_PT)
+    assert not dark_rows(sign_date[1], cc[0] - 10)  # no rule between the 落款 and the 版记

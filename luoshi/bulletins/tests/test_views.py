@@ -169,4 +169,13 @@ def test_demo_bulletins(demo_org: Any) -> None:
     assert len(issued) == 4 and len(year) <= 2
     assert [k for _n, k in issued] == ["weekly", "weekly", "weekly", "monthly"]
     assert Bulletin.objects.filter(status=Status.DRAFT, unit__code="CD").count() == 1
+    # the last issued weekly bulletin is up to last Sunday, so this week's draft starts on Monday
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    weekly = Bulletin.objects.filter(kind=Kind.WEEKLY, unit__code="CD", status=Status.ISSUED).order_by("-as_of")
+    assert weekly[0].as_of == monday - dt.timedelta(days=1)
+    draft = Bulletin.objects.get(status=Status.DRAFT, unit__code="CD")
+    assert (draft.period_start, draft.as_of) == (monday, today)
     assert all(b.docx for b in Bulletin.objects.filter(status=Status.ISSUED))

@@ -136,6 +136,26 @@ def test_the_case_figures_of_today_and_this_month_and_their_links(client, record
     assert c.get(reverse("cases:stats") + "?group=township").status_code == 200
 
 
+def test_the_trend_chart_goes_through_the_shared_chart_helper_with_its_table(client, records):
+    c = login(client, records.supervisor)
+    trend = next(p for p in c.get("/api/v1/cockpit/").json()["panels"] if p["key"] == "cases")["chart"]
+    for url, theme in ((reverse("cockpit:index"), None), (reverse("cockpit:screen"), "dark")):
+        html = c.get(url).content.decode()
+        # {% chart %}: the element names its table and points at the option's JSON block
+        assert (
+            '<div class="cockpit-chart" data-echarts="chart-cases" role="img" aria-label="近30日每日上报量"'
+            ' aria-describedby="chart-table-cases" data-chart-table="chart-table-cases"'
+            ' data-testid="chart-cases"' + (' data-chart-theme="dark"' if theme else "") + "></div>"
+        ) in html
+        option = json.loads(html.split('<script id="chart-cases" type="application/json">')[1].split("</script>")[0])
+        assert option["xAxis"]["data"] == trend["x"]
+        assert [s["data"] for s in option["series"]] == [s["data"] for s in trend["series"]]
+        assert '<table class="list" id="chart-table-cases">' in html
+        # drawn by the helper from the small build, never the page's own ECharts code or the full bundle
+        assert "/static/luoshi/js/charts.js" in html and "vendor/charts/echarts-core" in html
+        assert "vendor/echarts/" not in html
+
+
 def test_key_person_figures_are_counted_by_risk(client, records):
     data = login(client, records.supervisor).get("/api/v1/cockpit/").json()
     assert _figure(data, "keypersons_medium")["value"] == "1"
@@ -200,3 +220,17 @@ def test_the_cockpit_takes_the_same_queries_with_more_units_tasks_and_cases(clie
     aggregates.refresh()
     after = [_queries(c, u) for u in urls]
     assert after == before
+
+
+def test_the_demo_builds_the_aggregates_so_the_trend_shows_at_once(client, w):
+    from luoshi.cockpit import demo
+    from luoshi.core.models import AggregateState
+
+    report(w)
+    c = login(client, w.supervisor)
+    assert next(p for p in c.get("/api/v1/cockpit/").json()["panels"] if p["key"] == "cases")["chart"] is None
+    assert demo.load()["aggregate_days"] >= 400  # the first refresh backfills
+    assert AggregateState.objects.filter(first_day__isnull=False).exists()
+    trend = next(p for p in c.get("/api/v1/cockpit/").json()["panels"] if p["key"] == "cases")["chart"]
+    assert trend is not None and len(trend["x"]) == 30 and trend["series"][0]["data"][-1] == 1
+    assert demo.load()["aggregate_days"] < 400  # again: only what changed, yesterday and today

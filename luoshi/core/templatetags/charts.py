@@ -39,13 +39,14 @@ def chart(
     testid: str = "",
     rows: int = 0,
     css: str = "chart",
+    theme: str = "",
 ) -> SafeString:
     """A chart of ``option`` called ``name``, whose figures are in the table(s) with id(s) ``table``.
 
     ``id`` names the option's JSON block (the element's ``data-echarts`` points at it).
 
     ``table`` is required: a chart without a table that carries its data is not accessible. ``rows``
-    makes a bar chart grow with its rows."""
+    makes a bar chart grow with its rows; ``theme="dark"`` draws it for a dark page."""
     if not table:
         raise template.TemplateSyntaxError("{% chart %} needs table=: the id of the table that carries its data")
     data_id = id
@@ -53,7 +54,7 @@ def chart(
         option = json.loads(option)
     return format_html(
         '<div class="{}" data-echarts="{}" role="img" aria-label="{}" aria-describedby="{}"'
-        ' data-chart-table="{}"{}{}></div>{}',
+        ' data-chart-table="{}"{}{}{}></div>{}',
         css,
         data_id,
         name,
@@ -61,6 +62,7 @@ def chart(
         table,
         format_html(' data-testid="{}"', testid) if testid else "",
         format_html(' data-rows="{}"', rows) if rows else "",
+        format_html(' data-chart-theme="{}"', theme) if theme else "",
         json_script(option, data_id),
     )
 

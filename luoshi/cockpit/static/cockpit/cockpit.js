@@ -1,29 +1,5 @@
-// Cockpit trend charts, drawn by the shared chart helper (luoshi/static/luoshi/js/charts.js: the small
-// ECharts build, loaded after the content, with ECharts' aria option on). Each chart has a table beside
-// it (its text alternative, named by aria-describedby); on the big screen they use ECharts' dark theme.
-(function () {
-  "use strict";
-  document.addEventListener("DOMContentLoaded", function () {
-    if (!window.LuoshiCharts) { return; }
-    var dark = document.body.classList.contains("cockpit-screen");
-    document.querySelectorAll(".cockpit-chart[data-chart]").forEach(function (el) {
-      var data = JSON.parse(el.getAttribute("data-chart") || "{}");
-      if (!data.x || !data.x.length) { el.hidden = true; return; }
-      if (dark) { el.setAttribute("data-chart-theme", "dark"); }
-      window.LuoshiCharts.render(el, {
-        backgroundColor: "transparent",
-        tooltip: { trigger: "axis" },
-        grid: { left: 40, right: 16, top: 24, bottom: 28 },
-        xAxis: { type: "category", data: data.x },
-        yAxis: { type: "value", name: data.unit || "" },
-        series: (data.series || []).map(function (s) {
-          return { name: s.name, type: data.kind === "bar" ? "bar" : "line", data: s.data, symbol: "circle",
-                   itemStyle: { color: dark ? "#93c5fd" : "#1d4ed8" } };
-        })
-      });
-    });
-  });
-})();
+// The cockpit's trend charts are drawn by the shared chart helper (static/luoshi/js/charts.js,
+// the {% chart %} tag, docs/frontend.md), each beside the table of its figures.
 
 // Cockpit map (Leaflet): areas shaded by their open records, records as points coloured by
 // light; no tile server needed. The link under the map lists the same records.
