@@ -592,7 +592,7 @@ def update_household(
 ) -> Any:
     campaign = selectors.access_campaign(request.user, campaign_id)
     household = selectors.access_household(campaign, household_id)
-    nullable = ("parcel_id", "signed_on", "compensation_agreed", "vacated_on", "demolished_on")
+    nullable = ("parcel_id", "signed_on", "compensation_agreed", "vacated_on", "demolished_on", "cadre_id")
     data = bounds.refuse_nulls(payload.dict(exclude_unset=True), nullable=nullable)
     version = data.pop("version")
     if "parcel_id" in data:
