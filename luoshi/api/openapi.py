@@ -100,6 +100,29 @@ def _refs(node: Any, found: set[str]) -> None:
             _refs(value, found)
 
 
+#: Request bodies of named form fields: a field there is text or a file, never JSON ``null``.
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def drop_form_nulls(body: dict[str, Any]) -> None:
+    """An optional form field (``Form[date | None] = None``) is documented by pydantic as
+    ``anyOf: [date, null]``, but a form cannot carry ``null``: the field is left out instead, and
+    the text ``"null"`` is no date. State the field as what it is when present (in place)."""
+    for content_type, media in body.get("content", {}).items():
+        if content_type not in FORM_TYPES or not isinstance(media, dict):
+            continue
+        properties = media.get("schema", {}).get("properties", {})
+        for name, field in list(properties.items()):
+            options = field.get("anyOf") if isinstance(field, dict) else None
+            if not isinstance(options, list):
+                continue
+            kept = [o for o in options if not (isinstance(o, dict) and o.get("type") == "null")]
+            if len(kept) == len(options):
+                continue
+            rest = {k: v for k, v in field.items() if k != "anyOf"}
+            properties[name] = {**kept[0], **rest} if len(kept) == 1 else {**rest, "anyOf": kept}
+
+
 def tighten_requests(document: dict[str, Any]) -> None:
     """:func:`tighten` every operation's parameters and request body, and the components they use
     (answers are left as declared: they describe what was stored, not what may be sent)."""
@@ -112,6 +135,7 @@ def tighten_requests(document: dict[str, Any]) -> None:
             tighten(operation.get("parameters", []))
             body = operation.get("requestBody")
             if body:
+                drop_form_nulls(body)
                 tighten(body)
                 _refs(body, names)
     done: set[str] = set()

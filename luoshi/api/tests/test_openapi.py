@@ -130,3 +130,22 @@ def test_every_text_field_of_a_request_body_has_a_maximum(document_and_clashes):
                 if text and not numeral and "maxLength" not in leaf and "enum" not in leaf:
                     unbounded.append(f"{name}.{field}")
     assert unbounded == []
+
+
+def test_optional_form_fields_are_documented_without_null(document_and_clashes):
+    """A multipart form cannot carry JSON null: an optional field is left out, and the text "null"
+    is no date (schemathesis sent it when the document said ``anyOf: [date, null]``)."""
+    from luoshi.api.openapi import DATE_PATTERN
+
+    document, _clashes = document_and_clashes
+    photos = document["paths"]["/api/v1/projects/{project_id}/progress/photos"]["post"]["requestBody"]
+    date = photos["content"]["multipart/form-data"]["schema"]["properties"]["date"]
+    assert date == {"format": "date", "type": "string", "pattern": DATE_PATTERN, "title": "Date"}
+    attachments = document["paths"]["/api/v1/tasks/{task_id}/attachments"]["post"]["requestBody"]
+    report = attachments["content"]["multipart/form-data"]["schema"]["properties"]["report_id"]
+    assert report["type"] == "integer" and "anyOf" not in report
+    # JSON bodies keep their nulls: there null is a value a client can send.
+    assert any(
+        option == {"type": "null"}
+        for option in document["components"]["schemas"]["ProjectProblemTaskIn"]["properties"]["deadline"]["anyOf"]
+    )
