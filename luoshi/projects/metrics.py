@@ -16,8 +16,10 @@ Each figure is one grouped query whatever the number of subjects.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
+from functools import partial
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
@@ -55,27 +57,55 @@ def investment_completed(subjects: Sequence[Subject], period: Period, param: str
     return tally.figures(lambda v: Figure(_cents(v[0]), count=int(v[1])))
 
 
+def _investment_record(row: Mapping[str, Any]) -> Record:
+    return Record(
+        "projects.project",
+        row["project_id"],
+        f"{row['project__code']} {row['project__name']}",
+        reverse("projects:detail", args=[row["project_id"]]),
+        f"{_cents(Decimal(row['amount']))} 万元",
+    )
+
+
+def _by_project(qs: QuerySet[Investment], *group: str) -> QuerySet[Investment, dict[str, Any]]:
+    """The period's investment summed per project (and per ``group`` field), largest first."""
+    return (
+        qs.values(*group, "project_id", "project__code", "project__name")
+        .annotate(amount=Sum("amount"))
+        .order_by("-amount", "project_id")
+    )
+
+
 def investment_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
     qs = _investments(period)
     if subject.kind == SubjectKind.UNIT:
         qs = qs.filter(project__unit__path__startswith=subject.path)
     else:
         qs = qs.filter(project__leaders=subject.id)
-    rows = (
-        qs.values("project_id", "project__code", "project__name")
-        .annotate(amount=Sum("amount"))
-        .order_by("-amount", "project_id")[:limit]
-    )
-    return [
-        Record(
-            "projects.project",
-            r["project_id"],
-            f"{r['project__code']} {r['project__name']}",
-            reverse("projects:detail", args=[r["project_id"]]),
-            f"{r['amount']} 万元",
-        )
-        for r in rows
-    ]
+    return [_investment_record(r) for r in _by_project(qs)[:limit]]
+
+
+def investment_records_bulk(
+    subjects: Sequence[Subject], period: Period, param: str, limit: int
+) -> Mapping[Subject, Sequence[Record]]:
+    """The projects behind many subjects' figures in two queries: one over the unit subjects'
+    subtrees (summed per project), one over the person subjects' linked projects (per leader)."""
+    units = [s for s in subjects if s.kind == SubjectKind.UNIT]
+    people = [s.id for s in subjects if s.kind == SubjectKind.PERSON]
+    rows: list[tuple[str | None, int | None, Callable[[], Record]]] = []
+    if units:
+        narrowed = metrics.subtree_q("project__unit__path", units)
+        qs = _investments(period).filter(narrowed or Q(project__unit__path__startswith="/"))
+        rows += [
+            (r["project__unit__path"], None, partial(_investment_record, r))
+            for r in _by_project(qs, "project__unit__path")
+        ]
+    if people:
+        qs = _investments(period).filter(project__leaders__in=people)
+        rows += [
+            (None, r["project__leaders"], partial(_investment_record, r)) for r in _by_project(qs, "project__leaders")
+        ]
+    return metrics.spread_rows(subjects, rows, limit)
 
 
 def _signed(period: Period) -> QuerySet[Lead]:
@@ -111,9 +141,37 @@ def _lead_records(source: str) -> metrics.RecordLister:
         else:
             qs = qs.filter(cadre_id=subject.id)
         return [
-            Record("projects.lead", pk, name, reverse("projects:lead", args=[pk]), f"{amount} 万元")
+            _lead_record(pk, name, amount)
             for pk, name, amount in qs.order_by("-amount", "id").values_list("id", "name", "amount")[:limit]
         ]
+
+    return records
+
+
+def _lead_record(pk: int, name: str, amount: Decimal) -> Record:
+    return Record("projects.lead", pk, name, reverse("projects:lead", args=[pk]), f"{_cents(amount)} 万元")
+
+
+def _lead_records_bulk(source: str) -> metrics.BulkRecordLister:
+    def records(
+        subjects: Sequence[Subject], period: Period, param: str, limit: int
+    ) -> Mapping[Subject, Sequence[Record]]:
+        """One query for every subject: leads in the unit subjects' subtrees or owned by the person subjects."""
+        units = [s for s in subjects if s.kind == SubjectKind.UNIT]
+        people = [s.id for s in subjects if s.kind == SubjectKind.PERSON]
+        wanted = Q(pk__in=[])
+        if units:
+            wanted |= metrics.subtree_q("unit__path", units) or Q(unit__path__startswith="/")
+        if people:
+            wanted |= Q(cadre_id__in=people)
+        qs = (_signed(period) if source == "signed" else _in_talks(period)).filter(wanted)
+        rows: Iterator[tuple[str | None, int | None, Callable[[], Record]]] = (
+            (path, cadre, partial(_lead_record, pk, name, amount))
+            for path, cadre, pk, name, amount in qs.order_by("-amount", "id")
+            .values_list("unit__path", "cadre_id", "id", "name", "amount")
+            .iterator()
+        )
+        return metrics.spread_rows(subjects, rows, limit)
 
     return records
 
@@ -139,6 +197,7 @@ def register() -> None:
             investment_records,
             description=gettext_lazy("Investment recorded for the key projects in the months of the period."),
             order=10,
+            records_bulk=investment_records_bulk,
         )
     )
     for source, amount, label, unit, description, order in (
@@ -163,6 +222,7 @@ def register() -> None:
                 _lead_records(source),
                 description=description,
                 order=order,
+                records_bulk=_lead_records_bulk(source),
             )
         )
     metrics.register_metric(

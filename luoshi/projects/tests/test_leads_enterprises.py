@@ -230,6 +230,48 @@ def test_metrics_for_units_and_people(s: Scene, fixed_today: dt.date) -> None:
     assert [r.label for r in metrics.records("projects.leads_in_talks", town, april)] == ["乙"]
 
 
+def test_records_behind_many_figures_at_once_match_one_by_one(
+    s: Scene, fixed_today: dt.date, django_assert_max_num_queries: Any
+) -> None:
+    """Freezing an assessment run lists the records of every subject: the bulk listers give each
+    subject what the one-subject listers give, in a fixed number of queries."""
+    from luoshi.core import metrics
+    from luoshi.core.metrics import Period, Subject
+
+    def project(name: str, unit: str, leaders: list[Any]) -> Any:
+        return services.project_create(
+            actor=s.leader,
+            data=services.ProjectData(
+                name=name, unit=s.tree[unit], total_investment="1000", annual_plan="500", plan_year=2026,
+                stage="construction", leaders=leaders,
+            ),
+        )  # fmt: skip
+
+    park, road = project("园区", "dept", [s.leader_person]), project("道路", "a", [s.leader_person, s.linked_person])
+    services.investment_record(actor=s.leader, project=park, month=dt.date(2026, 3, 1), amount="120")
+    services.investment_record(actor=s.leader, project=road, month=dt.date(2026, 3, 1), amount="80")
+    services.investment_record(actor=s.leader, project=road, month=dt.date(2026, 4, 1), amount="50")
+    first, second = lead(s, name="甲", amount="100"), lead(s, name="乙", amount="300")
+    for item in (first, second):
+        services.lead_step(actor=s.leader, lead=item, action="talk", on=dt.date(2026, 3, 2))
+    town, dept, other = Subject.unit(s.tree["a"]), Subject.unit(s.tree["dept"]), Subject.unit(s.tree["b"])
+    subjects = [town, dept, other, Subject.person(s.leader_person.pk), Subject.person(s.linked_person.pk)]
+    q1 = Period.half(2026, 1)
+    for key in ("projects.investment_completed", "projects.leads_in_talks", "projects.leads_signed"):
+        with django_assert_max_num_queries(3):
+            bulk = metrics.records_bulk(key, subjects, q1)
+        one_by_one = {subject: metrics.records(key, subject, q1) for subject in subjects}
+        assert bulk == one_by_one, key
+    names = [[r.label.split(" ", 1)[-1] for r in bulk_list] for bulk_list in (
+        metrics.records_bulk("projects.investment_completed", subjects, q1)[x] for x in subjects
+    )]  # fmt: skip
+    assert names == [["道路", "园区"], ["园区"], [], ["道路", "园区"], ["道路"]]
+    assert [r.note for r in metrics.records_bulk("projects.investment_completed", [town], q1)[town]] == [
+        "130.00 万元",
+        "120.00 万元",
+    ]
+
+
 def test_enterprise_requests_closed_are_counted_for_the_unit_and_its_parents(
     s: Scene, monkeypatch: pytest.MonkeyPatch
 ) -> None:
