@@ -31,8 +31,9 @@ class BulletinsConfig(AppConfig):
                 visible=permissions.shows_in_menu,
             )
         )  # fmt: skip
-        # after every domain app's demo data, so the bulletins report on it
-        register_demo(90, "bulletins", demo.load)
+        # after every domain app's demo data (the assessment and awards runs at 950 included), so the
+        # bulletins report on it; before the cockpit's aggregates (990)
+        register_demo(960, "bulletins", demo.load)
         register_periodic(PeriodicJob("bulletins.schedules", 600, jobs.run_schedules))
         register_periodic(PeriodicJob("bulletins.pending_pdfs", 900, jobs.render_pending_pdfs))
         register_router("/bulletins", api.router, order=60)

@@ -1,4 +1,5 @@
-"""Demo bulletins: three issued weekly bulletins of 城东街道, a monthly one of the district, a draft.
+"""Demo bulletins: three issued weekly bulletins of 城东街道, a monthly one and a ranking bulletin
+(擂台, the assessment results published by the assessment demo) of the district, a draft.
 
 Runs after the other apps' demo data so the sections report on it; idempotent.
 """
@@ -53,6 +54,12 @@ def load(*, stdout: Any = None) -> dict[str, int]:
         services.act(
             actor=admin, bulletin=monthly, action=workflow.ISSUE, issue_day=min(today, month_end + dt.timedelta(days=3))
         )
+        made += 1
+        # The 擂台: the district's ranking bulletin on the assessment results published today.
+        ranking = services.create_draft(actor=admin, data=services.DraftData(Kind.RANKING, district, today))
+        ranking.cc = "区委办公室，区政府办公室"
+        ranking.save(update_fields=["cc"])
+        services.act(actor=admin, bulletin=ranking, action=workflow.ISSUE, issue_day=today)
         made += 1
         # this week's bulletin, up to today, waits for the supervisor
         services.create_draft(actor=supervisor, data=services.DraftData(Kind.WEEKLY, township, today))

@@ -160,14 +160,14 @@ def test_lists_keep_their_query_count(demo: dict[str, Any]) -> None:
 def test_demo_bulletins(demo_org: Any) -> None:
     from luoshi.bulletins import demo
 
-    assert demo.load() == {"bulletins": 5}
+    assert demo.load() == {"bulletins": 6}
     assert demo.load() == {"bulletins": 0}  # idempotent
     issued = list(
         Bulletin.objects.filter(status=Status.ISSUED).order_by("as_of", "pk").values_list("doc_number", "kind")
     )
     year = {n[:-1].split("〔")[1].split("〕")[0] for n, _k in issued}
-    assert len(issued) == 4 and len(year) <= 2
-    assert [k for _n, k in issued] == ["weekly", "weekly", "weekly", "monthly"]
+    assert len(issued) == 5 and len(year) <= 2
+    assert [k for _n, k in issued] == ["weekly", "weekly", "weekly", "monthly", "ranking"]
     assert Bulletin.objects.filter(status=Status.DRAFT, unit__code="CD").count() == 1
     # the last issued weekly bulletin is up to last Sunday, so this week's draft starts on Monday
     from django.utils import timezone
