@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from luoshi.cases import refusals, sla, standards, workflow
+from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import (
     CardLevel,
     Case,
@@ -113,7 +114,7 @@ def _require_text(value: str, what: str) -> str:
     value = (value or "").strip()
     if not value:
         raise ValidationFailed(
-            _("Please fill in %(what)s.") % {"what": what}, code="required", details={"comment": [what]}
+            _("Please fill in %(what)s.") % {"what": what}, code=CaseErrorCode.REQUIRED, details={"comment": [what]}
         )
     return value
 
@@ -213,7 +214,7 @@ class _Step:
             raise ValidationFailed(
                 _("Please give a reason or a reply for “%(action)s”.")
                 % {"action": workflow.ACTION_BUTTONS.get(action, action)},
-                code="comment_required",
+                code=CaseErrorCode.COMMENT_REQUIRED,
                 details={"comment": [_("This field is required.")]},
             )
         self.from_status = self.case.status

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.cases import sla, standards
+from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import (
     DailyKind,
     DailyReport,
@@ -46,27 +47,33 @@ def daily_report_file(
     today = sla.local_date(timezone.now())
     report_date = report_date or today
     if report_date > today or report_date < today - dt.timedelta(days=7):
-        raise ValidationFailed(_("Reports can be filed for today and the last seven days."), code="bad_date")
+        raise ValidationFailed(
+            _("Reports can be filed for today and the last seven days."), code=CaseErrorCode.BAD_DATE
+        )
     person = None
     if kind == DailyKind.SCREENING:
         if unit.kind not in standards.PLACE_KINDS:
-            raise ValidationFailed(_("Daily screening is filed by communities and villages."), code="bad_unit")
+            raise ValidationFailed(
+                _("Daily screening is filed by communities and villages."), code=CaseErrorCode.BAD_UNIT
+            )
         require(actor, "daily.screening", unit)
     elif kind == DailyKind.ASSESSMENT:
         if unit.kind not in standards.TOWNSHIP_KINDS:
-            raise ValidationFailed(_("The daily assessment is filed by townships and subdistricts."), code="bad_unit")
+            raise ValidationFailed(
+                _("The daily assessment is filed by townships and subdistricts."), code=CaseErrorCode.BAD_UNIT
+            )
         require(actor, "daily.assessment", unit)
     elif kind == DailyKind.CADRE:
         person = cadre_person(actor)
         if person is None:
             raise Forbidden(_("Only responsible cadres of persons under watch file this report."))
     else:
-        raise ValidationFailed(_("Unknown report."), code="bad_kind")
+        raise ValidationFailed(_("Unknown report."), code=CaseErrorCode.BAD_KIND)
     summary = (summary or "").strip()
     if not nothing_to_report and not summary:
         raise ValidationFailed(
             _("Write a summary, or tick “nothing unusual today”."),
-            code="required",
+            code=CaseErrorCode.REQUIRED,
             details={"summary": [_("This field is required.")]},
         )
     lookup: dict[str, Any] = {"kind": kind, "report_date": report_date}

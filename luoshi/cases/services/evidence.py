@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import Attachment, Case, EvidencePhase
 from luoshi.cases.permissions import require_report
 from luoshi.cases.services._common import _Step, _user
@@ -47,7 +48,7 @@ def claim(actor: Any, tokens: Sequence[str], *, field: str = "attachments") -> l
     unknown = [t for t in wanted if t not in found]
     if unknown:
         message = _("Unknown or already used file token: %(token)s") % {"token": unknown[0][:40]}
-        raise ValidationFailed(message, code="unknown_attachment", details={field: [message]})
+        raise ValidationFailed(message, code=CaseErrorCode.UNKNOWN_ATTACHMENT, details={field: [message]})
     return [found[t] for t in wanted]
 
 
@@ -74,7 +75,7 @@ def evidence_upload(*, actor: Any, files: Sequence[Any]) -> list[Attachment]:
     require_report(actor)
     if not files:
         message = _("Choose at least one photo or file.")
-        raise ValidationFailed(message, code="files_required", details={"files": [message]})
+        raise ValidationFailed(message, code=CaseErrorCode.FILES_REQUIRED, details={"files": [message]})
     check_evidence(files)
     return [attachment_store(actor=actor, upload=f, field="files") for f in files]
 

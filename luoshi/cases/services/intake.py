@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.cases import rows, sla, standards
+from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import (
     Attachment,
     Case,
@@ -106,7 +107,7 @@ def _check_place(actor: Any, unit: Unit, channel: str) -> None:
         raise ValidationFailed(
             _("A case happens in a grid, community, village, township or district, not in %(unit)s.")
             % {"unit": unit.name},
-            code="bad_place",
+            code=CaseErrorCode.BAD_PLACE,
             details={"unit": [_("Choose where it happened.")]},
         )
     if _user(actor) is None:
@@ -120,10 +121,10 @@ def _check_place(actor: Any, unit: Unit, channel: str) -> None:
         if not scope.covers(unit):
             raise NotFound()
         if not may_report(actor):
-            raise Forbidden(read_only_message(), code="read_only")
+            raise Forbidden(read_only_message(), code=CaseErrorCode.READ_ONLY)
         raise Forbidden(
             _("Not allowed (无权操作): you may not report cases at %(unit)s.") % {"unit": unit.name},
-            code="forbidden_place",
+            code=CaseErrorCode.FORBIDDEN_PLACE,
         )
 
 
@@ -131,24 +132,26 @@ def _check_category(category: Category, *, public: bool) -> None:
     if not category.is_active:
         raise ValidationFailed(
             _("This category is no longer used."),
-            code="category_inactive",
+            code=CaseErrorCode.CATEGORY_INACTIVE,
             details={"category": [_("Choose another category.")]},
         )
     if not standards.is_leaf(category.pk):
         raise ValidationFailed(
             _("Choose a sub-category of %(name)s.") % {"name": category.name},
-            code="category_major",
+            code=CaseErrorCode.CATEGORY_MAJOR,
             details={"category": [_("Choose a sub-category.")]},
         )
     if public and not category.is_public:
-        raise NotFound(_("This category cannot be reported here."), code="category_not_public")
+        raise NotFound(_("This category cannot be reported here."), code=CaseErrorCode.CATEGORY_NOT_PUBLIC)
 
 
 def _check_coordinates(lat: float | None, lng: float | None) -> None:
     if (lat is None) != (lng is None):
-        raise ValidationFailed(_("Give both latitude and longitude, or neither."), code="bad_location")
+        raise ValidationFailed(_("Give both latitude and longitude, or neither."), code=CaseErrorCode.BAD_LOCATION)
     if lat is not None and lng is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        raise ValidationFailed(_("The location is not a valid latitude and longitude."), code="bad_location")
+        raise ValidationFailed(
+            _("The location is not a valid latitude and longitude."), code=CaseErrorCode.BAD_LOCATION
+        )
 
 
 def case_report(
@@ -183,9 +186,9 @@ def case_report(
     for the four inserts and the commit.
     """
     if channel not in Channel.values:
-        raise ValidationFailed(_("Unknown channel."), code="bad_channel")
+        raise ValidationFailed(_("Unknown channel."), code=CaseErrorCode.BAD_CHANNEL)
     if kind not in CaseKind.values:
-        raise ValidationFailed(_("Unknown kind of case."), code="bad_kind")
+        raise ValidationFailed(_("Unknown kind of case."), code=CaseErrorCode.BAD_KIND)
     _check_place(actor, unit, channel)
     _check_category(category, public=_user(actor) is None)
     _check_coordinates(lat, lng)
@@ -196,11 +199,11 @@ def case_report(
     if not title:
         raise ValidationFailed(
             _("Please describe what happened."),
-            code="required",
+            code=CaseErrorCode.REQUIRED,
             details={"description": [_("This field is required.")]},
         )
     if len(description) > 4000:
-        raise ValidationFailed(_("The description is longer than 4000 characters."), code="too_long")
+        raise ValidationFailed(_("The description is longer than 4000 characters."), code=CaseErrorCode.TOO_LONG)
     township = standards.township_for(unit)
     now = timezone.now()
     case = Case(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.cases import sla
+from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import (
     Case,
     KeyPerson,
@@ -21,7 +22,7 @@ from luoshi.cases.models import (
 )
 from luoshi.cases.services._common import _require_text
 from luoshi.core import audit, versioning
-from luoshi.core.errors import ValidationFailed
+from luoshi.core.errors import ErrorCode, ValidationFailed
 from luoshi.notifications.services import notify
 from luoshi.org.models import Person, Unit
 from luoshi.org.permissions import require
@@ -34,18 +35,18 @@ KEYPERSON_FIELDS = ("name", "id_no", "phone", "address", "unit", "classification
 def _validate_key_person(kp: KeyPerson) -> None:
     if not kp.name.strip():
         raise ValidationFailed(
-            _("Please fill in the name."), code="required", details={"name": [_("This field is required.")]}
+            _("Please fill in the name."), code=CaseErrorCode.REQUIRED, details={"name": [_("This field is required.")]}
         )
     if kp.classification not in KeyPersonClass.values:
-        raise ValidationFailed(_("Choose a classification."), code="invalid", details={"classification": ["?"]})
+        raise ValidationFailed(_("Choose a classification."), code=ErrorCode.INVALID, details={"classification": ["?"]})
     if kp.risk_level not in RiskLevel.values:
-        raise ValidationFailed(_("Choose a risk level."), code="invalid", details={"risk_level": ["?"]})
+        raise ValidationFailed(_("Choose a risk level."), code=ErrorCode.INVALID, details={"risk_level": ["?"]})
     if kp.id_no and not (
         len(kp.id_no) == 18 and kp.id_no[:17].isdigit() and (kp.id_no[17].isdigit() or kp.id_no[17] == "X")
     ):
         raise ValidationFailed(
             _("An ID number has 18 characters: 17 digits and a digit or X."),
-            code="invalid_id_no",
+            code=CaseErrorCode.INVALID_ID_NO,
             details={"id_no": [_("An ID number has 18 characters: 17 digits and a digit or X.")]},
         )
 
@@ -100,7 +101,7 @@ def keyperson_update(*, actor: Any, key_person: KeyPerson, version: int | None =
     before = audit.snapshot(kp, KEYPERSON_FIELDS)
     for name, value in fields.items():
         if name not in (*KEYPERSON_FIELDS, "background"):
-            raise ValidationFailed(_("Unknown field: %(name)s") % {"name": name}, code="unknown_field")
+            raise ValidationFailed(_("Unknown field: %(name)s") % {"name": name}, code=CaseErrorCode.UNKNOWN_FIELD)
         if name == "unit":
             require(actor, "keyperson.create", value)
         setattr(kp, name, value.strip() if isinstance(value, str) else value)
@@ -141,11 +142,11 @@ def keyperson_visit(
     if visited_on > sla.local_date(timezone.now()):
         raise ValidationFailed(
             _("The visit date is in the future."),
-            code="future_date",
+            code=CaseErrorCode.FUTURE_DATE,
             details={"visited_on": [_("The visit date is in the future.")]},
         )
     if risk_level and risk_level not in RiskLevel.values:
-        raise ValidationFailed(_("Choose a risk level."), code="invalid")
+        raise ValidationFailed(_("Choose a risk level."), code=ErrorCode.INVALID)
     visit = KeyPersonVisit.objects.create(
         key_person=kp,
         visited_on=visited_on,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.cases import sla, standards, workflow
+from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import (
     CardLevel,
     Case,
@@ -48,7 +49,7 @@ from luoshi.cases.services._common import (
 from luoshi.cases.services.evidence import Evidence, attach, check_evidence, claim, photos_before
 from luoshi.cases.workflow import Action, Where
 from luoshi.core import bounds, workdays
-from luoshi.core.errors import Conflict, NotFound, ValidationFailed
+from luoshi.core.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from luoshi.org.models import Unit
 from luoshi.org.scope import scope_for
 
@@ -101,12 +102,12 @@ def case_merge(*, actor: Any, case: Case, original: Case, comment: str = "", ver
     step = _Step(actor=actor, case=case, action=Action.MERGE, version=version, comment=comment)
     c = step.case
     if original.pk == c.pk:
-        raise ValidationFailed(_("A case cannot be a duplicate of itself."), code="merge_self")
+        raise ValidationFailed(_("A case cannot be a duplicate of itself."), code=CaseErrorCode.MERGE_SELF)
     original = Case.objects.select_related("owner_unit", "handling_unit", "unit").get(pk=original.pk)
     if original.status == Status.MERGED:
         raise ValidationFailed(
             _("%(no)s is itself a duplicate; name the original case instead.") % {"no": original.tracking_no},
-            code="merge_chain",
+            code=CaseErrorCode.MERGE_CHAIN,
         )
     if not actor_roles(actor, original).get(Where.ANY):
         raise NotFound()
@@ -137,7 +138,7 @@ def _scoped_unit(actor: Any, unit: Unit, *, within: Unit | None = None) -> Unit:
     if within is not None and not unit.is_descendant_of(within):
         raise ValidationFailed(
             _("%(unit)s is not under %(owner)s.") % {"unit": unit.name, "owner": within.name},
-            code="unit_outside",
+            code=CaseErrorCode.UNIT_OUTSIDE,
             details={"handling_unit": [_("Choose a unit under the command unit.")]},
         )
     return unit
@@ -174,7 +175,7 @@ def case_dispatch(
     if handling_unit is None:
         raise ValidationFailed(
             _("Choose the unit that will handle the case."),
-            code="handler_required",
+            code=CaseErrorCode.UNIT_REQUIRED,
             details={"handling_unit": [_("This field is required.")]},
         )
     c.handling_unit = _scoped_unit(actor, handling_unit, within=c.owner_unit)
@@ -217,7 +218,7 @@ def case_add_co_units(
 ) -> Case:
     step = _Step(actor=actor, case=case, action=Action.ADD_CO_UNIT, version=version, comment=comment)
     if not units:
-        raise ValidationFailed(_("Choose at least one unit."), code="units_required")
+        raise ValidationFailed(_("Choose at least one unit."), code=CaseErrorCode.UNIT_REQUIRED)
     added = _set_co_units(actor, step.case, units, step.now)
     finished = step.finish(unit_name="、".join(u.name for u in added), data={"co_units": [u.name for u in added]})
     for unit in added:
@@ -318,7 +319,7 @@ def case_request_extension(
     if not 1 <= days <= max_days:
         raise ValidationFailed(
             _("Ask for 1 to %(max)d working days.") % {"max": max_days},
-            code="bad_days",
+            code=CaseErrorCode.BAD_DAYS,
             details={"days": [_("Out of range.")]},
         )
     request = ExtensionRequest.objects.create(
@@ -349,12 +350,14 @@ def case_decide_extension(
     c = step.case
     request = ExtensionRequest.objects.select_for_update().filter(case=c, status=ExtensionStatus.PENDING).first()
     if request is None:
-        raise Conflict(_("There is no extension request waiting."), code="no_extension")
+        raise Conflict(_("There is no extension request waiting."), code=CaseErrorCode.NO_EXTENSION_PENDING)
     granted = 0
     if approve:
         granted = request.days if days is None else days
         if not 1 <= granted <= request.days:
-            raise ValidationFailed(_("Approve between 1 and %(max)d days.") % {"max": request.days}, code="bad_days")
+            raise ValidationFailed(
+                _("Approve between 1 and %(max)d days.") % {"max": request.days}, code=CaseErrorCode.BAD_DAYS
+            )
         c.extension_days += granted
         assert c.stage_started_at is not None
         deadline = sla.deadline(c.stage_started_at, c.stage_limit_days, c.extension_days, workdays.calendar())
@@ -468,10 +471,10 @@ def case_handle_on_spot(
     c = step.case
     if not after:
         message = _("Add at least one photo of the result (处置后照片).")
-        raise ValidationFailed(message, code="after_photo_required", details={"after": [message]})
+        raise ValidationFailed(message, code=CaseErrorCode.AFTER_PHOTO_REQUIRED, details={"after": [message]})
     if not before and not photos_before(c):
         message = _("Add at least one photo of the scene before handling (处置前照片).")
-        raise ValidationFailed(message, code="before_photo_required", details={"before": [message]})
+        raise ValidationFailed(message, code=CaseErrorCode.BEFORE_PHOTO_REQUIRED, details={"before": [message]})
     c.handling_unit = c.unit
     c.accepted_at = c.dispatched_at = c.replied_at = c.closed_at = step.now
     c.public_reply = step.comment
@@ -523,7 +526,7 @@ def case_rate(
     if rating not in (Rating.SATISFIED, Rating.BASIC, Rating.UNSATISFIED):
         raise ValidationFailed(
             _("Choose satisfied, basically satisfied or unsatisfied."),
-            code="bad_rating",
+            code=CaseErrorCode.BAD_RATING,
             details={"rating": [_("This field is required.")]},
         )
     roles: dict[Where, frozenset[str]] | None = None
@@ -593,7 +596,7 @@ def case_return_visit(
     step = _Step(actor=actor, case=case, action=Action.RETURN_VISIT, version=version, comment=comment)
     c = step.case
     if rating and rating not in Rating.values:
-        raise ValidationFailed(_("Unknown rating."), code="bad_rating")
+        raise ValidationFailed(_("Unknown rating."), code=CaseErrorCode.BAD_RATING)
     visit = ReturnVisit.objects.create(
         case=c, method=method, rating=rating, notes=step.comment, visited_by=actor, visited_at=step.now
     )
@@ -618,7 +621,7 @@ def case_supervise(
 ) -> SupervisionCard:
     """督办: a card against the handling unit (or the command unit before dispatch), with points."""
     if level not in CardLevel.values:
-        raise ValidationFailed(_("Choose normal, yellow or red."), code="bad_level")
+        raise ValidationFailed(_("Choose normal, yellow or red."), code=CaseErrorCode.BAD_LEVEL)
     step = _Step(actor=actor, case=case, action=Action.SUPERVISE, version=version, comment=comment)
     c = step.case
     unit = c.handling_unit or c.owner_unit
@@ -670,7 +673,7 @@ def case_mediate(
     if outcome not in MediationOutcome.values:
         raise ValidationFailed(
             _("Choose the outcome of the session."),
-            code="bad_outcome",
+            code=CaseErrorCode.BAD_OUTCOME,
             details={"outcome": [_("This field is required.")]},
         )
     mediators = _require_text(mediators, str(_("the mediators")))
@@ -678,11 +681,11 @@ def case_mediate(
     if outcome == MediationOutcome.AGREED and not agreement.strip():
         raise ValidationFailed(
             _("Write down the agreement that was reached."),
-            code="agreement_required",
+            code=CaseErrorCode.AGREEMENT_REQUIRED,
             details={"agreement": [_("This field is required.")]},
         )
     if held_on > sla.local_date(step.now):
-        raise ValidationFailed(_("The session date is in the future."), code="future_date")
+        raise ValidationFailed(_("The session date is in the future."), code=CaseErrorCode.FUTURE_DATE)
     session = MediationSession.objects.create(
         case=c,
         held_on=held_on,
@@ -753,7 +756,9 @@ def _int(value: Any, field: str) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise ValidationFailed(
-            _("Please enter a whole number."), code="invalid", details={field: [_("Please enter a whole number.")]}
+            _("Please enter a whole number."),
+            code=ErrorCode.INVALID,
+            details={field: [_("Please enter a whole number.")]},
         ) from None
 
 
@@ -764,7 +769,7 @@ def _unit_param(actor: Any, value: Any, field: str) -> Unit:
         unit = Unit.objects.get(pk=int(value))
     except (Unit.DoesNotExist, TypeError, ValueError):
         raise ValidationFailed(
-            _("Choose a unit."), code="unit_required", details={field: [_("This field is required.")]}
+            _("Choose a unit."), code=CaseErrorCode.UNIT_REQUIRED, details={field: [_("This field is required.")]}
         ) from None
     return unit
 
@@ -776,7 +781,7 @@ def _original_param(actor: Any, value: Any) -> Case:
     if not text:
         raise ValidationFailed(
             _("Name the original case (its tracking number)."),
-            code="original_required",
+            code=CaseErrorCode.ORIGINAL_REQUIRED,
             details={"original": [_("This field is required.")]},
         )
     scope = scope_for(actor)
@@ -786,7 +791,9 @@ def _original_param(actor: Any, value: Any) -> Case:
     )
     if found is None or (not scope.covers(found.unit) and not scope.covers(found.owner_unit)):
         raise ValidationFailed(
-            _("No case %(no)s in your scope.") % {"no": text}, code="original_unknown", details={"original": [text]}
+            _("No case %(no)s in your scope.") % {"no": text},
+            code=CaseErrorCode.ORIGINAL_UNKNOWN,
+            details={"original": [text]},
         )
     return found
 
@@ -803,7 +810,7 @@ def case_act(*, actor: Any, case: Case, action: str, version: int | None = None,
     for name in ("comment", "mediators", "parties", "agreement", "place"):
         bounds.check(errors, name, str(params.get(name) or ""), max_length=bounds.TEXT_MAX)
     if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], code="invalid_text", details=errors)
+        raise ValidationFailed(next(iter(errors.values()))[0], code=ErrorCode.INVALID, details=errors)
     common: dict[str, Any] = {"actor": actor, "case": case, "version": version}
     if action == Action.ACCEPT:
         return case_accept(**common, comment=comment)
@@ -884,7 +891,9 @@ def case_act(*, actor: Any, case: Case, action: str, version: int | None = None,
                 held_on = None
         if not isinstance(held_on, dt.date):
             raise ValidationFailed(
-                _("Enter the date of the session."), code="invalid", details={"held_on": [_("Enter a valid date.")]}
+                _("Enter the date of the session."),
+                code=ErrorCode.INVALID,
+                details={"held_on": [_("Enter a valid date.")]},
             )
         return case_mediate(
             **common,
@@ -899,4 +908,4 @@ def case_act(*, actor: Any, case: Case, action: str, version: int | None = None,
     if action == Action.NOTE:
         return case_note(actor=actor, case=case, comment=comment)
     workflow.require(case.status, action, {})  # raises the right error for unknown actions
-    raise ValidationFailed(_("Unknown action: %(action)s") % {"action": action}, code="unknown_action")
+    raise ValidationFailed(_("Unknown action: %(action)s") % {"action": action}, code=CaseErrorCode.UNKNOWN_ACTION)
