@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.workflow import ACTIVE_ROLES, COMMAND, Where
 from luoshi.org.models import Role, Unit
 
@@ -85,7 +86,7 @@ def require_report(user: Any) -> None:
     from luoshi.core.errors import Forbidden
 
     if not may_report(user):
-        raise Forbidden(read_only_message(), code="read_only")
+        raise Forbidden(read_only_message(), code=CaseErrorCode.READ_ONLY)
 
 
 def actor_roles(user: Any, case: Case, co_units: Iterable[Unit] | None = None) -> dict[Where, frozenset[str]]:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luoshi.cases import excel, forms, selectors, services, sla, standards
+from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.hotline import hotline_for
 from luoshi.cases.models import (
     Attachment,
@@ -38,7 +39,7 @@ from luoshi.cases.models import (
 from luoshi.cases.permissions import GRID_ADMINS, require_report, require_stats
 from luoshi.cases.workflow import ACTION_BUTTONS, ACTIVE_ROLES, Action, transition_for
 from luoshi.core import params, uploads, versioning, workdays
-from luoshi.core.errors import Forbidden, LuoshiError, NotFound, ValidationFailed
+from luoshi.core.errors import ErrorCode, Forbidden, LuoshiError, NotFound, ValidationFailed
 from luoshi.core.forms import apply_error, keep_refused, take_refused
 from luoshi.core.pagination import paginate, querystring_without_page
 from luoshi.org.labels import Labeller
@@ -449,7 +450,7 @@ def _category(value: Any) -> Any:
         return Category.objects.select_related("parent").get(pk=int(value))
     except (Category.DoesNotExist, TypeError, ValueError):
         raise ValidationFailed(
-            _("Choose a category."), code="invalid", details={"category": [_("Choose a category.")]}
+            _("Choose a category."), code=ErrorCode.INVALID, details={"category": [_("Choose a category.")]}
         ) from None
 
 
@@ -537,7 +538,7 @@ def _may_import_grids(user: Any) -> bool:
 def grid_import(request: HttpRequest) -> HttpResponse:
     """Administrators upload grid boundaries (GeoJSON): all or nothing, every bad feature listed."""
     if not _may_import_grids(request.user):
-        raise Forbidden(_("Not allowed (无权操作): only administrators import grid boundaries."), code="admins_only")
+        raise Forbidden(_("Not allowed (无权操作): only administrators import grid boundaries."))
     error, details = "", []
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -851,7 +852,9 @@ def daily(request: HttpRequest) -> HttpResponse:
         units = [p.unit for p in cadre.positions.select_related("unit")[:1]] or []
     form = None
     if request.method == "POST" and not units:
-        raise Forbidden(_("Not allowed (无权操作): you have no unit to file this daily report for."), code="no_unit")
+        raise Forbidden(
+            _("Not allowed (无权操作): you have no unit to file this daily report for."), code=CaseErrorCode.NO_UNIT
+        )
     if units:
         form = forms.DailyReportForm(request.POST or None, initial={"kind": kind}, units=units)
         if request.method == "POST" and form.is_valid():

@@ -351,9 +351,9 @@ def public_case(tracking_no: str, token: str | None = None) -> Case:
             "category", "handling_unit", "duplicate_of", "duplicate_of__handling_unit"
         ).get(tracking_no=tracking_no.strip().upper(), category__is_public=True)
     except Case.DoesNotExist:
-        raise NotFound(code="case_not_found") from None
+        raise NotFound() from None
     if token is not None and token != case.public_token:
-        raise NotFound(code="case_not_found")
+        raise NotFound()
     return case
 
 
