@@ -21,10 +21,11 @@ case's units) it checks what depends on the case itself:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.models import User
+from luoshi.accounts.types import Actor
 from luoshi.cases import workflow
 from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import Case, ExtensionRequest, ExtensionStatus
@@ -51,10 +52,8 @@ def may_close_on_spot(case: Case) -> bool:
     return bool(category.parent_id and category.parent is not None and category.parent.on_the_spot)
 
 
-def _user_id(actor: Any) -> int | None:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return None
-    return int(actor.pk)
+def _user_id(actor: Actor | None) -> int | None:
+    return actor.pk if isinstance(actor, User) else None
 
 
 def _pending(case: Case, pending_extension: bool | None) -> bool:
@@ -64,7 +63,7 @@ def _pending(case: Case, pending_extension: bool | None) -> bool:
 
 
 def refusal(
-    actor: Any,
+    actor: Actor | None,
     case: Case,
     action: str,
     *,
@@ -106,7 +105,9 @@ def refusal(
     return None
 
 
-def require(actor: Any, case: Case, action: str, *, roles: Mapping[Where, frozenset[str]]) -> workflow.Transition:
+def require(
+    actor: Actor | None, case: Case, action: str, *, roles: Mapping[Where, frozenset[str]]
+) -> workflow.Transition:
     """The transition for ``action``, or raise :func:`refusal`'s error."""
     refused = refusal(actor, case, action, roles=roles)
     if refused is not None:
@@ -115,7 +116,7 @@ def require(actor: Any, case: Case, action: str, *, roles: Mapping[Where, frozen
 
 
 def allowed(
-    actor: Any, case: Case, roles: Mapping[Where, frozenset[str]], *, pending_extension: bool | None = None
+    actor: Actor | None, case: Case, roles: Mapping[Where, frozenset[str]], *, pending_extension: bool | None = None
 ) -> list[Action]:
     """The actions the service would accept from ``actor`` now, in table order (buttons and ``allowed_actions``)."""
     offered = workflow.allowed_actions(case.status, roles)
