@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.types import Actor, signed_in
 from luoshi.cases import sla, standards, workflow
 from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import (
@@ -57,14 +58,14 @@ from luoshi.org.scope import scope_for
 
 
 @transaction.atomic
-def case_accept(*, actor: Any, case: Case, version: int | None = None, comment: str = "") -> Case:
+def case_accept(*, actor: Actor, case: Case, version: int | None = None, comment: str = "") -> Case:
     step = _Step(actor=actor, case=case, action=Action.ACCEPT, version=version, comment=comment)
     step.case.accepted_at = step.now
     return step.finish(is_public=True)
 
 
 @transaction.atomic
-def case_decline(*, actor: Any, case: Case, comment: str, version: int | None = None) -> Case:
+def case_decline(*, actor: Actor, case: Case, comment: str, version: int | None = None) -> Case:
     """不予受理: closed as not accepted, with the reason shown to the resident."""
     step = _Step(actor=actor, case=case, action=Action.DECLINE, version=version, comment=comment)
     c = step.case
@@ -77,7 +78,7 @@ def case_decline(*, actor: Any, case: Case, comment: str, version: int | None = 
 
 
 @transaction.atomic
-def case_refer_up(*, actor: Any, case: Case, comment: str, version: int | None = None) -> Case:
+def case_refer_up(*, actor: Actor, case: Case, comment: str, version: int | None = None) -> Case:
     """上报上级: the case goes to the command unit one level up."""
     step = _Step(actor=actor, case=case, action=Action.REFER_UP, version=version, comment=comment)
     c = step.case
@@ -97,7 +98,7 @@ def case_refer_up(*, actor: Any, case: Case, comment: str, version: int | None =
 
 
 @transaction.atomic
-def case_merge(*, actor: Any, case: Case, original: Case, comment: str = "", version: int | None = None) -> Case:
+def case_merge(*, actor: Actor, case: Case, original: Case, comment: str = "", version: int | None = None) -> Case:
     """Mark ``case`` a duplicate of ``original``; from then on it follows the original."""
     step = _Step(actor=actor, case=case, action=Action.MERGE, version=version, comment=comment)
     c = step.case
@@ -131,7 +132,7 @@ def case_merge(*, actor: Any, case: Case, original: Case, comment: str = "", ver
     return finished
 
 
-def _scoped_unit(actor: Any, unit: Unit, *, within: Unit | None = None) -> Unit:
+def _scoped_unit(actor: Actor, unit: Unit, *, within: Unit | None = None) -> Unit:
     scope = scope_for(actor)
     if not scope.covers(unit) or not unit.is_active:
         raise NotFound(_("The unit does not exist or is outside your scope."))
@@ -144,7 +145,7 @@ def _scoped_unit(actor: Any, unit: Unit, *, within: Unit | None = None) -> Unit:
     return unit
 
 
-def _set_co_units(actor: Any, case: Case, units: Iterable[Unit], now: dt.datetime) -> list[Unit]:
+def _set_co_units(actor: Actor, case: Case, units: Iterable[Unit], now: dt.datetime) -> list[Unit]:
     added = []
     existing = set(CaseCoUnit.objects.filter(case=case).values_list("unit_id", flat=True))
     for unit in units:
@@ -160,7 +161,7 @@ def _set_co_units(actor: Any, case: Case, units: Iterable[Unit], now: dt.datetim
 @transaction.atomic
 def case_dispatch(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     handling_unit: Unit | None = None,
     co_units: Sequence[Unit] = (),
@@ -194,7 +195,7 @@ def case_dispatch(
 
 
 @transaction.atomic
-def case_reassign(*, actor: Any, case: Case, handling_unit: Unit, comment: str, version: int | None = None) -> Case:
+def case_reassign(*, actor: Actor, case: Case, handling_unit: Unit, comment: str, version: int | None = None) -> Case:
     step = _Step(actor=actor, case=case, action=Action.REASSIGN, version=version, comment=comment)
     c = step.case
     c.handling_unit = _scoped_unit(actor, handling_unit, within=c.owner_unit)
@@ -214,7 +215,7 @@ def case_reassign(*, actor: Any, case: Case, handling_unit: Unit, comment: str, 
 
 @transaction.atomic
 def case_add_co_units(
-    *, actor: Any, case: Case, units: Sequence[Unit], comment: str = "", version: int | None = None
+    *, actor: Actor, case: Case, units: Sequence[Unit], comment: str = "", version: int | None = None
 ) -> Case:
     step = _Step(actor=actor, case=case, action=Action.ADD_CO_UNIT, version=version, comment=comment)
     if not units:
@@ -236,7 +237,7 @@ def case_add_co_units(
 
 
 @transaction.atomic
-def case_return(*, actor: Any, case: Case, comment: str, version: int | None = None) -> Case:
+def case_return(*, actor: Actor, case: Case, comment: str, version: int | None = None) -> Case:
     """退回: the handling unit says the case is not theirs; the command unit dispatches again."""
     step = _Step(actor=actor, case=case, action=Action.RETURN, version=version, comment=comment)
     c = step.case
@@ -255,13 +256,13 @@ def case_return(*, actor: Any, case: Case, comment: str, version: int | None = N
 
 
 @transaction.atomic
-def case_start(*, actor: Any, case: Case, comment: str = "", version: int | None = None) -> Case:
+def case_start(*, actor: Actor, case: Case, comment: str = "", version: int | None = None) -> Case:
     step = _Step(actor=actor, case=case, action=Action.START, version=version, comment=comment)
     return step.finish(is_public=True, unit_name=step.case.handling_unit.name if step.case.handling_unit else "")
 
 
 @transaction.atomic
-def case_co_reply(*, actor: Any, case: Case, comment: str, version: int | None = None) -> Case:
+def case_co_reply(*, actor: Actor, case: Case, comment: str, version: int | None = None) -> Case:
     step = _Step(actor=actor, case=case, action=Action.CO_REPLY, version=version, comment=comment)
     scope = scope_for(actor)
     links = [
@@ -277,7 +278,7 @@ def case_co_reply(*, actor: Any, case: Case, comment: str, version: int | None =
 @transaction.atomic
 def case_reply(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     comment: str,
     resolved: bool = True,
@@ -311,7 +312,7 @@ def case_reply(
 
 @transaction.atomic
 def case_request_extension(
-    *, actor: Any, case: Case, days: int, comment: str, version: int | None = None
+    *, actor: Actor, case: Case, days: int, comment: str, version: int | None = None
 ) -> ExtensionRequest:
     step = _Step(actor=actor, case=case, action=Action.REQUEST_EXTENSION, version=version, comment=comment)
     c = step.case
@@ -323,7 +324,7 @@ def case_request_extension(
             details={"days": [_("Out of range.")]},
         )
     request = ExtensionRequest.objects.create(
-        case=c, stage=c.stage, days=days, reason=step.comment, requested_by=actor, requested_at=step.now
+        case=c, stage=c.stage, days=days, reason=step.comment, requested_by=signed_in(actor), requested_at=step.now
     )
     step.finish(data={"days": days})
     _notify(
@@ -339,7 +340,7 @@ def case_request_extension(
 @transaction.atomic
 def case_decide_extension(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     approve: bool,
     days: int | None = None,
@@ -365,7 +366,7 @@ def case_decide_extension(
         c.sla_notice = 0 if step.now < deadline.warn_at else (1 if step.now < deadline.due_at else 2)
     request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
     request.approved_days = granted
-    request.decided_by = actor
+    request.decided_by = signed_in(actor)
     request.decided_at = step.now
     request.opinion = step.comment
     request.save()
@@ -386,7 +387,7 @@ def case_decide_extension(
 
 @transaction.atomic
 def case_verify(
-    *, actor: Any, case: Case, comment: str = "", version: int | None = None, files: Sequence[Evidence] = ()
+    *, actor: Actor, case: Case, comment: str = "", version: int | None = None, files: Sequence[Evidence] = ()
 ) -> Case:
     """核查: someone other than the person who replied confirms the result (with photos of the check
     if taken); the case closes."""
@@ -408,7 +409,7 @@ def case_verify(
     return finished
 
 
-def _close_duplicates(actor: Any, original: Case, now: dt.datetime) -> None:
+def _close_duplicates(actor: Actor, original: Case, now: dt.datetime) -> None:
     """Duplicates follow the original: record the closing on their timelines too."""
     events = [
         CaseEvent(
@@ -429,7 +430,7 @@ def _close_duplicates(actor: Any, original: Case, now: dt.datetime) -> None:
 
 @transaction.atomic
 def case_send_back(
-    *, actor: Any, case: Case, comment: str, version: int | None = None, files: Sequence[Evidence] = ()
+    *, actor: Actor, case: Case, comment: str, version: int | None = None, files: Sequence[Evidence] = ()
 ) -> Case:
     """回退: the result is not good enough (photos show why); the handling unit works on it again
     with a fresh clock."""
@@ -451,7 +452,7 @@ def case_send_back(
 @transaction.atomic
 def case_handle_on_spot(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     comment: str,
     after: Sequence[Evidence],
@@ -497,7 +498,7 @@ def case_handle_on_spot(
 
 
 @transaction.atomic
-def case_close_unresolved(*, actor: Any, case: Case, comment: str, version: int | None = None) -> Case:
+def case_close_unresolved(*, actor: Actor, case: Case, comment: str, version: int | None = None) -> Case:
     """Closed but not resolved, with the honest reason shown to the resident."""
     step = _Step(actor=actor, case=case, action=Action.CLOSE_UNRESOLVED, version=version, comment=comment)
     c = step.case
@@ -515,7 +516,7 @@ def case_close_unresolved(*, actor: Any, case: Case, comment: str, version: int 
 @transaction.atomic
 def case_rate(
     *,
-    actor: Any,
+    actor: Actor | None,
     case: Case,
     rating: str,
     comment: str = "",
@@ -559,7 +560,7 @@ def case_rate(
     return finished
 
 
-def _reopen_locked(*, actor: Any, case: Case, comment: str) -> Case:
+def _reopen_locked(*, actor: Actor | None, case: Case, comment: str) -> Case:
     step = _Step(
         actor=actor,
         case=case,
@@ -583,14 +584,14 @@ def _do_reopen(step: _Step) -> Case:
 
 
 @transaction.atomic
-def case_reopen(*, actor: Any, case: Case, comment: str, version: int | None = None) -> Case:
+def case_reopen(*, actor: Actor, case: Case, comment: str, version: int | None = None) -> Case:
     step = _Step(actor=actor, case=case, action=Action.REOPEN, version=version, comment=comment)
     return _do_reopen(step)
 
 
 @transaction.atomic
 def case_return_visit(
-    *, actor: Any, case: Case, comment: str, method: str = "phone", rating: str = "", version: int | None = None
+    *, actor: Actor, case: Case, comment: str, method: str = "phone", rating: str = "", version: int | None = None
 ) -> ReturnVisit:
     """回访: staff call or visit the resident after closing."""
     step = _Step(actor=actor, case=case, action=Action.RETURN_VISIT, version=version, comment=comment)
@@ -598,7 +599,7 @@ def case_return_visit(
     if rating and rating not in Rating.values:
         raise ValidationFailed(_("Unknown rating."), code=CaseErrorCode.BAD_RATING)
     visit = ReturnVisit.objects.create(
-        case=c, method=method, rating=rating, notes=step.comment, visited_by=actor, visited_at=step.now
+        case=c, method=method, rating=rating, notes=step.comment, visited_by=signed_in(actor), visited_at=step.now
     )
     c.needs_return_visit = False
     if rating:
@@ -617,7 +618,7 @@ def case_return_visit(
 
 @transaction.atomic
 def case_supervise(
-    *, actor: Any, case: Case, level: str, comment: str = "", version: int | None = None
+    *, actor: Actor, case: Case, level: str, comment: str = "", version: int | None = None
 ) -> SupervisionCard:
     """督办: a card against the handling unit (or the command unit before dispatch), with points."""
     if level not in CardLevel.values:
@@ -631,7 +632,7 @@ def case_supervise(
         unit=unit,
         points=card_points().get(level, 0),
         comment=step.comment,
-        issued_by=actor,
+        issued_by=signed_in(actor),
         issued_at=step.now,
     )
     c.urgent = c.urgent or level != CardLevel.NORMAL
@@ -648,7 +649,7 @@ def case_supervise(
 
 
 @transaction.atomic
-def case_note(*, actor: Any, case: Case, comment: str) -> Case:
+def case_note(*, actor: Actor, case: Case, comment: str) -> Case:
     step = _Step(actor=actor, case=case, action=Action.NOTE, version=None, comment=comment)
     return step.finish()
 
@@ -656,7 +657,7 @@ def case_note(*, actor: Any, case: Case, comment: str) -> Case:
 @transaction.atomic
 def case_mediate(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     held_on: dt.date,
     mediators: str,
@@ -695,7 +696,7 @@ def case_mediate(
         outcome=outcome,
         agreement=agreement.strip(),
         notes=notes.strip(),
-        recorded_by=actor,
+        recorded_by=signed_in(actor),
         recorded_at=step.now,
     )
     c.mediation_result = {
@@ -762,7 +763,7 @@ def _int(value: Any, field: str) -> int:
         ) from None
 
 
-def _unit_param(actor: Any, value: Any, field: str) -> Unit:
+def _unit_param(actor: Actor, value: Any, field: str) -> Unit:
     if isinstance(value, Unit):
         return value
     try:
@@ -774,7 +775,7 @@ def _unit_param(actor: Any, value: Any, field: str) -> Unit:
     return unit
 
 
-def _original_param(actor: Any, value: Any) -> Case:
+def _original_param(actor: Actor, value: Any) -> Case:
     if isinstance(value, Case):
         return value
     text = str(value or "").strip()
@@ -798,12 +799,12 @@ def _original_param(actor: Any, value: Any) -> Case:
     return found
 
 
-def _files(actor: Any, params: dict[str, Any], uploaded: str = "files", tokens: str = "attachments") -> list[Any]:
+def _files(actor: Actor, params: dict[str, Any], uploaded: str = "files", tokens: str = "attachments") -> list[Any]:
     """A step's evidence: files sent with it (a page) and tokens of files uploaded before (the API)."""
     return [*(params.get(uploaded) or []), *claim(actor, params.get(tokens) or [], field=tokens)]
 
 
-def case_act(*, actor: Any, case: Case, action: str, version: int | None = None, **params: Any) -> Any:
+def case_act(*, actor: Actor, case: Case, action: str, version: int | None = None, **params: Any) -> Any:
     """Run workflow ``action`` with its parameters (as sent by a page or the API)."""
     comment = str(params.get("comment") or "")
     errors: dict[str, list[str]] = {}
