@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.models import User
+from luoshi.accounts.types import Actor, signed_in
 from luoshi.cases import sla, standards
 from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import (
@@ -27,15 +29,17 @@ from luoshi.org.permissions import require
 # --- Daily reports (一日一排查 · 一日一研判 · 一日一报告) ----------------------------------------------
 
 
-def cadre_person(actor: Any) -> Person | None:
+def cadre_person(actor: Actor) -> Person | None:
     """The actor's person if they are the responsible cadre of someone under watch."""
-    return Person.objects.filter(user=actor, key_persons__is_active=True).distinct().first() if actor else None
+    if not isinstance(actor, User):
+        return None
+    return Person.objects.filter(user=actor, key_persons__is_active=True).distinct().first()
 
 
 @transaction.atomic
 def daily_report_file(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     unit: Unit,
     summary: str = "",
@@ -84,11 +88,11 @@ def daily_report_file(
     report = DailyReport.objects.select_for_update().filter(**lookup).first()
     verb = "update" if report else "create"
     if report is None:
-        report = DailyReport(kind=kind, unit=unit, person=person, report_date=report_date, filed_by=actor)
+        report = DailyReport(kind=kind, unit=unit, person=person, report_date=report_date, filed_by=signed_in(actor))
     report.summary = summary
     report.nothing_to_report = nothing_to_report
     report.issues_found = max(0, int(issues_found or 0))
-    report.filed_by = actor
+    report.filed_by = signed_in(actor)
     report.filed_at = timezone.now()
     report.save()
     audit.record(actor=actor, obj=report, verb=verb, comment=summary[:200])

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.types import Actor
 from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import (
     GridBoundary,
@@ -21,7 +22,7 @@ from luoshi.org.permissions import require
 
 
 @transaction.atomic
-def grid_boundaries_import(*, actor: Any, data: Any) -> int:
+def grid_boundaries_import(*, actor: Actor, data: Any) -> int:
     """Import grid boundaries from a GeoJSON FeatureCollection; all or nothing, every bad feature reported.
 
     Each feature names its grid by ``properties.code`` (the unit's short code).

@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.types import Actor
 from luoshi.cases import rows, sla, standards
 from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import (
@@ -71,7 +72,7 @@ def next_tracking_no(code: str, year: int) -> str:
 
 def attachment_store(
     *,
-    actor: Any,
+    actor: Actor | None,
     upload: Any,
     case: Case | None = None,
     event: CaseEvent | None = None,
@@ -102,7 +103,7 @@ def attachment_store(
     return attachment
 
 
-def _check_place(actor: Any, unit: Unit, channel: str) -> None:
+def _check_place(actor: Actor | None, unit: Unit, channel: str) -> None:
     if unit.kind not in standards.CASE_PLACE_KINDS or not unit.is_active:
         raise ValidationFailed(
             _("A case happens in a grid, community, village, township or district, not in %(unit)s.")
@@ -110,17 +111,18 @@ def _check_place(actor: Any, unit: Unit, channel: str) -> None:
             code=CaseErrorCode.BAD_PLACE,
             details={"unit": [_("Choose where it happened.")]},
         )
-    if _user(actor) is None:
+    user = _user(actor)
+    if user is None:
         if channel not in (Channel.WEB, Channel.OPEN311):
             raise Forbidden()
         return
-    scope = scope_for(actor)
+    scope = scope_for(user)
     if not scope.roles_at(unit) & INTAKE_ROLES:
         # Issue 15, finding 8: a place the actor sees but may not report at (the read-only district
         # viewer) is a 403, as everywhere; only a place outside their scope is "not found".
         if not scope.covers(unit):
             raise NotFound()
-        if not may_report(actor):
+        if not may_report(user):
             raise Forbidden(read_only_message(), code=CaseErrorCode.READ_ONLY)
         raise Forbidden(
             _("Not allowed (无权操作): you may not report cases at %(unit)s.") % {"unit": unit.name},
@@ -156,7 +158,7 @@ def _check_coordinates(lat: float | None, lng: float | None) -> None:
 
 def case_report(
     *,
-    actor: Any,
+    actor: Actor | None,
     channel: str,
     category: Category,
     unit: Unit,

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.types import Actor, signed_in
 from luoshi.cases import sla
 from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import (
@@ -54,7 +55,7 @@ def _validate_key_person(kp: KeyPerson) -> None:
 @transaction.atomic
 def keyperson_create(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     unit: Unit,
     classification: str,
@@ -92,7 +93,7 @@ def keyperson_create(
 
 
 @transaction.atomic
-def keyperson_update(*, actor: Any, key_person: KeyPerson, version: int | None = None, **fields: Any) -> KeyPerson:
+def keyperson_update(*, actor: Actor, key_person: KeyPerson, version: int | None = None, **fields: Any) -> KeyPerson:
     kp = versioning.lock(KeyPerson.objects.select_related("unit", "cadre"), key_person.pk)
     require(actor, "keyperson.edit", kp)
     versioning.check_version(
@@ -114,14 +115,14 @@ def keyperson_update(*, actor: Any, key_person: KeyPerson, version: int | None =
     return kp
 
 
-def _is_cadre(actor: Any, kp: KeyPerson) -> bool:
+def _is_cadre(actor: Actor, kp: KeyPerson) -> bool:
     return kp.cadre_id is not None and kp.cadre is not None and kp.cadre.user_id == getattr(actor, "pk", None)
 
 
 @transaction.atomic
 def keyperson_visit(
     *,
-    actor: Any,
+    actor: Actor,
     key_person: KeyPerson,
     visited_on: dt.date,
     content: str,
@@ -154,7 +155,7 @@ def keyperson_visit(
         content=content,
         risk_level=risk_level,
         next_step=next_step.strip(),
-        visited_by=actor,
+        visited_by=signed_in(actor),
     )
     changes = {}
     if risk_level and risk_level != kp.risk_level:
@@ -168,7 +169,7 @@ def keyperson_visit(
 
 
 @transaction.atomic
-def keyperson_link_case(*, actor: Any, key_person: KeyPerson, case: Case) -> KeyPerson:
+def keyperson_link_case(*, actor: Actor, key_person: KeyPerson, case: Case) -> KeyPerson:
     kp = KeyPerson.objects.select_for_update().select_related("unit").get(pk=key_person.pk)
     require(actor, "keyperson.edit", kp)
     kp.cases.add(case)
@@ -176,7 +177,7 @@ def keyperson_link_case(*, actor: Any, key_person: KeyPerson, case: Case) -> Key
     return kp
 
 
-def keyperson_open(*, actor: Any, pk: int | str) -> KeyPerson:
+def keyperson_open(*, actor: Actor, pk: int | str) -> KeyPerson:
     """Read one key person and log the view (every view of the registry is recorded)."""
     from luoshi.cases.selectors import access_key_person
 
