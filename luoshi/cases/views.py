@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from luoshi.accounts.types import Actor
 from luoshi.cases import excel, forms, selectors, services, sla, standards
 from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.hotline import hotline_for
@@ -61,7 +62,7 @@ def _box_labels() -> list[tuple[str, str]]:
     ]
 
 
-def place_units(user: Any) -> list[Unit]:
+def place_units(user: Actor) -> list[Unit]:
     """Places where the user may report a case (grids, communities, townships): where they hold a role
     that acts, not where they only look."""
     scope = scope_for(user)
@@ -383,7 +384,7 @@ def _kept(form: forms._PlaceForm) -> list[Attachment]:
     return list(Attachment.objects.filter(token__in=tokens, case__isnull=True)) if tokens else []
 
 
-def _keep_uploads(request: HttpRequest, form: forms._PlaceForm, actor: Any) -> list[Attachment]:
+def _keep_uploads(request: HttpRequest, form: forms._PlaceForm, actor: Actor | None) -> list[Attachment]:
     """Store this attempt's photos so a failed submit does not lose them."""
     kept = _kept(form)
     for upload in request.FILES.getlist("photos"):
@@ -492,7 +493,7 @@ def similar(request: HttpRequest) -> HttpResponse:
 # --- Map and statistics -----------------------------------------------------------------------------------
 
 
-def _townships(user: Any) -> QuerySet[Unit]:
+def _townships(user: Actor) -> QuerySet[Unit]:
     scope = scope_for(user)
     return Unit.objects.filter(scope.unit_q(), kind__in=list(standards.TOWNSHIP_KINDS), is_active=True).order_by(
         "sort_order", "name"
@@ -529,7 +530,7 @@ def case_map(request: HttpRequest) -> HttpResponse:
 #: A district's grid boundaries are a few megabytes at most.
 
 
-def _may_import_grids(user: Any) -> bool:
+def _may_import_grids(user: Actor) -> bool:
     scope = scope_for(user)
     return scope.is_all or bool(scope.roles & GRID_ADMINS)
 
@@ -664,12 +665,12 @@ def stats(request: HttpRequest) -> HttpResponse:
 # --- Key persons ------------------------------------------------------------------------------------------
 
 
-def _require_registry(user: Any) -> None:
+def _require_registry(user: Actor) -> None:
     if not selectors.may_open_registry(user):
         raise NotFound()
 
 
-def _keyperson_units(user: Any) -> list[Unit]:
+def _keyperson_units(user: Actor) -> list[Unit]:
     from luoshi.cases.permissions import KEYPERSON_EDITORS
 
     scope = scope_for(user)
@@ -682,7 +683,7 @@ def _keyperson_units(user: Any) -> list[Unit]:
     )
 
 
-def _cadres(user: Any) -> list[tuple[str, str]]:
+def _cadres(user: Actor) -> list[tuple[str, str]]:
     from luoshi.org.selectors import people_visible_to
 
     return [(str(p.pk), p.name) for p in people_visible_to(user).filter(is_active=True).order_by("name")[:500]]
@@ -829,7 +830,7 @@ def keyperson_link(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Daily reports -------------------------------------------------------------------------------------------
 
 
-def _daily_units(user: Any, kind: str) -> list[Unit]:
+def _daily_units(user: Actor, kind: str) -> list[Unit]:
     from luoshi.cases.permissions import ASSESSMENT_ROLES, SCREENING_ROLES
 
     scope = scope_for(user)
