@@ -19,6 +19,7 @@ from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from luoshi.api.pagination import MAX_PAGE_SIZE, paginate
 from luoshi.api.schemas import BodySchema, ErrorOut, PageOut, PlainOut
 from luoshi.cases import selectors, services, sla, standards
+from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import Attachment, Case, CaseEvent, CaseKind, Category, Channel
 from luoshi.cases.permissions import require_stats
 from luoshi.cases.workflow import Action
@@ -316,7 +317,9 @@ def _category(code: str) -> Category:
         return Category.objects.select_related("parent").get(code=code.strip())
     except Category.DoesNotExist:
         raise ValidationFailed(
-            _("Unknown category: %(code)s") % {"code": code}, code="category_unknown", details={"category": [code]}
+            _("Unknown category: %(code)s") % {"code": code},
+            code=CaseErrorCode.CATEGORY_UNKNOWN,
+            details={"category": [code]},
         ) from None
 
 
@@ -330,7 +333,7 @@ class CasePage(PageOut[CaseOut]):
 @router.get("", response={200: CasePage, **ERRORS}, summary="List cases in your scope")
 def list_cases(request: HttpRequest, filters: Query[CaseFilterIn]) -> Any:
     if filters.box not in selectors.BOXES:
-        raise ValidationFailed(_("Unknown box: %(box)s") % {"box": filters.box}, code="invalid_box")
+        raise ValidationFailed(_("Unknown box: %(box)s") % {"box": filters.box}, code=CaseErrorCode.INVALID_BOX)
     unit = access_unit(request.user, filters.unit) if filters.unit else None
     qs = selectors.case_list(
         request.user,
@@ -383,7 +386,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Any:
     if category is None:
         raise ValidationFailed(
             _("Unknown category: %(code)s") % {"code": payload.category},
-            code="category_unknown",
+            code=CaseErrorCode.CATEGORY_UNKNOWN,
             details={"category": [payload.category]},
         )
     case = services.case_report(
@@ -470,7 +473,9 @@ def stats(
 ) -> Any:
     require_stats(request.user)
     if end < start or (end - start).days > 366:
-        raise ValidationFailed(_("The period must run forwards and be at most a year."), code="invalid_period")
+        raise ValidationFailed(
+            _("The period must run forwards and be at most a year."), code=CaseErrorCode.INVALID_PERIOD
+        )
     township = access_unit(request.user, township_id) if township_id else None
     rows = selectors.case_stats(request.user, start=start, end=end, group=group, township=township)
     return [{**r.__dict__, "on_time_rate": r.on_time_rate, "satisfaction_rate": r.satisfaction_rate} for r in rows]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from luoshi.accounts.types import Actor
 from luoshi.cases import aggregates as case_aggregates
 from luoshi.cases.models import DailyKind, DailyReport, RiskLevel
 from luoshi.cases.permissions import STATS_ROLES
@@ -49,7 +50,7 @@ def _inbox(**params: Any) -> str:
     return reverse("cases:inbox") + "?" + urlencode({"box": "all", **{k: v for k, v in params.items() if v}})
 
 
-def may_see_stats(user: Any) -> bool:
+def may_see_stats(user: Actor) -> bool:
     scope = scope_for(user)
     return scope.is_all or bool(scope.roles & STATS_ROLES)
 
@@ -62,7 +63,7 @@ def _heat(overdue: int, total: int) -> str:
     return "red" if share >= 0.10 else "yellow" if share >= 0.03 else "green"
 
 
-def cases_panel(user: Any, today: dt.date) -> Panel | None:
+def cases_panel(user: Actor, today: dt.date) -> Panel | None:
     if not may_see_stats(user):
         return None
     month_start = today.replace(day=1)
@@ -114,7 +115,7 @@ def cases_panel(user: Any, today: dt.date) -> Panel | None:
     )
 
 
-def _trend(user: Any, today: dt.date, *, live: int | None = None) -> PanelChart | None:
+def _trend(user: Actor, today: dt.date, *, live: int | None = None) -> PanelChart | None:
     """Cases reported per day over the last 30 days (stored days, and today counted live — or ``live``, today's
     count the panel has already made in the same scope: today's cases are not counted twice)."""
     usable, areas = _stat_areas(user, None)
@@ -142,7 +143,7 @@ def _trend(user: Any, today: dt.date, *, live: int | None = None) -> PanelChart 
     )
 
 
-def map_panel(user: Any, today: dt.date) -> Panel | None:
+def map_panel(user: Actor, today: dt.date) -> Panel | None:
     """The case map: grids shaded by their open cases, open cases as points (as on /cases/map/)."""
     if not may_see_stats(user):
         return None
@@ -159,7 +160,7 @@ def map_panel(user: Any, today: dt.date) -> Panel | None:
     )
 
 
-def daily_panel(user: Any, today: dt.date) -> Panel | None:
+def daily_panel(user: Actor, today: dt.date) -> Panel | None:
     """Daily-report compliance today: units that owe a report and those that filed it."""
     if not may_see_stats(user):
         return None
@@ -199,7 +200,7 @@ def daily_panel(user: Any, today: dt.date) -> Panel | None:
     )
 
 
-def keypersons_panel(user: Any, today: dt.date) -> Panel | None:
+def keypersons_panel(user: Actor, today: dt.date) -> Panel | None:
     """Key persons under watch by risk — only for those who may open the registry."""
     if not may_open_registry(user):
         return None
@@ -230,7 +231,7 @@ def keypersons_panel(user: Any, today: dt.date) -> Panel | None:
     )
 
 
-def warnings(user: Any, today: dt.date) -> list[Warning]:
+def warnings(user: Actor, today: dt.date) -> list[Warning]:
     if not may_see_stats(user):
         return []
     out = []

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.core.errors import ValidationFailed
 
 Ring = Sequence[Sequence[float]]
@@ -56,14 +57,16 @@ def bbox(geometry: dict[str, Any]) -> tuple[float, float, float, float]:
                 lngs.append(float(position[0]))
                 lats.append(float(position[1]))
     if not lats:
-        raise ValidationFailed(_("The boundary has no coordinates."), code="geometry_empty")
+        raise ValidationFailed(_("The boundary has no coordinates."), code=CaseErrorCode.GEOMETRY_EMPTY)
     return min(lats), max(lats), min(lngs), max(lngs)
 
 
 def validate_geometry(geometry: Any) -> dict[str, Any]:
     """A GeoJSON Polygon or MultiPolygon with closed rings of valid WGS84 positions."""
     if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
-        raise ValidationFailed(_("A grid boundary must be a GeoJSON Polygon or MultiPolygon."), code="geometry_type")
+        raise ValidationFailed(
+            _("A grid boundary must be a GeoJSON Polygon or MultiPolygon."), code=CaseErrorCode.GEOMETRY_TYPE
+        )
     try:
         polygons = list(_polygons(geometry))
         for polygon in polygons:
@@ -71,15 +74,18 @@ def validate_geometry(geometry: Any) -> dict[str, Any]:
                 if len(ring) < 4 or list(ring[0]) != list(ring[-1]):
                     raise ValidationFailed(
                         _("Each ring needs at least four positions and must end where it starts."),
-                        code="geometry_ring",
+                        code=CaseErrorCode.GEOMETRY_RING,
                     )
                 for lng, lat, *_rest in ring:
                     if not (-180 <= float(lng) <= 180 and -90 <= float(lat) <= 90):
                         raise ValidationFailed(
-                            _("A position is outside longitude −180…180 / latitude −90…90."), code="geometry_range"
+                            _("A position is outside longitude −180…180 / latitude −90…90."),
+                            code=CaseErrorCode.GEOMETRY_RANGE,
                         )
     except (TypeError, ValueError, KeyError):
-        raise ValidationFailed(_("The boundary coordinates are not valid GeoJSON."), code="geometry_invalid") from None
+        raise ValidationFailed(
+            _("The boundary coordinates are not valid GeoJSON."), code=CaseErrorCode.GEOMETRY_INVALID
+        ) from None
     if not polygons:
-        raise ValidationFailed(_("The boundary has no coordinates."), code="geometry_empty")
+        raise ValidationFailed(_("The boundary has no coordinates."), code=CaseErrorCode.GEOMETRY_EMPTY)
     return geometry

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.accounts.types import Actor
 from luoshi.cases import selectors, sla
 from luoshi.cases.models import DailyKind, DailyReport
 from luoshi.core.registry import HomeCount, HomeItem, HomeSection
@@ -25,7 +26,7 @@ LABELS = {
 }
 
 
-def my_cases(request: Any, user: Any) -> HomeSection | None:
+def my_cases(request: Any, user: Actor) -> HomeSection | None:
     if scope_for(user).is_empty or only_views(user):
         return None  # a read-only viewer has no case to act on: the strip shows the overdue ones
     counts = selectors.inbox_counts(user)
@@ -65,7 +66,7 @@ def my_cases(request: Any, user: Any) -> HomeSection | None:
     )
 
 
-def oversight_counts(request: Any, user: Any) -> list[HomeCount]:
+def oversight_counts(request: Any, user: Actor) -> list[HomeCount]:
     """Open cases past their time limit, for those who oversee (the inbox's overdue box)."""
     if not oversees(user):
         return []
@@ -82,7 +83,7 @@ def oversight_counts(request: Any, user: Any) -> list[HomeCount]:
     ]
 
 
-def my_daily_report(request: Any, user: Any) -> HomeSection | None:
+def my_daily_report(request: Any, user: Actor) -> HomeSection | None:
     """Community staff: has today's screening been filed?"""
     from luoshi.cases.permissions import SCREENING_ROLES
     from luoshi.org.models import Role, Unit

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.types import Actor
 from luoshi.cases import services
 from luoshi.cases.models import DONE_STATUSES, Case, Category, Channel, Status
 from luoshi.core.errors import NotFound, ValidationFailed
@@ -92,7 +92,7 @@ class CaseLinks:
         )  # fmt: skip
         return {row["unit__path"]: row["n"] for row in rows}
 
-    def file(self, *, actor: Any, request: CaseRequest) -> CaseRef:
+    def file(self, *, actor: Actor, request: CaseRequest) -> CaseRef:
         category = Category.objects.filter(code=request.category_code, is_active=True).first()
         if category is None:
             raise ValidationFailed(_("Unknown category."), details={"category": [request.category_code]})

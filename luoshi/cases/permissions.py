@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from luoshi.accounts.types import Actor
+from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.workflow import ACTIVE_ROLES, COMMAND, Where
 from luoshi.org.models import Role, Unit
 
@@ -49,7 +51,7 @@ def register_rules() -> None:
     register("daily.assessment", Rule(ASSESSMENT_ROLES, _unit_itself))
 
 
-def may_see_stats(user: Any) -> bool:
+def may_see_stats(user: Actor) -> bool:
     """May ``user`` open the case statistics (page, API and navigation ask this one question)?"""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
@@ -57,7 +59,7 @@ def may_see_stats(user: Any) -> bool:
     return scope.is_all or bool(scope.roles & STATS_ROLES)
 
 
-def require_stats(user: Any) -> None:
+def require_stats(user: Actor) -> None:
     """:class:`Forbidden` unless :func:`may_see_stats` (issue 15, finding 8: the API asked nothing)."""
     from luoshi.core.errors import Forbidden
 
@@ -72,7 +74,7 @@ def read_only_message() -> str:
     return _("Not allowed (无权操作): your role can look at cases but not report or register them.")
 
 
-def may_report(user: Any) -> bool:
+def may_report(user: Actor) -> bool:
     """May ``user`` report or register a case somewhere (intake pages, their links, ``POST /api/v1/cases``)?"""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
@@ -80,15 +82,15 @@ def may_report(user: Any) -> bool:
     return scope.is_all or bool(scope.roles & ACTIVE_ROLES)
 
 
-def require_report(user: Any) -> None:
+def require_report(user: Actor) -> None:
     """:class:`Forbidden` (403, with the reason) for a role that may only look."""
     from luoshi.core.errors import Forbidden
 
     if not may_report(user):
-        raise Forbidden(read_only_message(), code="read_only")
+        raise Forbidden(read_only_message(), code=CaseErrorCode.READ_ONLY)
 
 
-def actor_roles(user: Any, case: Case, co_units: Iterable[Unit] | None = None) -> dict[Where, frozenset[str]]:
+def actor_roles(user: Actor | None, case: Case, co_units: Iterable[Unit] | None = None) -> dict[Where, frozenset[str]]:
     """The roles ``user`` holds at each of the case's units (see :class:`workflow.Where`)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return {}

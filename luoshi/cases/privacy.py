@@ -18,6 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.types import Actor
 from luoshi.cases.workflow import COMMAND, HANDLERS, Where
 from luoshi.core.masking import mask_email, mask_id_no, mask_name, mask_phone
 
@@ -26,7 +27,7 @@ __all__ = ["Contact", "contact_level", "mask_email", "mask_id_no", "mask_name", 
 FULL, CALLBACK, MASKED = "full", "callback", "masked"
 
 
-def contact_level(user: Any, case: Any, roles: Mapping[Where, frozenset[str]]) -> str:
+def contact_level(user: Actor, case: Any, roles: Mapping[Where, frozenset[str]]) -> str:
     if roles.get(Where.OWNER, frozenset()) & COMMAND:
         return FULL
     if case.is_anonymous:
@@ -52,7 +53,7 @@ class Contact:
         return self.level == MASKED
 
 
-def reporter_contact(user: Any, case: Any, roles: Mapping[Where, frozenset[str]]) -> Contact:
+def reporter_contact(user: Actor, case: Any, roles: Mapping[Where, frozenset[str]]) -> Contact:
     """The reporter's contact data as ``user`` may see it."""
     level = contact_level(user, case, roles)
     if level == FULL:

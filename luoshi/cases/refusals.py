@@ -21,11 +21,13 @@ case's units) it checks what depends on the case itself:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.models import User
+from luoshi.accounts.types import Actor
 from luoshi.cases import workflow
+from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import Case, ExtensionRequest, ExtensionStatus
 from luoshi.cases.workflow import Action, Where
 from luoshi.core.errors import Conflict, Forbidden, LuoshiError
@@ -50,10 +52,8 @@ def may_close_on_spot(case: Case) -> bool:
     return bool(category.parent_id and category.parent is not None and category.parent.on_the_spot)
 
 
-def _user_id(actor: Any) -> int | None:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return None
-    return int(actor.pk)
+def _user_id(actor: Actor | None) -> int | None:
+    return actor.pk if isinstance(actor, User) else None
 
 
 def _pending(case: Case, pending_extension: bool | None) -> bool:
@@ -63,7 +63,7 @@ def _pending(case: Case, pending_extension: bool | None) -> bool:
 
 
 def refusal(
-    actor: Any,
+    actor: Actor | None,
     case: Case,
     action: str,
     *,
@@ -81,29 +81,33 @@ def refusal(
     me = _user_id(actor)
     did_the_work = me is not None and case.replied_by_id is not None and case.replied_by_id == me
     if action == Action.VERIFY and did_the_work:
-        return Forbidden(_("The person who replied cannot verify their own work."), code="verify_self")
+        return Forbidden(_("The person who replied cannot verify their own work."), code=CaseErrorCode.VERIFY_SELF)
     if action in RATING_ACTIONS and did_the_work:
         return Forbidden(
             _("You handled this case, so the resident's rating is recorded by someone else (the command unit)."),
-            code="rate_own_work",
+            code=CaseErrorCode.RATE_OWN_WORK,
         )
     if action == Action.MEDIATE and not is_dispute(case):
-        return Conflict(_("Mediation is recorded on dispute cases only."), code="not_dispute")
+        return Conflict(_("Mediation is recorded on dispute cases only."), code=CaseErrorCode.NOT_DISPUTE)
     if action == Action.HANDLE_ON_SPOT and not may_close_on_spot(case):
         return Conflict(
             _("Cases of this category cannot be closed on the spot; they go to the command unit."),
-            code="not_on_the_spot",
+            code=CaseErrorCode.NOT_ON_THE_SPOT,
         )
     if action == Action.REFER_UP and case.owner_unit.parent_id is None:
-        return Conflict(_("This unit has no higher level to refer to."), code="no_parent")
+        return Conflict(_("This unit has no higher level to refer to."), code=CaseErrorCode.NO_PARENT)
     if action == Action.REQUEST_EXTENSION and _pending(case, pending_extension):
-        return Conflict(_("An extension request is already waiting for approval."), code="extension_pending")
+        return Conflict(
+            _("An extension request is already waiting for approval."), code=CaseErrorCode.EXTENSION_PENDING
+        )
     if action == Action.DECIDE_EXTENSION and not _pending(case, pending_extension):
-        return Conflict(_("There is no extension request waiting."), code="no_extension")
+        return Conflict(_("There is no extension request waiting."), code=CaseErrorCode.NO_EXTENSION_PENDING)
     return None
 
 
-def require(actor: Any, case: Case, action: str, *, roles: Mapping[Where, frozenset[str]]) -> workflow.Transition:
+def require(
+    actor: Actor | None, case: Case, action: str, *, roles: Mapping[Where, frozenset[str]]
+) -> workflow.Transition:
     """The transition for ``action``, or raise :func:`refusal`'s error."""
     refused = refusal(actor, case, action, roles=roles)
     if refused is not None:
@@ -112,7 +116,7 @@ def require(actor: Any, case: Case, action: str, *, roles: Mapping[Where, frozen
 
 
 def allowed(
-    actor: Any, case: Case, roles: Mapping[Where, frozenset[str]], *, pending_extension: bool | None = None
+    actor: Actor | None, case: Case, roles: Mapping[Where, frozenset[str]], *, pending_extension: bool | None = None
 ) -> list[Action]:
     """The actions the service would accept from ``actor`` now, in table order (buttons and ``allowed_actions``)."""
     offered = workflow.allowed_actions(case.status, roles)

@@ -19,7 +19,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from luoshi.accounts.types import Actor
 from luoshi.cases import excel, forms, selectors, services, sla, standards
+from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.hotline import hotline_for
 from luoshi.cases.models import (
     Attachment,
@@ -38,7 +40,7 @@ from luoshi.cases.models import (
 from luoshi.cases.permissions import GRID_ADMINS, require_report, require_stats
 from luoshi.cases.workflow import ACTION_BUTTONS, ACTIVE_ROLES, Action, transition_for
 from luoshi.core import params, uploads, versioning, workdays
-from luoshi.core.errors import Forbidden, LuoshiError, NotFound, ValidationFailed
+from luoshi.core.errors import ErrorCode, Forbidden, LuoshiError, NotFound, ValidationFailed
 from luoshi.core.forms import apply_error, keep_refused, take_refused
 from luoshi.core.pagination import paginate, querystring_without_page
 from luoshi.org.labels import Labeller
@@ -60,7 +62,7 @@ def _box_labels() -> list[tuple[str, str]]:
     ]
 
 
-def place_units(user: Any) -> list[Unit]:
+def place_units(user: Actor) -> list[Unit]:
     """Places where the user may report a case (grids, communities, townships): where they hold a role
     that acts, not where they only look."""
     scope = scope_for(user)
@@ -382,7 +384,7 @@ def _kept(form: forms._PlaceForm) -> list[Attachment]:
     return list(Attachment.objects.filter(token__in=tokens, case__isnull=True)) if tokens else []
 
 
-def _keep_uploads(request: HttpRequest, form: forms._PlaceForm, actor: Any) -> list[Attachment]:
+def _keep_uploads(request: HttpRequest, form: forms._PlaceForm, actor: Actor | None) -> list[Attachment]:
     """Store this attempt's photos so a failed submit does not lose them."""
     kept = _kept(form)
     for upload in request.FILES.getlist("photos"):
@@ -449,7 +451,7 @@ def _category(value: Any) -> Any:
         return Category.objects.select_related("parent").get(pk=int(value))
     except (Category.DoesNotExist, TypeError, ValueError):
         raise ValidationFailed(
-            _("Choose a category."), code="invalid", details={"category": [_("Choose a category.")]}
+            _("Choose a category."), code=ErrorCode.INVALID, details={"category": [_("Choose a category.")]}
         ) from None
 
 
@@ -491,7 +493,7 @@ def similar(request: HttpRequest) -> HttpResponse:
 # --- Map and statistics -----------------------------------------------------------------------------------
 
 
-def _townships(user: Any) -> QuerySet[Unit]:
+def _townships(user: Actor) -> QuerySet[Unit]:
     scope = scope_for(user)
     return Unit.objects.filter(scope.unit_q(), kind__in=list(standards.TOWNSHIP_KINDS), is_active=True).order_by(
         "sort_order", "name"
@@ -528,7 +530,7 @@ def case_map(request: HttpRequest) -> HttpResponse:
 #: A district's grid boundaries are a few megabytes at most.
 
 
-def _may_import_grids(user: Any) -> bool:
+def _may_import_grids(user: Actor) -> bool:
     scope = scope_for(user)
     return scope.is_all or bool(scope.roles & GRID_ADMINS)
 
@@ -537,7 +539,7 @@ def _may_import_grids(user: Any) -> bool:
 def grid_import(request: HttpRequest) -> HttpResponse:
     """Administrators upload grid boundaries (GeoJSON): all or nothing, every bad feature listed."""
     if not _may_import_grids(request.user):
-        raise Forbidden(_("Not allowed (无权操作): only administrators import grid boundaries."), code="admins_only")
+        raise Forbidden(_("Not allowed (无权操作): only administrators import grid boundaries."))
     error, details = "", []
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -663,12 +665,12 @@ def stats(request: HttpRequest) -> HttpResponse:
 # --- Key persons ------------------------------------------------------------------------------------------
 
 
-def _require_registry(user: Any) -> None:
+def _require_registry(user: Actor) -> None:
     if not selectors.may_open_registry(user):
         raise NotFound()
 
 
-def _keyperson_units(user: Any) -> list[Unit]:
+def _keyperson_units(user: Actor) -> list[Unit]:
     from luoshi.cases.permissions import KEYPERSON_EDITORS
 
     scope = scope_for(user)
@@ -681,7 +683,7 @@ def _keyperson_units(user: Any) -> list[Unit]:
     )
 
 
-def _cadres(user: Any) -> list[tuple[str, str]]:
+def _cadres(user: Actor) -> list[tuple[str, str]]:
     from luoshi.org.selectors import people_visible_to
 
     return [(str(p.pk), p.name) for p in people_visible_to(user).filter(is_active=True).order_by("name")[:500]]
@@ -828,7 +830,7 @@ def keyperson_link(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Daily reports -------------------------------------------------------------------------------------------
 
 
-def _daily_units(user: Any, kind: str) -> list[Unit]:
+def _daily_units(user: Actor, kind: str) -> list[Unit]:
     from luoshi.cases.permissions import ASSESSMENT_ROLES, SCREENING_ROLES
 
     scope = scope_for(user)
@@ -851,7 +853,9 @@ def daily(request: HttpRequest) -> HttpResponse:
         units = [p.unit for p in cadre.positions.select_related("unit")[:1]] or []
     form = None
     if request.method == "POST" and not units:
-        raise Forbidden(_("Not allowed (无权操作): you have no unit to file this daily report for."), code="no_unit")
+        raise Forbidden(
+            _("Not allowed (无权操作): you have no unit to file this daily report for."), code=CaseErrorCode.NO_UNIT
+        )
     if units:
         form = forms.DailyReportForm(request.POST or None, initial={"kind": kind}, units=units)
         if request.method == "POST" and form.is_valid():

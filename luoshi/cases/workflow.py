@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import Stage, Status
 from luoshi.core.errors import Conflict, Forbidden, ValidationFailed
 from luoshi.org.models import Role
@@ -245,18 +246,20 @@ def transition_for(status: str, action: str) -> Transition | None:
 def require(status: str, action: str, roles: Mapping[Where, frozenset[str]]) -> Transition:
     """The transition for ``action`` from ``status`` if ``roles`` permit it; else 409 or 403."""
     if action not in Action.__members__.values():
-        raise ValidationFailed(gettext("Unknown action: %(action)s") % {"action": action}, code="unknown_action")
+        raise ValidationFailed(
+            gettext("Unknown action: %(action)s") % {"action": action}, code=CaseErrorCode.UNKNOWN_ACTION
+        )
     row = TABLE.get((status, action))
     if row is None:
         raise Conflict(
             gettext("“%(action)s” is not possible while the case is “%(status)s”.")
             % {"action": ACTION_BUTTONS.get(action, action), "status": Status(status).label},
-            code="wrong_state",
+            code=CaseErrorCode.WRONG_STATE,
         )
     if not row.allows(roles):
         raise Forbidden(
             gettext("You may not “%(action)s” on this case.") % {"action": ACTION_BUTTONS.get(action, action)},
-            code="forbidden_action",
+            code=CaseErrorCode.TRANSITION_FORBIDDEN,
         )
     return row
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.types import Actor
 from luoshi.cases import standards
 from luoshi.cases.models import (
     DailyKind,
@@ -65,7 +66,7 @@ def _daily_line(report: DailyReport) -> str:
     return "；".join(parts)
 
 
-def daily_board(user: Any, *, kind: str, day: dt.date, days: int = 7) -> list[BoardRow]:
+def daily_board(user: Actor, *, kind: str, day: dt.date, days: int = 7) -> list[BoardRow]:
     """Who has and has not reported on ``day``, and how many of the last ``days`` working days they covered.
 
     Reports are due on working days (reminders go out on working days only), so a report filed on

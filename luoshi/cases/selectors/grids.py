@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from luoshi.accounts.types import Actor
 from luoshi.cases import sla
 from luoshi.cases.models import (
     OPEN_STATUSES,
@@ -37,7 +38,7 @@ def grid_at(lat: float, lng: float) -> Unit | None:
 # --- Map ------------------------------------------------------------------------------------------------
 
 
-def _map_scope(user: Any, township: Unit | None) -> tuple[Any, Any, dict[int, dict[str, int]]]:
+def _map_scope(user: Actor, township: Unit | None) -> tuple[Any, Any, dict[int, dict[str, int]]]:
     """The grid boundaries and open cases in scope, and each grid's open and overdue counts."""
     from luoshi.cases.models import GridBoundary
 
@@ -57,7 +58,7 @@ def _map_scope(user: Any, township: Unit | None) -> tuple[Any, Any, dict[int, di
     return boundaries, cases, counts
 
 
-def grid_counts(user: Any, *, township: Unit | None = None) -> list[dict[str, Any]]:
+def grid_counts(user: Actor, *, township: Unit | None = None) -> list[dict[str, Any]]:
     """The map's grids as a list (its text alternative): name, code, open and overdue cases, busiest first.
 
     Two queries whatever the number of grids; a district has a few hundred grids at most, and the page
@@ -77,7 +78,7 @@ def grid_counts(user: Any, *, township: Unit | None = None) -> list[dict[str, An
     return rows
 
 
-def map_data(user: Any, *, township: Unit | None = None, limit: int = 1500) -> dict[str, Any]:
+def map_data(user: Actor, *, township: Unit | None = None, limit: int = 1500) -> dict[str, Any]:
     """Grid boundaries in scope with open-case counts per grid, and the newest open cases with a location."""
     boundaries, cases, counts = _map_scope(user, township)
     now = timezone.now()

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Case as Case_
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value, When
 
+from luoshi.accounts.types import Actor
 from luoshi.cases.models import (
     KeyPerson,
     KeyPersonVisit,
@@ -18,7 +19,7 @@ from luoshi.org.scope import scope_for
 # --- Key persons ------------------------------------------------------------------------------------
 
 
-def key_persons_visible_to(user: Any) -> QuerySet[KeyPerson]:
+def key_persons_visible_to(user: Actor) -> QuerySet[KeyPerson]:
     """Restricted: permitted roles at the person's unit, or the person's own responsible cadre."""
     from luoshi.cases.permissions import KEYPERSON_ROLES
 
@@ -33,7 +34,7 @@ def key_persons_visible_to(user: Any) -> QuerySet[KeyPerson]:
     return KeyPerson.objects.filter(Q(unit__in=_units(scope, KEYPERSON_ROLES)) | own)
 
 
-def may_open_registry(user: Any) -> bool:
+def may_open_registry(user: Actor) -> bool:
     from luoshi.cases.permissions import KEYPERSON_ROLES
 
     scope = scope_for(user)
@@ -41,7 +42,7 @@ def may_open_registry(user: Any) -> bool:
 
 
 def key_person_list(
-    user: Any, *, q: str = "", risk: str = "", classification: str = "", active: bool = True
+    user: Actor, *, q: str = "", risk: str = "", classification: str = "", active: bool = True
 ) -> QuerySet[KeyPerson]:
     qs = key_persons_visible_to(user).filter(is_active=active)
     if q:
@@ -68,7 +69,7 @@ def key_person_list(
 MAP_NAMES_PER_LEVEL = 5
 
 
-def key_person_risk_by_unit(user: Any, unit_ids: list[int]) -> dict[int, dict[str, Any]] | None:
+def key_person_risk_by_unit(user: Actor, unit_ids: list[int]) -> dict[int, dict[str, Any]] | None:
     """For the map: per unit, the key persons under watch by risk level, with their names masked
     (luoshi.core.masking; the registry shows the full record and logs who opens it). ``None`` for
     a user who may not open the registry. One query."""
@@ -92,7 +93,7 @@ def key_person_risk_by_unit(user: Any, unit_ids: list[int]) -> dict[int, dict[st
     return found
 
 
-def access_key_person(user: Any, pk: int | str) -> KeyPerson:
+def access_key_person(user: Actor, pk: int | str) -> KeyPerson:
     """Not found unless the user may open this record (callers log the view: services.keyperson_open)."""
     try:
         return key_persons_visible_to(user).select_related("unit", "cadre", "cadre__user").get(pk=int(pk))

@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.types import Actor
 from luoshi.cases import sla
 from luoshi.cases.models import (
     DONE_STATUSES,
@@ -62,7 +63,7 @@ class StatRow:
 
 
 def case_stats(
-    user: Any,
+    user: Actor,
     *,
     start: dt.date,
     end: dt.date,
@@ -146,7 +147,7 @@ class StatRows(list[StatRow]):
 _COUNTS = ("total", "open", "closed", "on_time", "overdue_open", "rated", "satisfied", "basic", "unsatisfied")
 
 
-def _stat_areas(user: Any, township: Unit | None) -> tuple[bool, list[int] | None]:
+def _stat_areas(user: Actor, township: Unit | None) -> tuple[bool, list[int] | None]:
     """(whether the aggregates can answer for ``user``, the townships to read — None: all).
 
     They can when the user sees whole townships (the district, or grants at township level):
@@ -166,7 +167,7 @@ def _stat_areas(user: Any, township: Unit | None) -> tuple[bool, list[int] | Non
 
 
 def _live(
-    user: Any, *, start: dt.date, end: dt.date, key: str, township: Unit | None, category: Category | None
+    user: Actor, *, start: dt.date, end: dt.date, key: str, township: Unit | None, category: Category | None
 ) -> dict[Any, dict[str, int]]:
     qs = case_aggregates.reported_between(start, end, cases_visible_to(user))
     if township is not None:
@@ -209,7 +210,7 @@ def _names(group: str, keys: list[Any]) -> dict[Any, str]:
 
 
 def _case_stats_stored(
-    user: Any,
+    user: Actor,
     *,
     start: dt.date,
     end: dt.date,
@@ -270,7 +271,7 @@ case_stats = _case_stats_stored  # the statistics read the aggregates from here 
 
 
 def card_points_by_unit(
-    user: Any, *, start: dt.date, end: dt.date, township: Unit | None = None
+    user: Actor, *, start: dt.date, end: dt.date, township: Unit | None = None
 ) -> list[dict[str, Any]]:
     """Supervision cards and their points per unit, for assessment."""
     scope = scope_for(user)

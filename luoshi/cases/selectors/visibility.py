@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from luoshi.accounts.types import Actor
 from luoshi.cases.models import (
     Case,
     CaseCoUnit,
@@ -129,7 +130,7 @@ def _full_visible_q(scope: Scope) -> Q:
     return Q(unit__in=units) | Q(owner_unit__in=units) | Q(handling_unit__in=units) | Q(pk__in=co_cases)
 
 
-def cases_visible_to(user: Any, narrow: Q | None = None) -> QuerySet[Case]:
+def cases_visible_to(user: Actor, narrow: Q | None = None) -> QuerySet[Case]:
     """The base of every case list (``narrow``: a filter the caller will apply anyway)."""
     scope = scope_for(user)
     if scope.is_all:
@@ -139,7 +140,7 @@ def cases_visible_to(user: Any, narrow: Q | None = None) -> QuerySet[Case]:
     return Case.objects.filter(_visible_q(scope, narrow))
 
 
-def case_openable_by(user: Any) -> QuerySet[Case]:
+def case_openable_by(user: Actor) -> QuerySet[Case]:
     """Cases ``user`` may open: also one dispatched into their units from another township."""
     scope = scope_for(user)
     if scope.is_all:
@@ -149,7 +150,7 @@ def case_openable_by(user: Any) -> QuerySet[Case]:
     return Case.objects.filter(_full_visible_q(scope))
 
 
-def access_case(user: Any, pk: int | str) -> Case:
+def access_case(user: Actor, pk: int | str) -> Case:
     """The case ``pk`` (or tracking number) if visible; :class:`NotFound` otherwise."""
     qs = case_openable_by(user).select_related(*LIST_RELATED, "township", "category__parent", "reported_by")
     try:
@@ -175,7 +176,7 @@ class LinkedCase:
     status_label: str = ""
 
 
-def linked_cases(user: Any, cases: Iterable[Case]) -> list[LinkedCase]:
+def linked_cases(user: Actor, cases: Iterable[Case]) -> list[LinkedCase]:
     """``cases`` as :class:`LinkedCase` for ``user``: one query for which of them are in scope."""
     cases = list(cases)
     ids = [c.pk for c in cases]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.accounts.types import Actor
 from luoshi.cases import privacy, refusals, sla, standards, workflow
 from luoshi.cases.models import (
     OPEN_STATUSES,
@@ -48,7 +49,7 @@ from luoshi.org.scope import scope_for
 BOXES = ("accept", "dispatch", "handle", "verify", "overdue", "visits", "mine", "all")
 
 
-def box_filter(user: Any, box: str, now: dt.datetime | None = None) -> Q:
+def box_filter(user: Actor, box: str, now: dt.datetime | None = None) -> Q:
     scope = scope_for(user)
     now = now or timezone.now()
     if box == "mine":
@@ -102,7 +103,7 @@ class CaseFilters:
     urgent: bool = False
 
 
-def case_list(user: Any, filters: CaseFilters | None = None) -> QuerySet[Case]:
+def case_list(user: Actor, filters: CaseFilters | None = None) -> QuerySet[Case]:
     """A scoped, filtered list with everything a row shows in one query."""
     f = filters or CaseFilters()
     now = timezone.now()
@@ -168,7 +169,7 @@ def seek(qs: QuerySet[Case], box: str, pk: int, *, forward: bool = True) -> Quer
 SELF_SCOPED = frozenset({"accept", "dispatch", "handle", "verify", "visits", "mine"})
 
 
-def box_queryset(user: Any, box: str, now: dt.datetime | None = None) -> QuerySet[Case]:
+def box_queryset(user: Actor, box: str, now: dt.datetime | None = None) -> QuerySet[Case]:
     """The cases of one box; work boxes skip the (redundant) visibility test so each count
     and list runs on its own index."""
     if scope_for(user).is_empty:
@@ -183,7 +184,7 @@ def box_queryset(user: Any, box: str, now: dt.datetime | None = None) -> QuerySe
 COUNT_CAP = 1000
 
 
-def inbox_counts(user: Any) -> dict[str, int]:
+def inbox_counts(user: Actor) -> dict[str, int]:
     """How many cases wait in each working box (at most ``COUNT_CAP``): one bounded COUNT per box."""
     now = timezone.now()
     return {box: box_queryset(user, box, now).order_by()[:COUNT_CAP].count() for box in BOXES[:6]}
@@ -277,7 +278,7 @@ class CaseView:
         return sla.due_day(self.case.due_at) if self.case.due_at is not None else None
 
 
-def case_view(user: Any, pk: int | str) -> CaseView:
+def case_view(user: Actor, pk: int | str) -> CaseView:
     case = access_case(user, pk)
     co_units = list(CaseCoUnit.objects.filter(case=case).select_related("unit").order_by("added_at"))
     roles = actor_roles(user, case, [link.unit for link in co_units])
@@ -330,7 +331,7 @@ def case_view(user: Any, pk: int | str) -> CaseView:
     )
 
 
-def dispatch_units(user: Any, case: Case) -> QuerySet[Unit]:
+def dispatch_units(user: Actor, case: Case) -> QuerySet[Unit]:
     """Units the case may be dispatched to: active units under the command unit, in the user's scope."""
     scope = scope_for(user)
     return (
@@ -351,9 +352,9 @@ def public_case(tracking_no: str, token: str | None = None) -> Case:
             "category", "handling_unit", "duplicate_of", "duplicate_of__handling_unit"
         ).get(tracking_no=tracking_no.strip().upper(), category__is_public=True)
     except Case.DoesNotExist:
-        raise NotFound(code="case_not_found") from None
+        raise NotFound() from None
     if token is not None and token != case.public_token:
-        raise NotFound(code="case_not_found")
+        raise NotFound()
     return case
 
 

@@ -13,7 +13,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from luoshi.accounts.models import User
+from luoshi.accounts.types import Actor
 from luoshi.cases import refusals, sla, standards, workflow
+from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import (
     CardLevel,
     Case,
@@ -74,28 +77,29 @@ def _snapshot(case: Case) -> dict[str, Any]:
     return {name: values[name] for name in AUDIT_FIELDS}
 
 
-def _actor_name(actor: Any) -> str:
-    if actor is not None and getattr(actor, "is_authenticated", False):
+def _actor_name(actor: Actor | None) -> str:
+    if isinstance(actor, User):
         return str(actor.get_full_name() or actor.get_username())
     return ""
 
 
-def _user(actor: Any) -> Any:
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+def _user(actor: Actor | None) -> User | None:
+    """The login who acts, or None for an anonymous caller (a resident on the public pages)."""
+    return actor if isinstance(actor, User) else None
 
 
-def _unit_users(unit: Unit | None, roles: Iterable[str]) -> list[Any]:
+def _unit_users(unit: Unit | None, roles: Iterable[str]) -> list[User]:
     if unit is None:
         return []
     grants = RoleGrant.objects.filter(unit=unit, role__in=list(roles), user__is_active=True).select_related("user")
     return [g.user for g in grants]
 
 
-def _command_users(unit: Unit) -> list[Any]:
+def _command_users(unit: Unit) -> list[User]:
     return _unit_users(unit, [Role.SUPERVISOR]) or _unit_users(unit, [Role.LEADER, Role.RESPONSIBLE_LEADER])
 
 
-def _handler_users(unit: Unit | None) -> list[Any]:
+def _handler_users(unit: Unit | None) -> list[User]:
     return _unit_users(unit, [Role.UNIT_STAFF, Role.COMMUNITY_STAFF, Role.GRID_WORKER])
 
 
@@ -103,8 +107,10 @@ def case_url(case: Case) -> str:
     return reverse("cases:detail", args=[case.pk])
 
 
-def _notify(recipients: Iterable[Any], kind: str, title: str, case: Case, body: str = "", exclude: Any = None) -> None:
-    people = [u for u in recipients if u is not None and (exclude is None or u.pk != getattr(exclude, "pk", None))]
+def _notify(
+    recipients: Iterable[User | None], kind: str, title: str, case: Case, body: str = "", exclude: Actor | None = None
+) -> None:
+    people = [u for u in recipients if u is not None and (exclude is None or u.pk != exclude.pk)]
     if people:
         notify(recipients=people, kind=kind, title=title, body=body, url=case_url(case), obj=case)
 
@@ -113,7 +119,7 @@ def _require_text(value: str, what: str) -> str:
     value = (value or "").strip()
     if not value:
         raise ValidationFailed(
-            _("Please fill in %(what)s.") % {"what": what}, code="required", details={"comment": [what]}
+            _("Please fill in %(what)s.") % {"what": what}, code=CaseErrorCode.REQUIRED, details={"comment": [what]}
         )
     return value
 
@@ -158,7 +164,7 @@ def _end_stage(case: Case, now: dt.datetime) -> None:
 
 def _record(
     *,
-    actor: Any,
+    actor: Actor | None,
     case: Case,
     action: str,
     from_status: str,
@@ -194,7 +200,7 @@ class _Step:
     def __init__(
         self,
         *,
-        actor: Any,
+        actor: Actor | None,
         case: Case,
         action: Action,
         version: int | None,
@@ -213,7 +219,7 @@ class _Step:
             raise ValidationFailed(
                 _("Please give a reason or a reply for “%(action)s”.")
                 % {"action": workflow.ACTION_BUTTONS.get(action, action)},
-                code="comment_required",
+                code=CaseErrorCode.COMMENT_REQUIRED,
                 details={"comment": [_("This field is required.")]},
             )
         self.from_status = self.case.status

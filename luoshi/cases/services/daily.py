@@ -11,7 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.models import User
+from luoshi.accounts.types import Actor, signed_in
 from luoshi.cases import sla, standards
+from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import (
     DailyKind,
     DailyReport,
@@ -26,15 +29,17 @@ from luoshi.org.permissions import require
 # --- Daily reports (一日一排查 · 一日一研判 · 一日一报告) ----------------------------------------------
 
 
-def cadre_person(actor: Any) -> Person | None:
+def cadre_person(actor: Actor) -> Person | None:
     """The actor's person if they are the responsible cadre of someone under watch."""
-    return Person.objects.filter(user=actor, key_persons__is_active=True).distinct().first() if actor else None
+    if not isinstance(actor, User):
+        return None
+    return Person.objects.filter(user=actor, key_persons__is_active=True).distinct().first()
 
 
 @transaction.atomic
 def daily_report_file(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     unit: Unit,
     summary: str = "",
@@ -46,27 +51,33 @@ def daily_report_file(
     today = sla.local_date(timezone.now())
     report_date = report_date or today
     if report_date > today or report_date < today - dt.timedelta(days=7):
-        raise ValidationFailed(_("Reports can be filed for today and the last seven days."), code="bad_date")
+        raise ValidationFailed(
+            _("Reports can be filed for today and the last seven days."), code=CaseErrorCode.BAD_DATE
+        )
     person = None
     if kind == DailyKind.SCREENING:
         if unit.kind not in standards.PLACE_KINDS:
-            raise ValidationFailed(_("Daily screening is filed by communities and villages."), code="bad_unit")
+            raise ValidationFailed(
+                _("Daily screening is filed by communities and villages."), code=CaseErrorCode.BAD_UNIT
+            )
         require(actor, "daily.screening", unit)
     elif kind == DailyKind.ASSESSMENT:
         if unit.kind not in standards.TOWNSHIP_KINDS:
-            raise ValidationFailed(_("The daily assessment is filed by townships and subdistricts."), code="bad_unit")
+            raise ValidationFailed(
+                _("The daily assessment is filed by townships and subdistricts."), code=CaseErrorCode.BAD_UNIT
+            )
         require(actor, "daily.assessment", unit)
     elif kind == DailyKind.CADRE:
         person = cadre_person(actor)
         if person is None:
             raise Forbidden(_("Only responsible cadres of persons under watch file this report."))
     else:
-        raise ValidationFailed(_("Unknown report."), code="bad_kind")
+        raise ValidationFailed(_("Unknown report."), code=CaseErrorCode.BAD_KIND)
     summary = (summary or "").strip()
     if not nothing_to_report and not summary:
         raise ValidationFailed(
             _("Write a summary, or tick “nothing unusual today”."),
-            code="required",
+            code=CaseErrorCode.REQUIRED,
             details={"summary": [_("This field is required.")]},
         )
     lookup: dict[str, Any] = {"kind": kind, "report_date": report_date}
@@ -77,11 +88,11 @@ def daily_report_file(
     report = DailyReport.objects.select_for_update().filter(**lookup).first()
     verb = "update" if report else "create"
     if report is None:
-        report = DailyReport(kind=kind, unit=unit, person=person, report_date=report_date, filed_by=actor)
+        report = DailyReport(kind=kind, unit=unit, person=person, report_date=report_date, filed_by=signed_in(actor))
     report.summary = summary
     report.nothing_to_report = nothing_to_report
     report.issues_found = max(0, int(issues_found or 0))
-    report.filed_by = actor
+    report.filed_by = signed_in(actor)
     report.filed_at = timezone.now()
     report.save()
     audit.record(actor=actor, obj=report, verb=verb, comment=summary[:200])

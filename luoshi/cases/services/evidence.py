@@ -16,6 +16,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.types import Actor
+from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import Attachment, Case, EvidencePhase
 from luoshi.cases.permissions import require_report
 from luoshi.cases.services._common import _Step, _user
@@ -35,7 +37,7 @@ def check_evidence(items: Sequence[Evidence], *, field: str = "files") -> None:
             uploads.check_photo_or_pdf(item, field=field)
 
 
-def claim(actor: Any, tokens: Sequence[str], *, field: str = "attachments") -> list[Attachment]:
+def claim(actor: Actor, tokens: Sequence[str], *, field: str = "attachments") -> list[Attachment]:
     """The files ``actor`` uploaded for a step and has not used yet, by token (API)."""
     wanted = [str(t).strip() for t in tokens if str(t).strip()]
     uploads.check_count(wanted, field=field)
@@ -47,7 +49,7 @@ def claim(actor: Any, tokens: Sequence[str], *, field: str = "attachments") -> l
     unknown = [t for t in wanted if t not in found]
     if unknown:
         message = _("Unknown or already used file token: %(token)s") % {"token": unknown[0][:40]}
-        raise ValidationFailed(message, code="unknown_attachment", details={field: [message]})
+        raise ValidationFailed(message, code=CaseErrorCode.UNKNOWN_ATTACHMENT, details={field: [message]})
     return [found[t] for t in wanted]
 
 
@@ -69,12 +71,12 @@ def attach(step: _Step, items: Sequence[Evidence], phase: str = "") -> list[Atta
 
 
 @transaction.atomic
-def evidence_upload(*, actor: Any, files: Sequence[Any]) -> list[Attachment]:
+def evidence_upload(*, actor: Actor, files: Sequence[Any]) -> list[Attachment]:
     """API: keep photos or files for a step still to come; the answer's tokens name them in the step."""
     require_report(actor)
     if not files:
         message = _("Choose at least one photo or file.")
-        raise ValidationFailed(message, code="files_required", details={"files": [message]})
+        raise ValidationFailed(message, code=CaseErrorCode.FILES_REQUIRED, details={"files": [message]})
     check_evidence(files)
     return [attachment_store(actor=actor, upload=f, field="files") for f in files]
 

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.types import Actor
+from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import (
     GridBoundary,
 )
@@ -20,7 +22,7 @@ from luoshi.org.permissions import require
 
 
 @transaction.atomic
-def grid_boundaries_import(*, actor: Any, data: Any) -> int:
+def grid_boundaries_import(*, actor: Actor, data: Any) -> int:
     """Import grid boundaries from a GeoJSON FeatureCollection; all or nothing, every bad feature reported.
 
     Each feature names its grid by ``properties.code`` (the unit's short code).
@@ -29,7 +31,9 @@ def grid_boundaries_import(*, actor: Any, data: Any) -> int:
 
     features = data.get("features") if isinstance(data, dict) and data.get("type") == "FeatureCollection" else None
     if not isinstance(features, list) or not features:
-        raise ValidationFailed(_("Upload a GeoJSON FeatureCollection with one feature per grid."), code="geojson")
+        raise ValidationFailed(
+            _("Upload a GeoJSON FeatureCollection with one feature per grid."), code=CaseErrorCode.GEOJSON
+        )
     codes = [str((f.get("properties") or {}).get("code", "")).strip().upper() for f in features if isinstance(f, dict)]
     units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
     errors: dict[str, list[str]] = {}
@@ -52,7 +56,7 @@ def grid_boundaries_import(*, actor: Any, data: Any) -> int:
         raise ValidationFailed(
             _("%(n)d of %(total)d features could not be imported; nothing was changed.")
             % {"n": len(errors), "total": len(features)},
-            code="geojson_rows",
+            code=CaseErrorCode.GEOJSON_ROWS,
             details=errors,
         )
     now = timezone.now()

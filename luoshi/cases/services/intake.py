@@ -11,7 +11,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.types import Actor
 from luoshi.cases import rows, sla, standards
+from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import (
     Attachment,
     Case,
@@ -70,7 +72,7 @@ def next_tracking_no(code: str, year: int) -> str:
 
 def attachment_store(
     *,
-    actor: Any,
+    actor: Actor | None,
     upload: Any,
     case: Case | None = None,
     event: CaseEvent | None = None,
@@ -101,29 +103,30 @@ def attachment_store(
     return attachment
 
 
-def _check_place(actor: Any, unit: Unit, channel: str) -> None:
+def _check_place(actor: Actor | None, unit: Unit, channel: str) -> None:
     if unit.kind not in standards.CASE_PLACE_KINDS or not unit.is_active:
         raise ValidationFailed(
             _("A case happens in a grid, community, village, township or district, not in %(unit)s.")
             % {"unit": unit.name},
-            code="bad_place",
+            code=CaseErrorCode.BAD_PLACE,
             details={"unit": [_("Choose where it happened.")]},
         )
-    if _user(actor) is None:
+    user = _user(actor)
+    if user is None:
         if channel not in (Channel.WEB, Channel.OPEN311):
             raise Forbidden()
         return
-    scope = scope_for(actor)
+    scope = scope_for(user)
     if not scope.roles_at(unit) & INTAKE_ROLES:
         # Issue 15, finding 8: a place the actor sees but may not report at (the read-only district
         # viewer) is a 403, as everywhere; only a place outside their scope is "not found".
         if not scope.covers(unit):
             raise NotFound()
-        if not may_report(actor):
-            raise Forbidden(read_only_message(), code="read_only")
+        if not may_report(user):
+            raise Forbidden(read_only_message(), code=CaseErrorCode.READ_ONLY)
         raise Forbidden(
             _("Not allowed (无权操作): you may not report cases at %(unit)s.") % {"unit": unit.name},
-            code="forbidden_place",
+            code=CaseErrorCode.FORBIDDEN_PLACE,
         )
 
 
@@ -131,29 +134,31 @@ def _check_category(category: Category, *, public: bool) -> None:
     if not category.is_active:
         raise ValidationFailed(
             _("This category is no longer used."),
-            code="category_inactive",
+            code=CaseErrorCode.CATEGORY_INACTIVE,
             details={"category": [_("Choose another category.")]},
         )
     if not standards.is_leaf(category.pk):
         raise ValidationFailed(
             _("Choose a sub-category of %(name)s.") % {"name": category.name},
-            code="category_major",
+            code=CaseErrorCode.CATEGORY_MAJOR,
             details={"category": [_("Choose a sub-category.")]},
         )
     if public and not category.is_public:
-        raise NotFound(_("This category cannot be reported here."), code="category_not_public")
+        raise NotFound(_("This category cannot be reported here."), code=CaseErrorCode.CATEGORY_NOT_PUBLIC)
 
 
 def _check_coordinates(lat: float | None, lng: float | None) -> None:
     if (lat is None) != (lng is None):
-        raise ValidationFailed(_("Give both latitude and longitude, or neither."), code="bad_location")
+        raise ValidationFailed(_("Give both latitude and longitude, or neither."), code=CaseErrorCode.BAD_LOCATION)
     if lat is not None and lng is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        raise ValidationFailed(_("The location is not a valid latitude and longitude."), code="bad_location")
+        raise ValidationFailed(
+            _("The location is not a valid latitude and longitude."), code=CaseErrorCode.BAD_LOCATION
+        )
 
 
 def case_report(
     *,
-    actor: Any,
+    actor: Actor | None,
     channel: str,
     category: Category,
     unit: Unit,
@@ -183,9 +188,9 @@ def case_report(
     for the four inserts and the commit.
     """
     if channel not in Channel.values:
-        raise ValidationFailed(_("Unknown channel."), code="bad_channel")
+        raise ValidationFailed(_("Unknown channel."), code=CaseErrorCode.BAD_CHANNEL)
     if kind not in CaseKind.values:
-        raise ValidationFailed(_("Unknown kind of case."), code="bad_kind")
+        raise ValidationFailed(_("Unknown kind of case."), code=CaseErrorCode.BAD_KIND)
     _check_place(actor, unit, channel)
     _check_category(category, public=_user(actor) is None)
     _check_coordinates(lat, lng)
@@ -196,11 +201,11 @@ def case_report(
     if not title:
         raise ValidationFailed(
             _("Please describe what happened."),
-            code="required",
+            code=CaseErrorCode.REQUIRED,
             details={"description": [_("This field is required.")]},
         )
     if len(description) > 4000:
-        raise ValidationFailed(_("The description is longer than 4000 characters."), code="too_long")
+        raise ValidationFailed(_("The description is longer than 4000 characters."), code=CaseErrorCode.TOO_LONG)
     township = standards.township_for(unit)
     now = timezone.now()
     case = Case(

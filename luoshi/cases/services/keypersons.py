@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.types import Actor, signed_in
 from luoshi.cases import sla
+from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import (
     Case,
     KeyPerson,
@@ -21,7 +23,7 @@ from luoshi.cases.models import (
 )
 from luoshi.cases.services._common import _require_text
 from luoshi.core import audit, versioning
-from luoshi.core.errors import ValidationFailed
+from luoshi.core.errors import ErrorCode, ValidationFailed
 from luoshi.notifications.services import notify
 from luoshi.org.models import Person, Unit
 from luoshi.org.permissions import require
@@ -34,18 +36,18 @@ KEYPERSON_FIELDS = ("name", "id_no", "phone", "address", "unit", "classification
 def _validate_key_person(kp: KeyPerson) -> None:
     if not kp.name.strip():
         raise ValidationFailed(
-            _("Please fill in the name."), code="required", details={"name": [_("This field is required.")]}
+            _("Please fill in the name."), code=CaseErrorCode.REQUIRED, details={"name": [_("This field is required.")]}
         )
     if kp.classification not in KeyPersonClass.values:
-        raise ValidationFailed(_("Choose a classification."), code="invalid", details={"classification": ["?"]})
+        raise ValidationFailed(_("Choose a classification."), code=ErrorCode.INVALID, details={"classification": ["?"]})
     if kp.risk_level not in RiskLevel.values:
-        raise ValidationFailed(_("Choose a risk level."), code="invalid", details={"risk_level": ["?"]})
+        raise ValidationFailed(_("Choose a risk level."), code=ErrorCode.INVALID, details={"risk_level": ["?"]})
     if kp.id_no and not (
         len(kp.id_no) == 18 and kp.id_no[:17].isdigit() and (kp.id_no[17].isdigit() or kp.id_no[17] == "X")
     ):
         raise ValidationFailed(
             _("An ID number has 18 characters: 17 digits and a digit or X."),
-            code="invalid_id_no",
+            code=CaseErrorCode.INVALID_ID_NO,
             details={"id_no": [_("An ID number has 18 characters: 17 digits and a digit or X.")]},
         )
 
@@ -53,7 +55,7 @@ def _validate_key_person(kp: KeyPerson) -> None:
 @transaction.atomic
 def keyperson_create(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     unit: Unit,
     classification: str,
@@ -91,7 +93,7 @@ def keyperson_create(
 
 
 @transaction.atomic
-def keyperson_update(*, actor: Any, key_person: KeyPerson, version: int | None = None, **fields: Any) -> KeyPerson:
+def keyperson_update(*, actor: Actor, key_person: KeyPerson, version: int | None = None, **fields: Any) -> KeyPerson:
     kp = versioning.lock(KeyPerson.objects.select_related("unit", "cadre"), key_person.pk)
     require(actor, "keyperson.edit", kp)
     versioning.check_version(
@@ -100,7 +102,7 @@ def keyperson_update(*, actor: Any, key_person: KeyPerson, version: int | None =
     before = audit.snapshot(kp, KEYPERSON_FIELDS)
     for name, value in fields.items():
         if name not in (*KEYPERSON_FIELDS, "background"):
-            raise ValidationFailed(_("Unknown field: %(name)s") % {"name": name}, code="unknown_field")
+            raise ValidationFailed(_("Unknown field: %(name)s") % {"name": name}, code=CaseErrorCode.UNKNOWN_FIELD)
         if name == "unit":
             require(actor, "keyperson.create", value)
         setattr(kp, name, value.strip() if isinstance(value, str) else value)
@@ -113,14 +115,14 @@ def keyperson_update(*, actor: Any, key_person: KeyPerson, version: int | None =
     return kp
 
 
-def _is_cadre(actor: Any, kp: KeyPerson) -> bool:
+def _is_cadre(actor: Actor, kp: KeyPerson) -> bool:
     return kp.cadre_id is not None and kp.cadre is not None and kp.cadre.user_id == getattr(actor, "pk", None)
 
 
 @transaction.atomic
 def keyperson_visit(
     *,
-    actor: Any,
+    actor: Actor,
     key_person: KeyPerson,
     visited_on: dt.date,
     content: str,
@@ -141,11 +143,11 @@ def keyperson_visit(
     if visited_on > sla.local_date(timezone.now()):
         raise ValidationFailed(
             _("The visit date is in the future."),
-            code="future_date",
+            code=CaseErrorCode.FUTURE_DATE,
             details={"visited_on": [_("The visit date is in the future.")]},
         )
     if risk_level and risk_level not in RiskLevel.values:
-        raise ValidationFailed(_("Choose a risk level."), code="invalid")
+        raise ValidationFailed(_("Choose a risk level."), code=ErrorCode.INVALID)
     visit = KeyPersonVisit.objects.create(
         key_person=kp,
         visited_on=visited_on,
@@ -153,7 +155,7 @@ def keyperson_visit(
         content=content,
         risk_level=risk_level,
         next_step=next_step.strip(),
-        visited_by=actor,
+        visited_by=signed_in(actor),
     )
     changes = {}
     if risk_level and risk_level != kp.risk_level:
@@ -167,7 +169,7 @@ def keyperson_visit(
 
 
 @transaction.atomic
-def keyperson_link_case(*, actor: Any, key_person: KeyPerson, case: Case) -> KeyPerson:
+def keyperson_link_case(*, actor: Actor, key_person: KeyPerson, case: Case) -> KeyPerson:
     kp = KeyPerson.objects.select_for_update().select_related("unit").get(pk=key_person.pk)
     require(actor, "keyperson.edit", kp)
     kp.cases.add(case)
@@ -175,7 +177,7 @@ def keyperson_link_case(*, actor: Any, key_person: KeyPerson, case: Case) -> Key
     return kp
 
 
-def keyperson_open(*, actor: Any, pk: int | str) -> KeyPerson:
+def keyperson_open(*, actor: Actor, pk: int | str) -> KeyPerson:
     """Read one key person and log the view (every view of the registry is recorded)."""
     from luoshi.cases.selectors import access_key_person
 

@@ -13,7 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.types import Actor, signed_in
 from luoshi.cases import sla, standards, workflow
+from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import (
     CardLevel,
     Case,
@@ -48,7 +50,7 @@ from luoshi.cases.services._common import (
 from luoshi.cases.services.evidence import Evidence, attach, check_evidence, claim, photos_before
 from luoshi.cases.workflow import Action, Where
 from luoshi.core import bounds, workdays
-from luoshi.core.errors import Conflict, NotFound, ValidationFailed
+from luoshi.core.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from luoshi.org.models import Unit
 from luoshi.org.scope import scope_for
 
@@ -56,14 +58,14 @@ from luoshi.org.scope import scope_for
 
 
 @transaction.atomic
-def case_accept(*, actor: Any, case: Case, version: int | None = None, comment: str = "") -> Case:
+def case_accept(*, actor: Actor, case: Case, version: int | None = None, comment: str = "") -> Case:
     step = _Step(actor=actor, case=case, action=Action.ACCEPT, version=version, comment=comment)
     step.case.accepted_at = step.now
     return step.finish(is_public=True)
 
 
 @transaction.atomic
-def case_decline(*, actor: Any, case: Case, comment: str, version: int | None = None) -> Case:
+def case_decline(*, actor: Actor, case: Case, comment: str, version: int | None = None) -> Case:
     """不予受理: closed as not accepted, with the reason shown to the resident."""
     step = _Step(actor=actor, case=case, action=Action.DECLINE, version=version, comment=comment)
     c = step.case
@@ -76,7 +78,7 @@ def case_decline(*, actor: Any, case: Case, comment: str, version: int | None = 
 
 
 @transaction.atomic
-def case_refer_up(*, actor: Any, case: Case, comment: str, version: int | None = None) -> Case:
+def case_refer_up(*, actor: Actor, case: Case, comment: str, version: int | None = None) -> Case:
     """上报上级: the case goes to the command unit one level up."""
     step = _Step(actor=actor, case=case, action=Action.REFER_UP, version=version, comment=comment)
     c = step.case
@@ -96,17 +98,17 @@ def case_refer_up(*, actor: Any, case: Case, comment: str, version: int | None =
 
 
 @transaction.atomic
-def case_merge(*, actor: Any, case: Case, original: Case, comment: str = "", version: int | None = None) -> Case:
+def case_merge(*, actor: Actor, case: Case, original: Case, comment: str = "", version: int | None = None) -> Case:
     """Mark ``case`` a duplicate of ``original``; from then on it follows the original."""
     step = _Step(actor=actor, case=case, action=Action.MERGE, version=version, comment=comment)
     c = step.case
     if original.pk == c.pk:
-        raise ValidationFailed(_("A case cannot be a duplicate of itself."), code="merge_self")
+        raise ValidationFailed(_("A case cannot be a duplicate of itself."), code=CaseErrorCode.MERGE_SELF)
     original = Case.objects.select_related("owner_unit", "handling_unit", "unit").get(pk=original.pk)
     if original.status == Status.MERGED:
         raise ValidationFailed(
             _("%(no)s is itself a duplicate; name the original case instead.") % {"no": original.tracking_no},
-            code="merge_chain",
+            code=CaseErrorCode.MERGE_CHAIN,
         )
     if not actor_roles(actor, original).get(Where.ANY):
         raise NotFound()
@@ -130,20 +132,20 @@ def case_merge(*, actor: Any, case: Case, original: Case, comment: str = "", ver
     return finished
 
 
-def _scoped_unit(actor: Any, unit: Unit, *, within: Unit | None = None) -> Unit:
+def _scoped_unit(actor: Actor, unit: Unit, *, within: Unit | None = None) -> Unit:
     scope = scope_for(actor)
     if not scope.covers(unit) or not unit.is_active:
         raise NotFound(_("The unit does not exist or is outside your scope."))
     if within is not None and not unit.is_descendant_of(within):
         raise ValidationFailed(
             _("%(unit)s is not under %(owner)s.") % {"unit": unit.name, "owner": within.name},
-            code="unit_outside",
+            code=CaseErrorCode.UNIT_OUTSIDE,
             details={"handling_unit": [_("Choose a unit under the command unit.")]},
         )
     return unit
 
 
-def _set_co_units(actor: Any, case: Case, units: Iterable[Unit], now: dt.datetime) -> list[Unit]:
+def _set_co_units(actor: Actor, case: Case, units: Iterable[Unit], now: dt.datetime) -> list[Unit]:
     added = []
     existing = set(CaseCoUnit.objects.filter(case=case).values_list("unit_id", flat=True))
     for unit in units:
@@ -159,7 +161,7 @@ def _set_co_units(actor: Any, case: Case, units: Iterable[Unit], now: dt.datetim
 @transaction.atomic
 def case_dispatch(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     handling_unit: Unit | None = None,
     co_units: Sequence[Unit] = (),
@@ -174,7 +176,7 @@ def case_dispatch(
     if handling_unit is None:
         raise ValidationFailed(
             _("Choose the unit that will handle the case."),
-            code="handler_required",
+            code=CaseErrorCode.UNIT_REQUIRED,
             details={"handling_unit": [_("This field is required.")]},
         )
     c.handling_unit = _scoped_unit(actor, handling_unit, within=c.owner_unit)
@@ -193,7 +195,7 @@ def case_dispatch(
 
 
 @transaction.atomic
-def case_reassign(*, actor: Any, case: Case, handling_unit: Unit, comment: str, version: int | None = None) -> Case:
+def case_reassign(*, actor: Actor, case: Case, handling_unit: Unit, comment: str, version: int | None = None) -> Case:
     step = _Step(actor=actor, case=case, action=Action.REASSIGN, version=version, comment=comment)
     c = step.case
     c.handling_unit = _scoped_unit(actor, handling_unit, within=c.owner_unit)
@@ -213,11 +215,11 @@ def case_reassign(*, actor: Any, case: Case, handling_unit: Unit, comment: str, 
 
 @transaction.atomic
 def case_add_co_units(
-    *, actor: Any, case: Case, units: Sequence[Unit], comment: str = "", version: int | None = None
+    *, actor: Actor, case: Case, units: Sequence[Unit], comment: str = "", version: int | None = None
 ) -> Case:
     step = _Step(actor=actor, case=case, action=Action.ADD_CO_UNIT, version=version, comment=comment)
     if not units:
-        raise ValidationFailed(_("Choose at least one unit."), code="units_required")
+        raise ValidationFailed(_("Choose at least one unit."), code=CaseErrorCode.UNIT_REQUIRED)
     added = _set_co_units(actor, step.case, units, step.now)
     finished = step.finish(unit_name="、".join(u.name for u in added), data={"co_units": [u.name for u in added]})
     for unit in added:
@@ -235,7 +237,7 @@ def case_add_co_units(
 
 
 @transaction.atomic
-def case_return(*, actor: Any, case: Case, comment: str, version: int | None = None) -> Case:
+def case_return(*, actor: Actor, case: Case, comment: str, version: int | None = None) -> Case:
     """退回: the handling unit says the case is not theirs; the command unit dispatches again."""
     step = _Step(actor=actor, case=case, action=Action.RETURN, version=version, comment=comment)
     c = step.case
@@ -254,13 +256,13 @@ def case_return(*, actor: Any, case: Case, comment: str, version: int | None = N
 
 
 @transaction.atomic
-def case_start(*, actor: Any, case: Case, comment: str = "", version: int | None = None) -> Case:
+def case_start(*, actor: Actor, case: Case, comment: str = "", version: int | None = None) -> Case:
     step = _Step(actor=actor, case=case, action=Action.START, version=version, comment=comment)
     return step.finish(is_public=True, unit_name=step.case.handling_unit.name if step.case.handling_unit else "")
 
 
 @transaction.atomic
-def case_co_reply(*, actor: Any, case: Case, comment: str, version: int | None = None) -> Case:
+def case_co_reply(*, actor: Actor, case: Case, comment: str, version: int | None = None) -> Case:
     step = _Step(actor=actor, case=case, action=Action.CO_REPLY, version=version, comment=comment)
     scope = scope_for(actor)
     links = [
@@ -276,7 +278,7 @@ def case_co_reply(*, actor: Any, case: Case, comment: str, version: int | None =
 @transaction.atomic
 def case_reply(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     comment: str,
     resolved: bool = True,
@@ -310,7 +312,7 @@ def case_reply(
 
 @transaction.atomic
 def case_request_extension(
-    *, actor: Any, case: Case, days: int, comment: str, version: int | None = None
+    *, actor: Actor, case: Case, days: int, comment: str, version: int | None = None
 ) -> ExtensionRequest:
     step = _Step(actor=actor, case=case, action=Action.REQUEST_EXTENSION, version=version, comment=comment)
     c = step.case
@@ -318,11 +320,11 @@ def case_request_extension(
     if not 1 <= days <= max_days:
         raise ValidationFailed(
             _("Ask for 1 to %(max)d working days.") % {"max": max_days},
-            code="bad_days",
+            code=CaseErrorCode.BAD_DAYS,
             details={"days": [_("Out of range.")]},
         )
     request = ExtensionRequest.objects.create(
-        case=c, stage=c.stage, days=days, reason=step.comment, requested_by=actor, requested_at=step.now
+        case=c, stage=c.stage, days=days, reason=step.comment, requested_by=signed_in(actor), requested_at=step.now
     )
     step.finish(data={"days": days})
     _notify(
@@ -338,7 +340,7 @@ def case_request_extension(
 @transaction.atomic
 def case_decide_extension(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     approve: bool,
     days: int | None = None,
@@ -349,12 +351,14 @@ def case_decide_extension(
     c = step.case
     request = ExtensionRequest.objects.select_for_update().filter(case=c, status=ExtensionStatus.PENDING).first()
     if request is None:
-        raise Conflict(_("There is no extension request waiting."), code="no_extension")
+        raise Conflict(_("There is no extension request waiting."), code=CaseErrorCode.NO_EXTENSION_PENDING)
     granted = 0
     if approve:
         granted = request.days if days is None else days
         if not 1 <= granted <= request.days:
-            raise ValidationFailed(_("Approve between 1 and %(max)d days.") % {"max": request.days}, code="bad_days")
+            raise ValidationFailed(
+                _("Approve between 1 and %(max)d days.") % {"max": request.days}, code=CaseErrorCode.BAD_DAYS
+            )
         c.extension_days += granted
         assert c.stage_started_at is not None
         deadline = sla.deadline(c.stage_started_at, c.stage_limit_days, c.extension_days, workdays.calendar())
@@ -362,7 +366,7 @@ def case_decide_extension(
         c.sla_notice = 0 if step.now < deadline.warn_at else (1 if step.now < deadline.due_at else 2)
     request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
     request.approved_days = granted
-    request.decided_by = actor
+    request.decided_by = signed_in(actor)
     request.decided_at = step.now
     request.opinion = step.comment
     request.save()
@@ -383,7 +387,7 @@ def case_decide_extension(
 
 @transaction.atomic
 def case_verify(
-    *, actor: Any, case: Case, comment: str = "", version: int | None = None, files: Sequence[Evidence] = ()
+    *, actor: Actor, case: Case, comment: str = "", version: int | None = None, files: Sequence[Evidence] = ()
 ) -> Case:
     """核查: someone other than the person who replied confirms the result (with photos of the check
     if taken); the case closes."""
@@ -405,7 +409,7 @@ def case_verify(
     return finished
 
 
-def _close_duplicates(actor: Any, original: Case, now: dt.datetime) -> None:
+def _close_duplicates(actor: Actor, original: Case, now: dt.datetime) -> None:
     """Duplicates follow the original: record the closing on their timelines too."""
     events = [
         CaseEvent(
@@ -426,7 +430,7 @@ def _close_duplicates(actor: Any, original: Case, now: dt.datetime) -> None:
 
 @transaction.atomic
 def case_send_back(
-    *, actor: Any, case: Case, comment: str, version: int | None = None, files: Sequence[Evidence] = ()
+    *, actor: Actor, case: Case, comment: str, version: int | None = None, files: Sequence[Evidence] = ()
 ) -> Case:
     """回退: the result is not good enough (photos show why); the handling unit works on it again
     with a fresh clock."""
@@ -448,7 +452,7 @@ def case_send_back(
 @transaction.atomic
 def case_handle_on_spot(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     comment: str,
     after: Sequence[Evidence],
@@ -468,10 +472,10 @@ def case_handle_on_spot(
     c = step.case
     if not after:
         message = _("Add at least one photo of the result (处置后照片).")
-        raise ValidationFailed(message, code="after_photo_required", details={"after": [message]})
+        raise ValidationFailed(message, code=CaseErrorCode.AFTER_PHOTO_REQUIRED, details={"after": [message]})
     if not before and not photos_before(c):
         message = _("Add at least one photo of the scene before handling (处置前照片).")
-        raise ValidationFailed(message, code="before_photo_required", details={"before": [message]})
+        raise ValidationFailed(message, code=CaseErrorCode.BEFORE_PHOTO_REQUIRED, details={"before": [message]})
     c.handling_unit = c.unit
     c.accepted_at = c.dispatched_at = c.replied_at = c.closed_at = step.now
     c.public_reply = step.comment
@@ -494,7 +498,7 @@ def case_handle_on_spot(
 
 
 @transaction.atomic
-def case_close_unresolved(*, actor: Any, case: Case, comment: str, version: int | None = None) -> Case:
+def case_close_unresolved(*, actor: Actor, case: Case, comment: str, version: int | None = None) -> Case:
     """Closed but not resolved, with the honest reason shown to the resident."""
     step = _Step(actor=actor, case=case, action=Action.CLOSE_UNRESOLVED, version=version, comment=comment)
     c = step.case
@@ -512,7 +516,7 @@ def case_close_unresolved(*, actor: Any, case: Case, comment: str, version: int 
 @transaction.atomic
 def case_rate(
     *,
-    actor: Any,
+    actor: Actor | None,
     case: Case,
     rating: str,
     comment: str = "",
@@ -523,7 +527,7 @@ def case_rate(
     if rating not in (Rating.SATISFIED, Rating.BASIC, Rating.UNSATISFIED):
         raise ValidationFailed(
             _("Choose satisfied, basically satisfied or unsatisfied."),
-            code="bad_rating",
+            code=CaseErrorCode.BAD_RATING,
             details={"rating": [_("This field is required.")]},
         )
     roles: dict[Where, frozenset[str]] | None = None
@@ -556,7 +560,7 @@ def case_rate(
     return finished
 
 
-def _reopen_locked(*, actor: Any, case: Case, comment: str) -> Case:
+def _reopen_locked(*, actor: Actor | None, case: Case, comment: str) -> Case:
     step = _Step(
         actor=actor,
         case=case,
@@ -580,22 +584,22 @@ def _do_reopen(step: _Step) -> Case:
 
 
 @transaction.atomic
-def case_reopen(*, actor: Any, case: Case, comment: str, version: int | None = None) -> Case:
+def case_reopen(*, actor: Actor, case: Case, comment: str, version: int | None = None) -> Case:
     step = _Step(actor=actor, case=case, action=Action.REOPEN, version=version, comment=comment)
     return _do_reopen(step)
 
 
 @transaction.atomic
 def case_return_visit(
-    *, actor: Any, case: Case, comment: str, method: str = "phone", rating: str = "", version: int | None = None
+    *, actor: Actor, case: Case, comment: str, method: str = "phone", rating: str = "", version: int | None = None
 ) -> ReturnVisit:
     """回访: staff call or visit the resident after closing."""
     step = _Step(actor=actor, case=case, action=Action.RETURN_VISIT, version=version, comment=comment)
     c = step.case
     if rating and rating not in Rating.values:
-        raise ValidationFailed(_("Unknown rating."), code="bad_rating")
+        raise ValidationFailed(_("Unknown rating."), code=CaseErrorCode.BAD_RATING)
     visit = ReturnVisit.objects.create(
-        case=c, method=method, rating=rating, notes=step.comment, visited_by=actor, visited_at=step.now
+        case=c, method=method, rating=rating, notes=step.comment, visited_by=signed_in(actor), visited_at=step.now
     )
     c.needs_return_visit = False
     if rating:
@@ -614,11 +618,11 @@ def case_return_visit(
 
 @transaction.atomic
 def case_supervise(
-    *, actor: Any, case: Case, level: str, comment: str = "", version: int | None = None
+    *, actor: Actor, case: Case, level: str, comment: str = "", version: int | None = None
 ) -> SupervisionCard:
     """督办: a card against the handling unit (or the command unit before dispatch), with points."""
     if level not in CardLevel.values:
-        raise ValidationFailed(_("Choose normal, yellow or red."), code="bad_level")
+        raise ValidationFailed(_("Choose normal, yellow or red."), code=CaseErrorCode.BAD_LEVEL)
     step = _Step(actor=actor, case=case, action=Action.SUPERVISE, version=version, comment=comment)
     c = step.case
     unit = c.handling_unit or c.owner_unit
@@ -628,7 +632,7 @@ def case_supervise(
         unit=unit,
         points=card_points().get(level, 0),
         comment=step.comment,
-        issued_by=actor,
+        issued_by=signed_in(actor),
         issued_at=step.now,
     )
     c.urgent = c.urgent or level != CardLevel.NORMAL
@@ -645,7 +649,7 @@ def case_supervise(
 
 
 @transaction.atomic
-def case_note(*, actor: Any, case: Case, comment: str) -> Case:
+def case_note(*, actor: Actor, case: Case, comment: str) -> Case:
     step = _Step(actor=actor, case=case, action=Action.NOTE, version=None, comment=comment)
     return step.finish()
 
@@ -653,7 +657,7 @@ def case_note(*, actor: Any, case: Case, comment: str) -> Case:
 @transaction.atomic
 def case_mediate(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     held_on: dt.date,
     mediators: str,
@@ -670,7 +674,7 @@ def case_mediate(
     if outcome not in MediationOutcome.values:
         raise ValidationFailed(
             _("Choose the outcome of the session."),
-            code="bad_outcome",
+            code=CaseErrorCode.BAD_OUTCOME,
             details={"outcome": [_("This field is required.")]},
         )
     mediators = _require_text(mediators, str(_("the mediators")))
@@ -678,11 +682,11 @@ def case_mediate(
     if outcome == MediationOutcome.AGREED and not agreement.strip():
         raise ValidationFailed(
             _("Write down the agreement that was reached."),
-            code="agreement_required",
+            code=CaseErrorCode.AGREEMENT_REQUIRED,
             details={"agreement": [_("This field is required.")]},
         )
     if held_on > sla.local_date(step.now):
-        raise ValidationFailed(_("The session date is in the future."), code="future_date")
+        raise ValidationFailed(_("The session date is in the future."), code=CaseErrorCode.FUTURE_DATE)
     session = MediationSession.objects.create(
         case=c,
         held_on=held_on,
@@ -692,7 +696,7 @@ def case_mediate(
         outcome=outcome,
         agreement=agreement.strip(),
         notes=notes.strip(),
-        recorded_by=actor,
+        recorded_by=signed_in(actor),
         recorded_at=step.now,
     )
     c.mediation_result = {
@@ -753,30 +757,32 @@ def _int(value: Any, field: str) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise ValidationFailed(
-            _("Please enter a whole number."), code="invalid", details={field: [_("Please enter a whole number.")]}
+            _("Please enter a whole number."),
+            code=ErrorCode.INVALID,
+            details={field: [_("Please enter a whole number.")]},
         ) from None
 
 
-def _unit_param(actor: Any, value: Any, field: str) -> Unit:
+def _unit_param(actor: Actor, value: Any, field: str) -> Unit:
     if isinstance(value, Unit):
         return value
     try:
         unit = Unit.objects.get(pk=int(value))
     except (Unit.DoesNotExist, TypeError, ValueError):
         raise ValidationFailed(
-            _("Choose a unit."), code="unit_required", details={field: [_("This field is required.")]}
+            _("Choose a unit."), code=CaseErrorCode.UNIT_REQUIRED, details={field: [_("This field is required.")]}
         ) from None
     return unit
 
 
-def _original_param(actor: Any, value: Any) -> Case:
+def _original_param(actor: Actor, value: Any) -> Case:
     if isinstance(value, Case):
         return value
     text = str(value or "").strip()
     if not text:
         raise ValidationFailed(
             _("Name the original case (its tracking number)."),
-            code="original_required",
+            code=CaseErrorCode.ORIGINAL_REQUIRED,
             details={"original": [_("This field is required.")]},
         )
     scope = scope_for(actor)
@@ -786,24 +792,26 @@ def _original_param(actor: Any, value: Any) -> Case:
     )
     if found is None or (not scope.covers(found.unit) and not scope.covers(found.owner_unit)):
         raise ValidationFailed(
-            _("No case %(no)s in your scope.") % {"no": text}, code="original_unknown", details={"original": [text]}
+            _("No case %(no)s in your scope.") % {"no": text},
+            code=CaseErrorCode.ORIGINAL_UNKNOWN,
+            details={"original": [text]},
         )
     return found
 
 
-def _files(actor: Any, params: dict[str, Any], uploaded: str = "files", tokens: str = "attachments") -> list[Any]:
+def _files(actor: Actor, params: dict[str, Any], uploaded: str = "files", tokens: str = "attachments") -> list[Any]:
     """A step's evidence: files sent with it (a page) and tokens of files uploaded before (the API)."""
     return [*(params.get(uploaded) or []), *claim(actor, params.get(tokens) or [], field=tokens)]
 
 
-def case_act(*, actor: Any, case: Case, action: str, version: int | None = None, **params: Any) -> Any:
+def case_act(*, actor: Actor, case: Case, action: str, version: int | None = None, **params: Any) -> Any:
     """Run workflow ``action`` with its parameters (as sent by a page or the API)."""
     comment = str(params.get("comment") or "")
     errors: dict[str, list[str]] = {}
     for name in ("comment", "mediators", "parties", "agreement", "place"):
         bounds.check(errors, name, str(params.get(name) or ""), max_length=bounds.TEXT_MAX)
     if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], code="invalid_text", details=errors)
+        raise ValidationFailed(next(iter(errors.values()))[0], code=ErrorCode.INVALID, details=errors)
     common: dict[str, Any] = {"actor": actor, "case": case, "version": version}
     if action == Action.ACCEPT:
         return case_accept(**common, comment=comment)
@@ -884,7 +892,9 @@ def case_act(*, actor: Any, case: Case, action: str, version: int | None = None,
                 held_on = None
         if not isinstance(held_on, dt.date):
             raise ValidationFailed(
-                _("Enter the date of the session."), code="invalid", details={"held_on": [_("Enter a valid date.")]}
+                _("Enter the date of the session."),
+                code=ErrorCode.INVALID,
+                details={"held_on": [_("Enter a valid date.")]},
             )
         return case_mediate(
             **common,
@@ -899,4 +909,4 @@ def case_act(*, actor: Any, case: Case, action: str, version: int | None = None,
     if action == Action.NOTE:
         return case_note(actor=actor, case=case, comment=comment)
     workflow.require(case.status, action, {})  # raises the right error for unknown actions
-    raise ValidationFailed(_("Unknown action: %(action)s") % {"action": action}, code="unknown_action")
+    raise ValidationFailed(_("Unknown action: %(action)s") % {"action": action}, code=CaseErrorCode.UNKNOWN_ACTION)

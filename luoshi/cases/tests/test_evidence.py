@@ -168,9 +168,9 @@ def test_closing_on_the_spot_needs_photos_before_and_after(w, before, after, cod
         ("01006", "community", 200, None),  # 乱堆物堆料: allowed, community staff of the place too
         ("05004", "grid", 409, "not_on_the_spot"),  # 机动车乱停放: goes to the command unit
         ("06001", "grid", 409, "not_on_the_spot"),  # 井盖缺失: needs a repair unit
-        ("05003", "supervisor", 403, "forbidden_action"),  # not a field worker of the place
+        ("05003", "supervisor", 403, "transition_forbidden"),  # not a field worker of the place
         ("05003", "staff", 404, "not_found"),  # a department does not see a case not yet dispatched to it
-        ("05003", "viewer", 403, "forbidden_action"),
+        ("05003", "viewer", 403, "transition_forbidden"),
     ],
 )
 def test_who_may_close_on_the_spot_through_the_api(w, code, who, status, error):

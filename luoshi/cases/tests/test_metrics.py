@@ -311,7 +311,9 @@ def _queries(key: str, subs: list[Subject], param: str = "") -> int:
         ("cases.daily_compliance", "", 4),
     ],
 )
-def test_query_count_does_not_grow_with_the_subjects(world: dict[str, Any], key: str, param: str, most: int) -> None:
+def test_query_count_does_not_grow_with_the_subjects(
+    world: dict[str, Any], steady_caches: None, key: str, param: str, most: int
+) -> None:
     kinds = metrics.get_metric(key).subject_kinds
     every = [s for s in subjects(world).values() if s.kind in kinds]
     metrics.compute(key, every, MARCH, param)  # warm the calendar and category caches
@@ -339,7 +341,7 @@ def _bulk_queries(key: str, subs: list[Subject], param: str = "", limit: int = 3
     ],
 )
 def test_bulk_records_match_each_subjects_records_in_a_fixed_number_of_queries(
-    world: dict[str, Any], key: str, param: str, queries: int
+    world: dict[str, Any], steady_caches: None, key: str, param: str, queries: int
 ) -> None:
     kinds = metrics.get_metric(key).subject_kinds
     every = [s for s in subjects(world).values() if s.kind in kinds]
@@ -355,7 +357,9 @@ def test_bulk_records_match_each_subjects_records_in_a_fixed_number_of_queries(
 
 
 @pytest.mark.django_db
-def test_bulk_daily_records_match_each_subjects_records(world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bulk_daily_records_match_each_subjects_records(
+    world: dict[str, Any], steady_caches: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("luoshi.cases.metrics.timeutil.today", lambda: dt.date(2026, 3, 6))
     user, community = world["user"], world["community"]
     KeyPerson.objects.create(name="某某", unit=community, classification=KeyPersonClass.OTHER, cadre=world["p2"])

@@ -189,10 +189,10 @@ def test_the_handler_who_closed_a_case_cannot_rate_it(w):
     ("who", "status", "code"),
     [
         ("supervisor", 200, None),  # the command unit of the township
-        ("community", 403, "forbidden_action"),  # the community where it happened
-        ("grid", 403, "forbidden_action"),
-        ("staff", 403, "forbidden_action"),  # the unit that did the work
-        ("viewer", 403, "forbidden_action"),
+        ("community", 403, "transition_forbidden"),  # the community where it happened
+        ("grid", 403, "transition_forbidden"),
+        ("staff", 403, "transition_forbidden"),  # the unit that did the work
+        ("viewer", 403, "transition_forbidden"),
     ],
 )
 def test_return_visits_are_the_owning_units(client, w, who, status, code):

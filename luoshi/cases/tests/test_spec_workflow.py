@@ -117,7 +117,7 @@ def test_every_state_action_unit_and_role(state, action):
             else:
                 with pytest.raises(Forbidden) as refused:
                     workflow.require(state, action, roles)
-                assert (refused.value.status, refused.value.code) == (403, "forbidden_action")
+                assert (refused.value.status, refused.value.code) == (403, "transition_forbidden")
     if expected is not None:
         with pytest.raises(Forbidden):
             workflow.require(state, action, {})
@@ -208,7 +208,7 @@ def test_every_refusal_the_api_documents(client, w):
         assert response.json()["message"]
 
     refused(w.outsider, {"action": "note", "comment": "看看"}, 404, "not_found")  # outside scope
-    refused(w.grid, {"action": "reply", "comment": "已处理"}, 403, "forbidden_action")  # not the handler
+    refused(w.grid, {"action": "reply", "comment": "已处理"}, 403, "transition_forbidden")  # not the handler
     refused(w.supervisor, {"action": "verify"}, 409, "wrong_state")  # not replied yet
     refused(w.staff, {"action": "reply", "comment": "  "}, 400, "comment_required")
     refused(w.staff, {"action": "reply", "comment": "已清理", "version": case.version - 1}, 409, "stale")

@@ -466,7 +466,7 @@ def _queries(client, url):
     return len(queries)
 
 
-def test_key_person_list_daily_board_and_stats_do_not_grow_with_rows(client, w):
+def test_key_person_list_daily_board_and_stats_do_not_grow_with_rows(client, w, steady_caches):
     from luoshi.cases import services
 
     c = login(client, w.supervisor)
