@@ -195,9 +195,8 @@ def check_attachment(
     expected = EXTENSION_TYPES.get(suffix)
     if expected is None:  # a type the site added in settings: its content must at least be known
         if found is None:
-            raise _refuse(
-                _("%(name)s: the content of this file is of no known kind.") % {"name": name}, ErrorCode.FILE_CONTENT, field
-            )
+            message = _("%(name)s: the content of this file is of no known kind.") % {"name": name}
+            raise _refuse(message, ErrorCode.FILE_CONTENT, field)
         return found
     if found not in expected:
         raise _refuse(
@@ -419,9 +418,8 @@ def check_image(source: Any, *, max_bytes: int | None = None, field: str = "file
         data = bytes(source.read())
         source.seek(0)
     kind = sniff(data[:16])
-    broken = _refuse(
-        _("%(name)s is not a readable picture (JPEG, PNG, WebP or GIF).") % {"name": name}, ErrorCode.FILE_CONTENT, field
-    )
+    unreadable = _("%(name)s is not a readable picture (JPEG, PNG, WebP or GIF).") % {"name": name}
+    broken = _refuse(unreadable, ErrorCode.FILE_CONTENT, field)
     if kind not in IMAGE_TYPES:
         raise broken
     try:
