@@ -31,8 +31,6 @@ SHAPE_CODES = frozenset(
         "not_a_number",
         "too_deep",
         "bad_parameter",
-        "invalid_page",
-        "invalid_page_size",
         "null_not_allowed",
         "unreadable_body",
     }

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.error_codes import AccountErrorCode
 from luoshi.accounts.models import ApiToken, User, hash_token
 from luoshi.core import audit, prepared
 from luoshi.core.errors import NotFound, ValidationFailed
@@ -30,15 +31,20 @@ def api_token_create(*, user: User, name: str, days: int | None = None) -> tuple
     """Create a token for ``user``; returns the row and the raw token (shown once)."""
     name = name.strip()
     if not name:
-        raise ValidationFailed(_("Give the token a name so you can recognise it later."), code="token_name_required")
+        raise ValidationFailed(
+            _("Give the token a name so you can recognise it later."), code=AccountErrorCode.TOKEN_NAME_REQUIRED
+        )
     if len(name) > 80:
-        raise ValidationFailed(_("The token name is too long (80 characters at most)."), code="token_name_too_long")
+        raise ValidationFailed(
+            _("The token name is too long (80 characters at most)."), code=AccountErrorCode.TOKEN_NAME_TOO_LONG
+        )
     if days is not None and not 1 <= days <= 3650:
-        raise ValidationFailed(_("A token can be valid for 1 to 3650 days."), code="token_days_invalid")
+        raise ValidationFailed(_("A token can be valid for 1 to 3650 days."), code=AccountErrorCode.TOKEN_DAYS_INVALID)
     active = ApiToken.objects.filter(user=user, revoked_at__isnull=True).count()
     if active >= MAX_ACTIVE_TOKENS:
         raise ValidationFailed(
-            _("You already have %(n)d active tokens; revoke one first.") % {"n": active}, code="token_limit"
+            _("You already have %(n)d active tokens; revoke one first.") % {"n": active},
+            code=AccountErrorCode.TOKEN_LIMIT,
         )
     raw, prefix = ApiToken.generate()
     token = ApiToken.objects.create(
@@ -167,14 +173,16 @@ def user_create_admin(*, username: str, password: str, full_name: str = "", emai
     """Create a superuser who also holds the administrator role at every root unit."""
     username = username.strip()
     if not username:
-        raise ValidationFailed(_("A user name is required."), code="username_required")
+        raise ValidationFailed(_("A user name is required."), code=AccountErrorCode.USERNAME_REQUIRED)
     if User.objects.filter(username=username).exists():
-        raise ValidationFailed(_("The user name %(name)s is taken.") % {"name": username}, code="username_taken")
+        raise ValidationFailed(
+            _("The user name %(name)s is taken.") % {"name": username}, code=AccountErrorCode.USERNAME_TAKEN
+        )
     user = User(username=username, full_name=full_name, email=email, is_staff=True, is_superuser=True)
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise ValidationFailed(" ".join(exc.messages), code="weak_password") from exc
+        raise ValidationFailed(" ".join(exc.messages), code=AccountErrorCode.WEAK_PASSWORD) from exc
     user.set_password(password)
     user.save()
     audit.record(actor=None, obj=user, verb="create", comment="createadmin")

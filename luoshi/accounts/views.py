@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.accounts import services
 from luoshi.accounts.models import ApiToken
+from luoshi.accounts.types import signed_in
 from luoshi.core.errors import ValidationFailed
 from luoshi.org.scope import scope_for
 from luoshi.org.selectors import person_for_user
@@ -51,7 +52,7 @@ class TokenForm(forms.Form):
 def profile(request: HttpRequest) -> HttpResponse:
     from luoshi.org.models import RoleGrant
 
-    user: Any = request.user
+    user = signed_in(request.user)
     grants = RoleGrant.objects.filter(user=user).select_related("unit").order_by("unit__path")
     return render(
         request,
@@ -64,7 +65,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_POST
 def text_size(request: HttpRequest) -> HttpResponse:
     """Switch 大字模式 on (large_text=1) or off (anything else) and go back to the page the person was on."""
-    user: Any = request.user
+    user = signed_in(request.user)
     services.user_set_large_text(user=user, enabled=request.POST.get("large_text") == "1")
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
@@ -81,7 +82,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _token, new_token = services.api_token_create(
-                user=request.user,  # type: ignore[arg-type]
+                user=signed_in(request.user),
                 name=form.cleaned_data["name"],
                 days=form.cleaned_data["days"],
             )
@@ -89,7 +90,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc.message))
         else:
             form = TokenForm()
-    owner: Any = request.user
+    owner = signed_in(request.user)
     rows = ApiToken.objects.filter(user=owner).order_by("-created_at")[:100]
     return render(request, "accounts/tokens.html", {"form": form, "tokens": rows, "new_token": new_token})
 
@@ -97,6 +98,6 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    services.api_token_revoke(user=request.user, token_id=pk)  # type: ignore[arg-type]
+    services.api_token_revoke(user=signed_in(request.user), token_id=pk)
     messages.success(request, _("The token was revoked; programs using it can no longer connect."))
     return redirect("accounts:tokens")

@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from luoshi.core.errors import ValidationFailed
+from luoshi.core.errors import ErrorCode, ValidationFailed
 
 MAX_PAGE_SIZE = 500
 
@@ -14,11 +14,11 @@ MAX_PAGE_SIZE = 500
 def paginate(queryset: QuerySet[Any], page: int, page_size: int) -> dict[str, Any]:
     """A page of ``queryset``: one COUNT and one SELECT, whatever the page size."""
     if page < 1:
-        raise ValidationFailed(_("page must be 1 or more."), code="invalid_page")
+        message = _("page must be 1 or more.")
+        raise ValidationFailed(message, code=ErrorCode.BAD_PARAMETER, details={"page": [message]})
     if not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise ValidationFailed(
-            _("page_size must be between 1 and %(max)d.") % {"max": MAX_PAGE_SIZE}, code="invalid_page_size"
-        )
+        message = _("page_size must be between 1 and %(max)d.") % {"max": MAX_PAGE_SIZE}
+        raise ValidationFailed(message, code=ErrorCode.BAD_PARAMETER, details={"page_size": [message]})
     count = queryset.count()
     start = (page - 1) * page_size
     results = list(queryset[start : start + page_size]) if start < count else []

@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from luoshi.accounts.types import signed_in
 from luoshi.org.scope import scope_for
 from luoshi.org.selectors import person_for_user
 
@@ -38,7 +39,7 @@ class MeOut(Schema):
 def me(request: HttpRequest) -> dict[str, Any]:
     from luoshi.org.models import Role, RoleGrant
 
-    user: Any = request.user
+    user = signed_in(request.user)
     grants = RoleGrant.objects.filter(user=user).select_related("unit").order_by("unit__path", "role")
     person = person_for_user(user)
     scope_for(user)

@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from luoshi.accounts.types import Actor
 from luoshi.assessment import permissions, selectors
 from luoshi.assessment.models import Result, Run, SubjectType
 from luoshi.core.panels import Panel, PanelFigure, PanelRow, register_panel
@@ -34,7 +35,7 @@ UNITS_FIRST = Case(
 )
 
 
-def latest_published_run(user: Any) -> Run | None:
+def latest_published_run(user: Actor) -> Run | None:
     return (
         selectors.run_list(user)
         .filter(state__in=PUBLISHED)
@@ -61,7 +62,7 @@ def _row(r: Result) -> PanelRow:
     return PanelRow(cells, url=_breakdown(r))
 
 
-def assessment_panel(user: Any, today: dt.date) -> Panel | None:
+def assessment_panel(user: Actor, today: dt.date) -> Panel | None:
     run = latest_published_run(user)
     if run is None:
         return None

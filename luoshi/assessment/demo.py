@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 
 from luoshi.accounts.models import User
+from luoshi.accounts.types import Actor
 from luoshi.assessment import services
 from luoshi.assessment.models import (
     Item,
@@ -52,7 +53,7 @@ def _has(key: str) -> bool:
     return metric.param is None or bool(list(metric.param.choices()))
 
 
-def _item(actor: Any, section: Any, name: str, points: str, key: str = "", rule: Any = None, param: str = "",
+def _item(actor: Actor, section: Any, name: str, points: str, key: str = "", rule: Any = None, param: str = "",
           description: str = "") -> Item:  # fmt: skip
     return services.item_save(
         actor=actor, section=section, name=name, kind=ItemKind.AUTO if key else ItemKind.MANUAL, points=points,

@@ -19,10 +19,9 @@ table they are shown. The role table in tests/test_permissions.py states both, r
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from luoshi.accounts.types import Actor
 from luoshi.assessment.models import Result, Run, RunState, Scheme, SubjectType
 from luoshi.assessment.workflow import RunRole
 from luoshi.org.models import Role, Unit
@@ -50,33 +49,33 @@ def register_rules() -> None:
     register(EDIT, Rule(ORGANISERS, _owner, view_action=VIEW))
 
 
-def may_open(user: Any) -> bool:
+def may_open(user: Actor) -> bool:
     """The menu entry (no query: nav runs on every page)."""
     scope = scope_for(user)
     return scope.is_all or bool(scope.roles & READERS)
 
 
-def can_create_scheme(user: Any) -> bool:
+def can_create_scheme(user: Actor) -> bool:
     scope = scope_for(user)
     return scope.is_all or bool(scope.roles & ORGANISERS)
 
 
-def organiser_units_q(user: Any, field: str = "") -> Q:
+def organiser_units_q(user: Actor, field: str = "") -> Q:
     return scope_for(user).unit_q(field, ORGANISERS)
 
 
-def schemes_visible_to(user: Any) -> QuerySet[Scheme]:
+def schemes_visible_to(user: Actor) -> QuerySet[Scheme]:
     scope = scope_for(user)
     if scope.is_empty:
         return Scheme.objects.none()
     return Scheme.objects.filter(scope.unit_q("owner"))
 
 
-def _own_result_q(user: Any) -> Q:
+def _own_result_q(user: Actor) -> Q:
     return Q(person__user_id=user.pk) if getattr(user, "pk", None) else Q(pk__in=[])
 
 
-def runs_visible_to(user: Any) -> QuerySet[Run]:
+def runs_visible_to(user: Actor) -> QuerySet[Run]:
     """Runs of schemes the user's scope covers, and published runs that score something in it (or them)."""
     scope = scope_for(user)
     if scope.is_all:
@@ -95,11 +94,11 @@ def runs_visible_to(user: Any) -> QuerySet[Run]:
     return Run.objects.filter(owned | (Q(state__in=PUBLIC_STATES) & subject_side))
 
 
-def sees_whole_run(user: Any, run: Run) -> bool:
+def sees_whole_run(user: Actor, run: Run) -> bool:
     return scope_for(user).covers(run.scheme.owner)
 
 
-def results_visible_to(user: Any, run: Run) -> QuerySet[Result]:
+def results_visible_to(user: Actor, run: Run) -> QuerySet[Result]:
     """The run's current results the user may read (all of them for readers over the organising unit)."""
     base = Result.objects.filter(run=run, is_current=True)
     if sees_whole_run(user, run):
@@ -111,7 +110,7 @@ def results_visible_to(user: Any, run: Run) -> QuerySet[Result]:
     return base.filter(q)
 
 
-def ranking_visible_to(user: Any, run: Run) -> QuerySet[Result]:
+def ranking_visible_to(user: Actor, run: Run) -> QuerySet[Result]:
     """The run's current results in the table the user is shown: the whole ranking for readers over the
     organising unit, and, once published, for anyone with a result of the run in their scope (or their own)."""
     base = Result.objects.filter(run=run, is_current=True)
@@ -122,7 +121,7 @@ def ranking_visible_to(user: Any, run: Run) -> QuerySet[Result]:
     return results_visible_to(user, run)
 
 
-def run_roles(user: Any, run: Run) -> frozenset[str]:
+def run_roles(user: Actor, run: Run) -> frozenset[str]:
     roles: set[str] = set()
     scope = scope_for(user)
     if scope.roles_at(run.scheme.owner) & ORGANISERS:
@@ -130,7 +129,7 @@ def run_roles(user: Any, run: Run) -> frozenset[str]:
     return frozenset(roles)
 
 
-def result_roles(user: Any, run: Run, result: Result) -> frozenset[str]:
+def result_roles(user: Actor, run: Run, result: Result) -> frozenset[str]:
     """The user's roles towards one result: organiser of the run, and ``subject`` if they may appeal it."""
     roles = set(run_roles(user, run))
     scope = scope_for(user)

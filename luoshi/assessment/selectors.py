@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from luoshi.accounts.types import Actor
 from luoshi.assessment import engine, permissions
 from luoshi.assessment.engine import ItemDef, SectionDef, Structure
 from luoshi.assessment.models import (
@@ -29,25 +30,25 @@ SNAPSHOT_STATES = (RunState.FROZEN, RunState.PUBLISHED, RunState.ARCHIVED)
 SORTS = ("rank", "-rank", "name", "-name", "total", "-total", "bonus", "deduction")
 
 
-def scheme_list(user: Any) -> QuerySet[Scheme]:
+def scheme_list(user: Actor) -> QuerySet[Scheme]:
     return permissions.schemes_visible_to(user).select_related("owner").order_by("-created_at", "id")
 
 
-def access_scheme(user: Any, pk: int) -> Scheme:
+def access_scheme(user: Actor, pk: int) -> Scheme:
     scheme = permissions.schemes_visible_to(user).select_related("owner").filter(pk=pk).first()
     if scheme is None:
         raise NotFound()
     return scheme
 
 
-def run_list(user: Any, scheme: Scheme | None = None) -> QuerySet[Run]:
+def run_list(user: Actor, scheme: Scheme | None = None) -> QuerySet[Run]:
     runs = permissions.runs_visible_to(user).select_related("scheme__owner", "scheme_version")
     if scheme is not None:
         runs = runs.filter(scheme=scheme)
     return runs.order_by("-period_key", "-id")
 
 
-def access_run(user: Any, pk: int) -> Run:
+def access_run(user: Actor, pk: int) -> Run:
     run = permissions.runs_visible_to(user).select_related("scheme__owner", "scheme_version").filter(pk=pk).first()
     if run is None:
         raise NotFound()
@@ -59,7 +60,7 @@ def latest_version(scheme: Scheme) -> SchemeVersion | None:
 
 
 def run_results(
-    user: Any, run: Run, *, sort: str = "rank", band: str = "", q: str = ""
+    user: Actor, run: Run, *, sort: str = "rank", band: str = "", q: str = ""
 ) -> QuerySet[Result] | SectionSorted:
     """The run's ranking as the user is shown it (breakdown JSON left out: :func:`permissions.ranking_visible_to`),
     sorted by a column (in the database: a page costs one COUNT and one SELECT) or by a section subtotal (ids
@@ -106,7 +107,7 @@ class SectionSorted:
         return iter(self[:])
 
 
-def openable_subjects(user: Any, run: Run) -> set[int] | None:
+def openable_subjects(user: Actor, run: Run) -> set[int] | None:
     """The subjects whose breakdown the user may open from the table: ``None`` for all of them (readers
     over the organising unit), else the ids of the results in their scope (one small query)."""
     if permissions.sees_whole_run(user, run):
@@ -114,7 +115,7 @@ def openable_subjects(user: Any, run: Run) -> set[int] | None:
     return set(permissions.results_visible_to(user, run).values_list("subject_id", flat=True))
 
 
-def access_result(user: Any, run: Run, subject_id: int) -> Result:
+def access_result(user: Actor, run: Run, subject_id: int) -> Result:
     result = (
         permissions.results_visible_to(user, run).select_related("unit", "person").filter(subject_id=subject_id).first()
     )
@@ -192,7 +193,7 @@ def item_records(run: Run, result: Result, item: ItemDef, *, limit: int = 200) -
     return found, False
 
 
-def trend(user: Any, run: Run, subject_id: int, *, periods: int = 12) -> list[tuple[str, Decimal, int | None]]:
+def trend(user: Actor, run: Run, subject_id: int, *, periods: int = 12) -> list[tuple[str, Decimal, int | None]]:
     """The subject's totals over the scheme's last snapshot runs (period, total, rank), oldest first."""
     visible = permissions.runs_visible_to(user).filter(scheme=run.scheme_id, state__in=SNAPSHOT_STATES)
     rows = (
@@ -215,7 +216,7 @@ def manual_scores(run: Run, subject_id: int) -> dict[int, ManualScore]:
     return scores
 
 
-def appeals_for(user: Any, run: Run, subject_id: int | None = None) -> list[Appeal]:
+def appeals_for(user: Actor, run: Run, subject_id: int | None = None) -> list[Appeal]:
     visible_ids = None
     if not permissions.sees_whole_run(user, run):
         visible_ids = set(permissions.results_visible_to(user, run).values_list("subject_id", flat=True))
@@ -226,7 +227,7 @@ def appeals_for(user: Any, run: Run, subject_id: int | None = None) -> list[Appe
     return found
 
 
-def access_appeal(user: Any, pk: int) -> Appeal:
+def access_appeal(user: Actor, pk: int) -> Appeal:
     """One appeal: seen by whoever sees its run whole (the organisers) or its subject's result; else 404."""
     appeal = Appeal.objects.select_related("run").filter(pk=pk).first()
     if appeal is None:
@@ -239,7 +240,7 @@ def access_appeal(user: Any, pk: int) -> Appeal:
     return appeal
 
 
-def revision_changes(run: Run, user: Any) -> list[dict[str, Any]]:
+def revision_changes(run: Run, user: Actor) -> list[dict[str, Any]]:
     """What the latest revision changed: the subjects it wrote new rows for (an upheld appeal writes the
     appellant's row and those of the subjects whose rank moved), each against its row before."""
     if run.revision < 2:
@@ -263,7 +264,7 @@ def revision_changes(run: Run, user: Any) -> list[dict[str, Any]]:
     return sorted(changes, key=lambda c: c["rank"] or 0)
 
 
-def my_results(user: Any) -> QuerySet[Result]:
+def my_results(user: Actor) -> QuerySet[Result]:
     """The signed-in cadre's own results in runs they may see, newest first."""
     runs = permissions.runs_visible_to(user).filter(state__in=SNAPSHOT_STATES)
     return (

@@ -16,7 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.models import User
+from luoshi.accounts.types import Actor, signed_in
 from luoshi.assessment import engine, rules, workflow
+from luoshi.assessment.error_codes import AssessmentErrorCode
 from luoshi.assessment.models import (
     Appeal,
     AppealState,
@@ -80,7 +83,7 @@ def _decimal(value: Any, field: str, *, minimum: Decimal, maximum: Decimal) -> D
 @transaction.atomic
 def scheme_create(
     *,
-    actor: Any,
+    actor: Actor,
     owner: Unit,
     name: str,
     subject_type: str,
@@ -112,7 +115,7 @@ def scheme_create(
         posts=chosen_posts if subject_type == SubjectType.PERSON else [],
         period_kind=period_kind,
         description=_text(description, "description", max_length=2000, required=False),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=signed_in(actor) if isinstance(actor, User) else None,
     )
     today = timezone.localdate()
     SchemeVersion.objects.create(
@@ -125,15 +128,17 @@ def scheme_create(
     return scheme
 
 
-def _editable(actor: Any, version: SchemeVersion) -> None:
+def _editable(actor: Actor, version: SchemeVersion) -> None:
     require(actor, EDIT, version.scheme)
     if not version.is_draft:
-        raise Conflict(_("A version in force cannot be edited; start a new draft."), code="version_in_force")
+        raise Conflict(
+            _("A version in force cannot be edited; start a new draft."), code=AssessmentErrorCode.VERSION_IN_FORCE
+        )
 
 
 @transaction.atomic
 def version_update(
-    *, actor: Any, version: SchemeVersion, expected: int | None, effective_from: dt.date, note: str, bands: Any
+    *, actor: Actor, version: SchemeVersion, expected: int | None, effective_from: dt.date, note: str, bands: Any
 ) -> SchemeVersion:
     version = lock_checked(SchemeVersion.objects.select_related("scheme__owner"), version.pk, expected)
     _editable(actor, version)
@@ -150,13 +155,13 @@ def version_update(
 
 
 @transaction.atomic
-def version_new_draft(*, actor: Any, scheme: Scheme) -> SchemeVersion:
+def version_new_draft(*, actor: Actor, scheme: Scheme) -> SchemeVersion:
     """A new draft copied from the latest version (sections, items, bands)."""
     require(actor, EDIT, scheme)
     Scheme.objects.select_for_update().filter(pk=scheme.pk).first()
     latest = scheme.versions.order_by("-number").first()
     if latest is not None and latest.is_draft:
-        raise Conflict(_("There is a draft already; edit it."), code="draft_exists")
+        raise Conflict(_("There is a draft already; edit it."), code=AssessmentErrorCode.DRAFT_EXISTS)
     today = timezone.localdate()
     draft = SchemeVersion.objects.create(
         scheme=scheme,
@@ -179,16 +184,19 @@ def version_new_draft(*, actor: Any, scheme: Scheme) -> SchemeVersion:
 
 
 @transaction.atomic
-def version_publish(*, actor: Any, version: SchemeVersion) -> SchemeVersion:
+def version_publish(*, actor: Actor, version: SchemeVersion) -> SchemeVersion:
     """Put a draft in force from its ``effective_from``: from then on its periods are scored by it."""
     version = lock(SchemeVersion.objects.select_related("scheme__owner"), version.pk)
     _editable(actor, version)
     structure = engine.load_structure(version)
     if not structure.items:
-        raise Conflict(_("A scheme version needs at least one item."), code="empty_version")
+        raise Conflict(_("A scheme version needs at least one item."), code=AssessmentErrorCode.EMPTY_VERSION)
     broken = [i.name for i in structure.items if i.kind == ItemKind.AUTO and (i.rule is None or not i.metric_known)]
     if broken:
-        raise Conflict(_("These items cannot be scored: %(names)s") % {"names": "、".join(broken)}, code="broken_items")
+        raise Conflict(
+            _("These items cannot be scored: %(names)s") % {"names": "、".join(broken)},
+            code=AssessmentErrorCode.BROKEN_ITEMS,
+        )
     version.status = VersionStatus.PUBLISHED
     version.published_at = timezone.now()
     version.version += 1
@@ -200,7 +208,7 @@ def version_publish(*, actor: Any, version: SchemeVersion) -> SchemeVersion:
 @transaction.atomic
 def section_save(
     *,
-    actor: Any,
+    actor: Actor,
     version: SchemeVersion,
     section: Section | None = None,
     name: str,
@@ -228,7 +236,7 @@ def section_save(
 
 
 @transaction.atomic
-def section_delete(*, actor: Any, section: Section) -> None:
+def section_delete(*, actor: Actor, section: Section) -> None:
     _editable(actor, section.scheme_version)
     section.delete()
 
@@ -275,7 +283,7 @@ def _check_item(
 @transaction.atomic
 def item_save(
     *,
-    actor: Any,
+    actor: Actor,
     section: Section,
     item: Item | None = None,
     name: str,
@@ -314,7 +322,7 @@ def item_save(
 
 
 @transaction.atomic
-def item_delete(*, actor: Any, item: Item) -> None:
+def item_delete(*, actor: Actor, item: Item) -> None:
     _editable(actor, item.section.scheme_version)
     item.delete()
 
@@ -374,18 +382,21 @@ def _score(run: Run, *, with_records: bool) -> list[engine.Scored]:
 
 
 @transaction.atomic
-def run_compute(*, actor: Any, scheme: Scheme, period_key: str) -> Run:
+def run_compute(*, actor: Actor, scheme: Scheme, period_key: str) -> Run:
     """Score a period with the version in force: a new run under review."""
     require(actor, EDIT, scheme)
     period = parse_period(scheme, period_key)
     version = version_in_force(scheme, period)
     if version is None:
-        raise Conflict(_("No version of this scheme is in force for %(p)s.") % {"p": period.label}, code="no_version")
+        raise Conflict(
+            _("No version of this scheme is in force for %(p)s.") % {"p": period.label},
+            code=AssessmentErrorCode.NO_VERSION,
+        )
     if Run.objects.filter(scheme=scheme, period_key=period.key).exists():
-        raise Conflict(_("This period has a run already."), code="run_exists")
+        raise Conflict(_("This period has a run already."), code=AssessmentErrorCode.RUN_EXISTS)
     started = time.perf_counter()
     run = Run.objects.create(
-        scheme=scheme, scheme_version=version, period_key=period.key, created_by=actor, state=RunState.REVIEW
+        scheme=scheme, scheme_version=version, period_key=period.key, created_by=signed_in(actor), state=RunState.REVIEW
     )
     run.scheme = scheme
     _store(run, _score(run, with_records=False), 1)
@@ -400,11 +411,11 @@ def _lock_run(run: Run, expected: int | None) -> Run:
 
 
 @transaction.atomic
-def run_transition(*, actor: Any, run: Run, action: str, expected: int | None = None, comment: str = "") -> Run:
+def run_transition(*, actor: Actor, run: Run, action: str, expected: int | None = None, comment: str = "") -> Run:
     """Recompute, freeze, reopen, publish or archive a run (see :mod:`luoshi.assessment.workflow`)."""
     run = _lock_run(run, expected)
     if action in (Action.SCORE, Action.APPEAL):
-        raise Conflict(_("Unknown action."), code="unknown_action")
+        raise Conflict(_("Unknown action."), code=AssessmentErrorCode.UNKNOWN_ACTION)
     transition = workflow.require(run.state, action, run_roles(actor, run))
     now = timezone.now()
     if action == Action.RECOMPUTE:
@@ -419,7 +430,7 @@ def run_transition(*, actor: Any, run: Run, action: str, expected: int | None = 
         if pending:
             raise Conflict(
                 _("%(n)s manual scores are still missing; enter them before freezing.") % {"n": pending},
-                code="manual_scores_missing",
+                code=AssessmentErrorCode.MANUAL_SCORES_MISSING,
             )
         _store(run, scored, run.revision)
         run.computed_at = now
@@ -443,7 +454,7 @@ def run_missing_manual(run: Run) -> int:
     return max(0, manual_items * run.subject_count - ManualScore.objects.filter(run=run).count())
 
 
-def _store_files(run: Run, actor: Any, files: Sequence[UploadedFile], **owner: Any) -> list[Evidence]:
+def _store_files(run: Run, actor: Actor, files: Sequence[UploadedFile], **owner: Any) -> list[Evidence]:
     """Keep evidence files for a manual score or an appeal: each checked by core/uploads, at most
     :data:`MAX_FILES` on one score or appeal in all."""
     if not files:
@@ -455,7 +466,7 @@ def _store_files(run: Run, actor: Any, files: Sequence[UploadedFile], **owner: A
         uploads.check_attachment(upload, field="files")
     return [
         Evidence.objects.create(
-            run=run, file=u, name=(u.name or "file")[:200], size=u.size or 0, uploaded_by=actor, **owner
+            run=run, file=u, name=(u.name or "file")[:200], size=u.size or 0, uploaded_by=signed_in(actor), **owner
         )
         for u in files
     ]
@@ -464,7 +475,7 @@ def _store_files(run: Run, actor: Any, files: Sequence[UploadedFile], **owner: A
 @transaction.atomic
 def manual_score_enter(
     *,
-    actor: Any,
+    actor: Actor,
     run: Run,
     item: Item,
     subject_id: int,
@@ -508,7 +519,7 @@ def manual_score_enter(
 
 @transaction.atomic
 def manual_score_add_evidence(
-    *, actor: Any, run: Run, item: Item, subject_id: int, files: Sequence[UploadedFile]
+    *, actor: Actor, run: Run, item: Item, subject_id: int, files: Sequence[UploadedFile]
 ) -> list[Evidence]:
     """More evidence files for a manual score already entered (while the run is under review)."""
     run = _lock_run(run, None)
@@ -567,7 +578,7 @@ def _copy_scores(result: Result, s: engine.Scored, rank: int | None) -> None:
 
 @transaction.atomic
 def appeal_file(
-    *, actor: Any, run: Run, result: Result, item: Item, reason: str, files: Sequence[UploadedFile] = ()
+    *, actor: Actor, run: Run, result: Result, item: Item, reason: str, files: Sequence[UploadedFile] = ()
 ) -> Appeal:
     """A scored unit (or cadre) appeals one item of a published result."""
     run = _lock_run(run, None)
@@ -577,14 +588,16 @@ def appeal_file(
     if item.section.scheme_version_id != run.scheme_version_id:
         raise NotFound()
     if Appeal.objects.filter(run=run, subject_id=result.subject_id, item=item, state=AppealState.FILED).exists():
-        raise Conflict(_("An appeal on this item is waiting for a decision already."), code="appeal_pending")
+        raise Conflict(
+            _("An appeal on this item is waiting for a decision already."), code=AssessmentErrorCode.APPEAL_PENDING
+        )
     appeal = Appeal.objects.create(
         run=run,
         subject_id=result.subject_id,
         unit=result.unit,
         item=item,
         reason=_text(reason, "reason", max_length=2000),
-        filed_by=actor,
+        filed_by=signed_in(actor),
         old_points=Decimal(result.item(item.pk).get("p") or 0),
     )
     _store_files(run, actor, files, appeal=appeal)
@@ -616,7 +629,7 @@ def _publish_correction(run: Run, appeal: Appeal, points: Decimal) -> None:
 
 
 @transaction.atomic
-def appeal_add_evidence(*, actor: Any, appeal: Appeal, files: Sequence[UploadedFile]) -> list[Evidence]:
+def appeal_add_evidence(*, actor: Actor, appeal: Appeal, files: Sequence[UploadedFile]) -> list[Evidence]:
     """More evidence for an appeal still waiting for a decision, by whoever may appeal that result."""
     appeal = lock(Appeal.objects.select_related("run__scheme__owner"), appeal.pk)
     run = appeal.run
@@ -627,10 +640,11 @@ def appeal_add_evidence(*, actor: Any, appeal: Appeal, files: Sequence[UploadedF
     )
     if result is None or RunRole.SUBJECT not in result_roles(actor, run, result):
         raise Forbidden(
-            _("Only the appealing unit or cadre may add evidence to the appeal."), code="transition_forbidden"
+            _("Only the appealing unit or cadre may add evidence to the appeal."),
+            code=AssessmentErrorCode.TRANSITION_FORBIDDEN,
         )
     if appeal.state != AppealState.FILED:
-        raise Conflict(_("This appeal has been decided already."), code="wrong_state")
+        raise Conflict(_("This appeal has been decided already."), code=AssessmentErrorCode.APPEAL_DECIDED)
     if not files:
         raise _invalid("files", _("Choose at least one file."))
     stored = _store_files(run, actor, files, appeal=appeal)
@@ -639,14 +653,14 @@ def appeal_add_evidence(*, actor: Any, appeal: Appeal, files: Sequence[UploadedF
 
 
 @transaction.atomic
-def appeal_decide(*, actor: Any, appeal: Appeal, action: str, reply: str, corrected_points: Any = None) -> Appeal:
+def appeal_decide(*, actor: Actor, appeal: Appeal, action: str, reply: str, corrected_points: Any = None) -> Appeal:
     """Uphold (with the corrected points: a new published revision) or reject an appeal, with a reply."""
     appeal = lock(Appeal.objects.select_related("item", "run"), appeal.pk)
     run = _lock_run(appeal.run, None)
     if RunRole.ORGANISER not in run_roles(actor, run):
-        raise Forbidden(_("Only the organisers decide appeals."), code="transition_forbidden")
+        raise Forbidden(_("Only the organisers decide appeals."), code=AssessmentErrorCode.TRANSITION_FORBIDDEN)
     if run.state != RunState.PUBLISHED:
-        raise Conflict(_("Appeals are decided while the run is published."), code="wrong_state")
+        raise Conflict(_("Appeals are decided while the run is published."), code=AssessmentErrorCode.WRONG_STATE)
     target = workflow.require_appeal(appeal.state, action)
     appeal.reply = _text(reply, "reply", max_length=2000)
     if action == AppealAction.UPHOLD:
@@ -661,7 +675,7 @@ def appeal_decide(*, actor: Any, appeal: Appeal, action: str, reply: str, correc
         appeal.corrected_points = points
         appeal.revision = run.revision
     appeal.state = target
-    appeal.reviewer = actor
+    appeal.reviewer = signed_in(actor)
     appeal.decided_at = timezone.now()
     appeal.save()
     audit.record(actor=actor, obj=run, verb=f"assessment.{action}", comment=appeal.reply[:500])

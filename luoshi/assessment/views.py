@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from luoshi.accounts.types import Actor
 from luoshi.assessment import engine, excel, forms, permissions, rules, selectors, services, workflow
 from luoshi.assessment.models import (
     AppealState,
@@ -88,7 +89,7 @@ def scheme_create(request: HttpRequest) -> HttpResponse:
     return render(request, "assessment/scheme_form.html", {"form": form})
 
 
-def _version_or_404(user: Any, pk: int) -> SchemeVersion:
+def _version_or_404(user: Actor, pk: int) -> SchemeVersion:
     version = SchemeVersion.objects.select_related("scheme__owner").filter(pk=pk).first()
     if version is None:
         raise NotFound()
@@ -232,7 +233,7 @@ def _rule_label(rule: Any) -> str:
     return f"{_(rules.RULE_LABELS[parsed.kind])} {parsed.describe()}"
 
 
-def _section_or_404(user: Any, section_id: int) -> Section:
+def _section_or_404(user: Actor, section_id: int) -> Section:
     section = Section.objects.select_related("scheme_version__scheme__owner").filter(pk=section_id).first()
     if section is None:
         raise NotFound()
@@ -341,7 +342,7 @@ def run_compute(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assessment:run", run.pk)
 
 
-def _actions(user: Any, run: Run) -> list[dict[str, Any]]:
+def _actions(user: Actor, run: Run) -> list[dict[str, Any]]:
     """The run actions this user is offered: exactly those the service would accept now."""
     offered = []
     missing = services.run_missing_manual(run) if run.state == RunState.REVIEW else 0

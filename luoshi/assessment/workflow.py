@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.assessment.error_codes import AssessmentErrorCode
 from luoshi.assessment.models import AppealState, RunState
 from luoshi.core.errors import Conflict, Forbidden
 
@@ -109,20 +110,22 @@ def allowed_actions(state: str, roles: Iterable[str]) -> list[str]:
 def require(state: str, action: str, roles: Iterable[str]) -> Transition:
     """The transition, or :class:`Conflict` (wrong state, 409) / :class:`Forbidden` (403)."""
     if action not in ACTIONS:
-        raise Conflict(_("Unknown action."), code="unknown_action")
+        raise Conflict(_("Unknown action."), code=AssessmentErrorCode.UNKNOWN_ACTION)
     transition = TABLE.get((state, action))
     if transition is None:
         raise Conflict(
             _("This is not possible while the run is %(state)s.") % {"state": RunState(state).label},
-            code="wrong_state",
+            code=AssessmentErrorCode.WRONG_STATE,
         )
     if not transition.roles & frozenset(roles):
-        raise Forbidden(_("Your role does not allow this on this assessment run."), code="transition_forbidden")
+        raise Forbidden(
+            _("Your role does not allow this on this assessment run."), code=AssessmentErrorCode.TRANSITION_FORBIDDEN
+        )
     return transition
 
 
 def require_appeal(state: str, action: str) -> str:
     target = APPEAL_TABLE.get((state, action))
     if target is None:
-        raise Conflict(_("This appeal has been decided already."), code="appeal_decided")
+        raise Conflict(_("This appeal has been decided already."), code=AssessmentErrorCode.APPEAL_DECIDED)
     return target

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.accounts.models import User
 from luoshi.awards import excel, permissions, selectors, services, workflow
+from luoshi.awards.error_codes import AwardErrorCode
 from luoshi.awards.models import AwardKind, AwardType, ListStatus, Nomination, PeriodKind, RoundStatus, SubjectKind
 from luoshi.awards.workflow import Action
 from luoshi.core import downloads
@@ -357,7 +358,7 @@ def list_action(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == Action.PUBLISH:
             services.list_publish(actor=request.user, issue=issue, version=_int(request.POST.get("version")))
         else:
-            raise ValidationFailed(_("Unknown action."), code="unknown_action")
+            raise ValidationFailed(_("Unknown action."), code=AwardErrorCode.UNKNOWN_ACTION)
     except LuoshiError as exc:
         messages.error(request, str(exc.message))
     else:

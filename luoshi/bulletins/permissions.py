@@ -8,8 +8,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from luoshi.accounts.types import Actor
 from luoshi.bulletins.models import Bulletin, Status
 from luoshi.bulletins.workflow import EDITORS, REVIEWERS
 from luoshi.org.models import Role, Unit
@@ -29,7 +28,7 @@ def _unit_itself(obj: Unit) -> Unit:
     return obj
 
 
-def _sees_draft(user: Any, obj: Bulletin) -> bool:
+def _sees_draft(user: Actor, obj: Bulletin) -> bool:
     return obj.status == Status.ISSUED or bool(scope_for(user).roles_at(obj.unit) & (EDITORS | REVIEWERS))
 
 
@@ -39,16 +38,16 @@ def register_rules() -> None:
     register("bulletin.create", Rule(EDITORS, _unit_itself, view_action="unit.view"))
 
 
-def roles_at(user: Any, bulletin: Bulletin) -> frozenset[str]:
+def roles_at(user: Actor, bulletin: Bulletin) -> frozenset[str]:
     return scope_for(user).roles_at(bulletin.unit)
 
 
-def can_create_somewhere(user: Any) -> bool:
+def can_create_somewhere(user: Actor) -> bool:
     scope = scope_for(user)
     return scope.is_all or bool(scope.roles & EDITORS)
 
 
-def shows_in_menu(user: Any) -> bool:
+def shows_in_menu(user: Actor) -> bool:
     """The menu entry (no query: nav runs on every page): roles that issue or receive bulletins."""
     scope = scope_for(user)
     return scope.is_all or bool(scope.roles & NAV_ROLES)

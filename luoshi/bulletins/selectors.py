@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from luoshi.accounts.types import Actor
 from luoshi.bulletins.models import Bulletin, Kind, Schedule, Section, Status
 from luoshi.bulletins.workflow import EDITORS, REVIEWERS
 from luoshi.core.errors import NotFound
@@ -16,7 +17,7 @@ from luoshi.org.models import Unit
 from luoshi.org.scope import scope_for
 
 
-def bulletins_visible_to(user: Any) -> QuerySet[Bulletin]:
+def bulletins_visible_to(user: Actor) -> QuerySet[Bulletin]:
     scope = scope_for(user)
     qs = Bulletin.objects.exclude(status=Status.DISCARDED)
     if scope.is_all:
@@ -33,7 +34,7 @@ def _addressed_to(scope: Any) -> QuerySet[Any]:
     return through.objects.filter(scope.unit_q("unit")).values("bulletin_id")
 
 
-def bulletin_list(user: Any, *, status: str = "", kind: str = "", unit: Unit | None = None) -> QuerySet[Bulletin]:
+def bulletin_list(user: Actor, *, status: str = "", kind: str = "", unit: Unit | None = None) -> QuerySet[Bulletin]:
     qs = bulletins_visible_to(user).select_related("unit")
     if status:
         qs = qs.filter(status=status)
@@ -44,7 +45,7 @@ def bulletin_list(user: Any, *, status: str = "", kind: str = "", unit: Unit | N
     return qs.order_by("-as_of", "-id")
 
 
-def access_bulletin(user: Any, pk: int | str) -> Bulletin:
+def access_bulletin(user: Actor, pk: int | str) -> Bulletin:
     try:
         key = int(pk)
     except (TypeError, ValueError):
@@ -59,7 +60,7 @@ def sections_of(bulletin: Bulletin) -> list[Section]:
     return list(bulletin.sections.order_by("position", "id"))
 
 
-def units_for_new(user: Any) -> QuerySet[Unit]:
+def units_for_new(user: Actor) -> QuerySet[Unit]:
     """Units where this user may make a bulletin (supervisor or administrator there)."""
     scope = scope_for(user)
     qs = Unit.objects.filter(is_active=True).exclude(kind__in=["grid", "community", "village"])
@@ -70,7 +71,7 @@ def units_for_new(user: Any) -> QuerySet[Unit]:
     )
 
 
-def schedules_for(user: Any) -> QuerySet[Schedule]:
+def schedules_for(user: Actor) -> QuerySet[Schedule]:
     """The schedules of the units where the user makes bulletins (supervisor or administrator there)."""
     scope = scope_for(user)
     qs = Schedule.objects.select_related("unit")
@@ -79,7 +80,7 @@ def schedules_for(user: Any) -> QuerySet[Schedule]:
     return qs.order_by("unit__depth", "unit__sort_order", "unit_id", "kind", "pk")
 
 
-def access_schedule(user: Any, pk: int) -> Schedule:
+def access_schedule(user: Actor, pk: int) -> Schedule:
     schedule = schedules_for(user).filter(pk=pk).first()
     if schedule is None:
         raise NotFound()

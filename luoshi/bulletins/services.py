@@ -26,12 +26,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.accounts.models import User
+from luoshi.accounts.types import Actor, signed_in
 from luoshi.bulletins import annex, document, pdf, workflow
+from luoshi.bulletins.error_codes import BulletinErrorCode
 from luoshi.bulletins.models import Bulletin, BulletinEvent, Issuer, Kind, Schedule, Section, Sequence, Status
 from luoshi.core import audit
 from luoshi.core import bulletin_sections as bs
 from luoshi.core.bounds import date_in_range
-from luoshi.core.errors import Forbidden, ValidationFailed
+from luoshi.core.errors import ErrorCode, Forbidden, ValidationFailed
 from luoshi.core.versioning import check_version, lock
 from luoshi.notifications.services import notify
 from luoshi.org.models import RoleGrant, Unit, UnitKind
@@ -126,15 +129,20 @@ def addressees(units: list[Unit]) -> str:
     return "、".join(parts) or "各有关单位"
 
 
+def _login(actor: Actor | None) -> User | None:
+    """The login who acted, or None for the system (a schedule) or an anonymous caller."""
+    return actor if isinstance(actor, User) else None
+
+
 def _build(provider: bs.SectionProvider, unit: Unit, since: dt.datetime, until: dt.datetime) -> dict[str, Any]:
     with translation.override("zh-hans"):
         return provider.build(unit, since, until).as_dict()
 
 
-def _event(bulletin: Bulletin, actor: Any, action: str, before: str, after: str, comment: str = "") -> None:
+def _event(bulletin: Bulletin, actor: Actor | None, action: str, before: str, after: str, comment: str = "") -> None:
     BulletinEvent.objects.create(
         bulletin=bulletin, action=action, from_status=before, to_status=after,
-        actor=actor if getattr(actor, "is_authenticated", False) else None, comment=comment,
+        actor=_login(actor), comment=comment,
     )  # fmt: skip
 
 
@@ -149,25 +157,26 @@ class DraftData:
     section_keys: list[str] | None = None  # the sections of a special bulletin
 
 
-def create_draft(*, actor: Any, data: DraftData, schedule: Schedule | None = None) -> Bulletin:
+def create_draft(*, actor: Actor | None, data: DraftData, schedule: Schedule | None = None) -> Bulletin:
     """Build a draft bulletin from the record as of ``data.as_of`` (the whole day)."""
     if actor is not None:
         require(actor, "bulletin.create", data.unit)
     if data.kind not in Kind.values:
-        raise ValidationFailed(_("Choose a kind of bulletin."), code="bad_kind")
+        raise ValidationFailed(_("Choose a kind of bulletin."), code=BulletinErrorCode.BAD_KIND)
     date_in_range(data.as_of)
     if data.as_of > timezone.localdate():
         raise ValidationFailed(
-            _("A bulletin reports what has happened: its date cannot be in the future."), code="future"
+            _("A bulletin reports what has happened: its date cannot be in the future."), code=BulletinErrorCode.FUTURE
         )
     if data.kind == Kind.SPECIAL and not data.subject.strip():
-        raise ValidationFailed(_("A special bulletin needs its matter."), code="subject_required")
+        raise ValidationFailed(_("A special bulletin needs its matter."), code=BulletinErrorCode.SUBJECT_REQUIRED)
     if len(data.subject) > 120 or len(data.text) > MAX_TEXT:
-        raise ValidationFailed(_("The text is too long."), code="too_long")
+        raise ValidationFailed(_("The text is too long."), code=BulletinErrorCode.TOO_LONG)
     start = data.period_start or default_period_start(data.kind, data.unit, data.as_of)
     if start > data.as_of or (data.as_of - start).days > 366:
         raise ValidationFailed(
-            _("The period must start on or before the bulletin's date and span at most a year."), code="bad_period"
+            _("The period must start on or before the bulletin's date and span at most a year."),
+            code=BulletinErrorCode.INVALID_PERIOD,
         )
     providers = bs.providers_for(data.kind)
     if data.kind == Kind.SPECIAL and data.section_keys is not None:
@@ -175,7 +184,7 @@ def create_draft(*, actor: Any, data: DraftData, schedule: Schedule | None = Non
     with transaction.atomic():
         bulletin = Bulletin.objects.create(
             kind=data.kind, unit=data.unit, as_of=data.as_of, period_start=start, subject=data.subject.strip(),
-            title=default_title(data.kind, data.as_of, data.subject.strip()), created_by=actor if actor else None,
+            title=default_title(data.kind, data.as_of, data.subject.strip()), created_by=_login(actor),
             schedule=schedule,
         )  # fmt: skip
         bulletin.recipients.set(default_recipients(data.unit))
@@ -207,7 +216,7 @@ def _title_zh(title: Any) -> str:
         return str(title)[:80]
 
 
-def rebuild(*, actor: Any, bulletin: Bulletin) -> Bulletin:
+def rebuild(*, actor: Actor, bulletin: Bulletin) -> Bulletin:
     """Build the content of every data section again (same date, same period); edits stay."""
     _require_draft_editor(actor, bulletin)
     since, until = window(bulletin)
@@ -220,10 +229,12 @@ def rebuild(*, actor: Any, bulletin: Bulletin) -> Bulletin:
     return bulletin
 
 
-def _require_draft_editor(actor: Any, bulletin: Bulletin) -> None:
+def _require_draft_editor(actor: Actor, bulletin: Bulletin) -> None:
     require(actor, "bulletin.edit", bulletin)
     if bulletin.status not in workflow.EDITABLE:
-        raise ValidationFailed(_("Only a draft can be changed; this bulletin is frozen."), code="frozen")
+        raise ValidationFailed(
+            _("Only a draft can be changed; this bulletin is frozen."), code=BulletinErrorCode.FROZEN
+        )
 
 
 @dataclass
@@ -244,7 +255,7 @@ class Edit:
     new_text: str = ""
 
 
-def edit(*, actor: Any, bulletin: Bulletin, data: Edit, version: int | None) -> Bulletin:
+def edit(*, actor: Actor, bulletin: Bulletin, data: Edit, version: int | None) -> Bulletin:
     """Reorder, drop and add text to sections; change the title, addressees and 抄送; add a text section."""
     _require_draft_editor(actor, bulletin)
     errors: dict[str, list[str]] = {}
@@ -260,7 +271,7 @@ def edit(*, actor: Any, bulletin: Bulletin, data: Edit, version: int | None) -> 
     if data.new_text.strip() and not data.new_title.strip():
         errors["new_title"] = [_("Give the new section a heading.")]
     if errors:
-        raise ValidationFailed(_("Please correct the marked fields."), code="invalid", details=errors)
+        raise ValidationFailed(_("Please correct the marked fields."), code=ErrorCode.INVALID, details=errors)
     with transaction.atomic():
         locked = lock(Bulletin, bulletin.pk)
         check_version(locked, version)
@@ -274,7 +285,7 @@ def edit(*, actor: Any, bulletin: Bulletin, data: Edit, version: int | None) -> 
         if data.new_title.strip():
             if len(sections) >= MAX_SECTIONS:
                 raise ValidationFailed(
-                    _("A bulletin has at most %(n)d sections.") % {"n": MAX_SECTIONS}, code="too_many"
+                    _("A bulletin has at most %(n)d sections.") % {"n": MAX_SECTIONS}, code=BulletinErrorCode.TOO_MANY
                 )
             n = 1 + sum(1 for s in sections.values() if s.key.startswith("text."))
             while any(s.key == f"text.{n}" for s in sections.values()):
@@ -341,7 +352,7 @@ def next_number(unit: Unit, year: int) -> int:
 
 def act(
     *,
-    actor: Any,
+    actor: Actor,
     bulletin: Bulletin,
     action: str,
     comment: str = "",
@@ -352,11 +363,11 @@ def act(
     require(actor, "bulletin.view", bulletin)
     row = workflow.transition(bulletin.status, action)
     if not (scope_for(actor).roles_at(bulletin.unit) & row.roles):
-        raise Forbidden()
+        raise Forbidden(code=BulletinErrorCode.TRANSITION_FORBIDDEN)
     if row.needs_comment and not comment.strip():
-        raise ValidationFailed(_("Say why (a comment is required)."), code="comment_required")
+        raise ValidationFailed(_("Say why (a comment is required)."), code=BulletinErrorCode.COMMENT_REQUIRED)
     if len(comment) > MAX_TEXT:
-        raise ValidationFailed(_("The comment is too long."), code="too_long")
+        raise ValidationFailed(_("The comment is too long."), code=BulletinErrorCode.TOO_LONG)
     with transaction.atomic():
         locked = lock(Bulletin, bulletin.pk)
         check_version(locked, version)
@@ -379,13 +390,13 @@ def act(
     return locked
 
 
-def _issue(actor: Any, bulletin: Bulletin, today: dt.date) -> None:
+def _issue(actor: Actor, bulletin: Bulletin, today: dt.date) -> None:
     issuer = issuer_for(bulletin.unit)
     seq = next_number(bulletin.unit, today.year)
     bulletin.doc_year, bulletin.doc_seq = today.year, seq
     bulletin.doc_number = f"{issuer.prefix}〔{today.year}〕{seq}号"
     bulletin.issued_on, bulletin.issued_at = today, timezone.now()
-    bulletin.issued_by = actor if getattr(actor, "is_authenticated", False) else None
+    bulletin.issued_by = _login(actor)
     bulletin.status = Status.ISSUED
     stem = f"{bulletin.unit_id}-{today.year}-{seq:03d}"
     bulletin.docx.save(f"{stem}.docx", ContentFile(render_docx(bulletin, today)), save=False)
@@ -495,7 +506,7 @@ class ScheduleData:
     is_active: bool = True
 
 
-def _check_schedule(actor: Any, data: ScheduleData, schedule: Schedule | None) -> None:
+def _check_schedule(actor: Actor, data: ScheduleData, schedule: Schedule | None) -> None:
     require(actor, "bulletin.create", data.unit)
     errors: dict[str, list[str]] = {}
     if data.kind not in SCHEDULED_KINDS:
@@ -511,22 +522,22 @@ def _check_schedule(actor: Any, data: ScheduleData, schedule: Schedule | None) -
         if taken.exists():
             errors["kind"] = [_("This unit has a schedule for this kind already; change that one.")]
     if errors:
-        raise ValidationFailed(_("Please correct the marked fields."), code="invalid", details=errors)
+        raise ValidationFailed(_("Please correct the marked fields."), code=ErrorCode.INVALID, details=errors)
 
 
-def schedule_create(*, actor: Any, data: ScheduleData) -> Schedule:
+def schedule_create(*, actor: Actor, data: ScheduleData) -> Schedule:
     """A supervisor (or administrator) of the unit schedules its weekly or monthly bulletin."""
     _check_schedule(actor, data, None)
     with transaction.atomic():
         schedule = Schedule.objects.create(
             unit=data.unit, kind=data.kind, weekday=data.weekday if data.kind == Kind.WEEKLY else 0,
-            hour=data.hour, is_active=data.is_active, created_by=actor,
+            hour=data.hour, is_active=data.is_active, created_by=signed_in(actor),
         )  # fmt: skip
         audit.record(actor=actor, obj=schedule, verb="bulletin.schedule")
     return schedule
 
 
-def schedule_update(*, actor: Any, schedule: Schedule, data: ScheduleData) -> Schedule:
+def schedule_update(*, actor: Actor, schedule: Schedule, data: ScheduleData) -> Schedule:
     """Change a schedule's unit, kind, day, hour or whether it runs (paused schedules make nothing)."""
     require(actor, "bulletin.create", schedule.unit)
     _check_schedule(actor, data, schedule)
@@ -539,7 +550,7 @@ def schedule_update(*, actor: Any, schedule: Schedule, data: ScheduleData) -> Sc
     return locked
 
 
-def schedule_set_active(*, actor: Any, schedule: Schedule, active: bool) -> Schedule:
+def schedule_set_active(*, actor: Actor, schedule: Schedule, active: bool) -> Schedule:
     """Pause or resume a schedule."""
     require(actor, "bulletin.create", schedule.unit)
     with transaction.atomic():

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.bulletins.error_codes import BulletinErrorCode
 from luoshi.bulletins.models import Status
 from luoshi.core.errors import Conflict
 from luoshi.org.models import Role
@@ -63,5 +64,7 @@ def actions_for(status: str, roles: frozenset[str]) -> list[Transition]:
 def transition(status: str, action: str) -> Transition:
     row = TABLE.get((status, action))
     if row is None:
-        raise Conflict(_("This step is not possible in the bulletin's present state."), code="wrong_state")
+        raise Conflict(
+            _("This step is not possible in the bulletin's present state."), code=BulletinErrorCode.WRONG_STATE
+        )
     return row

@@ -1,6 +1,11 @@
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+if TYPE_CHECKING:
+    from luoshi.accounts.models import User
 
 
 class CasesConfig(AppConfig):
@@ -72,7 +77,7 @@ class CasesConfig(AppConfig):
         cockpit.register()
 
 
-def _registry(user: object) -> bool:
+def _registry(user: "User") -> bool:
     from luoshi.cases.permissions import KEYPERSON_ROLES
     from luoshi.org.scope import scope_for
 
@@ -80,7 +85,7 @@ def _registry(user: object) -> bool:
     return scope.is_all or bool(scope.roles & KEYPERSON_ROLES)
 
 
-def _files_daily_reports(user: object) -> bool:
+def _files_daily_reports(user: "User") -> bool:
     """The daily report on the phone bar: for community staff and grid workers, who file it."""
     from luoshi.cases.permissions import SCREENING_ROLES
     from luoshi.org.permissions import oversees
@@ -89,7 +94,7 @@ def _files_daily_reports(user: object) -> bool:
     return bool(scope_for(user).roles & SCREENING_ROLES) and not oversees(user)
 
 
-def _stats(user: object) -> bool:
+def _stats(user: "User") -> bool:
     from luoshi.cases.permissions import STATS_ROLES
     from luoshi.org.scope import scope_for
 

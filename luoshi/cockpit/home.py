@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.accounts.types import Actor
 from luoshi.cockpit.permissions import may_open
 from luoshi.core.registry import HomeItem, HomeSection
 
 
-def cockpit_link(request: Any, user: Any) -> HomeSection | None:
+def cockpit_link(request: Any, user: Actor) -> HomeSection | None:
     if not may_open(user):
         return None
     return HomeSection(

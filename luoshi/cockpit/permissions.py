@@ -4,8 +4,8 @@ user's own scope by the app that provides it."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from luoshi.accounts.models import User
+from luoshi.accounts.types import Actor
 from luoshi.org.models import Role
 from luoshi.org.scope import scope_for
 
@@ -14,8 +14,8 @@ COCKPIT_ROLES: frozenset[str] = frozenset(
 )
 
 
-def may_open(user: Any) -> bool:
-    if not getattr(user, "is_authenticated", False):
+def may_open(user: Actor) -> bool:
+    if not isinstance(user, User):
         return False
     scope = scope_for(user)
     return scope.is_all or bool(scope.roles & COCKPIT_ROLES)

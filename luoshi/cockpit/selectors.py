@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from luoshi.accounts.models import User
+from luoshi.accounts.types import Actor
 from luoshi.cockpit.permissions import may_open
 from luoshi.core import panels as registry
 from luoshi.core.panels import Panel, Warning
@@ -31,9 +32,9 @@ class Cockpit:
         return min(stamps) if stamps else None
 
 
-def cockpit_for(user: Any, *, big_screen: bool = False) -> Cockpit:
+def cockpit_for(user: Actor, *, big_screen: bool = False) -> Cockpit:
     """Everything the cockpit shows ``user``; PermissionDenied for those who may not open it."""
-    if not may_open(user):
+    if not isinstance(user, User) or not may_open(user):
         raise PermissionDenied
     now = timezone.now()
     today = timezone.localdate(now)

@@ -22,6 +22,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from luoshi.accounts.models import User
+from luoshi.accounts.types import Actor
 from luoshi.core.models import ActivityLog
 
 _VERB_LABELS: dict[str, str | Promise] = {
@@ -96,19 +98,17 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, A
 
 def record(
     *,
-    actor: Any,
+    actor: Actor | None,
     obj: models.Model,
     verb: str,
     changes: dict[str, dict[str, Any]] | None = None,
     comment: str = "",
 ) -> ActivityLog:
-    """Append one row to the activity log."""
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    name = ""
-    if is_user:
-        name = actor.get_full_name() or actor.get_username()
+    """Append one row to the activity log (``actor`` None or anonymous: by the system)."""
+    user = actor if isinstance(actor, User) else None
+    name = (user.get_full_name() or user.get_username()) if user else ""
     entry = ActivityLog(
-        actor=actor if is_user else None,
+        actor=user,
         actor_name=name,
         verb=verb,
         content_type=ContentType.objects.get_for_model(type(obj)),
@@ -131,7 +131,7 @@ class Entry:
     comment: str = ""
 
 
-def record_many(*, actor: Any, entries: Iterable[Entry]) -> list[ActivityLog]:
+def record_many(*, actor: Actor | None, entries: Iterable[Entry]) -> list[ActivityLog]:
     """Append many rows to the activity log by one actor: one multi-row INSERT per 500 rows.
 
     The rows are the same as :func:`record` would write one by one (same time for all),
@@ -140,8 +140,8 @@ def record_many(*, actor: Any, entries: Iterable[Entry]) -> list[ActivityLog]:
     PostgreSQL sends the columns as arrays, and quoting arrays of JSON text on the
     client takes seconds for a thousand entries with their details.)
     """
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    name = (actor.get_full_name() or actor.get_username()) if is_user else ""
+    user = actor if isinstance(actor, User) else None
+    name = (user.get_full_name() or user.get_username()) if user else ""
     now = timezone.now()
     types: dict[type[models.Model], ContentType] = {}
     rows: list[ActivityLog] = []
@@ -152,7 +152,7 @@ def record_many(*, actor: Any, entries: Iterable[Entry]) -> list[ActivityLog]:
         rows.append(
             ActivityLog(
                 created_at=now,
-                actor=actor if is_user else None,
+                actor=user,
                 actor_name=name,
                 verb=entry.verb,
                 content_type=types[model],

@@ -100,9 +100,11 @@ def date_in_range(value: dt.date | None) -> None:
     """A Django validator (forms, models): dates from 2000-01-01 to 2099-12-31."""
     from django.core.exceptions import ValidationError
 
+    from luoshi.core.errors import ErrorCode
+
     if value is not None and not MIN_DATE <= value <= MAX_DATE:
         raise ValidationError(
             _("Choose a date between %(min)s and %(max)s.")
             % {"min": MIN_DATE.isoformat(), "max": MAX_DATE.isoformat()},
-            code="date_range",
+            code=ErrorCode.DATE_RANGE,
         )

@@ -6,12 +6,14 @@ from django.conf import settings
 from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 
+from luoshi.accounts.models import User
 from luoshi.core import registry
 
 
 def layout(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    items = registry.nav_items(user) if user is not None and user.is_authenticated else []
+    login = user if isinstance(user, User) else None
+    items = registry.nav_items(login) if login is not None else []
     match = getattr(request, "resolver_match", None)
     namespace = match.namespace if match else ""
     urls = [reverse(i.url_name) for i in items]
@@ -34,7 +36,7 @@ def layout(request: HttpRequest) -> dict[str, Any]:
         {"item": i, "url": urls[n] + (f"?{i.query}" if i.query else ""), "active": n == best}
         for n, i in enumerate(items)
     ]
-    bar_home, bar = registry.bar_items(user, items) if items else (True, [])  # type: ignore[arg-type]
+    bar_home, bar = registry.bar_items(login, items) if login is not None and items else (True, [])
     by_key = {e["item"].key: e for e in entries}
     return {
         "nav_entries": entries,

@@ -27,7 +27,7 @@ class ErrorCode(StrEnum):
     CONFLICT = "conflict"
     STALE = "stale"  # someone else changed the object since it was read (core.versioning)
     VERSION_MISSING = "version_missing"  # an edit without the version it was read at
-    BAD_PARAMETER = "bad_parameter"  # a query parameter out of its bounds (core.params)
+    BAD_PARAMETER = "bad_parameter"  # a query parameter out of its bounds (core.params, API paging)
     CONTROL_CHARACTERS = "control_characters"  # core.inputguard / core.validators
     NUMBER_TOO_LARGE = "number_too_large"
     NOT_A_NUMBER = "not_a_number"
@@ -36,12 +36,24 @@ class ErrorCode(StrEnum):
     UNREADABLE_BODY = "unreadable_body"  # not JSON, or a multipart body without a boundary
     NO_SUCH_PATH = "no_such_path"
     METHOD_NOT_ALLOWED = "method_not_allowed"
-    TOO_LARGE = "too_large"
+    TOO_LARGE = "too_large"  # a request body over the server's limit (413)
     TOO_MANY_REQUESTS = "too_many_requests"
     SERVER_ERROR = "server_error"
     IDEMPOTENCY_KEY_TOO_LONG = "idempotency_key_too_long"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     IDEMPOTENCY_IN_PROGRESS = "idempotency_in_progress"
+    DATE_RANGE = "date_range"  # a date before 2000-01-01 or after 2099-12-31 (core.bounds)
+    # uploads (core.uploads): one code per way a file is refused
+    FILE_EMPTY = "file_empty"
+    FILE_SIZE = "file_size"  # over the size limit for its kind
+    FILE_TYPE = "file_type"  # a kind of file not accepted here
+    FILE_CONTENT = "file_content"  # the content is not what the name says, or is damaged
+    TOO_MANY_FILES = "too_many_files"
+    FILE_UNPACKED_SIZE = "file_unpacked_size"  # an archive that unpacks too large
+    FILE_RATIO = "file_ratio"  # an archive that unpacks suspiciously much (a zip bomb)
+    TOO_MANY_ROWS = "too_many_rows"
+    IMAGE_TOO_LARGE = "image_too_large"  # a picture with too many pixels
+    LINK_UNAVAILABLE = "link_unavailable"  # the app a link points to is not installed (core.links)
 
 
 class LuoshiError(Exception):

@@ -38,14 +38,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from luoshi.core.errors import LuoshiError
+from luoshi.core.errors import ErrorCode, LuoshiError
+
+if TYPE_CHECKING:
+    from luoshi.accounts.types import Actor
 
 
 class LinkUnavailable(LuoshiError):
     status = 409
-    default_code = "link_unavailable"
+    default_code = ErrorCode.LINK_UNAVAILABLE
 
 
 # --- key projects ---------------------------------------------------------------------
@@ -67,9 +70,9 @@ class ProjectRef:
 class ProjectDirectory(Protocol):
     def refs(self, ids: Iterable[int]) -> dict[int, ProjectRef]: ...
 
-    def choices(self, user: Any, *, q: str = "", limit: int = 50) -> list[ProjectRef]: ...
+    def choices(self, user: Actor, *, q: str = "", limit: int = 50) -> list[ProjectRef]: ...
 
-    def visible(self, user: Any, project_id: int) -> bool: ...
+    def visible(self, user: Actor, project_id: int) -> bool: ...
 
 
 _projects: ProjectDirectory | None = None
@@ -88,12 +91,12 @@ def project_refs(ids: Iterable[int | None]) -> dict[int, ProjectRef]:
     return _projects.refs(wanted)
 
 
-def project_choices(user: Any, *, q: str = "", limit: int = 50) -> list[ProjectRef]:
+def project_choices(user: Actor, *, q: str = "", limit: int = 50) -> list[ProjectRef]:
     """The projects ``user`` may see, for a picker (filtered by name or code)."""
     return [] if _projects is None else _projects.choices(user, q=q, limit=limit)
 
 
-def project_visible(user: Any, project_id: int) -> bool:
+def project_visible(user: Actor, project_id: int) -> bool:
     return _projects is not None and _projects.visible(user, project_id)
 
 
@@ -128,7 +131,7 @@ class TaskRef:
 
 
 class TaskSpawner(Protocol):
-    def spawn(self, *, actor: Any, request: TaskRequest) -> TaskRef: ...
+    def spawn(self, *, actor: Actor, request: TaskRequest) -> TaskRef: ...
 
     def states(self, ids: Iterable[int]) -> dict[int, TaskRef]: ...
 
@@ -141,7 +144,7 @@ def register_task_spawner(spawner: TaskSpawner) -> None:
     _tasks = spawner
 
 
-def spawn_task(*, actor: Any, request: TaskRequest) -> TaskRef:
+def spawn_task(*, actor: Actor, request: TaskRequest) -> TaskRef:
     """Create and assign the task; raises the tasks app's own errors (permission, validation)."""
     if _tasks is None:
         raise LinkUnavailable("The tasks app is not installed.")
@@ -195,7 +198,7 @@ class CaseDirectory(Protocol):
 
     def refs(self, subject: str, *, limit: int = 50) -> list[CaseRef]: ...
 
-    def file(self, *, actor: Any, request: CaseRequest) -> CaseRef: ...
+    def file(self, *, actor: Actor, request: CaseRequest) -> CaseRef: ...
 
     def closed_by_unit(self, subject_code: str, start_at: dt.datetime, end_at: dt.datetime) -> dict[str, int]: ...
 
@@ -225,7 +228,7 @@ def cases_closed_by_unit(subject_code: str, start_at: dt.datetime, end_at: dt.da
     return {} if _cases is None else _cases.closed_by_unit(subject_code, start_at, end_at)
 
 
-def file_case(*, actor: Any, request: CaseRequest) -> CaseRef:
+def file_case(*, actor: Actor, request: CaseRequest) -> CaseRef:
     """File a case through the cases app's intake; raises its errors (scope, category, text)."""
     if _cases is None:
         raise LinkUnavailable("The cases app is not installed.")

@@ -52,7 +52,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.core.errors import ValidationFailed
+from luoshi.core.errors import ErrorCode, ValidationFailed
 
 MB = 1024 * 1024
 
@@ -105,7 +105,7 @@ _SUFFIX = {JPEG: ".jpg", PNG: ".png", GIF: ".png", WEBP: ".webp"}
 _PILLOW_FORMAT = {JPEG: "JPEG", PNG: "PNG", GIF: "PNG", WEBP: "WEBP"}
 
 
-def _refuse(message: str, code: str, name: str = "file") -> ValidationFailed:
+def _refuse(message: str, code: ErrorCode, name: str = "file") -> ValidationFailed:
     return ValidationFailed(message, code=code, details={name: [message]})
 
 
@@ -162,10 +162,10 @@ def check_size(upload: Any, max_bytes: int, *, field: str = "file") -> int:
     size = int(getattr(upload, "size", None) or 0)
     name = str(getattr(upload, "name", "") or _("the file"))
     if size == 0:
-        raise _refuse(_("%(name)s is empty.") % {"name": name}, "file_empty", field)
+        raise _refuse(_("%(name)s is empty.") % {"name": name}, ErrorCode.FILE_EMPTY, field)
     if size > max_bytes:
         raise _refuse(
-            _("%(name)s is larger than %(mb)s MB.") % {"name": name, "mb": _mb(max_bytes)}, "file_size", field
+            _("%(name)s is larger than %(mb)s MB.") % {"name": name, "mb": _mb(max_bytes)}, ErrorCode.FILE_SIZE, field
         )
     return size
 
@@ -186,7 +186,7 @@ def check_attachment(
         raise _refuse(
             _("%(name)s: this file type is not accepted. Accepted: %(types)s")
             % {"name": name, "types": " ".join(allowed)},
-            "file_type",
+            ErrorCode.FILE_TYPE,
             field,
         )
     check_size(upload, max_bytes or max_attachment_bytes(), field=field)
@@ -195,15 +195,14 @@ def check_attachment(
     expected = EXTENSION_TYPES.get(suffix)
     if expected is None:  # a type the site added in settings: its content must at least be known
         if found is None:
-            raise _refuse(
-                _("%(name)s: the content of this file is of no known kind.") % {"name": name}, "file_content", field
-            )
+            message = _("%(name)s: the content of this file is of no known kind.") % {"name": name}
+            raise _refuse(message, ErrorCode.FILE_CONTENT, field)
         return found
     if found not in expected:
         raise _refuse(
             _("%(name)s is not really a %(type)s file; its content is of another kind.")
             % {"name": name, "type": suffix},
-            "file_content",
+            ErrorCode.FILE_CONTENT,
             field,
         )
     if found in IMAGE_TYPES:
@@ -214,7 +213,7 @@ def check_attachment(
 def check_count(files: Any, *, max_files: int = MAX_FILES_PER_STEP, field: str = "files") -> None:
     """Refuse more than ``max_files`` files sent at once (each is then checked on its own)."""
     if len(files) > max_files:
-        raise _refuse(_("Send at most %(n)d files at a time.") % {"n": max_files}, "too_many_files", field)
+        raise _refuse(_("Send at most %(n)d files at a time.") % {"n": max_files}, ErrorCode.TOO_MANY_FILES, field)
 
 
 def check_photo_or_pdf(upload: Any, *, max_bytes: int | None = None, field: str = "file", decode: bool = True) -> str:
@@ -228,7 +227,7 @@ def check_photo_or_pdf(upload: Any, *, max_bytes: int | None = None, field: str 
     if found not in (*IMAGE_TYPES, PDF):
         raise _refuse(
             _("%(name)s is not a photo (JPEG, PNG, WebP, GIF) or a PDF.") % {"name": getattr(upload, "name", "")},
-            "file_type",
+            ErrorCode.FILE_TYPE,
             field,
         )
     if found in IMAGE_TYPES and decode:
@@ -260,22 +259,22 @@ def check_zip(
         archive = zipfile.ZipFile(source)
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise _refuse(_("The file is not a valid archive (.xlsx or .zip)."), "file_content", field) from exc
+        raise _refuse(_("The file is not a valid archive (.xlsx or .zip)."), ErrorCode.FILE_CONTENT, field) from exc
     too_big = _("The file unpacks to more than %(mb)s MB; it cannot be read. Split it into smaller files.") % {
         "mb": _mb(max_unpacked)
     }
     if len(members) > max_members:
-        raise _refuse(too_big, "file_unpacked_size", field)
+        raise _refuse(too_big, ErrorCode.FILE_UNPACKED_SIZE, field)
     declared = 0
     for info in members:
         declared += info.file_size
         if declared > max_unpacked:
-            raise _refuse(too_big, "file_unpacked_size", field)
+            raise _refuse(too_big, ErrorCode.FILE_UNPACKED_SIZE, field)
         if info.file_size > RATIO_FLOOR and info.file_size > max_ratio * max(info.compress_size, 1):
             raise _refuse(
                 _("The file is packed suspiciously tightly (%(name)s); it cannot be read.")
                 % {"name": info.filename[:80]},
-                "file_ratio",
+                ErrorCode.FILE_RATIO,
                 field,
             )
     actual = 0
@@ -287,27 +286,27 @@ def check_zip(
                 while chunk := handle.read(256 * 1024):
                     actual += len(chunk)
                     if actual > max_unpacked:
-                        raise _refuse(too_big, "file_unpacked_size", field)
+                        raise _refuse(too_big, ErrorCode.FILE_UNPACKED_SIZE, field)
     except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, RuntimeError) as exc:
-        raise _refuse(_("The file is damaged and cannot be unpacked."), "file_content", field) from exc
+        raise _refuse(_("The file is damaged and cannot be unpacked."), ErrorCode.FILE_CONTENT, field) from exc
     return archive
 
 
 def check_xlsx(data: bytes, *, max_bytes: int = MAX_SPREADSHEET_BYTES, field: str = "file") -> zipfile.ZipFile:
     """Check an Excel workbook before it is parsed: size, content, and the archive (:func:`check_zip`)."""
     if not data:
-        raise _refuse(_("The file is empty."), "file_empty", field)
+        raise _refuse(_("The file is empty."), ErrorCode.FILE_EMPTY, field)
     if len(data) > max_bytes:
         raise _refuse(
             _("The spreadsheet is larger than %(mb)s MB; split it into smaller files.") % {"mb": _mb(max_bytes)},
-            "file_size",
+            ErrorCode.FILE_SIZE,
             field,
         )
     if sniff(data[:16]) != ZIP:
-        raise _refuse(_("The file is not an Excel workbook (.xlsx)."), "file_type", field)
+        raise _refuse(_("The file is not an Excel workbook (.xlsx)."), ErrorCode.FILE_TYPE, field)
     archive = check_zip(data, field=field)
     if "xl/workbook.xml" not in archive.namelist():
-        raise _refuse(_("The file is not an Excel workbook (.xlsx)."), "file_type", field)
+        raise _refuse(_("The file is not an Excel workbook (.xlsx)."), ErrorCode.FILE_TYPE, field)
     return archive
 
 
@@ -316,7 +315,7 @@ def check_row_count(rows: int, *, max_rows: int = MAX_ROWS, field: str = "file")
     if rows > max_rows:
         raise _refuse(
             _("The sheet has more than %(max)s rows; split it into smaller files.") % {"max": f"{max_rows:,}"},
-            "too_many_rows",
+            ErrorCode.TOO_MANY_ROWS,
             field,
         )
 
@@ -404,12 +403,12 @@ def check_image(source: Any, *, max_bytes: int | None = None, field: str = "file
         data = bytes(source)
         name = _("the picture")
         if not data:
-            raise _refuse(_("%(name)s is empty.") % {"name": name}, "file_empty", field)
+            raise _refuse(_("%(name)s is empty.") % {"name": name}, ErrorCode.FILE_EMPTY, field)
         if len(data) > (max_bytes or max_attachment_bytes()):
             raise _refuse(
                 _("%(name)s is larger than %(mb)s MB.")
                 % {"name": name, "mb": _mb(max_bytes or max_attachment_bytes())},
-                "file_size",
+                ErrorCode.FILE_SIZE,
                 field,
             )
     else:
@@ -419,9 +418,8 @@ def check_image(source: Any, *, max_bytes: int | None = None, field: str = "file
         data = bytes(source.read())
         source.seek(0)
     kind = sniff(data[:16])
-    broken = _refuse(
-        _("%(name)s is not a readable picture (JPEG, PNG, WebP or GIF).") % {"name": name}, "file_content", field
-    )
+    unreadable = _("%(name)s is not a readable picture (JPEG, PNG, WebP or GIF).") % {"name": name}
+    broken = _refuse(unreadable, ErrorCode.FILE_CONTENT, field)
     if kind not in IMAGE_TYPES:
         raise broken
     try:
@@ -431,7 +429,7 @@ def check_image(source: Any, *, max_bytes: int | None = None, field: str = "file
                 raise _refuse(
                     _("%(name)s has too many pixels (%(max)s million at most).")
                     % {"name": name, "max": MAX_IMAGE_PIXELS // 1_000_000},
-                    "image_too_large",
+                    ErrorCode.IMAGE_TOO_LARGE,
                     field,
                 )
             probe.verify()

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from luoshi.core.errors import ValidationFailed
+from luoshi.core.errors import ErrorCode, ValidationFailed
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
@@ -30,7 +30,7 @@ def no_control_characters(value: object) -> None:
     if isinstance(value, str) and has_control_characters(value):
         raise ValidationError(
             gettext_lazy("The text contains control characters (for example from a copied file); please retype it."),
-            code="control_characters",
+            code=ErrorCode.CONTROL_CHARACTERS,
         )
 
 
@@ -38,5 +38,5 @@ def check_text(value: str, field: str) -> str:
     """``value`` unchanged, or ValidationFailed (code ``control_characters``) naming ``field``."""
     if has_control_characters(value):
         message = _("The text contains control characters (for example from a copied file); please retype it.")
-        raise ValidationFailed(message, code="control_characters", details={field: [message]})
+        raise ValidationFailed(message, code=ErrorCode.CONTROL_CHARACTERS, details={field: [message]})
     return value

@@ -5,12 +5,12 @@ indicators are well behind — as on the home page, registered with :mod:`luoshi
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.accounts.types import Actor
 from luoshi.core.panels import Panel, PanelFigure, PanelRow, Warning, register_panel, register_warnings
 from luoshi.core.registry import HomeItem
 from luoshi.indicators import home
@@ -18,19 +18,20 @@ from luoshi.org.models import Unit, UnitKind
 from luoshi.org.scope import scope_for
 
 ROWS_SHOWN = 8
+_MEMO = "_cockpit_indicator_items"  # the attribute remembering the items on the user object
 
 
-def _items(user: Any) -> list[HomeItem] | None:
+def _items(user: Actor) -> list[HomeItem] | None:
     """The lagging indicators of the user's units (remembered on the user object for the request:
     the panel and the warnings ask for them both)."""
-    memo = getattr(user, "_cockpit_indicator_items", None)
+    memo = getattr(user, _MEMO, None)
     if memo is None:
         memo = (_compute(user),)
-        user._cockpit_indicator_items = memo
+        setattr(user, _MEMO, memo)
     return memo[0]
 
 
-def _compute(user: Any) -> list[HomeItem] | None:
+def _compute(user: Actor) -> list[HomeItem] | None:
     scope = scope_for(user)
     if not (scope.is_all or scope.roles & home.WATCHERS):
         return None
@@ -43,7 +44,7 @@ def _compute(user: Any) -> list[HomeItem] | None:
     return items
 
 
-def indicators_panel(user: Any, today: dt.date) -> Panel | None:
+def indicators_panel(user: Actor, today: dt.date) -> Panel | None:
     items = _items(user)
     if items is None:
         return None
@@ -64,7 +65,7 @@ def indicators_panel(user: Any, today: dt.date) -> Panel | None:
     )
 
 
-def warnings(user: Any, today: dt.date) -> list[Warning]:
+def warnings(user: Actor, today: dt.date) -> list[Warning]:
     items = _items(user) or []
     red = [i for i in items if i.light == "red"]
     if not red:

@@ -2,7 +2,7 @@
 
 The platform's own codes (``invalid``, ``forbidden``, ``stale`` …) are
 :class:`luoshi.core.errors.ErrorCode`. Members are their strings (StrEnum), so bodies and
-clients see the same text as before.
+clients see the same text as before (except ``value_out_of_range`` and ``import_invalid``, see docs/indicators.md).
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from enum import StrEnum
 
 
 class IndicatorErrorCode(StrEnum):
-    VALUE_OUT_OF_RANGE = "too_large"  # a value or growth rate beyond what the columns keep
+    VALUE_OUT_OF_RANGE = "value_out_of_range"  # a value or growth rate beyond what the columns keep
+    # (it was "too_large" before issue 15, which the platform keeps for an oversize request body)
     TEXT_TOO_LONG = "too_long"  # a pasted scorecard over one million characters
     EMPTY = "empty"  # nothing to save (values, targets) or to parse
     NO_DATA = "no_data"  # no values yet: the period must be given
@@ -24,6 +25,7 @@ class IndicatorErrorCode(StrEnum):
     INVALID_NAME = "invalid_name"  # a saved leaderboard's name
     INVALID_WEIGHT = "invalid_weight"
     NO_WEIGHTS = "no_weights"
+    NO_INDICATORS = "no_indicators"  # a composite leaderboard without indicators
     BAD_FILE = "bad_file"  # a scorecard file that cannot be read
     NOT_OPEN = "not_open"  # an import already saved or discarded
-    HAS_ERRORS = "has_errors"  # an import with rows still in error
+    IMPORT_INVALID = "import_invalid"  # an import with rows still in error (was "has_errors")

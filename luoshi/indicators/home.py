@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.accounts.types import Actor
 from luoshi.core.registry import HomeCount, HomeItem, HomeSection
 from luoshi.indicators import selectors
 from luoshi.indicators.templatetags.indicator_tags import gap_words
@@ -19,7 +20,7 @@ WATCHERS = frozenset({Role.LEADER, Role.RESPONSIBLE_LEADER, Role.SUPERVISOR, Rol
 MAX_ITEMS = 8
 
 
-def _lagging(request: Any, user: Any) -> list[HomeItem]:
+def _lagging(request: Any, user: Actor) -> list[HomeItem]:
     """The lagging indicators of ``user``'s units, worked out once per page (the strip and the
     section both show them)."""
     cached = getattr(request, "_luoshi_lagging", None)
@@ -40,7 +41,7 @@ def _lagging(request: Any, user: Any) -> list[HomeItem]:
     return list(items)
 
 
-def oversight_counts(request: Any, user: Any) -> list[HomeCount]:
+def oversight_counts(request: Any, user: Actor) -> list[HomeCount]:
     """Lagging indicators, and the rank of the person's township on its 擂台."""
     if not scope_for(user).roles & WATCHERS:
         return []
@@ -74,7 +75,7 @@ def oversight_counts(request: Any, user: Any) -> list[HomeCount]:
     return counts
 
 
-def _own_township(user: Any) -> Unit | None:
+def _own_township(user: Actor) -> Unit | None:
     """The township or subdistrict where ``user``'s first role was granted, if it is one."""
     scope = scope_for(user)
     if scope.is_all:
@@ -84,7 +85,7 @@ def _own_township(user: Any) -> Unit | None:
     return unit
 
 
-def behind_time_progress(request: Any, user: Any) -> HomeSection | None:
+def behind_time_progress(request: Any, user: Actor) -> HomeSection | None:
     scope = scope_for(user)
     if not scope.roles & WATCHERS:
         return None
@@ -100,7 +101,7 @@ def behind_time_progress(request: Any, user: Any) -> HomeSection | None:
     )
 
 
-def _unit_items(user: Any, unit: Unit) -> list[HomeItem]:
+def _unit_items(user: Actor, unit: Unit) -> list[HomeItem]:
     period = selectors.latest_period(user, unit)
     if period is None:
         return []
@@ -122,7 +123,7 @@ def _unit_items(user: Any, unit: Unit) -> list[HomeItem]:
     ]
 
 
-def _district_items(user: Any, district: Unit) -> list[HomeItem]:
+def _district_items(user: Actor, district: Unit) -> list[HomeItem]:
     period = selectors.latest_period_below(user, district)
     if period is None:
         return []
@@ -150,7 +151,7 @@ def _district_items(user: Any, district: Unit) -> list[HomeItem]:
 RANKING_SHOWN = 6
 
 
-def district_ranking(request: Any, user: Any) -> HomeSection | None:
+def district_ranking(request: Any, user: Actor) -> HomeSection | None:
     """For those who watch a district (the district viewer): the townships' composite 擂台."""
     scope = scope_for(user)
     if not scope.roles & WATCHERS or scope.is_all:

@@ -13,13 +13,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Avg, Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.models import User
+from luoshi.accounts.types import Actor
 from luoshi.core.errors import NotFound, ValidationFailed
 from luoshi.indicators import computations as calc
+from luoshi.indicators.error_codes import IndicatorErrorCode
 from luoshi.indicators.models import (
     Aggregation,
     Category,
@@ -60,37 +62,37 @@ def peer_class(kind: str) -> frozenset[str]:
 # --- Scoped bases ---------------------------------------------------------------------
 
 
-def values_visible_to(user: Any) -> QuerySet[IndicatorValue]:
+def values_visible_to(user: Actor) -> QuerySet[IndicatorValue]:
     scope = scope_for(user)
     if scope.is_empty:
         return IndicatorValue.objects.none()
     return IndicatorValue.objects.filter(scope.unit_q("unit"))
 
 
-def targets_visible_to(user: Any) -> QuerySet[Target]:
+def targets_visible_to(user: Actor) -> QuerySet[Target]:
     scope = scope_for(user)
     if scope.is_empty:
         return Target.objects.none()
     return Target.objects.filter(scope.unit_q("unit"))
 
 
-def access_indicator_unit(user: Any, pk: int | str) -> Unit:
+def access_indicator_unit(user: Actor, pk: int | str) -> Unit:
     """A unit whose indicators the user may read (404 otherwise)."""
     unit = access_unit(user, pk)
     require(user, VIEW, unit)
     return unit
 
 
-def batches_visible_to(user: Any) -> QuerySet[ImportBatch]:
+def batches_visible_to(user: Actor) -> QuerySet[ImportBatch]:
     """A user's own imports (superusers see all)."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):
         return ImportBatch.objects.none()
     if user.is_superuser:
         return ImportBatch.objects.all()
     return ImportBatch.objects.filter(created_by=user)
 
 
-def access_batch(user: Any, pk: int | str) -> ImportBatch:
+def access_batch(user: Actor, pk: int | str) -> ImportBatch:
     try:
         return batches_visible_to(user).get(pk=int(pk))
     except (ImportBatch.DoesNotExist, ValueError, TypeError):
@@ -141,13 +143,13 @@ def indicators_for_kind(kind: str, indicators: Iterable[Indicator] | None = None
 # --- Periods ----------------------------------------------------------------------------
 
 
-def latest_period(user: Any, unit: Unit) -> tuple[int, int] | None:
+def latest_period(user: Actor, unit: Unit) -> tuple[int, int] | None:
     """The last (year, month) for which ``unit`` has any value."""
     row = values_visible_to(user).filter(unit=unit).order_by("-year", "-month").values_list("year", "month").first()
     return (row[0], row[1]) if row else None
 
 
-def latest_period_below(user: Any, parent: Unit) -> tuple[int, int] | None:
+def latest_period_below(user: Actor, parent: Unit) -> tuple[int, int] | None:
     row = (
         values_visible_to(user)
         .filter(unit__parent=parent)
@@ -160,7 +162,9 @@ def latest_period_below(user: Any, parent: Unit) -> tuple[int, int] | None:
 
 def check_period(year: int, month: int) -> None:
     if not 2000 <= year <= 2100 or not 1 <= month <= 12:
-        raise ValidationFailed(_("Choose a year from 2000 to 2100 and a month from 1 to 12."), code="invalid_period")
+        raise ValidationFailed(
+            _("Choose a year from 2000 to 2100 and a month from 1 to 12."), code=IndicatorErrorCode.INVALID_PERIOD
+        )
 
 
 # --- Figures for one unit, indicator and month -------------------------------------------
@@ -293,7 +297,7 @@ def period_label(year: int, month: int) -> str:
     return _("%(year)d, months 1–%(month)d") % {"year": year, "month": month}
 
 
-def scorecard(user: Any, unit: Unit, year: int, month: int) -> Scorecard:
+def scorecard(user: Actor, unit: Unit, year: int, month: int) -> Scorecard:
     """Every indicator of ``unit`` at ``year``/``month`` with YoY, completion, time progress and a sparkline."""
     require(user, VIEW, unit)
     check_period(year, month)
@@ -420,7 +424,7 @@ def default_metric(indicator: Indicator, has_targets: bool) -> str:
 
 
 def leaderboard(
-    user: Any,
+    user: Actor,
     parent: Unit,
     indicator: Indicator,
     year: int,
@@ -514,7 +518,7 @@ def _rank_key(figure: Decimal | None, indicator: Indicator, metric: str) -> Deci
 
 
 def composite_leaderboard(
-    user: Any,
+    user: Actor,
     parent: Unit,
     weights: Sequence[tuple[Indicator, Decimal]],
     year: int,
@@ -565,7 +569,9 @@ def _composite(
     """:func:`composite_leaderboard` without the permission check (callers check, or show a rank only)."""
     check_period(year, month)
     if not weights:
-        raise ValidationFailed(_("Choose at least one indicator for the composite."), code="no_indicators")
+        raise ValidationFailed(
+            _("Choose at least one indicator for the composite."), code=IndicatorErrorCode.NO_INDICATORS
+        )
     metric = metric if metric in ("completion", "yoy") else "completion"
     kinds = peer_kinds_for(parent, [ind for ind, _w in weights], kind)
     peers = list(peer_units(parent, kinds).values_list("pk", "name", "code"))
@@ -681,7 +687,7 @@ class Overview:
         ]
 
 
-def overview(user: Any, parent: Unit, year: int, month: int, *, category: str = "") -> Overview:
+def overview(user: Actor, parent: Unit, year: int, month: int, *, category: str = "") -> Overview:
     """All peers of ``parent``'s children against all their indicators, with ranks (4 queries)."""
     require(user, VIEW, parent)
     check_period(year, month)
@@ -737,7 +743,7 @@ def overview(user: Any, parent: Unit, year: int, month: int, *, category: str = 
 
 
 def value_list(
-    user: Any,
+    user: Actor,
     *,
     unit: Unit | None = None,
     indicator: Indicator | None = None,
@@ -757,7 +763,7 @@ def value_list(
 
 
 def target_list(
-    user: Any, *, unit: Unit | None = None, indicator: Indicator | None = None, year: int | None = None
+    user: Actor, *, unit: Unit | None = None, indicator: Indicator | None = None, year: int | None = None
 ) -> QuerySet[Target]:
     qs = targets_visible_to(user).select_related("unit", "indicator")
     if unit is not None:
@@ -769,7 +775,7 @@ def target_list(
     return qs.order_by("unit__path", "indicator__sort_order", "indicator_id", "year")
 
 
-def value_history(user: Any, unit: Unit, indicator: Indicator, *, limit: int = 50) -> list[ValueChange]:
+def value_history(user: Actor, unit: Unit, indicator: Indicator, *, limit: int = 50) -> list[ValueChange]:
     require(user, VIEW, unit)
     return list(
         ValueChange.objects.filter(unit=unit, indicator=indicator)
@@ -778,13 +784,13 @@ def value_history(user: Any, unit: Unit, indicator: Indicator, *, limit: int = 5
     )
 
 
-def years_with_data(user: Any, unit: Unit) -> list[int]:
+def years_with_data(user: Actor, unit: Unit) -> list[int]:
     return sorted(
         set(values_visible_to(user).filter(unit=unit).values_list("year", flat=True).distinct()), reverse=True
     )
 
 
-def last_value_period(user: Any) -> tuple[int, int] | None:
+def last_value_period(user: Actor) -> tuple[int, int] | None:
     row = values_visible_to(user).aggregate(y=Max("year"))
     if row["y"] is None:
         return None
@@ -818,7 +824,7 @@ class History:
     changes: list[ValueChange]
 
 
-def indicator_history(user: Any, unit: Unit, indicator: Indicator, *, years: int = 5, changes: int = 50) -> History:
+def indicator_history(user: Actor, unit: Unit, indicator: Indicator, *, years: int = 5, changes: int = 50) -> History:
     """Every month of the last ``years`` years of one indicator of one unit, with YoY, completion and
     time progress per month, the annual targets, and the newest changes to the values (3 queries)."""
     require(user, VIEW, unit)
@@ -855,13 +861,13 @@ def indicator_history(user: Any, unit: Unit, indicator: Indicator, *, years: int
 # --- Saved composite leaderboards ----------------------------------------------------------------
 
 
-def saved_composites(user: Any, parent: Unit) -> list[SavedComposite]:
+def saved_composites(user: Actor, parent: Unit) -> list[SavedComposite]:
     """The composite leaderboards kept for the units below ``parent``."""
     require(user, VIEW, parent)
     return list(SavedComposite.objects.filter(parent=parent).order_by("name"))
 
 
-def access_saved_composite(user: Any, pk: int | str) -> SavedComposite:
+def access_saved_composite(user: Actor, pk: int | str) -> SavedComposite:
     try:
         saved = SavedComposite.objects.select_related("parent").get(pk=int(pk))
     except (SavedComposite.DoesNotExist, ValueError):

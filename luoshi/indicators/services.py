@@ -975,7 +975,7 @@ def import_commit(*, actor: Actor, batch: ImportBatch) -> SaveResult:
     if batch.errors and batch.kind == ImportKind.EXCEL:
         raise ValidationFailed(
             _("The file has %(n)d problems; correct them and upload it again.") % {"n": len(batch.errors)},
-            code=IndicatorErrorCode.HAS_ERRORS,
+            code=IndicatorErrorCode.IMPORT_INVALID,
             details=batch.errors[:200],
         )
     rows = _batch_rows(batch)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from luoshi.accounts.types import Actor
 from luoshi.core import downloads, params
 from luoshi.core.errors import Forbidden, LuoshiError, NotFound, ValidationFailed
 from luoshi.core.pagination import querystring_without_page
@@ -74,7 +75,7 @@ def _period_context(year: int, month: int) -> dict[str, Any]:
     }
 
 
-def _top_unit(user: Any) -> Unit | None:
+def _top_unit(user: Actor) -> Unit | None:
     """The highest unit the user sees: the district for district viewers, their township for its staff."""
     scope = scope_for(user)
     if scope.is_all:
@@ -84,7 +85,7 @@ def _top_unit(user: Any) -> Unit | None:
     return ordered[0] if ordered else None
 
 
-def _board_parent(user: Any, request: HttpRequest) -> Unit | None:
+def _board_parent(user: Actor, request: HttpRequest) -> Unit | None:
     pk = params.get_id(request.GET, "parent")
     if pk:
         return selectors.access_indicator_unit(user, pk)
@@ -337,7 +338,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/catalogue.html", context)
 
 
-def _target_units(user: Any) -> list[Unit]:
+def _target_units(user: Actor) -> list[Unit]:
     """Units whose children's targets ``user`` hands down (links from the catalogue)."""
     units = units_visible_to(user).filter(kind__in=["district", "township", "subdistrict"]).order_by("depth", "path")
     return [u for u in units[:20] if can_set_targets_below(user, u)][:5]

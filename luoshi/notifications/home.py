@@ -8,13 +8,14 @@ from django.urls import reverse
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.accounts.types import Actor
 from luoshi.core.registry import HomeItem, HomeSection
 from luoshi.notifications.selectors import notifications_for
 
 SHOWN = 5
 
 
-def unread_notifications(request: Any, user: Any) -> HomeSection:
+def unread_notifications(request: Any, user: Actor) -> HomeSection:
     unread = list(notifications_for(user, unread_only=True)[: SHOWN + 1])
     items = [
         HomeItem(

@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
+from luoshi.accounts.types import Actor, signed_in
 from luoshi.notifications import rules
 from luoshi.notifications.models import Notification
 from luoshi.org.models import RoleGrant
@@ -113,9 +114,9 @@ def _add_to_groups(
     return {pk: u for pk, u in users.items() if pk not in groups}
 
 
-def mark_read(*, user: Any, ids: Iterable[int] | None = None) -> int:
+def mark_read(*, user: Actor, ids: Iterable[int] | None = None) -> int:
     """Mark the user's notifications read: the given ones, or all of them."""
-    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    qs = Notification.objects.filter(recipient=signed_in(user), read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     return qs.update(read_at=timezone.now())

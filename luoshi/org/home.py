@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.accounts.types import Actor
 from luoshi.core.registry import HomeItem, HomeSection
 from luoshi.org.models import Role, Unit, UnitKind
 from luoshi.org.permissions import is_org_admin
@@ -16,7 +17,7 @@ from luoshi.org.scope import scope_for
 from luoshi.org.selectors import person_for_user, units_visible_to
 
 
-def my_positions(request: Any, user: Any) -> HomeSection:
+def my_positions(request: Any, user: Actor) -> HomeSection:
     """Where this person works and which roles they hold."""
     person = person_for_user(user)
     items = []
@@ -54,7 +55,7 @@ def my_positions(request: Any, user: Any) -> HomeSection:
     )
 
 
-def org_data_quality(request: Any, user: Any) -> HomeSection | None:
+def org_data_quality(request: Any, user: Actor) -> HomeSection | None:
     """For administrators: gaps in the organisation data to fix today."""
     if not is_org_admin(user):
         return None

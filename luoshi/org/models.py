@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.bounds import SORT_ORDER_MAX
 from luoshi.core.constraints import between
+from luoshi.org.error_codes import OrgErrorCode
 
 
 class UnitKind(models.TextChoices):
@@ -85,7 +86,7 @@ def validate_division_code(code: str) -> None:
     if division_level(code) is None:
         raise ValidationError(
             _("A division code has 12 digits: county (6), township (3) and community or village (3)."),
-            code="division_code",
+            code=OrgErrorCode.DIVISION_CODE,
         )
 
 
@@ -93,7 +94,7 @@ def validate_short_code(code: str) -> None:
     if not SHORT_CODE_RE.match(code or ""):
         raise ValidationError(
             _("A short code is 2 to 12 capital letters or digits and starts with a letter."),
-            code="short_code",
+            code=OrgErrorCode.SHORT_CODE,
         )
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from luoshi.accounts.types import Actor
 from luoshi.core.errors import Forbidden, NotFound
 from luoshi.org.models import Person, Position, Role, RoleGrant, Unit
 from luoshi.org.scope import scope_for
@@ -30,7 +31,7 @@ class Rule:
     roles: frozenset[str]
     unit_of: Callable[[Any], Unit | None]
     view_action: str | None = None  # what the user needs to see the object at all
-    check: Callable[[Any, Any], bool] | None = None  # extra condition (user, obj)
+    check: Callable[[Actor, Any], bool] | None = None  # extra condition (user, obj)
 
 
 def _unit_itself(obj: Unit) -> Unit:
@@ -65,7 +66,7 @@ register("role_grant.view", Rule(ALL_ROLES, _unit_of_grant))
 register("role_grant.revoke", Rule(MANAGERS, _unit_of_grant, view_action="role_grant.view"))
 
 
-def can(user: Any, action: str, obj: Any) -> bool:
+def can(user: Actor, action: str, obj: Any) -> bool:
     """May ``user`` perform ``action`` on ``obj``?"""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
@@ -83,7 +84,7 @@ def can(user: Any, action: str, obj: Any) -> bool:
     return rule.check is None or rule.check(user, obj)
 
 
-def require(user: Any, action: str, obj: Any) -> None:
+def require(user: Actor, action: str, obj: Any) -> None:
     """Raise unless ``user`` may perform ``action`` on ``obj`` (404 if not even visible)."""
     if can(user, action, obj):
         return
@@ -94,7 +95,7 @@ def require(user: Any, action: str, obj: Any) -> None:
     raise NotFound()
 
 
-def _can_person(user: Any, action: str, person: Person) -> bool:
+def _can_person(user: Actor, action: str, person: Person) -> bool:
     """People are seen through their positions: in scope when one of their units is."""
     if user.is_superuser:
         return True
@@ -107,7 +108,7 @@ def _can_person(user: Any, action: str, person: Person) -> bool:
     raise KeyError(f"unknown action {action!r}")
 
 
-def is_org_admin(user: Any) -> bool:
+def is_org_admin(user: Actor) -> bool:
     """Does ``user`` administer some part of the organisation?"""
     return bool(getattr(user, "is_authenticated", False)) and (user.is_superuser or Role.ADMIN in scope_for(user).roles)
 
@@ -120,19 +121,19 @@ OVERSIGHT_ROLES: frozenset[str] = frozenset(
 )
 
 
-def oversees(user: Any) -> bool:
+def oversees(user: Actor) -> bool:
     """Does ``user`` oversee units (leader, supervisor, district viewer, administrator)?"""
     scope = scope_for(user)
     return scope.is_all or bool(scope.roles & OVERSIGHT_ROLES)
 
 
-def works_the_grid(user: Any) -> bool:
+def works_the_grid(user: Actor) -> bool:
     """Is ``user`` a grid worker and nothing else? Their menu is built around the grid."""
     scope = scope_for(user)
     return not scope.is_all and bool(scope.roles) and scope.roles <= {Role.GRID_WORKER}
 
 
-def only_views(user: Any) -> bool:
+def only_views(user: Actor) -> bool:
     """Does ``user`` only read (a district viewer with no other role)?"""
     scope = scope_for(user)
     return not scope.is_all and bool(scope.roles) and scope.roles <= {Role.DISTRICT_VIEWER}

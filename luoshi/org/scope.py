@@ -7,14 +7,12 @@ everything. The scope is computed once per user object and cached on it.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
+from luoshi.accounts.models import User
+from luoshi.accounts.types import Actor
 from luoshi.org.models import Role, RoleGrant, Unit
-
-if TYPE_CHECKING:
-    from luoshi.accounts.models import User
 
 _CACHE_ATTR = "_luoshi_scope"
 
@@ -79,9 +77,9 @@ class Scope:
         return seen
 
 
-def scope_for(user: Any) -> Scope:
+def scope_for(user: Actor | None) -> Scope:
     """The cached :class:`Scope` of ``user`` (anonymous users see nothing)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not isinstance(user, User) or not user.is_active:
         return Scope(user_id=None, is_all=False, grants=())
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
@@ -97,7 +95,7 @@ def scope_for(user: Any) -> Scope:
     return scope
 
 
-def reuse_scope(user: Any, scope: Scope) -> None:
+def reuse_scope(user: Actor, scope: Scope) -> None:
     """Give ``user`` an already computed scope, as a fresh object (so nothing remembered on the
     old one during another request carries over)."""
     setattr(user, _CACHE_ATTR, replace(scope))

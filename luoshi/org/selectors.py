@@ -7,12 +7,14 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from luoshi.accounts.models import User
+from luoshi.accounts.types import Actor
 from luoshi.core.errors import NotFound
 from luoshi.org.models import Person, Position, RoleGrant, Unit
 from luoshi.org.scope import scope_for
 
 
-def units_visible_to(user: Any) -> QuerySet[Unit]:
+def units_visible_to(user: Actor) -> QuerySet[Unit]:
     """The base of every unit read: the user's subtrees, nothing else."""
     scope = scope_for(user)
     if scope.is_empty:
@@ -20,7 +22,7 @@ def units_visible_to(user: Any) -> QuerySet[Unit]:
     return Unit.objects.filter(scope.unit_q())
 
 
-def access_unit(user: Any, pk: int | str) -> Unit:
+def access_unit(user: Actor, pk: int | str) -> Unit:
     """The unit ``pk`` if the user may see it; :class:`NotFound` whether missing or out of scope."""
     try:
         return units_visible_to(user).select_related("parent").get(pk=int(pk))
@@ -29,7 +31,7 @@ def access_unit(user: Any, pk: int | str) -> Unit:
 
 
 def unit_list(
-    user: Any,
+    user: Actor,
     *,
     q: str = "",
     kind: str = "",
@@ -52,7 +54,7 @@ def unit_list(
     return qs.annotate(child_count=Count("children", distinct=True)).order_by("depth", "sort_order", "name", "pk")
 
 
-def unit_ancestors(user: Any, unit: Unit) -> list[Unit]:
+def unit_ancestors(user: Actor, unit: Unit) -> list[Unit]:
     """Visible ancestors of ``unit``, root first (for breadcrumbs)."""
     ids = unit.ancestor_ids
     if not ids:
@@ -61,7 +63,7 @@ def unit_ancestors(user: Any, unit: Unit) -> list[Unit]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def unit_children(user: Any, unit: Unit) -> QuerySet[Unit]:
+def unit_children(user: Actor, unit: Unit) -> QuerySet[Unit]:
     return (
         units_visible_to(user)
         .filter(parent=unit, is_active=True)
@@ -70,7 +72,7 @@ def unit_children(user: Any, unit: Unit) -> QuerySet[Unit]:
     )
 
 
-def unit_positions(user: Any, unit: Unit) -> QuerySet[Position]:
+def unit_positions(user: Actor, unit: Unit) -> QuerySet[Position]:
     access_unit(user, unit.pk)
     return (
         Position.objects.filter(unit=unit, person__is_active=True)
@@ -79,7 +81,7 @@ def unit_positions(user: Any, unit: Unit) -> QuerySet[Position]:
     )
 
 
-def unit_role_grants(user: Any, unit: Unit) -> QuerySet[RoleGrant]:
+def unit_role_grants(user: Actor, unit: Unit) -> QuerySet[RoleGrant]:
     access_unit(user, unit.pk)
     return RoleGrant.objects.filter(unit=unit).select_related("user").order_by("role", "user__username")
 
@@ -94,7 +96,7 @@ class TreeNode:
         return 1 + sum(c.size for c in self.children)
 
 
-def unit_tree(user: Any, *, root: Unit | None = None, max_depth: int | None = None) -> list[TreeNode]:
+def unit_tree(user: Actor, *, root: Unit | None = None, max_depth: int | None = None) -> list[TreeNode]:
     """The visible tree in one query, as nested nodes sorted by order and name."""
     qs = units_visible_to(user).filter(is_active=True)
     if root is not None:
@@ -118,7 +120,7 @@ def unit_tree(user: Any, *, root: Unit | None = None, max_depth: int | None = No
     return roots
 
 
-def people_visible_to(user: Any) -> QuerySet[Person]:
+def people_visible_to(user: Actor) -> QuerySet[Person]:
     scope = scope_for(user)
     if scope.is_all:
         return Person.objects.all()
@@ -128,7 +130,7 @@ def people_visible_to(user: Any) -> QuerySet[Person]:
     return Person.objects.filter(Exists(in_scope))
 
 
-def person_list(user: Any, *, q: str = "", unit: Unit | None = None) -> QuerySet[Person]:
+def person_list(user: Actor, *, q: str = "", unit: Unit | None = None) -> QuerySet[Person]:
     qs = people_visible_to(user).filter(is_active=True)
     if q:
         q = q.strip()
@@ -140,7 +142,7 @@ def person_list(user: Any, *, q: str = "", unit: Unit | None = None) -> QuerySet
     )
 
 
-def access_person(user: Any, pk: int | str) -> Person:
+def access_person(user: Actor, pk: int | str) -> Person:
     try:
         return (
             people_visible_to(user)
@@ -152,8 +154,8 @@ def access_person(user: Any, pk: int | str) -> Person:
         raise NotFound() from None
 
 
-def person_for_user(user: Any) -> Person | None:
-    if not getattr(user, "is_authenticated", False):
+def person_for_user(user: Actor) -> Person | None:
+    if not isinstance(user, User):
         return None
     return (
         Person.objects.filter(user=user)
@@ -162,7 +164,7 @@ def person_for_user(user: Any) -> Person | None:
     )
 
 
-def person_entries(user: Any, person: Person, limit: int = 200) -> list[Any]:
+def person_entries(user: Actor, person: Person, limit: int = 200) -> list[Any]:
     """The person's activity log as ``user`` may read it: a position at a unit outside the user's
     scope (another township) shows as "a position outside your scope", without unit or title."""
     from django.utils.translation import gettext as _

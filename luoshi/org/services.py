@@ -11,8 +11,11 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.models import User
+from luoshi.accounts.types import Actor
 from luoshi.core import audit, versioning
 from luoshi.core.errors import ValidationFailed
+from luoshi.org.error_codes import OrgErrorCode
 from luoshi.org.models import (
     ALLOWED_CHILDREN,
     DIVISION_LEVEL,
@@ -47,7 +50,7 @@ def _check_placement(unit: Unit, parent: Unit | None) -> None:
         label = parent.get_kind_display() if parent else _("the top level")
         raise ValidationFailed(
             _("A %(kind)s cannot be placed under %(parent)s.") % {"kind": unit.get_kind_display(), "parent": label},
-            code="unit_placement",
+            code=OrgErrorCode.UNIT_PLACEMENT,
             details={"parent": [_("Not allowed for this kind of unit.")]},
         )
     if unit.division_code:
@@ -57,7 +60,7 @@ def _check_placement(unit: Unit, parent: Unit | None) -> None:
             raise ValidationFailed(
                 _("The division code %(code)s does not fit a %(kind)s.")
                 % {"code": unit.division_code, "kind": unit.get_kind_display()},
-                code="division_code_level",
+                code=OrgErrorCode.DIVISION_CODE_LEVEL,
                 details={"division_code": [_("Wrong level for this kind of unit.")]},
             )
         ancestor = parent
@@ -69,7 +72,7 @@ def _check_placement(unit: Unit, parent: Unit | None) -> None:
                 raise ValidationFailed(
                     _("The division code must start with %(prefix)s, like the code of %(parent)s.")
                     % {"prefix": ancestor.division_code[:prefix_len], "parent": ancestor.name},
-                    code="division_code_prefix",
+                    code=OrgErrorCode.DIVISION_CODE_PREFIX,
                     details={"division_code": [_("Does not match the parent's code.")]},
                 )
 
@@ -92,7 +95,7 @@ def _validate_unit(unit: Unit) -> None:
 @transaction.atomic
 def unit_create(
     *,
-    actor: Any,
+    actor: Actor,
     parent: Unit | None,
     name: str,
     kind: str,
@@ -123,14 +126,15 @@ def unit_create(
         with transaction.atomic():
             unit.save()
     except IntegrityError as exc:
-        raise ValidationFailed(_("The short code or division code is already used."), code="unit_duplicate") from exc
+        message = _("The short code or division code is already used.")
+        raise ValidationFailed(message, code=OrgErrorCode.UNIT_DUPLICATE) from exc
     assign_path(unit)
     audit.record(actor=actor, obj=unit, verb="create", changes=audit.diff({}, audit.snapshot(unit, UNIT_FIELDS)))
     return unit
 
 
 @transaction.atomic
-def unit_update(*, actor: Any, unit: Unit, version: int | None = None, **fields: Any) -> Unit:
+def unit_update(*, actor: Actor, unit: Unit, version: int | None = None, **fields: Any) -> Unit:
     """Change a unit's fields; a changed ``parent`` moves the whole subtree."""
     require(actor, "unit.edit", unit)
     locked = versioning.lock_checked(
@@ -143,7 +147,7 @@ def unit_update(*, actor: Any, unit: Unit, version: int | None = None, **fields:
     new_parent = fields.pop("parent", locked.parent)
     for name, value in fields.items():
         if name not in UNIT_FIELDS:
-            raise ValidationFailed(_("Unknown field: %(name)s") % {"name": name}, code="unknown_field")
+            raise ValidationFailed(_("Unknown field: %(name)s") % {"name": name}, code=OrgErrorCode.UNKNOWN_FIELD)
         if isinstance(value, str):
             value = value.strip()
         if name == "code":
@@ -152,22 +156,23 @@ def unit_update(*, actor: Any, unit: Unit, version: int | None = None, **fields:
     moving = (new_parent.pk if new_parent else None) != locked.parent_id
     if moving:
         if new_parent is None:
-            raise ValidationFailed(_("A unit cannot be moved to the top level."), code="unit_placement")
+            raise ValidationFailed(_("A unit cannot be moved to the top level."), code=OrgErrorCode.UNIT_PLACEMENT)
         require(actor, "unit.add_child", new_parent)
         if new_parent.path.startswith(locked.path):
-            raise ValidationFailed(_("A unit cannot be moved into its own subtree."), code="unit_cycle")
+            raise ValidationFailed(_("A unit cannot be moved into its own subtree."), code=OrgErrorCode.UNIT_CYCLE)
     _validate_unit(locked)
     _check_placement(locked, new_parent)
     if not locked.is_active and "is_active" in fields and before["is_active"]:
         active_children = Unit.objects.filter(parent=locked, is_active=True).exists()
         if active_children:
-            raise ValidationFailed(_("Deactivate the sub-units first."), code="unit_has_children")
+            raise ValidationFailed(_("Deactivate the sub-units first."), code=OrgErrorCode.UNIT_HAS_CHILDREN)
     locked.version = F("version") + 1
     try:
         with transaction.atomic():
             locked.save()
     except IntegrityError as exc:
-        raise ValidationFailed(_("The short code or division code is already used."), code="unit_duplicate") from exc
+        message = _("The short code or division code is already used.")
+        raise ValidationFailed(message, code=OrgErrorCode.UNIT_DUPLICATE) from exc
     if moving and new_parent is not None:
         old_path = locked.path
         new_path = f"{new_parent.path}{locked.pk}/"
@@ -187,7 +192,7 @@ def unit_update(*, actor: Any, unit: Unit, version: int | None = None, **fields:
 @transaction.atomic
 def person_create(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     name: str,
     title: str,
@@ -215,12 +220,12 @@ def person_create(
 
 
 @transaction.atomic
-def person_update(*, actor: Any, person: Person, **fields: Any) -> Person:
+def person_update(*, actor: Actor, person: Person, **fields: Any) -> Person:
     require(actor, "person.edit", person)
     before = audit.snapshot(person, PERSON_FIELDS)
     for name, value in fields.items():
         if name not in PERSON_FIELDS:
-            raise ValidationFailed(_("Unknown field: %(name)s") % {"name": name}, code="unknown_field")
+            raise ValidationFailed(_("Unknown field: %(name)s") % {"name": name}, code=OrgErrorCode.UNKNOWN_FIELD)
         setattr(person, name, value.strip() if isinstance(value, str) else value)
     try:
         person.full_clean()
@@ -236,7 +241,7 @@ def person_update(*, actor: Any, person: Person, **fields: Any) -> Person:
 @transaction.atomic
 def position_create(
     *,
-    actor: Any,
+    actor: Actor,
     person: Person,
     unit: Unit,
     title: str,
@@ -251,7 +256,9 @@ def position_create(
     if post not in ("", *Post.values):
         raise ValidationFailed(_("Choose a post from the list."), details={"post": [_("Choose a post from the list.")]})
     if Position.objects.filter(person=person, unit=unit, title=title).exists():
-        raise ValidationFailed(_("%(name)s already holds this position.") % {"name": person.name}, code="duplicate")
+        raise ValidationFailed(
+            _("%(name)s already holds this position.") % {"name": person.name}, code=OrgErrorCode.DUPLICATE
+        )
     position = Position.objects.create(
         person=person, unit=unit, title=title, is_leader=is_leader, sort_order=sort_order, post=post
     )
@@ -265,7 +272,7 @@ def position_create(
 
 
 @transaction.atomic
-def position_delete(*, actor: Any, position: Position) -> None:
+def position_delete(*, actor: Actor, position: Position) -> None:
     require(actor, "position.edit", position)
     label = f"{position.unit.name} · {position.title}"
     person = position.person
@@ -275,12 +282,14 @@ def position_delete(*, actor: Any, position: Position) -> None:
 
 
 @transaction.atomic
-def role_grant(*, actor: Any, user: Any, role: str, unit: Unit) -> RoleGrant:
+def role_grant(*, actor: Actor, user: User, role: str, unit: Unit) -> RoleGrant:
     require(actor, "unit.grant_role", unit)
     if role not in Role.values:
-        raise ValidationFailed(_("Unknown role."), code="unknown_role")
+        raise ValidationFailed(_("Unknown role."), code=OrgErrorCode.UNKNOWN_ROLE)
     if role == Role.DISTRICT_VIEWER and unit.kind != UnitKind.DISTRICT:
-        raise ValidationFailed(_("The district viewer role is granted at a district."), code="role_placement")
+        raise ValidationFailed(
+            _("The district viewer role is granted at a district."), code=OrgErrorCode.ROLE_PLACEMENT
+        )
     grant, created = RoleGrant.objects.get_or_create(user=user, role=role, unit=unit)
     if created:
         audit.record(actor=actor, obj=unit, verb="grant", changes={"role": {"before": None, "after": str(grant)}})
@@ -289,7 +298,7 @@ def role_grant(*, actor: Any, user: Any, role: str, unit: Unit) -> RoleGrant:
 
 
 @transaction.atomic
-def role_revoke(*, actor: Any, grant: RoleGrant) -> None:
+def role_revoke(*, actor: Actor, grant: RoleGrant) -> None:
     require(actor, "role_grant.revoke", grant)
     label, unit, user = str(grant), grant.unit, grant.user
     grant.delete()

@@ -5,13 +5,13 @@ registered with :mod:`luoshi.core.panels`; each figure links to the filtered pro
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.accounts.types import Actor
 from luoshi.core.panels import Panel, PanelFigure, register_panel
 from luoshi.projects import selectors
 from luoshi.projects.models import Schedule
@@ -21,7 +21,7 @@ def _list(**params: str) -> str:
     return reverse("projects:list") + ("?" + urlencode(params) if params else "")
 
 
-def projects_panel(user: Any, today: dt.date) -> Panel | None:
+def projects_panel(user: Actor, today: dt.date) -> Panel | None:
     t = selectors.tally(selectors.filtered_projects(user))
     if not t.count:
         return None

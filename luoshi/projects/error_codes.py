@@ -2,7 +2,7 @@
 
 One name per condition; the platform's own codes (``invalid``, ``stale``, ``version_missing``,
 ``not_found`` …) are :class:`luoshi.core.errors.ErrorCode`. Members are their strings (StrEnum),
-so bodies and clients see the same text as before.
+so bodies and clients see the same text as before (except ``import_invalid``, see docs/projects.md).
 """
 
 from __future__ import annotations
@@ -19,4 +19,4 @@ class ProjectErrorCode(StrEnum):
     LEAD_NOT_SIGNED = "lead_not_signed"
     CREDIT_CODE_SHAPE = "credit_code_shape"  # not 18 characters of the code's alphabet
     CREDIT_CODE_CHECK = "credit_code_check"  # the check character does not match
-    IMPORT_ROWS = "import_rows"  # an import file with bad rows (every one listed)
+    IMPORT_INVALID = "import_invalid"  # an import file with bad rows, every one listed (was "import_rows")

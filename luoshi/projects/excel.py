@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook, load_workbook
 
+from luoshi.accounts.types import Actor
 from luoshi.core import cells, uploads
 from luoshi.core.errors import LuoshiError, ValidationFailed
 from luoshi.org.labels import Labeller
@@ -129,7 +130,7 @@ def _month(value: Any) -> dt.date:
     raise ValueError(text)
 
 
-def read(*, actor: Any, content: bytes) -> Report:
+def read(*, actor: Actor, content: bytes) -> Report:
     """Parse and check every row; nothing is written."""
     uploads.check_xlsx(content)
     try:
@@ -183,13 +184,13 @@ def read(*, actor: Any, content: bytes) -> Report:
 
 
 @transaction.atomic
-def import_investment(*, actor: Any, content: bytes) -> int:
+def import_investment(*, actor: Actor, content: bytes) -> int:
     """Write every row, or nothing: raises with every bad row when any is bad."""
     report = read(actor=actor, content=content)
     if report.errors:
         raise ValidationFailed(
             _("Nothing was imported: %(n)d rows have errors.") % {"n": sum(1 for r in report.rows if r.errors)},
-            code=ProjectErrorCode.IMPORT_ROWS,
+            code=ProjectErrorCode.IMPORT_INVALID,
             details={"rows": report.errors},
         )
     for row in report.rows:
@@ -204,7 +205,7 @@ def import_investment(*, actor: Any, content: bytes) -> int:
             # report the row and roll the whole file back.
             raise ValidationFailed(
                 _("Nothing was imported: row %(n)d: %(e)s") % {"n": row.number, "e": exc.message},
-                code=ProjectErrorCode.IMPORT_ROWS,
+                code=ProjectErrorCode.IMPORT_INVALID,
                 details={"rows": [_("Row %(n)d: %(e)s") % {"n": row.number, "e": exc.message}]},
             ) from exc
     return len(report.rows)
@@ -298,7 +299,7 @@ def _registry_rows(content: bytes) -> list[tuple[int, list[Any]]]:
 
 
 @transaction.atomic
-def import_registry(*, actor: Any, content: bytes) -> int:
+def import_registry(*, actor: Actor, content: bytes) -> int:
     """Register one project per row, or none: every row goes through
     :func:`luoshi.projects.services.project_create` (permission, every rule, the activity log) in
     a savepoint; when any row is refused, the whole file is rolled back and every bad row is
@@ -392,7 +393,7 @@ def import_registry(*, actor: Any, content: bytes) -> int:
     if errors:
         raise ValidationFailed(
             _("Nothing was imported: %(n)d rows have errors.") % {"n": len(rows) - created},
-            code=ProjectErrorCode.IMPORT_ROWS,
+            code=ProjectErrorCode.IMPORT_INVALID,
             details={"rows": errors},
         )
     return created

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from luoshi.accounts.types import Actor
 from luoshi.core.forms import DateInput, MonthInput, MultipleFileField, MultipleFileInput
 from luoshi.org.models import Person, Unit, UnitKind
 from luoshi.org.scope import scope_for
@@ -37,13 +38,13 @@ class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
         return obj.name
 
 
-def scoped_units(user: Any, roles: frozenset[str] | None = None) -> QuerySet[Unit]:
+def scoped_units(user: Actor, roles: frozenset[str] | None = None) -> QuerySet[Unit]:
     scope = scope_for(user)
     qs = Unit.objects.filter(is_active=True).exclude(kind=UnitKind.GRID)
     return qs if scope.is_all else qs.filter(scope.unit_q(roles=roles))
 
 
-def scoped_people(user: Any, *, leaders_only: bool = False) -> QuerySet[Person]:
+def scoped_people(user: Actor, *, leaders_only: bool = False) -> QuerySet[Person]:
     units = scoped_units(user)
     qs = Person.objects.filter(is_active=True, positions__unit__in=units.exclude(kind=UnitKind.GRID))
     if leaders_only:
@@ -153,7 +154,7 @@ class ProjectForm(forms.Form):
         help_text=_("Click the corners on the map below, or paste them: one “longitude, latitude” a line, or GeoJSON."),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = scoped_units(user, CREATORS)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
@@ -207,7 +208,7 @@ class ProblemForm(forms.Form):
         label=_("description"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = scoped_units(user)  # type: ignore[attr-defined]
 
@@ -222,7 +223,7 @@ class ProblemTaskForm(forms.Form):
         label=_("acceptance standard"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["responsible_leader"].queryset = scoped_people(user, leaders_only=True)  # type: ignore[attr-defined]
 
@@ -249,7 +250,7 @@ class MeetingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args: Any, user: Any, within: Unit | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, within: Unit | None = None, **kwargs: Any) -> None:
         """``within``: offer only the projects led in this unit's subtree (a district has thousands)."""
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = scoped_units(user, MANAGERS)  # type: ignore[attr-defined]
@@ -263,7 +264,7 @@ class MeetingForm(forms.Form):
 class MeetingProblemForm(ProblemForm):
     project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.none())
 
-    def __init__(self, *args: Any, user: Any, meeting: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, meeting: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         self.fields["project"].queryset = meeting.projects.all()  # type: ignore[attr-defined]
         self.order_fields(["project"])
@@ -281,7 +282,7 @@ class LeadForm(forms.Form):
     found_on = forms.DateField(label=_("found on"), widget=DATE)
     note = forms.CharField(label=_("note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = scoped_units(user)  # type: ignore[attr-defined]
         self.fields["cadre"].queryset = scoped_people(user)  # type: ignore[attr-defined]
@@ -307,7 +308,7 @@ class EnterpriseForm(forms.Form):
     lat = forms.DecimalField(label=_("latitude"), required=False, min_value=-90, max_value=90, decimal_places=6)
     lng = forms.DecimalField(label=_("longitude"), required=False, min_value=-180, max_value=180, decimal_places=6)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = scoped_units(user, CREATORS)  # type: ignore[attr-defined]
         self.fields["contact"].queryset = scoped_people(user)  # type: ignore[attr-defined]

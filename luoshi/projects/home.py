@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.accounts.types import Actor
 from luoshi.core.registry import HomeItem, HomeSection
 from luoshi.projects import selectors
 from luoshi.projects.permissions import person_of
@@ -15,7 +16,7 @@ from luoshi.projects.permissions import person_of
 HOME_LIMIT = 8
 
 
-def linked_projects_section(request: Any, user: Any) -> HomeSection | None:
+def linked_projects_section(request: Any, user: Actor) -> HomeSection | None:
     """Shown only to people linked to at least one project."""
     if person_of(user) is None:
         return None

@@ -114,7 +114,7 @@ def load(*, stdout: Any = None) -> dict[str, int]:
 PROJECTS = {DONGXING_CODE: "东星片区安置房", "CD-DH2": "东星片区安置房"}
 
 
-def _link_projects(campaigns: list[Campaign], actor: Any) -> None:
+def _link_projects(campaigns: list[Campaign], actor: User | None) -> None:
     """Link campaigns to their key projects through ``core.links``, as the township's leader sees them
     (nothing when there is no such project)."""
     if actor is None:

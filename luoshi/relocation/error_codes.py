@@ -19,4 +19,5 @@ class RelocationErrorCode(StrEnum):
     NONE_VACATED = "none_vacated"
     NOT_CLEARED = "not_cleared"
     HOUSEHOLD_SIGNED = "signed"  # a signed household cannot be removed from the ledger
+    ID_NO = "id_no"  # an ID number of the wrong shape or with a wrong check digit (field validator)
     IMPORT_INVALID = "import_invalid"  # a ledger import with bad rows (every one listed)

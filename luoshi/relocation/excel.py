@@ -31,6 +31,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from luoshi.accounts.types import Actor
 from luoshi.core import audit, cells, uploads
 from luoshi.core.errors import ValidationFailed
 from luoshi.core.timeutil import today as local_today
@@ -148,7 +149,7 @@ def template() -> bytes:
     return out.getvalue()
 
 
-def export_ledger(*, actor: Any, campaign: Campaign, reveal: bool) -> bytes:
+def export_ledger(*, actor: Actor, campaign: Campaign, reveal: bool) -> bytes:
     """The campaign's ledger as .xlsx in the import's columns; owners masked unless ``reveal``.
 
     The export is written to the activity log (who took the ledger out, masked or not).
@@ -337,7 +338,7 @@ def _check_row(
     return row
 
 
-def check_file(*, actor: Any, campaign: Campaign, content: bytes) -> ImportResult:
+def check_file(*, actor: Actor, campaign: Campaign, content: bytes) -> ImportResult:
     """Read and check every row of an uploaded ledger; write nothing."""
     require(actor, "relocation.ledger.edit", campaign)
     rows, file_errors = _read(content)
@@ -358,7 +359,7 @@ def check_file(*, actor: Any, campaign: Campaign, content: bytes) -> ImportResul
 
 
 @transaction.atomic
-def import_ledger(*, actor: Any, campaign: Campaign, content: bytes) -> ImportResult:
+def import_ledger(*, actor: Actor, campaign: Campaign, content: bytes) -> ImportResult:
     """Add and update every household of the file, or none: a file with any bad row writes nothing
     and raises :class:`ValidationFailed` whose details name every bad row."""
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.accounts.types import Actor
 from luoshi.core import links
 from luoshi.core.forms import DateInput
 from luoshi.org.models import Person, Unit, UnitKind
@@ -44,7 +45,7 @@ class UnitChoiceField(forms.ModelChoiceField[Unit]):
         return f"{'　' * max(0, obj.depth - 1)}{obj.name}"
 
 
-def command_townships(user: Any) -> QuerySet[Unit]:
+def command_townships(user: Actor) -> QuerySet[Unit]:
     """Townships and subdistricts where ``user`` may start a campaign."""
     scope = scope_for(user)
     qs = Unit.objects.filter(is_active=True, kind__in=[UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT])
@@ -53,7 +54,7 @@ def command_townships(user: Any) -> QuerySet[Unit]:
     return qs.order_by("path")
 
 
-def team_units(user: Any) -> QuerySet[Unit]:
+def team_units(user: Actor) -> QuerySet[Unit]:
     """Units that can keep a ledger: townships themselves, their departments and task forces."""
     scope = scope_for(user)
     qs = Unit.objects.filter(
@@ -105,7 +106,7 @@ class CampaignForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, user: Any, editing: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = command_townships(user)  # type: ignore[attr-defined]
         self.fields["team"].queryset = team_units(user)  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.accounts.types import Actor
 from luoshi.core.registry import HomeItem, HomeSection
 from luoshi.relocation import selectors
 from luoshi.relocation.permissions import may_open_campaigns
@@ -41,7 +42,7 @@ def _meta(campaign: Any) -> str:
     return " · ".join(parts)
 
 
-def campaigns_section(request: Any, user: Any) -> HomeSection | None:
+def campaigns_section(request: Any, user: Actor) -> HomeSection | None:
     if not may_open_campaigns(user):
         return None
     active = list(selectors.campaign_list(user, selectors.CampaignFilters(active=True))[:SCAN_LIMIT])

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.validators import no_control_characters
 from luoshi.org.models import Person, Unit
+from luoshi.relocation.error_codes import RelocationErrorCode
 
 MAX_AREA = Decimal("99999999.99")  # m²
 MAX_MONEY = Decimal("999999999999.99")  # 元
@@ -47,7 +48,7 @@ def validate_id_no(value: str) -> None:
     if not _ID_RE.match(value) or (len(value) == 18 and id_check_digit(value[:17]) != value[17]):
         raise ValidationError(
             _("An ID number has 18 characters (17 digits and a check digit or X) and the check digit must match."),
-            code="id_no",
+            code=RelocationErrorCode.ID_NO,
         )
 
 

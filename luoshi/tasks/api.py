@@ -19,6 +19,7 @@ from luoshi.core.errors import NotFound, ValidationFailed
 from luoshi.org.models import Person, Unit
 from luoshi.org.selectors import access_unit
 from luoshi.tasks import selectors, services, workflow
+from luoshi.tasks.error_codes import TaskErrorCode
 from luoshi.tasks.models import Category, Light, Priority, ProgressReport, Source, Status, Task
 
 tasks_router = Router(tags=["tasks"])
@@ -350,7 +351,7 @@ def _person(request: HttpRequest, pk: int | None) -> Person | None:
         return None
     person = selectors.people_choices(request.user).filter(pk=pk).first()
     if person is None:
-        raise ValidationFailed("responsible_leader_id: not found in your scope", code="unknown_person")
+        raise ValidationFailed("responsible_leader_id: not found in your scope", code=TaskErrorCode.UNKNOWN_PERSON)
     return person
 
 

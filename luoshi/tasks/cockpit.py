@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.accounts.types import Actor
 from luoshi.core import aggregates
 from luoshi.core.panels import Panel, PanelFigure, PanelRow, Warning, register_panel, register_warnings
 from luoshi.org.labels import unit_labels
@@ -30,7 +31,7 @@ def _overview(**params: Any) -> str:
     return reverse("tasks:overview") + "?" + urlencode({k: v for k, v in params.items() if v})
 
 
-def tasks_panel(user: Any, today: dt.date) -> Panel | None:
+def tasks_panel(user: Actor, today: dt.date) -> Panel | None:
     scope = scope_for(user)
     if scope.is_empty and not scope.is_all:
         return None
@@ -103,7 +104,7 @@ def tasks_panel(user: Any, today: dt.date) -> Panel | None:
     )
 
 
-def warnings(user: Any, today: dt.date) -> list[Warning]:
+def warnings(user: Actor, today: dt.date) -> list[Warning]:
     """New red lights: more red tasks per lead unit today than in yesterday's picture."""
     scope = scope_for(user)
     if scope.is_empty and not scope.is_all:

@@ -267,9 +267,9 @@ def _create(
     *,
     goal: Goal,
     category: Any,
-    dispatcher: Any,
-    doer: Any,
-    reviewer: Any,
+    dispatcher: User,
+    doer: User,
+    reviewer: User,
     today: dt.date,
 ) -> Task:
     light = spec.light if spec.state not in {"done", "done_late", "draft", "cancelled"} else "green"
@@ -372,7 +372,7 @@ def _finish(task: Task, spec: Spec, today: dt.date) -> Task:
     return fresh
 
 
-def _inspections(township: Unit, units: dict[str, Unit], supervisor: Any, today: dt.date) -> int:
+def _inspections(township: Unit, units: dict[str, Unit], supervisor: User, today: dt.date) -> int:
     inspectors = list(Person.objects.filter(user__username__in=["supervisor", "resp_leader"]))
     created = 0
     visits = [

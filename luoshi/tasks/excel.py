@@ -24,6 +24,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from luoshi.accounts.types import Actor
 from luoshi.core import audit, cells, uploads
 from luoshi.core.errors import Forbidden, ValidationFailed
 from luoshi.core.timeutil import today as local_today
@@ -31,6 +32,7 @@ from luoshi.org.labels import Labeller
 from luoshi.org.models import Person, Unit, UnitKind
 from luoshi.org.selectors import units_visible_to
 from luoshi.tasks import selectors, services
+from luoshi.tasks.error_codes import TaskErrorCode
 from luoshi.tasks.models import Cadence, Category, Goal, Light, Priority, Source, Status, Task
 from luoshi.tasks.permissions import can_create_task_in, can_dispatch_somewhere, goals_visible_to
 
@@ -180,7 +182,7 @@ class Preview:
 class _Lookup:
     """Name-or-code matching within the actor's scope, cached per import."""
 
-    def __init__(self, actor: Any) -> None:
+    def __init__(self, actor: Actor) -> None:
         self.actor = actor
         units = list(units_visible_to(actor).filter(is_active=True).only("id", "name", "code", "path", "kind", "depth"))
         self.units_by_code = {u.code.upper(): u for u in units}
@@ -400,7 +402,7 @@ def _column_label(key: str) -> str:
     return key
 
 
-def import_preview(*, actor: Any, content: bytes) -> Preview:
+def import_preview(*, actor: Actor, content: bytes) -> Preview:
     """Validate every row; write nothing. Only those who may create tasks somewhere may import."""
     if not can_dispatch_somewhere(actor):
         raise Forbidden(_("Only supervisors and leaders can import task lists."))
@@ -412,7 +414,7 @@ def import_preview(*, actor: Any, content: bytes) -> Preview:
 
 
 @transaction.atomic
-def import_commit(*, actor: Any, content: bytes) -> list[Task]:
+def import_commit(*, actor: Actor, content: bytes) -> list[Task]:
     """Create every task of the file, assigned at once, or none of them."""
     preview = import_preview(actor=actor, content=content)
     if not preview.ok:
@@ -421,7 +423,7 @@ def import_commit(*, actor: Any, content: bytes) -> list[Task]:
             details["file"] = preview.file_errors
         raise ValidationFailed(
             _("The file has %(n)d errors; nothing was imported.") % {"n": preview.error_count},
-            code="import_invalid",
+            code=TaskErrorCode.IMPORT_INVALID,
             details=details,
         )
     created = []

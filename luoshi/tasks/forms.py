@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.accounts.types import Actor
 from luoshi.core import bounds
 from luoshi.core.errors import LuoshiError
 from luoshi.core.forms import DateInput, MultipleFileField
@@ -33,7 +34,7 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[t
         return f"{'　' * max(0, obj.depth - 1)}{obj.name}"
 
 
-def dispatch_units(user: Any) -> QuerySet[Unit]:
+def dispatch_units(user: Actor) -> QuerySet[Unit]:
     """Units where ``user`` may create tasks: their supervisor/leader subtrees."""
     scope = scope_for(user)
     qs = Unit.objects.filter(is_active=True)
@@ -83,7 +84,7 @@ class TaskForm(forms.Form):
     )
     version = forms.IntegerField(min_value=0, max_value=MAX_INT, widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, user: Any, editing: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         visible = units_visible_to(user).filter(is_active=True).order_by("path")
         self.fields["lead_unit"].queryset = dispatch_units(user)  # type: ignore[attr-defined]
@@ -163,7 +164,7 @@ class GoalForm(forms.Form):
         label=_("assessment rule"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=bounds.TEXT_MAX
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner_unit"].queryset = dispatch_units(user).exclude(kind=UnitKind.TASK_FORCE)  # type: ignore[attr-defined]
 
@@ -199,7 +200,7 @@ class InspectionForm(forms.Form):
         help_text=_("One problem per line; each can become a rectification task."), max_length=bounds.TEXT_MAX,
     )  # fmt: skip
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = dispatch_units(user)  # type: ignore[attr-defined]
         self.fields["inspectors"].queryset = selectors.people_choices(user)  # type: ignore[attr-defined]
@@ -217,7 +218,7 @@ class FindingTaskForm(forms.Form):
     responsible_leader = forms.ModelChoiceField(label=_("responsible leader"), queryset=Person.objects.none())
     deadline = forms.DateField(validators=[bounds.date_in_range], label=_("deadline"), widget=DATE)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = dispatch_units(user)  # type: ignore[attr-defined]
         self.fields["responsible_leader"].queryset = selectors.people_choices(user, leaders_only=True)  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.accounts.types import Actor
 from luoshi.core.registry import HomeChart, HomeCount, HomeItem, HomeSection
 from luoshi.org.labels import unit_labels
 from luoshi.org.permissions import oversees, works_the_grid
@@ -29,7 +30,7 @@ def _item(task: Any) -> HomeItem:
     )
 
 
-def my_tasks_section(request: Any, user: Any) -> HomeSection | None:
+def my_tasks_section(request: Any, user: Actor) -> HomeSection | None:
     qs = selectors.my_tasks(user).filter(status__in=OPEN_STATUSES)
     count = qs.count()
     if not count and (oversees(user) or works_the_grid(user)):
@@ -46,7 +47,7 @@ def my_tasks_section(request: Any, user: Any) -> HomeSection | None:
     )
 
 
-def review_section(request: Any, user: Any) -> HomeSection | None:
+def review_section(request: Any, user: Actor) -> HomeSection | None:
     """For supervisors and leaders: tasks to review and red tasks to chase."""
     if not can_dispatch_somewhere(user):
         return None
@@ -71,7 +72,7 @@ def review_section(request: Any, user: Any) -> HomeSection | None:
 CHART_UNITS = 8
 
 
-def oversight_counts(request: Any, user: Any) -> list[HomeCount]:
+def oversight_counts(request: Any, user: Actor) -> list[HomeCount]:
     """Red and yellow open tasks and tasks with progress reports missed, each a filtered list."""
     if not oversees(user):
         return []
@@ -97,7 +98,7 @@ def oversight_counts(request: Any, user: Any) -> list[HomeCount]:
     ]  # fmt: skip
 
 
-def lights_by_unit_chart(request: Any, user: Any) -> HomeChart | None:
+def lights_by_unit_chart(request: Any, user: Actor) -> HomeChart | None:
     """Open tasks by lead unit and light: where the red and yellow tasks sit."""
     if not oversees(user):
         return None

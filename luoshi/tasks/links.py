@@ -9,11 +9,11 @@ audit, notifications) and is assigned at once; its state flows back by pull
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.types import Actor
 from luoshi.core.errors import ValidationFailed
 from luoshi.core.links import TaskRef, TaskRequest
 from luoshi.core.timeutil import today
@@ -37,7 +37,7 @@ def _ref(task: Task) -> TaskRef:
 
 
 class TaskLinks:
-    def spawn(self, *, actor: Any, request: TaskRequest) -> TaskRef:
+    def spawn(self, *, actor: Actor, request: TaskRequest) -> TaskRef:
         lead_unit = Unit.objects.filter(pk=request.lead_unit_id, is_active=True).first()
         leader = Person.objects.filter(pk=request.responsible_leader_id, is_active=True).first()
         if lead_unit is None:

@@ -47,6 +47,21 @@ def _bulk_q(subjects: Sequence[Subject], prefix: str = "") -> Q:
     return q
 
 
+def _count_rows(
+    subjects: Sequence[Subject], rows: QuerySet[Task] | QuerySet[TaskEvent], prefix: str = ""
+) -> Mapping[Subject, Figure]:
+    """How many of ``rows`` count for each subject, in one grouped query (``prefix`` leads from an
+    event to its task)."""
+    tally = metrics.tally_queryset(
+        subjects,
+        rows,
+        unit_path=f"{prefix}{UNIT_PATH}",
+        person=f"{prefix}{PERSON}",
+        aggregates={"n": Count("id")},
+    )
+    return tally.figures(lambda v: Figure(v[0], count=int(v[0])))
+
+
 def _task_url(pk: int) -> str:
     return reverse("tasks:detail", args=[pk])
 
@@ -137,10 +152,7 @@ def _overdue_at_end(period: Period) -> QuerySet[Task]:
 
 
 def overdue_open(subjects: Sequence[Subject], period: Period, param: str) -> Mapping[Subject, Figure]:
-    tally = metrics.tally_queryset(
-        subjects, _overdue_at_end(period), unit_path=UNIT_PATH, person=PERSON, aggregates={"n": Count("id")}
-    )
-    return tally.figures(lambda v: Figure(v[0], count=int(v[0])))
+    return _count_rows(subjects, _overdue_at_end(period))
 
 
 def _overdue_maker(end: dt.date) -> Callable[..., Record]:
@@ -200,14 +212,7 @@ def _events(key: str, period: Period) -> QuerySet[TaskEvent]:
 
 def _event_counter(key: str) -> metrics.BulkCompute:
     def compute(subjects: Sequence[Subject], period: Period, param: str) -> Mapping[Subject, Figure]:
-        tally = metrics.tally_queryset(
-            subjects,
-            _events(key, period),
-            unit_path=f"task__{UNIT_PATH}",
-            person=f"task__{PERSON}",
-            aggregates={"n": Count("id")},
-        )
-        return tally.figures(lambda v: Figure(v[0], count=int(v[0])))
+        return _count_rows(subjects, _events(key, period), "task__")
 
     return compute
 

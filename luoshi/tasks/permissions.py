@@ -12,10 +12,13 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.models import User
+from luoshi.accounts.types import Actor
 from luoshi.core.errors import Forbidden
 from luoshi.org.models import Role, Unit
 from luoshi.org.permissions import Rule, only_views, register, works_the_grid
 from luoshi.org.scope import scope_for
+from luoshi.tasks.error_codes import TaskErrorCode
 from luoshi.tasks.lookups import AnyOf
 from luoshi.tasks.models import Goal, Inspection, Task
 from luoshi.tasks.workflow import TaskRole
@@ -56,7 +59,7 @@ CO_IDS_LIMIT = 20000
 UNIT_IDS_LIMIT = 5000
 
 
-def task_scope_q(user: Any) -> Q | None:
+def task_scope_q(user: Actor) -> Q | None:
     """The filter for the tasks ``user`` may see; ``None`` means all of them.
 
     Most visible tasks are seen through their lead unit, which the index on
@@ -74,7 +77,7 @@ def task_scope_q(user: Any) -> Q | None:
     scope = scope_for(user)
     if scope.is_all:
         return None
-    leader_tasks = Task.objects.filter(responsible_leader__user_id=user.pk)
+    leader_tasks = Task.objects.filter(responsible_leader__user=user) if isinstance(user, User) else Task.objects.none()
     if not scope.grants:
         return Q(pk__in=leader_tasks.values("pk"))
     in_scope = Unit.objects.filter(scope.unit_q())
@@ -126,7 +129,7 @@ def _subquery_scope(unit_ids: Any, leader_tasks: QuerySet[Task]) -> Q:
     )
 
 
-def tasks_visible_to(user: Any) -> QuerySet[Task]:
+def tasks_visible_to(user: Actor) -> QuerySet[Task]:
     """The base of every task read: only tasks in the user's scope."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Task.objects.none()
@@ -134,21 +137,21 @@ def tasks_visible_to(user: Any) -> QuerySet[Task]:
     return Task.objects.all() if q is None else Task.objects.filter(q)
 
 
-def goals_visible_to(user: Any) -> QuerySet[Goal]:
+def goals_visible_to(user: Actor) -> QuerySet[Goal]:
     scope = scope_for(user)
     if scope.is_empty:
         return Goal.objects.none()
     return Goal.objects.filter(scope.unit_q("owner_unit"))
 
 
-def inspections_visible_to(user: Any) -> QuerySet[Inspection]:
+def inspections_visible_to(user: Actor) -> QuerySet[Inspection]:
     scope = scope_for(user)
     if scope.is_empty:
         return Inspection.objects.none()
     return Inspection.objects.filter(scope.unit_q("unit"))
 
 
-def task_roles(user: Any, task: Task) -> frozenset[str]:
+def task_roles(user: Actor, task: Task) -> frozenset[str]:
     """The user's relation to ``task`` (see :mod:`luoshi.tasks.workflow`)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
@@ -177,20 +180,20 @@ def task_roles(user: Any, task: Task) -> frozenset[str]:
 EDITORS: frozenset[str] = frozenset({TaskRole.SUPERVISOR, TaskRole.LEADER})
 
 
-def can_edit_task(user: Any, task: Task) -> bool:
+def can_edit_task(user: Actor, task: Task) -> bool:
     return bool(task_roles(user, task) & EDITORS)
 
 
-def can_create_task_in(user: Any, unit: Unit) -> bool:
+def can_create_task_in(user: Actor, unit: Unit) -> bool:
     return bool(scope_for(user).roles_at(unit) & DISPATCHERS)
 
 
-def sees_the_overview(user: Any) -> bool:
+def sees_the_overview(user: Actor) -> bool:
     """The supervision overview in the menu: for dispatchers and the read-only district viewer."""
     return can_dispatch_somewhere(user) or only_views(user)
 
 
-def carries_tasks(user: Any) -> bool:
+def carries_tasks(user: Actor) -> bool:
     """ "My tasks" in the menu: for those who carry tasks out; a grid worker only with a task."""
     if sees_the_overview(user):
         return False
@@ -201,12 +204,12 @@ def carries_tasks(user: Any) -> bool:
     return True
 
 
-def can_dispatch_somewhere(user: Any) -> bool:
+def can_dispatch_somewhere(user: Actor) -> bool:
     scope = scope_for(user)
     return scope.is_all or bool(scope.roles & DISPATCHERS)
 
 
-def create_refusal(user: Any, *, parent: Task | None = None) -> Forbidden | None:
+def create_refusal(user: Actor, *, parent: Task | None = None) -> Forbidden | None:
     """Why ``user`` may not open a create or import page (task, goal, inspection), or None.
 
     The pages, their buttons and the services ask this one question: a role that only looks
@@ -219,11 +222,11 @@ def create_refusal(user: Any, *, parent: Task | None = None) -> Forbidden | None
         return None
     return Forbidden(
         _("Not allowed (无权操作): only supervisors and leaders create, dispatch or import tasks; your role can look."),
-        code="read_only",
+        code=TaskErrorCode.READ_ONLY,
     )
 
 
-def require_create(user: Any, *, parent: Task | None = None) -> None:
+def require_create(user: Actor, *, parent: Task | None = None) -> None:
     refused = create_refusal(user, parent=parent)
     if refused is not None:
         raise refused

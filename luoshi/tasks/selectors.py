@@ -10,6 +10,8 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.models import User
+from luoshi.accounts.types import Actor
 from luoshi.core import params as params_
 from luoshi.core.errors import NotFound
 from luoshi.core.timeutil import today as local_today
@@ -127,7 +129,7 @@ API_LIST_FIELDS = (
 )  # fmt: skip
 
 
-def task_list(user: Any, filters: TaskFilters | None = None) -> QuerySet[Task]:
+def task_list(user: Actor, filters: TaskFilters | None = None) -> QuerySet[Task]:
     """Tasks in scope, filtered, with what a list row shows (one query per page)."""
     f = filters or TaskFilters()
     qs = tasks_visible_to(user)
@@ -209,7 +211,7 @@ class IdsFirst:
         return list(rows.select_related("lead_unit", "responsible_leader").only(*LIST_FIELDS))
 
 
-def my_tasks(user: Any) -> QuerySet[Task]:
+def my_tasks(user: Actor) -> QuerySet[Task]:
     """Tasks this user works on: as doer at the lead unit or task force, as responsible leader, or as creator."""
     scope = scope_for(user)
     q = Q(responsible_leader__user_id=user.pk) | Q(created_by_id=user.pk)
@@ -219,25 +221,25 @@ def my_tasks(user: Any) -> QuerySet[Task]:
     return task_list(user).filter(q).exclude(status=Status.CANCELLED)
 
 
-def unit_tasks(user: Any, unit: Unit) -> QuerySet[Task]:
+def unit_tasks(user: Actor, unit: Unit) -> QuerySet[Task]:
     """Tasks the unit leads, carries as task force, or helps with as co-unit."""
     through = Task.co_units.through
     co = through.objects.filter(task_id=OuterRef("pk"), unit_id=unit.pk)
     return task_list(user).filter(Q(lead_unit=unit) | Q(task_force=unit) | Q(Exists(co)))
 
 
-def home_units(user: Any) -> list[Unit]:
+def home_units(user: Actor) -> list[Unit]:
     """The units where the user holds roles, then where they hold posts (for 'my unit')."""
     scope = scope_for(user)
     ids = scope.home_units()
     units = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
     result = [units[i] for i in ids if i in units]
-    if not result and getattr(user, "pk", None):
+    if not result and isinstance(user, User):
         result = [p.unit for p in Position.objects.filter(person__user=user).select_related("unit")]
     return result
 
 
-def access_task(user: Any, pk: int | str) -> Task:
+def access_task(user: Actor, pk: int | str) -> Task:
     """The task ``pk`` if the user may see it; :class:`NotFound` whether missing or out of scope."""
     try:
         return (
@@ -268,7 +270,7 @@ class TaskDetail:
     parent_visible: bool = False
 
 
-def task_detail(user: Any, task: Task) -> TaskDetail:
+def task_detail(user: Actor, task: Task) -> TaskDetail:
     """Everything the detail page and API show, in a fixed number of queries."""
     reports = {
         r.pk: r
@@ -305,7 +307,7 @@ def task_detail(user: Any, task: Task) -> TaskDetail:
     )
 
 
-def people_choices(user: Any, *, leaders_only: bool = False) -> QuerySet[Person]:
+def people_choices(user: Actor, *, leaders_only: bool = False) -> QuerySet[Person]:
     """People in scope to choose a responsible leader or inspectors from."""
     scope = scope_for(user)
     positions = Position.objects.filter(person=OuterRef("pk"))
@@ -331,7 +333,7 @@ class BoardColumn:
     tasks: list[Task]
 
 
-def board(user: Any, filters: TaskFilters) -> list[BoardColumn]:
+def board(user: Actor, filters: TaskFilters) -> list[BoardColumn]:
     """The wall chart: one column per state, reddest first; a fixed number of queries."""
     qs = task_list(user, filters)
     counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
@@ -371,7 +373,7 @@ class Gantt:
 GANTT_LIMIT = 80
 
 
-def gantt(user: Any, filters: TaskFilters) -> Gantt:
+def gantt(user: Actor, filters: TaskFilters) -> Gantt:
     """Tasks and their milestones on a time axis (the 时间表/路线图 view); a fixed number of queries."""
     matching = IdsFirst(task_list(user, filters).exclude(status=Status.CANCELLED))
     tasks = matching[:GANTT_LIMIT]
@@ -412,7 +414,7 @@ def gantt(user: Any, filters: TaskFilters) -> Gantt:
 # --- statistics for the overview header --------------------------------------------------
 
 
-def light_counts(user: Any, filters: TaskFilters) -> dict[str, int]:
+def light_counts(user: Actor, filters: TaskFilters) -> dict[str, int]:
     return light_counts_of(task_list(user, filters))
 
 
@@ -433,14 +435,14 @@ def light_counts_of(qs: QuerySet[Task]) -> dict[str, int]:
 # --- goals ---------------------------------------------------------------------------------
 
 
-def goal_list(user: Any, *, year: int | None = None) -> QuerySet[Goal]:
+def goal_list(user: Actor, *, year: int | None = None) -> QuerySet[Goal]:
     qs = goals_visible_to(user).select_related("owner_unit")
     if year:
         qs = qs.filter(year=year)
     return qs.annotate(task_count=Count("tasks", distinct=True)).order_by("-year", "title", "id")
 
 
-def access_goal(user: Any, pk: int | str) -> Goal:
+def access_goal(user: Actor, pk: int | str) -> Goal:
     try:
         return goals_visible_to(user).select_related("owner_unit").get(pk=int(pk))
     except (Goal.DoesNotExist, ValueError, TypeError):
@@ -455,7 +457,7 @@ class CategoryNode:
     counts: dict[str, int]
 
 
-def goal_tree(user: Any, goal: Goal) -> tuple[list[CategoryNode], list[Task]]:
+def goal_tree(user: Actor, goal: Goal) -> tuple[list[CategoryNode], list[Task]]:
     """The goal's categories and projects with the visible top-level tasks under each (three queries)."""
     categories = list(Category.objects.filter(goal=goal).order_by("sort_order", "id"))
     tasks = list(task_list(user, TaskFilters(goal=goal.pk, top_level=True)))
@@ -494,7 +496,7 @@ def goal_categories(goal: Goal) -> list[Category]:
 # --- inspections -------------------------------------------------------------------------------
 
 
-def inspection_list(user: Any) -> QuerySet[Inspection]:
+def inspection_list(user: Actor) -> QuerySet[Inspection]:
     return (
         inspections_visible_to(user)
         .select_related("unit")
@@ -510,7 +512,7 @@ def inspection_list(user: Any) -> QuerySet[Inspection]:
     )
 
 
-def access_inspection(user: Any, pk: int | str) -> Inspection:
+def access_inspection(user: Actor, pk: int | str) -> Inspection:
     try:
         return inspections_visible_to(user).select_related("unit", "created_by").get(pk=int(pk))
     except (Inspection.DoesNotExist, ValueError, TypeError):
@@ -530,7 +532,7 @@ def inspection_findings(inspection: Inspection) -> list[Finding]:
     )
 
 
-def access_finding(user: Any, pk: int | str) -> Finding:
+def access_finding(user: Actor, pk: int | str) -> Finding:
     try:
         finding = Finding.objects.select_related("inspection", "inspection__unit").get(pk=int(pk))
     except (Finding.DoesNotExist, ValueError, TypeError):
@@ -539,7 +541,7 @@ def access_finding(user: Any, pk: int | str) -> Finding:
     return finding
 
 
-def access_milestone(user: Any, pk: int | str) -> Milestone:
+def access_milestone(user: Actor, pk: int | str) -> Milestone:
     try:
         milestone = Milestone.objects.get(pk=int(pk))
     except (Milestone.DoesNotExist, ValueError, TypeError):

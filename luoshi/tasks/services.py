@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.models import User
+from luoshi.accounts.types import Actor, signed_in
 from luoshi.core import audit, bounds, uploads, versioning, workdays
 from luoshi.core.errors import Conflict, Forbidden, LuoshiError, NotFound, ValidationFailed
 from luoshi.core.timeutil import today as local_today
@@ -27,6 +29,7 @@ from luoshi.org.models import Person, Role, RoleGrant, Unit, UnitKind
 from luoshi.org.permissions import require
 from luoshi.org.scope import scope_for
 from luoshi.tasks import lights, workflow
+from luoshi.tasks.error_codes import TaskErrorCode
 from luoshi.tasks.models import (
     CADENCE_DAYS,
     OPEN_STATUSES,
@@ -67,7 +70,7 @@ def _now() -> dt.datetime:
 
 def _event(
     task: Task,
-    actor: Any,
+    actor: Actor | None,
     kind: str,
     *,
     action: str = "",
@@ -76,14 +79,13 @@ def _event(
     comment: str = "",
     data: dict[str, Any] | None = None,
 ) -> TaskEvent:
-    name = ""
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        name = actor.get_full_name() or actor.get_username()
+    user = actor if isinstance(actor, User) else None
+    name = (user.get_full_name() or user.get_username()) if user else ""
     return TaskEvent.objects.create(
         task=task,
         kind=kind,
         action=action,
-        actor=actor if name else None,
+        actor=user if name else None,
         actor_name=name,
         from_status=from_status,
         to_status=to_status,
@@ -111,8 +113,6 @@ def _ancestor_ids(unit: Unit) -> list[int]:
 
 def users_with_roles_over(units: Iterable[Unit | None], roles: Iterable[str]) -> list[Any]:
     """Active users holding one of ``roles`` at one of ``units`` or an ancestor."""
-    from luoshi.accounts.models import User
-
     unit_ids: set[int] = set()
     for unit in units:
         if unit is not None:
@@ -139,7 +139,9 @@ def dispatchers_of(task: Task) -> list[Any]:
     return users_with_roles_over([task.lead_unit], DISPATCHERS - {Role.ADMIN})
 
 
-def _notify(task: Task, recipients: Iterable[Any], kind: str, title: str, body: str = "", exclude: Any = None) -> None:
+def _notify(
+    task: Task, recipients: Iterable[Any], kind: str, title: str, body: str = "", exclude: Actor | None = None
+) -> None:
     people = [u for u in recipients if u is not None and (exclude is None or u.pk != exclude.pk)]
     notify(recipients=people, kind=kind, title=title, body=body, url=_task_url(task), obj=task)
 
@@ -147,7 +149,7 @@ def _notify(task: Task, recipients: Iterable[Any], kind: str, title: str, body: 
 def _require_text(value: str, message: str) -> str:
     text = (value or "").strip()
     if not text:
-        raise ValidationFailed(message, code="comment_required", details={"comment": [message]})
+        raise ValidationFailed(message, code=TaskErrorCode.COMMENT_REQUIRED, details={"comment": [message]})
     return text
 
 
@@ -267,7 +269,7 @@ def _schedule_next_report(task: Task, after: dt.date) -> None:
 @transaction.atomic
 def goal_create(
     *,
-    actor: Any,
+    actor: Actor,
     owner_unit: Unit,
     year: int,
     title: str,
@@ -286,14 +288,14 @@ def goal_create(
         description=description,
         weight=Decimal(str(weight or 0)),
         assessment=assessment,
-        created_by=actor,
+        created_by=signed_in(actor),
     )
     audit.record(actor=actor, obj=goal, verb="create")
     return goal
 
 
 @transaction.atomic
-def goal_update(*, actor: Any, goal: Goal, version: int | None = None, **fields: Any) -> Goal:
+def goal_update(*, actor: Actor, goal: Goal, version: int | None = None, **fields: Any) -> Goal:
     require(actor, "goal.manage", goal)
     goal = Goal.objects.select_for_update().get(pk=goal.pk)
     _check_version(goal, version)
@@ -312,7 +314,7 @@ def goal_update(*, actor: Any, goal: Goal, version: int | None = None, **fields:
 @transaction.atomic
 def category_create(
     *,
-    actor: Any,
+    actor: Actor,
     goal: Goal,
     name: str,
     parent: Category | None = None,
@@ -426,7 +428,7 @@ def _dispatch_refusal(task: Task | TaskData, today: dt.date | None = None) -> Va
         return None
     first = next(iter(gaps.values()))[0]
     message = _("The task cannot be dispatched yet: %(first)s") % {"first": first}
-    return ValidationFailed(message, code="five_fixes_missing", details=gaps)
+    return ValidationFailed(message, code=TaskErrorCode.FIVE_FIXES_MISSING, details=gaps)
 
 
 def comment_required(task: Task, action: str) -> bool:
@@ -444,7 +446,7 @@ def comment_required(task: Task, action: str) -> bool:
 
 
 def action_refusal(
-    actor: Any,
+    actor: Actor,
     task: Task,
     action: str,
     *,
@@ -464,16 +466,20 @@ def action_refusal(
     except LuoshiError as exc:
         return exc
     if action == Action.SIGN_OFF and task.submitted_by_id is not None and task.submitted_by_id == actor.pk:
-        return Forbidden(_("You submitted this task, so someone else must sign it off."), code="self_sign_off")
+        return Forbidden(
+            _("You submitted this task, so someone else must sign it off."), code=TaskErrorCode.SELF_SIGN_OFF
+        )
     if comment is not None and comment_required(task, action) and not comment.strip():
         return _comment_refusal(action)
     if action in workflow.EXTENSION_ACTIONS:
         if pending_extension is None:
             pending_extension = ExtensionRequest.objects.filter(task=task, status=ExtensionStatus.PENDING).exists()
         if action == Action.REQUEST_EXTENSION and pending_extension:
-            return Conflict(_("An extension request is already waiting for a decision."), code="extension_pending")
+            return Conflict(
+                _("An extension request is already waiting for a decision."), code=TaskErrorCode.EXTENSION_PENDING
+            )
         if action != Action.REQUEST_EXTENSION and not pending_extension:
-            return Conflict(_("There is no extension request to decide."), code="no_extension_pending")
+            return Conflict(_("There is no extension request to decide."), code=TaskErrorCode.NO_EXTENSION_PENDING)
     if action == Action.ASSIGN:
         return _dispatch_refusal(task, today)
     return None
@@ -486,11 +492,11 @@ def _comment_refusal(action: str) -> ValidationFailed:
         message = _("The task is not complete yet; say why it should be reviewed now.")
     else:
         message = _("Please give a reason.")
-    return ValidationFailed(message, code="comment_required", details={"comment": [message]})
+    return ValidationFailed(message, code=TaskErrorCode.COMMENT_REQUIRED, details={"comment": [message]})
 
 
 def available_actions(
-    actor: Any, task: Task, *, pending_extension: bool | None = None, today: dt.date | None = None
+    actor: Actor, task: Task, *, pending_extension: bool | None = None, today: dt.date | None = None
 ) -> list[str]:
     """The workflow actions the service would accept from ``actor`` on ``task`` now, in table order."""
     roles = task_roles(actor, task)
@@ -501,7 +507,7 @@ def available_actions(
     ]
 
 
-def _check_refs_visible(actor: Any, data: TaskData) -> None:
+def _check_refs_visible(actor: Actor, data: TaskData) -> None:
     scope = scope_for(actor)
     if not scope.covers(data.lead_unit):
         raise NotFound()
@@ -519,7 +525,7 @@ def _check_refs_visible(actor: Any, data: TaskData) -> None:
 @transaction.atomic
 def task_create(
     *,
-    actor: Any,
+    actor: Actor,
     data: TaskData,
     assign: bool = False,
     finding: Finding | None = None,
@@ -558,7 +564,7 @@ def task_create(
         report_cadence=data.report_cadence,
         weight=data.weight,
         source_finding=finding,
-        created_by=actor,
+        created_by=signed_in(actor),
     )
     task.number = f"DB{data.start_date.year}-{task.pk:05d}"
     task.save(update_fields=["number"])
@@ -583,7 +589,7 @@ EDITABLE = {
 
 
 @transaction.atomic
-def task_update(*, actor: Any, task: Task, version: int | None, **fields: Any) -> Task:
+def task_update(*, actor: Actor, task: Task, version: int | None, **fields: Any) -> Task:
     """Edit a task's fields (supervisors and leaders; the deadline only while it is a draft)."""
     if not can_edit_task(actor, task):
         raise Forbidden(_("Only supervisors and leaders can edit a task."))
@@ -593,10 +599,11 @@ def task_update(*, actor: Any, task: Task, version: int | None, **fields: Any) -
     if unknown:
         raise ValidationFailed(_("Unknown field %(name)s.") % {"name": ", ".join(sorted(unknown))})
     if task.status in {Status.DONE, Status.CANCELLED}:
-        raise Conflict(_("A closed task cannot be edited; reopen it first."), code="wrong_state")
+        raise Conflict(_("A closed task cannot be edited; reopen it first."), code=TaskErrorCode.WRONG_STATE)
     if "deadline" in fields and fields["deadline"] != task.deadline and task.status != Status.DRAFT:
         raise Conflict(
-            _("Once assigned, the deadline changes only through an extension request."), code="deadline_locked"
+            _("Once assigned, the deadline changes only through an extension request."),
+            code=TaskErrorCode.DEADLINE_LOCKED,
         )
     names = [n for n in TASK_FIELDS if n != "lead_unit"]
     before = audit.snapshot(task, names)
@@ -632,7 +639,7 @@ def task_update(*, actor: Any, task: Task, version: int | None, **fields: Any) -
 @transaction.atomic
 def task_transition(
     *,
-    actor: Any,
+    actor: Actor,
     task: Task,
     action: str,
     comment: str = "",
@@ -676,7 +683,7 @@ def task_transition(
         recipients, title = dispatchers_of(task), _("Task declined: %(title)s")
     elif action == Action.SUBMIT:
         task.submitted_at = now
-        task.submitted_by = actor
+        task.submitted_by = signed_in(actor)
         recipients, title = reviewers_of(task), _("Task waiting for your review: %(title)s")
     elif action == Action.RETURN:
         task.submitted_at = None
@@ -741,24 +748,30 @@ def task_transition(
 
 
 def _extension_step(
-    actor: Any, task: Task, action: str, comment: str, new_deadline: dt.date | None, today: dt.date
+    actor: Actor, task: Task, action: str, comment: str, new_deadline: dt.date | None, today: dt.date
 ) -> dict[str, Any]:
     pending = ExtensionRequest.objects.select_for_update().filter(task=task, status=ExtensionStatus.PENDING).first()
     if action == Action.REQUEST_EXTENSION:
         if pending is not None:
-            raise Conflict(_("An extension request is already waiting for a decision."), code="extension_pending")
+            raise Conflict(
+                _("An extension request is already waiting for a decision."), code=TaskErrorCode.EXTENSION_PENDING
+            )
         if new_deadline is None or new_deadline <= task.deadline:
             raise ValidationFailed(
                 _("Ask for a new deadline later than the current one."),
                 details={"new_deadline": [_("Must be after %(d)s.") % {"d": task.deadline.isoformat()}]},
             )
         ExtensionRequest.objects.create(
-            task=task, requested_by=actor, old_deadline=task.deadline, requested_deadline=new_deadline, reason=comment
+            task=task,
+            requested_by=signed_in(actor),
+            old_deadline=task.deadline,
+            requested_deadline=new_deadline,
+            reason=comment,
         )
         return {"requested_deadline": new_deadline.isoformat()}
     if pending is None:
-        raise Conflict(_("There is no extension request to decide."), code="no_extension_pending")
-    pending.decided_by = actor
+        raise Conflict(_("There is no extension request to decide."), code=TaskErrorCode.NO_EXTENSION_PENDING)
+    pending.decided_by = signed_in(actor)
     pending.decided_at = _now()
     pending.decision_comment = comment
     extra: dict[str, Any] = {"requester": pending.requested_by}
@@ -794,12 +807,12 @@ EVIDENCE_ACTIONS = frozenset({Action.SUBMIT, Action.SIGN_OFF, Action.RETURN})
 
 
 def _step_evidence(
-    actor: Any, task: Task, action: str, files: Sequence[UploadedFile], attachment_ids: Sequence[int]
+    actor: Actor, task: Task, action: str, files: Sequence[UploadedFile], attachment_ids: Sequence[int]
 ) -> list[Attachment]:
     """Check a step's files before anything changes; the earlier uploads it names, by id."""
     if (files or attachment_ids) and action not in EVIDENCE_ACTIONS:
         message = _("Files go with submitting, signing off or returning a task.")
-        raise ValidationFailed(message, code="no_files_here", details={"attachments": [message]})
+        raise ValidationFailed(message, code=TaskErrorCode.NO_FILES_HERE, details={"attachments": [message]})
     uploads.check_count([*files, *attachment_ids], field="attachments")
     for upload in files:
         validate_upload(upload)
@@ -808,19 +821,23 @@ def _step_evidence(
     found = {
         a.pk: a
         for a in Attachment.objects.filter(
-            pk__in=list(attachment_ids), task=task, uploaded_by=actor, report__isnull=True, event__isnull=True
+            pk__in=list(attachment_ids),
+            task=task,
+            uploaded_by=signed_in(actor),
+            report__isnull=True,
+            event__isnull=True,
         )
     }
     unknown = [pk for pk in attachment_ids if pk not in found]
     if unknown:
         message = _("File %(id)s is not one you uploaded to this task, or it is already used.") % {"id": unknown[0]}
-        raise ValidationFailed(message, code="unknown_attachment", details={"attachment_ids": [message]})
+        raise ValidationFailed(message, code=TaskErrorCode.UNKNOWN_ATTACHMENT, details={"attachment_ids": [message]})
     return [found[pk] for pk in attachment_ids]
 
 
 def _store_files(
     task: Task,
-    actor: Any,
+    actor: Actor,
     files: Sequence[UploadedFile],
     report: ProgressReport | None,
     *,
@@ -839,13 +856,13 @@ def _store_files(
                 file=upload,
                 name=(upload.name or "file")[:200],
                 size=upload.size or 0,
-                uploaded_by=actor,
+                uploaded_by=signed_in(actor),
             )
         )
     return stored
 
 
-def _require_doer(actor: Any, task: Task, message: str) -> frozenset[str]:
+def _require_doer(actor: Actor, task: Task, message: str) -> frozenset[str]:
     roles = task_roles(actor, task)
     if TaskRole.DOER not in roles:
         raise Forbidden(message)
@@ -855,7 +872,7 @@ def _require_doer(actor: Any, task: Task, message: str) -> frozenset[str]:
 @transaction.atomic
 def task_report_progress(
     *,
-    actor: Any,
+    actor: Actor,
     task: Task,
     percent: int,
     text: str,
@@ -866,7 +883,9 @@ def task_report_progress(
     _require_doer(actor, task, _("Only the lead unit or task force can report progress."))
     task = _lock(task)
     if task.status not in {Status.IN_PROGRESS}:
-        raise Conflict(_("Progress can be reported only while the task is in progress."), code="wrong_state")
+        raise Conflict(
+            _("Progress can be reported only while the task is in progress."), code=TaskErrorCode.WRONG_STATE
+        )
     if not 0 <= int(percent) <= 100:
         raise ValidationFailed(_("Percent complete is between 0 and 100."), details={"percent": [_("0 to 100.")]})
     text = _require_text(text, _("Say what has been done."))
@@ -875,7 +894,7 @@ def task_report_progress(
     if reported_on > today:
         raise ValidationFailed(_("A report cannot be dated in the future."), details={"reported_on": [_("Future.")]})
     report = ProgressReport.objects.create(
-        task=task, percent=int(percent), text=text, reported_on=reported_on, reported_by=actor
+        task=task, percent=int(percent), text=text, reported_on=reported_on, reported_by=signed_in(actor)
     )
     attachments = _store_files(task, actor, files, report)
     before = task.reported_progress
@@ -903,7 +922,7 @@ def task_report_progress(
 
 @transaction.atomic
 def task_add_attachments(
-    *, actor: Any, task: Task, files: Sequence[UploadedFile], report: ProgressReport | None = None
+    *, actor: Actor, task: Task, files: Sequence[UploadedFile], report: ProgressReport | None = None
 ) -> list[Attachment]:
     """Files for the task, or for one of its progress reports (the doing unit's)."""
     roles = task_roles(actor, task)
@@ -923,13 +942,13 @@ def task_add_attachments(
 
 
 @transaction.atomic
-def task_remind(*, actor: Any, task: Task, comment: str = "") -> Task:
+def task_remind(*, actor: Actor, task: Task, comment: str = "") -> Task:
     """A supervisor's reminder (催办) to the doing unit and the responsible leader."""
     roles = task_roles(actor, task)
     if not roles & {TaskRole.SUPERVISOR, TaskRole.LEADER, TaskRole.RESPONSIBLE_LEADER}:
         raise Forbidden(_("Only supervisors and leaders can send reminders."))
     if task.status not in OPEN_STATUSES:
-        raise Conflict(_("Only open tasks can be reminded about."), code="wrong_state")
+        raise Conflict(_("Only open tasks can be reminded about."), code=TaskErrorCode.WRONG_STATE)
     Task.objects.filter(pk=task.pk).update(reminder_count=task.reminder_count + 1)
     task.reminder_count += 1
     _event(task, actor, EventKind.REMINDER, comment=comment)
@@ -943,12 +962,12 @@ def task_remind(*, actor: Any, task: Task, comment: str = "") -> Task:
 
 
 @transaction.atomic
-def milestone_add(*, actor: Any, task: Task, title: str, due_date: dt.date) -> Milestone:
+def milestone_add(*, actor: Actor, task: Task, title: str, due_date: dt.date) -> Milestone:
     roles = task_roles(actor, task)
     if not roles & {TaskRole.SUPERVISOR, TaskRole.LEADER, TaskRole.DOER}:
         raise Forbidden()
     if task.status in {Status.DONE, Status.CANCELLED}:
-        raise Conflict(_("A closed task cannot be changed; reopen it first."), code="wrong_state")
+        raise Conflict(_("A closed task cannot be changed; reopen it first."), code=TaskErrorCode.WRONG_STATE)
     title = _require_text(title, _("Give the milestone a title."))
     milestone = Milestone.objects.create(task=task, title=title, due_date=due_date)
     _event(
@@ -959,7 +978,7 @@ def milestone_add(*, actor: Any, task: Task, title: str, due_date: dt.date) -> M
 
 
 @transaction.atomic
-def milestone_set_done(*, actor: Any, milestone: Milestone, done: bool) -> Milestone:
+def milestone_set_done(*, actor: Actor, milestone: Milestone, done: bool) -> Milestone:
     task = milestone.task
     if TaskRole.DOER not in task_roles(actor, task) and not task_roles(actor, task) & {
         TaskRole.SUPERVISOR,
@@ -971,7 +990,7 @@ def milestone_set_done(*, actor: Any, milestone: Milestone, done: bool) -> Miles
         return milestone
     milestone.done = done
     milestone.done_at = _now() if done else None
-    milestone.done_by = actor if done else None
+    milestone.done_by = signed_in(actor) if done else None
     milestone.save()
     _event(
         task, actor, EventKind.MILESTONE, action="done" if done else "undone", comment=milestone.title,
@@ -987,7 +1006,7 @@ def milestone_set_done(*, actor: Any, milestone: Milestone, done: bool) -> Miles
 @transaction.atomic
 def inspection_create(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     date: dt.date,
     place: str,
@@ -1001,7 +1020,7 @@ def inspection_create(
     if date > local_today():
         raise ValidationFailed(_("An inspection cannot be dated in the future."), details={"date": [_("Future.")]})
     inspection = Inspection.objects.create(
-        unit=unit, date=date, place=place, unannounced=unannounced, summary=summary, created_by=actor
+        unit=unit, date=date, place=place, unannounced=unannounced, summary=summary, created_by=signed_in(actor)
     )
     if inspectors:
         inspection.inspectors.set(list(inspectors))
@@ -1013,7 +1032,7 @@ def inspection_create(
 
 
 @transaction.atomic
-def finding_add(*, actor: Any, inspection: Inspection, description: str, unit: Unit | None = None) -> Finding:
+def finding_add(*, actor: Actor, inspection: Inspection, description: str, unit: Unit | None = None) -> Finding:
     require(actor, "inspection.manage", inspection)
     description = _require_text(description, _("Describe the finding."))
     finding = Finding.objects.create(
@@ -1026,7 +1045,7 @@ def finding_add(*, actor: Any, inspection: Inspection, description: str, unit: U
 @transaction.atomic
 def finding_to_task(
     *,
-    actor: Any,
+    actor: Actor,
     finding: Finding,
     lead_unit: Unit,
     deadline: dt.date,
@@ -1037,7 +1056,7 @@ def finding_to_task(
     inspection = finding.inspection
     require(actor, "inspection.manage", inspection)
     if finding.rectification_tasks.exclude(status=Status.CANCELLED).exists():
-        raise Conflict(_("This finding already has a rectification task."), code="finding_has_task")
+        raise Conflict(_("This finding already has a rectification task."), code=TaskErrorCode.FINDING_HAS_TASK)
     today = local_today()
     data = TaskData(
         title=(title or _("Rectify: %(finding)s") % {"finding": finding.description})[:200],

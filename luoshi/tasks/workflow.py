@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from luoshi.core.errors import Conflict, Forbidden
+from luoshi.tasks.error_codes import TaskErrorCode
 from luoshi.tasks.models import Status
 
 
@@ -197,13 +198,15 @@ def require(status: str, action: str, roles: Iterable[str]) -> Transition:
     :class:`Forbidden` (403) when it is but none of ``roles`` may fire it.
     """
     if action not in ACTIONS:
-        raise Conflict(_("Unknown action."), code="unknown_action")
+        raise Conflict(_("Unknown action."), code=TaskErrorCode.UNKNOWN_ACTION)
     transition = TABLE.get((status, action))
     if transition is None:
         raise Conflict(
             _("This action is not possible while the task is %(status)s.") % {"status": Status(status).label},
-            code="wrong_state",
+            code=TaskErrorCode.WRONG_STATE,
         )
     if not transition.roles & frozenset(roles):
-        raise Forbidden(_("Your role does not allow this action on this task."), code="transition_forbidden")
+        raise Forbidden(
+            _("Your role does not allow this action on this task."), code=TaskErrorCode.TRANSITION_FORBIDDEN
+        )
     return transition

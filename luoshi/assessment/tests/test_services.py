@@ -14,7 +14,7 @@ from luoshi.assessment import services
 from luoshi.assessment.models import AppealState, Result, RunState, VersionStatus
 from luoshi.assessment.tests.factories import scheme_world
 from luoshi.assessment.workflow import Action, AppealAction
-from luoshi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from luoshi.core.errors import Conflict, Forbidden, LuoshiError, NotFound, ValidationFailed
 from luoshi.org.models import Role, UnitKind
 from luoshi.org.tests.factories import UnitFactory, user_with_role
 from luoshi.tasks.models import EventKind, Status, Task, TaskEvent
@@ -351,3 +351,58 @@ def test_evidence_is_bounded_checked_and_added_only_while_it_may_be(w: dict[str,
     with pytest.raises(Forbidden):
         services.manual_score_add_evidence(actor=staff, run=run, item=w["manual"], subject_id=w["a"].pk,
                                            files=pdfs(1))  # fmt: skip
+
+
+# --- The codes' spelling (issue 15) ---------------------------------------------------------
+# Each row is a real refusal with the code and status a client sees, written out (not read back
+# from AssessmentErrorCode). Evidence for a decided appeal is ``appeal_decided`` (it was
+# ``wrong_state`` before issue 15), as deciding it twice already said.
+
+
+def _refusal(call: Any) -> tuple[str, int]:
+    with pytest.raises(LuoshiError) as caught:
+        call()
+    return str(caught.value.code), caught.value.status
+
+
+def _pdf() -> list[SimpleUploadedFile]:
+    return [SimpleUploadedFile("回访.pdf", b"%PDF-1.4 x\n%%EOF")]
+
+
+@pytest.mark.django_db
+def test_assessment_refusals_keep_their_codes(w: dict[str, Any]) -> None:
+    organiser, scheme = w["organiser"], w["scheme"]
+    run = services.run_compute(actor=organiser, scheme=scheme, period_key="2026-03")
+    assert _refusal(lambda: services.run_compute(actor=organiser, scheme=scheme, period_key="2026-03")) == (
+        "run_exists",
+        409,
+    )
+    step = services.run_transition
+    assert _refusal(lambda: step(actor=organiser, run=run, action=Action.FREEZE)) == ("manual_scores_missing", 409)
+    assert _refusal(lambda: step(actor=organiser, run=run, action=Action.PUBLISH)) == ("wrong_state", 409)
+    assert _refusal(lambda: step(actor=organiser, run=run, action="explode")) == ("unknown_action", 409)
+
+
+@pytest.mark.django_db
+def test_appeal_refusals_keep_their_codes(w: dict[str, Any]) -> None:
+    run = _published(w)
+    appellant = user_with_role(Role.LEADER, w["a"], username="a_leader")
+    a = _result(run, w["a"])
+    appeal = services.appeal_file(actor=appellant, run=run, result=a, item=w["manual"], reason="评议偏低")
+    again = services.appeal_file
+    assert _refusal(lambda: again(actor=appellant, run=run, result=a, item=w["manual"], reason="再次")) == (
+        "appeal_pending",
+        409,
+    )
+    decide = services.appeal_decide
+    assert _refusal(lambda: decide(actor=appellant, appeal=appeal, action=AppealAction.REJECT, reply="x")) == (
+        "transition_forbidden",
+        403,
+    )
+    appeal = decide(actor=w["organiser"], appeal=appeal, action=AppealAction.REJECT, reply="不属实")
+    assert _refusal(lambda: decide(actor=w["organiser"], appeal=appeal, action=AppealAction.REJECT, reply="x")) == (
+        "appeal_decided",
+        409,
+    )
+    evidence = services.appeal_add_evidence
+    assert _refusal(lambda: evidence(actor=appellant, appeal=appeal, files=_pdf())) == ("appeal_decided", 409)

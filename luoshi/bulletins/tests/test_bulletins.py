@@ -14,7 +14,7 @@ from luoshi.bulletins.models import Bulletin, Kind, Schedule, Sequence, Status
 from luoshi.cases.models import SupervisionCard
 from luoshi.cases.tests import factories as cf
 from luoshi.core import bulletin_sections as bs
-from luoshi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from luoshi.core.errors import Conflict, Forbidden, LuoshiError, NotFound, ValidationFailed
 from luoshi.notifications.models import Notification
 from luoshi.tasks.models import ProgressReport, Task
 from luoshi.tasks.tests.factories import TaskFactory
@@ -298,3 +298,32 @@ def test_postgresql_connections_run_without_jit() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone() == ("off",)
+
+
+# --- The codes' spelling (issue 15) ---------------------------------------------------------
+# Each row is a real refusal with the code and status a client sees, written out (not read back
+# from BulletinErrorCode). ``invalid_period`` was ``bad_period`` and a step the caller's role does
+# not take was plain ``forbidden`` before issue 15.
+
+
+def _refusal(call: Any) -> tuple[str, int]:
+    with pytest.raises(LuoshiError) as caught:
+        call()
+    return str(caught.value.code), caught.value.status
+
+
+def test_bulletin_refusals_keep_their_codes(w: Any) -> None:
+    def draft(kind: str, day: dt.date = AS_OF, **kwargs: Any) -> Any:
+        return lambda: services.create_draft(actor=w.supervisor, data=services.DraftData(kind, w.a, day, **kwargs))
+
+    future = timezone.localdate() + dt.timedelta(days=1)
+    assert _refusal(draft("daily")) == ("bad_kind", 400)
+    assert _refusal(draft(Kind.WEEKLY, future)) == ("future", 400)
+    assert _refusal(draft(Kind.SPECIAL)) == ("subject_required", 400)
+    assert _refusal(draft(Kind.WEEKLY, period_start=AS_OF + dt.timedelta(days=1))) == ("invalid_period", 400)
+    b = _draft(w)
+    act = services.act
+    assert _refusal(lambda: act(actor=w.leader, bulletin=b, action=workflow.ISSUE)) == ("transition_forbidden", 403)
+    assert _refusal(lambda: act(actor=w.supervisor, bulletin=b, action=workflow.APPROVE)) == ("wrong_state", 409)
+    b = act(actor=w.supervisor, bulletin=b, action=workflow.SUBMIT)
+    assert _refusal(lambda: act(actor=w.leader, bulletin=b, action=workflow.RETURN)) == ("comment_required", 400)

@@ -85,6 +85,8 @@ def test_long_layout_with_every_kind_of_bad_row(tree, ind, people):
     assert "第 2 行" in rows[9] or "row 2" in rows[9]
     with pytest.raises(ValidationFailed) as caught:
         services.import_commit(actor=people["sup_a"], batch=batch)
+    # The one code for an import with bad rows (issue 15: it was "has_errors" here).
+    assert (caught.value.code, caught.value.status) == ("import_invalid", 400)
     assert len(caught.value.details) == 9
     assert not IndicatorValue.objects.exists()
 
@@ -128,8 +130,9 @@ def test_reimport_replaces_and_is_audited(tree, ind, people):
     entries = [e for e in audit.entries_for(tree["a"]) if e.verb == "indicators.values"]
     assert entries[0].changes == {"规上工业产值 2026-08": {"before": "100", "after": "120"}}
     assert [e.verb for e in audit.entries_for(second)] == ["indicators.import"]
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as caught:
         services.import_commit(actor=people["sup_a"], batch=second)
+    assert caught.value.code == "not_open"
 
 
 def test_discard(tree, ind, people):

@@ -75,6 +75,8 @@ def test_every_bad_row_is_reported_and_nothing_is_written(s: Scene, fixed_today:
     )
     with pytest.raises(ValidationFailed) as exc:
         excel.import_investment(actor=s.staff, content=content)
+    # The one code for an import with bad rows (issue 15: it was "import_rows" here).
+    assert (exc.value.code, exc.value.status) == ("import_invalid", 400)
     rows = exc.value.details["rows"]
     assert [r.split("：")[0].split(":")[0] for r in rows] == [
         "第 3 行",
