@@ -36,6 +36,7 @@ from luoshi.cases.models import (
     VisitMethod,
 )
 from luoshi.cases.permissions import GRID_ADMINS, require_report, require_stats
+from luoshi.cases.selectors.public import public_photos, public_picture
 from luoshi.cases.workflow import ACTION_BUTTONS, ACTIVE_ROLES, Action, transition_for
 from luoshi.core import params, uploads, versioning, workdays
 from luoshi.core.errors import Forbidden, LuoshiError, NotFound, ValidationFailed
@@ -1034,4 +1035,15 @@ def public_case(request: HttpRequest, tracking_no: str, token: str) -> HttpRespo
         "token": token,
         "can_rate": case.status == Status.CLOSED,
     }
+    context["photos"] = list(public_photos(context["source"]))
     return render(request, "cases/public/case.html", context)
+
+
+def public_photo(request: HttpRequest, tracking_no: str, token: str, photo: str) -> HttpResponse:
+    """A result photo on the resident's own page (docs/cases.md): no metadata, the token's case only."""
+    case = selectors.public_case(tracking_no, token)
+    data, content_type = public_picture(selectors.effective(case), photo, small=request.GET.get("size") == "small")
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
