@@ -732,7 +732,8 @@ def keyperson_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "visits": list(kp.visits.select_related("visited_by")),
             "cases": selectors.linked_cases(request.user, kp.cases.order_by("-reported_at")[:50]),
             "can_edit": can_edit,
-            "can_visit": can_edit or (kp.cadre is not None and kp.cadre.user_id == request.user.pk),
+            "can_visit": can(request.user, "keyperson.visit", kp)
+            or (kp.cadre is not None and kp.cadre.user_id == request.user.pk),
             "visit_form": visit_form,
             "entries": audit.entries_for(kp, limit=50),
         },
@@ -800,6 +801,8 @@ def keyperson_visit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.keyperson_visit(actor=request.user, key_person=kp, **form.cleaned_data)
         except LuoshiError as exc:
+            if exc.status == 403:  # not theirs to record: the 403 page says why (无权操作)
+                raise
             apply_error(form, exc)
         else:
             messages.success(request, _("The visit was recorded."))

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.accounts.types import Actor, signed_in
 from luoshi.core import audit, bounds, uploads, versioning, workdays
 from luoshi.core.errors import Conflict, Forbidden, LuoshiError, NotFound, ValidationFailed
 from luoshi.core.timeutil import today as local_today
@@ -959,19 +960,23 @@ def milestone_add(*, actor: Any, task: Task, title: str, due_date: dt.date) -> M
 
 
 @transaction.atomic
-def milestone_set_done(*, actor: Any, milestone: Milestone, done: bool) -> Milestone:
+def milestone_set_done(*, actor: Actor, milestone: Milestone, done: bool) -> Milestone:
     task = milestone.task
     if TaskRole.DOER not in task_roles(actor, task) and not task_roles(actor, task) & {
         TaskRole.SUPERVISOR,
         TaskRole.LEADER,
     }:
         raise Forbidden()
-    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    milestone = Milestone.objects.select_for_update().select_related("task").get(pk=milestone.pk)
+    task = milestone.task
+    if task.status in {Status.DONE, Status.CANCELLED}:
+        # The page offers no toggle on a closed task (can_milestone); the service says the same.
+        raise Conflict(_("A closed task cannot be changed; reopen it first."), code="wrong_state")
     if milestone.done == done:
         return milestone
     milestone.done = done
     milestone.done_at = _now() if done else None
-    milestone.done_by = actor if done else None
+    milestone.done_by = signed_in(actor) if done else None
     milestone.save()
     _event(
         task, actor, EventKind.MILESTONE, action="done" if done else "undone", comment=milestone.title,
