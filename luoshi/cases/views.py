@@ -42,7 +42,7 @@ from luoshi.core import params, uploads, versioning, workdays
 from luoshi.core.errors import Forbidden, LuoshiError, NotFound, ValidationFailed
 from luoshi.core.forms import apply_error, keep_refused, take_refused
 from luoshi.core.pagination import paginate, querystring_without_page
-from luoshi.org.labels import Labeller
+from luoshi.org.labels import Labeller, unit_labels
 from luoshi.org.models import Person, Unit, UnitKind
 from luoshi.org.scope import scope_for
 from luoshi.org.selectors import access_unit
@@ -289,9 +289,16 @@ def _action_rows(view: selectors.CaseView, evidence: forms.EvidenceForm | None =
 def _detail_context(request: HttpRequest, view: selectors.CaseView, **extra: Any) -> dict[str, Any]:
     case = view.case
     dispatching = {Action.DISPATCH, Action.REASSIGN, Action.ADD_CO_UNIT} & set(view.actions)
+    # Units named with their township, as in every list (one query for the page).
+    labels = unit_labels(
+        [case.unit_id, case.owner_unit_id, case.handling_unit_id]
+        + [link.unit_id for link in view.co_units]
+        + [card.unit_id for card in view.cards]
+    )
     return {
         "v": view,
         "case": case,
+        "unit_labels": labels,
         "action_rows": _action_rows(view, extra.pop("evidence", None)),
         "units": list(selectors.dispatch_units(request.user, case)) if dispatching else [],
         "card_levels": CardLevel.choices,
