@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
@@ -31,7 +32,7 @@ from luoshi.assessment.models import (
 from luoshi.assessment.workflow import Action, RunRole
 from luoshi.core import downloads, metrics, params
 from luoshi.core.errors import LuoshiError, NotFound
-from luoshi.core.forms import apply_error
+from luoshi.core.forms import apply_error, keep_refused, take_refused
 from luoshi.core.metrics import Period
 from luoshi.core.pagination import paginate
 from luoshi.core.timeutil import today as local_today
@@ -113,6 +114,13 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     editable = may_edit and shown is not None and shown.is_draft
     param_groups = forms.param_choices(subject_kind) if editable else []
     for section in sections:
+        if editable:  # the section's own form, refused values and errors kept (issue 14, finding 7)
+            section.edit_form = take_refused(  # type: ignore[attr-defined]
+                request, f"assessment-section-{section.pk}", forms.SectionForm, auto_id=f"s{section.pk}_%s"
+            ) or forms.SectionForm(
+                initial={"name": section.name, "kind": section.kind, "weight": section.weight},
+                auto_id=f"s{section.pk}_%s",
+            )
         if editable:  # the forms to add and edit items in place (ids prefixed: many forms on one page)
             section.item_form = forms.ItemForm(  # type: ignore[attr-defined]
                 subject_kind=subject_kind, params=param_groups, initial={"kind": ItemKind.AUTO, "weight": 1},
@@ -139,7 +147,12 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_edit": may_edit,
             "editable": editable,
             "has_draft": any(v.is_draft for v in versions),
-            "section_form": forms.SectionForm(),
+            "section_form": (
+                take_refused(request, f"assessment-section-new-{shown.pk}", forms.SectionForm)
+                if shown is not None
+                else None
+            )
+            or forms.SectionForm(),
             "runs": selectors.run_list(request.user, scheme)[:24],
             "last_period": last.key,
             "bands": shown.bands if shown else [],
@@ -247,6 +260,7 @@ def section_edit(request: HttpRequest, pk: int | None = None, section_id: int | 
     section = _section_or_404(request.user, section_id) if section_id else None
     version = section.scheme_version if section else _version_or_404(request.user, pk or 0)
     form = forms.SectionForm(request.POST)
+    where = f"section-{section.pk}" if section else "add-section"
     if form.is_valid():
         d = form.cleaned_data
         try:
@@ -254,13 +268,15 @@ def section_edit(request: HttpRequest, pk: int | None = None, section_id: int | 
                 actor=request.user, version=version, section=section, name=d["name"], kind=d["kind"],
                 weight=d["weight"],
             )  # fmt: skip
-            messages.success(request, _("Saved."))
         except LuoshiError as exc:
-            messages.error(request, str(exc.message))
-    else:
-        messages.error(request, _("Check the section: %(e)s") % {"e": "; ".join(
-            str(e) for errs in form.errors.values() for e in errs)})  # fmt: skip
-    return redirect(f"{scheme_url(version.scheme_id)}?v={version.number}")
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(f"{scheme_url(version.scheme_id)}?v={version.number}")
+    # Refused: back to the form with what was typed and each error under its field.
+    key = f"assessment-section-{section.pk}" if section else f"assessment-section-new-{version.pk}"
+    keep_refused(request, key, form)
+    return redirect(f"{scheme_url(version.scheme_id)}?v={version.number}#{where}")
 
 
 @login_required
@@ -474,12 +490,30 @@ def result_detail(request: HttpRequest, pk: int, subject_id: int) -> HttpRespons
             "manual": selectors.manual_scores(run, subject_id)
             if any(i.manual for ln in lines for i in ln.items)
             else {},
-            "score_form": forms.ManualScoreForm(),
-            "appeal_form": forms.AppealForm(items=appeal_items),
+            "score_forms": [
+                (i, _score_form(request, run.pk, subject_id, i)) for ln in lines for i in ln.items if i.manual
+            ]
+            if may_score
+            else [],
+            "appeal_form": take_refused(
+                request, f"assessment-appeal-{run.pk}-{subject_id}", forms.AppealForm, items=appeal_items
+            )
+            or forms.AppealForm(items=appeal_items),
             "appeals": appeals,
             "is_snapshot": run.state in selectors.SNAPSHOT_STATES,
         },
     )
+
+
+def _score_form(request: HttpRequest, run_id: int, subject_id: int, line: Any) -> forms.ManualScoreForm:
+    """The manual score form of one item: as refused (typed values, errors under the fields), or fresh."""
+    item_id = line.item.id
+    auto_id = f"score{item_id}_%s"
+    form = take_refused(
+        request, f"assessment-score-{run_id}-{subject_id}-{item_id}", forms.ManualScoreForm, auto_id=auto_id
+    ) or forms.ManualScoreForm(initial={"points": line.points}, auto_id=auto_id)
+    form.fields["points"].widget.attrs["max"] = str(line.item.points)
+    return form
 
 
 @login_required
@@ -532,14 +566,13 @@ def manual_score(request: HttpRequest, pk: int, subject_id: int, item_id: int) -
                 actor=request.user, run=run, item=item, subject_id=subject_id, points=form.cleaned_data["points"],
                 reason=form.cleaned_data["reason"], files=form.cleaned_data["evidence"],
             )  # fmt: skip
-            messages.success(request, _("Manual score saved."))
         except LuoshiError as exc:
-            messages.error(request, str(exc.message))
-    else:
-        messages.error(request, _("Check the score: %(e)s") % {"e": "; ".join(
-            f"{form.fields[k].label if k in form.fields else ''} {e}" for k, errs in form.errors.items()
-            for e in errs)})  # fmt: skip
-    return redirect("assessment:result", run.pk, subject_id)
+            apply_error(form, exc, fields={"files": "evidence", "file": "evidence"})
+        else:
+            messages.success(request, _("Manual score saved."))
+            return redirect("assessment:result", run.pk, subject_id)
+    keep_refused(request, f"assessment-score-{run.pk}-{subject_id}-{item.pk}", form)
+    return redirect(reverse("assessment:result", args=[run.pk, subject_id]) + f"#score-{item.pk}")
 
 
 @login_required
@@ -556,13 +589,13 @@ def appeal_file(request: HttpRequest, pk: int, subject_id: int) -> HttpResponse:
                 actor=request.user, run=run, result=result, item=item, reason=form.cleaned_data["reason"],
                 files=form.cleaned_data["evidence"],
             )  # fmt: skip
-            messages.success(request, _("Appeal filed. The organisers will reply."))
         except LuoshiError as exc:
-            messages.error(request, str(exc.message))
-    else:
-        messages.error(request, _("Check the appeal: %(e)s") % {"e": "; ".join(
-            str(e) for errs in form.errors.values() for e in errs)})  # fmt: skip
-    return redirect("assessment:result", run.pk, subject_id)
+            apply_error(form, exc, fields={"files": "evidence", "file": "evidence"})
+        else:
+            messages.success(request, _("Appeal filed. The organisers will reply."))
+            return redirect("assessment:result", run.pk, subject_id)
+    keep_refused(request, f"assessment-appeal-{run.pk}-{subject_id}", form)
+    return redirect(reverse("assessment:result", args=[run.pk, subject_id]) + "#appeal")
 
 
 @login_required

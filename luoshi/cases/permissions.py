@@ -26,6 +26,9 @@ KEYPERSON_ROLES: frozenset[str] = frozenset(
     {Role.LEADER, Role.RESPONSIBLE_LEADER, Role.SUPERVISOR, Role.ADMIN, Role.COMMUNITY_STAFF}
 )
 KEYPERSON_EDITORS: frozenset[str] = frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN, Role.COMMUNITY_STAFF})
+#: Who may record a visit (走访) to a key person: the editors, and the responsible leaders (包联领导),
+#: who visit the people they are linked to but do not change the registry's entries (docs/cases.md).
+KEYPERSON_VISITORS: frozenset[str] = KEYPERSON_EDITORS | {Role.RESPONSIBLE_LEADER}
 SCREENING_ROLES: frozenset[str] = frozenset({Role.COMMUNITY_STAFF, Role.GRID_WORKER})
 ASSESSMENT_ROLES: frozenset[str] = frozenset({Role.LEADER, Role.RESPONSIBLE_LEADER, Role.SUPERVISOR})
 STATS_ROLES: frozenset[str] = COMMAND | {Role.DISTRICT_VIEWER}
@@ -47,6 +50,7 @@ def register_rules() -> None:
     register("keyperson.view", Rule(KEYPERSON_ROLES, _unit_of))
     register("keyperson.edit", Rule(KEYPERSON_EDITORS, _unit_of, view_action="keyperson.view"))
     register("keyperson.create", Rule(KEYPERSON_EDITORS, _unit_itself))
+    register("keyperson.visit", Rule(KEYPERSON_VISITORS, _unit_of, view_action="keyperson.view"))
     register("daily.screening", Rule(SCREENING_ROLES, _unit_itself))
     register("daily.assessment", Rule(ASSESSMENT_ROLES, _unit_itself))
 

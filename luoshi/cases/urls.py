@@ -26,4 +26,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("public/", views.public_new, name="public_new"),
     path("public/track/", views.public_track, name="public_track"),
     path("public/c/<str:tracking_no>/<str:token>/", views.public_case, name="public_case"),
+    path("public/c/<str:tracking_no>/<str:token>/photos/<str:photo>/", views.public_photo, name="public_photo"),
 ]

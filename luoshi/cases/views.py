@@ -38,12 +38,13 @@ from luoshi.cases.models import (
     VisitMethod,
 )
 from luoshi.cases.permissions import GRID_ADMINS, require_report, require_stats
+from luoshi.cases.selectors.public import public_photos, public_picture
 from luoshi.cases.workflow import ACTION_BUTTONS, ACTIVE_ROLES, Action, transition_for
 from luoshi.core import params, uploads, versioning, workdays
 from luoshi.core.errors import ErrorCode, Forbidden, LuoshiError, NotFound, ValidationFailed
 from luoshi.core.forms import apply_error, keep_refused, take_refused
 from luoshi.core.pagination import paginate, querystring_without_page
-from luoshi.org.labels import Labeller
+from luoshi.org.labels import Labeller, unit_labels
 from luoshi.org.models import Person, Unit, UnitKind
 from luoshi.org.scope import scope_for
 from luoshi.org.selectors import access_unit
@@ -290,9 +291,16 @@ def _action_rows(view: selectors.CaseView, evidence: forms.EvidenceForm | None =
 def _detail_context(request: HttpRequest, view: selectors.CaseView, **extra: Any) -> dict[str, Any]:
     case = view.case
     dispatching = {Action.DISPATCH, Action.REASSIGN, Action.ADD_CO_UNIT} & set(view.actions)
+    # Units named with their township, as in every list (one query for the page).
+    labels = unit_labels(
+        [case.unit_id, case.owner_unit_id, case.handling_unit_id]
+        + [link.unit_id for link in view.co_units]
+        + [card.unit_id for card in view.cards]
+    )
     return {
         "v": view,
         "case": case,
+        "unit_labels": labels,
         "action_rows": _action_rows(view, extra.pop("evidence", None)),
         "units": list(selectors.dispatch_units(request.user, case)) if dispatching else [],
         "card_levels": CardLevel.choices,
@@ -733,7 +741,8 @@ def keyperson_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "visits": list(kp.visits.select_related("visited_by")),
             "cases": selectors.linked_cases(request.user, kp.cases.order_by("-reported_at")[:50]),
             "can_edit": can_edit,
-            "can_visit": can_edit or (kp.cadre is not None and kp.cadre.user_id == request.user.pk),
+            "can_visit": can(request.user, "keyperson.visit", kp)
+            or (kp.cadre is not None and kp.cadre.user_id == request.user.pk),
             "visit_form": visit_form,
             "entries": audit.entries_for(kp, limit=50),
         },
@@ -801,6 +810,8 @@ def keyperson_visit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.keyperson_visit(actor=request.user, key_person=kp, **form.cleaned_data)
         except LuoshiError as exc:
+            if exc.status == 403:  # not theirs to record: the 403 page says why (无权操作)
+                raise
             apply_error(form, exc)
         else:
             messages.success(request, _("The visit was recorded."))
@@ -1038,4 +1049,15 @@ def public_case(request: HttpRequest, tracking_no: str, token: str) -> HttpRespo
         "token": token,
         "can_rate": case.status == Status.CLOSED,
     }
+    context["photos"] = list(public_photos(context["source"]))
     return render(request, "cases/public/case.html", context)
+
+
+def public_photo(request: HttpRequest, tracking_no: str, token: str, photo: str) -> HttpResponse:
+    """A result photo on the resident's own page (docs/cases.md): no metadata, the token's case only."""
+    case = selectors.public_case(tracking_no, token)
+    data, content_type = public_picture(selectors.effective(case), photo, small=request.GET.get("size") == "small")
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -34,6 +34,7 @@ from luoshi.core.metrics import Choice, Direction, Figure, Metric, MetricParam, 
 from luoshi.indicators import computations as calc
 from luoshi.indicators.models import Indicator, IndicatorKind, IndicatorValue, Target
 from luoshi.indicators.selectors import Figures, compute, default_metric, metric_only, peer_class
+from luoshi.org.labels import unit_labels
 from luoshi.org.models import Unit
 
 UNITS = frozenset({SubjectKind.UNIT})
@@ -178,7 +179,7 @@ def _own_records(subject: Subject, period: Period, param: str, limit: int) -> Se
     rows = _Rows.load(_indicator(param), period, [subject.id])
     if rows.row_id(subject.id) is None:
         return []
-    name = Unit.objects.filter(pk=subject.id).values_list("name", flat=True).first() or ""
+    name = unit_labels([subject.id]).get(subject.id, "")  # named with its township, as in every table
     return [_value_record(rows, subject.id, name, _reading(rows, rows.figures(subject.id)))]
 
 
@@ -189,7 +190,7 @@ def _own_records_bulk(
     unit_ids = _unit_ids(subjects)
     rows = _Rows.load(_indicator(param), period, unit_ids)
     having = [pk for pk in unit_ids if rows.row_id(pk) is not None]
-    names = dict(Unit.objects.filter(pk__in=having).values_list("pk", "name")) if having else {}
+    names = unit_labels(having) if having else {}
     return {
         s: [_value_record(rows, s.id, names.get(s.id, ""), _reading(rows, rows.figures(s.id)))]
         for s in subjects

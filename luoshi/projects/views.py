@@ -41,7 +41,14 @@ from luoshi.projects.forms import (
     outline_text,
 )
 from luoshi.projects.models import Kind, LeadSource, LeadStage, Level, Project, Schedule, Stage
-from luoshi.projects.permissions import MANAGERS, can_create_somewhere, can_manage, can_report, person_of
+from luoshi.projects.permissions import (
+    MANAGERS,
+    can_create_somewhere,
+    can_manage,
+    can_report,
+    person_of,
+    require_manage,
+)
 
 BOARD_PAGE = 60
 
@@ -218,8 +225,8 @@ def create(request: HttpRequest) -> HttpResponse:
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.access_project(request.user, pk)
-    if not can_manage(request.user, project):
-        return redirect("projects:detail", pk=project.pk)
+    # Those who see the project but may not edit it get 403 无权操作, as from the API (not a redirect).
+    require_manage(request.user, project)
     initial = {
         "name": project.name, "kind": project.kind, "levels": project.levels, "unit": project.unit,
         "task_force": project.task_force, "liaison": project.liaison, "leaders": list(project.leaders.all()),

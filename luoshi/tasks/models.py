@@ -361,6 +361,15 @@ class Attachment(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_image(self) -> bool:
+        """A photo (its content was checked against its name on upload: luoshi.core.uploads)."""
+        return self.name.lower().endswith(IMAGE_SUFFIXES)
+
+
+#: File names of photos (the upload check makes sure the content is that kind of picture).
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
+
 
 class ExtensionStatus(models.TextChoices):
     PENDING = "pending", _("Pending")

@@ -985,7 +985,11 @@ def milestone_set_done(*, actor: Actor, milestone: Milestone, done: bool) -> Mil
         TaskRole.LEADER,
     }:
         raise Forbidden()
-    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    milestone = Milestone.objects.select_for_update().select_related("task").get(pk=milestone.pk)
+    task = milestone.task
+    if task.status in {Status.DONE, Status.CANCELLED}:
+        # The page offers no toggle on a closed task (can_milestone); the service says the same.
+        raise Conflict(_("A closed task cannot be changed; reopen it first."), code=TaskErrorCode.WRONG_STATE)
     if milestone.done == done:
         return milestone
     milestone.done = done

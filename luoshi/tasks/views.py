@@ -524,7 +524,20 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     if attachment is None:
         raise NotFound()
     selectors.access_task(request.user, attachment.task_id)
+    if attachment.is_image:
+        # A photo opens in the browser (the timeline's thumbnails show it); anything else downloads.
+        suffix = Path(attachment.name).suffix.lower()
+        response = FileResponse(
+            attachment.file.open("rb"), filename=attachment.name, content_type=_IMAGE_TYPES.get(suffix, "image/jpeg")
+        )
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+_IMAGE_TYPES = {
+    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif", ".webp": "image/webp",
+}  # fmt: skip
 
 
 # --- goals ----------------------------------------------------------------------------------

@@ -139,9 +139,10 @@ TABLE: dict[str, str] = {
     "page POST /cases/report/":                             "302 302 302 302 302 404 302 302 403 200",
     "page GET /cases/stats/":                               "302 200 200 200 200 403 403 403 200 200",
     "page POST /cases/{case_id}/act/":                      "302 302 302 302 302 404 404 404 403 404",
-    # The key-person registry: the roles in cases.permissions.KEYPERSON_ROLES, each at their own places.
+    # The key-person registry: the roles in cases.permissions.KEYPERSON_ROLES, each at their own places;
+    # a visit is recorded by the same roles (the 包联领导 too: they visit, they do not edit entries).
     "page GET /cases/keypersons/":                          "302 200 200 200 200 404 200 404 404 200",
-    "page POST /cases/keypersons/{keyperson_id}/visit/":    "302 302 302 302x 302 404 302 404 404 404",
+    "page POST /cases/keypersons/{keyperson_id}/visit/":    "302 302 302 302 302 404 302 404 404 404",
     # Edit forms open only for those whose save the service accepts (the task's opened for everyone).
     "page GET /org/units/{unit_id}/edit/":                  "302 200 403 403 403 404 403 404 403 404",
     "page GET /tasks/{task_id}/edit/":                      "302 200 200 403 200 403 403 404 403 404",

@@ -281,7 +281,7 @@ TABLE: dict[str, str] = {
     "POST /api/v1/projects/meetings/{meeting_id}/problems":        "401  201  201  201  201  404  404  404  403  404",
     "page GET /projects/":                                         "302  200+ 200+ 200+ 200+ 200+ 200- 200- 200+ 200-",
     "page GET /projects/{pk}/":                                    "302  200  200  200  200  200  404  404  200  404",
-    "page GET /projects/{pk}/edit/":                               "302  200  200  200  200  302  404  404  302  404",
+    "page GET /projects/{pk}/edit/":                               "302  200  200  200  200  403  404  404  403  404",
     "page GET /projects/{pk}/ (sibling CD02)":                     "302  200  200  200  200  404  404  404  200  404",
     "page GET /projects/export.xlsx":                              "302  200  200  200  200  200  200  200  200  200",
     "page POST /projects/{pk}/step/":                              "302  302  302  302  302  302x 404  404  302x 404",

@@ -44,7 +44,7 @@ def test_supervisor_dispatches_and_closes(page, demo_org):
     page.fill("[data-testid=dispatch-comment]", "请今天上午处理")
     page.click("[data-testid=action-dispatch]")
     page.wait_for_selector("text=已派遣")
-    assert page.get_by_test_id("handling-unit").inner_text() == "征迁工作组"
+    assert page.get_by_test_id("handling-unit").inner_text() == "城东街道·征迁工作组"  # named with its township
 
     staff = User.objects.get(username="staff")
     case.refresh_from_db()

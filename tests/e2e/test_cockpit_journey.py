@@ -1,7 +1,7 @@
 """Journey of the cockpit (驾驶舱): the leader of 城东街道 opens the cockpit from the home page,
-opens the big screen of the command centre (1920×1080, dark, no scrolling — a screenshot is
-kept under var/), comes back and clicks the red figure down to the red tasks behind it and
-one of them; on a phone the same cockpit stacks into one column.
+opens the big screen of the command centre (1920×1080, dark, no scrolling, zoomed down to fit a
+1280 px laptop — a screenshot is kept under var/), comes back and clicks the red figure down to
+the red tasks behind it and one of them; on a phone the same cockpit stacks into one column.
 """
 
 from __future__ import annotations
@@ -90,6 +90,15 @@ def test_leader_opens_the_cockpit_and_the_big_screen_and_follows_a_red_figure(
     SHOTS.mkdir(exist_ok=True)
     screen.screenshot(path=str(SHOTS / "cockpit-big-screen.png"))
     wall.close()
+    # On a 1280 px laptop the same screen is zoomed down as a whole: no sideways scrolling.
+    laptop = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 800})
+    laptop.add_cookies(page.context.cookies())
+    small = laptop.new_page()
+    small.goto(page.base_url + "/cockpit/screen/")
+    expect(small.get_by_test_id("figure-tasks_red").locator(".cockpit-value")).to_have_text("2")
+    size = small.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+    assert size[0] <= 1280 and size[1] <= 800, size
+    laptop.close()
 
     # Back on the cockpit: the red figure leads to the red tasks, and on to one of them.
     red.locator("a").click()

@@ -8,8 +8,13 @@ accept. A screenshot of every page is kept under ``var/walks/`` (a CI artefact).
 Every run (``make test``) walks, on a desktop, each role's home and every page of every role's
 navigation once, each visited as one of the roles that has it (the spread of
 ``test_accessibility.spread_role_pages``: every address and every role's view), and, on a phone,
-the grid worker's whole navigation with axe-core on each page. ``make walks``
-(``LUOSHI_WALKS=1``) walks every role's whole navigation on both viewports.
+every role's home and every entry of its phone navigation (the bottom bar and the "更多" menu),
+each page once per role. On a phone a page also fails when it scrolls sideways or a table cell
+is squeezed to a character or two per line. axe-core already checks every page of every role
+on a desktop (``test_accessibility.py``); on the phone it runs where the markup is the phone's
+own: each role's home with the "更多" menu open (the bar and the menu), and the grid worker's
+whole navigation (the role that works on a phone). ``make walks`` (``LUOSHI_WALKS=1``) also
+walks every role's whole navigation on the desktop, with axe-core on every page of both.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from typing import Any
 import pytest
 
 from luoshi.core.testing import login
-from tests.e2e.pages import ROLES, pages_for
+from tests.e2e.pages import ROLES, bar_paths, pages_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -134,13 +139,55 @@ def _offered_actions_match_the_api(page: Any, kind: str) -> list[str]:
     return [f"{hrefs[0]}: button {b} not in allowed_actions {sorted(allowed)}" for b in buttons if b not in allowed]
 
 
-def walk(page: Any, viewport: str, visits: list[tuple[str, str]], *, axe: bool = False) -> list[str]:
-    """Open each (role, path) as that role; return what was wrong, one line per finding."""
+#: On a phone: the page does not scroll sideways, and no visible table cell holding three or more
+#: characters is broken into three or more lines of at most two characters each (a column squeezed
+#: to one character per line). Lines are counted from the text's own boxes, whatever the font.
+PHONE_LAYOUT = """() => {
+  const found = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > root.clientWidth + 1) {
+    found.push(`scrolls sideways (${root.scrollWidth} px > ${root.clientWidth} px)`);
+  }
+  const range = document.createRange();
+  for (const cell of document.querySelectorAll("main td, main th")) {
+    if (!cell.offsetParent) continue;
+    const text = cell.innerText.replace(/\\s+/g, "");
+    if (text.length < 3) continue;
+    const tops = new Set();
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.textContent.trim()) continue;
+      range.selectNodeContents(node);
+      for (const r of range.getClientRects()) if (r.width > 0) tops.add(Math.round(r.top));
+    }
+    if (tops.size >= 3 && text.length / tops.size <= 2) {
+      const table = cell.closest("table");
+      const name = table.getAttribute("data-testid") || table.id || table.className || "table";
+      found.push(`squeezed cell "${text.slice(0, 12)}" (${tops.size} lines) in ${name}`);
+      if (found.length > 3) break;
+    }
+  }
+  return found;
+}"""
+
+
+def walk(
+    page: Any,
+    viewport: str,
+    visits: list[tuple[str, str]],
+    *,
+    axe: bool | set[tuple[str, str]] = False,
+) -> list[str]:
+    """Open each (role, path) as that role; return what was wrong, one line per finding.
+
+    ``axe``: True for axe-core on every page, or the set of (role, path) to run it on. On the
+    phone, a role's home is also checked with the "更多" menu open."""
     problems = _watch(page)
     failures: list[str] = []
     SHOTS.mkdir(parents=True, exist_ok=True)
     if axe:
         page.context.add_init_script(path=str(AXE_JS))
+    phone = viewport == "phone"
     current = ""
     for role, path in visits:
         if role != current:
@@ -162,8 +209,13 @@ def walk(page: Any, viewport: str, visits: list[tuple[str, str]], *, axe: bool =
             failures.append(f"{where}: half-width punctuation after Chinese: {punctuation[:6]}")
         slug = path.strip("/").replace("/", "-") or "home"
         page.screenshot(path=str(SHOTS / f"{role}-{viewport}-{slug}.png"))
-        if axe:
+        if phone:
+            failures += [f"{where}: {p}" for p in page.evaluate(PHONE_LAYOUT)]
+        if axe is True or (axe and (role, path) in axe):
             failures += [f"{where}: axe {v}" for v in page.evaluate(RUN_AXE, WCAG_AA_TAGS)]
+            if phone and path == "/":
+                page.get_by_test_id("more-menu").click()
+                failures += [f"{where} (更多): axe {v}" for v in page.evaluate(RUN_AXE, WCAG_AA_TAGS)]
         if problems:
             failures.append(f"{where}: console: {problems[:3]}")
             problems.clear()
@@ -192,6 +244,26 @@ def every_visit(roles: tuple[str, ...] = ROLES) -> list[tuple[str, str]]:
     return [(role, url) for role in roles for url in pages_for(role)]
 
 
+def phone_visits(roles: tuple[str, ...] = ROLES) -> list[tuple[str, str]]:
+    """Each role's home, its bottom bar's entries, then the rest of its "更多" menu; each page once."""
+    from luoshi.accounts.models import User
+
+    visits = []
+    for role in roles:
+        paths = ["/"]
+        for path in [*bar_paths(User.objects.get(username=role)), *pages_for(role)]:
+            if path not in paths:
+                paths.append(path)
+        visits += [(role, path) for path in paths]
+    return visits
+
+
+def phone_axe(visits: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Where axe-core runs on the phone: every role's home (with its menu open) and the grid
+    worker's pages; every page of every role already has it on a desktop (test_accessibility)."""
+    return {(role, path) for role, path in visits if path == "/" or role == "grid"}
+
+
 def test_every_role_walks_its_navigation(page: Any, browser: Any, demo_org: None) -> None:
     """One demo load, two viewports: the desktop walk, then the phone walk."""
     assert AXE_JS.exists(), "axe-core is missing: run `make install` (npm ci)"
@@ -210,7 +282,9 @@ def test_every_role_walks_its_navigation(page: Any, browser: Any, demo_org: None
         phone.set_default_timeout(15_000)
         phone_page = phone.new_page()
         phone_page.base_url = page.base_url
-        failures += walk(phone_page, "phone", every_visit(ROLES if EVERY_PAGE else ("grid",)), axe=True)
+        on_phone = phone_visits()
+        assert {role for role, _ in on_phone} == set(ROLES)
+        failures += walk(phone_page, "phone", on_phone, axe=True if EVERY_PAGE else phone_axe(on_phone))
     finally:
         phone.close()
     assert not failures, "\n".join(failures)

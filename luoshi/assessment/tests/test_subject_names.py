@@ -30,3 +30,34 @@ def test_unit_subjects_are_named_with_their_township_and_cadres_keep_their_names
         "城东街道",
         "王芳",
     ]
+
+
+def test_units_behind_a_figure_are_named_with_their_township_on_the_trace(tree):
+    """The records behind a figure (metric registry, docs/metrics.md) that are units, such as the
+    communities that missed daily reports, carry their township; other records stay as they are."""
+    from django.test import Client
+
+    from luoshi.assessment import services
+    from luoshi.assessment.models import Result
+    from luoshi.assessment.tests.factories import scheme_world
+    from luoshi.assessment.workflow import Action
+
+    world = scheme_world(tree, manual=False)
+    org = world["organiser"]
+    run = services.run_compute(actor=org, scheme=world["scheme"], period_key="2026-03")
+    run = services.run_transition(actor=org, run=run, action=Action.FREEZE)
+    item, a, community = world["overdue"], tree["a"], tree["community"]
+    result = Result.objects.get(run=run, subject_id=a.pk, is_current=True)
+    result.records = {
+        str(item.pk): [
+            ["org.unit", community.pk, "甲一社区", "/cases/daily/", "2 个工作日未报"],
+            ["org.unit", a.pk, "甲街道", "/cases/daily/", "1 个工作日未报"],
+            ["tasks.task", 99, "整治背街小巷环境", "/tasks/99/", "逾期 3 天"],
+        ]
+    }
+    result.save(update_fields=["records"])
+    c = Client()
+    c.force_login(org)
+    page = c.get(f"/assessment/runs/{run.pk}/s/{a.pk}/items/{item.pk}/").content.decode()
+    labels = [part.split("<")[0] for part in page.split('data-testid="record-link">')[1:]]
+    assert labels == ["甲街道·甲一社区", "甲街道", "整治背街小巷环境"]

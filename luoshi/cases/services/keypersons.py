@@ -138,7 +138,7 @@ def keyperson_visit(
         .get(pk=key_person.pk)
     )
     if not _is_cadre(actor, kp):
-        require(actor, "keyperson.edit", kp)
+        require(actor, "keyperson.visit", kp)
     content = _require_text(content, str(_("what was found")))
     if visited_on > sla.local_date(timezone.now()):
         raise ValidationFailed(

@@ -35,3 +35,14 @@ def test_the_task_export_names_the_lead_units_township(client, w):
     rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
     lead = rows[0].index("牵头单位")
     assert [r[lead] for r in rows[1:] if r[0] and r[0].startswith("DB")] == ["甲街道·甲党政办"]
+
+
+def test_the_case_page_names_every_unit_with_its_township(client, w):
+    case = to_state(w, "dispatched")
+    client.force_login(w.supervisor)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="handling-unit">甲街道·甲党政办</dd>' in page
+    facts = page.split('<dl class="kv"')[1].split("</dl>")[0]
+    # The place (a grid under 甲一社区) and the command unit (the subdistrict itself, named alone).
+    assert "甲街道·甲一社区第1网格" in facts
+    assert "<dd>甲街道</dd>" in facts

@@ -148,3 +148,14 @@ def test_the_home_page_lists_a_lagging_campaign(s: Scene, campaign, monkeypatch)
     monkeypatch.setattr("luoshi.relocation.selectors.local_today", lambda: START + dt.timedelta(days=25))
     html = client_for(s.leader).get("/").content.decode()
     assert "甲一号地块征收项目" in html and "签约滞后" in html
+
+
+def test_areas_and_money_carry_thousands_separators(s: Scene, campaign) -> None:
+    make_household(
+        campaign, "003", signed_on=START, house_area=Decimal("54226.90"), compensation_agreed=Decimal("1250000")
+    )
+    html = client_for(s.staff).get("/relocation/").content.decode()
+    assert "54,677</td>" in html  # 450.5 + 54,226.9 signed, rounded
+    h = Household.objects.get(campaign=campaign, number="003")
+    page = client_for(s.staff).get(f"/relocation/{campaign.pk}/households/{h.pk}/").content.decode()
+    assert "<dd>54,226.90 m²</dd>" in page and "1,250,000.00" in page

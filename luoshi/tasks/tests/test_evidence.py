@@ -64,8 +64,21 @@ def test_submission_and_sign_off_carry_files_shown_on_the_timeline(client, s):
     assert task.status == Status.DONE
     assert _files_of(task, "sign_off") == ["hecha.jpg"]
     timeline = client.get(f"/tasks/{task.pk}/").content.decode().split('data-testid="timeline"')[1]
-    assert 'data-testid="files-of-submit"' in timeline and ">整改报告.pdf</a>" in timeline
-    assert 'data-testid="files-of-sign_off"' in timeline and ">hecha.jpg</a>" in timeline
+    submitted = timeline.split('data-testid="files-of-submit"')[1].split("</ul>")[0]
+    signed_off = timeline.split('data-testid="files-of-sign_off"')[1].split("</ul>")[0]
+    # Photos are thumbnails linking to the picture; other files are chips with their name and size.
+    pdf = Attachment.objects.get(task=task, name="整改报告.pdf")
+    jpg = Attachment.objects.get(task=task, name="hecha.jpg")
+    chip = f'<a href="/tasks/files/{pdf.pk}/" class="file-chip">整改报告.pdf</a> <span class="small muted">'
+    assert chip in submitted
+    assert f'<img src="/tasks/files/{jpg.pk}/" alt="hecha.jpg"' in signed_off
+    assert 'alt="zhenggai.jpg"' in submitted and "<img" not in submitted.split("file-chip")[1]
+    # The picture opens in the browser; the document downloads.
+    shown = client.get(f"/tasks/files/{jpg.pk}/")
+    assert (shown["Content-Type"], shown["Content-Disposition"].split(";")[0]) == ("image/jpeg", "inline")
+    assert b"".join(shown.streaming_content)[:2] == b"\xff\xd8"
+    saved = client.get(f"/tasks/files/{pdf.pk}/")
+    assert saved["Content-Disposition"].startswith("attachment")
     api = client.get(f"/api/v1/tasks/{task.pk}").json()
     signed = next(e for e in api["timeline"] if e["action"] == "sign_off")
     assert [a["name"] for a in signed["attachments"]] == ["hecha.jpg"]

@@ -85,3 +85,19 @@
     }
   });
 })();
+
+// The big screen is laid out for a 1920×1080 wall; on a smaller screen (a 1280 px laptop, a
+// projector) it is zoomed down as a whole to fit, so nothing scrolls sideways or is cut off.
+(function () {
+  "use strict";
+  var WIDTH = 1920;
+  var HEIGHT = 1080;
+  function fit() {
+    var body = document.body;
+    if (!body || !body.classList.contains("cockpit-screen")) { return; }
+    var scale = Math.min(window.innerWidth / WIDTH, window.innerHeight / HEIGHT, 1);
+    body.style.zoom = scale < 1 ? String(Math.floor(scale * 1000) / 1000) : "";
+  }
+  document.addEventListener("DOMContentLoaded", fit);
+  window.addEventListener("resize", fit);
+})();
