@@ -42,7 +42,11 @@ def claim(actor: Any, tokens: Sequence[str], *, field: str = "attachments") -> l
     if not wanted:
         return []
     user = _user(actor)
-    mine = Attachment.objects.filter(token__in=wanted, case__isnull=True, uploaded_by=user) if user else []
+    mine = (
+        Attachment.objects.filter(token__in=wanted, case__isnull=True, patrol__isnull=True, uploaded_by=user)
+        if user
+        else []
+    )
     found = {a.token: a for a in mine}
     unknown = [t for t in wanted if t not in found]
     if unknown:
