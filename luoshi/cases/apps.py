@@ -15,7 +15,18 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from luoshi.api.registry import register_router
-        from luoshi.cases import api, checks, demo, home, jobs, metrics, permissions  # noqa: F401  (checks registers)
+        from luoshi.cases import (  # noqa: F401  (checks registers)
+            api,
+            checks,
+            demo,
+            home,
+            jobs,
+            metrics,
+            patrol_api,
+            patrol_demo,
+            patrol_home,
+            permissions,
+        )
         from luoshi.cases.links import CaseLinks
         from luoshi.core import links
         from luoshi.core.registry import NavItem, register_demo, register_home, register_home_counts, register_nav
@@ -26,8 +37,9 @@ class CasesConfig(AppConfig):
         metrics.register()
         links.register_case_directory(CaseLinks())
         register_router("/cases", api.router, order=30)
+        register_router("/cases/patrols", patrol_api.router, order=31)
         # A grid worker's menu (and phone bar) is built around the grid: report, my reports,
-        # the daily report, visits and patrols (on-the-spot checks), messages (docs/homes.md).
+        # the daily report, patrols and household visits (走访巡查), messages (docs/homes.md).
         register_nav(
             NavItem(
                 "case_report", pgettext_lazy("menu", "Report"), "cases:report", "inbox", order=195, mobile=True,
@@ -55,8 +67,8 @@ class CasesConfig(AppConfig):
         )  # fmt: skip
         register_nav(
             NavItem(
-                "case_visits", _("Visits and patrols"), "cases:inbox", "map", order=225, mobile=True, bar_order=40,
-                visible=works_the_grid, query="box=verify",
+                "case_visits", _("Visits and patrols"), "cases:patrols", "map", order=225, mobile=works_the_grid,
+                bar_order=40, visible=_reads_patrols,
             )
         )  # fmt: skip
         register_nav(
@@ -65,10 +77,12 @@ class CasesConfig(AppConfig):
         register_nav(NavItem("case_stats", _("Case statistics"), "cases:stats", "chart", order=240, visible=_stats))
         register_home(30, home.my_cases)
         register_home(31, home.my_daily_report)
+        register_home(32, patrol_home.my_patrols)
         register_home_counts(30, home.oversight_counts)
         register_demo(30, "cases", demo.load)
         # After the projects demo (35) has filed the 小微管家 requests, before the computed indicators (900).
         register_demo(36, "cases_enterprise", demo.load_enterprise_followup)
+        register_demo(37, "cases_patrols", patrol_demo.load)
 
         # The cockpit: daily aggregates and panels (docs/cockpit.md).
         from luoshi.cases import aggregates, cockpit
@@ -83,6 +97,15 @@ def _registry(user: "User") -> bool:
 
     scope = scope_for(user)
     return scope.is_all or bool(scope.roles & KEYPERSON_ROLES)
+
+
+def _reads_patrols(user: "User") -> bool:
+    """走访巡查: grid workers and community staff record; leaders, supervisors and viewers oversee."""
+    from luoshi.cases.permissions import PATROL_READERS
+    from luoshi.org.scope import scope_for
+
+    scope = scope_for(user)
+    return scope.is_all or bool(scope.roles & PATROL_READERS)
 
 
 def _files_daily_reports(user: "User") -> bool:

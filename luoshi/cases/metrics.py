@@ -42,6 +42,8 @@ from luoshi.cases.models import (
     ExtensionRequest,
     ExtensionStatus,
     Outcome,
+    Patrol,
+    PatrolKind,
     Rating,
     Stage,
     Status,
@@ -699,6 +701,38 @@ def daily_records_bulk(
 # --- Registration ----------------------------------------------------------------------------------
 
 
+# --- Patrols and household visits (走访巡查) ------------------------------------------------------------
+
+
+def _patrols(period: Period) -> QuerySet[Patrol]:
+    return Patrol.objects.filter(patrol_date__gte=period.start, patrol_date__lte=period.end)
+
+
+def patrols_recorded(subjects: Sequence[Subject], period: Period, param: str) -> Mapping[Subject, Figure]:
+    tally = metrics.tally_queryset(
+        subjects, _patrols(period), unit_path="grid__path", person="recorded_by__person", aggregates={"n": Count("id")}
+    )
+    return tally.figures(lambda v: Figure(Decimal(int(v[0])), count=int(v[0])))
+
+
+def _patrol_record(pk: int, kind: str, day: dt.date, grid: str, places: str) -> Record:
+    label = f"{PatrolKind(kind).label} {day:%Y-%m-%d} {grid}"
+    return Record("cases.patrol", pk, label, reverse("cases:patrol", args=[pk]), places[:80])
+
+
+_PATROL_FIELDS = ("pk", "kind", "patrol_date", "grid__name", "places")
+
+
+def patrol_records(subject: Subject, period: Period, param: str, limit: int) -> Sequence[Record]:
+    rows = (
+        _patrols(period)
+        .filter(_subject_q(subject, "grid__path", "recorded_by__person"))
+        .order_by("patrol_date", "id")
+        .values_list(*_PATROL_FIELDS)[:limit]
+    )
+    return [_patrol_record(*row) for row in rows]
+
+
 def register() -> None:
     """Called from ``CasesConfig.ready()``."""
     for metric in [
@@ -804,6 +838,20 @@ def register() -> None:
                 "assessment, a responsible cadre's report), the share filed."
             ),
             order=60,
+        ),
+        Metric(
+            key="cases.patrols_recorded",
+            label=gettext_lazy("Patrols and visits recorded"),
+            unit=pgettext_lazy("unit of measure", "records"),
+            direction=Direction.HIGHER,
+            subject_kinds=BOTH,
+            compute=patrols_recorded,
+            records=patrol_records,
+            description=gettext_lazy(
+                "Patrols of a grid and household visits (走访巡查) recorded in the period: in the unit's grids, "
+                "or by the person."
+            ),
+            order=70,
         ),
     ]:
         metrics.register_metric(metric)

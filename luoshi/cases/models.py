@@ -590,6 +590,10 @@ class Attachment(models.Model):
         CaseEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments", db_index=False
     )
     phase = models.CharField(_("shows"), max_length=8, choices=EvidencePhase.choices, blank=True, default="")
+    # A photo of a patrol or household visit (走访巡查) instead of a case; see :class:`Patrol`.
+    patrol = models.ForeignKey(
+        "cases.Patrol", on_delete=models.CASCADE, null=True, blank=True, related_name="photos", db_index=False
+    )
     token = models.CharField(max_length=32, unique=True)
     file = models.FileField(upload_to=_attachment_path)
     original_name = models.CharField(max_length=200)
@@ -605,7 +609,10 @@ class Attachment(models.Model):
         verbose_name_plural = _("attachments")
         ordering = ["id"]
         indexes = [
-            models.Index(fields=["event"], condition=models.Q(event__isnull=False), name="case_attachment_event_idx")
+            models.Index(fields=["event"], condition=models.Q(event__isnull=False), name="case_attachment_event_idx"),
+            models.Index(
+                fields=["patrol"], condition=models.Q(patrol__isnull=False), name="case_attachment_patrol_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -829,3 +836,60 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key} {self.day}"
+
+
+# --- Patrols and household visits (日常巡查 · 入户走访) --------------------------------------------
+
+
+class PatrolKind(models.TextChoices):
+    PATROL = "patrol", pgettext_lazy("patrol kind", "Patrol")
+    VISIT = "visit", pgettext_lazy("patrol kind", "Household visit")
+
+
+class PatrolOutcome(models.TextChoices):
+    NOTHING = "nothing", _("Nothing unusual")
+    HANDLED = "handled", _("Handled on the spot")
+    REPORTED = "reported", _("Reported as a case")
+
+
+class Patrol(models.Model):
+    """One patrol of a grid or one round of household visits, recorded by the grid worker on the phone.
+
+    Written only by :mod:`luoshi.cases.services.patrols` (which checks the bounds: the grid in the
+    recorder's scope, a date not in the future and at most a week back, …); photos are
+    :class:`Attachment` rows pointing here; cases reported from it are linked both ways (``cases``).
+    """
+
+    kind = models.CharField(_("kind"), max_length=8, choices=PatrolKind.choices, default=PatrolKind.PATROL)
+    grid = models.ForeignKey(Unit, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="+", db_index=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+",
+        db_index=False,
+    )  # fmt: skip
+    patrol_date = models.DateField(_("date"))
+    started_at = models.TimeField(_("start time"))
+    ended_at = models.TimeField(_("end time"), null=True, blank=True)
+    places = models.CharField(_("places or households"), max_length=500)
+    key_person = models.ForeignKey(
+        KeyPerson, verbose_name=_("key person visited"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", db_index=False,
+    )  # fmt: skip
+    findings = models.TextField(_("findings"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=8, choices=PatrolOutcome.choices, default=PatrolOutcome.NOTHING)
+    cases = models.ManyToManyField(Case, verbose_name=_("cases reported"), blank=True, related_name="patrols")
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lng = models.FloatField(_("longitude"), null=True, blank=True)
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("patrol or visit")
+        verbose_name_plural = _("patrols and visits")
+        ordering = ["-patrol_date", "-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["grid", "patrol_date"], name="case_patrol_grid_idx"),
+            models.Index(fields=["recorded_by", "patrol_date"], name="case_patrol_recorder_idx"),
+            models.Index(fields=["patrol_date"], name="case_patrol_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.grid_id} {self.patrol_date}"

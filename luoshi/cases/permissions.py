@@ -33,6 +33,11 @@ SCREENING_ROLES: frozenset[str] = frozenset({Role.COMMUNITY_STAFF, Role.GRID_WOR
 ASSESSMENT_ROLES: frozenset[str] = frozenset({Role.LEADER, Role.RESPONSIBLE_LEADER, Role.SUPERVISOR})
 STATS_ROLES: frozenset[str] = COMMAND | {Role.DISTRICT_VIEWER}
 GRID_ADMINS: frozenset[str] = frozenset({Role.ADMIN})
+#: Who records patrols and household visits (走访巡查) in a grid, and who may read them (docs/cases.md).
+PATROL_RECORDERS: frozenset[str] = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF})
+PATROL_READERS: frozenset[str] = PATROL_RECORDERS | frozenset(
+    {Role.LEADER, Role.RESPONSIBLE_LEADER, Role.SUPERVISOR, Role.ADMIN, Role.DISTRICT_VIEWER}
+)
 
 
 def _unit_itself(obj: Unit) -> Unit:
@@ -53,6 +58,8 @@ def register_rules() -> None:
     register("keyperson.visit", Rule(KEYPERSON_VISITORS, _unit_of, view_action="keyperson.view"))
     register("daily.screening", Rule(SCREENING_ROLES, _unit_itself))
     register("daily.assessment", Rule(ASSESSMENT_ROLES, _unit_itself))
+    register("patrol.view", Rule(PATROL_READERS, _unit_itself))  # at the patrol's grid
+    register("patrol.record", Rule(PATROL_RECORDERS, _unit_itself, view_action="patrol.view"))
 
 
 def may_see_stats(user: Actor) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from luoshi.cases import views
+from luoshi.cases import patrol_views, views
 
 app_name = "cases"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -14,6 +14,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("map/grids/", views.grid_import, name="grid_import"),
     path("stats/", views.stats, name="stats"),
     path("daily/", views.daily, name="daily"),
+    path("patrols/", patrol_views.patrols, name="patrols"),
+    path("patrols/new/", patrol_views.patrol_new, name="patrol_new"),
+    path("patrols/<int:pk>/", patrol_views.patrol_detail, name="patrol"),
+    path("patrols/<int:pk>/report/", patrol_views.patrol_report, name="patrol_report"),
+    path("patrols/<int:pk>/files/<str:token>/", patrol_views.patrol_photo, name="patrol_photo"),
     path("keypersons/", views.keypersons, name="keypersons"),
     path("keypersons/new/", views.keyperson_form, name="keyperson_new"),
     path("keypersons/<int:pk>/", views.keyperson_detail, name="keyperson"),

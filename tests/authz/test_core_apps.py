@@ -69,6 +69,11 @@ CALLS: dict[str, Call] = {
         "action": "note", "comment": "矩阵备注"}),
     "POST /api/v1/cases/evidence": Call("POST", "/api/v1/cases/evidence", lambda d: {
         "files": d.ids["photo_file"]()}, multipart=True),
+    "POST /api/v1/cases/patrols": Call("POST", "/api/v1/cases/patrols", lambda d: {
+        "grid_id": d.ids["grid_id"], "patrol_date": d.ids["yesterday"], "started_at": "08:00", "places": "矩阵巡查"}),
+    "POST /api/v1/cases/patrols/{patrol_id}/report": Call(
+        "POST", "/api/v1/cases/patrols/{patrol_id}/report", lambda d: {
+            "category": d.ids["category_code"], "description": "矩阵：巡查发现井盖缺失"}),
     # indicators
     "POST /api/v1/indicators/values/bulk": Call("POST", "/api/v1/indicators/values/bulk", lambda d: {
         "values": [{"unit": d.ids["community_id"], "indicator": d.ids["indicator"], "year": 2026, "month": 1,
@@ -98,6 +103,10 @@ CALLS: dict[str, Call] = {
     "page GET /tasks/{task_id}/edit/": Call("GET", "/tasks/{task_id}/edit/", page=True),
     "page GET /indicators/units/{unit_id}/entry/": Call("GET", "/indicators/units/{community_id}/entry/", page=True),
     "page GET /cases/report/": Call("GET", "/cases/report/", page=True),
+    "page GET /cases/patrols/new/": Call("GET", "/cases/patrols/new/", page=True),
+    "page POST /cases/patrols/new/": Call("POST", "/cases/patrols/new/", lambda d: {
+        "kind": "patrol", "grid": d.ids["grid_id"], "patrol_date": d.ids["yesterday"], "started_at": "08:00",
+        "places": "矩阵巡查", "outcome": "nothing"}, page=True),
     "page GET /tasks/new/": Call("GET", "/tasks/new/", page=True),
     "GET /api/v1/cases/stats": Call("GET", "/api/v1/cases/stats?start=2026-01-01&end=2026-01-31"),
 }  # fmt: skip
@@ -124,6 +133,9 @@ TABLE: dict[str, str] = {
     "POST /api/v1/cases/{case_id}/transitions":             "401 200 200 200 200 404 404 404 403 404",
     # Photos for a step still to come: anybody who acts somewhere; the read-only viewer is told why (issue 14).
     "POST /api/v1/cases/evidence":                          "401 201 201 201 201 201 201 201 403 201",
+    # 走访巡查: grid workers and community staff record in their grids; those who oversee read (403 with the reason).
+    "POST /api/v1/cases/patrols":                           "401 201 403 403 403 404 201 201 403 404",
+    "POST /api/v1/cases/patrols/{patrol_id}/report":        "401 201 403 403 403 404 201 201 403 404",
     "POST /api/v1/indicators/values/bulk":                  "401 200 200 403 200 404 403 404 403 404",
     "PUT /api/v1/indicators/targets":                       "401 200 403 403 200 404 403 404 403 404",
     "POST /api/v1/indicators/parse":                        "401 200 200 200 200 200 200 200 200 200",
@@ -150,6 +162,10 @@ TABLE: dict[str, str] = {
     # Intake and create forms open only for those who may file them (issue 14, finding 3); the relocation
     # team member has no place in scope to report at.
     "page GET /cases/report/":                              "302 200 200 200 200 404 200 200 403 200",
+    # The patrol form: for whoever records somewhere; a role that only reads patrols (also another
+    # township's supervisor) is told why; a department's staff, who reads none, is not found.
+    "page GET /cases/patrols/new/":                         "302 200 403 403 403 404 200 200 403 403",
+    "page POST /cases/patrols/new/":                        "302 302 403 403 403 404 302 302 403 403",
     "page GET /tasks/new/":                                 "302 200 200 403 200 403 403 403 403 200",
 }
 # fmt: on
@@ -160,7 +176,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
     """The demo (smaller), loaded once for the module and rolled back at its end."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from luoshi.cases.models import OPEN_STATUSES, Case, KeyPerson
+    from luoshi.cases.models import OPEN_STATUSES, Case, KeyPerson, Patrol
     from luoshi.cases.models import Attachment as CaseAttachment
     from luoshi.cases.models import Category as CaseCategory
     from luoshi.core.models import ActivityLog
@@ -187,9 +203,10 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
         key_person = KeyPerson.objects.filter(unit__path__startswith=community.path).order_by("pk").first()
         indicator = next(i for i in Indicator.objects.filter(is_active=True).order_by("pk") if i.reported_by(community))
         leader_person = Person.objects.get(name="蒋一诺")
-        assert all([task, goal, inspection, finding, case, category, grant, position, indicator])
+        patrol = Patrol.objects.filter(grid=grid).order_by("pk").first()
+        assert all([task, goal, inspection, finding, case, category, grant, position, indicator, patrol])
         models = (ActivityLog, Unit, RoleGrant, Position, Task, Goal, Milestone, ProgressReport, Inspection, Finding,
-                  Case, CaseAttachment, IndicatorValue, Target)  # fmt: skip
+                  Case, CaseAttachment, IndicatorValue, Target, Patrol)  # fmt: skip
 
         def fingerprint() -> tuple[int, ...]:
             return tuple(m.objects.count() for m in models)
@@ -201,7 +218,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
             "inspection_id": inspection.pk, "finding_id": finding.pk, "case_id": case.pk,
             "category_code": category.code, "category_id": category.pk, "grant_id": grant.pk,
             "position_id": position.pk, "indicator": indicator.code, "leader_person_id": leader_person.pk,
-            "case_version": case.version, "keyperson_id": key_person.pk,
+            "case_version": case.version, "keyperson_id": key_person.pk, "patrol_id": patrol.pk,
             "yesterday": (timeutil.today() - dt.timedelta(days=1)).isoformat(),
             "text_file": lambda: SimpleUploadedFile("说明.txt", "矩阵附件".encode(), content_type="text/plain"),
             "photo_file": lambda: SimpleUploadedFile("现场.jpg", picture("JPEG"), content_type="image/jpeg"),

@@ -29,6 +29,8 @@ ROLES: tuple[str, ...] = (
 )
 
 _LEADING = ["/", "/tasks/overview/", "/projects/", "/relocation/", "/cases/", "/cases/map/", "/cases/daily/"]
+#: 走访巡查: those who record patrols (grid workers, community staff) and those who oversee the grids.
+_PATROLS = ["/cases/patrols/"]
 _FIGURES = ["/cases/keypersons/", "/cases/stats/", "/indicators/", "/indicators/leaderboard/"]
 _COMMON_TAIL = ["/awards/", "/bulletins/", "/notifications/", "/org/", "/org/people/", "/accounts/me/"]
 _ASSESSMENT = ["/assessment/"]
@@ -36,33 +38,36 @@ _ASSESSMENT = ["/assessment/"]
 #: Home first, then the navigation's entries in their order. The cockpit (驾驶舱) comes right
 #: after home for those who oversee; the awards (评先争优 · 红黑榜) and bulletins (督查通报) right
 #: before the notifications. A grid worker's menu is built around the grid (report, my reports,
-#: the map, the daily report, visits and patrols) and offers nothing they have nothing in: no
+#: the map, the daily report, patrols and visits — 走访巡查, which community staff and those
+#: who oversee the grids also open) and offers nothing they have nothing in: no
 #: empty task list (demo_org gives them no task), no scorecards, projects or bulletins.
 #: The district viewer reads the supervision overview, not an empty "my tasks".
 EXPECTED: dict[str, list[str]] = {
-    "admin": ["/", "/cockpit/", *_LEADING[1:], *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL, "/admin/"],
-    "leader": ["/", "/cockpit/", *_LEADING[1:], *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL],
-    "resp_leader": ["/", "/cockpit/", "/tasks/", *_LEADING[2:], *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL],
-    "supervisor": ["/", "/cockpit/", *_LEADING[1:], *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL],
+    "admin": ["/", "/cockpit/", *_LEADING[1:], *_PATROLS, *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL, "/admin/"],
+    "leader": ["/", "/cockpit/", *_LEADING[1:], *_PATROLS, *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL],
+    "resp_leader": ["/", "/cockpit/", "/tasks/", *_LEADING[2:], *_PATROLS, *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL],
+    "supervisor": ["/", "/cockpit/", *_LEADING[1:], *_PATROLS, *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL],
     "staff": [
         "/", "/tasks/", *_LEADING[2:], "/indicators/", "/indicators/leaderboard/", *_ASSESSMENT, *_COMMON_TAIL,
     ],
-    "community": ["/", "/tasks/", *_LEADING[2:], *_FIGURES[:1], *_FIGURES[2:], *_ASSESSMENT, *_COMMON_TAIL],
+    "community": [
+        "/", "/tasks/", *_LEADING[2:], *_PATROLS, *_FIGURES[:1], *_FIGURES[2:], *_ASSESSMENT, *_COMMON_TAIL,
+    ],
     "grid": [
         "/",
         "/cases/report/",
         "/cases/?box=mine",
         "/cases/map/",
         "/cases/daily/",
-        "/cases/?box=verify",
+        "/cases/patrols/",
         "/awards/",
         "/notifications/",
         "/org/",
         "/org/people/",
         "/accounts/me/",
     ],
-    "district": ["/", "/cockpit/", *_LEADING[1:], *_FIGURES[1:], *_ASSESSMENT, *_COMMON_TAIL],
-    "tongtai": ["/", "/cockpit/", *_LEADING[1:], *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL],
+    "district": ["/", "/cockpit/", *_LEADING[1:], *_PATROLS, *_FIGURES[1:], *_ASSESSMENT, *_COMMON_TAIL],
+    "tongtai": ["/", "/cockpit/", *_LEADING[1:], *_PATROLS, *_FIGURES, *_ASSESSMENT, *_COMMON_TAIL],
 }  # fmt: skip
 
 #: The phone's bottom bar per demo login ("/" is "Today"; "更多" follows). Five places: Today
@@ -75,7 +80,7 @@ BAR: dict[str, list[str]] = {
     "supervisor": ["/", "/tasks/overview/", "/cases/", "/indicators/", "/notifications/"],
     "staff": ["/", "/tasks/", "/cases/", "/notifications/"],
     "community": ["/", "/tasks/", "/cases/", "/cases/daily/", "/notifications/"],
-    "grid": ["/cases/report/", "/cases/?box=mine", "/cases/daily/", "/cases/?box=verify", "/notifications/"],
+    "grid": ["/cases/report/", "/cases/?box=mine", "/cases/daily/", "/cases/patrols/", "/notifications/"],
     "district": ["/", "/tasks/overview/", "/indicators/", "/indicators/leaderboard/", "/notifications/"],
     "tongtai": ["/", "/tasks/overview/", "/cases/", "/indicators/", "/notifications/"],
 }

@@ -44,7 +44,11 @@ def claim(actor: Actor, tokens: Sequence[str], *, field: str = "attachments") ->
     if not wanted:
         return []
     user = _user(actor)
-    mine = Attachment.objects.filter(token__in=wanted, case__isnull=True, uploaded_by=user) if user else []
+    mine = (
+        Attachment.objects.filter(token__in=wanted, case__isnull=True, patrol__isnull=True, uploaded_by=user)
+        if user
+        else []
+    )
     found = {a.token: a for a in mine}
     unknown = [t for t in wanted if t not in found]
     if unknown:

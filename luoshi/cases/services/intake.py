@@ -275,7 +275,9 @@ def case_report(
             for upload in uploads:
                 attachment_store(actor=actor, upload=upload, case=case)
             if attachment_tokens:
-                Attachment.objects.filter(token__in=list(attachment_tokens), case__isnull=True).update(case=case)
+                Attachment.objects.filter(
+                    token__in=list(attachment_tokens), case__isnull=True, patrol__isnull=True
+                ).update(case=case)
             # The same timeline entry and activity log row as ``_record`` writes, as plain INSERTs.
             rows.insert_values(CaseEvent, {**event, "case_id": case.pk})
             rows.insert_values(ActivityLog, {**log, "object_id": str(case.pk), "object_repr": str(case)[:200]})

@@ -28,7 +28,7 @@ HOMES: dict[str, tuple[list[str], list[str]]] = {
     "supervisor": (STRIP, ["notifications", "cockpit", "task_review", "cases", "indicators_behind", "my_positions"]),
     "staff": ([], ["notifications", "my_tasks", "cases", "my_positions"]),
     "community": ([], ["notifications", "my_tasks", "cases", "daily", "my_positions"]),
-    "grid": ([], ["notifications", "cases", "my_positions"]),
+    "grid": ([], ["notifications", "cases", "patrols", "my_positions"]),
     "district": (STRIP, ["notifications", "cockpit", "indicators_behind", "my_positions"]),
     "tongtai": (STRIP, ["notifications", "cockpit", "task_review", "cases", "indicators_behind", "my_positions"]),
 }  # fmt: skip
