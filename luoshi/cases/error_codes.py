@@ -51,6 +51,7 @@ class CaseErrorCode(StrEnum):
     CATEGORY_MAJOR = "category_major"  # a major category: cases are filed against its sub-categories
     CATEGORY_NOT_PUBLIC = "category_not_public"  # (404) the public form offers only public categories
     CATEGORY_UNKNOWN = "category_unknown"  # no category with that code (API)
+    PATROL_KEY_PERSON_UNKNOWN = "patrol_key_person_unknown"  # a patrol's visited key person not in its grid
     BAD_LOCATION = "bad_location"  # latitude without longitude, or out of range
     BAD_CHANNEL = "bad_channel"
     BAD_KIND = "bad_kind"  # an unknown kind of case or daily report

@@ -24,12 +24,13 @@ from ninja import Field, Query, Router, Schema, Status
 from luoshi.api.pagination import paginate
 from luoshi.api.schemas import BodySchema, ErrorOut, PageOut, PlainOut
 from luoshi.cases import sla, standards
+from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import Case, KeyPerson, Patrol, PatrolKind, PatrolOutcome
 from luoshi.cases.selectors import patrols as reads
 from luoshi.cases.selectors.keypersons import key_persons_visible_to
 from luoshi.cases.services import patrols as writes
 from luoshi.core import bounds, uploads
-from luoshi.core.errors import Forbidden, NotFound, ValidationFailed
+from luoshi.core.errors import ErrorCode, Forbidden, NotFound, ValidationFailed
 from luoshi.org.models import Unit
 from luoshi.org.scope import scope_for
 from luoshi.org.selectors import access_unit
@@ -99,7 +100,7 @@ def _clock(value: str | None, field: str) -> dt.time | None:
         return dt.time.fromisoformat(value)
     except ValueError:
         message = _("Not a time of day: %(value)s") % {"value": value}
-        raise ValidationFailed(message, code="invalid", details={field: [message]}) from None
+        raise ValidationFailed(message, code=ErrorCode.INVALID, details={field: [message]}) from None
 
 
 class PatrolIn(BodySchema):
@@ -293,7 +294,9 @@ def create_patrol(request: HttpRequest, payload: PatrolIn) -> Any:
         )
         if key_person is None:
             message = _("Unknown key person.")
-            raise ValidationFailed(message, code="patrol_key_person_unknown", details={"key_person_id": [message]})
+            raise ValidationFailed(
+                message, code=CaseErrorCode.PATROL_KEY_PERSON_UNKNOWN, details={"key_person_id": [message]}
+            )
     patrol = writes.patrol_record(
         actor=request.user,
         grid=grid,
@@ -323,9 +326,9 @@ def report_case(request: HttpRequest, patrol_id: int, payload: PatrolReportIn) -
     category = standards.category_by_code(payload.category.strip())
     if category is None:
         message = _("Unknown category: %(code)s") % {"code": payload.category}
-        raise ValidationFailed(message, code="category_unknown", details={"category": [message]})
+        raise ValidationFailed(message, code=CaseErrorCode.CATEGORY_UNKNOWN, details={"category": [message]})
     if not reads.patrol_detail(request.user, patrol_id).may_report:
-        raise Forbidden(writes.read_only_message(), code="read_only")
+        raise Forbidden(writes.read_only_message(), code=CaseErrorCode.READ_ONLY)
     case: Case = writes.patrol_report_case(
         actor=request.user,
         patrol=patrol,

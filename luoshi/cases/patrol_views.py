@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.accounts.types import Actor
 from luoshi.cases import forms, patrol_forms, sla
+from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import Attachment, PatrolKind, PatrolOutcome
 from luoshi.cases.selectors import patrols as reads
 from luoshi.cases.services import patrols as writes
@@ -31,7 +32,7 @@ def _require_recording(user: Actor) -> list[Any]:
     if grids:
         return grids
     if reads.may_read_patrols(user):
-        raise Forbidden(writes.read_only_message(), code="read_only")
+        raise Forbidden(writes.read_only_message(), code=CaseErrorCode.READ_ONLY)
     raise NotFound()
 
 
@@ -167,7 +168,7 @@ def patrol_report(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     patrol = reads.access_patrol(user, pk)
     if not reads.patrol_detail(user, pk).may_report:
-        raise Forbidden(writes.read_only_message(), code="read_only")
+        raise Forbidden(writes.read_only_message(), code=CaseErrorCode.READ_ONLY)
     initial = {
         "unit": str(patrol.grid.pk),
         "address": patrol.places[:255],

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 
 from luoshi.accounts.types import Actor, signed_in
 from luoshi.cases import geo, sla
+from luoshi.cases.error_codes import CaseErrorCode
 from luoshi.cases.models import (
     Attachment,
     Case,
@@ -47,7 +48,7 @@ from luoshi.cases.models import (
 from luoshi.cases.services.evidence import check_evidence
 from luoshi.cases.services.intake import attachment_store, case_report
 from luoshi.core import audit, bounds, uploads
-from luoshi.core.errors import Forbidden, NotFound, ValidationFailed
+from luoshi.core.errors import ErrorCode, Forbidden, NotFound, ValidationFailed
 from luoshi.org.models import Unit, UnitKind
 from luoshi.org.permissions import can
 
@@ -82,7 +83,7 @@ def check_grid(actor: Actor, grid: Unit) -> None:
             raise _refuse("grid", _("Choose a grid."), "patrol_not_a_grid")
         return
     if can(actor, "patrol.view", grid):
-        raise Forbidden(read_only_message(), code="read_only")
+        raise Forbidden(read_only_message(), code=CaseErrorCode.READ_ONLY)
     raise NotFound()
 
 
@@ -134,7 +135,7 @@ def _text(field: str, value: str, max_length: int, *, required: bool) -> str:
     errors: dict[str, list[str]] = {}
     bounds.check(errors, field, value, max_length=max_length)
     if errors:
-        raise ValidationFailed(errors[field][0], code="invalid", details=errors)
+        raise ValidationFailed(errors[field][0], code=ErrorCode.INVALID, details=errors)
     return value
 
 
@@ -154,7 +155,7 @@ def claim_photos(actor: Actor, tokens: Sequence[str]) -> list[Attachment]:
     unknown = [t for t in wanted if t not in found]
     if unknown:
         message = _("Unknown or already used file token: %(token)s") % {"token": unknown[0][:40]}
-        raise ValidationFailed(message, code="unknown_attachment", details={"photos": [message]})
+        raise ValidationFailed(message, code=CaseErrorCode.UNKNOWN_ATTACHMENT, details={"photos": [message]})
     return [found[t] for t in wanted]
 
 
