@@ -437,6 +437,19 @@ def test_api_refusals_have_a_status_and_a_stable_code(w, changes, status, code):
     assert not Patrol.objects.exists()
 
 
+def test_api_list_filters_and_refuses_an_unknown_choice(w):
+    record(w, kind="visit")
+    record(w, started_at=dt.time(9, 0))
+    client = _client(w.supervisor)
+    visits = client.get("/api/v1/cases/patrols?kind=visit").json()
+    assert [r["kind"] for r in visits["results"]] == ["visit"]
+    assert client.get(f"/api/v1/cases/patrols?grid_id={w.grid_unit.pk}&date_from=2026-12-04").json()["count"] == 2
+    assert client.get("/api/v1/cases/patrols?date_to=2026-12-03").json()["count"] == 0
+    refused = client.get("/api/v1/cases/patrols?kind=walk")
+    assert (refused.status_code, refused.json()["code"]) == (400, "bad_parameter")
+    assert client.get(f"/api/v1/cases/patrols?grid_id={w.units['b'].pk}").status_code == 404
+
+
 def test_api_who_may_post(w):
     assert _client(w.viewer).post("/api/v1/cases/patrols", _body(w), "application/json").json()["code"] == "read_only"
     assert _client(w.outsider).post("/api/v1/cases/patrols", _body(w), "application/json").status_code == 404
