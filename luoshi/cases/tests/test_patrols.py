@@ -334,6 +334,22 @@ def test_a_read_only_viewer_sees_the_overview_but_no_form(w):
     assert not Patrol.objects.exclude(recorded_by=w.grid).exists()
 
 
+def test_the_overview_page_takes_the_same_queries_for_2_or_10_records(w):
+    client = _client(w.supervisor)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/cases/patrols/").status_code == 200
+        return len(ctx.captured_queries)
+
+    for _ in range(2):
+        record(w, photos=[photo()])
+    few = count()
+    for _ in range(8):
+        record(w, outcome="reported", findings="已上报", case_ids=[report(w).pk])
+    assert count() == few
+
+
 def test_outside_the_scope_a_record_is_not_found(w):
     patrol = record(w)
     client = _client(w.outsider)
