@@ -51,7 +51,18 @@ class CaseErrorCode(StrEnum):
     CATEGORY_MAJOR = "category_major"  # a major category: cases are filed against its sub-categories
     CATEGORY_NOT_PUBLIC = "category_not_public"  # (404) the public form offers only public categories
     CATEGORY_UNKNOWN = "category_unknown"  # no category with that code (API)
-    PATROL_KEY_PERSON_UNKNOWN = "patrol_key_person_unknown"  # a patrol's visited key person not in its grid
+    # --- patrols and household visits (走访巡查) ---
+    PATROL_NOT_A_GRID = "patrol_not_a_grid"  # the grid chosen is not a grid the caller records in
+    PATROL_DATE_FUTURE = "patrol_date_future"
+    PATROL_DATE_TOO_OLD = "patrol_date_too_old"  # more than seven days back
+    PATROL_TIME_FUTURE = "patrol_time_future"  # today's start time later than now
+    PATROL_TIME_ORDER = "patrol_time_order"  # the end before the start
+    OUTSIDE_GRID = "outside_grid"  # a location outside the grid's boundary
+    PATROL_KEY_PERSON_UNKNOWN = "patrol_key_person_unknown"  # no such key person in the caller's sight
+    PATROL_KEY_PERSON_ELSEWHERE = "patrol_key_person_elsewhere"  # registered in another grid or community
+    PATROL_TOO_MANY_CASES = "patrol_too_many_cases"
+    PATROL_CASE_UNKNOWN = "patrol_case_unknown"
+    PATROL_CASE_ELSEWHERE = "patrol_case_elsewhere"  # a linked case that happened outside the grid
     BAD_LOCATION = "bad_location"  # latitude without longitude, or out of range
     BAD_CHANNEL = "bad_channel"
     BAD_KIND = "bad_kind"  # an unknown kind of case or daily report

@@ -29,7 +29,7 @@ from luoshi.cases.models import Case, KeyPerson, Patrol, PatrolKind, PatrolOutco
 from luoshi.cases.selectors import patrols as reads
 from luoshi.cases.selectors.keypersons import key_persons_visible_to
 from luoshi.cases.services import patrols as writes
-from luoshi.core import bounds, uploads
+from luoshi.core import bounds, params, uploads
 from luoshi.core.errors import ErrorCode, Forbidden, NotFound, ValidationFailed
 from luoshi.org.models import Unit
 from luoshi.org.scope import scope_for
@@ -239,6 +239,8 @@ def _grid(request: HttpRequest, grid_id: int) -> Unit:
 def list_patrols(request: HttpRequest, filters: Query[PatrolFilterIn]) -> Any:
     if not reads.may_read_patrols(request.user):
         raise NotFound()
+    params.get_choice({"kind": filters.kind}, "kind", PatrolKind.values, default="")
+    params.get_choice({"outcome": filters.outcome}, "outcome", PatrolOutcome.values, default="")
     qs = reads.patrol_list(
         request.user,
         reads.PatrolFilters(

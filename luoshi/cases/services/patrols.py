@@ -67,7 +67,7 @@ audit.register_verbs(
 )
 
 
-def _refuse(field: str, message: str, code: str) -> ValidationFailed:
+def _refuse(field: str, message: str, code: CaseErrorCode | ErrorCode) -> ValidationFailed:
     return ValidationFailed(message, code=code, details={field: [message]})
 
 
@@ -80,7 +80,7 @@ def check_grid(actor: Actor, grid: Unit) -> None:
     """A grid where ``actor`` records (403 for a role that only reads there, 404 outside the scope)."""
     if can(actor, "patrol.record", grid):
         if grid.kind != UnitKind.GRID or not grid.is_active:
-            raise _refuse("grid", _("Choose a grid."), "patrol_not_a_grid")
+            raise _refuse("grid", _("Choose a grid."), CaseErrorCode.PATROL_NOT_A_GRID)
         return
     if can(actor, "patrol.view", grid):
         raise Forbidden(read_only_message(), code=CaseErrorCode.READ_ONLY)
@@ -90,16 +90,16 @@ def check_grid(actor: Actor, grid: Unit) -> None:
 def check_when(patrol_date: dt.date, started_at: dt.time, ended_at: dt.time | None, *, now: dt.datetime) -> None:
     today = sla.local_date(now)
     if patrol_date > today:
-        raise _refuse("patrol_date", _("The date is in the future."), "patrol_date_future")
+        raise _refuse("patrol_date", _("The date is in the future."), CaseErrorCode.PATROL_DATE_FUTURE)
     if patrol_date < today - dt.timedelta(days=BACKFILL_DAYS):
         message = _("A patrol can be recorded up to %(days)d days later; this date is too far back.") % {
             "days": BACKFILL_DAYS
         }
-        raise _refuse("patrol_date", message, "patrol_date_too_old")
+        raise _refuse("patrol_date", message, CaseErrorCode.PATROL_DATE_TOO_OLD)
     if patrol_date == today and started_at > now.astimezone(sla.local_tz()).time():
-        raise _refuse("started_at", _("The start time is in the future."), "patrol_time_future")
+        raise _refuse("started_at", _("The start time is in the future."), CaseErrorCode.PATROL_TIME_FUTURE)
     if ended_at is not None and ended_at < started_at:
-        raise _refuse("ended_at", _("The end time is before the start time."), "patrol_time_order")
+        raise _refuse("ended_at", _("The end time is before the start time."), CaseErrorCode.PATROL_TIME_ORDER)
 
 
 def check_location(grid: Unit, lat: float | None, lng: float | None) -> None:
@@ -107,12 +107,14 @@ def check_location(grid: Unit, lat: float | None, lng: float | None) -> None:
     if lat is None and lng is None:
         return
     if lat is None or lng is None:
-        raise _refuse("lat", _("Give both latitude and longitude, or neither."), "bad_location")
+        raise _refuse("lat", _("Give both latitude and longitude, or neither."), CaseErrorCode.BAD_LOCATION)
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        raise _refuse("lat", _("The location is not a valid latitude and longitude."), "bad_location")
+        raise _refuse("lat", _("The location is not a valid latitude and longitude."), CaseErrorCode.BAD_LOCATION)
     boundary = GridBoundary.objects.filter(unit=grid).only("geometry").first()
     if boundary is not None and not geo.contains(boundary.geometry, lat, lng):
-        raise _refuse("lat", _("The location is outside the grid %(grid)s.") % {"grid": grid.name}, "outside_grid")
+        raise _refuse(
+            "lat", _("The location is outside the grid %(grid)s.") % {"grid": grid.name}, CaseErrorCode.OUTSIDE_GRID
+        )
 
 
 def check_key_person(actor: Actor, grid: Unit, key_person: KeyPerson | None) -> None:
@@ -124,14 +126,14 @@ def check_key_person(actor: Actor, grid: Unit, key_person: KeyPerson | None) -> 
         raise _refuse(
             "key_person",
             _("%(name)s is registered in another grid or community.") % {"name": key_person.name},
-            "patrol_key_person_elsewhere",
+            CaseErrorCode.PATROL_KEY_PERSON_ELSEWHERE,
         )
 
 
 def _text(field: str, value: str, max_length: int, *, required: bool) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise _refuse(field, _("This field is required."), "required")
+        raise _refuse(field, _("This field is required."), CaseErrorCode.REQUIRED)
     errors: dict[str, list[str]] = {}
     bounds.check(errors, field, value, max_length=max_length)
     if errors:
@@ -172,13 +174,15 @@ def _cases_to_link(actor: Actor, grid: Unit, case_ids: Sequence[int]) -> list[Ca
     found = {c.pk: c for c in cases_visible_to(actor).filter(pk__in=wanted).select_related("unit")}
     missing = [pk for pk in wanted if pk not in found]
     if missing:
-        raise _refuse("case_ids", _("Case %(id)s was not found.") % {"id": missing[0]}, "patrol_case_unknown")
+        raise _refuse(
+            "case_ids", _("Case %(id)s was not found.") % {"id": missing[0]}, CaseErrorCode.PATROL_CASE_UNKNOWN
+        )
     for case in found.values():
         if not (case.unit.path.startswith(grid.path) or grid.path.startswith(case.unit.path)):
             raise _refuse(
                 "case_ids",
                 _("Case %(no)s happened outside the grid %(grid)s.") % {"no": case.tracking_no, "grid": grid.name},
-                "patrol_case_elsewhere",
+                CaseErrorCode.PATROL_CASE_ELSEWHERE,
             )
     return [found[pk] for pk in wanted]
 
@@ -208,9 +212,9 @@ def patrol_record(
     check_grid(actor, grid)
     user = signed_in(actor)
     if kind not in PatrolKind.values:
-        raise _refuse("kind", _("Choose patrol or household visit."), "invalid")
+        raise _refuse("kind", _("Choose patrol or household visit."), ErrorCode.INVALID)
     if outcome not in PatrolOutcome.values:
-        raise _refuse("outcome", _("Choose an outcome."), "invalid")
+        raise _refuse("outcome", _("Choose an outcome."), ErrorCode.INVALID)
     now = timezone.now()
     check_when(patrol_date, started_at, ended_at, now=now)
     places = _text("places", places, PLACES_MAX, required=True)
@@ -219,7 +223,7 @@ def patrol_record(
     check_location(grid, lat, lng)
     linked = _cases_to_link(actor, grid, case_ids)
     if linked and outcome != PatrolOutcome.REPORTED:
-        raise _refuse("outcome", _("A record that names reported cases has the outcome “reported”."), "invalid")
+        raise _refuse("outcome", _("A record that names reported cases has the outcome “reported”."), ErrorCode.INVALID)
     claimed = claim_photos(actor, photo_tokens)
     check_evidence([*photos, *claimed], field="photos")
     patrol = Patrol.objects.create(

@@ -334,6 +334,22 @@ def test_a_read_only_viewer_sees_the_overview_but_no_form(w):
     assert not Patrol.objects.exclude(recorded_by=w.grid).exists()
 
 
+def test_the_overview_page_takes_the_same_queries_for_2_or_10_records(w):
+    client = _client(w.supervisor)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/cases/patrols/").status_code == 200
+        return len(ctx.captured_queries)
+
+    for _ in range(2):
+        record(w, photos=[photo()])
+    few = count()
+    for _ in range(8):
+        record(w, outcome="reported", findings="已上报", case_ids=[report(w).pk])
+    assert count() == few
+
+
 def test_outside_the_scope_a_record_is_not_found(w):
     patrol = record(w)
     client = _client(w.outsider)
@@ -435,6 +451,19 @@ def test_api_refusals_have_a_status_and_a_stable_code(w, changes, status, code):
     if code:
         assert response.json()["code"] == code
     assert not Patrol.objects.exists()
+
+
+def test_api_list_filters_and_refuses_an_unknown_choice(w):
+    record(w, kind="visit")
+    record(w, started_at=dt.time(9, 0))
+    client = _client(w.supervisor)
+    visits = client.get("/api/v1/cases/patrols?kind=visit").json()
+    assert [r["kind"] for r in visits["results"]] == ["visit"]
+    assert client.get(f"/api/v1/cases/patrols?grid_id={w.grid_unit.pk}&date_from=2026-12-04").json()["count"] == 2
+    assert client.get("/api/v1/cases/patrols?date_to=2026-12-03").json()["count"] == 0
+    refused = client.get("/api/v1/cases/patrols?kind=walk")
+    assert (refused.status_code, refused.json()["code"]) == (400, "bad_parameter")
+    assert client.get(f"/api/v1/cases/patrols?grid_id={w.units['b'].pk}").status_code == 404
 
 
 def test_api_who_may_post(w):
