@@ -2,7 +2,8 @@
 
 One name per condition; the platform's own codes (``invalid``, ``stale``, ``forbidden`` …) are
 :class:`luoshi.core.errors.ErrorCode`. Members are their strings (StrEnum), so bodies and
-clients see the same text as before (except ``invalid_period`` and ``transition_forbidden``, see docs/bulletins.md).
+clients see the same text as before (except ``invalid_period``, ``future_date`` and
+``transition_forbidden``, see docs/bulletins.md).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ class BulletinErrorCode(StrEnum):
     TRANSITION_FORBIDDEN = "transition_forbidden"  # the caller's role does not take this step
     FROZEN = "frozen"  # editing a bulletin that is no longer a draft
     BAD_KIND = "bad_kind"  # no such kind of bulletin
-    FUTURE = "future"  # a bulletin dated in the future
+    FUTURE_DATE = "future_date"  # a bulletin dated in the future (was "future")
     SUBJECT_REQUIRED = "subject_required"  # a special bulletin without its matter
     INVALID_PERIOD = "invalid_period"  # the period does not end by the date or spans over a year
     TOO_LONG = "too_long"  # a text over its length limit

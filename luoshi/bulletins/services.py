@@ -165,9 +165,8 @@ def create_draft(*, actor: Actor | None, data: DraftData, schedule: Schedule | N
         raise ValidationFailed(_("Choose a kind of bulletin."), code=BulletinErrorCode.BAD_KIND)
     date_in_range(data.as_of)
     if data.as_of > timezone.localdate():
-        raise ValidationFailed(
-            _("A bulletin reports what has happened: its date cannot be in the future."), code=BulletinErrorCode.FUTURE
-        )
+        message = _("A bulletin reports what has happened: its date cannot be in the future.")
+        raise ValidationFailed(message, code=BulletinErrorCode.FUTURE_DATE)
     if data.kind == Kind.SPECIAL and not data.subject.strip():
         raise ValidationFailed(_("A special bulletin needs its matter."), code=BulletinErrorCode.SUBJECT_REQUIRED)
     if len(data.subject) > 120 or len(data.text) > MAX_TEXT:

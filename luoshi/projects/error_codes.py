@@ -2,7 +2,7 @@
 
 One name per condition; the platform's own codes (``invalid``, ``stale``, ``version_missing``,
 ``not_found`` …) are :class:`luoshi.core.errors.ErrorCode`. Members are their strings (StrEnum),
-so bodies and clients see the same text as before (except ``import_invalid``, see docs/projects.md).
+so bodies and clients see the same text as before (except ``import_invalid`` and ``wrong_state``, see docs/projects.md).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from enum import StrEnum
 
 
 class ProjectErrorCode(StrEnum):
-    WRONG_STAGE = "wrong_stage"  # a stage or lead step the table has no row for
+    WRONG_STATE = "wrong_state"  # a stage or lead step the table has no row for (was "wrong_stage")
     PROBLEM_HAS_TASK = "problem_has_task"
     PROBLEM_SETTLED = "problem_settled"
     PROBLEM_NOT_OPEN = "problem_not_open"

@@ -68,7 +68,7 @@ def project_transition(stage: str, action: str) -> Transition:
     if row is None:
         raise Conflict(
             _("This step is not possible while the project is at the stage %(stage)s.") % {"stage": Stage(stage).label},
-            code=ProjectErrorCode.WRONG_STAGE,
+            code=ProjectErrorCode.WRONG_STATE,
         )
     return row
 
@@ -118,6 +118,6 @@ def lead_transition(stage: str, action: str) -> Transition:
         raise Conflict(
             _("This step is not possible while the lead is at the stage %(stage)s.")
             % {"stage": LeadStage(stage).label},
-            code=ProjectErrorCode.WRONG_STAGE,
+            code=ProjectErrorCode.WRONG_STATE,
         )
     return row

@@ -48,7 +48,7 @@ def validate_id_no(value: str) -> None:
     if not _ID_RE.match(value) or (len(value) == 18 and id_check_digit(value[:17]) != value[17]):
         raise ValidationError(
             _("An ID number has 18 characters (17 digits and a check digit or X) and the check digit must match."),
-            code=RelocationErrorCode.ID_NO,
+            code=RelocationErrorCode.INVALID_ID_NO,
         )
 
 

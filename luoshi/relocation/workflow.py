@@ -136,7 +136,7 @@ def require(stage: str, action: str, roles: Iterable[str]) -> Transition:
         raise Conflict(
             _("This step is not possible while the campaign is in the stage “%(stage)s”.")
             % {"stage": Stage(stage).label},
-            code=RelocationErrorCode.WRONG_STAGE,
+            code=RelocationErrorCode.WRONG_STATE,
         )
     if not transition.roles & frozenset(roles):
         raise Forbidden(

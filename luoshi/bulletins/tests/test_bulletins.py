@@ -302,8 +302,8 @@ def test_postgresql_connections_run_without_jit() -> None:
 
 # --- The codes' spelling (issue 15) ---------------------------------------------------------
 # Each row is a real refusal with the code and status a client sees, written out (not read back
-# from BulletinErrorCode). ``invalid_period`` was ``bad_period`` and a step the caller's role does
-# not take was plain ``forbidden`` before issue 15.
+# from BulletinErrorCode). ``invalid_period`` was ``bad_period``, ``future_date`` was ``future`` and a
+# step the caller's role does not take was plain ``forbidden`` before issue 15.
 
 
 def _refusal(call: Any) -> tuple[str, int]:
@@ -318,7 +318,7 @@ def test_bulletin_refusals_keep_their_codes(w: Any) -> None:
 
     future = timezone.localdate() + dt.timedelta(days=1)
     assert _refusal(draft("daily")) == ("bad_kind", 400)
-    assert _refusal(draft(Kind.WEEKLY, future)) == ("future", 400)
+    assert _refusal(draft(Kind.WEEKLY, future)) == ("future_date", 400)
     assert _refusal(draft(Kind.SPECIAL)) == ("subject_required", 400)
     assert _refusal(draft(Kind.WEEKLY, period_start=AS_OF + dt.timedelta(days=1))) == ("invalid_period", 400)
     b = _draft(w)

@@ -121,7 +121,7 @@ def test_every_project_stage_and_action(stage: str, action: str) -> None:
         with translation.override("en"):
             with pytest.raises(Conflict) as caught:
                 workflow.project_transition(stage, action)
-            assert caught.value.code == "wrong_stage"
+            assert caught.value.code == "wrong_state"
             assert str(caught.value.message) == (
                 f"This step is not possible while the project is at the stage {workflow.Stage(stage).label}."
             )
@@ -140,7 +140,7 @@ def test_every_lead_stage_and_action(stage: str, action: str) -> None:
         with translation.override("en"):
             with pytest.raises(Conflict) as caught:
                 workflow.lead_transition(stage, action)
-            assert caught.value.code == "wrong_stage"
+            assert caught.value.code == "wrong_state"
             assert str(caught.value.message) == (
                 f"This step is not possible while the lead is at the stage {workflow.LeadStage(stage).label}."
             )

@@ -224,14 +224,20 @@ def test_stages_follow_the_ledger(s: Scene) -> None:
     campaign = services.campaign_transition(actor=s.staff, campaign=campaign, action="start_signing")
     campaign = services.campaign_transition(actor=s.staff, campaign=campaign, action="start_vacating")
     campaign = services.campaign_transition(actor=s.staff, campaign=campaign, action="start_demolition")
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden) as refused:
         services.campaign_transition(actor=s.staff, campaign=campaign, action="clear")
+    assert (refused.value.code, refused.value.status) == ("transition_forbidden", 403)
     with pytest.raises(Conflict) as exc:
         services.campaign_transition(actor=s.leader, campaign=campaign, action="clear")
+    assert (exc.value.code, exc.value.status) == ("not_cleared", 409)
     assert "1 of 2" in str(exc.value.message) or "2 户中有 1 户" in str(exc.value.message)
     Household.objects.filter(pk=h.pk).update(signed_on=START, vacated_on=START, demolished_on=START)
     campaign = services.campaign_transition(actor=s.leader, campaign=campaign, action="clear")
     assert campaign.stage == Stage.CLEARED
+    # A step the table has no row for in this stage (issue 15: the code was "wrong_stage").
+    with pytest.raises(Conflict) as exc:
+        services.campaign_transition(actor=s.leader, campaign=campaign, action="start_signing")
+    assert (exc.value.code, exc.value.status) == ("wrong_state", 409)
     assert selectors.campaign_figures(campaign).cleared_on == START
 
 
@@ -305,6 +311,16 @@ def test_id_numbers_are_checked(s: Scene, id_no: str, ok: bool) -> None:
         with pytest.raises(ValidationFailed) as exc:
             services.household_create(**call, owner_id_no=id_no)
         assert "owner_id_no" in exc.value.details
+
+
+def test_the_id_number_validator_names_its_code() -> None:
+    from django.core.exceptions import ValidationError
+
+    from luoshi.relocation.models import validate_id_no
+
+    with pytest.raises(ValidationError) as exc:
+        validate_id_no("990101196501011234")
+    assert exc.value.code == "invalid_id_no"  # "id_no" before issue 15, as the cases app says
 
 
 def test_control_characters_are_refused(s: Scene) -> None:
