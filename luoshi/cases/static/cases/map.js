@@ -84,6 +84,43 @@
             points.eachLayer(function (m) { m.setStyle({ opacity: byRisk ? 0 : 1, fillOpacity: byRisk ? 0 : 0.95 }); });
           });
         }
+        // Labels that do not fit: smaller type when wider or taller than their grid, and none at all
+        // where it would cover a label already placed (the biggest grids are placed first). The
+        // popup and the list of grids under the map still name every grid.
+        var fitLabels = function () {
+          var items = [];
+          grids.eachLayer(function (layer) {
+            var tip = layer.getTooltip();
+            var node = tip && tip.getElement();
+            if (!node) { return; }
+            node.classList.remove("grid-label-small", "grid-label-hidden");
+            var b = layer.getBounds();
+            var ne = map.latLngToContainerPoint(b.getNorthEast());
+            var sw = map.latLngToContainerPoint(b.getSouthWest());
+            items.push({ node: node, w: Math.abs(ne.x - sw.x), h: Math.abs(sw.y - ne.y) });
+          });
+          items.sort(function (a, b) { return b.w * b.h - a.w * a.h; });
+          var placed = [];
+          var hidden = 0;
+          items.forEach(function (item) {
+            var r = item.node.getBoundingClientRect();
+            if (r.width > item.w || r.height > item.h) {
+              item.node.classList.add("grid-label-small");
+              r = item.node.getBoundingClientRect();
+            }
+            var covers = placed.some(function (q) {
+              return r.left < q.right && r.right > q.left && r.top < q.bottom && r.bottom > q.top;
+            });
+            if (covers) {
+              item.node.classList.add("grid-label-hidden");
+              hidden += 1;
+            } else {
+              placed.push(r);
+            }
+          });
+          el.setAttribute("data-labels-hidden", String(hidden));
+        };
+        map.on("zoomend", function () { window.setTimeout(fitLabels, 0); });
         var bounds = grids.getBounds();
         if (bounds.isValid()) {
           map.fitBounds(bounds, { padding: [10, 10] });
@@ -92,6 +129,7 @@
         } else if (status) {
           status.textContent = el.getAttribute("data-empty");
         }
+        fitLabels();
         el.setAttribute("data-loaded", String(data.grids.features.length));
       })
       .catch(function () { if (status) { status.textContent = el.getAttribute("data-failed") || ""; } });
