@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.accounts.types import Actor
 from luoshi.cases import sla
 from luoshi.cases.selectors import patrols as reads
 from luoshi.core.registry import HomeItem, HomeSection
@@ -16,7 +17,7 @@ from luoshi.org.models import Role
 from luoshi.org.scope import scope_for
 
 
-def my_patrols(request: Any, user: Any) -> HomeSection | None:
+def my_patrols(request: Any, user: Actor) -> HomeSection | None:
     """Grid workers: how many patrols and visits they recorded today, this week and this month."""
     scope = scope_for(user)
     if scope.is_all or Role.GRID_WORKER not in scope.roles:

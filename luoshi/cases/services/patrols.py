@@ -167,7 +167,9 @@ def _cases_to_link(actor: Actor, grid: Unit, case_ids: Sequence[int]) -> list[Ca
     wanted = list(dict.fromkeys(int(i) for i in case_ids))
     if len(wanted) > MAX_LINKED_CASES:
         raise _refuse(
-            "case_ids", _("At most %(n)d cases can be linked.") % {"n": MAX_LINKED_CASES}, "patrol_too_many_cases"
+            "case_ids",
+            _("At most %(n)d cases can be linked.") % {"n": MAX_LINKED_CASES},
+            CaseErrorCode.PATROL_TOO_MANY_CASES,
         )
     if not wanted:
         return []
