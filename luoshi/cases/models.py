@@ -874,7 +874,7 @@ class Patrol(models.Model):
         KeyPerson, verbose_name=_("key person visited"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", db_index=False,
     )  # fmt: skip
-    findings = models.TextField(_("findings"), blank=True)
+    findings = models.TextField(pgettext_lazy("patrol", "findings"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=8, choices=PatrolOutcome.choices, default=PatrolOutcome.NOTHING)
     cases = models.ManyToManyField(Case, verbose_name=_("cases reported"), blank=True, related_name="patrols")
     lat = models.FloatField(_("latitude"), null=True, blank=True)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from luoshi.cases.forms import photo_field
 from luoshi.cases.models import KeyPerson, PatrolKind, PatrolOutcome
@@ -41,7 +42,10 @@ class PatrolForm(forms.Form):
     )
     key_person = forms.ChoiceField(label=_("Key person visited"), required=False)
     findings = forms.CharField(
-        label=_("Findings"), widget=forms.Textarea(attrs={"rows": 4}), max_length=FINDINGS_MAX, required=False
+        label=pgettext_lazy("patrol", "Findings"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=FINDINGS_MAX,
+        required=False,
     )
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=PatrolOutcome.choices, initial=PatrolOutcome.NOTHING, widget=forms.RadioSelect
