@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -76,9 +76,87 @@ class Demo:
 LAST_BODY: dict[str, bytes] = {}
 
 
+def row_fingerprint(counted: Sequence[Any], versioned: Sequence[Any] = ()) -> Callable[[], tuple[int, ...]]:
+    """What a refused request must leave unchanged, read in one query: the number of rows of each
+    model in ``counted`` and the sum of the version counters of each in ``versioned`` (an edit of
+    an existing row moves it). The statement is built once from each model's default manager
+    (``Model.objects``); the matrix reads it before and after each of its thousand-odd requests,
+    where one ORM query per model cost half the test's time."""
+    from django.db import connection
+
+    parts: list[str] = []
+    params: list[Any] = []
+    for model in counted:
+        sql, args = model.objects.values("pk").query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) fp)")  # noqa: S608 - SQL the ORM compiled
+        params.extend(args)
+    for model in versioned:
+        sql, args = model.objects.values("version").query.sql_with_params()
+        parts.append(f"(SELECT COALESCE(SUM(fp.version), 0) FROM ({sql}) fp)")  # noqa: S608
+        params.extend(args)
+    statement = "SELECT " + ", ".join(parts)
+
+    def fingerprint() -> tuple[int, ...]:
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            row = cursor.fetchone()
+        return tuple(int(value) for value in row)
+
+    return fingerprint
+
+
+#: SQLite only: a copy of the test database right after the first demo load of this process, and
+#: the API tokens made with it (see :func:`demo_loaded`).
+_SNAPSHOT: dict[str, Any] = {}
+
+
 @contextmanager
 def demo_loaded(django_db_blocker: Any) -> Iterator[tuple[dict[str, Any], dict[str, str]]]:
-    """The demo (smaller), loaded in a transaction rolled back at the end: the logins and their API tokens."""
+    """The demo (smaller), present until the end: the logins and their API tokens.
+
+    On PostgreSQL it is loaded in a transaction rolled back at the end. On SQLite the first module
+    of a test process loads and commits it and keeps a copy of the database (SQLite's backup API,
+    in memory); later modules restore that copy instead of loading again (the load is the
+    slowest part of these modules), and every module restores the database as it found it at
+    the end. Either way the module's own additions run in a transaction rolled back at the end.
+    """
+    import sqlite3
+
+    from django.db import connection
+
+    from luoshi.accounts.models import User
+
+    with django_db_blocker.unblock():
+        if connection.vendor != "sqlite":
+            with transaction.atomic():
+                users, tokens = _load_demo()
+                yield users, tokens
+                transaction.set_rollback(True)
+            return
+        connection.ensure_connection()
+        assert not connection.in_atomic_block, "the demo is loaded outside any test's transaction"
+        found = sqlite3.connect(":memory:")
+        connection.connection.backup(found)
+        try:
+            if "database" in _SNAPSHOT:
+                _SNAPSHOT["database"].backup(connection.connection)
+                tokens = dict(_SNAPSHOT["tokens"])
+                users = {u.username: u for u in User.objects.filter(username__in=ROLES[1:])}
+            else:
+                with transaction.atomic():
+                    users, tokens = _load_demo()
+                copy = sqlite3.connect(":memory:")
+                connection.connection.backup(copy)
+                _SNAPSHOT.update(database=copy, tokens=dict(tokens))
+            with transaction.atomic():
+                yield users, tokens
+                transaction.set_rollback(True)
+        finally:
+            found.backup(connection.connection)
+            found.close()
+
+
+def _load_demo() -> tuple[dict[str, Any], dict[str, str]]:
     import pytest
 
     from luoshi.accounts.models import User
@@ -87,19 +165,19 @@ def demo_loaded(django_db_blocker: Any) -> Iterator[tuple[dict[str, Any], dict[s
     from luoshi.core.registry import demo_loaders
     from luoshi.relocation import demo as relocation_demo
 
-    with django_db_blocker.unblock(), transaction.atomic():
-        patch = pytest.MonkeyPatch()
-        patch.setattr(cases_demo, "CASES_PER_TOWNSHIP", 4)
-        patch.setattr(cases_demo, "CASES_IN_CHENGDONG", 16)
-        for name, value in (("DONGXING_HOUSEHOLDS", 6), ("LOUQIAO_HOUSEHOLDS", 12), ("LOUQIAO_SIGNED_AND_VACATED", 3)):
-            patch.setattr(relocation_demo, name, value)
+    patch = pytest.MonkeyPatch()
+    patch.setattr(cases_demo, "CASES_PER_TOWNSHIP", 4)
+    patch.setattr(cases_demo, "CASES_IN_CHENGDONG", 16)
+    for name, value in (("DONGXING_HOUSEHOLDS", 6), ("LOUQIAO_HOUSEHOLDS", 12), ("LOUQIAO_SIGNED_AND_VACATED", 3)):
+        patch.setattr(relocation_demo, name, value)
+    try:
         for _name, loader in demo_loaders():
             loader()
+    finally:
         patch.undo()
-        users = {u.username: u for u in User.objects.filter(username__in=ROLES[1:])}
-        tokens = {name: api_token_create(user=user, name="authz")[1] for name, user in users.items()}
-        yield users, tokens
-        transaction.set_rollback(True)
+    users = {u.username: u for u in User.objects.filter(username__in=ROLES[1:])}
+    tokens = {name: api_token_create(user=user, name="authz")[1] for name, user in users.items()}
+    return users, tokens
 
 
 def ask(client: Client, demo: Demo, role: str, call: Call) -> str:
@@ -121,7 +199,8 @@ def _text(content: bytes) -> str:
 
 def _send(client: Client, demo: Demo, role: str, call: Call) -> tuple[int, bytes]:
     path, body = call.resolve(demo)
-    client.logout()
+    if client.cookies:  # a session (or a message) from the previous call: as a new caller
+        client.logout()
     headers: dict[str, str] = {}
     if call.page:
         if role != "anon":

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from luoshi.core import timeutil
-from tests.authz.harness import Call, Demo, demo_loaded, run, uncovered_api_writes
+from tests.authz.harness import Call, Demo, demo_loaded, row_fingerprint, run, uncovered_api_writes
 
 pytestmark = pytest.mark.django_db
 
@@ -208,8 +208,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
         models = (ActivityLog, Unit, RoleGrant, Position, Task, Goal, Milestone, ProgressReport, Inspection, Finding,
                   Case, CaseAttachment, IndicatorValue, Target, Patrol)  # fmt: skip
 
-        def fingerprint() -> tuple[int, ...]:
-            return tuple(m.objects.count() for m in models)
+        fingerprint = row_fingerprint(models)
 
         ids = {
             "township_id": township.pk, "community_id": community.pk, "community_code": community.code,

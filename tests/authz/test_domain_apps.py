@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from luoshi.core import timeutil
-from tests.authz.harness import Call, Demo, demo_loaded, run, uncovered_api_writes
+from tests.authz.harness import Call, Demo, demo_loaded, row_fingerprint, run, uncovered_api_writes
 
 pytestmark = pytest.mark.django_db
 
@@ -407,7 +407,6 @@ def _project_body(p: Any) -> dict[str, Any]:
 def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
     """The demo (smaller) and a few objects it lacks (a voting round in 通泰, a filed appeal)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.db.models import Count, Sum
 
     from luoshi.assessment import models as assessment
     from luoshi.assessment.demo import CADRE_SCHEME
@@ -508,10 +507,8 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
         versioned = (projects.Project, projects.Problem, projects.Lead, projects.Enterprise, Campaign, Parcel,
                      Household, assessment.Run, awards.AwardRound, Bulletin)  # fmt: skip
 
-        def fingerprint() -> tuple[int, ...]:
-            # Row counts, and the sum of the version counters (an edit of an existing row moves it).
-            return (*(m.objects.count() for m in counted),
-                    *(m.objects.aggregate(v=Sum("version"), n=Count("pk"))["v"] or 0 for m in versioned))  # fmt: skip
+        # Row counts, and the sum of the version counters (an edit of an existing row moves it).
+        fingerprint = row_fingerprint(counted, versioned)
 
         ids = {
             "township_id": units["CD"].pk, "dept_id": units["CDD03"].pk, "tt_unit_id": units["TT01"].pk,
