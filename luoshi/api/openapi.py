@@ -39,10 +39,21 @@ def _decimal_places(number: dict[str, Any]) -> int | None:
     return len(fraction) if fraction and set(fraction) == {"9"} else None
 
 
-def _decimal(options: list[dict[str, Any]]) -> None:
-    """pydantic's Decimal: ``[number, string]`` (maybe with null). Bound the string to a numeral."""
+def _step_places(step: Any) -> int | None:
+    """2 for a step of 0.01 (a field's ``multipleOf``, for maxima such as 1000 that do not show it)."""
+    if not isinstance(step, float) or not 0 < step < 1:
+        return None
+    text = repr(step)
+    return len(text.split(".", 1)[1]) if "." in text and "e" not in text else None
+
+
+def _decimal(options: list[dict[str, Any]], step: Any = None) -> None:
+    """pydantic's Decimal: ``[number, string]`` (maybe with null). Bound the string to a numeral.
+
+    The decimal places come from the maximum (9999.99) or, when the maximum is a whole number,
+    from a ``multipleOf`` the field states beside its ``anyOf`` (``json_schema_extra``)."""
     number = next(o for o in options if o.get("type") == "number")
-    places = _decimal_places(number)
+    places = _decimal_places(number) or _step_places(step)
     if places:
         number.setdefault("multipleOf", float(f"1e-{places}"))
     top = number.get("maximum", number.get("exclusiveMaximum"))
@@ -69,7 +80,7 @@ def tighten(node: Any) -> None:
     if isinstance(options, list):
         types = {o.get("type") for o in options if isinstance(o, dict)}
         if {"number", "string"} <= types:
-            _decimal(options)
+            _decimal(options, node.get("multipleOf"))
     kind = node.get("type")
     if kind == "string" and "enum" not in node and "const" not in node and "pattern" not in node:
         fmt = node.get("format")

@@ -195,7 +195,7 @@ class AssessmentTransitionIn(BodySchema):
 
 class AssessmentManualScoreIn(BodySchema):
     item_id: int = Field(..., ge=1, le=2_147_483_647)
-    points: Decimal = Field(..., ge=0, le=1000, decimal_places=2)
+    points: Decimal = Field(..., ge=0, le=1000, decimal_places=2, json_schema_extra={"multipleOf": 0.01})
     reason: str = Field(..., min_length=1, max_length=2000)
 
 
@@ -207,7 +207,9 @@ class AssessmentAppealIn(BodySchema):
 class AssessmentDecisionIn(BodySchema):
     action: Literal["uphold", "reject"]
     reply: str = Field(..., min_length=1, max_length=2000)
-    corrected_points: Decimal | None = Field(None, ge=0, le=1000, decimal_places=2)
+    corrected_points: Decimal | None = Field(
+        None, ge=0, le=1000, decimal_places=2, json_schema_extra={"multipleOf": 0.01}
+    )
 
 
 # --- helpers --------------------------------------------------------------------------------------

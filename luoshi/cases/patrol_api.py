@@ -36,6 +36,8 @@ from luoshi.org.scope import scope_for
 from luoshi.org.selectors import access_unit
 
 router = Router(tags=["cases"])
+#: A clock time as answered: hours and minutes.
+CLOCK_OUT = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
@@ -68,8 +70,9 @@ class PatrolOut(PlainOut):
     grid: PatrolUnitOut
     recorded_by: str
     patrol_date: dt.date
-    started_at: dt.time
-    ended_at: dt.time | None
+    # Local clock times as HH:MM (JSON Schema's "time" format needs a UTC offset, which a wall clock has not).
+    started_at: str = Field(pattern=CLOCK_OUT, description="HH:MM, local time (Asia/Shanghai)")
+    ended_at: str | None = Field(None, pattern=CLOCK_OUT, description="HH:MM, local time")
     places: str
     outcome: str = Field(description="nothing, handled or reported")
     outcome_label: str
@@ -190,8 +193,8 @@ def _patrol(p: Patrol) -> dict[str, Any]:
         "grid": _unit(p.grid),
         "recorded_by": p.recorded_by.full_name or p.recorded_by.get_username(),
         "patrol_date": p.patrol_date,
-        "started_at": p.started_at,
-        "ended_at": p.ended_at,
+        "started_at": f"{p.started_at:%H:%M}",
+        "ended_at": f"{p.ended_at:%H:%M}" if p.ended_at is not None else None,
         "places": p.places,
         "outcome": p.outcome,
         "outcome_label": str(p.get_outcome_display()),

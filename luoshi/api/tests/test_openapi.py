@@ -149,3 +149,17 @@ def test_optional_form_fields_are_documented_without_null(document_and_clashes):
         option == {"type": "null"}
         for option in document["components"]["schemas"]["ProjectProblemTaskIn"]["properties"]["deadline"]["anyOf"]
     )
+
+
+def test_a_decimal_with_a_whole_maximum_takes_its_places_from_the_stated_step(document_and_clashes):
+    """A manual score (0–1000, two places): the number branch is a multiple of 0.01 and the text
+    branch a numeral with at most two places, so no schema-valid value is refused for its shape."""
+    import re
+
+    document, _clashes = document_and_clashes
+    points = {
+        o["type"]: o
+        for o in document["components"]["schemas"]["AssessmentManualScoreIn"]["properties"]["points"]["anyOf"]
+    }
+    assert (points["number"]["multipleOf"], points["number"]["maximum"]) == (0.01, 1000)
+    assert re.match(points["string"]["pattern"], "999.99") and not re.match(points["string"]["pattern"], "1.234")

@@ -414,8 +414,11 @@ def test_api_create_read_and_list(w):
         True,
     )
     assert body["photos"][0]["url"] == f"/cases/patrols/{body['id']}/files/{token}/"
+    # a wall-clock time answers as HH:MM (no seconds, no UTC offset), as the document says
+    assert (body["started_at"], body["ended_at"]) == ("08:30", None)
     listing = _client(w.supervisor).get("/api/v1/cases/patrols?page_size=1").json()
     assert (listing["count"], [r["id"] for r in listing["results"]]) == (1, [body["id"]])
+    assert listing["results"][0]["started_at"] == "08:30"
     assert _client(w.outsider).get(f"/api/v1/cases/patrols/{body['id']}").status_code == 404
     coverage = _client(w.supervisor).get("/api/v1/cases/patrols/coverage?days=3").json()
     assert (coverage["grids"], coverage["covered"]) == (1, 1)
