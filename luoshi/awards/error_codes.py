@@ -11,7 +11,8 @@ from enum import StrEnum
 
 
 class AwardErrorCode(StrEnum):
-    UNKNOWN_ACTION = "unknown_action"
+    UNKNOWN_ACTION = "unknown_action"  # (400) no such step, as in tasks and cases
+    TRANSITION_FORBIDDEN = "transition_forbidden"  # the caller's role does not take this step
     WRONG_STATE = "wrong_state"  # the action is not possible at the round's or list's stage
     REQUIRED = "required"  # a field that must be filled in (the details name it)
     INVALID_PERIOD = "invalid_period"

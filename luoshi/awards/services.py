@@ -216,7 +216,7 @@ def transition(
     rnd = _lock(rnd, version)
     row = workflow.require(workflow.ROUND_ROWS, rnd.status, action, round_roles(actor, rnd))
     if row.target is None:
-        raise Conflict(_("Unknown action."), code=AwardErrorCode.UNKNOWN_ACTION)
+        raise ValidationFailed(_("Unknown action."), code=AwardErrorCode.UNKNOWN_ACTION)
     now = timezone.now()
     if action == Action.START_VOTE:
         if not rnd.nominations.exists():

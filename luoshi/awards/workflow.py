@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.awards.error_codes import AwardErrorCode
 from luoshi.awards.models import ListStatus, RoundStatus
-from luoshi.core.errors import Conflict, Forbidden
+from luoshi.core.errors import Conflict, Forbidden, ValidationFailed
 
 
 class Action:
@@ -102,10 +102,10 @@ def require(rows: Iterable[Transition], state: str, action: str, roles: frozense
     row = _find(rows, state, action)
     if row is None:
         if not any(r.action == action for r in rows):
-            raise Conflict(_("Unknown action."), code=AwardErrorCode.UNKNOWN_ACTION)
+            raise ValidationFailed(_("Unknown action."), code=AwardErrorCode.UNKNOWN_ACTION)
         raise Conflict(_("This cannot be done at this stage."), code=AwardErrorCode.WRONG_STATE)
     if not roles & row.roles:
-        raise Forbidden(_("You may not do this."))
+        raise Forbidden(_("You may not do this."), code=AwardErrorCode.TRANSITION_FORBIDDEN)
     return row
 
 

@@ -201,3 +201,16 @@ def test_list_rules_share_places_on_ties_and_need_a_difference(org: dict[str, An
         again = services.list_build(actor=w["supervisor"], unit=w["a"], period="2026-12")
     assert again.entries.filter(color="red").first().reason.endswith("no. 1 among the best 2 (tied)")
     assert [e.unit_name for e in again.entries.filter(color="black")] == ["甲三社区"]
+
+
+@pytest.mark.django_db
+def test_refused_steps_say_why_as_tasks_and_cases_do(org: dict[str, Any]) -> None:
+    """No such step: 400 unknown_action; a step the caller's role does not take: 403 transition_forbidden."""
+    w = org
+    rnd = services.round_create(actor=w["supervisor"], award_type=w["star"], unit=w["a"], period="2026-Q3")
+    with pytest.raises(ValidationFailed) as unknown:
+        services.transition(actor=w["supervisor"], rnd=rnd, action="explode")
+    assert (unknown.value.status, unknown.value.code) == (400, "unknown_action")
+    with pytest.raises(Forbidden) as refused:
+        services.transition(actor=w["district"], rnd=rnd, action="start_vote")
+    assert (refused.value.status, refused.value.code) == (403, "transition_forbidden")
