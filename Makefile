@@ -63,6 +63,7 @@ mutation: install
 	$(BIN)/python bench/mutation.py $(MUTATION_ARGS)
 
 # Every demo role walks every page of its navigation, desktop and phone, axe on each (screenshots in
-# var/walks/). `make test` runs a shorter walk: every page once, and the grid worker's phone.
+# var/walks/). `make test` walks every role's pages on the desktop (axe on each) and a shorter phone
+# walk: every role's home and bar, the grid worker's whole menu, every other page once.
 walks: install
 	LUOSHI_WALKS=1 $(BIN)/pytest -n 2 -q tests/e2e/test_role_walks.py

@@ -1,10 +1,10 @@
-"""Accessibility (WCAG 2.1 AA, GB/T 37668-2019): axe-core on every page of every demo role's menu and on
-the public pages; text follows the browser's font-size setting and the per-person 大字模式."""
+"""Accessibility (WCAG 2.1 AA, GB/T 37668-2019): axe-core on the public pages (every page of every demo
+role's menu is checked by the role walk, test_role_walks.py); text follows the browser's font-size
+setting and the per-person 大字模式."""
 
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,6 @@ import pytest
 from django.core.management import call_command
 
 from luoshi.core.testing import login
-from tests.e2e.pages import ROLES, pages_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,28 +27,6 @@ RUN_AXE = """async (tags) => {
     where: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
   }));
 }"""
-
-
-def role_pages() -> list[tuple[str, str]]:
-    """(role, url) for every page of every demo role's navigation."""
-    return [(role, url) for role in ROLES for url in pages_for(role)]
-
-
-def spread_role_pages() -> list[tuple[str, str]]:
-    """Every role's home page, and every other page of the roles' menus once, each visited as the role
-    (among those whose menu has it) that has been given the fewest pages so far: every address and
-    every role's view are covered in a fraction of the visits of :func:`role_pages`. Grouped by role."""
-    reach = {role: pages_for(role) for role in ROLES}
-    given: dict[str, list[str]] = {role: [reach[role][0]] for role in ROLES}
-    seen: set[str] = set()
-    for role in ROLES:
-        for url in reach[role][1:]:
-            if url in seen:
-                continue
-            seen.add(url)
-            who = min((r for r in ROLES if url in reach[r]), key=lambda r: (len(given[r]), ROLES.index(r)))
-            given[who].append(url)
-    return [(role, url) for role in ROLES for url in given[role]]
 
 
 def axe_violations(page: Any, url: str) -> list[str]:
@@ -69,29 +46,19 @@ def demo_all(db: Any) -> None:
     call_command("loaddemo", "--quiet-logins", verbosity=0, stdout=io.StringIO())
 
 
-def test_axe_finds_no_wcag_violation_on_any_role_page_or_public_page(page: Any, demo_all: None) -> None:
+def test_axe_finds_no_wcag_violation_on_the_public_pages(page: Any, demo_all: None) -> None:
     assert AXE_JS.exists(), "axe-core is missing: run `make install` (npm ci)"
     # axe is injected by the browser driver, not by the page, so the pages' CSP (no inline scripts) stays on.
     page.context.add_init_script(path=str(AXE_JS))
     problems: list[str] = []
     for url in PUBLIC_PAGES:
         problems += [f"(public) {p}" for p in axe_violations(page, url)]
-    # Every page of every role's menu (about 140 visits, two to three minutes): what a page shows depends
-    # on the role (actions, columns, panels), so each role's view is checked, in every run (CI too).
-    # LUOSHI_AXE_SPREAD=1 for a quick local run: each role's home and every menu page once, spread
-    # over the roles. The role walks (test_role_walks.py) run axe on the phone layout.
-    pages = spread_role_pages() if os.environ.get("LUOSHI_AXE_SPREAD") == "1" else role_pages()
-    assert {role for role, _url in pages} == set(ROLES)
-    current = ""
-    for role, url in pages:
-        if role != current:
-            page.context.clear_cookies()
-            login(page, role)
-            current = role
-        problems += [f"({role}) {p}" for p in axe_violations(page, url)]
+    # Every page of every role's menu is checked by the role walk (test_role_walks.py): its desktop
+    # pass runs axe-core on each role's whole menu (what a page shows depends on the role: actions,
+    # columns, panels), in the same visit as its other checks, so each page is opened once.
     elements = sum(int(p.split(", ")[1].split()[0]) for p in problems)
     assert not problems, (
-        f"{len(problems)} axe violations ({elements} elements) over {len(PUBLIC_PAGES) + len(pages)} page visits:\n"
+        f"{len(problems)} axe violations ({elements} elements) over {len(PUBLIC_PAGES)} public pages:\n"
         + "\n".join(problems)
     )
 
