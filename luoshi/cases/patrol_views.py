@@ -20,6 +20,7 @@ from luoshi.cases.models import Attachment, PatrolKind, PatrolOutcome
 from luoshi.cases.selectors import patrols as reads
 from luoshi.cases.services import patrols as writes
 from luoshi.cases.services.intake import attachment_store
+from luoshi.cases.views import serve_attachment
 from luoshi.core.errors import Forbidden, LuoshiError, NotFound, ValidationFailed
 from luoshi.core.forms import apply_error
 from luoshi.core.pagination import paginate, querystring_without_page
@@ -151,13 +152,7 @@ def patrol_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def patrol_photo(request: HttpRequest, pk: int, token: str) -> FileResponse:
     patrol = reads.access_patrol(request.user, pk)
-    item = Attachment.objects.filter(patrol=patrol, token=token).first()
-    if item is None:
-        raise NotFound()
-    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
-    response["Content-Disposition"] = f'inline; filename="{item.token}"'
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return serve_attachment(Attachment.objects.filter(patrol=patrol, token=token).first())
 
 
 @login_required

@@ -375,7 +375,12 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def attachment(request: HttpRequest, pk: int, token: str) -> FileResponse:
     case = selectors.access_case(request.user, pk)
-    item = Attachment.objects.filter(case=case, token=token).first()
+    return serve_attachment(Attachment.objects.filter(case=case, token=token).first())
+
+
+def serve_attachment(item: Attachment | None) -> FileResponse:
+    """A stored photo or file shown in the browser under its token (404 when there is none); the
+    caller has checked that the reader may see the case or patrol it belongs to."""
     if item is None:
         raise NotFound()
     response = FileResponse(item.file.open("rb"), content_type=item.content_type)
