@@ -27,3 +27,9 @@ def test_leader_logs_in_and_browses_the_unit_tree(page, demo_org):
     assert page.locator("h1").inner_text().startswith("东星社区")
     assert "东星社区第1网格" in page.get_by_test_id("sub-units").inner_text()
     assert "龚海燕" in page.get_by_test_id("unit-people").inner_text()
+
+    # The tree's search answers while the leader types (htmx, loaded on this page only), without a reload.
+    page.go_back()
+    page.fill("#tree-search", "东星社区第1")
+    page.locator("#search-results").get_by_test_id("unit-list").get_by_text("东星社区第1网格").wait_for()
+    assert page.url.endswith("/org/")

@@ -67,3 +67,38 @@ def test_an_unknown_language_cookie_falls_back_to_chinese(client, tree):
     client.force_login(user_with_role(Role.SUPERVISOR, tree["a"]))
     client.cookies["django_language"] = "xx"
     assert "我的账号" in client.get("/accounts/me/").content.decode()
+
+
+HTMX_SCRIPT = re.compile(r'<script[^>]+src="[^"]*htmx[^"]*\.js"')
+
+
+@pytest.mark.parametrize("url", ["/", "/cases/", "/tasks/overview/", "/org/units/", "/org/people/", "/accounts/me/"])
+def test_a_page_without_hx_attributes_does_not_load_htmx(client, tree, url):
+    client.force_login(user_with_role(Role.SUPERVISOR, tree["a"]))
+    html = client.get(url, follow=True).content.decode()
+    assert " hx-" not in html
+    assert not HTMX_SCRIPT.search(html)
+    assert "htmx-config" not in html
+
+
+def test_the_unit_tree_loads_htmx_for_its_live_search(client, tree):
+    client.force_login(user_with_role(Role.SUPERVISOR, tree["a"]))
+    html = client.get("/org/").content.decode()
+    assert 'hx-get="/org/units/"' in html
+    assert len(HTMX_SCRIPT.findall(html)) == 1
+    assert '"allowEval": false' in html
+    # What the search box asks for: the rows alone.
+    rows = client.get("/org/units/", {"q": "网格"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in rows and "甲一社区第1网格" in rows
+
+
+def test_every_template_with_hx_attributes_loads_htmx() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    missing = []
+    for template in root.glob("*/templates/**/*.html"):
+        text = template.read_text(encoding="utf-8")
+        if re.search(r"\shx-[a-z]", text) and '{% block htmx %}{% include "core/_htmx.html" %}' not in text:
+            missing.append(str(template.relative_to(root)))
+    assert not missing, missing
