@@ -32,7 +32,9 @@ def demo_everything(db: Any) -> None:
 
 def detail_pages() -> list[tuple[str, str]]:
     """(role, url): a task, a case, a scorecard and an indicator's history, a project, a relocation
-    campaign and one of its households, each seen by a role that works on it."""
+    campaign and one of its households, a bulletin's draft (its sections' editor), each seen by a role
+    that works on it."""
+    from luoshi.bulletins.models import Bulletin, Status
     from luoshi.cases.models import Case
     from luoshi.indicators.models import IndicatorValue
     from luoshi.projects.models import Project
@@ -45,7 +47,8 @@ def detail_pages() -> list[tuple[str, str]]:
     project = Project.objects.order_by("pk").first()
     campaign = Campaign.objects.order_by("pk").first()
     household = Household.objects.filter(campaign=campaign).order_by("pk").first()
-    assert task and case and value and project and campaign and household
+    draft = Bulletin.objects.filter(status=Status.DRAFT).order_by("pk").first()
+    assert task and case and value and project and campaign and household and draft
     return [
         ("supervisor", f"/tasks/{task.pk}/"),
         ("supervisor", f"/cases/{case.pk}/"),
@@ -54,6 +57,7 @@ def detail_pages() -> list[tuple[str, str]]:
         ("admin", f"/projects/{project.pk}/"),
         ("admin", f"/relocation/{campaign.pk}/"),
         ("admin", f"/relocation/{campaign.pk}/households/{household.pk}/"),
+        ("supervisor", f"/bulletins/{draft.pk}/"),
     ]
 
 
@@ -128,9 +132,28 @@ def test_axe_on_detail_pages_charts_speak_and_pages_fit_320_px(browser: Any, pag
             width = phone.evaluate("document.documentElement.scrollWidth")
             wide.append(f"({role}) {url}: {width} px wide")
     assert not wide, "pages wider than 320 px:\n" + "\n".join(wide)
+    # With 大字模式 on (1rem = 18 px) the pages whose boxes had fixed widths fit as well.
+    narrow.clear_cookies()
+    login(phone, "supervisor")
+    phone.get_by_test_id("large-text-toggle").click()
+    phone.wait_for_load_state()
+    for _, url in [v for v in detail_pages() if v[1].startswith(("/tasks/", "/bulletins/"))] + [("", "/awards/")]:
+        phone.goto(page.base_url + url)
+        phone.wait_for_load_state("load")
+        assert phone.evaluate("document.documentElement.classList.contains('large-text')")
+        assert phone.evaluate(FITS), (url, phone.evaluate("document.documentElement.scrollWidth"))
+    phone.get_by_test_id("large-text-toggle").click()
+    phone.wait_for_load_state()
 
     # 4. The header's search, hidden on a phone, is in the phone menu.
     phone.goto(page.base_url + "/")
+    # The bar's names are 14 px at least; one too long for its fifth of the screen takes a second line.
+    bar = phone.eval_on_selector_all(
+        ".bottom-nav > a > span, .more-menu > summary > span",
+        "els => els.map(e => [e.textContent, parseFloat(getComputedStyle(e).fontSize),"
+        " e.scrollWidth <= e.parentElement.clientWidth])",
+    )
+    assert bar and all(size >= 14 and fits for _, size, fits in bar), bar
     assert not phone.locator("#top-search").is_visible()
     phone.get_by_test_id("more-menu").click()
     phone.fill("#menu-search", "东星")
