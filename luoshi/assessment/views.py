@@ -553,6 +553,7 @@ def item_trace(request: HttpRequest, pk: int, subject_id: int, item_id: int) -> 
         "assessment/trace.html",
         {"run": run, "result": result, "line": line, "entry": entry, "records": records, "snapshot": snapshot,
          "manual": manual, "rule": _rule_label(item.rule.to_json()) if item.rule else "",
+         "records_limit": engine.RECORDS_PER_ITEM,
          "param_label": selectors.param_labels([(item.metric_key, item.metric_param)]).get(
              (item.metric_key, item.metric_param), "")},
     )  # fmt: skip

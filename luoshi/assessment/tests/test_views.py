@@ -112,6 +112,8 @@ def test_the_trace_links_the_overdue_task(w: dict[str, Any]) -> None:
     page = c.get(f"/assessment/runs/{w['run'].pk}/s/{w['a'].pk}/items/{w['overdue'].pk}/").content.decode()
     assert f'href="/tasks/{w["late"].pk}/"' in page
     assert "2026-03-20" in page
+    # One record, all of it kept: not "the first 1" (the walk read "保留前 2 条" under "3 条记录").
+    assert "冻结时保存：随考核结果保存全部记录。" in page and "保留前" not in page
 
 
 def test_exports_are_safe_spreadsheets(w: dict[str, Any]) -> None:
