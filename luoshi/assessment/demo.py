@@ -138,7 +138,7 @@ def _cadre_scheme(admin: User, chengdong: Unit, *, name: str, post: str, descrip
     for item_name, points, key, rule in results:
         if _has(key):
             _item(admin, section, item_name, points, key, rule, description=RULE_NOTES.get(key, ""))
-    _item(admin, section, "岗位实绩评价", "30", description="由街道督查办结合台账和走访评定")
+    _item(admin, section, "岗位实绩评价", "40", description="由街道督查办结合台账和走访评定")
     tasks = services.section_save(actor=admin, version=version, name="任务落实", weight="1")
     _item(
         admin, tasks, "牵头任务按期完成率", "15", "tasks.on_time_rate", {"kind": "linear", "worst": "60", "best": "100"}
@@ -232,4 +232,7 @@ def load(*, stdout: Any = None) -> dict[str, int]:
     staff = User.objects.filter(username="staff").select_related("person").first()
     person = getattr(staff, "person", None)
     _score_manual(run, admin, skip_subject=person.pk if person is not None else None)
+    # The reviewers' scores are in the results (only 彭晨曦's is left to enter), as entering them one by
+    # one on the page would have left them.
+    services.run_transition(actor=admin, run=run, action=Action.RECOMPUTE)
     return {"schemes": Scheme.objects.count(), "runs": Run.objects.count()}

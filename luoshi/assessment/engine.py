@@ -59,6 +59,10 @@ class SectionDef:
     weight: Decimal
     items: tuple[ItemDef, ...]
 
+    def get_kind_display(self) -> str:
+        """基本分, 加分项 or 扣分项, as the model's field says (the pages show it next to the name)."""
+        return str(dict(Section._meta.get_field("kind").choices or []).get(self.kind, self.kind))
+
 
 @dataclass(frozen=True)
 class Structure:

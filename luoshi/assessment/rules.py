@@ -274,7 +274,7 @@ DEFAULT_BANDS: tuple[Band, ...] = (
     Band("优秀", Decimal(90)),
     Band("良好", Decimal(80)),
     Band("合格", Decimal(60)),
-    Band("不合格", Decimal("-1e9")),
+    Band("不合格", Decimal(0)),
 )
 
 
@@ -298,6 +298,15 @@ def bands_from_json(data: Sequence[Mapping[str, Any]] | None) -> tuple[Band, ...
 
 def bands_to_json(bands: Sequence[Band]) -> list[dict[str, str]]:
     return [{"label": b.label, "minimum": str(b.minimum)} for b in bands]
+
+
+def band_texts(bands: Sequence[Band]) -> list[str]:
+    """The bands as a reader sees them: "优秀 ≥ 90" … and the last, which catches every total below the
+    band above it, "不合格 < 60" (its own minimum plays no part, see ``band_for``)."""
+    out = [f"{b.label} ≥ {b.minimum}" for b in bands]
+    if len(bands) > 1:
+        out[-1] = f"{bands[-1].label} < {bands[-2].minimum}"
+    return out
 
 
 def band_for(total: Decimal, bands: Sequence[Band]) -> str:

@@ -155,6 +155,25 @@ class SectionLine:
     items: list[ItemLine] = field(default_factory=list)
 
 
+def param_labels(pairs: Iterator[tuple[str, str]] | list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The words for each (metric, parameter) pair — 处置 for the cases stage ``handle``, the indicator's
+    name for its code — asking each metric for its choices once; a value it no longer offers stays as
+    written."""
+    out: dict[tuple[str, str], str] = {}
+    choices: dict[str, dict[str, str]] = {}
+    for key, value in pairs:
+        if not key or not value or (key, value) in out:
+            continue
+        if key not in choices:
+            try:
+                param = metrics.get_metric(key).param
+            except metrics.UnknownMetric:
+                param = None
+            choices[key] = {c.value: str(c.label) for c in param.choices()} if param is not None else {}
+        out[(key, value)] = choices[key].get(value, value)
+    return out
+
+
 def _metric_names(key: str) -> tuple[str, str]:
     try:
         metric = metrics.get_metric(key)

@@ -126,8 +126,11 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 subject_kind=subject_kind, params=param_groups, initial={"kind": ItemKind.AUTO, "weight": 1},
                 auto_id=f"new{section.pk}_%s",
             )  # fmt: skip
+    param_words = selectors.param_labels([(i.metric_key, i.metric_param) for s in sections for i in s.items.all()])
+    for section in sections:
         for item in section.items.all():
             item.metric_label = labels.get(item.metric_key, item.metric_key)  # type: ignore[attr-defined]
+            item.param_label = param_words.get((item.metric_key, item.metric_param), "")  # type: ignore[attr-defined]
             item.rule_label = _rule_label(item.rule)  # type: ignore[attr-defined]
             if editable:
                 item.form = forms.ItemForm(  # type: ignore[attr-defined]
@@ -156,6 +159,7 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "runs": selectors.run_list(request.user, scheme)[:24],
             "last_period": last.key,
             "bands": shown.bands if shown else [],
+            "band_texts": rules.band_texts(rules.bands_from_json(shown.bands)) if shown else [],
             "kind_labels": [str(UnitKind(k).label) for k in scheme.unit_kinds if k in UnitKind.values],
             "post_labels": [str(Post(p).label) for p in scheme.posts if p in Post.values],
         },
@@ -233,7 +237,8 @@ def version_preview(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "assessment/preview.html",
         {"version": version, "scheme": version.scheme, "structure": structure, "scored": scored[:200],
-         "period": key, "error": error, "total_count": len(scored)},
+         "period": key, "error": error, "total_count": len(scored),
+         "manual_items": [i.name for i in structure.items if i.kind == ItemKind.MANUAL]},
     )  # fmt: skip
 
 
@@ -547,7 +552,10 @@ def item_trace(request: HttpRequest, pk: int, subject_id: int, item_id: int) -> 
         request,
         "assessment/trace.html",
         {"run": run, "result": result, "line": line, "entry": entry, "records": records, "snapshot": snapshot,
-         "manual": manual, "rule": _rule_label(item.rule.to_json()) if item.rule else ""},
+         "manual": manual, "rule": _rule_label(item.rule.to_json()) if item.rule else "",
+         "records_limit": engine.RECORDS_PER_ITEM,
+         "param_label": selectors.param_labels([(item.metric_key, item.metric_param)]).get(
+             (item.metric_key, item.metric_param), "")},
     )  # fmt: skip
 
 

@@ -32,6 +32,24 @@ CITATIONS = {
 }
 
 
+#: The citation of a winner nominated without a figure: it claims no lead on the award's metric.
+GENERIC = "{name}在本期工作中表现突出，经评审组投票，特授予此项荣誉。"
+
+
+def _figure(award_type: AwardType, candidate: selectors.Candidate) -> str:
+    """The figure a suggestion rests on, in words: "案件满意率 96.15 %（25 / 26）", or for a champion the
+    indicator and the months it was first in ("税收收入：2026年7月, … 均排名第一")."""
+    try:
+        metric = metrics.get_metric(award_type.metric)
+    except metrics.UnknownMetric:
+        return str(candidate.value)
+    if award_type.kind == AwardKind.CHAMPION:
+        names = {c.value: c.label for c in metric.param.choices()} if metric.param is not None else {}
+        return f"{names.get(award_type.metric_param, award_type.metric_param)}：{candidate.basis}"
+    figure = f"{metric.label} {candidate.value} {metric.unit}"
+    return f"{figure}（{candidate.basis}）" if candidate.basis else figure
+
+
 def _users() -> dict[str, User]:
     return {u.username: u for u in User.objects.filter(username__in=["admin", "district", "supervisor", "leader"])}
 
@@ -66,13 +84,15 @@ def _star(award_type: AwardType, district: Unit, period: str, admin: User, users
         return 0
     rnd = services.round_create(actor=admin, award_type=award_type, unit=district, period=period)
     candidates, _how = selectors.suggest(rnd)
-    picks: list[tuple[int, str, str]] = [
-        (c.id, c.name, f"{c.value}（{c.basis}）" if c.basis else str(c.value)) for c in candidates[:3]
-    ]
+    picks: list[tuple[int, str, str]] = [(c.id, c.name, _figure(award_type, c)) for c in candidates[:3]]
+    reason = f"{award_type.contest}{award_type.name}：{award_type.description}"
+    on_figures = bool(picks)
     if not picks:  # nominations only (创新之星), or no figures: three eligible ones, a different three per award
         everyone = selectors.eligible(rnd)
         start = (award_type.sort_order // 10 * 3) % max(1, len(everyone))
         picks = [(s.id, name, "") for s, name in (everyone[start:] + everyone[:start])[:3]]
+        if award_type.metric:  # the rule found no figure: the nomination and the citation claim none
+            reason = f"{award_type.contest}{award_type.name}：本期没有可比数据，由组织单位提名。"
     if not picks:
         return 1
     nominations = []
@@ -86,7 +106,7 @@ def _star(award_type: AwardType, district: Unit, period: str, admin: User, users
             services.nominate(
                 actor=admin,
                 rnd=rnd,
-                reason=f"{award_type.contest}{award_type.name}：{award_type.description}",
+                reason=reason,
                 figure=figure,
                 **kwargs,
             )
@@ -103,7 +123,9 @@ def _star(award_type: AwardType, district: Unit, period: str, admin: User, users
     services.cite(
         actor=admin,
         nomination=winner,
-        citation=CITATIONS.get(award_type.code, "{name}表现突出，特授予此项荣誉。").format(name=winner.nominee_name),
+        citation=(CITATIONS.get(award_type.code, GENERIC) if on_figures or not award_type.metric else GENERIC).format(
+            name=winner.nominee_name
+        ),
     )
     services.transition(actor=admin, rnd=rnd, action=Action.PUBLISH)
     return 1

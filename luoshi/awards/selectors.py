@@ -77,6 +77,22 @@ def award_types(*, active_only: bool = True) -> QuerySet[AwardType]:
     return qs.filter(is_active=True) if active_only else qs
 
 
+def metric_words(key: str, param: str = "") -> str:
+    """A metric and its parameter as people say them: "案件环节按时率（%） · 处置"; a key no app registers
+    stays as written."""
+    if not key:
+        return ""
+    try:
+        metric = metrics.get_metric(key)
+    except metrics.UnknownMetric:
+        return f"{key} · {param}" if param else key
+    words = f"{metric.label}（{metric.unit}）" if metric.unit else str(metric.label)
+    if param and metric.param is not None:
+        names = {c.value: str(c.label) for c in metric.param.choices()}
+        words += f" · {names.get(param, param)}"
+    return words
+
+
 def parse_period(key: str, *, kind: str | None = None) -> Period:
     try:
         period = Period.parse(key)

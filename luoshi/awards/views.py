@@ -377,4 +377,7 @@ def list_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def types(request: HttpRequest) -> HttpResponse:
-    return render(request, "awards/types.html", {"types": list(selectors.award_types(active_only=False))})
+    award_types = list(selectors.award_types(active_only=False))
+    for t in award_types:  # the metric and its parameter in words (案件环节按时率 · 处置), not their keys
+        t.metric_words = selectors.metric_words(t.metric, t.metric_param)  # type: ignore[attr-defined]
+    return render(request, "awards/types.html", {"types": award_types})

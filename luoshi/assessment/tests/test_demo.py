@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from luoshi.assessment import demo
+from luoshi.assessment import demo, engine
 from luoshi.assessment.models import Appeal, AppealState, Item, Result, Run, RunState, Scheme, SubjectType
 from luoshi.relocation import demo as relocation_demo
 from luoshi.tasks import demo as tasks_demo
@@ -31,6 +31,10 @@ def test_demo_schemes_runs_and_appeal(demo_org: None) -> None:
     assert last is not None and last.state == RunState.REVIEW
     results = {r.name: r for r in Result.objects.filter(run=last)}
     assert "彭晨曦" in results  # the demo's 征迁工作组 staff login is a cadre on the 征迁 post
+    # Every reviewer's score but the one left for the supervisor is in the table under review (the
+    # walk found every cadre marked "1 项待评分" before), and the scheme is out of 100 like its bands.
+    assert {name for name, r in results.items() if r.pending} == {"彭晨曦"}
+    assert engine.load_structure(last.scheme_version).full_marks == 100
     # The 征迁 cadres are scored on the households they signed as responsible cadres (包户干部).
     signed = Item.objects.get(section__scheme_version=last.scheme_version, metric_key="relocation.households_signed")
     counts = [int(r.item(signed.pk)["c"]) for r in results.values()]

@@ -12,7 +12,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from luoshi.assessment import services
-from luoshi.assessment.models import Run, RunState
+from luoshi.assessment.models import ItemKind, Run, RunState
 from luoshi.assessment.tests.factories import scheme_world
 from luoshi.assessment.workflow import Action
 from luoshi.core.testing import saved_name
@@ -112,6 +112,8 @@ def test_the_trace_links_the_overdue_task(w: dict[str, Any]) -> None:
     page = c.get(f"/assessment/runs/{w['run'].pk}/s/{w['a'].pk}/items/{w['overdue'].pk}/").content.decode()
     assert f'href="/tasks/{w["late"].pk}/"' in page
     assert "2026-03-20" in page
+    # One record, all of it kept: not "the first 1" (the walk read "保留前 2 条" under "3 条记录").
+    assert "冻结时保存：随考核结果保存全部记录。" in page and "保留前" not in page
 
 
 def test_exports_are_safe_spreadsheets(w: dict[str, Any]) -> None:
@@ -148,3 +150,39 @@ def test_bad_input_gets_a_message_not_a_500(w: dict[str, Any]) -> None:
     assert "请输入考核周期" in response.content.decode()
     response = c.post(f"/assessment/schemes/{w['scheme'].pk}/compute/", {"period": "2026-03"}, follow=True)
     assert "该周期已有考核批次" in response.content.decode()
+
+
+def test_pages_say_the_parameter_section_kind_and_bands_in_words(tree: dict[str, Any]) -> None:
+    """The walk of 2026-12-05 found "案件环节按时率 handle", "重点工作落实 ()", "不合格 ≥ -1E+9" and the
+    full points headed "得分" on the scheme and trace pages."""
+    world = scheme_world(tree, manual=False)
+    org = world["organiser"]
+    draft = services.version_new_draft(actor=org, scheme=world["scheme"])
+    section = draft.sections.get(name="重点工作")
+    item = services.item_save(
+        actor=org, section=section, name="事件按时办结率", kind=ItemKind.AUTO, points="10",
+        metric_key="cases.on_time_rate", metric_param="handle", rule={"kind": "linear", "worst": "60", "best": "100"},
+    )  # fmt: skip
+    services.version_update(actor=org, version=draft, expected=draft.version, effective_from=dt.date(2026, 2, 1),
+                          note="", bands=[])  # fmt: skip
+    services.version_publish(actor=org, version=draft)
+    run = services.run_compute(actor=org, scheme=world["scheme"], period_key="2026-03")
+    c = client_for(org)
+    scheme_page = c.get(f"/assessment/schemes/{world['scheme'].pk}/?v={draft.number}").content.decode()
+    assert "案件环节按时率（%）（处置）" in scheme_page
+    assert "handle" not in scheme_page.split('name="metric_param"')[0]
+    assert "不合格 &lt; 60" in scheme_page and "E+9" not in scheme_page
+    assert '<th scope="col" class="num">满分</th>' in scheme_page
+    trace = c.get(f"/assessment/runs/{run.pk}/s/{tree['a'].pk}/items/{item.pk}/").content.decode()
+    assert '重点工作 <span class="small muted">基本分</span>' in trace
+    assert '<span class="small muted">处置</span>' in trace and "()" not in trace
+    reminders = draft.sections.get(name="扣分").items.get()
+    deduction = c.get(f"/assessment/runs/{run.pk}/s/{tree['a'].pk}/items/{reminders.pk}/").content.decode()
+    assert '扣分 <span class="small muted">扣分项</span>' in deduction
+
+
+def test_the_preview_says_manual_items_count_nothing_there(w: dict[str, Any]) -> None:
+    """Published 95.58, previewed 85.58: the walk could not tell why until the page said so."""
+    c = client_for(w["organiser"])
+    page = c.get(f"/assessment/versions/{w['version'].pk}/preview/?period=2026-03").content.decode()
+    assert "人工评分的小项（群众评议）在预览中计 0 分" in page

@@ -177,3 +177,26 @@ def _refs(node: Any) -> list[str]:
     if isinstance(node, list):
         return [r for v in node for r in _refs(v)]
     return []
+
+
+@pytest.mark.django_db
+def test_types_page_names_the_metric_and_its_parameter_in_words(client: Any, org: dict[str, Any]) -> None:
+    """The walk of 2026-12-05 found "cases.on_time_rate (handle)" on the page an office user reads."""
+    from luoshi.awards.models import AwardType
+    from luoshi.core import metrics
+    from luoshi.core.metrics import Choice, Direction, Metric, MetricParam, SubjectKind
+
+    staged = Metric("fake.staged", "环节按时率", "%", Direction.HIGHER, frozenset({SubjectKind.PERSON}),
+                    lambda s, p, q: {}, lambda s, p, q, n: [],
+                    param=MetricParam("环节", lambda: [Choice("handle", "处置")]))  # fmt: skip
+    metrics.register_metric(staged)
+    try:
+        AwardType.objects.create(code="t_staged", name="环节之星", contest="比本领", metric="fake.staged",
+                                 metric_param="handle", subject_kind="person", unit_kinds=[])  # fmt: skip
+        client.force_login(org["district"])
+        page = client.get("/awards/types/").content.decode()
+    finally:
+        metrics.unregister_metric("fake.staged")
+    assert "环节按时率（%） · 处置" in page
+    assert "Score（pts）" in page
+    assert "fake.staged" not in page and "handle" not in page and "fake.score" not in page
