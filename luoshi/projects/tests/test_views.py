@@ -289,3 +289,11 @@ def test_the_map_lists_its_projects_beside_it_with_stage_status_and_place(s: Sce
     assert 'href="#mapped-projects"' in body and 'id="mapped-projects"' in body
     # The filters' tally counts the projects of the list, mapped or not.
     assert "共 12 个项目" in body
+
+
+@pytest.mark.parametrize("url", ["/projects/", "/projects/board/", "/projects/map/"])
+def test_the_linked_to_me_box_is_styled_as_a_filter_check_box(s: Scene, fixed_today: dt.date, url: str) -> None:
+    # The filters' stylesheet (app.css) lays out `.filters .check`; a label of another class left the
+    # box alone in a grid cell, far from its words.
+    body = client_for(s.leader).get(url).content.decode()
+    assert '<label class="check"><input type="checkbox" name="mine" value="1"> 只看我挂钩的</label>' in body
