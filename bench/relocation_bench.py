@@ -11,7 +11,8 @@ PostgreSQL (the database must exist; its public schema is dropped and rebuilt):
 
 Options: --households N (default 200000), --campaigns N (default 500), --runs N (timed
 requests per case, default 30), --keep (reuse the generated data if it is there), --only
-TEXT (only the requests whose label contains TEXT).
+TEXT (only the requests whose label contains TEXT), --job (also time the monthly indicator
+job over the ledger for 1,300 units: the subdistricts are padded to 1,299 without campaigns).
 
 Targets (issue 11): a campaign's dashboard under 150 ms at the median, list pages and
 their API under 100 ms, on SQLite and PostgreSQL. Requests go through Django's test
@@ -177,6 +178,38 @@ def measure(runs: int, only: str = "") -> list[timing.Result]:
     return results
 
 
+def measure_indicator_job(n_units: int) -> float:
+    """The monthly job (``compute_months``) for every bound indicator over ``n_units`` units (the district and
+    its subdistricts, padded with subdistricts without campaigns), for last month and this month: the
+    征迁 figure (签约腾空户数, relocation.households_signed) reads the 200,000 households."""
+    from luoshi.core.timeutil import today as local_today
+    from luoshi.indicators import computed
+    from luoshi.indicators.models import Indicator
+    from luoshi.org.models import Unit, UnitKind
+
+    district = Unit.objects.get(code="BZ")
+    missing = n_units - Unit.objects.filter(kind__in=[UnitKind.DISTRICT, UnitKind.SUBDISTRICT]).count()
+    if missing > 0:
+        extra = Unit.objects.bulk_create(
+            [
+                Unit(name=f"基准空{i}街道", kind=UnitKind.SUBDISTRICT, code=f"BZE{i:04d}", parent=district, depth=1)
+                for i in range(missing)
+            ],
+            batch_size=500,
+        )
+        for unit in extra:
+            unit.path = f"{district.path}{unit.pk}/"
+        Unit.objects.bulk_update(extra, ["path"], batch_size=500)
+    bound = Indicator.objects.exclude(metric="")
+    bound.update(unit_kinds=["district", "subdistrict"])
+    indicators = list(bound)
+    print(f"bound indicators: {', '.join(i.metric for i in indicators)}")
+    today = local_today()
+    started = time.perf_counter()
+    computed.compute_months(today.year, [today.month - 1 or 1, today.month], indicators=indicators)
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--households", type=int, default=200_000)
@@ -184,6 +217,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--keep", action="store_true", help="reuse the generated data if it is there")
     parser.add_argument("--only", default="", help="only the requests whose label contains this")
+    parser.add_argument("--job", action="store_true", help="also time the monthly indicator job for 1,300 units")
     args = parser.parse_args()
     setup_django()
     from django.core.management import call_command
@@ -208,6 +242,9 @@ def main() -> None:
     for result in measure(args.runs, args.only):
         print(result.row(), flush=True)
     print(f"\nload average after: {timing.load()}")
+    if args.job:
+        seconds = measure_indicator_job(1300)
+        print(f"\nindicator job (bound indicators, 1300 units, 2 months): {seconds:.2f} s (load {timing.load()})")
 
 
 if __name__ == "__main__":

@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 from django.conf import settings
 from django.db import transaction
@@ -26,6 +29,7 @@ from django.utils import timezone, translation
 
 from luoshi.accounts.models import User
 from luoshi.core import demo_clock, workdays
+from luoshi.core.models import ActivityLog
 from luoshi.core.timeutil import today as local_today
 from luoshi.org.models import Person, Unit
 from luoshi.projects import services
@@ -34,6 +38,7 @@ from luoshi.projects.models import (
     Enterprise,
     Investment,
     Kind,
+    Lead,
     Level,
     Milestone,
     Problem,
@@ -61,6 +66,21 @@ def _office_hours(moment: dt.datetime, n: int) -> dt.datetime:
     """``moment``'s day at an office hour (09:00-16:00 local, varying with ``n``), never in the future."""
     local = timezone.localtime(moment).replace(hour=9 + n % 8, minute=(n * 17) % 60, second=0, microsecond=0)
     return min(local, timezone.now() - dt.timedelta(hours=1))
+
+
+@contextmanager
+def _on_day(day: dt.date, n: int) -> Iterator[None]:
+    """Run the services as on ``day`` at an office hour: their checks (``demo_clock``) and the rows whose
+    time is a model default, which ``demo_clock`` leaves at the real time — the activity log's entries
+    and the lead's own creation time — so a lead's history reads as it happened, not as loaded."""
+    moment = _office_hours(timezone.make_aware(dt.datetime.combine(day, dt.time(12))), n)
+    log, lead = ActivityLog._meta.get_field("created_at"), Lead._meta.get_field("created_at")
+    with (
+        demo_clock.running_at(moment),
+        mock.patch.object(log, "get_default", return_value=moment),
+        mock.patch.object(lead, "get_default", return_value=moment),
+    ):
+        yield
 
 
 def _months(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -527,34 +547,40 @@ class _Builder:
         }
         groups = [(signed, ["talk", "sign"]), (talks, ["talk"]), (early, [])]
         n = 0
+        # Each step (and its entry in the lead's history) is dated the day it was taken: found 200 days
+        # ago and later, in talks 50 days after, signed 40 days after that, all in the past.
         for rows, steps in groups:
             for name, investor, sector, amount in rows:
                 referrer = self.ent.get(referrers.get(investor, ""))
-                lead = services.lead_create(
-                    actor=self.actor,
-                    data=services.LeadData(
-                        name=name, unit=self.units["CDD05"] if n % 3 else cd, cadre=cadres[n % len(cadres)],
-                        amount=Decimal(amount), found_on=self.today - dt.timedelta(days=200 - 6 * n),
-                        investor=referrers.get(investor, investor), sector=sector,
-                        source="referral" if referrer else ("agency" if n % 4 == 1 else "own"), referrer=referrer,
-                    ),
-                )  # fmt: skip
-                for k, action in enumerate(steps):
-                    services.lead_step(
+                found = self.today - dt.timedelta(days=200 - 6 * n)
+                with _on_day(found, n):
+                    lead = services.lead_create(
                         actor=self.actor,
-                        lead=lead,
-                        action=action,
-                        on=self.today - dt.timedelta(days=150 - 6 * n - 40 * k),
-                    )
+                        data=services.LeadData(
+                            name=name, unit=self.units["CDD05"] if n % 3 else cd, cadre=cadres[n % len(cadres)],
+                            amount=Decimal(amount), found_on=found,
+                            investor=referrers.get(investor, investor), sector=sector,
+                            source="referral" if referrer else ("agency" if n % 4 == 1 else "own"), referrer=referrer,
+                        ),
+                    )  # fmt: skip
+                for k, action in enumerate(steps):
+                    day = self.today - dt.timedelta(days=150 - 6 * n - 40 * k)
+                    with _on_day(day, n + k + 1):
+                        services.lead_step(actor=self.actor, lead=lead, action=action, on=day)
                 n += 1
-        dropped = services.lead_create(
-            actor=self.actor,
-            data=services.LeadData(
-                name="化工原料仓储项目", unit=cd, cadre=cadres[0], amount=Decimal(6000),
-                found_on=self.today - dt.timedelta(days=120), investor="某化工贸易公司", sector="仓储",
-            ),
-        )  # fmt: skip
-        services.lead_step(actor=self.actor, lead=dropped, action="drop", comment="不符合园区产业导向")
+        found, dropped_day = self.today - dt.timedelta(days=120), self.today - dt.timedelta(days=75)
+        with _on_day(found, n):
+            dropped = services.lead_create(
+                actor=self.actor,
+                data=services.LeadData(
+                    name="化工原料仓储项目", unit=cd, cadre=cadres[0], amount=Decimal(6000),
+                    found_on=found, investor="某化工贸易公司", sector="仓储",
+                ),
+            )  # fmt: skip
+        with _on_day(dropped_day, n + 1):
+            services.lead_step(
+                actor=self.actor, lead=dropped, action="drop", on=dropped_day, comment="不符合园区产业导向"
+            )
 
     def enterprise_requests(self) -> None:
         """小微管家 113起 (seed 003): requests of small enterprises in 永兴街道, filed into the case loop."""

@@ -185,29 +185,29 @@ def read(*, actor: Actor, content: bytes) -> Report:
 
 @transaction.atomic
 def import_investment(*, actor: Actor, content: bytes) -> int:
-    """Write every row, or nothing: raises with every bad row when any is bad."""
+    """Write every row, or nothing: raises with every bad row when any is bad.
+
+    Rows that read well go through the service each in a savepoint, so that a rule only the
+    service knows (a month not begun, 旬 mixed with a whole month) is reported for every row it
+    refuses, next to the rows that could not be read; any error rolls the whole file back."""
     report = read(actor=actor, content=content)
+    for row in report.rows:
+        if row.errors or row.project is None or row.month is None or row.amount is None:
+            continue
+        try:
+            with transaction.atomic():
+                services.investment_record(
+                    actor=actor, project=row.project, month=row.month, amount=row.amount, period=row.period,
+                    note=row.note,
+                )  # fmt: skip
+        except LuoshiError as exc:
+            row.errors.append(str(exc.message))
     if report.errors:
         raise ValidationFailed(
             _("Nothing was imported: %(n)d rows have errors.") % {"n": sum(1 for r in report.rows if r.errors)},
             code=ProjectErrorCode.IMPORT_INVALID,
             details={"rows": report.errors},
         )
-    for row in report.rows:
-        if row.project is None or row.month is None or row.amount is None:  # checked in read()
-            continue
-        try:
-            services.investment_record(
-                actor=actor, project=row.project, month=row.month, amount=row.amount, period=row.period, note=row.note
-            )
-        except LuoshiError as exc:
-            # A rule only the service knows (a month not begun, 旬 mixed with a whole month):
-            # report the row and roll the whole file back.
-            raise ValidationFailed(
-                _("Nothing was imported: row %(n)d: %(e)s") % {"n": row.number, "e": exc.message},
-                code=ProjectErrorCode.IMPORT_INVALID,
-                details={"rows": [_("Row %(n)d: %(e)s") % {"n": row.number, "e": exc.message}]},
-            ) from exc
     return len(report.rows)
 
 

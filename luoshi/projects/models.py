@@ -193,6 +193,7 @@ class Project(models.Model):
     next_milestone_due = models.DateField(_("next milestone"), null=True, blank=True)
     open_problems = models.PositiveIntegerField(_("open problems"), default=0)
     late_milestones = models.PositiveIntegerField(_("late milestones"), default=0)
+    late_problems = models.PositiveIntegerField(_("problems past their time limit"), default=0)
     last_reported_month = models.DateField(_("last month reported"), null=True, blank=True)
 
     created_by = models.ForeignKey(

@@ -115,6 +115,7 @@ class Computed:
     open_problems: int
     last_reported_month: dt.date | None
     reasons: tuple[str, ...] = ()
+    late_problems: int = 0
 
 
 def year_time_progress(cal: workdays.WorkCalendar, year: int, today: dt.date) -> int:
@@ -162,16 +163,17 @@ def compute(
         if done_on is None and (next_due is None or due < next_due):
             next_due = due
     open_count = 0
-    problem_red = False
+    late_problems = 0
     for status, due in problems:
         if status == ProblemStatus.SETTLED:
             continue
         open_count += 1
         lit = core_lights.due_light(cal, due=due, today=today, yellow_days_left=YELLOW_DAYS_LEFT)
         if lit.overdue:
-            problem_red = True
+            late_problems += 1
         elif lit.light == core_lights.YELLOW:
             near = True
+    problem_red = late_problems > 0
     measured = stage in workflow.MEASURED_STAGES and annual_plan > 0 and plan_year == today.year
     share = float(100 * completed_year / annual_plan) if annual_plan > 0 else 0.0
     reasons: list[str] = []
@@ -209,12 +211,13 @@ def compute(
         open_problems=open_count,
         last_reported_month=last_reported_month,
         reasons=tuple(reasons),
+        late_problems=late_problems,
     )
 
 
 COMPUTED_FIELDS = (
     "completed_total", "completed_year", "time_progress", "schedule", "light", "next_milestone_due",
-    "late_milestones", "open_problems", "last_reported_month",
+    "late_milestones", "open_problems", "late_problems", "last_reported_month",
 )  # fmt: skip
 
 

@@ -18,12 +18,15 @@ import datetime as dt
 import random
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.accounts.models import User
 from luoshi.core import audit, links
+from luoshi.core.models import ActivityLog
 from luoshi.core.timeutil import today as local_today
 from luoshi.org.demo import GIVEN, SEED_OFFICIALS, SURNAMES
 from luoshi.org.models import Person, Post, Unit
@@ -105,8 +108,13 @@ def load(*, stdout: Any = None) -> dict[str, int]:
         force = Unit.objects.filter(code="LQZ1").first() or louqiao  # 娄桥征迁专班
         campaigns.append(_louqiao(rng, louqiao, force, today))
     _link_projects(campaigns, actor)
+    # The history's first line is dated the day the campaign was launched (in the morning), not the
+    # moment the demo was loaded: the entry's time is the model default, so it is given here.
+    created_at = ActivityLog._meta.get_field("created_at")
     for campaign in campaigns:
-        audit.record(actor=actor, obj=campaign, verb="create", comment=_("demo data"))
+        moment = min(timezone.make_aware(dt.datetime.combine(campaign.launched_on, dt.time(9, 30))), timezone.now())
+        with mock.patch.object(created_at, "get_default", return_value=moment):
+            audit.record(actor=actor, obj=campaign, verb="create", comment=_("demo data"))
     return {"campaigns": Campaign.objects.count(), "households": Household.objects.count()}
 
 

@@ -96,6 +96,19 @@ def test_problems_light_but_do_not_make_the_project_late(status: str, due: dt.da
     assert run("290", problems=[(status, due)]) == expected
 
 
+def test_problems_past_their_time_limit_are_counted_so_a_red_card_says_why() -> None:
+    # Today is 2026-04-16: two open problems were due before it (one already a task), one is due after
+    # it, one past its limit is settled. A project 超前 on money is red, and the card says "逾期 2".
+    result = compute(
+        stage="construction", plan_year=2026, annual_plan=Decimal("1000"), completed_total=Decimal("900"),
+        completed_year=Decimal("900"), milestones=[],
+        problems=[("open", dt.date(2026, 4, 15)), ("in_task", dt.date(2026, 4, 1)), ("open", dt.date(2026, 5, 20)),
+                  ("settled", dt.date(2026, 3, 1))],
+        today=TODAY, cal=CAL,
+    )  # fmt: skip
+    assert (result.schedule, result.light, result.open_problems, result.late_problems) == ("ahead", "red", 3, 2)
+
+
 @pytest.mark.parametrize(
     ("stage", "plan_year", "expected"),
     [

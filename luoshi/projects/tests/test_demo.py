@@ -66,3 +66,49 @@ def test_the_demo_closes_most_enterprise_requests_and_the_indicator_counts_them(
         assert value.value == closed.filter(closed_at__gte=new_year, closed_at__lt=end).count(), month
     # About three a month settled: by the last month of the demo year, dozens.
     assert values[last_month].value >= 3 * (last_month - 1)
+
+
+def test_the_demo_leads_history_is_dated_as_each_step_was_taken(
+    demo_org: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each lead's history (the activity log the lead page shows) is dated on the lead's own dates,
+    not at the moment the demo was loaded."""
+    from luoshi.cases import demo as cases_demo
+    from luoshi.core.models import ActivityLog
+    from luoshi.core.timeutil import today
+    from luoshi.projects import demo as projects_demo
+    from luoshi.projects.models import Lead
+
+    monkeypatch.setattr(cases_demo, "CASES_PER_TOWNSHIP", 2)
+    monkeypatch.setattr(cases_demo, "CASES_IN_CHENGDONG", 10)
+    cases_demo.load()
+    projects_demo.load()
+    day = dt.timedelta(days=1)
+    # The first signed lead: found 200 days ago, in talks 50 days later, signed 40 days after that.
+    first = Lead.objects.get(name="新能源汽车零部件制造基地")
+    assert (today() - first.found_on, first.talks_on, first.signed_on) == (
+        200 * day,
+        first.found_on + 50 * day,
+        first.found_on + 90 * day,
+    )
+    # The dropped one: found 120 days ago, dropped 45 days later.
+    dropped = Lead.objects.get(name="化工原料仓储项目")
+    assert (today() - dropped.found_on, dropped.dropped_on) == (120 * day, dropped.found_on + 45 * day)
+
+    def history(lead: Lead) -> dict[str, dt.date]:
+        return {e.verb: timezone.localtime(e.created_at).date() for e in ActivityLog.objects.for_object(lead)}
+
+    assert history(first) == {"create": first.found_on, "lead.talk": first.talks_on, "lead.sign": first.signed_on}
+    assert history(dropped) == {"create": dropped.found_on, "lead.drop": dropped.dropped_on}
+    for lead in Lead.objects.all():
+        dates = {"create": lead.found_on, "lead.talk": lead.talks_on, "lead.sign": lead.signed_on}
+        assert history(lead) == {verb: on for verb, on in dates.items() if on} | (
+            {"lead.drop": lead.dropped_on} if lead.dropped_on else {}
+        ), lead.name
+        assert timezone.localtime(lead.created_at).date() == lead.found_on
+        # In office hours, and never at the moment the demo was loaded.
+        assert all(9 <= timezone.localtime(e.created_at).hour <= 16 for e in ActivityLog.objects.for_object(lead))
+    assert Lead.objects.count() == 22
+    # Loading again changes nothing.
+    assert projects_demo.load()["created"] == 0
+    assert ActivityLog.objects.filter(verb__startswith="lead.").count() == 10 * 2 + 8 + 1

@@ -93,6 +93,28 @@ def test_every_bad_row_is_reported_and_nothing_is_written(s: Scene, fixed_today:
     assert Investment.objects.count() == 0
 
 
+def test_rows_the_service_refuses_are_reported_with_the_unreadable_ones(s: Scene, fixed_today: dt.date) -> None:
+    # Today is 2026-04-16 (fixed_today): July and September have not begun. A file with an
+    # unreadable row and two months to come lists all three rows, not only the first one found.
+    a = project(s, "甲")
+    content = workbook(
+        [
+            [a.code, "2026-03", 0, 100, ""],  # row 2: good
+            [a.code, "2026-07", 0, 10, ""],  # row 3: not begun
+            [a.code, "三月", 0, 100, ""],  # row 4: bad month
+            [a.code, "2026-09", 0, 10, ""],  # row 5: not begun
+        ]
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        excel.import_investment(actor=s.staff, content=content)
+    assert exc.value.details["rows"] == [
+        "第 3 行：尚未开始的月份不能填报投资。",
+        "第 4 行：月份应写成 2026-03 的形式",
+        "第 5 行：尚未开始的月份不能填报投资。",
+    ]
+    assert Investment.objects.count() == 0
+
+
 def test_outsiders_cannot_import_and_not_a_workbook_is_refused(s: Scene, fixed_today: dt.date) -> None:
     a = project(s, "甲")
     with pytest.raises(ValidationFailed) as exc:

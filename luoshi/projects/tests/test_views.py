@@ -289,3 +289,29 @@ def test_the_map_lists_its_projects_beside_it_with_stage_status_and_place(s: Sce
     assert 'href="#mapped-projects"' in body and 'id="mapped-projects"' in body
     # The filters' tally counts the projects of the list, mapped or not.
     assert "共 12 个项目" in body
+
+
+@pytest.mark.parametrize("url", ["/projects/", "/projects/board/", "/projects/map/"])
+def test_the_linked_to_me_box_is_styled_as_a_filter_check_box(s: Scene, fixed_today: dt.date, url: str) -> None:
+    # The filters' stylesheet (app.css) lays out `.filters .check`; a label of another class left the
+    # box alone in a grid cell, far from its words.
+    body = client_for(s.leader).get(url).content.decode()
+    assert '<label class="check"><input type="checkbox" name="mine" value="1"> 只看我挂钩的</label>' in body
+
+
+def test_a_red_card_names_the_problems_past_their_time_limit(s: Scene, fixed_today: dt.date) -> None:
+    # Money ahead of the line, yet red: an open problem was due Friday 2026-04-17 and the daily
+    # refresh runs on Monday 2026-04-20.
+    (project,) = make(s, 1)
+    Investment.objects.create(project=project, month=dt.date(2026, 3, 1), amount=Decimal("400"))
+    services.problem_add(
+        actor=s.leader, project=project, kind="funding", title="补助资金未到位", unit=s.tree["dept"],
+        due_date=dt.date(2026, 4, 17),
+    )  # fmt: skip
+    services.recompute(project, today=dt.date(2026, 4, 20))
+    project.refresh_from_db()
+    assert (project.schedule, project.light, project.late_problems) == ("ahead", "red", 1)
+    c = client_for(s.leader)
+    board = c.get("/projects/board/").content.decode()
+    assert "待协调事项 1 · <strong>逾期 1</strong>" in board
+    assert "逾期协调事项 1" in c.get("/projects/mine/").content.decode()

@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import F
+from django.utils import timezone
 
+from luoshi.core.models import ActivityLog
 from luoshi.relocation import demo, selectors
 from luoshi.relocation.models import Campaign, Household, Parcel, Stage
 
@@ -37,6 +39,12 @@ def test_demo_campaigns_carry_the_figures_of_the_sources(loaded: None) -> None:
     assert f.cleared_on is not None and f.cleared_on <= campaign.clearance_deadline
     assert campaign.stage == Stage.CLEARED
     assert campaign.is_public
+    # Its history starts on the day it was launched (2026-06-15), not when the demo was loaded.
+    (entry,) = ActivityLog.objects.for_object(campaign)
+    assert (entry.verb, timezone.localtime(entry.created_at)) == (
+        "create",
+        dt.datetime(2026, 6, 15, 9, 30, tzinfo=timezone.get_current_timezone()),
+    )
 
     # 城东街道: two campaigns newly started, three wrapping up, three parcels cleared and transferred.
     chengdong = Campaign.objects.filter(unit__code="CD")

@@ -148,10 +148,14 @@ def test_the_pages_export_and_import(s: Scene) -> None:
     assert saved_name(c.get("/relocation/households/template.xlsx")) == "征迁户台账导入模板.xlsx"
     assert c.get(f"/relocation/{campaign.pk}/households/import/").status_code == 403
     c.force_login(s.staff)
-    bad = io.BytesIO(workbook(row("009", area="-5")))
+    bad = io.BytesIO(workbook(row("009", area="abc", owner="")))
     bad.name = "ledger.xlsx"
     html = c.post(f"/relocation/{campaign.pk}/households/import/", {"file": bad}).content.decode()
-    assert 'data-testid="import-errors"' in html and "第 2 行" in html
+    assert 'data-testid="import-errors"' in html
+    # One line per row, in Chinese punctuation: "第 2 行：产权人必须填写。 房屋面积…", not "第 2 行: …。；…".
+    line = html[html.index("<li>第 2 行") : html.index("</li>", html.index("<li>第 2 行"))]
+    assert line.startswith("<li>第 2 行：产权人必须填写。 房屋面积（平方米）：")
+    assert "行:" not in line and "。；" not in line
     good = io.BytesIO(workbook(row("009")))
     good.name = "ledger.xlsx"
     assert c.post(f"/relocation/{campaign.pk}/households/import/", {"file": good}).status_code == 302

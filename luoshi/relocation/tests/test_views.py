@@ -131,6 +131,17 @@ def test_the_public_page_has_totals_and_the_standard_and_no_personal_data(s: Sce
         assert personal not in html.split('data-testid="public-campaign"')[1]
 
 
+def test_large_sums_of_compensation_are_grouped_by_thousands(s: Scene) -> None:
+    # 东星4号地块 paid about 5.3 亿元: 530,366,200 元 reads 53,036.62 万元, not 53036.62.
+    c = make_campaign(s, code="TA-BIG", is_public=True)
+    make_household(
+        c, "001", signed_on=START, compensation_agreed=Decimal("530366200"), compensation_paid=Decimal("530366200")
+    )
+    html = client_for(s.staff).get(f"/relocation/{c.pk}/").content.decode()
+    assert "约定 53,036.62 万元，已付 53,036.62 万元" in html
+    assert 'data-testid="public-paid">53,036.62 万元' in Client().get("/sunshine/TA-BIG/").content.decode()
+
+
 def test_an_unpublished_campaign_has_no_public_page(s: Scene) -> None:
     c = make_campaign(s, code="TA-X", is_public=False)
     assert Client().get(f"/sunshine/{c.code}/").status_code == 404
