@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 
 from luoshi.cases.models import CardLevel, Rating, Status, SupervisionCard
 from luoshi.cases.models import Case as CaseModel
@@ -119,7 +120,7 @@ def build_cards(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.Sectio
                 ["督办时间", "单位", "级别", "扣分", "诉求编号", "督办意见"],
                 [
                     [
-                        at.isoformat(timespec="minutes"),
+                        timezone.localtime(at).strftime("%Y-%m-%d %H:%M"),  # Asia/Shanghai, as on the pages
                         labels.get(uid, u),
                         str(levels.get(lv, lv)),
                         p,

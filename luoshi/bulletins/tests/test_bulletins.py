@@ -81,6 +81,8 @@ def test_weekly_draft_reports_the_week(w: Any) -> None:
     assert [r[1:] for r in flow["tables"][0]["rows"]] == [["整治东门口占道经营", "甲街道·甲党政办", "2026-11-20", "9"]]
     cards = sections["cases.cards"]
     assert cards["tables"][0]["rows"] == [["甲街道·甲党政办", "1", "1", "0", "-2"]]
+    # the annex lists the card at its local time (it was written in UTC, 2026-11-25T02:00+00:00)
+    assert cards["annexes"][0]["rows"][0][:3] == ["2026-11-25 10:00", "甲街道·甲党政办", "黄牌督办"]
     assert set(b.recipients.values_list("name", flat=True)) == {"甲党政办", "甲一社区", "甲城管办"}
 
 
