@@ -352,6 +352,7 @@ def _sign_off(doc: object, data: DocData) -> None:
     shift = max(0.0, (len(data.sign_date) - len(data.body)) / 2)
     body = _para(doc, data.body, align=WD_ALIGN_PARAGRAPH.RIGHT)
     body.paragraph_format.right_indent = Pt(BODY_PT * (4 + shift))
+    body.paragraph_format.keep_with_next = True  # the 落款 never stands on a page without its date
     date = _para(doc, data.sign_date, align=WD_ALIGN_PARAGRAPH.RIGHT)
     date.paragraph_format.right_indent = Pt(BODY_PT * 4)
 
@@ -419,6 +420,19 @@ def _record(doc: object, data: DocData) -> None:
     _record_line(table.rows[rows - 1].cells[0], data.printer or data.body, right=f"{data.sign_date}印发")
     # the floating table is anchored to the paragraph after it: an empty one of no height
     _exact(off_grid(_para(doc)), 1)
+
+
+def record_on_next_page(docx: bytes) -> bytes:
+    """The same document with the 版记 on a page of its own after the last page of text: the paragraph its
+    table is anchored to (the last of the body) starts a new page. GB/T 9704 puts the 版记 on an even page
+    (the back of the last sheet); :func:`luoshi.bulletins.pdf.record_on_even_page` uses this when the text
+    ends on an odd page."""
+    doc = Document(io.BytesIO(docx))
+    anchor = doc.paragraphs[-1]
+    anchor.paragraph_format.page_break_before = True
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
 
 
 def render(data: DocData) -> bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -69,23 +70,55 @@ def for_libreoffice(docx: bytes) -> bytes:
 
 
 def docx_to_pdf(docx: bytes) -> bytes:
-    docx = for_libreoffice(docx)
+    return convert([docx])[0]
+
+
+def convert(documents: list[bytes]) -> list[bytes]:
+    """PDFs of the documents, in one run of LibreOffice (its start is most of the time a conversion takes)."""
     exe = soffice()
     if exe is None:
         raise RenderFailed("LibreOffice (soffice) is not installed: run scripts/ensure-libreoffice")
     with tempfile.TemporaryDirectory(prefix="luoshi-pdf-") as tmp:
         folder = Path(tmp)
-        source = folder / "bulletin.docx"
-        source.write_bytes(docx)
+        sources = [folder / f"bulletin-{i}.docx" for i in range(len(documents))]
+        for source, docx in zip(sources, documents, strict=True):
+            source.write_bytes(for_libreoffice(docx))
         command = [
             exe, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
-            "--convert-to", "pdf", "--outdir", str(folder), str(source),
+            "--convert-to", "pdf", "--outdir", str(folder), *map(str, sources),
         ]  # fmt: skip
         try:
             subprocess.run(command, check=True, capture_output=True, timeout=TIMEOUT_SECONDS)  # noqa: S603
         except (subprocess.SubprocessError, OSError) as exc:
             raise RenderFailed(f"LibreOffice could not convert the bulletin: {exc}") from exc
-        target = folder / "bulletin.pdf"
-        if not target.is_file():
+        targets = [source.with_suffix(".pdf") for source in sources]
+        if not all(target.is_file() for target in targets):
             raise RenderFailed("LibreOffice wrote no PDF")
-        return target.read_bytes()
+        return [target.read_bytes() for target in targets]
+
+
+_PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+
+
+def page_count(rendered: bytes) -> int:
+    """Pages of a PDF LibreOffice wrote (each page is an object of /Type /Page; its writer keeps them
+    outside compressed object streams)."""
+    return len(_PAGE.findall(rendered))
+
+
+def record_on_even_page(docx: bytes) -> tuple[bytes, bytes]:
+    """The .docx and its PDF with the 版记 on an even page (GB/T 9704: the back of the last sheet).
+
+    Both layouts are rendered in one run: the document as it is and with the 版记 on a page of its own
+    (:func:`luoshi.bulletins.document.record_on_next_page`). When the first ends on an odd page, the
+    second (one page more) is the one kept, .docx and PDF alike, so Word and WPS print it the same way
+    as far as their layout agrees with LibreOffice's. Should neither end on an even page (the 版记 was
+    already alone on the last page), the document stays as it is.
+    """
+    from luoshi.bulletins.document import record_on_next_page
+
+    moved = record_on_next_page(docx)
+    plain_pdf, moved_pdf = convert([docx, moved])
+    if page_count(plain_pdf) % 2 == 1 and page_count(moved_pdf) % 2 == 0:
+        return moved, moved_pdf
+    return docx, plain_pdf

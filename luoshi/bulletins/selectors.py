@@ -1,5 +1,6 @@
 """Reads of bulletins, scoped: a user sees the bulletins of the units in their subtrees and the
-issued ones addressed to them; drafts only where they edit or review."""
+issued ones addressed to them; drafts only where they edit or review. An account with no role that
+issues or receives bulletins (a grid worker's) is refused with the reason (403), not shown an empty list."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from luoshi.accounts.types import Actor
+from luoshi.bulletins import permissions
 from luoshi.bulletins.models import Bulletin, Kind, Schedule, Section, Status
 from luoshi.bulletins.workflow import EDITORS, REVIEWERS
 from luoshi.core.errors import NotFound
@@ -18,6 +20,7 @@ from luoshi.org.scope import scope_for
 
 
 def bulletins_visible_to(user: Actor) -> QuerySet[Bulletin]:
+    permissions.require_reader(user)
     scope = scope_for(user)
     qs = Bulletin.objects.exclude(status=Status.DISCARDED)
     if scope.is_all:
@@ -62,6 +65,7 @@ def sections_of(bulletin: Bulletin) -> list[Section]:
 
 def units_for_new(user: Actor) -> QuerySet[Unit]:
     """Units where this user may make a bulletin (supervisor or administrator there)."""
+    permissions.require_reader(user)
     scope = scope_for(user)
     qs = Unit.objects.filter(is_active=True).exclude(kind__in=["grid", "community", "village"])
     if scope.is_all:
@@ -73,6 +77,7 @@ def units_for_new(user: Actor) -> QuerySet[Unit]:
 
 def schedules_for(user: Actor) -> QuerySet[Schedule]:
     """The schedules of the units where the user makes bulletins (supervisor or administrator there)."""
+    permissions.require_reader(user)
     scope = scope_for(user)
     qs = Schedule.objects.select_related("unit")
     if not scope.is_all:

@@ -405,20 +405,27 @@ def _issue(actor: Actor, bulletin: Bulletin, today: dt.date) -> None:
 
 
 def render_pdf(bulletin: Bulletin) -> bool:
-    """Render and store the PDF of an issued bulletin once; a failure is recorded and retried by the worker."""
+    """Render and store the PDF of an issued bulletin once; a failure is recorded and retried by the worker.
+
+    The 版记 goes on an even page (GB/T 9704): when the text ends on an odd page, the stored .docx is
+    replaced by the same document with the 版记 on a page of its own (``pdf.record_on_even_page``)."""
     if bulletin.status != Status.ISSUED or not bulletin.docx or bulletin.pdf:
         return False
     with bulletin.docx.open("rb") as handle:
         data = handle.read()
     try:
-        rendered = pdf.docx_to_pdf(data)
+        docx, rendered = pdf.record_on_even_page(data)
     except pdf.RenderFailed as exc:
         log.warning("bulletin %s: %s", bulletin.pk, exc)
         Bulletin.objects.filter(pk=bulletin.pk).update(pdf_error=str(exc)[:200])
         return False
     stem = bulletin.docx.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if docx != data:
+        name = bulletin.docx.name
+        bulletin.docx.delete(save=False)
+        bulletin.docx.save(name.rsplit("/", 1)[-1], ContentFile(docx), save=False)
     bulletin.pdf.save(f"{stem}.pdf", ContentFile(rendered), save=False)
-    Bulletin.objects.filter(pk=bulletin.pk).update(pdf=bulletin.pdf.name, pdf_error="")
+    Bulletin.objects.filter(pk=bulletin.pk).update(docx=bulletin.docx.name, pdf=bulletin.pdf.name, pdf_error="")
     return True
 
 

@@ -2,10 +2,10 @@
 
 As of ``until``: a case counts as reported in the period by ``reported_at``, as
 closed by ``closed_at`` (on time when it never went overdue, which is final
-once it is closed), as rated by ``rated_at``; supervision cards (督办) by
-``issued_at``. Closed and rated cases are looked for among those reported up to
-:data:`LOOKBACK_DAYS` before the period, so the query stays on the
-township/time index.
+once it is closed), as rated by ``rated_at``, whenever it was reported; supervision
+cards (督办) by ``issued_at``. Each of the three is one read on its own
+(township, time) index: ``case_township_time_idx``, ``case_township_closed_idx``,
+``case_township_rated_idx``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 
 from luoshi.cases.models import CardLevel, Rating, Status, SupervisionCard
 from luoshi.cases.models import Case as CaseModel
@@ -21,7 +22,6 @@ from luoshi.core import bulletin_sections as bs
 from luoshi.org.labels import unit_labels
 from luoshi.org.models import Unit, UnitKind
 
-LOOKBACK_DAYS = 120
 PLACE_KINDS = (UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT)
 
 
@@ -35,22 +35,24 @@ def _group(unit: Unit) -> tuple[str, str, str]:
 def build_townships(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.SectionContent:
     """Cases on time and satisfaction by township."""
     key, name, label = _group(unit)
-    # the townships of the subtree by id, so the query walks the (township, reported_at) index
+    # the townships of the subtree by id, so each read walks its (township, time) index
     townships = list(Unit.objects.filter(path__startswith=unit.path, kind__in=PLACE_KINDS).values_list("pk", flat=True))
     base = CaseModel.objects.filter(township_id__in=townships).exclude(status=Status.MERGED)
-    window = base.filter(reported_at__gte=since - dt.timedelta(days=LOOKBACK_DAYS), reported_at__lt=until)
-    closed_q = Q(closed_at__gte=since, closed_at__lt=until)
-    rated_q = Q(rated_at__gte=since, rated_at__lt=until)
+    zero = {"reported": 0, "closed": 0, "on_time": 0, "rated": 0, "satisfied": 0}
     rows: dict[Any, dict[str, Any]] = {}
-    for d in window.values(key, name).annotate(
-        reported=Count("pk", filter=Q(reported_at__gte=since)),
-        closed=Count("pk", filter=closed_q),
-        on_time=Count("pk", filter=closed_q & Q(was_overdue=False)),
-        rated=Count("pk", filter=rated_q & ~Q(rating="")),
-        satisfied=Count("pk", filter=rated_q & Q(rating__in=[Rating.SATISFIED, Rating.BASIC])),
-    ):
-        if d["reported"] or d["closed"] or d["rated"]:
-            rows[d[key]] = d
+    reads: list[tuple[Q, dict[str, Any]]] = [
+        (Q(reported_at__gte=since, reported_at__lt=until), {"reported": Count("pk")}),
+        (Q(closed_at__gte=since, closed_at__lt=until),
+         {"closed": Count("pk"), "on_time": Count("pk", filter=Q(was_overdue=False))}),
+        (Q(rated_at__gte=since, rated_at__lt=until),
+         {"rated": Count("pk", filter=~Q(rating="")),
+          "satisfied": Count("pk", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASIC]))}),
+    ]  # fmt: skip
+    for period, counts in reads:
+        for d in base.filter(period).values(key, name).annotate(**counts).order_by():
+            row = rows.setdefault(d[key], {key: d[key], name: d[name], **zero})
+            row.update({k: d[k] for k in counts})
+    rows = {k: d for k, d in rows.items() if d["reported"] or d["closed"] or d["rated"]}
     labels = unit_labels(rows)
     for d in rows.values():
         d[name] = labels.get(d[key]) or d[name]
@@ -118,7 +120,7 @@ def build_cards(unit: Unit, since: dt.datetime, until: dt.datetime) -> bs.Sectio
                 ["督办时间", "单位", "级别", "扣分", "诉求编号", "督办意见"],
                 [
                     [
-                        at.isoformat(timespec="minutes"),
+                        timezone.localtime(at).strftime("%Y-%m-%d %H:%M"),  # Asia/Shanghai, as on the pages
                         labels.get(uid, u),
                         str(levels.get(lv, lv)),
                         p,

@@ -358,6 +358,17 @@ class Case(models.Model):
             models.Index(fields=["unit", "status"], name="case_unit_status_idx"),
             models.Index(fields=["sla_notice", "due_at"], name="case_sla_due_idx"),
             models.Index(fields=["township", "due_at"], name="case_township_due_idx"),
+            # the bulletin's cases section: cases closed / rated in a period, whenever they were reported
+            models.Index(
+                fields=["township", "closed_at"],
+                condition=models.Q(closed_at__isnull=False),
+                name="case_township_closed_idx",
+            ),
+            models.Index(
+                fields=["township", "rated_at"],
+                condition=models.Q(rated_at__isnull=False),
+                name="case_township_rated_idx",
+            ),
             models.Index(
                 fields=["owner_unit"], condition=models.Q(needs_return_visit=True), name="case_return_visit_idx"
             ),

@@ -365,16 +365,17 @@ TABLE: dict[str, str] = {
     "page POST /awards/rounds/{pk}/transition/ (TT)":              "302  302  404  404  404  404  404  404  302x 302",
     "page POST /awards/rounds/{pk}/nominate/ (TT)":                "302  302x 404  404  404  404  404  404  302x 302x",
     "page GET /awards/lists/{pk}/":                                "302  200  404  404  404  404  404  404  404  404",
-    # bulletins: drafts by their editors (admin, supervisor), issued ones by their readers.
-    "GET /api/v1/bulletins":                                       "401  200+ 200+ 200+ 200+ 200- 200- 200- 200- 200-",
-    "GET /api/v1/bulletins/{bulletin_id} (draft)":                 "401  200  200  200  200  404  404  404  404  404",
-    "GET /api/v1/bulletins/{bulletin_id} (issued)":                "401  200  200  200  200  200  200  404  200  404",
-    "GET /api/v1/bulletins/{bulletin_id}/file/{fmt}":              "401  200  200  200  200  200  200  404  200  404",
-    "page GET /bulletins/":                                        "302  200+ 200+ 200+ 200+ 200- 200- 200- 200- 200-",
-    "page GET /bulletins/{pk}/ (draft)":                           "302  200  200  200  200  404  404  404  404  404",
-    "page POST /bulletins/{pk}/edit/ (draft)":                     "302  302  403  403  302  404  404  404  404  404",
-    "page POST /bulletins/{pk}/act/submit/ (draft)":               "302  302  403  403  302  404  404  404  404  404",
-    "page POST /bulletins/{pk}/rebuild/ (draft)":                  "302  302x 403  403  302x 404  404  404  404  404",
+    # bulletins: drafts by their editors (admin, supervisor), issued ones by their readers; a grid worker neither
+    # issues nor receives them: 403 with the reason everywhere.
+    "GET /api/v1/bulletins":                                       "401  200+ 200+ 200+ 200+ 200- 200- 403  200- 200-",
+    "GET /api/v1/bulletins/{bulletin_id} (draft)":                 "401  200  200  200  200  404  404  403  404  404",
+    "GET /api/v1/bulletins/{bulletin_id} (issued)":                "401  200  200  200  200  200  200  403  200  404",
+    "GET /api/v1/bulletins/{bulletin_id}/file/{fmt}":              "401  200  200  200  200  200  200  403  200  404",
+    "page GET /bulletins/":                                        "302  200+ 200+ 200+ 200+ 200- 200- 403  200- 200-",
+    "page GET /bulletins/{pk}/ (draft)":                           "302  200  200  200  200  404  404  403  404  404",
+    "page POST /bulletins/{pk}/edit/ (draft)":                     "302  302  403  403  302  404  404  403  404  404",
+    "page POST /bulletins/{pk}/act/submit/ (draft)":               "302  302  403  403  302  404  404  403  404  404",
+    "page POST /bulletins/{pk}/rebuild/ (draft)":                  "302  302x 403  403  302x 404  404  403  404  404",
     # cockpit: leaders, supervisors and the district viewer; 通泰's shows no 城东 figures.
     "GET /api/v1/cockpit/":                                        "401  200+ 200+ 200+ 200+ 403  403  403  200+ 200-",
     "page GET /cockpit/":                                          "302  200+ 200+ 200+ 200+ 403  403  403  200+ 200-",

@@ -87,6 +87,15 @@ def test_leader_opens_the_cockpit_and_the_big_screen_and_follows_a_red_figure(
     assert size[0] <= 1920 and size[1] <= 1080, size
     assert size[2] == "rgb(11, 18, 32)", size
     _chart_speaks_and_names_its_table(screen)
+    # nothing is cut at a panel's edge: charts (with their axis) and the table rows shown end inside their panel
+    cut = screen.evaluate(
+        """() => Array.from(document.querySelectorAll('.cockpit-panel')).flatMap(p => {
+             const bottom = p.getBoundingClientRect().bottom;
+             return Array.from(p.querySelectorAll('.cockpit-chart, .cockpit-table tbody tr'))
+               .filter(e => e.offsetParent !== null && e.getBoundingClientRect().bottom > bottom + 1)
+               .map(e => p.dataset.testid + ' ' + e.className); })"""
+    )
+    assert cut == [], cut
     SHOTS.mkdir(exist_ok=True)
     screen.screenshot(path=str(SHOTS / "cockpit-big-screen.png"))
     wall.close()
@@ -123,3 +132,18 @@ def test_the_cockpit_stacks_into_one_column_on_a_phone(phone_page: Any, demo_org
     boxes = [phone_page.get_by_test_id(k).bounding_box() for k in ("panel-warnings", "panel-tasks", "panel-cases")]
     assert boxes[0]["x"] == boxes[1]["x"] == boxes[2]["x"]  # one column
     assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"]
+    # the map scrolls under the top bar and the bottom bar, never over them (Leaflet's panes are z-index 400+)
+    phone_page.wait_for_selector(".cockpit-map[data-loaded]")
+    covered = phone_page.evaluate(
+        """() => { const zoom = document.querySelector('.cockpit-map .leaflet-control-zoom'); const out = [];
+             for (const sel of ['.bottom-nav', '.topbar']) {
+               const bar = document.querySelector(sel);
+               const r0 = bar.getBoundingClientRect(), z0 = zoom.getBoundingClientRect();
+               window.scrollBy(0, z0.top + z0.height / 2 - (r0.top + r0.height / 2));
+               const r = bar.getBoundingClientRect(), z = zoom.getBoundingClientRect();
+               const el = document.elementFromPoint(z.left + z.width / 2, r.top + r.height / 2);
+               if (!el || !el.closest(sel)) { out.push(sel + ' under ' + (el ? el.className : '')); }
+             }
+             return out; }"""
+    )
+    assert covered == [], covered

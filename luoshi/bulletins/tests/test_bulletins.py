@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from luoshi.bulletins import services, workflow
 from luoshi.bulletins.models import Bulletin, Kind, Schedule, Sequence, Status
-from luoshi.cases.models import SupervisionCard
+from luoshi.cases.models import Case, SupervisionCard
 from luoshi.cases.tests import factories as cf
 from luoshi.core import bulletin_sections as bs
 from luoshi.core.errors import Conflict, Forbidden, LuoshiError, NotFound, ValidationFailed
@@ -81,7 +81,37 @@ def test_weekly_draft_reports_the_week(w: Any) -> None:
     assert [r[1:] for r in flow["tables"][0]["rows"]] == [["整治东门口占道经营", "甲街道·甲党政办", "2026-11-20", "9"]]
     cards = sections["cases.cards"]
     assert cards["tables"][0]["rows"] == [["甲街道·甲党政办", "1", "1", "0", "-2"]]
+    # the annex lists the card at its local time (it was written in UTC, 2026-11-25T02:00+00:00)
+    assert cards["annexes"][0]["rows"][0][:3] == ["2026-11-25 10:00", "甲街道·甲党政办", "黄牌督办"]
     assert set(b.recipients.values_list("name", flat=True)) == {"甲党政办", "甲一社区", "甲城管办"}
+
+
+# (reported, closed, closed overdue, rated, rating) of each case; the week is 2026-11-23 … 11-29
+CASE_CLOCKS = [
+    (dt.date(2026, 11, 24), None, False, None, ""),  # reported in the week, open
+    (dt.date(2026, 11, 10), dt.date(2026, 11, 25), False, dt.date(2026, 11, 26), "satisfied"),  # closed, rated
+    (dt.date(2026, 5, 4), dt.date(2026, 11, 27), True, None, ""),  # reported 203 days before, closed late
+    (dt.date(2026, 4, 1), dt.date(2026, 11, 1), False, dt.date(2026, 11, 28), "unsatisfied"),  # rated in the week
+    (dt.date(2026, 11, 28), dt.date(2026, 11, 30), False, None, ""),  # closed after the bulletin's day
+]
+
+
+def test_the_cases_section_counts_each_case_by_its_own_clock(w: Any) -> None:
+    """Reported by reported_at, closed by closed_at, rated by rated_at, however long before the period the
+    case was reported (a case of May closed in the week counts; the section once looked back 120 days only)."""
+    for reported, closed, overdue, rated, rating in CASE_CLOCKS:
+        case = cf.report(w)
+        fields: dict[str, Any] = {"reported_at": at(reported), "was_overdue": overdue, "rating": rating}
+        if closed:
+            fields.update(status="closed", closed_at=at(closed), due_at=None)
+        if rated:
+            fields["rated_at"] = at(rated)
+        Case.objects.filter(pk=case.pk).update(**fields)
+    content = _draft(w).sections.get(key="cases.townships").content
+    assert content["paragraphs"] == [
+        "本期共受理群众诉求2件，办结2件，按期办结率50.0%；群众评价2件，满意及基本满意率50.0%。"
+    ]
+    assert content["tables"][0]["rows"] == [["尚未派遣", "2", "2", "1", "50.0%", "2", "50.0%"]]
 
 
 def test_regenerating_a_past_bulletin_gives_the_same_document(w: Any) -> None:

@@ -166,6 +166,24 @@ def test_excel_annex_cells_are_safe() -> None:
     assert annex.render([]) is None
 
 
+# text of a section's cell → what the annex's cell holds
+ANNEX_CELLS = [
+    ("22000", 22000), ("0", 0), ("-110", -110), ("52.68", 52.68), ("6", 6),
+    ("66.2%", "66.2%"), ("0012", "0012"), ("13912345678", "13912345678"), ("2026-11-29", "2026-11-29"),
+    ("DB2026-00028", "DB2026-00028"), ("—", "—"), ("1.5.2", "1.5.2"), ("", None),
+]  # fmt: skip
+
+
+def test_excel_annex_writes_plain_numbers_as_numbers() -> None:
+    header = [text or "空" for text, _ in ANNEX_CELLS]
+    data = annex.render([("表", Annex("清单", header, [[text for text, _ in ANNEX_CELLS]]))])
+    assert data is not None
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    values = [c.value for c in next(sheet.iter_rows(min_row=2, max_row=2))]
+    assert values == [expected for _, expected in ANNEX_CELLS]
+    assert [type(v) for v in values[:5]] == [int, int, int, float, int]
+
+
 def test_column_widths_keep_codes_dates_and_units_on_one_line() -> None:
     overdue = Table(
         ["编号", "任务名称", "牵头单位", "完成时限", "逾期天数"],

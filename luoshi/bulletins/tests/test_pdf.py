@@ -52,6 +52,7 @@ def test_issue_renders_the_pdf_once_with_the_red_banner(w_pdf: Any, settings: An
     # 30 overdue tasks in the table (20 in the document, the rest in the annex) and four more sections:
     # three pages with the fonts of Debian's fonts-noto-cjk (a page more or less with other CJK fonts)
     assert 2 <= len(pages) <= 4
+    assert len(pages) % 2 == 0  # the 版记 on an even page, the back of the last sheet
     first = Image.open(pages[0])
     width, height = first.size
     assert abs(width / height - 210 / 297) < 0.01  # A4
@@ -69,6 +70,7 @@ def w_pdf() -> Any:
 
 # 26 characters, none of them punctuation (LibreOffice may hang a comma past the line's end).
 PHRASE = "各街道要对照问题清单逐项整改销号并于月底前报送整改情况"
+TWELVE = "本周交办任务十二项。"  # one line
 A4_HEIGHT_PT = 297 / 25.4 * 72
 TYPE_BOTTOM_PT = (297 - 35) / 25.4 * 72  # the foot of the type area: 35 mm above the page's bottom
 
@@ -88,9 +90,32 @@ def _lines(pdf_file: Path, page: int) -> list[tuple[float, float, str]]:
     return found
 
 
+def _record_on_own_page(docx: bytes) -> bool:
+    """The paragraph the 版记 is anchored to (the last of the body) starts a page."""
+    import io
+
+    from docx import Document
+
+    return bool(Document(io.BytesIO(docx)).paragraphs[-1].paragraph_format.page_break_before)
+
+
+def _by_position(lines: list[tuple[float, float, str]]) -> list[str]:
+    """The lines' texts top to bottom, pieces of one line (a tab stop) joined in pdftotext's reading order."""
+    rows: dict[int, str] = {}
+    for top, _bottom, text in sorted(lines, key=lambda line: round(line[0])):
+        rows[round(top)] = rows.get(round(top), "") + text
+    return [rows[k] for k in sorted(rows)]
+
+
+def _pages(pdf_file: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf_file)], check=True, capture_output=True, text=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
 def test_the_rendered_pages_have_22_lines_of_28_characters_and_the_record_at_the_foot(tmp_path: Path) -> None:
     """GB/T 9704: 22 lines of 28 characters on a page of body text; the 版记 (抄送, 印发) at the foot of the
-    last page. Measured on the PDF LibreOffice renders (text positions and the page image)."""
+    last page, an even one (the back of the last sheet): text that ends on page 3 gets the 版记 on page 4.
+    Measured on the PDF LibreOffice renders (text positions and the page image)."""
     if pdf.soffice() is None or shutil.which("pdftotext") is None:
         pytest.fail("The PDF test needs LibreOffice and poppler-utils: run scripts/ensure-libreoffice")
     from luoshi.bulletins import document
@@ -103,11 +128,13 @@ def test_the_rendered_pages_have_22_lines_of_28_characters_and_the_record_at_the
         sign_date="2026年12月7日", cc="区委办公室，区政府办公室", printer="城东街道督查办",
     )  # fmt: skip
     target = tmp_path / "b.pdf"
-    target.write_bytes(pdf.docx_to_pdf(document.render(data)))
-    info = subprocess.run(["pdfinfo", str(target)], check=True, capture_output=True, text=True).stdout
-    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
-    # 40 × 26 = 1,040 characters of body text: from page 1 (after the 版头) over the whole of page 2 to page 3
-    assert pages == 3
+    docx = document.render(data)
+    kept, rendered = pdf.record_on_even_page(docx)
+    target.write_bytes(rendered)
+    # 40 × 26 = 1,040 characters of body text: from page 1 (after the 版头) over the whole of page 2 to page 3,
+    # and the 版记 on a page of its own, page 4; the stored .docx says so too
+    assert _pages(target) == pdf.page_count(rendered) == 4
+    assert _record_on_own_page(kept) and not _record_on_own_page(docx)
 
     # page 2 is body text only: 22 lines, every one 28 characters, then the page number
     second = _lines(target, 2)
@@ -120,15 +147,17 @@ def test_the_rendered_pages_have_22_lines_of_28_characters_and_the_record_at_the
     first_page = [text for _t, _b, text in _lines(target, 1)]
     assert PHRASE[:26] in first_page
 
-    # the 版记 stands at the foot of the type area of the last page, not right after the 落款
-    last = _lines(target, 3)
+    # the text ends on page 3 with the 落款 and its date; page 4 holds the 版记 alone, at the foot of the type area
+    third = _by_position(_lines(target, 3))
+    assert third[-3:] == ["城东街道督查督办工作领导小组办公室", "2026年12月7日", "—3—"], third
+    last = _lines(target, 4)
+    assert _by_position(last) == ["抄送：区委办公室，区政府办公室。", "城东街道督查办2026年12月7日印发", "—4—"], last
     cc = next(line for line in last if line[2].startswith("抄送："))
-    printed = [line for line in last if line[2].endswith("印发")]
-    sign_date = next(line for line in last if line[2] == "2026年12月7日" and line is not printed[0])
-    assert printed and abs(printed[0][1] - TYPE_BOTTOM_PT) < 3, printed
-    assert printed[0][0] > cc[1] - 1 and cc[0] - sign_date[1] > 100  # well below the date, above 印发
+    printed = next(line for line in last if line[2].endswith("印发"))
+    assert abs(printed[1] - TYPE_BOTTOM_PT) < 3, printed
+    assert printed[0] > cc[1] - 1 and cc[0] > A4_HEIGHT_PT / 2  # in the lower half, above 印发
     # on the page image: the thick line under 印发 at the foot of the type area, and none further down
-    subprocess.run(["pdftoppm", "-f", "3", "-l", "3", "-r", "72", "-png", str(target), str(tmp_path / "last")],
+    subprocess.run(["pdftoppm", "-f", "4", "-l", "4", "-r", "72", "-png", str(target), str(tmp_path / "last")],
                    check=True)  # fmt: skip
     image = Image.open(next(tmp_path.glob("last*.png"))).convert("L")
     width, height = image.size
@@ -145,4 +174,31 @@ def test_the_rendered_pages_have_22_lines_of_28_characters_and_the_record_at_the
 
     assert dark_rows(TYPE_BOTTOM_PT - 6, TYPE_BOTTOM_PT + 4)  # the last rule of the 版记
     assert not dark_rows(TYPE_BOTTOM_PT + 4, A4_HEIGHT_PT)
-    assert not dark_rows(sign_date[1], cc[0] - 10)  # no rule between the 落款 and the 版记
+    assert not dark_rows(0, cc[0] - 10)  # nothing above the 版记 on its page
+
+
+def test_the_sign_off_keeps_its_date_and_an_even_page_count_keeps_the_document(tmp_path: Path) -> None:
+    """The 落款 never ends a page without its 成文日期: twelve more lines of text put the 落款 on the last line
+    of page 3, and it moves to page 4 with its date (they were split 3/4 before). Four pages: the document
+    is kept as it is, the 版记 at the foot of page 4 under them."""
+    if pdf.soffice() is None or shutil.which("pdftotext") is None:
+        pytest.fail("The PDF test needs LibreOffice and poppler-utils: run scripts/ensure-libreoffice")
+    from luoshi.bulletins import document
+    from luoshi.core.bulletin_sections import SectionContent
+
+    data = document.DocData(
+        body="城东街道督查督办工作领导小组办公室", doc_number="城东督〔2026〕12号",
+        title="关于2026年第48周督查督办工作情况的通报", addressees="各社区", intro=["现将有关情况通报如下："],
+        sections=[document.DocSection("总体情况", PHRASE * 40, SectionContent(paragraphs=[TWELVE] * 12))],
+        sign_date="2026年12月7日", cc="区委办公室，区政府办公室", printer="城东街道督查办",
+    )  # fmt: skip
+    docx = document.render(data)
+    kept, rendered = pdf.record_on_even_page(docx)
+    target = tmp_path / "b.pdf"
+    target.write_bytes(rendered)
+    assert not _record_on_own_page(kept) and _pages(target) == 4
+    third = _by_position(_lines(target, 3))
+    assert "城东街道督查督办工作领导小组办公室" not in third[2:] and "2026年12月7日" not in third, third
+    last = _by_position(_lines(target, 4))
+    assert last[-5:] == ["城东街道督查督办工作领导小组办公室", "2026年12月7日", "抄送：区委办公室，区政府办公室。",
+                         "城东街道督查办2026年12月7日印发", "—4—"], last  # fmt: skip

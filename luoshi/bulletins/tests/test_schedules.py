@@ -97,7 +97,8 @@ def test_a_unit_outside_the_supervisors_scope_is_refused(cd: Unit) -> None:
     assert not Schedule.objects.filter(unit=tongtai).exists()
 
 
-# who opens the schedules: supervisors and administrators (of their units); the others get 404
+# who opens the schedules: supervisors and administrators (of their units); the others get 404, and a grid
+# worker (who neither issues nor receives bulletins) 403 with the reason
 OPENS = {
     "admin": True, "supervisor": True, "tongtai": True, "leader": False, "resp_leader": False, "staff": False,
     "community": False, "grid": False, "district": False,
@@ -108,11 +109,12 @@ OPENS = {
 def test_who_opens_the_schedules(cd: Unit, username: str) -> None:
     schedule = Schedule.objects.get(unit=cd, kind=Kind.WEEKLY)
     c = client_for(username)
-    assert c.get("/bulletins/schedules/").status_code == (200 if OPENS[username] else 404)
+    refused = 403 if username == "grid" else 404
+    assert c.get("/bulletins/schedules/").status_code == (200 if OPENS[username] else refused)
     # 城东街道's schedule: its supervisor and the administrator; not 通泰街道's supervisor
     sees = username in ("admin", "supervisor")
-    assert c.get(f"/bulletins/schedules/{schedule.pk}/").status_code == (200 if sees else 404)
-    assert c.post(f"/bulletins/schedules/{schedule.pk}/toggle/").status_code == (302 if sees else 404)
+    assert c.get(f"/bulletins/schedules/{schedule.pk}/").status_code == (200 if sees else refused)
+    assert c.post(f"/bulletins/schedules/{schedule.pk}/toggle/").status_code == (302 if sees else refused)
 
 
 def test_next_draft_time() -> None:

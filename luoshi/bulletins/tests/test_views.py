@@ -47,7 +47,6 @@ EXPECTED = {
     "resp_leader": (True, True, False),
     "staff": (True, False, False),  # 征迁工作组: addressed to
     "community": (True, False, False),  # 东星社区: addressed to
-    "grid": (False, False, False),  # a grid is not addressed
     "district": (True, False, False),  # district viewer: 城东 is in the scope
     "tongtai": (False, False, True),  # another subdistrict's supervisor (builds 通泰's own)
 }
@@ -65,6 +64,23 @@ def test_who_reads_what(demo: dict[str, Any], username: str) -> None:
     listed = {b["id"] for b in c.get("/api/v1/bulletins").json()["results"]}
     assert listed == {pk for pk, seen in ((issued.pk, sees_issued), (draft.pk, sees_draft)) if seen}
     assert c.get("/bulletins/new/").status_code == (200 if may_create else 404)
+
+
+def test_a_grid_worker_is_told_why_not_shown_an_empty_archive(demo: dict[str, Any]) -> None:
+    """A grid worker neither issues nor receives bulletins (no menu entry): the pages and the API answer 403
+    with the reason, as the menu says, instead of an empty list."""
+    c = client_for("grid")
+    reason = "您的账号没有印发或接收通报的角色"
+    issued = demo["issued"]
+    for url in ("/bulletins/", f"/bulletins/{issued.pk}/", f"/bulletins/{issued.pk}/file.docx", "/bulletins/new/",
+                "/bulletins/schedules/"):  # fmt: skip
+        response = c.get(url)
+        assert response.status_code == 403, url
+        assert reason in response.content.decode(), url
+    for url in ("/api/v1/bulletins", f"/api/v1/bulletins/{issued.pk}", f"/api/v1/bulletins/{issued.pk}/file/docx"):
+        response = c.get(url)
+        assert response.status_code == 403, url
+        assert response.json()["code"] == "forbidden" and reason in response.json()["message"], url
 
 
 # role → the menu offers 督查通报: every role that issues or receives bulletins; not the grid worker

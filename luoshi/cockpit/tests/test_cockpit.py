@@ -234,3 +234,24 @@ def test_the_demo_builds_the_aggregates_so_the_trend_shows_at_once(client, w):
     trend = next(p for p in c.get("/api/v1/cockpit/").json()["panels"] if p["key"] == "cases")["chart"]
     assert trend is not None and len(trend["x"]) == 30 and trend["series"][0]["data"][-1] == 1
     assert demo.load()["aggregate_days"] < 400  # again: only what changed, yesterday and today
+
+
+def test_large_figures_are_grouped_by_thousands_on_the_cockpit_and_the_home_page(client, w, monkeypatch):
+    """zh-Hans ``intcomma`` writes 12345; the cockpit and the home page write 12,345 as the other pages do
+    (figures and table cells; a percentage, a text or an empty cell is left as it is)."""
+    from luoshi.core import panels, registry
+    from luoshi.core.panels import Panel, PanelFigure, PanelRow
+    from luoshi.core.registry import HomeCount
+
+    big = Panel(
+        key="big", title="大数", figures=[PanelFigure("big_cases", "本年诉求", "123456", "/cases/")],
+        head=["乡镇", "诉求", "按时率"], rows=[PanelRow(["甲街道", "23456", "98.5%"], "/cases/")],
+    )  # fmt: skip
+    monkeypatch.setitem(panels._panels, "big", (1, lambda user, today: big))
+    counts = [HomeCount("big", "本年诉求", 54321, "/")]
+    monkeypatch.setattr(registry, "_home_counts", [(1, lambda request, user: counts)])
+    c = login(client, w.leader)
+    page = c.get("/cockpit/").content.decode()
+    assert '<span class="cockpit-value">123,456</span>' in page
+    assert "<td>23,456</td>" in page and "<td>98.5%</td>" in page
+    assert "54,321" in c.get("/").content.decode()

@@ -101,3 +101,33 @@
   document.addEventListener("DOMContentLoaded", fit);
   window.addEventListener("resize", fit);
 })();
+
+// Big screen: a panel whose table does not fit its 488 px shows the rows that fit whole, and says how
+// many more there are (linking to the panel's list), instead of cutting a row in half at its edge.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var body = document.body;
+    if (!body.classList.contains("cockpit-screen")) { return; }
+    var template = body.getAttribute("data-more-text") || "+{n}";
+    document.querySelectorAll(".cockpit-panel").forEach(function (panel) {
+      var rows = Array.prototype.slice.call(panel.querySelectorAll(".cockpit-table tbody tr"));
+      if (!rows.length || panel.scrollHeight <= panel.clientHeight) { return; }
+      var wrap = rows[0].closest(".table-wrap") || rows[0].closest("table");
+      var link = panel.querySelector("h2 a");
+      var note = document.createElement("p");
+      note.className = "cockpit-more";
+      note.setAttribute("data-testid", "more-rows");
+      var text = link ? document.createElement("a") : note;
+      if (link) { text.href = link.getAttribute("href"); note.appendChild(text); }
+      wrap.parentNode.insertBefore(note, wrap.nextSibling);
+      var hidden = 0;
+      while (rows.length > hidden && panel.scrollHeight > panel.clientHeight) {
+        hidden += 1;
+        rows[rows.length - hidden].hidden = true;
+        text.textContent = template.replace("{n}", String(hidden));
+      }
+      if (hidden === rows.length) { wrap.hidden = true; }  // no row fits: no header without rows either
+    });
+  });
+})();
