@@ -427,6 +427,18 @@ def _move_into_yellow(
     return True
 
 
+#: The share of satisfied ratings that turn unsatisfied, by the handling unit (its id picks one): some
+#: units' work draws more complaints than others', so not every township rates 100 %.
+GRUMBLES = (0.0, 0.04, 0.08, 0.12, 0.16)
+
+
+def _grumbled(case: Case, handler: Unit) -> bool:
+    """Whether a case its handler's record makes unsatisfied. A draw of its own (seeded by the case's
+    time and handler), so the rest of the demo, drawn from the shared generator, does not move."""
+    share = GRUMBLES[handler.pk % len(GRUMBLES)]
+    return random.Random(f"{SEED}:{handler.pk}:{case.reported_at.isoformat()}").random() < share
+
+
 def _lifecycle(rng: random.Random, case: Case, handler: Unit, now: dt.datetime, cal: Any) -> dict[str, Any]:
     """Decide how far the case got, and set its timestamps, stage clock and result."""
     age = (now - case.reported_at).total_seconds() / 86400
@@ -529,6 +541,9 @@ def _lifecycle(rng: random.Random, case: Case, handler: Unit, now: dt.datetime, 
         if case.rating == Rating.UNSATISFIED:
             case.needs_return_visit = rng.random() < 0.6
             case.rating_comment = "问题没有彻底解决。"
+        elif _grumbled(case, handler):
+            case.rating = Rating.UNSATISFIED
+            case.rating_comment = "办理太慢，问题没有彻底解决。"
         events.append(("rate", Status.CLOSED, Status.RATED, t, case.rating_comment, True))
     case.updated_at = t
     # The open stage's clock, consistent with the category limits and the calendar.
