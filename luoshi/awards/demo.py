@@ -1,7 +1,7 @@
 """Demo data for awards: the six stars awarded for 2026 Q3 over the demo district, one
 冲刺单项冠军, and the published 红黑榜 of November 2026 — all through the services, from the
 figures the metric registry computes over the other apps' demo data (its red list leaves out the
-units on the black list, and a satisfaction rate on fewer than eight ratings). Loading twice changes
+units on the black list, and a satisfaction rate on fewer than six ratings). Loading twice changes
 nothing. Citations are invented prose about the invented demo units and people."""
 
 from __future__ import annotations
@@ -34,10 +34,10 @@ CITATIONS = {
 
 
 #: The demo office's 红黑榜 rules on top of the defaults: a unit on the black list that month is not on
-#: the red list, and a satisfaction rate needs at least eight ratings behind it (a township's 7 out of 7
+#: the red list, and a satisfaction rate needs at least six ratings behind it (a township's 5 out of 5
 #: is not yet a better record than 180 out of 190).
 RULE_SETTINGS: dict[str, dict[str, Any]] = {
-    "群众满意率前三": {"min_count": 8, "not_if_black": True},
+    "群众满意率前三": {"min_count": 6, "not_if_black": True},
     "任务按时办结率前三": {"not_if_black": True},
 }
 
