@@ -191,12 +191,13 @@ class Rule:
         return errors
 
     def describe(self) -> str:
-        """A short reading of the rule in figures (the page translates the words around it)."""
+        """A short reading of the rule in figures (the page translates the words around it). For a rank
+        rule, the table's first places only: the page says in words what the rest get (:attr:`rest`)."""
         if self.kind == RuleKind.LINEAR:
             return f"{self.worst} → {self.best}"
         if self.kind == RuleKind.RANK:
             shown = " / ".join(str(p) for p in self.table[:6])
-            return shown + (" …" if len(self.table) > 6 else "") + f" ({self.rest})"
+            return shown + (" …" if len(self.table) > 6 else "")
         if self.kind == RuleKind.PER_EVENT:
             return f"{self.each} × n" + (f" ≤ {self.cap}" if self.cap is not None else "")
         return f"{self.threshold}"

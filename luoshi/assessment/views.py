@@ -248,7 +248,10 @@ def _rule_label(rule: Any) -> str:
         parsed = rules.Rule.from_json(rule or {})
     except rules.RuleError:
         return ""
-    return f"{_(rules.RULE_LABELS[parsed.kind])} {parsed.describe()}"
+    figures = parsed.describe()
+    if parsed.kind == rules.RuleKind.RANK:  # in words, not "10.0 / 9.5 … (3)"
+        figures = _("%(table)s; the other places get %(rest)s points each") % {"table": figures, "rest": parsed.rest}
+    return f"{_(rules.RULE_LABELS[parsed.kind])} {figures}"
 
 
 def _section_or_404(user: Actor, section_id: int) -> Section:

@@ -11,7 +11,18 @@ class AwardTypeAdmin(admin.ModelAdmin[AwardType]):
 
 @admin.register(ListRule)
 class ListRuleAdmin(admin.ModelAdmin[ListRule]):
-    list_display = ("name", "color", "metric", "metric_param", "mode", "count", "threshold", "is_active")
+    list_display = (
+        "name",
+        "color",
+        "metric",
+        "metric_param",
+        "mode",
+        "count",
+        "threshold",
+        "min_count",
+        "not_if_black",
+        "is_active",
+    )
     list_filter = ("color", "is_active")
 
 

@@ -1,6 +1,7 @@
 """Demo data for awards: the six stars awarded for 2026 Q3 over the demo district, one
 冲刺单项冠军, and the published 红黑榜 of November 2026 — all through the services, from the
-figures the metric registry computes over the other apps' demo data. Loading twice changes
+figures the metric registry computes over the other apps' demo data (its red list leaves out the
+units on the black list, and a satisfaction rate on fewer than six ratings). Loading twice changes
 nothing. Citations are invented prose about the invented demo units and people."""
 
 from __future__ import annotations
@@ -32,6 +33,14 @@ CITATIONS = {
 }
 
 
+#: The demo office's 红黑榜 rules on top of the defaults: a unit on the black list that month is not on
+#: the red list, and a satisfaction rate needs at least six ratings behind it (a township's 5 out of 5
+#: is not yet a better record than 180 out of 190).
+RULE_SETTINGS: dict[str, dict[str, Any]] = {
+    "群众满意率前三": {"min_count": 6, "not_if_black": True},
+    "任务按时办结率前三": {"not_if_black": True},
+}
+
 #: The citation of a winner nominated without a figure: it claims no lead on the award's metric.
 GENERIC = "{name}在本期工作中表现突出，经评审组投票，特授予此项荣誉。"
 
@@ -57,6 +66,8 @@ def _users() -> dict[str, User]:
 @transaction.atomic
 def load(*, stdout: Any = None) -> dict[str, int]:
     defaults.seed(AwardType, ListRule)
+    for name, settings in RULE_SETTINGS.items():
+        ListRule.objects.filter(name=name).update(**settings)
     users = _users()
     district = Unit.objects.filter(parent__isnull=True, is_active=True).order_by("pk").first()
     admin = users.get("admin")

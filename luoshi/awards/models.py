@@ -11,6 +11,8 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -232,6 +234,10 @@ class ListColor(models.TextChoices):
     BLACK = "black", _("Black list")
 
 
+#: The largest minimum number of records a list rule may ask for.
+MAX_MIN_COUNT = 10_000
+
+
 class ListMode(models.TextChoices):
     BEST = "best", _("The best N")
     WORST = "worst", _("The worst N")
@@ -250,6 +256,20 @@ class ListRule(models.Model):
     count = models.PositiveSmallIntegerField(_("N"), default=3)
     threshold = models.DecimalField(_("threshold"), max_digits=14, decimal_places=2, null=True, blank=True)
     unit_kinds = models.JSONField(_("kinds of unit"), default=default_unit_kinds, blank=True)
+    min_count = models.PositiveIntegerField(
+        _("minimum records"),
+        default=0,
+        validators=[MaxValueValidator(MAX_MIN_COUNT)],
+        help_text=_(
+            "A unit whose figure rests on fewer records (ratings, cases, tasks …) than this is not listed; "
+            "0: no minimum."
+        ),
+    )
+    not_if_black = models.BooleanField(
+        _("not if on the black list"),
+        default=False,
+        help_text=_("A red list rule only: a unit on the black list of the same period is not put on the red list."),
+    )
     sort_order = models.IntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -260,6 +280,11 @@ class ListRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_color_display()} · {self.name}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.not_if_black and self.color != ListColor.RED:
+            raise ValidationError({"not_if_black": _("Only a red list rule leaves out the units on the black list.")})
 
 
 class ListStatus(models.TextChoices):

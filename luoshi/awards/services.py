@@ -284,11 +284,13 @@ def _picked(
 ) -> list[tuple[Subject, int]]:
     """The subjects a rule puts on its list, each with its place (equal figures share a place).
 
-    A best-N or worst-N rule needs more subjects with a figure than N, and never lists a
+    A figure resting on fewer records than the rule's ``min_count`` counts as no figure (12 ratings
+    out of 12 satisfied is not yet a better record than 190 out of 200). A best-N or worst-N rule
+    needs more subjects with a figure than N, and never lists a
     subject whose figure equals the other end's (with every figure equal, or two units of
     which one is "best" and "worst" at once, nobody is better or worse than the rest).
     """
-    present = [(s, f.value) for s, f in figures.items() if f.value is not None]
+    present = [(s, f.value) for s, f in figures.items() if f.value is not None and f.count >= rule.min_count]
     higher = metric.higher_is_better
     if rule.mode in (ListMode.BEST, ListMode.WORST):
         if len(present) <= rule.count:
@@ -352,7 +354,9 @@ def list_build(*, actor: Actor, unit: Unit, period: str) -> ListIssue:
     p = Period.parse(key)
     rows: list[ListEntry] = []
     positions: dict[str, int] = {ListColor.RED: 0, ListColor.BLACK: 0}
-    for rule in ListRule.objects.filter(is_active=True).order_by("color", "sort_order", "id"):
+    blacklisted: set[int] = set()  # the units on the black list: its rules run first
+    active = ListRule.objects.filter(is_active=True).order_by("sort_order", "id")
+    for rule in sorted(active, key=lambda r: r.color != ListColor.BLACK):
         try:
             metric = metrics.get_metric(rule.metric)
         except metrics.UnknownMetric:
@@ -364,6 +368,8 @@ def list_build(*, actor: Actor, unit: Unit, period: str) -> ListIssue:
         )
         if not units or metrics.SubjectKind.UNIT not in metric.subject_kinds:
             continue
+        if rule.color == ListColor.RED and rule.not_if_black:
+            units = [u for u in units if u.pk not in blacklisted]
         subjects = {Subject.unit(u): u for u in units}
         try:
             figures = metrics.compute(rule.metric, list(subjects), p, rule.metric_param)
@@ -374,6 +380,8 @@ def list_build(*, actor: Actor, unit: Unit, period: str) -> ListIssue:
         for subject, place in picked:
             positions[rule.color] += 1
             u = subjects[subject]
+            if rule.color == ListColor.BLACK:
+                blacklisted.add(u.pk)
             rows.append(
                 ListEntry(
                     issue=issue,

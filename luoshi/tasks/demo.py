@@ -4,7 +4,9 @@
 通泰街道 gets the yearly goal 三大攻坚行动 with 9 categories and 27 projects (seed 000),
 each project carried by one task. 城东街道 gets tasks in every state and every light
 (seeds 001 and 004), with milestones, progress, extensions, reminders and two
-unannounced inspections whose findings became rectification tasks.
+unannounced inspections whose findings became rectification tasks. The district's own goal
+安全生产专项整治 gives each of its 14 townships a task due in each of the last two months, run at
+the time it happened: most done on time, a few late, some still open and overdue.
 
 Everything goes through the services, so timelines and the audit log look real.
 Dates are relative to the day the demo is loaded, so lights stay meaningful.
@@ -19,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from luoshi.accounts.models import User
 from luoshi.core.timeutil import today as local_today
@@ -113,6 +115,23 @@ CD_TASKS: list[Spec] = [
     Spec("东美社区网格员队伍补充", "CD04", "in_progress", "green", reports=[(60, "已招录网格员5名")]),
 ]  # fmt: skip
 
+#: The district's own goal: one 安全生产专项整治 task per township in each of the last two months (a
+#: 排查 phase due on the 20th of the month before last, a 整治 phase due on the 20th of last month), so
+#: every township has tasks due in the months the assessment demo scores.
+DISTRICT_GOAL = "安全生产专项整治"
+DISTRICT_PHASES = [
+    ("安全隐患大排查", "建立隐患排查清单", "辖区企业、出租房、人员密集场所排查全覆盖，隐患清单建账"),
+    ("重大隐患集中整治", "重大隐患整改销号", "排查出的重大隐患整改到位、逐项销号，一般隐患限期整改"),
+]
+#: How each township's task of each phase ends, by the township's place in code order: most are
+#: submitted before the deadline, some late, a few are still open and overdue.
+DISTRICT_OUTCOMES = [
+    {4: "late", 9: "late", 11: "open"},
+    {2: "late", 13: "late", 6: "open", 11: "open"},
+]
+#: The district supervisor (督查室) who dispatches and signs off the district's tasks (no password: not a login).
+DISTRICT_SUPERVISOR = ("qu_dcs", "丁慧敏", "区委督查室督查专员")
+
 START_OFFSET = {"green": 20, "yellow": 40, "red": 60}
 DEADLINE_OFFSET = {"green": 45, "yellow": 2, "red": -6}
 
@@ -137,6 +156,9 @@ def _load() -> dict[str, int]:
         created += _load_tongtai(units["TT"])
     if not Goal.objects.filter(title=CD_GOAL, owner_unit=units["CD"]).exists():
         created += _load_chengdong(units["CD"])
+    district = units["CD"].parent
+    if district is not None and not Goal.objects.filter(title=DISTRICT_GOAL, owner_unit=district).exists():
+        created += _load_district(district)
     return {"tasks": Task.objects.count(), "created_tasks": created}
 
 
@@ -253,6 +275,91 @@ def _load_chengdong(township: Unit) -> int:
                 services.task_report_progress(actor=admin, task=_fresh(sub), percent=percent, text="按日调度推进")
                 created += 1
     created += _inspections(township, units, supervisor, today)
+    return created
+
+
+def _district_supervisor(district: Unit) -> User:
+    from luoshi.org.models import Position, Role, RoleGrant
+
+    username, name, title = DISTRICT_SUPERVISOR
+    user, created = User.objects.get_or_create(username=username, defaults={"full_name": name})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    person, _created = Person.objects.get_or_create(user=user, defaults={"name": name})
+    Position.objects.get_or_create(person=person, unit=district, title=title)
+    RoleGrant.objects.get_or_create(user=user, role=Role.SUPERVISOR, unit=district)
+    return user
+
+
+def _load_district(district: Unit) -> int:
+    """The district's 安全生产专项整治: each township's two phases run through the services at the time
+    they happened (``luoshi.core.demo_clock``): dispatched, accepted, a milestone, a progress report,
+    then submitted before the deadline (most), after it (a few), or not yet (overdue, still open)."""
+    from luoshi.core import demo_clock
+
+    admin, supervisor = _user("admin"), _district_supervisor(district)
+    real_today = local_today()
+    this_month = real_today.replace(day=1)
+    last = (this_month - dt.timedelta(days=1)).replace(day=1)
+    before = (last - dt.timedelta(days=1)).replace(day=1)
+    latest = timezone.now() - dt.timedelta(hours=1)
+
+    def at(day: dt.date, hour: int) -> dt.datetime:
+        moment = dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
+        return min(moment, latest)
+
+    with demo_clock.running_at(at(before - dt.timedelta(days=10), 9)):
+        goal = services.goal_create(
+            actor=supervisor, owner_unit=district, year=before.year, title=DISTRICT_GOAL, weight=20,
+            description="区安委会部署：各乡镇（街道）开展安全隐患大排查、重大隐患集中整治，按月销号。",
+            assessment="按期完成率、逾期未办结任务计入乡镇（街道）月度综合考核“重点工作落实”。",
+        )  # fmt: skip
+    townships = list(
+        Unit.objects.filter(parent=district, kind__in=["township", "subdistrict"], is_active=True).order_by("code")
+    )
+    created = 0
+    for phase, (month, (title, milestone, target)) in enumerate(zip([before, last], DISTRICT_PHASES, strict=True)):
+        start, deadline = month - dt.timedelta(days=10), month.replace(day=20)
+        for i, township in enumerate(townships):
+            outcome = DISTRICT_OUTCOMES[phase].get(i, "on_time")
+            leader = next(iter(_leaders(township)), None)
+            with demo_clock.running_at(at(start, 9 + i % 5)):
+                task = services.task_create(
+                    actor=supervisor,
+                    data=services.TaskData(
+                        title=f"{title}（{township.name}）", lead_unit=township, start_date=start, deadline=deadline,
+                        source=Source.HIGHER, goal=goal, target=target, responsible_leader=leader,
+                        acceptance="区安委办抽查核验，隐患清单和整改台账齐全", report_cadence=Cadence.MONTHLY,
+                    ),
+                    assign=True,
+                )  # fmt: skip
+                services.task_transition(actor=admin, task=_fresh(task), action=Action.ACCEPT)
+                m = services.milestone_add(
+                    actor=supervisor, task=_fresh(task), title=milestone, due_date=month.replace(day=10)
+                )
+            with demo_clock.running_at(at(month.replace(day=9), 16)):
+                if outcome != "open":
+                    services.milestone_set_done(actor=admin, milestone=m, done=True)
+                services.task_report_progress(
+                    actor=admin, task=_fresh(task), percent=60 if outcome == "on_time" else 30, text="按计划推进"
+                )
+            created += 1
+            if outcome == "open":
+                continue
+            submitted = (
+                deadline - dt.timedelta(days=1 + i % 4)
+                if outcome == "on_time"
+                else deadline + dt.timedelta(days=3 + i % 5)
+            )
+            with demo_clock.running_at(at(submitted, 15)):
+                services.task_report_progress(actor=admin, task=_fresh(task), percent=100, text="已完成，提请验收")
+                services.task_transition(actor=admin, task=_fresh(task), action=Action.SUBMIT)
+            with demo_clock.running_at(at(submitted + dt.timedelta(days=1), 10)):
+                services.task_transition(
+                    actor=supervisor, task=_fresh(task), action=Action.SIGN_OFF, comment="抽查合格"
+                )
+    services.refresh_lights(tasks=list(Task.objects.filter(goal=goal)), today=real_today)
     return created
 
 

@@ -478,7 +478,9 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
             nominating_unit=units["TT"],
             reason="矩阵：通泰推荐",
         )
-        issue = awards.ListIssue.objects.order_by("pk").first() or awards.ListIssue.objects.create(
+        # A district draft (seen by its organisers only): the demo's own list of the month is published.
+        drafts = awards.ListIssue.objects.filter(status="draft").order_by("pk")
+        issue = drafts.first() or awards.ListIssue.objects.create(
             unit=units["SFQ"], period=award_round.period, created_by=users["admin"]
         )
         draft = Bulletin.objects.filter(unit=units["CD"], status="draft").order_by("pk").first()

@@ -181,6 +181,21 @@ def test_pages_say_the_parameter_section_kind_and_bands_in_words(tree: dict[str,
     assert '扣分 <span class="small muted">扣分项</span>' in deduction
 
 
+def test_a_rank_rule_says_what_the_other_places_get_in_words(tree: dict[str, Any]) -> None:
+    """The walk of 2026-12-05 read "按排名计分 10.0 / 9.5 … (3)", the "(3)" meaning "the rest get 3"."""
+    world = scheme_world(tree, manual=False)
+    org = world["organiser"]
+    draft = services.version_new_draft(actor=org, scheme=world["scheme"])
+    table = ["10.0", "9.5", "9.0", "8.5", "8.0", "7.5", "7.0"]
+    services.item_save(
+        actor=org, section=draft.sections.get(name="重点工作"), name="按时办结排名", kind=ItemKind.AUTO, points="10",
+        metric_key="cases.on_time_rate", metric_param="handle", rule={"kind": "rank", "table": table, "rest": "3"},
+    )  # fmt: skip
+    page = client_for(org).get(f"/assessment/schemes/{world['scheme'].pk}/?v={draft.number}").content.decode()
+    assert "按排名计分 10.0 / 9.5 / 9.0 / 8.5 / 8.0 / 7.5 …；其余名次各得 3 分" in page
+    assert "… (3)" not in page
+
+
 def test_the_preview_says_manual_items_count_nothing_there(w: dict[str, Any]) -> None:
     """Published 95.58, previewed 85.58: the walk could not tell why until the page said so."""
     c = client_for(w["organiser"])

@@ -27,3 +27,31 @@ def test_demo_covers_every_state_and_light_and_loads_once(demo_org):
     assert (Task.objects.count(), Goal.objects.count(), Inspection.objects.count()) == counts
     people = set(Task.objects.values_list("responsible_leader__name", flat=True))
     assert not people & org_demo.SEED_OFFICIALS
+
+
+def test_the_district_gives_every_township_tasks_due_in_the_last_two_months_with_mixed_outcomes(demo_org):
+    """The walk of 2026-12-05: with tasks in 城东 and 通泰 only, the other 12 townships got full marks on
+    重点工作落实 for having nothing due. The district's 安全生产专项整治 gives each township one task due
+    on the 20th of each of the last two months: most done on time, a few late, some still open."""
+    import datetime as dt
+
+    from luoshi.core.timeutil import today
+
+    demo.load()
+    goal = Goal.objects.get(title=demo.DISTRICT_GOAL)
+    assert goal.owner_unit.parent is None
+    tasks = Task.objects.filter(goal=goal)
+    assert tasks.values("lead_unit").distinct().count() == 14
+    last = today().replace(day=1) - dt.timedelta(days=1)
+    before = last.replace(day=1) - dt.timedelta(days=1)
+    outcomes = {}
+    for month in (before, last):
+        due = tasks.filter(deadline=month.replace(day=20))
+        outcomes[month.month] = (
+            due.filter(status=Status.DONE, closed_on_time=True).count(),
+            due.filter(status=Status.DONE, closed_on_time=False).count(),
+            due.exclude(status=Status.DONE).filter(is_overdue=True).count(),
+        )
+    # (on time, late, still open and overdue)
+    assert outcomes == {before.month: (11, 2, 1), last.month: (10, 2, 2)}
+    assert {m.due_date.day for m in Task.objects.filter(goal=goal)[0].milestones.all()} == {10}
