@@ -1,7 +1,9 @@
-"""The test suite's PostgreSQL backend empties tables with DELETE (luoshi/core/testdb/base.py)."""
+"""The test suite's PostgreSQL backend empties tables with DELETE (luoshi/core/testdb/base.py), and the
+rows the migrations made are put back after every flush (luoshi/core/testdb/seeds.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -10,7 +12,8 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
 
-from luoshi.core.models import ActivityLog
+from luoshi.core.models import ActivityLog, CalendarDay
+from luoshi.core.testdb import seeds
 from luoshi.org.models import Unit
 
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the backend is PostgreSQL's")
@@ -43,17 +46,36 @@ def test_nothing_to_flush_is_no_statement() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_flush_empties_tables_that_refer_to_each_other(tree: dict[str, Any]) -> None:
+def test_flush_empties_tables_that_refer_to_each_other_and_puts_the_migrations_rows_back(
+    tree: dict[str, Any],
+) -> None:
     # A unit tree: children refer to their parent, people and positions to units; the changes are logged.
-    assert Unit.objects.filter(parent__isnull=False).exists()
     unit = Unit.objects.filter(parent__isnull=False).first()
     ActivityLog.objects.create(
         verb="test.flush", content_type=ContentType.objects.get_for_model(Unit), object_id=str(unit.pk), object_repr="x"
     )
+    holiday = CalendarDay.objects.get(date=dt.date(2026, 10, 1))
+    CalendarDay.objects.filter(date=dt.date(2026, 10, 2)).delete()
+
     call_command("flush", interactive=False, verbosity=0)
+
+    # Every table is empty but those the migrations fill, which hold again what the migrations made
+    # (the holiday calendar, case categories, indicator catalogue, default awards), with their keys.
+    seeded = seeds.seeded()
+    assert {"core_calendarday", "cases_category", "indicators_indicator", "awards_awardtype"} <= set(seeded)
     with connection.cursor() as cursor:
         for table in connection.introspection.django_table_names(only_existing=True, include_views=False):
-            if table in {"django_content_type", "auth_permission", "django_site"}:
-                continue  # made again by the flush's post_migrate
-            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608 (table names from Django)
-            assert cursor.fetchone()[0] == 0, table
+            if table in {"django_content_type", "auth_permission"}:
+                continue  # made again by Django's own post_migrate handlers
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608 (Django's names)
+            assert cursor.fetchone()[0] == seeded.get(table, 0), table
+    assert CalendarDay.objects.get(date=dt.date(2026, 10, 1)) == holiday
+    assert not CalendarDay.objects.get(date=dt.date(2026, 10, 2)).is_working_day
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rows_go_back_only_into_emptied_tables() -> None:
+    CalendarDay.objects.filter(date=dt.date(2026, 10, 1)).delete()
+    count = CalendarDay.objects.count()
+    seeds.restore(app_config=seeds._last_app(), using="default")
+    assert CalendarDay.objects.count() == count  # a table with rows is left as it is
