@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.installed
 # part; docs/frontend.md).
 CHARTS_JS  := build/charts/echarts-core.js
 # Tests run on every core (pytest-xdist); override e.g. PYTEST_ARGS="-k tree -n 0".
-PYTEST_ARGS ?= -n auto
+PYTEST_ARGS ?= -n auto --dist worksteal
 
 .PHONY: demo test install lint typecheck pytest messages clean serve walks mutation
 

@@ -12,6 +12,36 @@ from luoshi.core.testing import CHROMIUM_ARGS, chromium_path
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+#: The longest tests start first. Collected last (tests/e2e comes after luoshi/), they began when the
+#: other test process had little left to do, which then waited for them: a minute or more on SQLite,
+#: two or three on PostgreSQL. Started first, the short tests fill the other process meanwhile.
+LONGEST_FIRST = (
+    "tests/e2e/test_role_walks.py::test_every_role_walks_its_navigation_on_a_desktop",
+    "tests/e2e/test_role_walks.py::test_every_role_walks_its_navigation_on_a_phone",
+    "tests/e2e/test_accessibility_more.py::test_axe_on_detail_pages_charts_speak_and_pages_fit_320_px",
+    "tests/authz/test_domain_apps.py::test_every_role_gets_the_tabled_answer_and_refusals_write_nothing",
+    "tests/authz/test_core_apps.py::test_every_role_gets_the_tabled_answer_and_refusals_write_nothing",
+)
+
+
+def pytest_collection_modifyitems(session: Any, config: Any, items: list[Any]) -> None:
+    rank = {nodeid: place for place, nodeid in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid, len(LONGEST_FIRST)))  # the rest keep their order
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """The test database as migrated, and again after every flush (luoshi/core/testdb/seeds.py)."""
+    from django.db.models.signals import post_migrate
+
+    from luoshi.core.testdb import seeds
+
+    with django_db_blocker.unblock():
+        seeds.remember()
+    post_migrate.connect(seeds.restore, dispatch_uid="luoshi-test-seeds")
+    yield
+    post_migrate.disconnect(dispatch_uid="luoshi-test-seeds")
+
 
 @pytest.fixture
 def tree(db: Any) -> dict[str, Any]:
