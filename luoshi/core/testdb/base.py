@@ -13,6 +13,7 @@ list (``available_apps``) is left to Django's ``TRUNCATE``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.backends.postgresql import base, operations
@@ -20,7 +21,7 @@ from django.db.backends.postgresql import base, operations
 
 class DatabaseOperations(operations.DatabaseOperations):
     def sql_flush(
-        self, style: Any, tables: list[str], *, reset_sequences: bool = False, allow_cascade: bool = False
+        self, style: Any, tables: Sequence[str], *, reset_sequences: bool = False, allow_cascade: bool = False
     ) -> list[str]:
         if not tables or reset_sequences or allow_cascade:
             return super().sql_flush(style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
@@ -33,7 +34,7 @@ class DatabaseOperations(operations.DatabaseOperations):
             sql.append(f"{style.SQL_KEYWORD('TRUNCATE')} {names} {style.SQL_KEYWORD('CASCADE')};")
         return sql
 
-    def _tables_with_own_triggers(self, tables: list[str]) -> set[str]:
+    def _tables_with_own_triggers(self, tables: Sequence[str]) -> set[str]:
         with self.connection.cursor() as cursor:
             cursor.execute(
                 "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
