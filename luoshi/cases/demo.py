@@ -887,18 +887,11 @@ ENTERPRISE_REPLIES = {
 
 
 def _enterprise_officer(office: Unit) -> Any:
-    from luoshi.accounts.models import User
-    from luoshi.org.models import Role, RoleGrant
+    from luoshi.org.demo import person_without_login
+    from luoshi.org.models import Role
 
     username, name, title = ENTERPRISE_OFFICER
-    user, created = User.objects.get_or_create(username=username, defaults={"full_name": name})
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    person, _created = Person.objects.get_or_create(user=user, defaults={"name": name})
-    Position.objects.get_or_create(person=person, unit=office, title=title)
-    RoleGrant.objects.get_or_create(user=user, role=Role.UNIT_STAFF, unit=office)
-    return user
+    return person_without_login(username, name, title, office, Role.UNIT_STAFF)
 
 
 @transaction.atomic

@@ -174,6 +174,19 @@ class _Names:
         raise RuntimeError("ran out of demo names")
 
 
+def person_without_login(username: str, name: str, title: str, unit: Unit, role: str) -> User:
+    """A demo person who acts through the services but cannot log in (no password): an officer the
+    other apps' demo data needs, e.g. the district's supervisor or a 小微管家 officer. Idempotent."""
+    user, created = User.objects.get_or_create(username=username, defaults={"full_name": name})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    person, _created = Person.objects.get_or_create(user=user, defaults={"name": name})
+    Position.objects.get_or_create(person=person, unit=unit, title=title)
+    RoleGrant.objects.get_or_create(user=user, role=role, unit=unit)
+    return user
+
+
 def is_loaded() -> bool:
     return Unit.objects.filter(code=DISTRICT_CODE).exists()
 

@@ -279,17 +279,11 @@ def _load_chengdong(township: Unit) -> int:
 
 
 def _district_supervisor(district: Unit) -> User:
-    from luoshi.org.models import Position, Role, RoleGrant
+    from luoshi.org.demo import person_without_login
+    from luoshi.org.models import Role
 
     username, name, title = DISTRICT_SUPERVISOR
-    user, created = User.objects.get_or_create(username=username, defaults={"full_name": name})
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    person, _created = Person.objects.get_or_create(user=user, defaults={"name": name})
-    Position.objects.get_or_create(person=person, unit=district, title=title)
-    RoleGrant.objects.get_or_create(user=user, role=Role.SUPERVISOR, unit=district)
-    return user
+    return person_without_login(username, name, title, district, Role.SUPERVISOR)
 
 
 def _load_district(district: Unit) -> int:
