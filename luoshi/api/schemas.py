@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import types
 import typing
 from decimal import Decimal
@@ -25,28 +26,35 @@ class PlainOut(BaseModel):
 
 
 _NUMBERS = (int, float, Decimal)
+_TIMES = (dt.date, dt.datetime, dt.time)
 
 
-def _numeric(annotation: Any) -> bool:
-    """Is ``annotation`` a number, an optional number, a union with one, or a list of them?"""
-    if annotation in _NUMBERS:
+def _is(annotation: Any, kinds: tuple[type, ...]) -> bool:
+    """Is ``annotation`` one of ``kinds``, an optional one, a union with one, or a list of them?"""
+    if annotation in kinds:
         return True
     origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType, list):
-        return any(_numeric(arg) for arg in typing.get_args(annotation))
+    if origin in (typing.Union, types.UnionType, list, typing.Annotated):
+        return any(_is(arg, kinds) for arg in typing.get_args(annotation))
     return False
 
 
 @cache
 def _number_fields(model: type[BaseModel]) -> tuple[str, ...]:
-    return tuple(field.alias or name for name, field in model.model_fields.items() if _numeric(field.annotation))
+    return tuple(field.alias or name for name, field in model.model_fields.items() if _is(field.annotation, _NUMBERS))
+
+
+@cache
+def _time_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(field.alias or name for name, field in model.model_fields.items() if _is(field.annotation, _TIMES))
 
 
 class BodySchema(Schema):
-    """The base of every request body: JSON's ``true``/``false`` is not a number.
+    """The base of every request body: JSON's ``true``/``false`` is not a number, and a number is not a date.
 
-    pydantic (lax mode) would read ``false`` as 0 for an ``int`` field; the OpenAPI document says
-    ``integer``, so the API refuses it (422) like any other value of the wrong type."""
+    pydantic (lax mode) would read ``false`` as 0 for an ``int`` field, and ``0`` as 1970-01-01 (seconds
+    since 1970) for a date; the OpenAPI document says ``integer`` and a ``date`` string, so the API
+    refuses them (422) like any other value of the wrong type."""
 
     @model_validator(mode="before")
     @classmethod
@@ -58,6 +66,12 @@ class BodySchema(Schema):
                 items = value if isinstance(value, list) else [value]
                 if any(isinstance(v, bool) for v in items):
                     raise PydanticCustomError("number_type", "{field}: a number is expected, not true or false",
+                                              {"field": name})  # fmt: skip
+            for name in _time_fields(cls):
+                value = values.get(name)
+                items = value if isinstance(value, list) else [value]
+                if any(isinstance(v, (bool, int, float, Decimal)) for v in items):
+                    raise PydanticCustomError("date_type", "{field}: a date is expected as text, not a number",
                                               {"field": name})  # fmt: skip
         return data
 

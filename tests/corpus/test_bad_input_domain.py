@@ -189,6 +189,10 @@ def test_no_field_of_a_newer_apps_page_form_gets_a_server_error(demo):  # noqa: 
         ("land_area", True, 422),
         ("lat", "1e999", 422),
         ("sort_order", 2**63, 400),  # the input guard: beyond 64 bits
+        ("transferred_on", 0, 422),  # a number is not a date (pydantic alone would store 1970-01-01)
+        ("transferred_on", 1767225600, 422),
+        ("transferred_on", 1.5, 422),
+        ("transferred_on", False, 422),
     ],
 )
 def test_a_parcel_with_a_value_of_the_wrong_kind_is_refused(demo, field, value, status):  # noqa: F811
