@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from luoshi.core.testing import login
 from tests.e2e.pages import pages_for
@@ -272,9 +273,8 @@ def test_keyboard_only_log_in_skip_filter_dispatch_a_task_and_sign_it_off(page: 
     tab_to(page, "form[data-action=sign_off] textarea")
     page.keyboard.type("夜查合格，同意销号")
     tab_to(page, "[data-testid=action-sign_off]")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
-    assert page.get_by_test_id("task-status").inner_text() == "已销号"
+    page.keyboard.press("Enter")  # a key press does not wait for the page it sends for: the status does
+    expect(page.get_by_test_id("task-status")).to_have_text("已销号")
 
 
 def test_keyboard_only_a_resident_reports_a_case_and_lands_on_the_errors(page: Any, demo_org: None) -> None:
