@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
-from django.db import connection, transaction
+from django.core.management.color import no_style
+from django.db import connection, connections, transaction
 from django.db.models import Model
 
 #: Made again by Django itself after a flush (post_migrate), with keys of their own.
@@ -47,11 +48,20 @@ def restore(**kwargs: Any) -> None:
     if kwargs.get("app_config") is not _last_app():
         return  # sent once per app; the rows go back once, at the last
     using = kwargs.get("using", "default")
+    restored: list[type[Model]] = []
     with transaction.atomic(using=using):  # foreign keys are checked at commit, when every row is back
         for model, rows in _seeded:
             manager = model._base_manager.db_manager(using)
             if not manager.exists():
                 manager.bulk_create([model(**row) for row in rows])
+                restored.append(model)
+        # The rows keep their keys; PostgreSQL's sequences do not move for keys given, and one may have
+        # been set back meanwhile (a restored backup): each is set past the highest key, as loaddata does.
+        statements = connections[using].ops.sequence_reset_sql(no_style(), restored)
+        if statements:
+            with connections[using].cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
 
 
 def _last_app() -> Any:
