@@ -76,6 +76,7 @@ def test_flush_empties_tables_that_refer_to_each_other_and_puts_the_migrations_r
 @pytest.mark.django_db(transaction=True)
 def test_new_rows_after_the_restore_get_keys_past_the_restored_ones() -> None:
     highest = CalendarDay.objects.order_by("-pk").values_list("pk", flat=True).first()
+    assert highest is not None  # the migrations seeded the calendar
     if connection.vendor == "postgresql":  # a sequence set back meanwhile, as a restored backup may leave it
         with connection.cursor() as cursor:
             cursor.execute("SELECT setval(pg_get_serial_sequence('core_calendarday', 'id'), 1, false)")
