@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from luoshi.core.testing import login
 
@@ -61,7 +62,7 @@ def test_district_viewer_follows_a_deduction_down_to_the_overdue_tasks(page: Any
     page.goto(page.base_url + "/assessment/")
     page.get_by_test_id("run-link").filter(has_text="乡镇").first.click()
     assert page.get_by_test_id("run-state").inner_text() == "已发布"
-    assert page.get_by_test_id("result-row").count() == 14
+    expect(page.get_by_test_id("result-row")).to_have_count(14)
     assert page.evaluate(RUN_AXE) == []
     page.get_by_role("link", name=town.name, exact=True).first.click()
     assert page.get_by_test_id("total").inner_text() == str(town.total)
@@ -70,7 +71,7 @@ def test_district_viewer_follows_a_deduction_down_to_the_overdue_tasks(page: Any
     assert page.evaluate(RUN_AXE) == []
     page.locator(f"tr[data-item='{overdue.pk}']").get_by_test_id("trace-link").click()
     records = page.get_by_test_id("record-link")
-    assert records.count() == min(20, int(town.item(overdue.pk)["c"]))
+    expect(records).to_have_count(min(20, int(town.item(overdue.pk)["c"])))
     assert page.evaluate(RUN_AXE) == []
     label = records.first.inner_text()
     records.first.click()
@@ -176,7 +177,7 @@ def test_a_township_sees_the_whole_ranking_but_opens_only_its_own_breakdown(page
     other = Result.objects.filter(run=run, is_current=True).exclude(pk=mine.pk).first()
     login(page, "leader")  # 城东街道's party secretary
     page.goto(f"{page.base_url}/assessment/runs/{run.pk}/")
-    assert page.get_by_test_id("result-row").count() == 14  # the 晾晒比拼: every township's total and rank
+    expect(page.get_by_test_id("result-row")).to_have_count(14)  # the 晾晒比拼: every township's total and rank
     assert page.get_by_test_id("result-link").count() == 1  # but only its own breakdown opens
     page.get_by_test_id("result-link").click()
     assert page.get_by_test_id("total").inner_text() == str(mine.total)

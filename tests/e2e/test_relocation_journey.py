@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from luoshi.core.testing import login
 from luoshi.core.timeutil import today as local_today
@@ -57,7 +58,7 @@ def test_staff_record_a_signing_on_the_phone_and_the_public_page_shows_totals_on
     phone_page.fill("#q", "柯文静")
     phone_page.get_by_role("button", name="筛选").click()
     rows = phone_page.get_by_test_id("household-row")
-    assert rows.count() == 1
+    expect(rows).to_have_count(1)  # waits for the filtered page (count() alone read the page half-loaded)
     assert "柯**" in rows.first.inner_text()  # masked in the list, even for staff
     rows.first.get_by_role("link", name="DX5-002").click()
     assert phone_page.get_by_test_id("owner-name").inner_text() == "柯文静"  # unmasked on the opened record
