@@ -166,10 +166,9 @@ def param_labels(pairs: Iterator[tuple[str, str]] | list[tuple[str, str]]) -> di
             continue
         if key not in choices:
             try:
-                param = metrics.get_metric(key).param
+                choices[key] = metrics.get_metric(key).param_words()
             except metrics.UnknownMetric:
-                param = None
-            choices[key] = {c.value: str(c.label) for c in param.choices()} if param is not None else {}
+                choices[key] = {}
         out[(key, value)] = choices[key].get(value, value)
     return out
 

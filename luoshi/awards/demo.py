@@ -53,7 +53,7 @@ def _figure(award_type: AwardType, candidate: selectors.Candidate) -> str:
     except metrics.UnknownMetric:
         return str(candidate.value)
     if award_type.kind == AwardKind.CHAMPION:
-        names = {c.value: c.label for c in metric.param.choices()} if metric.param is not None else {}
+        names = metric.param_words()
         return f"{names.get(award_type.metric_param, award_type.metric_param)}：{candidate.basis}"
     figure = f"{metric.label} {candidate.value} {metric.unit}"
     return f"{figure}（{candidate.basis}）" if candidate.basis else figure

@@ -88,8 +88,7 @@ def metric_words(key: str, param: str = "") -> str:
         return f"{key} · {param}" if param else key
     words = f"{metric.label}（{metric.unit}）" if metric.unit else str(metric.label)
     if param and metric.param is not None:
-        names = {c.value: str(c.label) for c in metric.param.choices()}
-        words += f" · {names.get(param, param)}"
+        words += f" · {metric.param_words().get(param, param)}"
     return words
 
 

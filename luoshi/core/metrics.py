@@ -324,6 +324,11 @@ class Metric:
     def higher_is_better(self) -> bool:
         return self.direction == Direction.HIGHER
 
+    def param_words(self) -> dict[str, str]:
+        """Each parameter value with its words (the cases stage ``handle`` → 处置, an indicator's code →
+        its name); empty for a metric without a parameter. May read the database."""
+        return {c.value: str(c.label) for c in self.param.choices()} if self.param is not None else {}
+
 
 # --- The registry -------------------------------------------------------------------------
 
