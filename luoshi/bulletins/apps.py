@@ -28,7 +28,7 @@ class BulletinsConfig(AppConfig):
         register_nav(
             NavItem(
                 "bulletins", _("Bulletins"), "bulletins:list", "inbox", order=690,
-                visible=permissions.shows_in_menu,
+                visible=permissions.may_read,
             )
         )  # fmt: skip
         # after every domain app's demo data (the assessment and awards runs at 950 included), so the

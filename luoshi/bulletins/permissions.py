@@ -59,9 +59,6 @@ def may_read(user: Actor) -> bool:
     return scope.is_all or bool(scope.roles & READER_ROLES)
 
 
-shows_in_menu = may_read
-
-
 def require_reader(user: Actor) -> None:
     """403 with the reason for an account that neither issues nor receives bulletins (a grid worker's)."""
     if not may_read(user):
