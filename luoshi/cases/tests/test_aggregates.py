@@ -166,15 +166,17 @@ def test_the_first_refresh_builds_the_backfill_and_the_state_says_when(w, spread
     assert state.refreshed_at == now
     assert state.first_day == timezone.localdate(now) - dt.timedelta(days=399)
     assert aggregates.as_of(case_aggregates.UNIT_FAMILY) == now
-    # The next refreshes come later the same day (an hour later, or less late in the evening: after
-    # midnight in Shanghai a new day would be built too, and the test failed from 23:00 to 24:00).
-    local = timezone.localtime(now)
-    midnight = (local + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    step = min(dt.timedelta(hours=1), (midnight - local) / 3)
-    # Within the overlap, the days of the cases just touched are rebuilt again …
-    assert aggregates.refresh(now=now + step)[case_aggregates.UNIT_FAMILY] == 5
+
+    # Later refreshes build each new Shanghai day too: from 23:00 "an hour later" is tomorrow.
+    def new_days(later: dt.datetime) -> int:
+        return (timezone.localdate(later) - timezone.localdate(now)).days
+
+    # Within the overlap (10 minutes), the days of the cases just touched are rebuilt again …
+    hour = now + dt.timedelta(hours=1)
+    assert aggregates.refresh(now=hour)[case_aggregates.UNIT_FAMILY] == 5 + new_days(hour)
     # … after that only yesterday and today (nothing was touched, no clock ran out).
-    assert aggregates.refresh(now=now + 2 * step)[case_aggregates.UNIT_FAMILY] <= 3
+    two = now + dt.timedelta(hours=2)
+    assert aggregates.refresh(now=two)[case_aggregates.UNIT_FAMILY] <= 3 + new_days(two)
 
 
 def test_units_are_named_with_their_township_live_and_from_the_aggregates_alike(w, spread):
